@@ -1,0 +1,83 @@
+# gen: `make` installs what is missing, builds gen and every document in content/;
+# `make test` runs every test (with AddressSanitizer and UndefinedBehaviorSanitizer).
+
+# Debian packages gen needs to build and run, and the tools its tests use.
+DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
+	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
+	libgdk-pixbuf-2.0-dev libfontconfig-dev libglib2.0-dev
+DEB_TEST = poppler-utils qpdf
+DEBS = $(DEB_BUILD) $(DEB_TEST)
+
+# Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
+PKGS = libcmark-gfm pangocairo pangoft2 cairo cairo-pdf libxml-2.0 libqpdf librsvg-2.0 \
+	gdk-pixbuf-2.0 fontconfig glib-2.0
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm
+
+CC = cc
+WARN = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
+	-Werror
+CFLAGS = -O2 -g
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS)
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRCS = main.c msg.c util.c tree.c frontmatter.c markdown.c template.c fonts.c image.c \
+	document.c validate.c layout.c render.c pdf_post.c
+OBJS = $(SRCS:%.c=build/release/%.o)
+SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
+
+DOCS = $(patsubst content/%/index.md,out/%.pdf,$(wildcard content/*/index.md))
+
+all: build/deps.stamp gen/gen docs
+
+# Installs the Debian packages that are missing: with sudo when not root; elsewhere, says
+# which packages to install.
+build/deps.stamp: Makefile
+	@mkdir -p build
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+	    missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then \
+	    echo "gen needs these Debian/Ubuntu packages (or your system's equivalents):$$missing"; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@touch $@
+
+gen/gen: $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+build/gen-asan: $(SAN_OBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(SAN_OBJS) $(PKG_LIBS)
+
+build/release/%.o: gen/%.c gen/gen.h build/deps.stamp
+	@mkdir -p build/release
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: gen/%.c gen/gen.h build/deps.stamp
+	@mkdir -p build/asan
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build/specsplit: tests/specsplit.c
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
+
+docs: $(DOCS)
+
+# A document is rebuilt when its content, the templates, the fonts or gen change.
+out/%.pdf: gen/gen content/%/* $(wildcard templates/*) $(wildcard fonts/*/*)
+	./gen/gen -q build $*
+
+test: build/deps.stamp gen/gen build/gen-asan build/specsplit
+	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
+
+clean:
+	rm -rf build out gen/gen
+
+.PHONY: all docs test clean

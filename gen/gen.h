@@ -1,0 +1,345 @@
+/* gen.h: the one internal header. The tree every stage shares, the context passed to every
+ * stage, and one entry point per stage, in pipeline order:
+ * frontmatter -> markdown -> template -> validate -> layout -> render -> pdf_post. */
+#ifndef GEN_H
+#define GEN_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#define GEN_VERSION "0.1.0"
+
+/* Exit statuses, worst wins. */
+enum gen_exit {
+	EXIT_BUILT = 0,		/* everything asked for was built */
+	EXIT_INPUT = 1,		/* a user's file is wrong */
+	EXIT_USAGE = 2,		/* wrong command line */
+	EXIT_ENV = 3		/* environment or I/O failure */
+};
+
+/* Limits on input, so hostile files give an error rather than unbounded memory. */
+#define MAX_FILE_BYTES	(64u << 20)	/* one Markdown, CSV or XML file */
+#define MAX_DEPTH	64		/* nesting of block quotes and lists that is laid out */
+
+/* ---- util.c: allocation that never returns NULL, small strings, files ---- */
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer; `s` is always NUL-terminated. */
+struct buf {
+	char	*s;		/* contents, owned */
+	size_t	 len;		/* bytes used, excluding the NUL */
+	size_t	 cap;		/* bytes allocated */
+};
+void	 buf_add(struct buf *, const char *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_free(struct buf *);
+
+/* Reads a whole file into *out (NUL-terminated; the caller frees). Returns 0, or -1 with errno
+ * set; a file larger than `max` gives -1 with errno EFBIG. */
+int	 read_file(const char *path, size_t max, char **out, size_t *len);
+/* Returns the byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when valid. */
+size_t	 utf8_invalid(const char *, size_t);
+/* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
+void	 text_position(const char *s, size_t off, int *line, int *col);
+
+/* ---- msg.c: diagnostics, the only place that prints a message ---- */
+
+enum msg_level { MSG_NOTE, MSG_WARNING, MSG_ERROR, MSG_FATAL };
+
+struct gen;
+/* Prints "file:line:col: level: text" (fields that are 0/NULL are left out) and raises the
+ * run's exit status: an error to EXIT_INPUT, a fatal one to EXIT_ENV. */
+void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
+	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* ---- the context ---- */
+
+struct gen {
+	const char	*root;		/* the project folder: templates/, content/, fonts/ */
+	const char	*outdir;	/* where outputs go (default root/out) */
+	int		 verbose;	/* -v: say each step */
+	int		 progress;	/* show progress: stderr is a terminal */
+	int		 status;	/* worst enum gen_exit so far */
+	int		 errors;	/* errors in the current document */
+	time_t		 epoch;		/* SOURCE_DATE_EPOCH, or -1 */
+};
+
+/* ---- the tree ---- */
+
+enum node_type {
+	N_DOCUMENT,	/* root: children are blocks */
+	N_HEADING,	/* level 1-4, inline text */
+	N_PARAGRAPH,	/* inline text */
+	N_LIST,		/* children are N_ITEM; ordered, start, tight */
+	N_ITEM,		/* children are blocks; label holds "•" or "3." */
+	N_QUOTE,	/* children are blocks */
+	N_CODE,		/* preformatted text, no inline styles */
+	N_RULE,		/* thematic break */
+	N_TABLE,	/* children are N_ROW; first row is the header */
+	N_ROW,		/* children are N_CELL */
+	N_CELL,		/* inline text; align */
+	N_FIGURE,	/* an image alone in its paragraph: src, alt, caption */
+	N_FOOTNOTES,	/* the notes of one chapter: children are N_NOTE */
+	N_NOTE,		/* one footnote: label, children are blocks */
+	N_TOC		/* where the contents go */
+};
+
+/* Inline styles of a span of text. */
+enum {
+	ST_EM = 1 << 0,
+	ST_STRONG = 1 << 1,
+	ST_STRIKE = 1 << 2,
+	ST_CODE = 1 << 3,
+	ST_LINK = 1 << 4,
+	ST_SUPER = 1 << 5	/* footnote reference */
+};
+
+struct span {
+	size_t	 start, end;	/* byte range in the owning text */
+	unsigned style;		/* ST_* bits */
+	char	*link;		/* ST_LINK: "#anchor" or a URI, owned */
+	int	 line, col;	/* ST_LINK: where the link is written */
+};
+
+/* Inline content: plain UTF-8 text (hard breaks are "\n") plus styled spans over it. */
+struct inl {
+	struct buf	 text;		/* the words as read */
+	struct span	*spans;		/* owned; sorted by start */
+	size_t		 nspans;
+};
+
+struct node {
+	enum node_type	 type;
+	struct node	*parent, *first, *last, *next, *prev;
+	const char	*file;		/* the user's file this came from (not owned) */
+	int		 line, col;	/* where in it */
+	int		 level;		/* heading level; list depth (0 = outermost) */
+	int		 ordered;	/* N_LIST: numbered */
+	int		 start;		/* N_LIST: first number */
+	int		 tight;		/* N_LIST: no space between items */
+	int		 align;		/* N_CELL: 0 left, 1 centre, 2 right */
+	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2" */
+	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
+	char		*src;		/* N_FIGURE: image path as written, owned */
+	char		*path;		/* N_FIGURE: resolved path (validate), owned */
+	struct inl	 text;		/* heading, paragraph, cell, code, figure caption */
+	char		*alt;		/* N_FIGURE: alternative text, owned */
+	struct image	*image;		/* N_FIGURE: decoded by validate, owned */
+};
+
+/* The words of inline content, "" when there are none. */
+static inline const char *
+inl_str(const struct inl *in)
+{
+	return in->text.s ? in->text.s : "";
+}
+
+struct node	*node_new(enum node_type, const char *file, int line, int col);
+void		 node_append(struct node *parent, struct node *child);
+/* Frees a node and all below it, without recursion. */
+void		 node_free(struct node *);
+/* Adds a span over [start, end) of the text; `link` is copied. Returns it to set a position. */
+struct span	*inl_span(struct inl *, size_t start, size_t end, unsigned style, const char *link);
+void		 inl_free(struct inl *);
+
+/* ---- image.c: PNG, JPEG and SVG pictures ---- */
+
+struct image;
+/* Decodes the image at `path`; on failure returns NULL with a reason in *why (static). */
+struct image	*image_load(const char *path, const char **why);
+/* Natural size in points (96 px to the inch for pixel images without a resolution). */
+void		 image_size(const struct image *, double *w, double *h);
+/* Draws the image scaled into the box (x, y, w, h) of `cr`. */
+void		 image_draw(const struct image *, void *cr, double x, double y, double w, double h);
+void		 image_free(struct image *);
+
+/* ---- frontmatter.c ---- */
+
+struct fm_entry {
+	char	*key, *value;	/* owned */
+	int	 line, col;	/* of the value */
+};
+
+struct frontmatter {
+	const char	*file;		/* the index.md path (not owned) */
+	struct fm_entry	*v;		/* owned */
+	size_t		 n;
+	size_t		 body;		/* byte offset where the Markdown starts */
+	int		 body_line;	/* its line number */
+};
+
+/* Splits "---\nkey: value\n---\n" off the start of `text`. Reports errors through msg();
+ * returns 0 or -1. */
+int		 frontmatter_parse(struct gen *, const char *file, const char *text, size_t len,
+		     struct frontmatter *);
+const struct fm_entry *frontmatter_get(const struct frontmatter *, const char *key);
+void		 frontmatter_free(struct frontmatter *);
+
+/* ---- markdown.c: cmark-gfm AST to the tree ---- */
+
+/* Parses Markdown `text` (starting at `first_line` of `file`) and appends its blocks to `doc`. */
+void		 markdown_parse(struct gen *, const char *file, const char *text, size_t len,
+		     int first_line, struct node *doc);
+
+/* ---- template.c: page masters and theme from templates/NAME.xml ---- */
+
+struct style {
+	char	*family;	/* font family, as in fonts/ */
+	int	 weight;	/* 400 regular, 600 semibold, 700 bold */
+	int	 italic;
+	double	 size;		/* pt */
+	double	 leading;	/* line pitch, pt */
+	double	 before, after;	/* space above and below, pt */
+	unsigned colour;	/* 0xRRGGBB */
+	int	 page_break;	/* starts a new page (h1 in chapters) */
+	int	 line, col;	/* where the template sets it, for errors; 0 for defaults */
+};
+
+enum style_role { R_BODY, R_H1, R_H2, R_H3, R_H4, R_CODE, R_CAPTION, R_HEADER, R_FOOTER,
+	R_TITLE, R_SUBTITLE, R_TOC1, R_TOC2, R_NOTE, R_TABLE, R_NROLES };
+
+struct template {
+	char		*name;		/* as named in front matter */
+	char		*path;		/* templates/NAME.xml */
+	double		 page_w, page_h;	/* pt */
+	double		 margin_top, margin_bottom, margin_inner, margin_outer;	/* pt */
+	double		 bleed;		/* pt */
+	unsigned	 accent;	/* theme colour for rules, cover, table headings */
+	unsigned	 accent_text;	/* text on the accent colour */
+	int		 cover;		/* has a cover page */
+	int		 toc;		/* has a contents page */
+	int		 toc_depth;	/* heading levels listed in the contents */
+	struct style	 role[R_NROLES];
+};
+
+/* Loads templates/NAME.xml; reports errors through msg() at `file:line:col` (where the
+ * template is named) and returns NULL. */
+struct template	*template_load(struct gen *, const char *name, const char *file, int line, int col);
+void		 template_free(struct template *);
+const char	*role_name(enum style_role);
+
+/* ---- fonts.c: the private fontconfig and the check that a style exists ---- */
+
+/* Points fontconfig at fonts/fonts.conf; must run before any pango or cairo call. */
+int		 fonts_init(struct gen *);
+/* Reports an error (at the template's file) for a family or style fonts/ lacks. */
+int		 fonts_check(struct gen *, const struct template *);
+void		 fonts_fini(struct gen *);
+
+/* ---- document.c: one document folder read and checked ---- */
+
+struct doc {
+	char		*name;		/* folder name: out/NAME.pdf */
+	char		*dir;		/* content/NAME */
+	char		*index;		/* content/NAME/index.md */
+	char		**files;	/* every Markdown file, index.md first, owned */
+	char		**texts;	/* their contents, owned */
+	size_t		*lens;		/* their lengths in bytes */
+	size_t		 nfiles;
+	struct frontmatter fm;
+	const char	*title, *subtitle, *author, *subject, *keywords, *lang, *strapline;
+	time_t		 date;		/* from front matter `date`, or SOURCE_DATE_EPOCH */
+	struct template	*tpl;
+	struct node	*root;		/* N_DOCUMENT */
+};
+
+/* Reads and validates a document; errors go through msg(). Returns NULL when the document
+ * cannot be built. */
+struct doc	*doc_load(struct gen *, const char *dir);
+void		 doc_free(struct doc *);
+
+/* ---- validate.c ---- */
+
+/* Checks links, images, nesting and normalises the tree; every user error is found here. */
+void		 validate(struct gen *, struct doc *);
+
+/* ---- layout.c: lines and pages (pango), handed to render.c as pieces on pages ---- */
+
+typedef struct _PangoLayout PangoLayout;
+typedef struct _PangoContext PangoContext;
+
+enum piece_kind {
+	PC_TEXT,	/* lines [line0, line1) of a layout */
+	PC_RULE,	/* a filled rectangle that is decoration: rules, quote bars */
+	PC_FILL,	/* a tinted background: code blocks, table rows */
+	PC_IMAGE	/* node->image scaled into the box */
+};
+
+enum piece_role {
+	RO_BLOCK,	/* the node's own content */
+	RO_LABEL,	/* a list bullet or number, a footnote number */
+	RO_CAPTION,	/* a figure's caption */
+	RO_TOC,		/* a contents entry: layout is its text, aux its page number */
+	RO_ARTIFACT	/* repeated or decorative: not in the structure tree */
+};
+
+struct piece {
+	enum piece_kind	 kind;
+	enum piece_role	 role;
+	const struct node *node;	/* where it came from: tags and anchors */
+	PangoLayout	*layout;	/* PC_TEXT (owned by the pages) */
+	PangoLayout	*aux;		/* RO_TOC: the page number, right-aligned at x + w */
+	int		 line0, line1;	/* PC_TEXT: the lines drawn */
+	double		 x, y, w, h;	/* box: x from the text column's left, y from the trim top */
+	unsigned	 colour;	/* text, rule or fill colour */
+	int		 first;		/* the node's first piece: its anchor goes here */
+};
+
+enum page_kind { PG_COVER, PG_TOC, PG_BODY };
+
+struct page {
+	struct piece	*v;		/* owned */
+	size_t		 n, cap;
+	enum page_kind	 kind;
+	const struct node *chapter;	/* the chapter heading in force, for the running header */
+	int		 opens_chapter;	/* a chapter starts here: no running header */
+};
+
+struct pages {
+	struct page	*v;		/* owned */
+	size_t		 n;
+	PangoContext	*ctx;		/* the pango context every layout was made in */
+	PangoLayout	**layouts;	/* every layout, owned */
+	size_t		 nlayouts;
+	int		 ntoc;		/* contents pages */
+};
+
+/* Lays the document out into pages. The caller frees with pages_free(). */
+struct pages	*layout_document(struct gen *, const struct doc *);
+void		 pages_free(struct pages *);
+/* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
+PangoContext	*layout_context(void);
+
+/* ---- render.c: one drawing path for the pages (cairo) ---- */
+
+/* Renders the document to a tagged PDF at `path`. Returns 0, or -1 after msg(). */
+int		 render_pdf(struct gen *, const struct doc *, const char *path);
+
+/* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
+
+struct pdf_post {
+	const char	*lang;		/* /Lang, e.g. "en-GB" */
+	const char	*title;		/* for XMP dc:title */
+	const char	*author;	/* XMP dc:creator */
+	const char	*subject;	/* XMP dc:description */
+	const char	*keywords;	/* XMP pdf:Keywords */
+	time_t		 date;		/* /CreationDate and /ModDate as D:YYYYMMDDHHmmSSZ */
+	const char	*const *alt;	/* /Alt of each Figure, in document order */
+	size_t		 nalt;
+	double		 bleed;		/* pt; > 0 adds /TrimBox and /BleedBox */
+};
+
+/* Rewrites the PDF cairo wrote at `in` into `out`: /Lang, /ViewerPreferences DisplayDocTitle,
+ * XMP metadata, /Alt on figures, /Tabs /S, D: dates, /Private content turned into Artifacts,
+ * deterministic /ID, duplicate resource keys removed. Returns 0, or -1 after msg(). */
+int		 pdf_post(struct gen *, const char *in, const char *out, const struct pdf_post *);
+
+#endif

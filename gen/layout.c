@@ -1,0 +1,888 @@
+/* layout.c: lines and pages. Pango breaks each block into lines; this file stacks blocks down
+ * the text column, keeps headings with what follows, never leaves a single line of a paragraph
+ * alone at a page's foot or head, repeats table headers, then builds the contents with the
+ * page numbers it found. Called by render.c; hands on struct pages. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
+#include "gen.h"
+
+#define QUOTE_INDENT	14.0	/* pt per block-quote level */
+#define LIST_INDENT	18.0	/* pt per list level */
+#define LABEL_GAP	6.0	/* pt between a list label and its text */
+#define CELL_PAD	4.0	/* pt around table cell text */
+#define CODE_PAD	6.0	/* pt around code block text */
+#define TIGHT_AFTER	3.0	/* pt after a paragraph in a tight list */
+#define MIN_LINES	2	/* lines of a paragraph kept together at a page break */
+
+#define PT(v)		((int)lround((v) * PANGO_SCALE))
+#define FROM_PANGO(v)	((double)(v) / PANGO_SCALE)
+
+struct flow {
+	struct gen		*g;
+	const struct doc	*d;
+	const struct template	*t;
+	struct pages		*ps;
+	double			 top, bottom;	/* the text column's y range on every page */
+	double			 width;		/* the text column's width */
+	double			 y;		/* where the next block goes */
+	double			 space;		/* space owed below the last block */
+	int			 fresh;		/* nothing placed on the current page yet */
+	const struct node	*chapter;	/* the chapter heading in force */
+	struct piece		 label;		/* a list label waiting for its item's first line */
+	int			 has_label;
+	const struct node	**heads;	/* headings in order, with ... */
+	int			*head_page;	/* ... the body page each starts on */
+	size_t			 nheads;
+};
+
+/* Where and how wide a block goes, and in which style. */
+struct frame {
+	double		 x, w;		/* from the column's left */
+	enum style_role	 role;		/* R_BODY, R_NOTE, R_TABLE ... */
+	int		 quote;		/* block-quote depth, for the bars */
+	int		 tight;		/* in a tight list */
+};
+
+PangoContext *
+layout_context(void)
+{
+	PangoContext *ctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
+	cairo_font_options_t *fo = cairo_font_options_create();
+
+	pango_cairo_context_set_resolution(ctx, 72);
+	pango_context_set_round_glyph_positions(ctx, FALSE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(ctx, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_language(ctx, pango_language_from_string("en-gb"));
+	return ctx;
+}
+
+static PangoFontDescription *
+style_font(const struct style *s)
+{
+	PangoFontDescription *fd = pango_font_description_new();
+
+	pango_font_description_set_family(fd, s->family);
+	pango_font_description_set_weight(fd, (PangoWeight)s->weight);
+	pango_font_description_set_style(fd, s->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+	pango_font_description_set_absolute_size(fd, s->size * PANGO_SCALE);
+	return fd;
+}
+
+static void
+attr_add(PangoAttrList *al, PangoAttribute *a, size_t start, size_t end)
+{
+	a->start_index = (guint)start;
+	a->end_index = (guint)end;
+	pango_attr_list_insert(al, a);
+}
+
+/* Makes a layout of `text` in style `s`, `width` pt wide, with the inline spans styled. */
+static PangoLayout *
+make_layout(struct flow *f, const struct style *s, const struct inl *in, const char *text,
+    double width, int code)
+{
+	PangoLayout *l = pango_layout_new(f->ps->ctx);
+	PangoFontDescription *fd = style_font(s);
+	PangoAttrList *al = pango_attr_list_new();
+	const struct style *cs = &f->t->role[R_CODE];
+	size_t len = strlen(text);
+
+	f->ps->layouts = xrealloc(f->ps->layouts, (f->ps->nlayouts + 1) * sizeof(PangoLayout *));
+	f->ps->layouts[f->ps->nlayouts++] = l;
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_width(l, width > 0 ? PT(width) : -1);
+	pango_layout_set_wrap(l, code ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_text(l, text, (int)len);
+	attr_add(al, pango_attr_line_height_new_absolute(PT(s->leading)), 0, len);
+	if (code)
+		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), 0, len);
+	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
+		const struct span *sp = &in->spans[i];
+
+		if (sp->style & ST_EM)
+			attr_add(al, pango_attr_style_new(s->italic ? PANGO_STYLE_NORMAL :
+			    PANGO_STYLE_ITALIC), sp->start, sp->end);
+		if (sp->style & ST_STRONG)
+			attr_add(al, pango_attr_weight_new(PANGO_WEIGHT_BOLD), sp->start, sp->end);
+		if (sp->style & ST_STRIKE)
+			attr_add(al, pango_attr_strikethrough_new(TRUE), sp->start, sp->end);
+		if (sp->style & ST_LINK) {
+			attr_add(al, pango_attr_foreground_new((guint16)((f->t->accent >> 16) * 257),
+			    (guint16)(((f->t->accent >> 8) & 0xff) * 257),
+			    (guint16)((f->t->accent & 0xff) * 257)), sp->start, sp->end);
+			if (!(sp->style & ST_SUPER))
+				attr_add(al, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE),
+				    sp->start, sp->end);
+		}
+		if (sp->style & ST_SUPER) {
+			attr_add(al, pango_attr_baseline_shift_new(PANGO_BASELINE_SHIFT_SUPERSCRIPT),
+			    sp->start, sp->end);
+			attr_add(al, pango_attr_font_scale_new(PANGO_FONT_SCALE_SUPERSCRIPT),
+			    sp->start, sp->end);
+		}
+	}
+	/* Code last, so emphasis around it cannot ask for a code face fonts/ lacks. */
+	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
+		const struct span *sp = &in->spans[i];
+
+		if (!(sp->style & ST_CODE))
+			continue;
+		attr_add(al, pango_attr_family_new(cs->family), sp->start, sp->end);
+		attr_add(al, pango_attr_style_new(PANGO_STYLE_NORMAL), sp->start, sp->end);
+		attr_add(al, pango_attr_size_new_absolute(PT(s->size * 0.9)), sp->start, sp->end);
+		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), sp->start, sp->end);
+	}
+	pango_layout_set_attributes(l, al);
+	pango_attr_list_unref(al);
+	return l;
+}
+
+/* ---- pages and pieces ---- */
+
+static struct page *
+cur_page(struct flow *f)
+{
+	return &f->ps->v[f->ps->n - 1];
+}
+
+static void
+new_page(struct flow *f, enum page_kind kind)
+{
+	struct page *p;
+
+	f->ps->v = xrealloc(f->ps->v, (f->ps->n + 1) * sizeof(*f->ps->v));
+	p = &f->ps->v[f->ps->n++];
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->chapter = f->chapter;
+	f->y = f->top;
+	f->space = 0;
+	f->fresh = 1;
+}
+
+static struct piece *
+add_piece(struct flow *f, enum piece_kind kind, const struct node *n, double x, double y,
+    double w, double h)
+{
+	struct page *p = cur_page(f);
+	struct piece *pc;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 32;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	pc = &p->v[p->n++];
+	memset(pc, 0, sizeof(*pc));
+	pc->kind = kind;
+	pc->node = n;
+	pc->x = x;
+	pc->y = y;
+	pc->w = w;
+	pc->h = h;
+	pc->colour = 0x1a1a1a;
+	return pc;
+}
+
+/* Moves to a new body page unless the current one is still empty. */
+static void
+break_page(struct flow *f)
+{
+	if (!f->fresh)
+		new_page(f, PG_BODY);
+}
+
+/* The gap before a block: the larger of what the last block owes and what this one asks,
+ * none at the top of a page. */
+static double
+gap(struct flow *f, double before)
+{
+	if (f->fresh)
+		return 0;
+	return f->space > before ? f->space : before;
+}
+
+/* Places the waiting list label beside the first line at baseline `base`. */
+static void
+place_label(struct flow *f, double base)
+{
+	struct piece *pc;
+	int b;
+
+	if (!f->has_label)
+		return;
+	b = pango_layout_get_baseline(f->label.layout);
+	pc = add_piece(f, PC_TEXT, f->label.node, f->label.x, base - FROM_PANGO(b),
+	    f->label.w, 0);
+	pc->layout = f->label.layout;
+	pc->role = RO_LABEL;
+	pc->line0 = 0;
+	pc->line1 = 1;
+	pc->colour = f->label.colour;
+	f->has_label = 0;
+}
+
+/* Line geometry of a layout: tops, heights and baselines, pt from the layout's top. */
+struct lines {
+	int	 n;
+	double	*top, *h, *base;
+};
+
+static void
+get_lines(PangoLayout *l, struct lines *ln)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	int i = 0;
+
+	ln->n = pango_layout_get_line_count(l);
+	ln->top = xmalloc(3 * (size_t)ln->n * sizeof(double));
+	ln->h = ln->top + ln->n;
+	ln->base = ln->h + ln->n;
+	do {
+		PangoRectangle logical;
+
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		ln->top[i] = FROM_PANGO(logical.y);
+		ln->h[i] = FROM_PANGO(logical.height);
+		ln->base[i] = FROM_PANGO(pango_layout_iter_get_baseline(it));
+		i++;
+	} while (i < ln->n && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+/* Height of lines [a, b). */
+static double
+lines_h(const struct lines *ln, int a, int b)
+{
+	return b > a ? ln->top[b - 1] + ln->h[b - 1] - ln->top[a] : 0;
+}
+
+/* Draws quote bars beside a fragment from y0 to y1. */
+static void
+quote_bars(struct flow *f, const struct frame *fr, double y0, double y1)
+{
+	for (int q = 0; q < fr->quote; q++) {
+		struct piece *pc = add_piece(f, PC_RULE, NULL, q * QUOTE_INDENT, y0, 2.5, y1 - y0);
+
+		pc->colour = 0xc8d3e6;
+		pc->role = RO_ARTIFACT;
+	}
+}
+
+/* How many lines of `ln` from line k fit in `room`, kept to the widow and orphan rule:
+ * at least MIN_LINES on each side of a break, or none. */
+static int
+fit_lines(const struct lines *ln, int k, double room)
+{
+	int n = ln->n - k, m = 0;
+
+	while (m < n && lines_h(ln, k, k + m + 1) <= room + 0.01)
+		m++;
+	if (m == n)
+		return m;
+	if (n - m < MIN_LINES)
+		m = n - MIN_LINES;
+	if (m < MIN_LINES && n >= MIN_LINES)
+		m = 0;
+	return m < 0 ? 0 : m;
+}
+
+/* Stacks a laid-out text block down the pages, splitting between lines where it must. */
+static void
+place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct frame *fr,
+    double before, double after, unsigned colour, int fill)
+{
+	struct lines ln;
+	int k = 0, first = 1;
+	double pad = fill ? CODE_PAD : 0;
+
+	get_lines(l, &ln);
+	f->y += gap(f, before);
+	while (k < ln.n) {
+		double room = f->bottom - f->y - 2 * pad;
+		int m = fit_lines(&ln, k, room);
+		struct piece *pc;
+
+		if (m == 0 && f->fresh)
+			m = 1;	/* a line taller than the page: set it rather than loop */
+		if (m == 0) {
+			new_page(f, PG_BODY);
+			continue;
+		}
+		if (fill) {
+			pc = add_piece(f, PC_FILL, n, fr->x, f->y, fr->w, lines_h(&ln, k, k + m) +
+			    2 * pad);
+			pc->colour = 0xf1f3f6;
+			pc->role = RO_ARTIFACT;
+		}
+		quote_bars(f, fr, f->y, f->y + lines_h(&ln, k, k + m) + 2 * pad);
+		place_label(f, f->y + pad + ln.base[k] - ln.top[k]);
+		pc = add_piece(f, PC_TEXT, n, fr->x + pad, f->y + pad, fr->w - 2 * pad,
+		    lines_h(&ln, k, k + m));
+		pc->layout = l;
+		pc->line0 = k;
+		pc->line1 = k + m;
+		pc->colour = colour;
+		pc->first = first;
+		first = 0;
+		f->y += lines_h(&ln, k, k + m) + 2 * pad;
+		f->fresh = 0;
+		k += m;
+		if (k < ln.n)
+			new_page(f, PG_BODY);
+	}
+	f->space = after;
+	free(ln.top);
+}
+
+/* ---- blocks ---- */
+
+static void place_blocks(struct flow *, const struct node *first, struct frame);
+
+static const struct style *
+text_style(struct flow *f, const struct frame *fr)
+{
+	return &f->t->role[fr->role];
+}
+
+/* Height of a block's first lines, for keeping a heading with what follows it. */
+static double
+lead_height(struct flow *f, const struct node *n, const struct frame *fr)
+{
+	while (n != NULL && (n->type == N_LIST || n->type == N_ITEM || n->type == N_QUOTE ||
+	    n->type == N_FOOTNOTES || n->type == N_NOTE))
+		n = n->first;
+	if (n == NULL)
+		return 0;
+	if (n->type == N_PARAGRAPH || n->type == N_CODE) {
+		const struct style *s = text_style(f, fr);
+		int lines = (int)(n->text.text.len / 60) + 1;
+
+		return s->before + s->leading * (lines < MIN_LINES ? lines : MIN_LINES);
+	}
+	if (n->type == N_HEADING)
+		return 0;	/* chains of headings are handled heading by heading */
+	return 40;
+}
+
+static void
+place_heading(struct flow *f, const struct node *n, const struct frame *fr)
+{
+	int level = n->level < 1 ? 1 : n->level > 4 ? 4 : n->level;
+	const struct style *s = &f->t->role[R_H1 + level - 1];
+	PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
+	PangoRectangle logical;
+	double need;
+	const struct node *next = n->next;
+
+	if (level == 1 && s->page_break && fr->quote == 0 && n->parent->type == N_DOCUMENT)
+		break_page(f);
+	pango_layout_get_extents(l, NULL, &logical);
+	need = gap(f, s->before) + FROM_PANGO(logical.height);
+	/* Keep with what follows: a chain of headings and the first lines after them. */
+	while (next != NULL && next->type == N_HEADING) {
+		need += f->t->role[R_H1 + (next->level > 4 ? 3 : next->level - 1)].before +
+		    f->t->role[R_H1 + (next->level > 4 ? 3 : next->level - 1)].leading;
+		next = next->next;
+	}
+	need += s->after + lead_height(f, next, fr);
+	if (!f->fresh && f->y + need > f->bottom)
+		new_page(f, PG_BODY);
+	if (level == 1 && n->parent->type == N_DOCUMENT) {
+		f->chapter = n;
+		if (f->fresh) {
+			cur_page(f)->chapter = n;
+			cur_page(f)->opens_chapter = 1;
+		}
+	}
+	if (n->id != NULL && level <= 4) {
+		f->heads = xrealloc(f->heads, (f->nheads + 1) * sizeof(*f->heads));
+		f->head_page = xrealloc(f->head_page, (f->nheads + 1) * sizeof(*f->head_page));
+		f->heads[f->nheads] = n;
+		f->head_page[f->nheads] = (int)f->ps->n - 1;
+		f->nheads++;
+	}
+	place_text(f, n, l, fr, s->before, s->after, s->colour, 0);
+}
+
+static void
+place_paragraph(struct flow *f, const struct node *n, const struct frame *fr)
+{
+	const struct style *s = text_style(f, fr);
+	PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
+	double after = fr->tight && n->next == NULL ? TIGHT_AFTER : fr->tight ? TIGHT_AFTER :
+	    s->after;
+
+	place_text(f, n, l, fr, s->before, after, fr->quote ? 0x3a3f4a : s->colour, 0);
+}
+
+static void
+place_code(struct flow *f, const struct node *n, const struct frame *fr)
+{
+	const struct style *s = &f->t->role[R_CODE];
+	PangoLayout *l = make_layout(f, s, NULL, inl_str(&n->text),
+	    fr->w - 2 * CODE_PAD, 1);
+
+	place_text(f, n, l, fr, s->before + 2, text_style(f, fr)->after, s->colour, 1);
+}
+
+static void
+place_rule(struct flow *f, const struct node *n, const struct frame *fr)
+{
+	const struct style *s = text_style(f, fr);
+	struct piece *pc;
+
+	f->y += gap(f, s->after);
+	if (f->y + s->after + 1 > f->bottom)
+		new_page(f, PG_BODY);
+	pc = add_piece(f, PC_RULE, n, fr->x, f->y + s->after / 2, fr->w, 0.75);
+	pc->colour = 0x9aa5b8;
+	pc->role = RO_ARTIFACT;
+	f->y += s->after + 1;
+	f->fresh = 0;
+	f->space = s->after;
+}
+
+static void
+place_figure(struct flow *f, const struct node *n, const struct frame *fr)
+{
+	const struct style *cs = &f->t->role[R_CAPTION];
+	PangoLayout *cap = NULL;
+	PangoRectangle logical = { 0 };
+	double w, h, scale, total;
+	struct piece *pc;
+
+	image_size(n->image, &w, &h);
+	scale = fmin(1.0, fmin(fr->w / w, (f->bottom - f->top) * 0.6 / h));
+	w *= scale;
+	h *= scale;
+	if (n->text.text.len > 0) {
+		cap = make_layout(f, cs, &n->text, inl_str(&n->text), fr->w, 0);
+		pango_layout_set_alignment(cap, PANGO_ALIGN_CENTER);
+		pango_layout_get_extents(cap, NULL, &logical);
+	}
+	f->y += gap(f, text_style(f, fr)->after);
+	total = h + (cap ? cs->before + FROM_PANGO(logical.height) : 0);
+	if (!f->fresh && f->y + total > f->bottom)
+		new_page(f, PG_BODY);
+	pc = add_piece(f, PC_IMAGE, n, fr->x + (fr->w - w) / 2, f->y, w, h);
+	pc->first = 1;
+	f->y += h;
+	f->fresh = 0;
+	if (cap != NULL) {
+		pc = add_piece(f, PC_TEXT, n, fr->x, f->y + cs->before, fr->w,
+		    FROM_PANGO(logical.height));
+		pc->layout = cap;
+		pc->line0 = 0;
+		pc->line1 = pango_layout_get_line_count(cap);
+		pc->role = RO_CAPTION;
+		pc->colour = cs->colour;
+		f->y += cs->before + FROM_PANGO(logical.height);
+	}
+	f->space = cs->after;
+}
+
+static void
+place_list(struct flow *f, const struct node *list, struct frame fr)
+{
+	const struct style *s = text_style(f, &fr);
+	double indent = list->ordered ? LIST_INDENT + 6 : LIST_INDENT;
+	int index = 0;
+
+	if (list->parent->type == N_DOCUMENT || list->parent->type == N_QUOTE)
+		f->y += gap(f, 0);
+	for (const struct node *it = list->first; it; it = it->next, index++) {
+		struct frame in = fr;
+		PangoLayout *lab;
+		PangoRectangle logical;
+
+		in.x = fr.x + indent;
+		in.w = fr.w - indent;
+		in.tight = list->tight;
+		if (f->has_label) {	/* an item that opens with a list: its label first */
+			f->y += gap(f, 0);
+			place_label(f, f->y + FROM_PANGO(pango_layout_get_baseline(f->label.layout)));
+		}
+		lab = make_layout(f, s, NULL, it->label, -1, 0);
+		pango_layout_get_extents(lab, NULL, &logical);
+		f->label.layout = lab;
+		f->label.node = it;
+		f->label.x = in.x - LABEL_GAP - FROM_PANGO(logical.width);
+		f->label.w = FROM_PANGO(logical.width);
+		f->label.colour = list->ordered ? s->colour : f->t->accent;
+		f->has_label = 1;
+		if (it->first == NULL) {
+			/* an empty item: its label alone */
+			f->y += gap(f, 0);
+			if (f->y + s->leading > f->bottom)
+				new_page(f, PG_BODY);
+			place_label(f, f->y + FROM_PANGO(pango_layout_get_baseline(lab)));
+			f->y += s->leading;
+			f->fresh = 0;
+			f->space = list->tight ? TIGHT_AFTER : s->after;
+		} else
+			place_blocks(f, it->first, in);
+		f->has_label = 0;
+	}
+	f->space = s->after;
+}
+
+static void
+place_notes(struct flow *f, const struct node *notes, struct frame fr)
+{
+	const struct style *s = &f->t->role[R_NOTE];
+	struct piece *pc;
+
+	f->y += gap(f, 12);
+	if (f->y + 6 + 2 * s->leading > f->bottom)
+		new_page(f, PG_BODY);
+	pc = add_piece(f, PC_RULE, notes, fr.x, f->y, fr.w / 3, 0.5);
+	pc->colour = 0x9aa5b8;
+	pc->role = RO_ARTIFACT;
+	f->y += 6;
+	f->fresh = 0;
+	f->space = 0;
+	fr.role = R_NOTE;
+	for (const struct node *nt = notes->first; nt; nt = nt->next) {
+		struct frame in = fr;
+		PangoRectangle logical;
+
+		in.x = fr.x + 14;
+		in.w = fr.w - 14;
+		f->label.layout = make_layout(f, s, NULL, nt->label, -1, 0);
+		pango_layout_get_extents(f->label.layout, NULL, &logical);
+		f->label.node = nt;
+		f->label.x = fr.x;
+		f->label.w = FROM_PANGO(logical.width);
+		f->label.colour = f->t->accent;
+		f->has_label = 1;
+		place_blocks(f, nt->first, in);
+		f->has_label = 0;
+	}
+}
+
+/* ---- tables: a first, simple layout; rows are never split ---- */
+
+struct row {
+	const struct node	*node;
+	PangoLayout		**cell;
+	double			 h;
+};
+
+/* Column widths: natural widths when they fit, else shrunk towards each column's longest
+ * word, proportionally to what each column can give. */
+static void
+column_widths(struct flow *f, const struct node *table, int ncols, double avail, double *w)
+{
+	const struct style *s = &f->t->role[R_TABLE];
+	double *nat = xcalloc((size_t)ncols, sizeof(double)), *min = xcalloc((size_t)ncols,
+	    sizeof(double)), tn = 0, tm = 0;
+
+	for (const struct node *r = table->first; r; r = r->next) {
+		int c = 0;
+
+		for (const struct node *cl = r->first; cl && c < ncols; cl = cl->next, c++) {
+			PangoLayout *l = make_layout(f, s, &cl->text, inl_str(&cl->text),
+			    -1, 0);
+			PangoRectangle lr;
+
+			pango_layout_get_extents(l, NULL, &lr);
+			nat[c] = fmax(nat[c], FROM_PANGO(lr.width) + 2 * CELL_PAD);
+			pango_layout_set_width(l, 1);
+			pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+			pango_layout_get_extents(l, NULL, &lr);
+			min[c] = fmax(min[c], FROM_PANGO(lr.width) + 2 * CELL_PAD);
+		}
+	}
+	for (int c = 0; c < ncols; c++) {
+		min[c] = fmin(min[c], avail / ncols);
+		tn += nat[c];
+		tm += min[c];
+	}
+	for (int c = 0; c < ncols; c++) {
+		if (tn <= avail)
+			w[c] = nat[c] + (avail - tn) * (nat[c] / tn);
+		else
+			w[c] = min[c] + (avail - tm) * ((nat[c] - min[c]) / (tn - tm));
+	}
+	free(nat);
+	free(min);
+}
+
+static void
+measure_row(struct flow *f, struct row *row, int ncols, const double *w, int header)
+{
+	struct style s = f->t->role[R_TABLE];
+	int c = 0;
+
+	if (header)
+		s.weight = 700;
+	row->cell = xcalloc((size_t)ncols, sizeof(*row->cell));
+	row->h = s.leading;
+	for (const struct node *cl = row->node->first; cl && c < ncols; cl = cl->next, c++) {
+		PangoRectangle lr;
+
+		row->cell[c] = make_layout(f, &s, &cl->text, inl_str(&cl->text),
+		    w[c] - 2 * CELL_PAD, 0);
+		pango_layout_set_alignment(row->cell[c], cl->align == 1 ? PANGO_ALIGN_CENTER :
+		    cl->align == 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+		pango_layout_get_extents(row->cell[c], NULL, &lr);
+		row->h = fmax(row->h, FROM_PANGO(lr.height));
+	}
+	row->h += 2 * CELL_PAD;
+}
+
+static void
+emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
+    const struct frame *fr, int header, int band, int repeat)
+{
+	double x = fr->x;
+	int c = 0;
+	struct piece *pc;
+
+	if (header || band) {
+		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, fr->w, row->h);
+		pc->colour = header ? f->t->accent : 0xeef1f6;
+		pc->role = RO_ARTIFACT;
+	}
+	for (const struct node *cl = row->node->first; cl && c < ncols; cl = cl->next, c++) {
+		pc = add_piece(f, PC_TEXT, cl, x + CELL_PAD, f->y + CELL_PAD, w[c] - 2 * CELL_PAD,
+		    row->h - 2 * CELL_PAD);
+		pc->layout = row->cell[c];
+		pc->line0 = 0;
+		pc->line1 = pango_layout_get_line_count(row->cell[c]);
+		pc->colour = header ? f->t->accent_text : f->t->role[R_TABLE].colour;
+		pc->role = repeat ? RO_ARTIFACT : RO_BLOCK;
+		pc->first = !repeat;
+		x += w[c];
+	}
+	f->y += row->h;
+	pc = add_piece(f, PC_RULE, row->node, fr->x, f->y - 0.4, fr->w, 0.4);
+	pc->colour = 0xb8c2d3;
+	pc->role = RO_ARTIFACT;
+	f->fresh = 0;
+}
+
+static void
+place_table(struct flow *f, const struct node *table, const struct frame *fr)
+{
+	int ncols = 0, nrows = 0, i = 0;
+	double *w;
+	struct row *rows;
+
+	for (const struct node *r = table->first; r; r = r->next, nrows++) {
+		int c = 0;
+
+		for (const struct node *cl = r->first; cl; cl = cl->next)
+			c++;
+		ncols = c > ncols ? c : ncols;
+	}
+	if (ncols == 0)
+		return;
+	w = xcalloc((size_t)ncols, sizeof(double));
+	rows = xcalloc((size_t)nrows, sizeof(*rows));
+	column_widths(f, table, ncols, fr->w, w);
+	for (const struct node *r = table->first; r; r = r->next, i++) {
+		rows[i].node = r;
+		measure_row(f, &rows[i], ncols, w, i == 0);
+	}
+	f->y += gap(f, 6);
+	for (i = 0; i < nrows; i++) {
+		double need = rows[i].h + (i == 0 && nrows > 1 ? rows[1].h : 0);
+
+		if (!f->fresh && f->y + need > f->bottom) {
+			new_page(f, PG_BODY);
+			if (i > 0)
+				emit_row(f, &rows[0], ncols, w, fr, 1, 0, 1);
+		}
+		emit_row(f, &rows[i], ncols, w, fr, i == 0, i > 0 && i % 2 == 0, 0);
+	}
+	f->space = text_style(f, fr)->after + 4;
+	for (i = 0; i < nrows; i++)
+		free(rows[i].cell);
+	free(rows);
+	free(w);
+}
+
+/* Places a run of sibling blocks starting at `n`, in frame `fr`. */
+static void
+place_blocks(struct flow *f, const struct node *n, struct frame fr)
+{
+	for (; n != NULL; n = n->next) {
+		struct frame in = fr;
+
+		switch (n->type) {
+		case N_HEADING:
+			place_heading(f, n, &fr);
+			break;
+		case N_PARAGRAPH:
+			place_paragraph(f, n, &fr);
+			break;
+		case N_CODE:
+			place_code(f, n, &fr);
+			break;
+		case N_RULE:
+			place_rule(f, n, &fr);
+			break;
+		case N_FIGURE:
+			place_figure(f, n, &fr);
+			break;
+		case N_LIST:
+			place_list(f, n, fr);
+			break;
+		case N_QUOTE:
+			in.x = fr.x + QUOTE_INDENT;
+			in.w = fr.w - QUOTE_INDENT;
+			in.quote = fr.quote + 1;
+			place_blocks(f, n->first, in);
+			f->space = text_style(f, &fr)->after;
+			break;
+		case N_TABLE:
+			place_table(f, n, &fr);
+			break;
+		case N_FOOTNOTES:
+			place_notes(f, n, fr);
+			break;
+		case N_DOCUMENT:
+		case N_ITEM:
+		case N_ROW:
+		case N_CELL:
+		case N_NOTE:
+		case N_TOC:
+			place_blocks(f, n->first, fr);
+			break;
+		}
+	}
+}
+
+/* ---- the contents: laid out after the body, with its page numbers ---- */
+
+static void
+place_contents(struct flow *f, int first_body)
+{
+	const struct style *ts = &f->t->role[R_H1];
+	PangoLayout *title = make_layout(f, ts, NULL, "Contents", f->width, 0);
+	struct frame fr = { 0, f->width, R_BODY, 0, 0 };
+	struct piece *pc;
+
+	new_page(f, PG_TOC);
+	cur_page(f)->opens_chapter = 1;
+	pc = add_piece(f, PC_TEXT, NULL, 0, f->y, f->width, 0);
+	pc->layout = title;
+	pc->line0 = 0;
+	pc->line1 = pango_layout_get_line_count(title);
+	pc->colour = ts->colour;
+	f->y += FROM_PANGO(pango_layout_get_line_count(title) * PT(ts->leading)) + ts->after;
+	f->fresh = 0;
+	for (size_t i = 0; i < f->nheads; i++) {
+		const struct node *h = f->heads[i];
+		const struct style *s = &f->t->role[h->level <= 1 ? R_TOC1 : R_TOC2];
+		double indent = h->level <= 1 ? 0 : 14.0 * (h->level - 1);
+		char *num;
+		PangoLayout *l, *nl;
+		PangoRectangle lr;
+
+		if (h->level > f->t->toc_depth)
+			continue;
+		num = xasprintf("%d", first_body + f->head_page[i] + 1);
+		l = make_layout(f, s, &h->text, inl_str(&h->text), fr.w - indent - 40, 0);
+		nl = make_layout(f, s, NULL, num, -1, 0);
+		free(num);
+		pango_layout_get_extents(l, NULL, &lr);
+		f->y += gap(f, s->before);
+		if (f->y + FROM_PANGO(lr.height) > f->bottom)
+			new_page(f, PG_TOC);
+		pc = add_piece(f, PC_TEXT, h, indent, f->y, fr.w - indent, FROM_PANGO(lr.height));
+		pc->layout = l;
+		pc->aux = nl;
+		pc->line0 = 0;
+		pc->line1 = pango_layout_get_line_count(l);
+		pc->role = RO_TOC;
+		pc->colour = s->colour;
+		f->y += FROM_PANGO(lr.height);
+		f->fresh = 0;
+		f->space = s->after;
+	}
+}
+
+struct pages *
+layout_document(struct gen *g, const struct doc *d)
+{
+	struct flow f = { 0 };
+	struct frame fr;
+	struct pages *body = xcalloc(1, sizeof(*body)), *all;
+	int ncover;
+
+	f.g = g;
+	f.d = d;
+	f.t = d->tpl;
+	f.ps = body;
+	body->ctx = layout_context();
+	f.top = d->tpl->margin_top;
+	f.bottom = d->tpl->page_h - d->tpl->margin_bottom;
+	f.width = d->tpl->page_w - d->tpl->margin_inner - d->tpl->margin_outer;
+	fr = (struct frame){ 0, f.width, R_BODY, 0, 0 };
+
+	new_page(&f, PG_BODY);
+	place_blocks(&f, d->root->first, fr);
+
+	/* The front pages: cover, then the contents, numbered before the body. */
+	all = xcalloc(1, sizeof(*all));
+	all->ctx = body->ctx;
+	f.ps = all;
+	ncover = d->tpl->cover ? 1 : 0;
+	if (ncover) {
+		new_page(&f, PG_COVER);
+		cur_page(&f)->opens_chapter = 1;
+	}
+	if (d->tpl->toc) {
+		/* Page numbers are as wide whatever the contents' length, so one pass suffices
+		 * unless the contents' page count changes the numbers' digits: then redo. */
+		size_t mark = all->n;
+		int ntoc = 1;
+
+		for (int pass = 0; pass < 3; pass++) {
+			for (size_t i = mark; i < all->n; i++)
+				free(all->v[i].v);
+			all->n = mark;
+			place_contents(&f, ncover + ntoc);
+			if ((int)(all->n - mark) == ntoc)
+				break;
+			ntoc = (int)(all->n - mark);
+		}
+		all->ntoc = ntoc;
+	}
+	all->v = xrealloc(all->v, (all->n + body->n) * sizeof(*all->v));
+	memcpy(all->v + all->n, body->v, body->n * sizeof(*body->v));
+	all->n += body->n;
+	all->layouts = xrealloc(all->layouts, (all->nlayouts + body->nlayouts) *
+	    sizeof(PangoLayout *));
+	memcpy(all->layouts + all->nlayouts, body->layouts, body->nlayouts * sizeof(PangoLayout *));
+	all->nlayouts += body->nlayouts;
+	free(body->v);
+	free(body->layouts);
+	free(body);
+	free(f.heads);
+	free(f.head_page);
+	return all;
+}
+
+void
+pages_free(struct pages *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->v[i].v);
+	free(ps->v);
+	for (size_t i = 0; i < ps->nlayouts; i++)
+		g_object_unref(ps->layouts[i]);
+	free(ps->layouts);
+	g_object_unref(ps->ctx);
+	free(ps);
+}

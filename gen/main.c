@@ -1,0 +1,247 @@
+/* main.c: the command line. `gen build` and `gen check` over the documents in content/,
+ * exit statuses, progress on a terminal, and outputs renamed into place only when whole. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gen.h"
+
+static const char usage_text[] =
+"usage: gen [options] build [DOC...]\n"
+"       gen [options] check [DOC...]\n"
+"\n"
+"Builds the documents in content/ into out/: each DOC is a folder name in content/\n"
+"(or a path to a folder holding index.md); with none, every document is built.\n"
+"`check` reads and validates everything without rendering.\n"
+"\n"
+"options:\n"
+"  -C, --project DIR  the project folder (default: the current folder)\n"
+"  -o, --out DIR      where outputs go (default: PROJECT/out)\n"
+"  -q, --quiet        no progress, even on a terminal\n"
+"  -v, --verbose      say what is written\n"
+"  -h, --help         this text\n"
+"  -V, --version      the version\n"
+"\n"
+"exit status:\n"
+"  0  everything asked for was built (or checked)\n"
+"  1  a document, template or data file is wrong (messages say file:line:col)\n"
+"  2  the command line is wrong\n"
+"  3  the environment failed (a file could not be written, fonts missing)\n"
+"\n"
+"SOURCE_DATE_EPOCH, when set, replaces each document's date in the PDF's metadata.\n";
+
+static int
+usage(const char *fmt, const char *arg)
+{
+	fputs("gen: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'gen --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every folder in content/ that holds an index.md, in name order. */
+static char **
+all_documents(struct gen *g, size_t *n)
+{
+	char *dir = xasprintf("%s/content", g->root), **v = NULL;
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	*n = 0;
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		char *index;
+
+		if (e->d_name[0] == '.')
+			continue;
+		index = xasprintf("%s/%s/index.md", dir, e->d_name);
+		if (access(index, F_OK) == 0) {
+			v = xrealloc(v, (*n + 1) * sizeof(*v));
+			v[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
+		}
+		free(index);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	free(dir);
+	qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
+static int
+make_dirs(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0777) == -1 && errno != EEXIST) {
+				free(p);
+				return -1;
+			}
+			*s = '/';
+		}
+	free(p);
+	return mkdir(path, 0777) == -1 && errno != EEXIST ? -1 : 0;
+}
+
+/* Builds (or checks) one document; the output appears only when it is whole. */
+static void
+run_one(struct gen *g, const char *dir, int build, size_t i, size_t n)
+{
+	struct doc *d;
+	char *out, *tmp;
+
+	if (g->progress)
+		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, n, dir);
+	if ((d = doc_load(g, dir)) == NULL || !build) {
+		doc_free(d);
+		return;
+	}
+	if (make_dirs(g->outdir) == -1) {
+		msg(g, MSG_FATAL, g->outdir, 0, 0, "cannot make the folder: %s", strerror(errno));
+		doc_free(d);
+		return;
+	}
+	out = xasprintf("%s/%s.pdf", g->outdir, d->name);
+	tmp = xasprintf("%s/.%s.pdf.%ld.tmp", g->outdir, d->name, (long)getpid());
+	if (render_pdf(g, d, tmp) == 0) {
+		if (rename(tmp, out) == -1)
+			msg(g, MSG_FATAL, out, 0, 0, "cannot write: %s", strerror(errno));
+		else if (g->verbose)
+			fprintf(stderr, "gen: wrote %s\n", out);
+	}
+	unlink(tmp);
+	free(tmp);
+	free(out);
+	doc_free(d);
+}
+
+static time_t
+source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return (time_t)-1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0)
+		return (time_t)-1;
+	return (time_t)v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "project", required_argument, NULL, 'C' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gen g = { 0 };
+	const char *root = ".", *outdir = NULL;
+	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL;
+	int c, quiet = 0, build;
+	size_t ndocs = 0;
+
+	while ((c = getopt_long(argc, argv, "C:o:qvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			root = optarg;
+			break;
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'v':
+			g.verbose = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_BUILT;
+		case 'V':
+			puts("gen " GEN_VERSION);
+			return EXIT_BUILT;
+		default:
+			fputs("Try 'gen --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage("no command: say `build` or `check`%s", "");
+	if (strcmp(argv[optind], "build") == 0)
+		build = 1;
+	else if (strcmp(argv[optind], "check") == 0)
+		build = 0;
+	else
+		return usage("unknown command `%s` (build or check)", argv[optind]);
+	optind++;
+
+	content = xasprintf("%s/content", root);
+	if (realpath(root, realroot) == NULL || !is_dir(content)) {
+		free(content);
+		return usage("`%s` is not a gen project (it has no content/ folder); run gen in "
+		    "the project folder or give -C DIR", root);
+	}
+	free(content);
+	g.root = realroot;
+	g.outdir = outdir ? outdir : (defout = xasprintf("%s/out", realroot));
+	g.progress = !quiet && isatty(STDERR_FILENO);
+	g.epoch = source_date_epoch();
+	if (fonts_init(&g) == -1)
+		return EXIT_ENV;
+
+	if (optind == argc)
+		docs = all_documents(&g, &ndocs);
+	else
+		for (; optind < argc; optind++) {
+			const char *a = argv[optind];
+			char *dir = strchr(a, '/') ? xstrdup(a) :
+			    xasprintf("%s/content/%s", realroot, a);
+
+			if (!is_dir(dir)) {
+				int rc = usage("no document `%s` (no such folder in content/)", a);
+
+				free(dir);
+				return rc;
+			}
+			docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
+			docs[ndocs++] = dir;
+		}
+	for (size_t i = 0; i < ndocs; i++) {
+		run_one(&g, docs[i], build, i, ndocs);
+		free(docs[i]);
+	}
+	free(docs);
+	free(defout);
+	fonts_fini(&g);
+	return g.status;
+}

@@ -1,0 +1,637 @@
+/* pdf_post.c: the last stage of render_pdf(). Reopens the PDF cairo wrote with libqpdf, adds
+ * what cairo 1.16 cannot write (/Lang, XMP, /Alt, artifacts, page boxes, D: dates) and writes
+ * the final file deterministically, with object streams. */
+
+#define _POSIX_C_SOURCE 200809L	/* gmtime_r */
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <qpdf/qpdf-c.h>
+
+#include "gen.h"
+
+#define TREE_DEPTH	256	/* deeper structure or number trees are refused; ends cycles */
+
+/* One run of the post-pass. */
+struct post {
+	struct gen		*g;
+	qpdf_data		 q;
+	const char		*in;	/* the file messages name */
+	const struct pdf_post	*p;
+	size_t			 nfig;	/* Figures met so far, in document order */
+};
+
+static int	visit(struct post *, qpdf_oh, int);
+
+/* Reports `what` as fatal, with qpdf's pending error text when there is one; returns -1. */
+static int
+fail(struct post *c, const char *what)
+{
+	if (qpdf_has_error(c->q))
+		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s: %s", what,
+		    qpdf_get_error_full_text(c->q, qpdf_get_error(c->q)));
+	else
+		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s", what);
+	return -1;
+}
+
+/* Returns -1 after reporting `what` when qpdf has an error pending, else 0. */
+static int
+check(struct post *c, const char *what)
+{
+	return qpdf_has_error(c->q) ? fail(c, what) : 0;
+}
+
+/* Writes `t` in UTC as "D:YYYYMMDDHHmmSSZ" to pdf and "YYYY-MM-DDTHH:mm:SSZ" to xmp (32 bytes
+ * each); returns -1 for a time outside the years 1000-9999. */
+static int
+format_dates(time_t t, char *pdf, char *xmp)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < 1000 - 1900 || tm.tm_year > 9999 - 1900)
+		return -1;
+	strftime(pdf, 32, "D:%Y%m%d%H%M%SZ", &tm);
+	strftime(xmp, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return 0;
+}
+
+/* Appends `s` escaped for XML, dropping the control characters XML 1.0 cannot hold. */
+static void
+xml_add(struct buf *b, const char *s)
+{
+	static const char *const ent[] = { ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+	    ['"'] = "&quot;", ['\''] = "&apos;" };
+	unsigned char ch;
+
+	for (; (ch = (unsigned char)*s) != '\0'; s++) {
+		if (ch < sizeof ent / sizeof ent[0] && ent[ch] != NULL)
+			buf_adds(b, ent[ch]);
+		else if (ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r')
+			buf_addc(b, *s);
+	}
+}
+
+/* Appends one XMP property when `value` is set; `list` is NULL for a simple value, else the
+ * RDF container holding it ("Alt" gets the x-default language). */
+static void
+xmp_prop(struct buf *b, const char *name, const char *list, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	buf_adds(b, "   <");
+	buf_adds(b, name);
+	buf_adds(b, ">");
+	if (list != NULL) {
+		buf_adds(b, "<rdf:");
+		buf_adds(b, list);
+		buf_adds(b, strcmp(list, "Alt") == 0 ?
+		    "><rdf:li xml:lang=\"x-default\">" : "><rdf:li>");
+	}
+	xml_add(b, value);
+	if (list != NULL) {
+		buf_adds(b, "</rdf:li></rdf:");
+		buf_adds(b, list);
+		buf_adds(b, ">");
+	}
+	buf_adds(b, "</");
+	buf_adds(b, name);
+	buf_adds(b, ">\n");
+}
+
+/* Builds the XMP packet: Dublin Core, dates, producer and the PDF/UA-1 identifier. */
+static void
+xmp_build(struct buf *b, const struct pdf_post *p, const char *date)
+{
+	buf_adds(b, "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+	    " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+	    "  <rdf:Description rdf:about=\"\"\n"
+	    "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+	    "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+	    "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+	    "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+	    "   <dc:format>application/pdf</dc:format>\n");
+	xmp_prop(b, "dc:title", "Alt", p->title);
+	xmp_prop(b, "dc:creator", "Seq", p->author);
+	xmp_prop(b, "dc:description", "Alt", p->subject);
+	xmp_prop(b, "dc:language", "Bag", p->lang);
+	xmp_prop(b, "pdf:Keywords", NULL, p->keywords);
+	xmp_prop(b, "pdf:Producer", NULL, "gen");
+	xmp_prop(b, "xmp:CreateDate", NULL, date);
+	xmp_prop(b, "xmp:ModifyDate", NULL, date);
+	xmp_prop(b, "xmp:MetadataDate", NULL, date);
+	buf_adds(b, "   <pdfuaid:part>1</pdfuaid:part>\n"
+	    "  </rdf:Description>\n"
+	    " </rdf:RDF>\n"
+	    "</x:xmpmeta>\n"
+	    "<?xpacket end=\"w\"?>\n");
+}
+
+/* Returns the dictionary under `key` in `dict`, putting an empty one there when missing. */
+static qpdf_oh
+sub_dict(qpdf_data q, qpdf_oh dict, const char *key)
+{
+	qpdf_oh d;
+
+	d = qpdf_oh_get_key(q, dict, key);
+	if (qpdf_oh_is_dictionary(q, d))
+		return d;
+	qpdf_oh_release(q, d);
+	d = qpdf_oh_new_dictionary(q);
+	qpdf_oh_replace_key(q, dict, key, d);
+	return d;
+}
+
+/* Opens the file cairo wrote; refuses a damaged one rather than repairing it. */
+static int
+read_pdf(struct post *c)
+{
+	qpdf_set_attempt_recovery(c->q, QPDF_FALSE);
+	qpdf_read(c->q, c->in, NULL);
+	return check(c, "cannot read the PDF cairo wrote");
+}
+
+/* Sets /Lang, /ViewerPreferences, /MarkInfo and the XMP /Metadata stream on the catalog. */
+static int
+fix_catalog(struct post *c, const char *xmpdate)
+{
+	qpdf_data q = c->q;
+	qpdf_oh root, d, xmp, null;
+	struct buf b = { NULL, 0, 0 };
+
+	root = qpdf_get_root(q);
+	if (c->p->lang != NULL)
+		qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, c->p->lang));
+	d = sub_dict(q, root, "/ViewerPreferences");
+	qpdf_oh_replace_key(q, d, "/DisplayDocTitle", qpdf_oh_new_bool(q, QPDF_TRUE));
+	d = sub_dict(q, root, "/MarkInfo");
+	qpdf_oh_replace_key(q, d, "/Marked", qpdf_oh_new_bool(q, QPDF_TRUE));
+
+	/* Left without a filter: the writer does not compress /Type /Metadata streams. */
+	xmp_build(&b, c->p, xmpdate);
+	xmp = qpdf_oh_new_stream(q);
+	null = qpdf_oh_new_null(q);
+	qpdf_oh_replace_stream_data(q, xmp, (const unsigned char *)b.s, b.len, null, null);
+	buf_free(&b);
+	d = qpdf_oh_get_dict(q, xmp);
+	qpdf_oh_replace_key(q, d, "/Type", qpdf_oh_new_name(q, "/Metadata"));
+	qpdf_oh_replace_key(q, d, "/Subtype", qpdf_oh_new_name(q, "/XML"));
+	qpdf_oh_replace_key(q, root, "/Metadata", xmp);
+	return check(c, "cannot update the document catalog");
+}
+
+/* Sets one text string in the information dictionary when `value` is given. */
+static void
+info_set(qpdf_data q, qpdf_oh info, const char *key, const char *value)
+{
+	if (value != NULL)
+		qpdf_oh_replace_key(q, info, key, qpdf_oh_new_unicode_string(q, value));
+}
+
+/* Fills the information dictionary to match the XMP; keeps what cairo wrote where the caller
+ * gives nothing. */
+static int
+fix_info(struct post *c, const char *pdfdate)
+{
+	qpdf_data q = c->q;
+	qpdf_oh trailer, info;
+
+	trailer = qpdf_get_trailer(q);
+	info = qpdf_oh_get_key(q, trailer, "/Info");
+	if (!qpdf_oh_is_dictionary(q, info)) {
+		info = qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q));
+		qpdf_oh_replace_key(q, trailer, "/Info", info);
+	}
+	info_set(q, info, "/Title", c->p->title);
+	info_set(q, info, "/Author", c->p->author);
+	info_set(q, info, "/Subject", c->p->subject);
+	info_set(q, info, "/Keywords", c->p->keywords);
+	info_set(q, info, "/Producer", "gen");
+	info_set(q, info, "/CreationDate", pdfdate);
+	info_set(q, info, "/ModDate", pdfdate);
+	return check(c, "cannot update the document information");
+}
+
+/* Is `oh` a structure element of type `type` ("/Figure")? */
+static int
+elem_is(qpdf_data q, qpdf_oh oh, const char *type)
+{
+	qpdf_oh s;
+	int r;
+
+	if (!qpdf_oh_is_dictionary(q, oh))
+		return 0;
+	s = qpdf_oh_get_key(q, oh, "/S");
+	r = qpdf_oh_is_name_and_equals(q, s, type);
+	qpdf_oh_release(q, s);
+	return r;
+}
+
+/* Is the kid `oh` marked content (an MCID, an MCR or nothing) rather than an element or OBJR? */
+static int
+is_content(qpdf_data q, qpdf_oh oh)
+{
+	return qpdf_oh_is_null(q, oh) || qpdf_oh_is_integer(q, oh) ||
+	    qpdf_oh_is_dictionary_of_type(q, oh, "/MCR", "");
+}
+
+/* Does the /Private element hold only marked content, so that dropping it orphans nothing? */
+static int
+private_ok(qpdf_data q, qpdf_oh elem)
+{
+	qpdf_oh k, kid;
+	int i, n, ok;
+
+	k = qpdf_oh_get_key(q, elem, "/K");
+	if (!qpdf_oh_is_array(q, k)) {
+		ok = is_content(q, k);
+	} else {
+		n = qpdf_oh_get_array_n_items(q, k);
+		for (ok = 1, i = 0; ok && i < n; i++) {
+			kid = qpdf_oh_get_array_item(q, k, i);
+			ok = is_content(q, kid);
+			qpdf_oh_release(q, kid);
+		}
+	}
+	qpdf_oh_release(q, k);
+	return ok;
+}
+
+/* Walks the kids of `parent` (an element or the tree root) depth first in document order,
+ * removing /Private elements from its /K. Returns 0 or -1 after msg(). */
+static int
+walk(struct post *c, qpdf_oh parent, int depth)
+{
+	qpdf_data q = c->q;
+	qpdf_oh k, kid;
+	int i, n, r;
+
+	if (depth > TREE_DEPTH)
+		return fail(c, "the structure tree is too deep");
+	k = qpdf_oh_get_key(q, parent, "/K");
+	if (!qpdf_oh_is_array(q, k)) {
+		if ((r = visit(c, k, depth)) == 1)
+			qpdf_oh_remove_key(q, parent, "/K");
+	} else {
+		n = qpdf_oh_get_array_n_items(q, k);
+		for (r = 0, i = 0; r >= 0 && i < n; ) {
+			kid = qpdf_oh_get_array_item(q, k, i);
+			r = visit(c, kid, depth);
+			qpdf_oh_release(q, kid);
+			if (r == 1) {
+				qpdf_oh_erase_item(q, k, i);
+				n--;
+			} else
+				i++;
+		}
+	}
+	qpdf_oh_release(q, k);
+	return r < 0 ? -1 : 0;
+}
+
+/* Handles one kid: gives a Figure the next /Alt and descends into elements. Returns 1 for a
+ * /Private element the caller drops, 0 to keep the kid, -1 after msg(). */
+static int
+visit(struct post *c, qpdf_oh kid, int depth)
+{
+	qpdf_data q = c->q;
+	const char *alt;
+
+	if (!qpdf_oh_is_dictionary(q, kid) || !qpdf_oh_has_key(q, kid, "/S"))
+		return 0;	/* marked content, MCR or OBJR */
+	if (elem_is(q, kid, "/Private")) {
+		if (!private_ok(q, kid))
+			return fail(c, "a Private (artifact) tag holds other tags or links; "
+			    "only drawing may go inside it");
+		return 1;
+	}
+	if (elem_is(q, kid, "/Figure")) {
+		alt = c->nfig < c->p->nalt ? c->p->alt[c->nfig] : NULL;
+		if (alt != NULL)
+			qpdf_oh_replace_key(q, kid, "/Alt", qpdf_oh_new_unicode_string(q, alt));
+		c->nfig++;
+	}
+	return walk(c, kid, depth + 1);
+}
+
+/* Sets to null the /ParentTree entries that lead to /Private elements, so no marked-content
+ * id on a page names a dropped element. `node` is a node of the number tree. */
+static int
+clean_parents(struct post *c, qpdf_oh node, int depth)
+{
+	qpdf_data q = c->q;
+	qpdf_oh a, v, e;
+	int i, j, n, m;
+
+	if (depth > TREE_DEPTH)
+		return fail(c, "the structure parent tree is too deep");
+	if (!qpdf_oh_is_dictionary(q, node))
+		return 0;
+	a = qpdf_oh_get_key(q, node, "/Nums");
+	n = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0;
+	for (i = 1; i < n; i += 2) {
+		v = qpdf_oh_get_array_item(q, a, i);
+		m = qpdf_oh_is_array(q, v) ? qpdf_oh_get_array_n_items(q, v) : 0;
+		for (j = 0; j < m; j++) {
+			e = qpdf_oh_get_array_item(q, v, j);
+			if (elem_is(q, e, "/Private"))
+				qpdf_oh_set_array_item(q, v, j, qpdf_oh_new_null(q));
+			qpdf_oh_release(q, e);
+		}
+		qpdf_oh_release(q, v);
+	}
+	qpdf_oh_release(q, a);
+	a = qpdf_oh_get_key(q, node, "/Kids");
+	n = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0;
+	for (i = 0; i < n; i++) {
+		v = qpdf_oh_get_array_item(q, a, i);
+		if (clean_parents(c, v, depth + 1) < 0)
+			return -1;
+		qpdf_oh_release(q, v);
+	}
+	qpdf_oh_release(q, a);
+	return 0;
+}
+
+/* Gives the Figures their /Alt and drops the /Private elements from the structure tree. */
+static int
+fix_structure(struct post *c)
+{
+	qpdf_data q = c->q;
+	qpdf_oh tree;
+
+	tree = qpdf_oh_get_key(q, qpdf_get_root(q), "/StructTreeRoot");
+	if (!qpdf_oh_is_dictionary(q, tree))
+		return fail(c, "the PDF has no structure tree (the renderer must open the "
+		    "Document tag before anything else)");
+	if (walk(c, tree, 0) < 0 ||
+	    clean_parents(c, qpdf_oh_get_key(q, tree, "/ParentTree"), 0) < 0)
+		return -1;
+	if (c->nfig != c->p->nalt)
+		msg(c->g, MSG_WARNING, c->in, 0, 0, "the PDF has %zu figures but %zu alternative "
+		    "texts were given", c->nfig, c->p->nalt);
+	return check(c, "cannot update the structure tree");
+}
+
+/* Is `ch` white space in a content stream? */
+static int
+is_space(char ch)
+{
+	return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f' || ch == '\0';
+}
+
+/* Returns the length of "/Private << /MCID n >> BDC", cairo 1.16's exact form, at s, or 0. */
+static size_t
+private_bdc(const char *s, size_t len)
+{
+	static const char head[] = "/Private << /MCID ", tail[] = " >> BDC";
+	size_t i = sizeof head - 1, digits = sizeof head - 1;
+
+	if (len < i || memcmp(s, head, i) != 0)
+		return 0;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == digits || len - i < sizeof tail - 1 || memcmp(s + i, tail, sizeof tail - 1) != 0)
+		return 0;
+	i += sizeof tail - 1;
+	return i == len || is_space(s[i]) ? i : 0;
+}
+
+/* Returns the index just past the literal string that opens at s[i]. */
+static size_t
+skip_string(const char *s, size_t len, size_t i)
+{
+	int depth = 0;
+
+	for (; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0)
+			return i + 1;
+	}
+	return len;
+}
+
+/* Returns the index just past the "EI" that ends the inline image data after "ID" at s[i]. */
+static size_t
+skip_image(const char *s, size_t len, size_t i)
+{
+	for (i += 3; i + 2 <= len; i++)
+		if (s[i] == 'E' && s[i + 1] == 'I' && is_space(s[i - 1]) &&
+		    (i + 2 == len || is_space(s[i + 2])))
+			return i + 2;
+	return len;
+}
+
+/* Copies content stream `s` to `out` with each /Private BDC made "/Artifact BMC" (its EMC
+ * stays). Strings, comments and inline images are skipped, so text that merely reads like the
+ * operator is kept. Returns how many were changed; `out` stays empty when none. */
+static size_t
+artifacts(const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, done = 0, n = 0, m;
+	const char *e;
+
+	while (i < len) {
+		switch (s[i]) {
+		case '(':
+			i = skip_string(s, len, i);
+			break;
+		case '<':
+			if (i + 1 < len && s[i + 1] == '<')
+				i += 2;
+			else
+				i = (e = memchr(s + i, '>', len - i)) ? (size_t)(e - s) + 1 : len;
+			break;
+		case '%':
+			while (i < len && s[i] != '\n' && s[i] != '\r')
+				i++;
+			break;
+		case '/':
+			if ((m = private_bdc(s + i, len - i)) == 0) {
+				i++;
+				break;
+			}
+			buf_add(out, s + done, i - done);
+			buf_adds(out, "/Artifact BMC");
+			done = i += m;
+			n++;
+			break;
+		case 'I':
+			if (i > 0 && is_space(s[i - 1]) && i + 2 < len && s[i + 1] == 'D' &&
+			    is_space(s[i + 2]))
+				i = skip_image(s, len, i);
+			else
+				i++;
+			break;
+		default:
+			i++;
+		}
+	}
+	if (n > 0)
+		buf_add(out, s + done, len - done);
+	return n;
+}
+
+/* Replaces the page's content by one stream in which /Private content is an artifact. */
+static int
+fix_content(struct post *c, qpdf_oh page)
+{
+	qpdf_data q = c->q;
+	unsigned char *data = NULL;
+	size_t len = 0, n;
+	struct buf b = { NULL, 0, 0 };
+	qpdf_oh st, null;
+
+	qpdf_oh_get_page_content_data(q, page, &data, &len);
+	if (qpdf_has_error(q)) {
+		free(data);
+		return fail(c, "cannot read a page's content");
+	}
+	n = len > 0 ? artifacts((const char *)data, len, &b) : 0;
+	free(data);
+	if (n == 0)
+		return 0;
+	st = qpdf_oh_new_stream(q);
+	null = qpdf_oh_new_null(q);
+	qpdf_oh_replace_stream_data(q, st, (const unsigned char *)b.s, b.len, null, null);
+	qpdf_oh_replace_key(q, page, "/Contents", st);
+	buf_free(&b);
+	return check(c, "cannot replace a page's content");
+}
+
+/* Sets /BleedBox to the media box (which cairo drew with the bleed) and /TrimBox to the
+ * media box inset by the bleed. */
+static int
+set_boxes(struct post *c, qpdf_oh page)
+{
+	qpdf_data q = c->q;
+	qpdf_oh mb, x, trim, bleed;
+	double v[4], b = c->p->bleed;
+	int i;
+
+	mb = qpdf_oh_get_key(q, page, "/MediaBox");
+	if (!qpdf_oh_is_array(q, mb) || qpdf_oh_get_array_n_items(q, mb) != 4)
+		return fail(c, "a page has no /MediaBox");
+	bleed = qpdf_oh_new_array(q);
+	for (i = 0; i < 4; i++) {
+		x = qpdf_oh_get_array_item(q, mb, i);
+		if (!qpdf_oh_is_number(q, x))
+			return fail(c, "a page's /MediaBox is not four numbers");
+		v[i] = qpdf_oh_get_numeric_value(q, x);
+		qpdf_oh_append_item(q, bleed, x);	/* the same numbers, not rounded */
+		qpdf_oh_release(q, x);
+	}
+	qpdf_oh_release(q, mb);
+	if (v[0] > v[2] || v[1] > v[3] || v[2] - v[0] <= 2 * b || v[3] - v[1] <= 2 * b)
+		return fail(c, "the bleed does not fit inside the page's /MediaBox");
+	trim = qpdf_oh_new_array(q);
+	for (i = 0; i < 4; i++)
+		qpdf_oh_append_item(q, trim, qpdf_oh_new_real_from_double(q,
+		    i < 2 ? v[i] + b : v[i] - b, 5));
+	qpdf_oh_replace_key(q, page, "/TrimBox", trim);
+	qpdf_oh_replace_key(q, page, "/BleedBox", bleed);
+	return 0;
+}
+
+/* Sets /Tabs /S and the page boxes, and makes running heads artifacts, on every page. */
+static int
+fix_pages(struct post *c)
+{
+	qpdf_data q = c->q;
+	qpdf_oh page;
+	int i, n;
+
+	if (c->p->bleed > 0)
+		qpdf_push_inherited_attributes_to_page(q);
+	n = qpdf_get_num_pages(q);
+	if (check(c, "cannot read the page tree") < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		page = qpdf_get_page_n(q, (size_t)i);
+		qpdf_oh_replace_key(q, page, "/Tabs", qpdf_oh_new_name(q, "/S"));
+		if ((c->p->bleed > 0 && set_boxes(c, page) < 0) || fix_content(c, page) < 0)
+			return -1;
+		qpdf_oh_release(q, page);
+		if (check(c, "cannot update a page") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Writes the result to `out`: object streams, compressed streams, deterministic /ID. */
+static int
+write_pdf(struct post *c, const char *out)
+{
+	qpdf_data q = c->q;
+
+	qpdf_init_write(q, out);
+	if (qpdf_has_error(q))
+		return fail(c, "cannot create the output");
+	qpdf_set_object_stream_mode(q, qpdf_o_generate);
+	qpdf_set_compress_streams(q, QPDF_TRUE);
+	qpdf_set_decode_level(q, qpdf_dl_generalized);
+	qpdf_set_deterministic_ID(q, QPDF_TRUE);
+	qpdf_set_minimum_pdf_version(q, "1.7");	/* PDF/UA-1 is built on ISO 32000-1 */
+	qpdf_write(q);
+	if (qpdf_has_error(q)) {
+		fail(c, "cannot write the output");
+		unlink(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reports qpdf's warnings: duplicate keys in cairo's resource dictionaries, which the rewrite
+ * resolves, as notes under -v; anything else means cairo's file is damaged, and is fatal when
+ * `report` is set. Returns the number of such other warnings. */
+static int
+warnings(struct post *c, int report)
+{
+	static const char dup[] = "dictionary has duplicated key";
+	qpdf_error e;
+	int benign, bad = 0;
+
+	while (qpdf_more_warnings(c->q)) {
+		e = qpdf_next_warning(c->q);
+		benign = strncmp(qpdf_get_error_message_detail(c->q, e), dup, sizeof dup - 1) == 0;
+		if (benign && c->g->verbose)
+			msg(c->g, MSG_NOTE, c->in, 0, 0, "qpdf: %s",
+			    qpdf_get_error_full_text(c->q, e));
+		else if (!benign && bad++ == 0 && report)
+			msg(c->g, MSG_FATAL, c->in, 0, 0, "the PDF cairo wrote is damaged: %s",
+			    qpdf_get_error_full_text(c->q, e));
+	}
+	return bad;
+}
+
+int
+pdf_post(struct gen *g, const char *in, const char *out, const struct pdf_post *p)
+{
+	struct post c = { g, qpdf_init(), in, p, 0 };
+	char pdfdate[32], xmpdate[32];
+	int r = -1;
+
+	assert(strcmp(in, out) != 0);	/* qpdf reads `in` lazily while it writes */
+	qpdf_silence_errors(c.q);
+	qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
+	if (format_dates(p->date, pdfdate, xmpdate) < 0)
+		msg(g, MSG_FATAL, in, 0, 0, "the document date has no PDF form");
+	else if (read_pdf(&c) == 0 && fix_catalog(&c, xmpdate) == 0 && fix_info(&c, pdfdate) == 0 &&
+	    fix_structure(&c) == 0 && fix_pages(&c) == 0 && write_pdf(&c, out) == 0)
+		r = 0;
+	if (warnings(&c, r == 0) > 0 && r == 0) {
+		unlink(out);
+		r = -1;
+	}
+	qpdf_cleanup(&c.q);
+	return r;
+}

@@ -1,0 +1,675 @@
+/* render.c: draws the laid-out pages with cairo into a tagged PDF: structure tags from the
+ * tree (Document, H1-H6, P, L/LI/Lbl/LBody, Table/TR/TH/TD, Figure, Link, TOC), running
+ * heads as artifacts, anchors, links and bookmarks; then hands the file to pdf_post().
+ * Called by main.c through render_pdf(); reads the tree and the pages, changes neither. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+
+#include "gen.h"
+
+#define MAX_TAGS (2 * MAX_DEPTH + 16)
+
+struct tag {
+	const char	*name;		/* a standard structure type */
+	const void	*key;		/* what makes it this element: a node, or NULL */
+	int		 sub;		/* tells apart elements of one node (Lbl / LBody) */
+};
+
+struct rctx {
+	struct gen		*g;
+	const struct doc	*d;
+	const struct template	*t;
+	const struct pages	*ps;
+	cairo_surface_t		*surface;
+	cairo_t			*cr;
+	struct tag		 open[MAX_TAGS];	/* the structure elements open now */
+	int			 nopen;
+	int			 leaf;		/* open[nopen-1] holds content */
+	int			 outline[8];	/* the last bookmark at each heading level */
+	const char		**alt;		/* each Figure's /Alt, in order */
+	size_t			 nalt;
+	int			 pageno;	/* 1-based */
+	double			 left;		/* the text column's left on this page */
+};
+
+static const char *const heading_tags[] = { "H1", "H1", "H2", "H3", "H4", "H5", "H6" };
+
+static void
+set_colour(cairo_t *cr, unsigned c)
+{
+	cairo_set_source_rgb(cr, (c >> 16) / 255.0, ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
+}
+
+/* ---- structure tags ---- */
+
+static void
+tag_close(struct rctx *r)
+{
+	r->nopen--;
+	cairo_tag_end(r->cr, r->open[r->nopen].name);
+	r->leaf = 0;
+}
+
+/* Closes the open content element, so decoration can be drawn outside it: cairo marks the
+ * content of an element only while it has no child elements. */
+static void
+close_leaf(struct rctx *r)
+{
+	if (r->leaf && r->nopen > 0)
+		tag_close(r);
+	r->leaf = 0;
+}
+
+/* Builds the structure path of a piece, outermost first; returns its length. */
+static int
+piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
+{
+	struct tag rev[MAX_TAGS];
+	int n = 0;
+	const struct node *prev = NULL;
+
+	if (pc->role == RO_TOC) {
+		rev[n++] = (struct tag){ "Link", pc->node, 3 };
+		rev[n++] = (struct tag){ "TOCI", pc->node, 3 };
+		rev[n++] = (struct tag){ "TOC", NULL, 1 };
+	} else if (pc->node == NULL)
+		rev[n++] = (struct tag){ pg->kind == PG_TOC ? "H1" : "P", pc, 0 };
+	for (const struct node *x = pc->node; x != NULL && n < MAX_TAGS - 2; prev = x,
+	    x = x->parent) {
+		if (pc->role == RO_TOC && x->type != N_DOCUMENT)
+			continue;
+		switch (x->type) {
+		case N_DOCUMENT:
+			rev[n++] = (struct tag){ "Document", x, 0 };
+			break;
+		case N_HEADING:
+			rev[n++] = (struct tag){ heading_tags[x->level > 6 ? 6 : x->level], x, 0 };
+			break;
+		case N_PARAGRAPH:
+		case N_CODE:
+			rev[n++] = (struct tag){ "P", x, 0 };
+			break;
+		case N_LIST:
+			rev[n++] = (struct tag){ "L", x, 0 };
+			break;
+		case N_ITEM:
+			if (prev == NULL && pc->role == RO_LABEL)
+				rev[n++] = (struct tag){ "Lbl", x, 1 };
+			else
+				rev[n++] = (struct tag){ "LBody", x, 2 };
+			rev[n++] = (struct tag){ "LI", x, 0 };
+			break;
+		case N_QUOTE:
+			rev[n++] = (struct tag){ "BlockQuote", x, 0 };
+			break;
+		case N_TABLE:
+			rev[n++] = (struct tag){ "Table", x, 0 };
+			break;
+		case N_ROW:
+			rev[n++] = (struct tag){ "TR", x, 0 };
+			break;
+		case N_CELL:
+			rev[n++] = (struct tag){ x->parent->prev == NULL ? "TH" : "TD", x, 0 };
+			break;
+		case N_FIGURE:
+			rev[n++] = pc->role == RO_CAPTION ? (struct tag){ "Caption", x, 2 } :
+			    (struct tag){ "Figure", x, 1 };
+			break;
+		case N_FOOTNOTES:
+			rev[n++] = (struct tag){ "Div", x, 0 };
+			break;
+		case N_NOTE:
+			if (prev == NULL && pc->role == RO_LABEL)
+				rev[n++] = (struct tag){ "Lbl", x, 1 };
+			rev[n++] = (struct tag){ "Note", x, 0 };
+			break;
+		case N_RULE:
+		case N_TOC:
+			break;
+		}
+	}
+	if (pc->node == NULL || pc->role == RO_TOC)
+		rev[n++] = (struct tag){ "Document", NULL, 9 };
+	for (int i = 0; i < n; i++)
+		path[i] = rev[n - 1 - i];
+	return n;
+}
+
+static int
+same_tag(const struct tag *a, const struct tag *b)
+{
+	return a->key == b->key && a->sub == b->sub && strcmp(a->name, b->name) == 0;
+}
+
+/* Makes the open elements equal `path`, closing and opening as needed. */
+static void
+tags_to(struct rctx *r, const struct tag *path, int n)
+{
+	int common = 0;
+
+	/* The document element is one, however the path names it. */
+	while (common < r->nopen && common < n && (same_tag(&r->open[common], &path[common]) ||
+	    (common == 0 && strcmp(path[0].name, "Document") == 0)))
+		common++;
+	if (common == n && r->nopen == n && r->leaf)
+		return;
+	while (r->nopen > common)
+		tag_close(r);
+	for (int i = common; i < n; i++) {
+		cairo_tag_begin(r->cr, path[i].name, NULL);
+		r->open[r->nopen++] = path[i];
+	}
+	r->leaf = 1;
+}
+
+/* ---- text ---- */
+
+static void
+escape_attr(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+}
+
+static char *
+link_attr(const char *target)
+{
+	struct buf b = { 0 };
+
+	if (target[0] == '#') {
+		buf_adds(&b, "dest='");
+		escape_attr(&b, target + 1);
+	} else {
+		buf_adds(&b, "uri='");
+		escape_attr(&b, target);
+	}
+	buf_addc(&b, '\'');
+	return b.s;
+}
+
+/* The link span holding byte `off` of the piece's text, or NULL. */
+static const struct span *
+link_at(const struct piece *pc, size_t off)
+{
+	const struct inl *in;
+
+	if (pc->node == NULL || pc->role == RO_LABEL || pc->role == RO_TOC)
+		return NULL;
+	in = &pc->node->text;
+	for (size_t i = 0; i < in->nspans; i++)
+		if ((in->spans[i].style & ST_LINK) && off >= in->spans[i].start &&
+		    off < in->spans[i].end)
+			return &in->spans[i];
+	return NULL;
+}
+
+static int
+has_links(const struct piece *pc)
+{
+	const struct inl *in;
+
+	if (pc->node == NULL || pc->role == RO_LABEL || pc->role == RO_TOC)
+		return 0;
+	in = &pc->node->text;
+	for (size_t i = 0; i < in->nspans; i++)
+		if (in->spans[i].style & ST_LINK)
+			return 1;
+	return 0;
+}
+
+/* Draws underline and strikethrough of one run, which pango leaves to its renderer. */
+static void
+decorate(cairo_t *cr, PangoGlyphItem *run, double x, double base, double w)
+{
+	PangoFontMetrics *m = NULL;
+
+	for (GSList *a = run->item->analysis.extra_attrs; a; a = a->next) {
+		PangoAttribute *at = a->data;
+		int pos, thick;
+
+		if (at->klass->type == PANGO_ATTR_UNDERLINE &&
+		    ((PangoAttrInt *)at)->value != PANGO_UNDERLINE_NONE) {
+			m = m ? m : pango_font_get_metrics(run->item->analysis.font, NULL);
+			pos = pango_font_metrics_get_underline_position(m);
+			thick = pango_font_metrics_get_underline_thickness(m);
+		} else if (at->klass->type == PANGO_ATTR_STRIKETHROUGH &&
+		    ((PangoAttrInt *)at)->value) {
+			m = m ? m : pango_font_get_metrics(run->item->analysis.font, NULL);
+			pos = pango_font_metrics_get_strikethrough_position(m);
+			thick = pango_font_metrics_get_strikethrough_thickness(m);
+		} else
+			continue;
+		cairo_rectangle(cr, x, base - pos / (double)PANGO_SCALE, w,
+		    thick / (double)PANGO_SCALE);
+		cairo_fill(cr);
+	}
+	if (m != NULL)
+		pango_font_metrics_unref(m);
+}
+
+static unsigned
+run_colour(PangoGlyphItem *run, unsigned dflt)
+{
+	for (GSList *a = run->item->analysis.extra_attrs; a; a = a->next) {
+		PangoAttribute *at = a->data;
+
+		if (at->klass->type == PANGO_ATTR_FOREGROUND) {
+			PangoColor c = ((PangoAttrColor *)at)->color;
+
+			return (unsigned)(c.red >> 8) << 16 | (unsigned)(c.green >> 8) << 8 |
+			    (unsigned)(c.blue >> 8);
+		}
+	}
+	return dflt;
+}
+
+/* Draws one line run by run at (x, base); with `links`, each run sits in a Span or a Link
+ * element so the link's words belong to it. */
+static void
+draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double x, double base,
+    int links)
+{
+	const char *text = pango_layout_get_text(line->layout);
+	const struct span *open_link = NULL;
+	int in_inline = 0;
+
+	for (GSList *l = line->runs; l; l = l->next) {
+		PangoGlyphItem *run = l->data;
+		double w = pango_glyph_string_get_width(run->glyphs) / (double)PANGO_SCALE;
+
+		if (links) {
+			const struct span *sp = link_at(pc, (size_t)run->item->offset);
+
+			if (!in_inline || sp != open_link) {
+				if (in_inline)
+					cairo_tag_end(r->cr, open_link ? CAIRO_TAG_LINK : "Span");
+				if (sp != NULL) {
+					char *attr = link_attr(sp->link);
+
+					cairo_tag_begin(r->cr, CAIRO_TAG_LINK, attr);
+					free(attr);
+				} else
+					cairo_tag_begin(r->cr, "Span", NULL);
+				open_link = sp;
+				in_inline = 1;
+			}
+		}
+		set_colour(r->cr, run_colour(run, pc->colour));
+		cairo_move_to(r->cr, x, base);
+		pango_cairo_show_glyph_item(r->cr, text, run);
+		decorate(r->cr, run, x, base, w);
+		x += w;
+	}
+	if (in_inline)
+		cairo_tag_end(r->cr, open_link ? CAIRO_TAG_LINK : "Span");
+}
+
+/* Draws lines [line0, line1) of the piece's layout with line0's top at the piece's y. */
+static void
+draw_lines(struct rctx *r, const struct piece *pc, PangoLayout *layout, int line0, int line1,
+    double x, double y)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	int i = 0, links = has_links(pc);
+	double top0 = 0;
+
+	do {
+		PangoRectangle logical;
+
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		if (i == line0)
+			top0 = logical.y / (double)PANGO_SCALE;
+		if (i >= line0 && i < line1)
+			draw_line(r, pc, pango_layout_iter_get_line_readonly(it),
+			    x + logical.x / (double)PANGO_SCALE,
+			    y + pango_layout_iter_get_baseline(it) / (double)PANGO_SCALE - top0,
+			    links);
+		i++;
+	} while (i < line1 && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+/* Draws a layout outside the structure tree (running heads, decoration). */
+static void
+draw_artifact_text(struct rctx *r, PangoLayout *l, double x, double y, unsigned colour)
+{
+	struct piece pc = { 0 };
+
+	pc.colour = colour;
+	close_leaf(r);
+	cairo_tag_begin(r->cr, "Private", NULL);
+	draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), x, y);
+	cairo_tag_end(r->cr, "Private");
+}
+
+/* ---- pieces ---- */
+
+static void
+add_bookmark(struct rctx *r, const struct node *h)
+{
+	int level = h->level < 1 ? 1 : h->level > 4 ? 4 : h->level;
+	int parent = 0;
+	char *attr;
+	struct buf b = { 0 };
+
+	for (int l = level - 1; l >= 1; l--)
+		if (r->outline[l] != 0) {
+			parent = r->outline[l];
+			break;
+		}
+	escape_attr(&b, h->id);
+	attr = xasprintf("dest='%s'", b.s);
+	r->outline[level] = cairo_pdf_surface_add_outline(r->surface, parent,
+	    inl_str(&h->text), attr, level == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+	for (int l = level + 1; l < 8; l++)
+		r->outline[l] = 0;
+	free(attr);
+	buf_free(&b);
+}
+
+static void
+draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
+{
+	struct tag path[MAX_TAGS];
+	const char *anchor = NULL;
+	char *attr = NULL;
+	cairo_t *cr = r->cr;
+	double x = r->left + pc->x;
+
+	if (pc->kind == PC_RULE || pc->kind == PC_FILL || pc->role == RO_ARTIFACT) {
+		close_leaf(r);
+		cairo_tag_begin(cr, "Private", NULL);
+		if (pc->kind == PC_TEXT)
+			draw_lines(r, pc, pc->layout, pc->line0, pc->line1, x, pc->y);
+		else {
+			set_colour(cr, pc->colour);
+			cairo_rectangle(cr, x, pc->y, pc->w, pc->h);
+			cairo_fill(cr);
+		}
+		cairo_tag_end(cr, "Private");
+		return;
+	}
+	tags_to(r, path, piece_path(pc, pg, path));
+	if (pc->kind == PC_IMAGE && pc->first) {
+		r->alt = xrealloc(r->alt, (r->nalt + 1) * sizeof(*r->alt));
+		r->alt[r->nalt++] = pc->node->alt;
+	}
+	if (pc->first && pc->node != NULL && pc->node->type == N_HEADING && pc->node->id) {
+		anchor = pc->node->id;
+		if (pc->node->level <= 4)
+			add_bookmark(r, pc->node);
+	} else if (pc->role == RO_LABEL && pc->node->type == N_NOTE)
+		anchor = pc->node->id;
+	if (anchor != NULL) {
+		struct buf b = { 0 };
+
+		escape_attr(&b, anchor);
+		attr = xasprintf("name='%s'", b.s);
+		cairo_tag_begin(cr, CAIRO_TAG_DEST, attr);
+		buf_free(&b);
+	}
+	if (pc->kind == PC_IMAGE)
+		image_draw(pc->node->image, cr, x, pc->y, pc->w, pc->h);
+	else if (pc->role == RO_TOC) {
+		char *dest = xasprintf("#%s", pc->node->id), *la = link_attr(dest);
+		PangoRectangle nr, lr;
+		int last = pc->line1 - 1;
+
+		cairo_tag_begin(cr, CAIRO_TAG_LINK, la);
+		draw_lines(r, pc, pc->layout, pc->line0, pc->line1, x, pc->y);
+		pango_layout_get_extents(pc->aux, NULL, &nr);
+		pango_layout_index_to_pos(pc->layout, pango_layout_get_line_readonly(pc->layout,
+		    last)->start_index, &lr);
+		draw_lines(r, pc, pc->aux, 0, 1, r->left + pc->x + pc->w - nr.width /
+		    (double)PANGO_SCALE, pc->y + lr.y / (double)PANGO_SCALE);
+		cairo_tag_end(cr, CAIRO_TAG_LINK);
+		free(dest);
+		free(la);
+	} else
+		draw_lines(r, pc, pc->layout, pc->line0, pc->line1, x, pc->y);
+	if (anchor != NULL)
+		cairo_tag_end(cr, CAIRO_TAG_DEST);
+	free(attr);
+}
+
+/* ---- page furniture ---- */
+
+static PangoLayout *
+simple_layout(struct rctx *r, enum style_role role, const char *text, double width)
+{
+	const struct style *s = &r->t->role[role];
+	PangoLayout *l = pango_layout_new(r->ps->ctx);
+	PangoFontDescription *fd = pango_font_description_new();
+
+	pango_font_description_set_family(fd, s->family);
+	pango_font_description_set_weight(fd, (PangoWeight)s->weight);
+	pango_font_description_set_style(fd, s->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+	pango_font_description_set_absolute_size(fd, s->size * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	if (width > 0) {
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	}
+	pango_layout_set_text(l, text, -1);
+	return l;
+}
+
+static double
+layout_width(PangoLayout *l)
+{
+	PangoRectangle lr;
+
+	pango_layout_get_extents(l, NULL, &lr);
+	return lr.width / (double)PANGO_SCALE;
+}
+
+static void
+draw_furniture(struct rctx *r, const struct page *pg)
+{
+	const struct template *t = r->t;
+	double colw = t->page_w - t->margin_inner - t->margin_outer;
+	double hy = t->margin_top * 0.45, fy = t->page_h - t->margin_bottom * 0.55;
+	PangoLayout *l;
+	char num[16];
+
+	if (pg->kind == PG_COVER)
+		return;
+	if (!pg->opens_chapter) {
+		l = simple_layout(r, R_HEADER, r->d->title, colw * 0.45);
+		draw_artifact_text(r, l, r->left, hy, t->role[R_HEADER].colour);
+		g_object_unref(l);
+		if (pg->chapter != NULL && pg->chapter->text.text.s != NULL) {
+			l = simple_layout(r, R_HEADER, inl_str(&pg->chapter->text), -1);
+			if (layout_width(l) > colw * 0.5) {
+				g_object_unref(l);
+				l = simple_layout(r, R_HEADER, inl_str(&pg->chapter->text), colw * 0.5);
+				pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+				pango_layout_set_height(l, 0);
+			}
+			draw_artifact_text(r, l, r->left + colw - layout_width(l), hy,
+			    t->role[R_HEADER].colour);
+			g_object_unref(l);
+		}
+		close_leaf(r);
+		cairo_tag_begin(r->cr, "Private", NULL);
+		set_colour(r->cr, 0xc3cad6);
+		cairo_rectangle(r->cr, r->left, hy + t->role[R_HEADER].leading + 3, colw, 0.5);
+		cairo_fill(r->cr);
+		cairo_tag_end(r->cr, "Private");
+	}
+	snprintf(num, sizeof(num), "%d", r->pageno);
+	l = simple_layout(r, R_FOOTER, num, -1);
+	draw_artifact_text(r, l, r->pageno % 2 ? r->left + colw - layout_width(l) : r->left, fy,
+	    t->role[R_FOOTER].colour);
+	g_object_unref(l);
+}
+
+/* The cover: a band of the accent colour, into the bleed, with the title set on it. */
+static void
+draw_cover(struct rctx *r)
+{
+	const struct template *t = r->t;
+	const struct doc *d = r->d;
+	double colw = t->page_w - t->margin_inner - t->margin_outer, y;
+	double band = t->page_h * 0.62;
+	PangoLayout *l;
+	char date[64];
+	struct tm tm;
+	struct piece pc = { 0 };
+
+	close_leaf(r);
+	cairo_tag_begin(r->cr, "Private", NULL);
+	set_colour(r->cr, t->accent);
+	cairo_rectangle(r->cr, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed, band + t->bleed);
+	cairo_fill(r->cr);
+	cairo_tag_end(r->cr, "Private");
+
+	y = band * 0.38;
+	const struct { enum style_role role; const char *text; } lines[] = {
+		{ R_TITLE, d->title }, { R_SUBTITLE, d->subtitle }, { R_BODY, d->strapline },
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		if (lines[i].text == NULL)
+			continue;
+		l = simple_layout(r, lines[i].role, lines[i].text, colw);
+		if (lines[i].role == R_BODY) {
+			PangoFontDescription *fd = pango_font_description_copy(
+			    pango_layout_get_font_description(l));
+
+			pango_font_description_set_absolute_size(fd, 14 * PANGO_SCALE);
+			pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
+			pango_layout_set_font_description(l, fd);
+			pango_font_description_free(fd);
+			y += 18;
+		}
+		tags_to(r, (struct tag[]){ { "Document", NULL, 9 }, { "P", lines[i].text, 0 } }, 2);
+		pc.colour = t->accent_text;
+		draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), r->left, y);
+		y += layout_width(l) > 0 ? pango_layout_get_line_count(l) *
+		    t->role[lines[i].role].leading + 6 : 0;
+		g_object_unref(l);
+	}
+	gmtime_r(&d->date, &tm);
+	strftime(date, sizeof(date), "%B %Y", &tm);
+	y = band + 28;
+	for (int i = 0; i < 2; i++) {
+		const char *text = i == 0 ? (d->author ? d->author : "") : date;
+
+		l = simple_layout(r, R_SUBTITLE, text, colw);
+		tags_to(r, (struct tag[]){ { "Document", NULL, 9 }, { "P", &d->date + i, 0 } }, 2);
+		pc.colour = i == 0 ? t->role[R_SUBTITLE].colour : t->accent;
+		draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), r->left, y);
+		y += pango_layout_get_line_count(l) * t->role[R_SUBTITLE].leading + 4;
+		g_object_unref(l);
+	}
+}
+
+/* ---- the file ---- */
+
+static void
+set_metadata(struct rctx *r)
+{
+	const struct doc *d = r->d;
+	char date[32];
+	struct tm tm;
+
+	gmtime_r(&d->date, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	cairo_pdf_surface_set_metadata(r->surface, CAIRO_PDF_METADATA_TITLE, d->title);
+	if (d->author)
+		cairo_pdf_surface_set_metadata(r->surface, CAIRO_PDF_METADATA_AUTHOR, d->author);
+	if (d->subject)
+		cairo_pdf_surface_set_metadata(r->surface, CAIRO_PDF_METADATA_SUBJECT, d->subject);
+	if (d->keywords)
+		cairo_pdf_surface_set_metadata(r->surface, CAIRO_PDF_METADATA_KEYWORDS,
+		    d->keywords);
+	cairo_pdf_surface_set_metadata(r->surface, CAIRO_PDF_METADATA_CREATOR,
+	    "gen " GEN_VERSION);
+	cairo_pdf_surface_set_metadata(r->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cairo_pdf_surface_set_metadata(r->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
+}
+
+/* Draws every page into the surface. */
+static void
+draw_pages(struct rctx *r)
+{
+	const struct template *t = r->t;
+
+	cairo_tag_begin(r->cr, "Document", NULL);
+	r->open[0] = (struct tag){ "Document", NULL, 9 };
+	r->nopen = 1;
+	for (size_t i = 0; i < r->ps->n; i++) {
+		const struct page *pg = &r->ps->v[i];
+
+		r->pageno = (int)i + 1;
+		r->left = r->pageno % 2 ? t->margin_inner : t->margin_outer;
+		cairo_save(r->cr);
+		cairo_translate(r->cr, t->bleed, t->bleed);
+		draw_furniture(r, pg);
+		if (pg->kind == PG_COVER)
+			draw_cover(r);
+		for (size_t k = 0; k < pg->n; k++)
+			draw_piece(r, &pg->v[k], pg);
+		close_leaf(r);
+		cairo_restore(r->cr);
+		cairo_show_page(r->cr);
+	}
+	while (r->nopen > 0)
+		tag_close(r);
+}
+
+int
+render_pdf(struct gen *g, const struct doc *d, const char *path)
+{
+	struct rctx r = { 0 };
+	char *raw = xasprintf("%s.raw", path);
+	struct pdf_post post = { 0 };
+	cairo_status_t st;
+	int rc = 0;
+
+	r.g = g;
+	r.d = d;
+	r.t = d->tpl;
+	r.ps = layout_document(g, d);
+	r.surface = cairo_pdf_surface_create(raw, d->tpl->page_w + 2 * d->tpl->bleed,
+	    d->tpl->page_h + 2 * d->tpl->bleed);
+	cairo_pdf_surface_restrict_to_version(r.surface, CAIRO_PDF_VERSION_1_5);
+	set_metadata(&r);
+	r.cr = cairo_create(r.surface);
+	draw_pages(&r);
+	cairo_destroy(r.cr);
+	cairo_surface_finish(r.surface);
+	st = cairo_surface_status(r.surface);
+	cairo_surface_destroy(r.surface);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		msg(g, MSG_FATAL, path, 0, 0, "cannot write the PDF: %s",
+		    cairo_status_to_string(st));
+		rc = -1;
+	} else {
+		post.lang = d->lang;
+		post.title = d->title;
+		post.author = d->author;
+		post.subject = d->subject;
+		post.keywords = d->keywords;
+		post.date = d->date;
+		post.alt = r.alt;
+		post.nalt = r.nalt;
+		post.bleed = d->tpl->bleed;
+		rc = pdf_post(g, raw, path, &post);
+	}
+	unlink(raw);
+	free(raw);
+	free(r.alt);
+	pages_free((struct pages *)r.ps);
+	return rc;
+}

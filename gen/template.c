@@ -1,0 +1,418 @@
+/* template.c: reads templates/NAME.xml (page, cover, contents, theme styles) with libxml2,
+ * safely: no network, no external entities, no DTD. Called by document.c; hands on a
+ * struct template that layout and render read. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "gen.h"
+
+static const char *const role_names[R_NROLES] = {
+	[R_BODY] = "body", [R_H1] = "h1", [R_H2] = "h2", [R_H3] = "h3", [R_H4] = "h4",
+	[R_CODE] = "code", [R_CAPTION] = "caption", [R_HEADER] = "header",
+	[R_FOOTER] = "footer", [R_TITLE] = "title", [R_SUBTITLE] = "subtitle",
+	[R_TOC1] = "toc1", [R_TOC2] = "toc2", [R_NOTE] = "note", [R_TABLE] = "table",
+};
+
+struct tctx {
+	struct gen	*g;
+	struct template	*t;
+	const char	*src;	/* the XML text, for columns */
+	int		 bad;
+};
+
+/* Column of the first `needle` on line `line` of the source, or 1. */
+static int
+src_col(const char *src, int line, const char *needle)
+{
+	const char *p = src, *e, *hit;
+	int l = 1, col;
+
+	while (l < line && (p = strchr(p, '\n')) != NULL) {
+		p++;
+		l++;
+	}
+	if (p == NULL)
+		return 1;
+	e = strchr(p, '\n');
+	hit = strstr(p, needle);
+	if (hit == NULL || (e != NULL && hit > e))
+		return 1;
+	col = 1;
+	for (const char *q = p; q < hit; q++)
+		if (((unsigned char)*q & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+static void
+terr(struct tctx *c, xmlNode *n, const char *attr, const char *fmt, const char *arg)
+{
+	char needle[128];
+	int line = (int)xmlGetLineNo(n);
+
+	snprintf(needle, sizeof(needle), attr ? "%s=" : "<%s", attr ? attr : (const char *)n->name);
+	msg(c->g, MSG_ERROR, c->t->path, line, src_col(c->src, line, needle), fmt, arg);
+	c->bad = 1;
+}
+
+/* Parses a length such as "22mm", "10.5pt", "1in" or "10.5" (points) into *out. */
+static int
+parse_length(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno != 0 || v < 0 || v > 10000)
+		return -1;
+	if (strcmp(end, "mm") == 0)
+		v *= 72.0 / 25.4;
+	else if (strcmp(end, "cm") == 0)
+		v *= 72.0 / 2.54;
+	else if (strcmp(end, "in") == 0)
+		v *= 72.0;
+	else if (*end != '\0' && strcmp(end, "pt") != 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_colour(const char *s, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (s[0] != '#' || strlen(s) != 7)
+		return -1;
+	for (int i = 1; i < 7; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0' :
+		    tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	*out = v;
+	return 0;
+}
+
+/* Reads length attribute `name` of `n` into *out when present. */
+static void
+attr_length(struct tctx *c, xmlNode *n, const char *name, double *out)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+
+	if (v != NULL && parse_length((const char *)v, out) == -1)
+		terr(c, n, name, "`%s` is not a length (write e.g. 20mm or 10.5pt)",
+		    (const char *)v);
+	xmlFree(v);
+}
+
+static void
+attr_colour(struct tctx *c, xmlNode *n, const char *name, unsigned *out)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+
+	if (v != NULL && parse_colour((const char *)v, out) == -1)
+		terr(c, n, name, "`%s` is not a colour (write #rrggbb)", (const char *)v);
+	xmlFree(v);
+}
+
+static void
+read_page(struct tctx *c, xmlNode *n)
+{
+	xmlChar *size = xmlGetProp(n, (const xmlChar *)"size");
+	double m = -1;
+
+	if (size != NULL) {
+		if (strcmp((const char *)size, "A4") == 0) {
+			c->t->page_w = 595.2756;
+			c->t->page_h = 841.8898;
+		} else if (strcmp((const char *)size, "A5") == 0) {
+			c->t->page_w = 419.5276;
+			c->t->page_h = 595.2756;
+		} else
+			terr(c, n, "size", "unknown page size `%s` (A4 or A5, or give width "
+			    "and height)", (const char *)size);
+	}
+	xmlFree(size);
+	attr_length(c, n, "width", &c->t->page_w);
+	attr_length(c, n, "height", &c->t->page_h);
+	attr_length(c, n, "bleed", &c->t->bleed);
+	attr_length(c, n, "margin", &m);
+	if (m >= 0)
+		c->t->margin_top = c->t->margin_bottom = c->t->margin_inner =
+		    c->t->margin_outer = m;
+	attr_length(c, n, "margin-top", &c->t->margin_top);
+	attr_length(c, n, "margin-bottom", &c->t->margin_bottom);
+	attr_length(c, n, "margin-inner", &c->t->margin_inner);
+	attr_length(c, n, "margin-outer", &c->t->margin_outer);
+}
+
+static void
+read_style(struct tctx *c, xmlNode *n)
+{
+	xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
+	xmlChar *v;
+	struct style *st = NULL;
+
+	for (int i = 0; role != NULL && i < R_NROLES; i++)
+		if (strcmp((const char *)role, role_names[i]) == 0)
+			st = &c->t->role[i];
+	if (st == NULL) {
+		terr(c, n, role ? "role" : NULL, role ? "unknown style role `%s`" :
+		    "a style needs a role=\"...\"%s", role ? (const char *)role : "");
+		xmlFree(role);
+		return;
+	}
+	xmlFree(role);
+	st->line = (int)xmlGetLineNo(n);
+	st->col = src_col(c->src, st->line, "<style");
+	if ((v = xmlGetProp(n, (const xmlChar *)"family")) != NULL) {
+		free(st->family);
+		st->family = xstrdup((const char *)v);
+		xmlFree(v);
+	}
+	if ((v = xmlGetProp(n, (const xmlChar *)"weight")) != NULL) {
+		const char *w = (const char *)v;
+
+		st->weight = strcmp(w, "regular") == 0 ? 400 : strcmp(w, "semibold") == 0 ? 600 :
+		    strcmp(w, "bold") == 0 ? 700 : -1;
+		if (st->weight < 0)
+			terr(c, n, "weight", "unknown weight `%s` (regular, semibold or bold)", w);
+		xmlFree(v);
+	}
+	if ((v = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
+		st->italic = strcmp((const char *)v, "italic") == 0;
+		if (!st->italic && strcmp((const char *)v, "normal") != 0)
+			terr(c, n, "style", "unknown style `%s` (normal or italic)",
+			    (const char *)v);
+		xmlFree(v);
+	}
+	if ((v = xmlGetProp(n, (const xmlChar *)"page-break")) != NULL) {
+		st->page_break = strcmp((const char *)v, "yes") == 0;
+		xmlFree(v);
+	}
+	attr_length(c, n, "size", &st->size);
+	attr_length(c, n, "leading", &st->leading);
+	attr_length(c, n, "before", &st->before);
+	attr_length(c, n, "after", &st->after);
+	attr_colour(c, n, "colour", &st->colour);
+}
+
+static void
+read_theme(struct tctx *c, xmlNode *theme)
+{
+	for (xmlNode *n = theme->children; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "style") == 0)
+			read_style(c, n);
+		else if (strcmp((const char *)n->name, "colour") == 0) {
+			attr_colour(c, n, "accent", &c->t->accent);
+			attr_colour(c, n, "accent-text", &c->t->accent_text);
+		} else
+			terr(c, n, NULL, "unknown element <%s> in <theme>", (const char *)n->name);
+	}
+}
+
+static void
+read_root(struct tctx *c, xmlNode *root)
+{
+	for (xmlNode *n = root->children; n; n = n->next) {
+		const char *name = (const char *)n->name;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp(name, "page") == 0)
+			read_page(c, n);
+		else if (strcmp(name, "theme") == 0)
+			read_theme(c, n);
+		else if (strcmp(name, "cover") == 0)
+			c->t->cover = 1;
+		else if (strcmp(name, "contents") == 0) {
+			xmlChar *d = xmlGetProp(n, (const xmlChar *)"depth");
+
+			c->t->toc = 1;
+			if (d != NULL) {
+				c->t->toc_depth = atoi((const char *)d);
+				if (c->t->toc_depth < 1 || c->t->toc_depth > 4)
+					terr(c, n, "depth", "contents depth `%s` is not 1 to 4",
+					    (const char *)d);
+			}
+			xmlFree(d);
+		} else
+			terr(c, n, NULL, "unknown element <%s> in a template", name);
+	}
+}
+
+static void
+defaults(struct template *t)
+{
+	static const struct { enum style_role r; int w; double size, lead, before, after; } d[] = {
+		{ R_BODY, 400, 10.5, 15, 0, 7 }, { R_H1, 700, 24, 29, 0, 14 },
+		{ R_H2, 700, 15, 19, 16, 6 }, { R_H3, 600, 12, 16, 12, 4 },
+		{ R_H4, 600, 10.5, 15, 10, 3 }, { R_CODE, 400, 9, 13, 0, 7 },
+		{ R_CAPTION, 400, 9, 12, 4, 10 }, { R_HEADER, 400, 8.5, 11, 0, 0 },
+		{ R_FOOTER, 400, 8.5, 11, 0, 0 }, { R_TITLE, 700, 36, 42, 0, 12 },
+		{ R_SUBTITLE, 400, 18, 24, 0, 12 }, { R_TOC1, 600, 11, 16, 8, 2 },
+		{ R_TOC2, 400, 10.5, 15, 0, 2 }, { R_NOTE, 400, 8.5, 12, 0, 3 },
+		{ R_TABLE, 400, 9, 12.5, 0, 0 },
+	};
+
+	t->page_w = 595.2756;
+	t->page_h = 841.8898;
+	t->margin_top = t->margin_bottom = t->margin_inner = t->margin_outer = 72 * 20 / 25.4;
+	t->accent = 0x1d4f91;
+	t->accent_text = 0xffffff;
+	t->toc_depth = 2;
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		struct style *s = &t->role[d[i].r];
+
+		s->family = xstrdup(d[i].r == R_CODE ? "Fira Code" : "Inter");
+		s->weight = d[i].w;
+		s->size = d[i].size;
+		s->leading = d[i].lead;
+		s->before = d[i].before;
+		s->after = d[i].after;
+		s->colour = 0x1a1a1a;
+	}
+}
+
+static xmlParserInputPtr
+deny_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+/* SAX hook: a DOCTYPE is where entity bombs and external entities live; stop at it. */
+static void
+refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	*(int *)ctxt->_private = 1;
+	xmlStopParser(ctxt);
+}
+
+/* Parses the XML text safely; reports and returns NULL on any error. */
+static xmlDoc *
+parse_xml(struct tctx *c, const char *text, size_t len)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDoc *doc;
+	int doctype = 0;
+
+	xmlSetExternalEntityLoader(deny_entity);
+	ctxt = xmlNewParserCtxt();
+	ctxt->_private = &doctype;
+	ctxt->sax->internalSubset = refuse_doctype;
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, c->t->path, "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doctype) {
+		msg(c->g, MSG_ERROR, c->t->path, ctxt->input ? ctxt->input->line : 1, 1,
+		    "a DOCTYPE is not allowed in a template (entities are not expanded)");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (doc == NULL || !ctxt->wellFormed) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char *m = xstrdup(e && e->message ? e->message : "not well-formed XML");
+		size_t n = strlen(m);
+
+		while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
+			m[--n] = '\0';
+		msg(c->g, MSG_ERROR, c->t->path, e ? e->line : 1, e && e->int2 > 0 ? e->int2 : 1,
+		    "%s", m);
+		free(m);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+struct template *
+template_load(struct gen *g, const char *name, const char *file, int line, int col)
+{
+	struct tctx c = { 0 };
+	char *text;
+	size_t len;
+	xmlDoc *doc;
+	xmlNode *root;
+
+	if (!valid_name(name)) {
+		msg(g, MSG_ERROR, file, line, col, "`%s` is not a template name (letters, digits "
+		    "and hyphens; the file is templates/NAME.xml)", name);
+		return NULL;
+	}
+	c.g = g;
+	c.t = xcalloc(1, sizeof(*c.t));
+	c.t->name = xstrdup(name);
+	c.t->path = xasprintf("%s/templates/%s.xml", g->root, name);
+	defaults(c.t);
+	if (read_file(c.t->path, MAX_FILE_BYTES, &text, &len) == -1) {
+		if (errno == ENOENT)
+			msg(g, MSG_ERROR, file, line, col, "unknown template `%s` (no %s)", name,
+			    c.t->path);
+		else
+			msg(g, MSG_ERROR, c.t->path, 0, 0, "cannot read: %s", strerror(errno));
+		template_free(c.t);
+		return NULL;
+	}
+	c.src = text;
+	if ((doc = parse_xml(&c, text, len)) != NULL) {
+		root = xmlDocGetRootElement(doc);
+		if (root == NULL || strcmp((const char *)root->name, "template") != 0)
+			terr(&c, root ? root : (xmlNode *)doc, NULL,
+			    "the root element must be <template>%s", "");
+		else
+			read_root(&c, root);
+		xmlFreeDoc(doc);
+	} else
+		c.bad = 1;
+	free(text);
+	if (c.bad) {
+		template_free(c.t);
+		return NULL;
+	}
+	return c.t;
+}
+
+const char *
+role_name(enum style_role r)
+{
+	return role_names[r];
+}
+
+void
+template_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	for (int i = 0; i < R_NROLES; i++)
+		free(t->role[i].family);
+	free(t->name);
+	free(t->path);
+	free(t);
+}

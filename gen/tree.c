@@ -1,0 +1,82 @@
+/* tree.c: nodes of the one tree every stage shares: create, link, free.
+ * Front ends build it, validate normalises it, layout and render only read it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+struct node *
+node_new(enum node_type type, const char *file, int line, int col)
+{
+	struct node *n = xcalloc(1, sizeof(*n));
+
+	n->type = type;
+	n->file = file;
+	n->line = line;
+	n->col = col;
+	return n;
+}
+
+void
+node_append(struct node *parent, struct node *child)
+{
+	child->parent = parent;
+	child->prev = parent->last;
+	if (parent->last)
+		parent->last->next = child;
+	else
+		parent->first = child;
+	parent->last = child;
+}
+
+struct span *
+inl_span(struct inl *in, size_t start, size_t end, unsigned style, const char *link)
+{
+	struct span *sp;
+
+	in->spans = xrealloc(in->spans, (in->nspans + 1) * sizeof(*in->spans));
+	sp = &in->spans[in->nspans++];
+	memset(sp, 0, sizeof(*sp));
+	sp->start = start;
+	sp->end = end;
+	sp->style = style;
+	sp->link = link ? xstrdup(link) : NULL;
+	return sp;
+}
+
+void
+inl_free(struct inl *in)
+{
+	for (size_t i = 0; i < in->nspans; i++)
+		free(in->spans[i].link);
+	free(in->spans);
+	buf_free(&in->text);
+	in->spans = NULL;
+	in->nspans = 0;
+}
+
+/* Frees the tree by splicing each node's children into the sibling list ahead of it, as cmark
+ * does, so a tree of any depth is freed without recursion. Siblings after `n` are kept. */
+void
+node_free(struct node *n)
+{
+	struct node *next, *stop = n ? n->next : NULL;
+
+	while (n != stop) {
+		if (n->first != NULL) {
+			n->last->next = n->next;
+			n->next = n->first;
+			n->first = n->last = NULL;
+		}
+		next = n->next;
+		free(n->label);
+		free(n->id);
+		free(n->src);
+		free(n->path);
+		free(n->alt);
+		image_free(n->image);
+		inl_free(&n->text);
+		free(n);
+		n = next;
+	}
+}

@@ -1,0 +1,273 @@
+/* validate.c: every user error in a document's tree is found here, after the front ends and
+ * before layout: heading anchors, link targets, images. It also normalises (anchors, resolved
+ * image paths) so layout and render only read. Called by document.c. */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "gen.h"
+
+struct anchors {
+	char	**v;	/* "#id" of every heading and note, owned */
+	size_t	  n;
+};
+
+/* GitHub's heading anchor: lower case, letters, digits, spaces, hyphens and underscores
+ * kept, spaces made hyphens, everything else dropped. */
+static char *
+slug(const char *text)
+{
+	struct buf b = { 0 };
+	const char *p;
+
+	for (p = text; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		char out[6];
+
+		if (c == ' ' || c == '\n')
+			buf_addc(&b, '-');
+		else if (c == '-' || c == '_' || g_unichar_isalnum(c))
+			buf_add(&b, out, (size_t)g_unichar_to_utf8(g_unichar_tolower(c), out));
+	}
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	return b.s;
+}
+
+static int
+has_anchor(const struct anchors *a, const char *id)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+add_anchor(struct anchors *a, const char *id)
+{
+	a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
+	a->v[a->n++] = xasprintf("#%s", id);
+}
+
+/* Edit distance, for "did you mean" hints. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), *row, prev, best;
+
+	if (la > 200 || lb > 200)
+		return SIZE_MAX;
+	row = xmalloc((lb + 1) * sizeof(*row));
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+static const char *
+nearest(const struct anchors *a, const char *id)
+{
+	const char *best = NULL;
+	size_t bd = strlen(id) / 3 + 2;
+
+	for (size_t i = 0; i < a->n; i++) {
+		size_t d = distance(a->v[i], id);
+
+		if (d < bd) {
+			bd = d;
+			best = a->v[i];
+		}
+	}
+	return best;
+}
+
+static void
+check_links(struct gen *g, struct node *n, const struct anchors *a)
+{
+	for (size_t i = 0; i < n->text.nspans; i++) {
+		struct span *sp = &n->text.spans[i];
+		const char *near;
+
+		if (!(sp->style & ST_LINK) || sp->link == NULL)
+			continue;
+		if (sp->link[0] == '#') {
+			if (has_anchor(a, sp->link))
+				continue;
+			near = nearest(a, sp->link);
+			msg(g, MSG_ERROR, n->file, sp->line, sp->col,
+			    "no heading has the anchor `%s`%s%s%s", sp->link,
+			    near ? " (did you mean `" : "", near ? near : "", near ? "`?)" : "");
+		} else if (g_str_has_prefix(sp->link, "https://") ||
+		    g_str_has_prefix(sp->link, "http://") || g_str_has_prefix(sp->link, "mailto:"))
+			continue;
+		else {
+			msg(g, MSG_WARNING, n->file, sp->line, sp->col,
+			    "`%s` is neither a web address nor a #heading anchor; it is set as "
+			    "plain text", sp->link);
+			sp->style &= ~(unsigned)ST_LINK;
+		}
+	}
+}
+
+/* The image type from its first bytes: "png", "jpeg", "svg", or NULL. */
+static const char *
+sniff(const char *path)
+{
+	unsigned char h[512];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	n = fread(h, 1, sizeof(h) - 1, f);
+	fclose(f);
+	h[n] = '\0';
+	if (n >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "png";
+	if (n >= 3 && memcmp(h, "\xff\xd8\xff", 3) == 0)
+		return "jpeg";
+	if (strstr((const char *)h, "<svg") != NULL)
+		return "svg";
+	return NULL;
+}
+
+/* Resolves a figure's path beside its Markdown file and keeps it inside the project. */
+static void
+check_figure(struct gen *g, struct node *f)
+{
+	char *dir = g_path_get_dirname(f->file), *joined, real[PATH_MAX], root[PATH_MAX];
+	const char *why;
+	size_t rl;
+
+	if (f->src[0] == '\0' || strstr(f->src, "://") != NULL || f->src[0] == '/') {
+		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s`: give a path inside the "
+		    "project, relative to this file", f->src);
+		g_free(dir);
+		return;
+	}
+	joined = xasprintf("%s/%s", dir, f->src);
+	g_free(dir);
+	if (realpath(joined, real) == NULL) {
+		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s` not found", f->src);
+		free(joined);
+		return;
+	}
+	free(joined);
+	if (realpath(g->root, root) == NULL)
+		root[0] = '\0';
+	rl = strlen(root);
+	if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0')) {
+		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s` is outside the project",
+		    f->src);
+		return;
+	}
+	if (sniff(real) == NULL) {
+		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s` is not a PNG, JPEG or SVG "
+		    "file", f->src);
+		return;
+	}
+	f->path = xstrdup(real);
+	if ((f->image = image_load(real, &why)) == NULL) {
+		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s` is %s", f->src, why);
+		return;
+	}
+	if (f->alt == NULL || f->alt[0] == '\0')
+		msg(g, MSG_WARNING, f->file, f->line, f->col, "image `%s` has no description; "
+		    "write one in ![...] for readers who cannot see it", f->src);
+}
+
+/* Walks the tree in document order without recursion, calling fn on each node. */
+static void
+walk(struct node *root, void (*fn)(struct node *, void *), void *arg)
+{
+	struct node *n = root;
+
+	while (n != NULL) {
+		fn(n, arg);
+		if (n->first != NULL)
+			n = n->first;
+		else {
+			while (n != NULL && n != root && n->next == NULL)
+				n = n->parent;
+			if (n == NULL || n == root)
+				break;
+			n = n->next;
+		}
+	}
+}
+
+static void
+name_heading(struct node *n, void *arg)
+{
+	struct anchors *a = arg;
+	char *base, *id;
+
+	if (n->type == N_NOTE)
+		add_anchor(a, n->id);
+	if (n->type != N_HEADING)
+		return;
+	base = slug(inl_str(&n->text));
+	id = xstrdup(base);
+	for (int k = 1;; k++) {
+		char *hash = xasprintf("#%s", id);
+		int taken = has_anchor(a, hash);
+
+		free(hash);
+		if (!taken)
+			break;
+		free(id);
+		id = xasprintf("%s-%d", base, k);
+	}
+	free(base);
+	add_anchor(a, id);
+	n->id = id;
+}
+
+struct vctx {
+	struct gen		*g;
+	const struct anchors	*a;
+};
+
+static void
+check_node(struct node *n, void *arg)
+{
+	struct vctx *v = arg;
+
+	check_links(v->g, n, v->a);
+	if (n->type == N_FIGURE)
+		check_figure(v->g, n);
+}
+
+void
+validate(struct gen *g, struct doc *d)
+{
+	struct anchors a = { 0 };
+	struct vctx v = { g, &a };
+
+	walk(d->root, name_heading, &a);
+	walk(d->root, check_node, &v);
+	for (size_t i = 0; i < a.n; i++)
+		free(a.v[i]);
+	free(a.v);
+}
