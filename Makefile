@@ -64,6 +64,10 @@ build/asan/%.o: gen/%.c gen/gen.h build/deps.stamp
 	@mkdir -p build/asan
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
+UNIT_OBJS = $(filter-out build/asan/main.o,$(SAN_OBJS))
+build/unit: tests/unit.c $(UNIT_OBJS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/unit.c $(UNIT_OBJS) $(PKG_LIBS)
+
 build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
@@ -74,7 +78,7 @@ docs: $(DOCS)
 out/%.pdf: gen/gen content/%/* $(wildcard templates/*) $(wildcard fonts/*/*)
 	./gen/gen -q build $*
 
-test: build/deps.stamp gen/gen build/gen-asan build/specsplit
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 
 clean:

@@ -74,7 +74,8 @@ add_chapters(struct gen *g, struct doc *d)
 		}
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (add_file(g, d, xasprintf("%s/%s", d->dir, names[i])) == -1)
 			bad = 1;

@@ -15,7 +15,7 @@
 int
 fonts_init(struct gen *g)
 {
-	char *conf = xasprintf("%s/fonts/fonts.conf", g->root);
+	char *conf = xasprintf("%s/fonts/fonts.conf", g->realroot);
 
 	if (access(conf, R_OK) == -1) {
 		msg(g, MSG_FATAL, conf, 0, 0, "the font configuration is missing");
@@ -90,7 +90,7 @@ void
 fonts_fini(struct gen *g)
 {
 	(void)g;
+	/* Lets go of the font map; fontconfig's own one-time allocations stay until exit
+	 * (FcFini asserts when cairo still caches a face, so it is not called). */
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
 }

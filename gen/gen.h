@@ -50,11 +50,15 @@ size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
 void	 text_position(const char *s, size_t off, int *line, int *col);
 
+struct gen;
+
+/* The path of `rel` in the project, as the user would write it ("templates/x.xml" when
+ * gen runs in the project folder). The caller frees. */
+char	*project_path(const struct gen *, const char *rel);
+
 /* ---- msg.c: diagnostics, the only place that prints a message ---- */
 
 enum msg_level { MSG_NOTE, MSG_WARNING, MSG_ERROR, MSG_FATAL };
-
-struct gen;
 /* Prints "file:line:col: level: text" (fields that are 0/NULL are left out) and raises the
  * run's exit status: an error to EXIT_INPUT, a fatal one to EXIT_ENV. */
 void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
@@ -63,9 +67,12 @@ void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
 /* ---- the context ---- */
 
 struct gen {
-	const char	*root;		/* the project folder: templates/, content/, fonts/ */
+	const char	*root;		/* the project folder as given: templates/, content/, fonts/ */
+	const char	*realroot;	/* the same, resolved: what inputs must stay inside */
 	const char	*outdir;	/* where outputs go (default root/out) */
 	int		 verbose;	/* -v: say each step */
+	int		 trace;		/* -T: print the pages instead of rendering */
+	int		 draft;		/* --draft: missing pictures and anchors only warn */
 	int		 progress;	/* show progress: stderr is a terminal */
 	int		 status;	/* worst enum gen_exit so far */
 	int		 errors;	/* errors in the current document */
@@ -315,6 +322,12 @@ struct pages {
 /* Lays the document out into pages. The caller frees with pages_free(). */
 struct pages	*layout_document(struct gen *, const struct doc *);
 void		 pages_free(struct pages *);
+/* Prints the pages as text, one line a piece: what tests of pagination compare. */
+void		 pages_dump(const struct pages *, FILE *);
+/* How many of the lines from `k` (tops and heights in pt) fit in `room` pt, kept to the
+ * widow and orphan rule: at least `min` lines on each side of a break, or none. */
+int		 layout_fit_lines(const double *top, const double *h, int nlines, int k,
+		     double room, int min);
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
 

@@ -276,20 +276,18 @@ quote_bars(struct flow *f, const struct frame *fr, double y0, double y1)
 	}
 }
 
-/* How many lines of `ln` from line k fit in `room`, kept to the widow and orphan rule:
- * at least MIN_LINES on each side of a break, or none. */
-static int
-fit_lines(const struct lines *ln, int k, double room)
+int
+layout_fit_lines(const double *top, const double *h, int nlines, int k, double room, int min)
 {
-	int n = ln->n - k, m = 0;
+	int n = nlines - k, m = 0;
 
-	while (m < n && lines_h(ln, k, k + m + 1) <= room + 0.01)
+	while (m < n && top[k + m] + h[k + m] - top[k] <= room + 0.01)
 		m++;
 	if (m == n)
 		return m;
-	if (n - m < MIN_LINES)
-		m = n - MIN_LINES;
-	if (m < MIN_LINES && n >= MIN_LINES)
+	if (n - m < min)
+		m = n - min;
+	if (m < min && n >= min)
 		m = 0;
 	return m < 0 ? 0 : m;
 }
@@ -307,7 +305,7 @@ place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct fr
 	f->y += gap(f, before);
 	while (k < ln.n) {
 		double room = f->bottom - f->y - 2 * pad;
-		int m = fit_lines(&ln, k, room);
+		int m = layout_fit_lines(ln.top, ln.h, ln.n, k, room, MIN_LINES);
 		struct piece *pc;
 
 		if (m == 0 && f->fresh)
@@ -459,7 +457,12 @@ place_figure(struct flow *f, const struct node *n, const struct frame *fr)
 	double w, h, scale, total;
 	struct piece *pc;
 
-	image_size(n->image, &w, &h);
+	if (n->image != NULL)
+		image_size(n->image, &w, &h);
+	else {			/* a draft's missing picture: a frame to hold its place */
+		w = fr->w * 0.6;
+		h = 90;
+	}
 	scale = fmin(1.0, fmin(fr->w / w, (f->bottom - f->top) * 0.6 / h));
 	w *= scale;
 	h *= scale;
@@ -862,10 +865,13 @@ layout_document(struct gen *g, const struct doc *d)
 	all->v = xrealloc(all->v, (all->n + body->n) * sizeof(*all->v));
 	memcpy(all->v + all->n, body->v, body->n * sizeof(*body->v));
 	all->n += body->n;
-	all->layouts = xrealloc(all->layouts, (all->nlayouts + body->nlayouts) *
-	    sizeof(PangoLayout *));
-	memcpy(all->layouts + all->nlayouts, body->layouts, body->nlayouts * sizeof(PangoLayout *));
-	all->nlayouts += body->nlayouts;
+	if (body->nlayouts > 0) {
+		all->layouts = xrealloc(all->layouts, (all->nlayouts + body->nlayouts) *
+		    sizeof(PangoLayout *));
+		memcpy(all->layouts + all->nlayouts, body->layouts, body->nlayouts *
+		    sizeof(PangoLayout *));
+		all->nlayouts += body->nlayouts;
+	}
 	free(body->v);
 	free(body->layouts);
 	free(body);
@@ -885,4 +891,41 @@ pages_free(struct pages *ps)
 	free(ps->layouts);
 	g_object_unref(ps->ctx);
 	free(ps);
+}
+
+static const char *const kind_names[] = { "text", "rule", "fill", "image" };
+static const char *const role_names[] = { "", " label", " caption", " toc", " artifact" };
+static const char *const node_names[] = { "document", "heading", "paragraph", "list", "item",
+	"quote", "code", "rule", "table", "row", "cell", "figure", "footnotes", "note", "toc" };
+static const char *const page_names[] = { "cover", "contents", "body" };
+
+void
+pages_dump(const struct pages *ps, FILE *fp)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct page *pg = &ps->v[i];
+
+		fprintf(fp, "page %zu %s%s\n", i + 1, page_names[pg->kind],
+		    pg->opens_chapter ? " opens-chapter" : "");
+		for (size_t k = 0; k < pg->n; k++) {
+			const struct piece *pc = &pg->v[k];
+
+			fprintf(fp, "  %s%s %s y=%.1f h=%.1f", kind_names[pc->kind],
+			    role_names[pc->role], pc->node ? node_names[pc->node->type] : "-",
+			    pc->y, pc->h);
+			if (pc->kind == PC_TEXT) {
+				PangoLayoutLine *l = pango_layout_get_line_readonly(pc->layout,
+				    pc->line0);
+				const char *t = pango_layout_get_text(pc->layout) + l->start_index;
+				int len = l->length > 24 ? 24 : l->length;
+
+				while (len > 0 && (t[len - 1] & 0xc0) == 0x80)
+					len--;
+				if (len > 0 && (unsigned char)t[len - 1] >= 0xc0)
+					len--;
+				fprintf(fp, " lines %d-%d \"%.*s\"", pc->line0, pc->line1, len, t);
+			}
+			fputc('\n', fp);
+		}
+	}
 }

@@ -24,6 +24,9 @@ static const char usage_text[] =
 "  -o, --out DIR      where outputs go (default: PROJECT/out)\n"
 "  -q, --quiet        no progress, even on a terminal\n"
 "  -v, --verbose      say what is written\n"
+"  -d, --draft        a missing picture or link target is a warning, not an error:\n"
+"                     a framed placeholder stands in for the picture\n"
+"  -T, --trace        print the laid-out pages as text instead of writing PDFs\n"
 "  -h, --help         this text\n"
 "  -V, --version      the version\n"
 "\n"
@@ -62,7 +65,7 @@ cmp_str(const void *a, const void *b)
 static char **
 all_documents(struct gen *g, size_t *n)
 {
-	char *dir = xasprintf("%s/content", g->root), **v = NULL;
+	char *dir = project_path(g, "content"), **v = NULL;
 	DIR *dp = opendir(dir);
 	struct dirent *e;
 
@@ -82,7 +85,8 @@ all_documents(struct gen *g, size_t *n)
 	if (dp != NULL)
 		closedir(dp);
 	free(dir);
-	qsort(v, *n, sizeof(*v), cmp_str);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_str);
 	return v;
 }
 
@@ -114,6 +118,14 @@ run_one(struct gen *g, const char *dir, int build, size_t i, size_t n)
 	if (g->progress)
 		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, n, dir);
 	if ((d = doc_load(g, dir)) == NULL || !build) {
+		doc_free(d);
+		return;
+	}
+	if (g->trace) {
+		struct pages *ps = layout_document(g, d);
+
+		pages_dump(ps, stdout);
+		pages_free(ps);
 		doc_free(d);
 		return;
 	}
@@ -160,6 +172,8 @@ main(int argc, char *argv[])
 		{ "out", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "trace", no_argument, NULL, 'T' },
+		{ "draft", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -170,7 +184,7 @@ main(int argc, char *argv[])
 	int c, quiet = 0, build;
 	size_t ndocs = 0;
 
-	while ((c = getopt_long(argc, argv, "C:o:qvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:o:qvdThV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			root = optarg;
@@ -183,6 +197,12 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			g.verbose = 1;
+			break;
+		case 'T':
+			g.trace = 1;
+			break;
+		case 'd':
+			g.draft = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -212,8 +232,9 @@ main(int argc, char *argv[])
 		    "the project folder or give -C DIR", root);
 	}
 	free(content);
-	g.root = realroot;
-	g.outdir = outdir ? outdir : (defout = xasprintf("%s/out", realroot));
+	g.root = root;
+	g.realroot = realroot;
+	g.outdir = outdir ? outdir : (defout = project_path(&g, "out"));
 	g.progress = !quiet && isatty(STDERR_FILENO);
 	g.epoch = source_date_epoch();
 	if (fonts_init(&g) == -1)
@@ -224,13 +245,19 @@ main(int argc, char *argv[])
 	else
 		for (; optind < argc; optind++) {
 			const char *a = argv[optind];
-			char *dir = strchr(a, '/') ? xstrdup(a) :
-			    xasprintf("%s/content/%s", realroot, a);
+			char *rel = xasprintf("content/%s", a);
+			char *dir = strchr(a, '/') ? xstrdup(a) : project_path(&g, rel);
+
+			free(rel);
 
 			if (!is_dir(dir)) {
 				int rc = usage("no document `%s` (no such folder in content/)", a);
 
 				free(dir);
+				while (ndocs > 0)
+					free(docs[--ndocs]);
+				free(docs);
+				free(defout);
 				return rc;
 			}
 			docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));

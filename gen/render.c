@@ -180,6 +180,24 @@ escape_attr(struct buf *b, const char *s)
 	}
 }
 
+/* Percent-encodes what a URI must not hold as it is (RFC 3986): spaces, controls, bytes
+ * beyond ASCII, and the characters cairo 1.16 writes unescaped into the PDF string. */
+static void
+escape_uri(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= 0x20 || c >= 0x7f || strchr("\\()<>\"'{}|^`", c) != NULL) {
+			char hex[4];
+
+			snprintf(hex, sizeof(hex), "%%%02X", c);
+			buf_adds(b, hex);
+		} else
+			buf_addc(b, (char)c);
+	}
+}
+
 static char *
 link_attr(const char *target)
 {
@@ -190,7 +208,7 @@ link_attr(const char *target)
 		escape_attr(&b, target + 1);
 	} else {
 		buf_adds(&b, "uri='");
-		escape_attr(&b, target);
+		escape_uri(&b, target);
 	}
 	buf_addc(&b, '\'');
 	return b.s;
@@ -376,6 +394,30 @@ add_bookmark(struct rctx *r, const struct node *h)
 	buf_free(&b);
 }
 
+static PangoLayout *simple_layout(struct rctx *, enum style_role, const char *, double);
+
+/* A draft's stand-in for a missing picture: a dashed frame that names the file. */
+static void
+draw_placeholder(struct rctx *r, const struct piece *pc, double x)
+{
+	char *text = xasprintf("Picture to come: %s", pc->node->src);
+	PangoLayout *l = simple_layout(r, R_CAPTION, text, pc->w - 16);
+	struct piece tp = { 0 };
+	static const double dash[] = { 4, 3 };
+
+	cairo_save(r->cr);
+	set_colour(r->cr, 0x8a94a6);
+	cairo_set_line_width(r->cr, 1);
+	cairo_set_dash(r->cr, dash, 2, 0);
+	cairo_rectangle(r->cr, x + 0.5, pc->y + 0.5, pc->w - 1, pc->h - 1);
+	cairo_stroke(r->cr);
+	cairo_restore(r->cr);
+	tp.colour = 0x5b6578;
+	draw_lines(r, &tp, l, 0, pango_layout_get_line_count(l), x + 8, pc->y + 8);
+	g_object_unref(l);
+	free(text);
+}
+
 static void
 draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 {
@@ -417,8 +459,10 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		cairo_tag_begin(cr, CAIRO_TAG_DEST, attr);
 		buf_free(&b);
 	}
-	if (pc->kind == PC_IMAGE)
+	if (pc->kind == PC_IMAGE && pc->node->image != NULL)
 		image_draw(pc->node->image, cr, x, pc->y, pc->w, pc->h);
+	else if (pc->kind == PC_IMAGE)
+		draw_placeholder(r, pc, x);
 	else if (pc->role == RO_TOC) {
 		char *dest = xasprintf("#%s", pc->node->id), *la = link_attr(dest);
 		PangoRectangle nr, lr;

@@ -356,7 +356,7 @@ struct template *
 template_load(struct gen *g, const char *name, const char *file, int line, int col)
 {
 	struct tctx c = { 0 };
-	char *text;
+	char *text, *rel;
 	size_t len;
 	xmlDoc *doc;
 	xmlNode *root;
@@ -369,7 +369,9 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 	c.g = g;
 	c.t = xcalloc(1, sizeof(*c.t));
 	c.t->name = xstrdup(name);
-	c.t->path = xasprintf("%s/templates/%s.xml", g->root, name);
+	rel = xasprintf("templates/%s.xml", name);
+	c.t->path = project_path(g, rel);
+	free(rel);
 	defaults(c.t);
 	if (read_file(c.t->path, MAX_FILE_BYTES, &text, &len) == -1) {
 		if (errno == ENOENT)

@@ -206,3 +206,11 @@ text_position(const char *s, size_t off, int *line, int *col)
 	*line = l;
 	*col = c;
 }
+
+char *
+project_path(const struct gen *g, const char *rel)
+{
+	if (strcmp(g->root, ".") == 0)
+		return xstrdup(rel);
+	return xasprintf("%s/%s", g->root, rel);
+}

@@ -11,6 +11,9 @@
 
 #include "gen.h"
 
+/* A missing picture or link target: an error, or in a draft a warning. */
+#define MISSING(g) ((g)->draft ? MSG_WARNING : MSG_ERROR)
+
 struct anchors {
 	char	**v;	/* "#id" of every heading and note, owned */
 	size_t	  n;
@@ -115,7 +118,9 @@ check_links(struct gen *g, struct node *n, const struct anchors *a)
 			if (has_anchor(a, sp->link))
 				continue;
 			near = nearest(a, sp->link);
-			msg(g, MSG_ERROR, n->file, sp->line, sp->col,
+			if (g->draft)
+				sp->style &= ~(unsigned)ST_LINK;
+			msg(g, MISSING(g), n->file, sp->line, sp->col,
 			    "no heading has the anchor `%s`%s%s%s", sp->link,
 			    near ? " (did you mean `" : "", near ? near : "", near ? "`?)" : "");
 		} else if (g_str_has_prefix(sp->link, "https://") ||
@@ -161,7 +166,7 @@ check_figure(struct gen *g, struct node *f)
 	size_t rl;
 
 	if (f->src[0] == '\0' || strstr(f->src, "://") != NULL || f->src[0] == '/') {
-		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s`: give a path inside the "
+		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s`: give a path inside the "
 		    "project, relative to this file", f->src);
 		g_free(dir);
 		return;
@@ -169,27 +174,27 @@ check_figure(struct gen *g, struct node *f)
 	joined = xasprintf("%s/%s", dir, f->src);
 	g_free(dir);
 	if (realpath(joined, real) == NULL) {
-		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s` not found", f->src);
+		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` not found", f->src);
 		free(joined);
 		return;
 	}
 	free(joined);
-	if (realpath(g->root, root) == NULL)
+	if (realpath(g->realroot, root) == NULL)
 		root[0] = '\0';
 	rl = strlen(root);
 	if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0')) {
-		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s` is outside the project",
+		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` is outside the project",
 		    f->src);
 		return;
 	}
 	if (sniff(real) == NULL) {
-		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s` is not a PNG, JPEG or SVG "
+		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` is not a PNG, JPEG or SVG "
 		    "file", f->src);
 		return;
 	}
 	f->path = xstrdup(real);
 	if ((f->image = image_load(real, &why)) == NULL) {
-		msg(g, MSG_ERROR, f->file, f->line, f->col, "image `%s` is %s", f->src, why);
+		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` is %s", f->src, why);
 		return;
 	}
 	if (f->alt == NULL || f->alt[0] == '\0')

@@ -1,0 +1,105 @@
+# tests/e2e.sh: the strategy built end to end and checked as a reader and a PDF tool see it.
+# Sourced by tests/run.sh (uses its GEN, TMP, pass and fail).
+
+doc=strategy-2022
+pdf=$TMP/e2e-1/$doc.pdf
+"$GEN" -o "$TMP/e2e-1" build $doc 2>"$TMP/e2e.err"
+rc=$?
+if [ $rc -ne 0 ] || [ -s "$TMP/e2e.err" ]; then
+	fail e2e/build "exit $rc: $(head -5 "$TMP/e2e.err")"
+else
+	pass e2e/build
+fi
+
+if [ -f "$pdf" ]; then
+	# qpdf finds no damage, not even a warning.
+	if qpdf --check "$pdf" >"$TMP/qpdf.out" 2>&1 && ! grep -qi warning "$TMP/qpdf.out"; then
+		pass e2e/qpdf-check
+	else
+		fail e2e/qpdf-check "$(head -5 "$TMP/qpdf.out")"
+	fi
+
+	# Tagged, with its metadata.
+	pdfinfo "$pdf" >"$TMP/info"
+	if grep -q '^Tagged: *yes' "$TMP/info" &&
+	    grep -q '^Title: *Education Excellence Strategy$' "$TMP/info" &&
+	    grep -q '^Author: *Sefton Council' "$TMP/info" &&
+	    grep -q '^CreationDate: *Thu Jun 30 12:00:00 2022 UTC' "$TMP/info"; then
+		pass e2e/pdfinfo
+	else
+		fail e2e/pdfinfo "$(cat "$TMP/info")"
+	fi
+
+	# Every font embedded, and every font one of fonts/.
+	pdffonts "$pdf" | tail -n +3 >"$TMP/fonts"
+	if [ -s "$TMP/fonts" ] && ! awk '$(NF-4) != "yes"' "$TMP/fonts" | grep -q . &&
+	    ! grep -vE '^[A-Z]{6}\+(Inter|FiraCode)-' "$TMP/fonts" | grep -q .; then
+		pass e2e/fonts
+	else
+		fail e2e/fonts "$(cat "$TMP/fonts")"
+	fi
+
+	# Each heading of levels 1-2 is in the contents with a page number, and is on that page,
+	# and the pages rise in reading order.
+	pages=$(sed -n 's/^Pages: *//p' "$TMP/info")
+	for p in $(seq 1 "$pages"); do
+		pdftotext -q -layout -f "$p" -l "$p" "$pdf" - | tr -s ' \n' '  ' >"$TMP/page.$p"
+	done
+	contents=$(cat "$TMP/page.2")
+	last=0
+	ok=1
+	while IFS= read -r h; do
+		n=$(awk -v h="$h" '{ i = index($0, h); if (i) { s = substr($0, i + length(h));
+		    if (match(s, /^ *[0-9]+/)) print substr(s, RSTART, RLENGTH) + 0 } }' \
+		    <<<"$contents")
+		if [ -z "$n" ]; then
+			fail e2e/contents "no page number for '$h' in the contents"
+			ok=0
+		elif ! tr -d ' ' <"$TMP/page.$n" | grep -qF -- "${h// /}"; then
+			fail e2e/contents "'$h' is not on page $n, as the contents say"
+			ok=0
+		elif [ "$n" -lt "$last" ]; then
+			fail e2e/contents "'$h' on page $n comes before page $last"
+			ok=0
+		fi
+		last=${n:-$last}
+	done < <(cat content/$doc/index.md $(ls content/$doc/*.md | grep -v /index.md) |
+	    sed -n 's/^##\{0,1\} \(.*\)$/\1/p')
+	[ $ok -eq 1 ] && pass e2e/contents
+
+	# The structure tree reads in order, has the kinds of element the text has, and holds
+	# no running heads (the title stands once on the cover, not on every page).
+	pdfinfo -struct-text "$pdf" >"$TMP/struct" 2>&1
+	heads=$(grep -c '"Education Excellence Strategy' "$TMP/struct")
+	if grep -q '^  H1' "$TMP/struct" && grep -q '^  H2' "$TMP/struct" &&
+	    grep -q '^  L' "$TMP/struct" && grep -q 'LI' "$TMP/struct" &&
+	    grep -q 'LBody' "$TMP/struct" && grep -q 'Link' "$TMP/struct" &&
+	    grep -q 'BlockQuote' "$TMP/struct" && grep -q 'Note' "$TMP/struct" &&
+	    [ "$heads" -le 1 ]; then
+		pass e2e/structure
+	else
+		fail e2e/structure "H1/H2/L/LI/Link/BlockQuote/Note missing or running heads " \
+		    "tagged ($heads)"
+	fi
+
+	# /Lang, bookmarks and the internal link's destination.
+	qpdf --qdf --object-streams=disable "$pdf" "$TMP/qdf.pdf" 2>/dev/null
+	nheads=$(cat content/$doc/*.md | grep -cE '^#{1,4} ')
+	nmarks=$(grep -ac '/Dest' "$TMP/qdf.pdf")
+	if grep -aq '/Lang (en-GB)' "$TMP/qdf.pdf" &&
+	    pdfinfo -dests "$pdf" | grep -q 'education-excellence--priorities' &&
+	    [ "$nmarks" -ge "$nheads" ]; then
+		pass e2e/lang-bookmarks-links
+	else
+		fail e2e/lang-bookmarks-links "lang, the priorities anchor or bookmarks " \
+		    "($nmarks of $nheads) missing"
+	fi
+
+	# Two builds are byte-identical.
+	"$GEN" -o "$TMP/e2e-2" build $doc 2>/dev/null
+	if cmp -s "$pdf" "$TMP/e2e-2/$doc.pdf"; then
+		pass e2e/deterministic
+	else
+		fail e2e/deterministic "two builds differ"
+	fi
+fi
