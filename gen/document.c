@@ -173,9 +173,10 @@ doc_load(struct gen *g, const char *dir)
 
 	if (add_file(g, d, xstrdup(d->index)) == -1 || add_chapters(g, d) == -1)
 		goto fail;
-	if (frontmatter_parse(g, d->index, d->texts[0], d->lens[0], &d->fm) == -1 ||
-	    read_settings(g, d) == -1)
+	if (frontmatter_parse(g, d->index, d->texts[0], d->lens[0], &d->fm) == -1)
 		goto fail;
+	/* Read on after a bad setting, so one run reports the errors of every file. */
+	read_settings(g, d);
 	for (size_t i = 0; i < d->nfiles; i++) {
 		size_t off = i == 0 ? d->fm.body : 0;
 

@@ -50,6 +50,9 @@ size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
 void	 text_position(const char *s, size_t off, int *line, int *col);
 
+/* The candidate closest to `word` by edit distance, if close enough to suggest, or NULL. */
+const char *nearest_word(const char *word, const char *const *cands, size_t n);
+
 struct gen;
 
 /* The path of `rel` in the project, as the user would write it ("templates/x.xml" when

@@ -184,6 +184,7 @@ main(int argc, char *argv[])
 	int c, quiet = 0, build;
 	size_t ndocs = 0;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:o:qvdThV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
@@ -211,8 +212,7 @@ main(int argc, char *argv[])
 			puts("gen " GEN_VERSION);
 			return EXIT_BUILT;
 		default:
-			fputs("Try 'gen --help'.\n", stderr);
-			return EXIT_USAGE;
+			return usage("unknown option `%s`", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -155,8 +155,8 @@ convert_inlines(struct md *md, cmark_node *b, struct inl *in)
 
 			buf_adds(&in->text, ref);
 			sp = inl_span(in, s0, in->text.len, ST_SUPER | ST_LINK, dest);
-			sp->line = pos_line(md, b);
-			sp->col = pos_col(b);
+			sp->line = pos_line(md, cmark_node_get_start_line(n) > 0 ? n : b);
+			sp->col = pos_col(cmark_node_get_start_line(n) > 0 ? n : b);
 			free(ref);
 			free(dest);
 			if (is_new)
@@ -194,8 +194,9 @@ convert_inlines(struct md *md, cmark_node *b, struct inl *in)
 				const char *url = t == CMARK_NODE_LINK ? cmark_node_get_url(n) : NULL;
 				struct span *sp = inl_span(in, start[depth], in->text.len, style, url);
 
-				sp->line = pos_line(md, b);
-				sp->col = pos_col(b);
+				/* cmark gives inlines a position when it knows one */
+				sp->line = pos_line(md, cmark_node_get_start_line(n) > 0 ? n : b);
+				sp->col = pos_col(cmark_node_get_start_line(n) > 0 ? n : b);
 			}
 		}
 	}

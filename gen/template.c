@@ -2,6 +2,7 @@
  * safely: no network, no external entities, no DTD. Called by document.c; hands on a
  * struct template that layout and render read. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,39 @@ valid_name(const char *s)
 	return 1;
 }
 
+/* Reports a template name with no file, suggesting the nearest that exists. */
+static void
+unknown_template(struct gen *g, const char *name, const char *file, int line, int col)
+{
+	char *dir = project_path(g, "templates"), **names = NULL;
+	const char *near;
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 4 && strcmp(e->d_name + l - 4, ".xml") == 0) {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrndup(e->d_name, l - 4);
+		}
+	}
+	if (dp != NULL)
+		closedir(dp);
+	near = nearest_word(name, (const char *const *)names, n);
+	if (near != NULL)
+		msg(g, MSG_ERROR, file, line, col, "unknown template `%s` (did you mean `%s`?)",
+		    name, near);
+	else
+		msg(g, MSG_ERROR, file, line, col, "unknown template `%s` (there is no %s/%s.xml)",
+		    name, dir, name);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+}
+
 struct template *
 template_load(struct gen *g, const char *name, const char *file, int line, int col)
 {
@@ -375,8 +409,7 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 	defaults(c.t);
 	if (read_file(c.t->path, MAX_FILE_BYTES, &text, &len) == -1) {
 		if (errno == ENOENT)
-			msg(g, MSG_ERROR, file, line, col, "unknown template `%s` (no %s)", name,
-			    c.t->path);
+			unknown_template(g, name, file, line, col);
 		else
 			msg(g, MSG_ERROR, c.t->path, 0, 0, "cannot read: %s", strerror(errno));
 		template_free(c.t);

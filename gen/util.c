@@ -214,3 +214,51 @@ project_path(const struct gen *g, const char *rel)
 		return xstrdup(rel);
 	return xasprintf("%s/%s", g->root, rel);
 }
+
+/* Edit distance between two short strings; SIZE_MAX for long ones. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), *row, prev, best;
+
+	if (la > 200 || lb > 200)
+		return SIZE_MAX;
+	row = xmalloc((lb + 1) * sizeof(*row));
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+const char *
+nearest_word(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t bd = strlen(word) / 3 + 2;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(cands[i], word);
+
+		if (d < bd) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}

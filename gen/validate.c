@@ -3,7 +3,6 @@
  * image paths) so layout and render only read. Called by document.c. */
 #include <errno.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,52 +56,10 @@ add_anchor(struct anchors *a, const char *id)
 	a->v[a->n++] = xasprintf("#%s", id);
 }
 
-/* Edit distance, for "did you mean" hints. */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), *row, prev, best;
-
-	if (la > 200 || lb > 200)
-		return SIZE_MAX;
-	row = xmalloc((lb + 1) * sizeof(*row));
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-
-			best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	best = row[lb];
-	free(row);
-	return best;
-}
-
 static const char *
 nearest(const struct anchors *a, const char *id)
 {
-	const char *best = NULL;
-	size_t bd = strlen(id) / 3 + 2;
-
-	for (size_t i = 0; i < a->n; i++) {
-		size_t d = distance(a->v[i], id);
-
-		if (d < bd) {
-			bd = d;
-			best = a->v[i];
-		}
-	}
-	return best;
+	return nearest_word(id, (const char *const *)a->v, a->n);
 }
 
 static void
