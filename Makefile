@@ -75,7 +75,9 @@ build/specsplit: tests/specsplit.c
 docs: $(DOCS)
 
 # A document is rebuilt when its content, the templates, the fonts or gen change.
-out/%.pdf: gen/gen content/%/* $(wildcard templates/*) $(wildcard fonts/*/*)
+.SECONDEXPANSION:
+out/%.pdf: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard templates/*) \
+		$(wildcard fonts/*/*)
 	./gen/gen -q build $*
 
 test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit

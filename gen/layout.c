@@ -264,12 +264,32 @@ lines_h(const struct lines *ln, int a, int b)
 	return b > a ? ln->top[b - 1] + ln->h[b - 1] - ln->top[a] : 0;
 }
 
-/* Draws quote bars beside a fragment from y0 to y1. */
+/* Whether block n follows other content inside its q-th enclosing quote (counting from the
+ * outermost, 0), so that quote's bar runs on through the gap above n. */
+static int
+quote_continues(const struct node *n, int q, int depth)
+{
+	int level = depth;
+
+	for (; n != NULL && level > q; n = n->parent) {
+		if (n->prev != NULL)
+			return 1;
+		if (n->parent != NULL && n->parent->type == N_QUOTE)
+			level--;
+	}
+	return 0;
+}
+
+/* Draws quote bars beside a fragment from y0 to y1; `gap` is the space above it, which a
+ * bar bridges when the quote goes on from above. */
 static void
-quote_bars(struct flow *f, const struct frame *fr, double y0, double y1)
+quote_bars(struct flow *f, const struct node *n, const struct frame *fr, double y0,
+    double y1, double gap)
 {
 	for (int q = 0; q < fr->quote; q++) {
-		struct piece *pc = add_piece(f, PC_RULE, NULL, q * QUOTE_INDENT, y0, 2.5, y1 - y0);
+		double top = y0 - (quote_continues(n, q, fr->quote) ? gap : 0);
+		struct piece *pc = add_piece(f, PC_RULE, NULL, fr->x - (fr->quote - q) *
+		    QUOTE_INDENT, top, 2.5, y1 - top);
 
 		pc->colour = 0xc8d3e6;
 		pc->role = RO_ARTIFACT;
@@ -299,10 +319,11 @@ place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct fr
 {
 	struct lines ln;
 	int k = 0, first = 1;
-	double pad = fill ? CODE_PAD : 0;
+	double pad = fill ? CODE_PAD : 0, above;
 
 	get_lines(l, &ln);
-	f->y += gap(f, before);
+	above = gap(f, before);
+	f->y += above;
 	while (k < ln.n) {
 		double room = f->bottom - f->y - 2 * pad;
 		int m = layout_fit_lines(ln.top, ln.h, ln.n, k, room, MIN_LINES);
@@ -320,7 +341,8 @@ place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct fr
 			pc->colour = 0xf1f3f6;
 			pc->role = RO_ARTIFACT;
 		}
-		quote_bars(f, fr, f->y, f->y + lines_h(&ln, k, k + m) + 2 * pad);
+		quote_bars(f, n, fr, f->y, f->y + lines_h(&ln, k, k + m) + 2 * pad,
+		    first ? above : 0);
 		place_label(f, f->y + pad + ln.base[k] - ln.top[k]);
 		pc = add_piece(f, PC_TEXT, n, fr->x + pad, f->y + pad, fr->w - 2 * pad,
 		    lines_h(&ln, k, k + m));
@@ -534,7 +556,7 @@ place_list(struct flow *f, const struct node *list, struct frame fr)
 			place_blocks(f, it->first, in);
 		f->has_label = 0;
 	}
-	f->space = s->after;
+	f->space = fr.tight ? TIGHT_AFTER : s->after;	/* a list inside a tight list */
 }
 
 static void
@@ -917,12 +939,13 @@ pages_dump(const struct pages *ps, FILE *fp)
 				PangoLayoutLine *l = pango_layout_get_line_readonly(pc->layout,
 				    pc->line0);
 				const char *t = pango_layout_get_text(pc->layout) + l->start_index;
-				int len = l->length > 24 ? 24 : l->length;
+				int len = l->length;
 
-				while (len > 0 && (t[len - 1] & 0xc0) == 0x80)
-					len--;
-				if (len > 0 && (unsigned char)t[len - 1] >= 0xc0)
-					len--;
+				if (len > 24) {	/* cut at a character's start */
+					len = 24;
+					while (len > 0 && (t[len] & 0xc0) == 0x80)
+						len--;
+				}
 				fprintf(fp, " lines %d-%d \"%.*s\"", pc->line0, pc->line1, len, t);
 			}
 			fputc('\n', fp);

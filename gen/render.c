@@ -322,7 +322,8 @@ draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double 
 			}
 		}
 		set_colour(r->cr, run_colour(run, pc->colour));
-		cairo_move_to(r->cr, x, base);
+		/* superscripts: pango shifts the run, its renderer would apply the shift */
+		cairo_move_to(r->cr, x, base - run->y_offset / (double)PANGO_SCALE);
 		pango_cairo_show_glyph_item(r->cr, text, run);
 		decorate(r->cr, run, x, base, w);
 		x += w;

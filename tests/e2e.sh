@@ -103,3 +103,35 @@ if [ -f "$pdf" ]; then
 		fail e2e/deterministic "two builds differ"
 	fi
 fi
+
+# Every Markdown feature in one document: its words, its structure, its pictures' /Alt.
+feat=$TMP/e2e-1/features.pdf
+"$GEN" -o "$TMP/e2e-1" build tests/layout/features 2>"$TMP/feat.err"
+rc=$?
+if [ $rc -ne 0 ] || [ -s "$TMP/feat.err" ] || ! qpdf --check "$feat" >/dev/null 2>&1; then
+	fail e2e/features-build "exit $rc: $(head -3 "$TMP/feat.err")"
+else
+	pdftotext -q "$feat" - | tr -s ' \n' '  ' >"$TMP/feat.txt"
+	missing=
+	for w in "struck text" "inline code" "link to the web" "internal link" "fourth level" \
+	    "and a quote inside it" "keeps its spaces" "1,204" "Figure 1: a chart in PNG" \
+	    "A photograph in JPEG" "Figure 3: an SVG logo" "The note says where"; do
+		grep -qF -- "$w" "$TMP/feat.txt" || missing="$missing '$w'"
+	done
+	[ -z "$missing" ] && pass e2e/features-text || fail e2e/features-text "missing:$missing"
+	pdfinfo -struct-text "$feat" >"$TMP/feat.struct"
+	missing=
+	for t in H1 H2 H3 H4 P L LI Lbl LBody BlockQuote Table TR TH TD Figure Caption Link Note; do
+		grep -qE "^ *$t( |$)" "$TMP/feat.struct" || missing="$missing $t"
+	done
+	[ -z "$missing" ] && pass e2e/features-structure ||
+	    fail e2e/features-structure "no$missing in the structure tree"
+	qpdf --qdf --object-streams=disable "$feat" "$TMP/feat.qdf" 2>/dev/null
+	if grep -aq '/Alt (A gradient chart)' "$TMP/feat.qdf" &&
+	    grep -aq '/Alt (A photograph in JPEG)' "$TMP/feat.qdf" &&
+	    grep -aq '/Alt (A logo drawn in SVG)' "$TMP/feat.qdf"; then
+		pass e2e/features-alt
+	else
+		fail e2e/features-alt "a figure lacks its /Alt"
+	fi
+fi
