@@ -102,6 +102,9 @@ enum node_type {
 	N_TOC		/* where the contents go */
 };
 
+#define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) */
+#define SUPER_RISE	0.5	/* its rise, as a fraction of its size */
+
 /* Inline styles of a span of text. */
 enum {
 	ST_EM = 1 << 0,
@@ -321,6 +324,17 @@ struct pages {
 	size_t		 nlayouts;
 	int		 ntoc;		/* contents pages */
 };
+
+/* Line geometry of a layout, pt from its top: what layout breaks pages by and render
+ * draws at. Text set to a pitch keeps it exactly. Freed with lines_free(). */
+struct lines {
+	int	 n;		/* lines */
+	double	*top, *h;	/* each line's top and height */
+	double	*base;		/* its baseline */
+	double	*x;		/* its left edge (alignment) */
+};
+void		 layout_lines(PangoLayout *, struct lines *);
+void		 lines_free(struct lines *);
 
 /* Lays the document out into pages. The caller frees with pages_free(). */
 struct pages	*layout_document(struct gen *, const struct doc *);

@@ -34,6 +34,13 @@ struct flow {
 	const struct node	*chapter;	/* the chapter heading in force */
 	struct piece		 label;		/* a list label waiting for its item's first line */
 	int			 has_label;
+	const struct node	**notes;	/* footnote N is notes[N - 1] */
+	char			*note_done;	/* ... is already placed ... */
+	double			*note_h;	/* ... and takes this height at the foot */
+	size_t			 nnotes;
+	const struct node	**foot;		/* the notes waiting for this page's foot */
+	double			 foot_h;	/* the height they need there, rule included */
+	size_t			 nfoot;
 	const struct node	**heads;	/* headings in order, with ... */
 	int			*head_page;	/* ... the body page each starts on */
 	size_t			 nheads;
@@ -102,6 +109,7 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 	pango_layout_set_wrap(l, code ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_text(l, text, (int)len);
 	attr_add(al, pango_attr_line_height_new_absolute(PT(s->leading)), 0, len);
+	g_object_set_data(G_OBJECT(l), "gen-pitch", GINT_TO_POINTER(PT(s->leading)));
 	if (code)
 		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), 0, len);
 	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
@@ -122,12 +130,10 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 				attr_add(al, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE),
 				    sp->start, sp->end);
 		}
-		if (sp->style & ST_SUPER) {
-			attr_add(al, pango_attr_baseline_shift_new(PANGO_BASELINE_SHIFT_SUPERSCRIPT),
+		/* Smaller here; render.c raises it, so the line keeps its pitch. */
+		if (sp->style & ST_SUPER)
+			attr_add(al, pango_attr_size_new_absolute(PT(s->size * SUPER_SCALE)),
 			    sp->start, sp->end);
-			attr_add(al, pango_attr_font_scale_new(PANGO_FONT_SCALE_SUPERSCRIPT),
-			    sp->start, sp->end);
-		}
 	}
 	/* Code last, so emphasis around it cannot ask for a code face fonts/ lacks. */
 	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
@@ -153,10 +159,22 @@ cur_page(struct flow *f)
 	return &f->ps->v[f->ps->n - 1];
 }
 
+static void flush_foot(struct flow *);
+
+/* Where the text column ends on this page: above the footnotes it holds. */
+static double
+bottom(const struct flow *f)
+{
+	return f->bottom - f->foot_h;
+}
+
 static void
 new_page(struct flow *f, enum page_kind kind)
 {
 	struct page *p;
+
+	if (f->ps->n > 0)
+		flush_foot(f);
 
 	f->ps->v = xrealloc(f->ps->v, (f->ps->n + 1) * sizeof(*f->ps->v));
 	p = &f->ps->v[f->ps->n++];
@@ -229,22 +247,19 @@ place_label(struct flow *f, double base)
 	f->has_label = 0;
 }
 
-/* Line geometry of a layout: tops, heights and baselines, pt from the layout's top. */
-struct lines {
-	int	 n;
-	double	*top, *h, *base;
-};
-
-static void
-get_lines(PangoLayout *l, struct lines *ln)
+void
+layout_lines(PangoLayout *l, struct lines *ln)
 {
 	PangoLayoutIter *it = pango_layout_get_iter(l);
+	double pitch = FROM_PANGO(GPOINTER_TO_INT(g_object_get_data(G_OBJECT(l), "gen-pitch")));
+	double ascent = 1e9;
 	int i = 0;
 
 	ln->n = pango_layout_get_line_count(l);
-	ln->top = xmalloc(3 * (size_t)ln->n * sizeof(double));
+	ln->top = xmalloc(4 * (size_t)ln->n * sizeof(double));
 	ln->h = ln->top + ln->n;
 	ln->base = ln->h + ln->n;
+	ln->x = ln->base + ln->n;
 	do {
 		PangoRectangle logical;
 
@@ -252,9 +267,24 @@ get_lines(PangoLayout *l, struct lines *ln)
 		ln->top[i] = FROM_PANGO(logical.y);
 		ln->h[i] = FROM_PANGO(logical.height);
 		ln->base[i] = FROM_PANGO(pango_layout_iter_get_baseline(it));
+		ln->x[i] = FROM_PANGO(logical.x);
+		ascent = fmin(ascent, ln->base[i] - ln->top[i]);
 		i++;
 	} while (i < ln->n && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
+	/* Text set to a pitch keeps it, whatever smaller type a line holds. */
+	for (i = 0; pitch > 0 && i < ln->n; i++) {
+		ln->top[i] = ln->top[0] + i * pitch;
+		ln->h[i] = pitch;
+		ln->base[i] = ln->top[i] + ascent;
+	}
+}
+
+void
+lines_free(struct lines *ln)
+{
+	free(ln->top);
+	ln->top = NULL;
 }
 
 /* Height of lines [a, b). */
@@ -296,13 +326,10 @@ quote_bars(struct flow *f, const struct node *n, const struct frame *fr, double 
 	}
 }
 
-int
-layout_fit_lines(const double *top, const double *h, int nlines, int k, double room, int min)
+/* Of n lines, m fit: how many may stay, kept to the widow and orphan rule. */
+static int
+keep_lines(int n, int m, int min)
 {
-	int n = nlines - k, m = 0;
-
-	while (m < n && top[k + m] + h[k + m] - top[k] <= room + 0.01)
-		m++;
 	if (m == n)
 		return m;
 	if (n - m < min)
@@ -310,6 +337,199 @@ layout_fit_lines(const double *top, const double *h, int nlines, int k, double r
 	if (m < min && n >= min)
 		m = 0;
 	return m < 0 ? 0 : m;
+}
+
+int
+layout_fit_lines(const double *top, const double *h, int nlines, int k, double room, int min)
+{
+	int n = nlines - k, m = 0;
+
+	while (m < n && top[k + m] + h[k + m] - top[k] <= room + 0.01)
+		m++;
+	return keep_lines(n, m, min);
+}
+
+/* ---- footnotes, set at the foot of the page that refers to them ---- */
+
+#define FOOT_RULE	10.0	/* pt above the first note: a short rule and space */
+#define NOTE_INDENT	14.0	/* pt from the column's left to a note's text */
+
+/* The layouts of a note's text, in the note style; the first is the first paragraph. */
+static PangoLayout *
+note_layout(struct flow *f, const struct node *para)
+{
+	const struct style *s = &f->t->role[R_NOTE];
+
+	return make_layout(f, s, &para->text, inl_str(&para->text), f->width - NOTE_INDENT, 0);
+}
+
+static double
+layout_h(PangoLayout *l)
+{
+	PangoRectangle lr;
+
+	pango_layout_get_extents(l, NULL, &lr);
+	return FROM_PANGO(lr.height);
+}
+
+/* The height a note takes at the foot: its paragraphs and the space after each. */
+static double
+note_height(struct flow *f, const struct node *note)
+{
+	const struct style *s = &f->t->role[R_NOTE];
+	double h = 0;
+
+	for (const struct node *p = note->first; p; p = p->next)
+		h += layout_h(note_layout(f, p)) + s->after;
+	return h > 0 ? h : s->leading;
+}
+
+/* The note a reference span points to, if it is one not yet set. */
+static const struct node *
+span_note(struct flow *f, const struct span *sp)
+{
+	unsigned long num;
+
+	if (!(sp->style & ST_SUPER) || sp->link == NULL || strncmp(sp->link, "#fn-", 4) != 0)
+		return NULL;
+	num = strtoul(sp->link + 4, NULL, 10);
+	if (num < 1 || num > f->nnotes || f->note_done[num - 1])
+		return NULL;
+	return f->notes[num - 1];
+}
+
+/* Calls fn for each note first referred to in lines [a, b) of block n's layout l. */
+static void
+each_note(struct flow *f, const struct node *n, PangoLayout *l, int a, int b,
+    void (*fn)(struct flow *, const struct node *, void *), void *arg)
+{
+	PangoLayoutLine *first, *last;
+	size_t from, to;
+
+	if (n == NULL || n->text.nspans == 0 || f->nnotes == 0 || a >= b)
+		return;
+	first = pango_layout_get_line_readonly(l, a);
+	last = pango_layout_get_line_readonly(l, b - 1);
+	from = (size_t)first->start_index;
+	to = (size_t)(last->start_index + last->length);
+	for (size_t i = 0; i < n->text.nspans; i++) {
+		const struct node *note = span_note(f, &n->text.spans[i]);
+
+		if (note != NULL && n->text.spans[i].start >= from && n->text.spans[i].start < to)
+			fn(f, note, arg);
+	}
+}
+
+static size_t
+note_index(const struct node *note)
+{
+	return strtoul(note->id + 3, NULL, 10) - 1;
+}
+
+static void
+sum_note(struct flow *f, const struct node *note, void *arg)
+{
+	*(double *)arg += f->note_h[note_index(note)];
+}
+
+/* How many lines from k fit in `room` with the notes they refer to set below them. */
+static int
+fit_with_notes(struct flow *f, const struct node *n, PangoLayout *l, const struct lines *ln,
+    int k, double room)
+{
+	int total = ln->n - k, m = 0;
+	double notes = 0;
+
+	while (m < total) {
+		double add = 0;
+
+		each_note(f, n, l, k + m, k + m + 1, sum_note, &add);
+		if (add > 0 && f->nfoot == 0 && notes == 0)
+			add += FOOT_RULE;
+		if (lines_h(ln, k, k + m + 1) + notes + add > room + 0.01)
+			break;
+		notes += add;
+		m++;
+	}
+	return keep_lines(total, m, MIN_LINES);
+}
+
+static void
+queue_note(struct flow *f, const struct node *note, void *arg)
+{
+	size_t i = note_index(note);
+
+	(void)arg;
+	if (f->note_done[i])
+		return;
+	f->note_done[i] = 1;
+	if (f->nfoot == 0)
+		f->foot_h += FOOT_RULE;
+	f->foot = xrealloc(f->foot, (f->nfoot + 1) * sizeof(*f->foot));
+	f->foot[f->nfoot++] = note;
+	f->foot_h += f->note_h[i];
+}
+
+/* Reserves the foot of the page for the notes lines [a, b) of block n refer to. */
+static void
+take_notes(struct flow *f, const struct node *n, PangoLayout *l, int a, int b)
+{
+	each_note(f, n, l, a, b, queue_note, NULL);
+}
+
+/* Sets the notes waiting for this page's foot, under a short rule. */
+static void
+flush_foot(struct flow *f)
+{
+	const struct style *s = &f->t->role[R_NOTE];
+	double y = f->bottom - f->foot_h;
+	struct piece *pc;
+
+	if (f->nfoot == 0)
+		return;
+	pc = add_piece(f, PC_RULE, NULL, 0, y + 2, f->width / 4, 0.5);
+	pc->colour = 0x9aa5b8;
+	pc->role = RO_ARTIFACT;
+	y += FOOT_RULE;
+	for (size_t i = 0; i < f->nfoot; i++) {
+		const struct node *note = f->foot[i];
+		PangoLayout *lab = make_layout(f, s, NULL, note->label, -1, 0);
+
+		pc = add_piece(f, PC_TEXT, note, 0, y, NOTE_INDENT, 0);
+		pc->layout = lab;
+		pc->line1 = 1;
+		pc->role = RO_LABEL;
+		pc->colour = f->t->accent;
+		for (const struct node *p = note->first; p; p = p->next) {
+			PangoLayout *l = note_layout(f, p);
+
+			pc = add_piece(f, PC_TEXT, p, NOTE_INDENT, y, f->width - NOTE_INDENT,
+			    layout_h(l));
+			pc->layout = l;
+			pc->line1 = pango_layout_get_line_count(l);
+			pc->colour = s->colour;
+			pc->first = 1;
+			y += layout_h(l) + s->after;
+		}
+	}
+	f->nfoot = 0;
+	f->foot_h = 0;
+}
+
+/* Finds every footnote of the document, numbered fn-1, fn-2 ... in order. */
+static void
+find_notes(struct flow *f, const struct node *root)
+{
+	for (const struct node *c = root->first; c; c = c->next)
+		if (c->type == N_FOOTNOTES)
+			for (const struct node *nt = c->first; nt; nt = nt->next) {
+				f->notes = xrealloc(f->notes, (f->nnotes + 1) * sizeof(*f->notes));
+				f->notes[f->nnotes++] = nt;
+			}
+	f->note_done = xcalloc(f->nnotes + 1, 1);
+	f->note_h = xcalloc(f->nnotes + 1, sizeof(double));
+	for (size_t i = 0; i < f->nnotes; i++)
+		f->note_h[i] = note_height(f, f->notes[i]);
 }
 
 /* Stacks a laid-out text block down the pages, splitting between lines where it must. */
@@ -321,12 +541,12 @@ place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct fr
 	int k = 0, first = 1;
 	double pad = fill ? CODE_PAD : 0, above;
 
-	get_lines(l, &ln);
+	layout_lines(l, &ln);
 	above = gap(f, before);
 	f->y += above;
 	while (k < ln.n) {
-		double room = f->bottom - f->y - 2 * pad;
-		int m = layout_fit_lines(ln.top, ln.h, ln.n, k, room, MIN_LINES);
+		double room = bottom(f) - f->y - 2 * pad;
+		int m = fit_with_notes(f, n, l, &ln, k, room);
 		struct piece *pc;
 
 		if (m == 0 && f->fresh)
@@ -352,6 +572,7 @@ place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct fr
 		pc->colour = colour;
 		pc->first = first;
 		first = 0;
+		take_notes(f, n, l, k, k + m);
 		f->y += lines_h(&ln, k, k + m) + 2 * pad;
 		f->fresh = 0;
 		k += m;
@@ -359,7 +580,7 @@ place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct fr
 			new_page(f, PG_BODY);
 	}
 	f->space = after;
-	free(ln.top);
+	lines_free(&ln);
 }
 
 /* ---- blocks ---- */
@@ -413,7 +634,7 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 		next = next->next;
 	}
 	need += s->after + lead_height(f, next, fr);
-	if (!f->fresh && f->y + need > f->bottom)
+	if (!f->fresh && f->y + need > bottom(f))
 		new_page(f, PG_BODY);
 	if (level == 1 && n->parent->type == N_DOCUMENT) {
 		f->chapter = n;
@@ -460,7 +681,7 @@ place_rule(struct flow *f, const struct node *n, const struct frame *fr)
 	struct piece *pc;
 
 	f->y += gap(f, s->after);
-	if (f->y + s->after + 1 > f->bottom)
+	if (f->y + s->after + 1 > bottom(f))
 		new_page(f, PG_BODY);
 	pc = add_piece(f, PC_RULE, n, fr->x, f->y + s->after / 2, fr->w, 0.75);
 	pc->colour = 0x9aa5b8;
@@ -495,7 +716,7 @@ place_figure(struct flow *f, const struct node *n, const struct frame *fr)
 	}
 	f->y += gap(f, text_style(f, fr)->after);
 	total = h + (cap ? cs->before + FROM_PANGO(logical.height) : 0);
-	if (!f->fresh && f->y + total > f->bottom)
+	if (!f->fresh && f->y + total > bottom(f))
 		new_page(f, PG_BODY);
 	pc = add_piece(f, PC_IMAGE, n, fr->x + (fr->w - w) / 2, f->y, w, h);
 	pc->first = 1;
@@ -546,7 +767,7 @@ place_list(struct flow *f, const struct node *list, struct frame fr)
 		if (it->first == NULL) {
 			/* an empty item: its label alone */
 			f->y += gap(f, 0);
-			if (f->y + s->leading > f->bottom)
+			if (f->y + s->leading > bottom(f))
 				new_page(f, PG_BODY);
 			place_label(f, f->y + FROM_PANGO(pango_layout_get_baseline(lab)));
 			f->y += s->leading;
@@ -557,40 +778,6 @@ place_list(struct flow *f, const struct node *list, struct frame fr)
 		f->has_label = 0;
 	}
 	f->space = fr.tight ? TIGHT_AFTER : s->after;	/* a list inside a tight list */
-}
-
-static void
-place_notes(struct flow *f, const struct node *notes, struct frame fr)
-{
-	const struct style *s = &f->t->role[R_NOTE];
-	struct piece *pc;
-
-	f->y += gap(f, 12);
-	if (f->y + 6 + 2 * s->leading > f->bottom)
-		new_page(f, PG_BODY);
-	pc = add_piece(f, PC_RULE, notes, fr.x, f->y, fr.w / 3, 0.5);
-	pc->colour = 0x9aa5b8;
-	pc->role = RO_ARTIFACT;
-	f->y += 6;
-	f->fresh = 0;
-	f->space = 0;
-	fr.role = R_NOTE;
-	for (const struct node *nt = notes->first; nt; nt = nt->next) {
-		struct frame in = fr;
-		PangoRectangle logical;
-
-		in.x = fr.x + 14;
-		in.w = fr.w - 14;
-		f->label.layout = make_layout(f, s, NULL, nt->label, -1, 0);
-		pango_layout_get_extents(f->label.layout, NULL, &logical);
-		f->label.node = nt;
-		f->label.x = fr.x;
-		f->label.w = FROM_PANGO(logical.width);
-		f->label.colour = f->t->accent;
-		f->has_label = 1;
-		place_blocks(f, nt->first, in);
-		f->has_label = 0;
-	}
 }
 
 /* ---- tables: a first, simple layout; rows are never split ---- */
@@ -722,7 +909,7 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 	for (i = 0; i < nrows; i++) {
 		double need = rows[i].h + (i == 0 && nrows > 1 ? rows[1].h : 0);
 
-		if (!f->fresh && f->y + need > f->bottom) {
+		if (!f->fresh && f->y + need > bottom(f)) {
 			new_page(f, PG_BODY);
 			if (i > 0)
 				emit_row(f, &rows[0], ncols, w, fr, 1, 0, 1);
@@ -772,8 +959,7 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr)
 		case N_TABLE:
 			place_table(f, n, &fr);
 			break;
-		case N_FOOTNOTES:
-			place_notes(f, n, fr);
+		case N_FOOTNOTES:	/* set at the foot of the pages that refer to them */
 			break;
 		case N_DOCUMENT:
 		case N_ITEM:
@@ -855,8 +1041,10 @@ layout_document(struct gen *g, const struct doc *d)
 	f.width = d->tpl->page_w - d->tpl->margin_inner - d->tpl->margin_outer;
 	fr = (struct frame){ 0, f.width, R_BODY, 0, 0 };
 
+	find_notes(&f, d->root);
 	new_page(&f, PG_BODY);
 	place_blocks(&f, d->root->first, fr);
+	flush_foot(&f);
 
 	/* The front pages: cover, then the contents, numbered before the body. */
 	all = xcalloc(1, sizeof(*all));
@@ -899,6 +1087,10 @@ layout_document(struct gen *g, const struct doc *d)
 	free(body);
 	free(f.heads);
 	free(f.head_page);
+	free(f.notes);
+	free(f.note_done);
+	free(f.note_h);
+	free(f.foot);
 	return all;
 }
 

@@ -290,6 +290,33 @@ run_colour(PangoGlyphItem *run, unsigned dflt)
 	return dflt;
 }
 
+/* Whether byte `off` of the piece's text is in a superscript. */
+static int
+super_at(const struct piece *pc, size_t off)
+{
+	const struct inl *in;
+
+	if (pc->node == NULL || pc->role == RO_LABEL || pc->role == RO_TOC)
+		return 0;
+	in = &pc->node->text;
+	for (size_t i = 0; i < in->nspans; i++)
+		if ((in->spans[i].style & ST_SUPER) && off >= in->spans[i].start &&
+		    off < in->spans[i].end)
+			return 1;
+	return 0;
+}
+
+/* How far a superscript run is raised: by half its own size. */
+static double
+rise(PangoGlyphItem *run)
+{
+	PangoFontDescription *fd = pango_font_describe_with_absolute_size(run->item->analysis.font);
+	double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
+
+	pango_font_description_free(fd);
+	return size * SUPER_RISE;
+}
+
 /* Draws one line run by run at (x, base); with `links`, each run sits in a Span or a Link
  * element so the link's words belong to it. */
 static void
@@ -322,8 +349,8 @@ draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double 
 			}
 		}
 		set_colour(r->cr, run_colour(run, pc->colour));
-		/* superscripts: pango shifts the run, its renderer would apply the shift */
-		cairo_move_to(r->cr, x, base - run->y_offset / (double)PANGO_SCALE);
+		cairo_move_to(r->cr, x, base - (super_at(pc, (size_t)run->item->offset) ?
+		    rise(run) : 0));
 		pango_cairo_show_glyph_item(r->cr, text, run);
 		decorate(r->cr, run, x, base, w);
 		x += w;
@@ -337,24 +364,16 @@ static void
 draw_lines(struct rctx *r, const struct piece *pc, PangoLayout *layout, int line0, int line1,
     double x, double y)
 {
-	PangoLayoutIter *it = pango_layout_get_iter(layout);
-	int i = 0, links = has_links(pc);
-	double top0 = 0;
+	struct lines ln;
+	int links = has_links(pc), i = 0;
 
-	do {
-		PangoRectangle logical;
-
-		pango_layout_iter_get_line_extents(it, NULL, &logical);
-		if (i == line0)
-			top0 = logical.y / (double)PANGO_SCALE;
-		if (i >= line0 && i < line1)
-			draw_line(r, pc, pango_layout_iter_get_line_readonly(it),
-			    x + logical.x / (double)PANGO_SCALE,
-			    y + pango_layout_iter_get_baseline(it) / (double)PANGO_SCALE - top0,
+	layout_lines(layout, &ln);
+	for (GSList *l = pango_layout_get_lines_readonly(layout); l && i < line1; l = l->next,
+	    i++)
+		if (i >= line0)
+			draw_line(r, pc, l->data, x + ln.x[i], y + ln.base[i] - ln.top[line0],
 			    links);
-		i++;
-	} while (i < line1 && pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
+	lines_free(&ln);
 }
 
 /* Draws a layout outside the structure tree (running heads, decoration). */
