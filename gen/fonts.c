@@ -12,6 +12,13 @@
 
 #include "gen.h"
 
+struct fontcache {
+	PangoContext	*ctx;		/* for loading faces */
+	char		*family[8];	/* faces loaded so far ... */
+	PangoFont	*font[8];	/* ... and the faces */
+	int		 n;
+};
+
 int
 fonts_init(struct gen *g)
 {
@@ -92,5 +99,64 @@ fonts_fini(struct gen *g)
 	(void)g;
 	/* Lets go of the font map; fontconfig's own one-time allocations stay until exit
 	 * (FcFini asserts when cairo still caches a face, so it is not called). */
+	if (g->fonts != NULL) {
+		for (int i = 0; i < g->fonts->n; i++) {
+			free(g->fonts->family[i]);
+			g_object_unref(g->fonts->font[i]);
+		}
+		g_object_unref(g->fonts->ctx);
+		free(g->fonts);
+		g->fonts = NULL;
+	}
 	pango_cairo_font_map_set_default(NULL);
+}
+
+static PangoFont *
+cached_font(struct gen *g, const char *family)
+{
+	struct fontcache *fc;
+	PangoFontDescription *fd;
+	int i;
+
+	if (g->fonts == NULL) {
+		g->fonts = xcalloc(1, sizeof(*g->fonts));
+		g->fonts->ctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
+	}
+	fc = g->fonts;
+	for (i = 0; i < fc->n; i++)
+		if (strcmp(fc->family[i], family) == 0)
+			return fc->font[i];
+	if (fc->n == 8)
+		return NULL;
+	fd = pango_font_description_new();
+	pango_font_description_set_family(fd, family);
+	pango_font_description_set_size(fd, 10 * PANGO_SCALE);
+	fc->font[fc->n] = pango_context_load_font(fc->ctx, fd);
+	pango_font_description_free(fd);
+	if (fc->font[fc->n] == NULL)
+		return NULL;
+	fc->family[fc->n] = xstrdup(family);
+	return fc->font[fc->n++];
+}
+
+unsigned
+fonts_missing_glyph(struct gen *g, const char *family, const char *text, size_t from,
+    size_t to, size_t *at)
+{
+	PangoFont *font = cached_font(g, family);
+	const char *p = text + from;
+
+	if (font == NULL)
+		return 0;
+	while (p < text + to && *p != '\0') {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c >= 0x20 && c != 0x7f && c != 0xad && !g_unichar_iszerowidth(c) &&
+		    !pango_font_has_char(font, c)) {
+			*at = (size_t)(p - text);
+			return c;
+		}
+		p = g_utf8_next_char(p);
+	}
+	return 0;
 }

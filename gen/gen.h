@@ -76,6 +76,7 @@ struct gen {
 	int		 verbose;	/* -v: say each step */
 	int		 trace;		/* -T: print the pages instead of rendering */
 	int		 draft;		/* --draft: missing pictures and anchors only warn */
+	struct fontcache *fonts;	/* fonts.c: faces loaded to check glyph coverage */
 	int		 progress;	/* show progress: stderr is a terminal */
 	int		 status;	/* worst enum gen_exit so far */
 	int		 errors;	/* errors in the current document */
@@ -246,6 +247,10 @@ int		 fonts_init(struct gen *);
 /* Reports an error (at the template's file) for a family or style fonts/ lacks. */
 int		 fonts_check(struct gen *, const struct template *);
 void		 fonts_fini(struct gen *);
+/* The first character of `text` (from byte `from`, to byte `to`) that the regular face of
+ * `family` has no glyph for, or 0; *at is set to its byte offset. */
+unsigned	 fonts_missing_glyph(struct gen *, const char *family, const char *text,
+		     size_t from, size_t to, size_t *at);
 
 /* ---- document.c: one document folder read and checked ---- */
 

@@ -209,7 +209,60 @@ name_heading(struct node *n, void *arg)
 struct vctx {
 	struct gen		*g;
 	const struct anchors	*a;
+	const struct template	*t;
+	unsigned		 said[16];	/* characters already reported */
+	int			 nsaid;
 };
+
+/* Warns of a character the fonts cannot show: it would print as an empty box. */
+static void
+check_glyphs_in(struct vctx *v, const struct node *n, const char *family, size_t from,
+    size_t to)
+{
+	size_t at;
+	unsigned c;
+	char utf[8] = { 0 };
+
+	while ((c = fonts_missing_glyph(v->g, family, inl_str(&n->text), from, to, &at)) != 0) {
+		int said = 0;
+
+		for (int i = 0; i < v->nsaid; i++)
+			said |= v->said[i] == c;
+		if (!said && v->nsaid < 16) {
+			v->said[v->nsaid++] = c;
+			utf[g_unichar_to_utf8(c, utf)] = '\0';
+			msg(v->g, MSG_WARNING, n->file, n->line, n->col, "fonts/ has no %s glyph for "
+			    "U+%04X (%s): it prints as an empty box; add a font that has it or "
+			    "write the text another way", family, c, utf);
+		}
+		from = at + (size_t)g_unichar_to_utf8(c, NULL);
+	}
+}
+
+/* Checks that the fonts can show every character of a node's text. */
+static void
+check_glyphs(struct vctx *v, const struct node *n)
+{
+	const char *body = v->t->role[R_BODY].family, *code = v->t->role[R_CODE].family;
+	size_t pos = 0;
+
+	if (n->text.text.len == 0)
+		return;
+	if (n->type == N_CODE) {
+		check_glyphs_in(v, n, code, 0, n->text.text.len);
+		return;
+	}
+	for (size_t i = 0; i < n->text.nspans; i++) {
+		const struct span *sp = &n->text.spans[i];
+
+		if (!(sp->style & ST_CODE) || sp->start < pos)
+			continue;
+		check_glyphs_in(v, n, body, pos, sp->start);
+		check_glyphs_in(v, n, code, sp->start, sp->end);
+		pos = sp->end;
+	}
+	check_glyphs_in(v, n, body, pos, n->text.text.len);
+}
 
 static void
 check_node(struct node *n, void *arg)
@@ -217,6 +270,8 @@ check_node(struct node *n, void *arg)
 	struct vctx *v = arg;
 
 	check_links(v->g, n, v->a);
+	if (v->t != NULL)
+		check_glyphs(v, n);
 	if (n->type == N_FIGURE)
 		check_figure(v->g, n);
 }
@@ -225,7 +280,7 @@ void
 validate(struct gen *g, struct doc *d)
 {
 	struct anchors a = { 0 };
-	struct vctx v = { g, &a };
+	struct vctx v = { g, &a, d->tpl, { 0 }, 0 };
 
 	walk(d->root, name_heading, &a);
 	walk(d->root, check_node, &v);
