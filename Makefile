@@ -21,7 +21,7 @@ CFLAGS = -O2 -g
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS)
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-SRCS = main.c msg.c util.c tree.c frontmatter.c markdown.c template.c fonts.c image.c \
+SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c render.c pdf_post.c
 OBJS = $(SRCS:%.c=build/release/%.o)
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o)

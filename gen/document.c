@@ -155,6 +155,128 @@ read_settings(struct gen *g, struct doc *d)
 	return bad ? -1 : 0;
 }
 
+static struct node *
+text_node(enum node_type type, const char *file, int line, int col, const char *text)
+{
+	struct node *n = node_new(type, file, line, col);
+
+	buf_adds(&n->text.text, text);
+	return n;
+}
+
+/* What the template sets from the front matter before the Markdown: the cover block, a
+ * table of label and value, then a headed section for each long value (Markdown). */
+static void
+front_blocks(struct gen *g, struct doc *d)
+{
+	const struct template *t = d->tpl;
+	struct node *table = NULL;
+
+	for (size_t i = 0; t != NULL && i < t->nfront + t->nsections; i++) {
+		int front = i < t->nfront;
+		const struct tfield *f = front ? &t->front[i] : &t->sections[i - t->nfront];
+		const struct fm_entry *e = frontmatter_get(&d->fm, f->key);
+		struct node *row;
+		struct expansion x;
+
+		if (e == NULL || e->value[0] == '\0') {
+			if (f->required)
+				msg(g, MSG_ERROR, d->index, 1, 1, "the %s template needs `%s:` in the "
+				    "front matter (%s)", t->name, f->key, f->label);
+			continue;
+		}
+		if (front) {
+			if (table == NULL) {
+				table = node_new(N_TABLE, d->index, e->line, 1);
+				table->rowheads = 1;
+				node_append(d->root, table);
+			}
+			row = node_new(N_ROW, d->index, e->line, 1);
+			node_append(table, row);
+			node_append(row, text_node(N_CELL, d->index, e->line, 1, f->label));
+			node_append(row, text_node(N_CELL, d->index, e->line, e->col, e->value));
+			continue;
+		}
+		row = text_node(N_HEADING, d->index, e->line, 1, f->label);
+		row->level = 2;
+		node_append(d->root, row);
+		bind_text(g, d->index, e->value, strlen(e->value), e->line, e->col - 1, &d->data,
+		    &x);
+		markdown_parse(g, d->index, &x, d->root);
+		bind_free(&x);
+	}
+}
+
+/* Applies the column types the template declares to the tables this document has. */
+static void
+apply_types(struct gen *g, struct doc *d)
+{
+	for (size_t i = 0; d->tpl != NULL && i < d->tpl->ncoltypes; i++) {
+		const struct coltype *ct = &d->tpl->coltypes[i];
+
+		for (size_t k = 0; k < d->data.n; k++) {
+			struct table *t = d->data.v[k];
+			int c;
+
+			if (strcmp(t->name, ct->table) != 0)
+				continue;
+			if ((c = csv_column(t, ct->column)) < 0) {
+				const char *near = nearest_word(ct->column,
+				    (const char *const *)t->cols, t->ncols);
+
+				msg(g, MSG_ERROR, d->tpl->path, ct->line, ct->col, "%s has no column "
+				    "`%s`%s%s%s", t->path, ct->column, near ? " (did you mean `" : "",
+				    near ? near : "", near ? "`?)" : "");
+			} else
+				csv_set_type(g, t, (size_t)c, ct->type);
+		}
+	}
+}
+
+/* Reads every data/NAME.csv of the document, in name order. */
+static void
+load_data(struct gen *g, struct doc *d)
+{
+	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 4 && strcmp(e->d_name + l - 4, ".csv") == 0 && e->d_name[0] != '.') {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(e->d_name);
+		}
+	}
+	if (dp != NULL)
+		closedir(dp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]), *text;
+		size_t len;
+		struct table *t;
+
+		if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
+			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
+			    "64 MB" : "cannot read: %s", strerror(errno));
+		else {
+			if ((t = csv_read(g, path, text, len)) != NULL) {
+				d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
+				d->data.v[d->data.n++] = t;
+			}
+			free(text);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	apply_types(g, d);
+}
+
 struct doc *
 doc_load(struct gen *g, const char *dir)
 {
@@ -177,11 +299,16 @@ doc_load(struct gen *g, const char *dir)
 		goto fail;
 	/* Read on after a bad setting, so one run reports the errors of every file. */
 	read_settings(g, d);
+	load_data(g, d);
+	front_blocks(g, d);
 	for (size_t i = 0; i < d->nfiles; i++) {
 		size_t off = i == 0 ? d->fm.body : 0;
+		struct expansion x;
 
-		markdown_parse(g, d->files[i], d->texts[i] + off, d->lens[i] - off,
-		    i == 0 ? d->fm.body_line : 1, d->root);
+		bind_text(g, d->files[i], d->texts[i] + off, d->lens[i] - off,
+		    i == 0 ? d->fm.body_line : 1, 0, &d->data, &x);
+		markdown_parse(g, d->files[i], &x, d->root);
+		bind_free(&x);
 	}
 	validate(g, d);
 	if (g->errors == 0)
@@ -203,6 +330,9 @@ doc_free(struct doc *d)
 	free(d->files);
 	free(d->texts);
 	free(d->lens);
+	for (size_t i = 0; i < d->data.n; i++)
+		csv_free(d->data.v[i]);
+	free(d->data.v);
 	frontmatter_free(&d->fm);
 	template_free(d->tpl);
 	node_free(d->root);

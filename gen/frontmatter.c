@@ -70,13 +70,57 @@ fm_line(struct gen *g, struct frontmatter *fm, const char *s, size_t n, int line
 	return 0;
 }
 
+/* Adds one line of a `key: |` block to acc, less the block's indentation. */
+static void
+block_line(struct frontmatter *fm, long block, struct buf *acc, int *indent, const char *s,
+    size_t n, int line)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i == n) {		/* a blank line inside the block */
+		buf_addc(acc, '\n');
+		return;
+	}
+	if (*indent < 0) {
+		*indent = (int)i;
+		fm->v[block].line = line;
+		fm->v[block].col = (int)i + 1;
+	}
+	i = i < (size_t)*indent ? i : (size_t)*indent;
+	buf_add(acc, s + i, n - i);
+	buf_addc(acc, '\n');
+}
+
+/* Makes the lines read the block's value: `|` keeps line breaks, `>` joins lines with
+ * spaces and keeps blank lines as paragraph breaks. */
+static void
+block_end(struct frontmatter *fm, long block, struct buf *acc, int folded)
+{
+	char *v = acc->s ? acc->s : xstrdup("");
+	size_t n = strlen(v);
+
+	while (n > 0 && v[n - 1] == '\n')
+		v[--n] = '\0';
+	for (size_t i = 0; folded && i < n; i++)
+		if (v[i] == '\n' && v[i + 1] != '\n' && (i == 0 || v[i - 1] != '\n'))
+			v[i] = ' ';
+	free(fm->v[block].value);
+	fm->v[block].value = v;
+	acc->s = NULL;
+	acc->len = acc->cap = 0;
+}
+
 int
 frontmatter_parse(struct gen *g, const char *file, const char *text, size_t len,
     struct frontmatter *fm)
 {
 	const char *s = text, *end = text + len;
 	size_t n;
-	int line = 1, bad = 0;
+	int line = 1, bad = 0, indent = -1, folded = 0;
+	long block = -1;	/* the entry whose `|` or `>` block is being read */
+	struct buf acc = { 0 };
 
 	memset(fm, 0, sizeof(*fm));
 	fm->file = file;
@@ -93,6 +137,7 @@ frontmatter_parse(struct gen *g, const char *file, const char *text, size_t len,
 		if (s >= end) {
 			msg(g, MSG_ERROR, file, 1, 1,
 			    "front matter has no closing `---` line");
+			buf_free(&acc);
 			return -1;
 		}
 		s++;
@@ -100,11 +145,32 @@ frontmatter_parse(struct gen *g, const char *file, const char *text, size_t len,
 		n = line_len(s, end);
 		if (is_fence(s, n))
 			break;
+		if (block >= 0 && (n == 0 || s[0] == ' ' || s[0] == '\t')) {
+			block_line(fm, block, &acc, &indent, s, n, line);
+			continue;
+		}
+		if (block >= 0)
+			block_end(fm, block, &acc, folded);
+		block = -1;
 		if (n == 0 || s[0] == '#')
 			continue;
+		if (s[0] == ' ' || s[0] == '\t') {
+			msg(g, MSG_ERROR, file, line, 1, "an indented line belongs to a `key: |` "
+			    "block; start the line at the margin or put `|` after the key above");
+			bad = 1;
+			continue;
+		}
 		if (fm_line(g, fm, s, n, line) == -1)
 			bad = 1;
+		else if (strcmp(fm->v[fm->n - 1].value, "|") == 0 ||
+		    strcmp(fm->v[fm->n - 1].value, ">") == 0) {
+			block = (long)fm->n - 1;
+			folded = fm->v[block].value[0] == '>';
+			indent = -1;
+		}
 	}
+	if (block >= 0)
+		block_end(fm, block, &acc, folded);
 	s += n;
 	if (s < end && *s == '\r')
 		s++;

@@ -100,7 +100,8 @@ enum node_type {
 	N_FIGURE,	/* an image alone in its paragraph: src, alt, caption */
 	N_FOOTNOTES,	/* the notes of one chapter: children are N_NOTE */
 	N_NOTE,		/* one footnote: label, children are blocks */
-	N_TOC		/* where the contents go */
+	N_TOC,		/* where the contents go */
+	N_DIVIDER	/* a part's divider page: its title in text */
 };
 
 #define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) */
@@ -140,6 +141,7 @@ struct node {
 	int		 start;		/* N_LIST: first number */
 	int		 tight;		/* N_LIST: no space between items */
 	int		 align;		/* N_CELL: 0 left, 1 centre, 2 right */
+	int		 rowheads;	/* N_TABLE: no header row; each row's first cell heads it */
 	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2" */
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
 	char		*src;		/* N_FIGURE: image path as written, owned */
@@ -175,6 +177,88 @@ void		 image_size(const struct image *, double *w, double *h);
 void		 image_draw(const struct image *, void *cr, double x, double y, double w, double h);
 void		 image_free(struct image *);
 
+/* ---- bind.c: data values, loops and conditions merged into Markdown ---- */
+
+struct table;
+
+/* The data tables of a document, from its data/ folder. */
+struct datasets {
+	struct table	**v;		/* owned */
+	size_t		  n;
+};
+
+/* A stretch of expanded text and where it came from. */
+struct srcmap {
+	size_t	 out;		/* where the stretch starts in the expanded text */
+	size_t	 src;		/* literal: the same byte in the source; value: its tag */
+	int	 literal;	/* copied from the source, byte for byte */
+};
+
+/* A Markdown file with its {{ }} tags expanded, and the way back to the source. */
+struct expansion {
+	struct buf	 text;		/* the expanded text */
+	struct srcmap	*map;		/* owned, by `out` */
+	size_t		 nmap;
+	const char	*src;		/* the source text (not owned) */
+	size_t		 srclen;
+	int		 line0;		/* the source's first line number */
+	int		 col0;		/* columns the source's lines are indented by */
+	size_t		*out_lines;	/* where each line of the expanded text starts */
+	size_t		 nout_lines;
+	size_t		*src_lines;	/* where each line of the source starts */
+	size_t		 nsrc_lines;
+};
+
+/* Expands `{{ … }}` tags in text (its first line is line0 of file, its lines indented by
+ * col0 columns there) with values from data.
+ * Reports each bad tag through msg(); returns 0 or -1. Free with bind_free(). */
+int		 bind_text(struct gen *, const char *file, const char *text, size_t len,
+		     int line0, int col0, const struct datasets *, struct expansion *);
+/* Maps a line and byte column of the expanded text to the user's line and column. */
+void		 bind_position(const struct expansion *, int line, int col, int *sline,
+		     int *scol);
+void		 bind_free(struct expansion *);
+
+/* ---- csv.c: data tables from content/<doc>/data/NAME.csv ---- */
+
+enum col_type { COL_TEXT, COL_NUMBER, COL_PERCENT, COL_DATE };
+
+struct cell {
+	char	*text;		/* the field as written, unquoted; "" when empty (in the store) */
+	double	 num;		/* COL_NUMBER: the value; COL_PERCENT: 0-100; COL_DATE: days since
+				 * 1970-01-01; NAN when empty or blank (a missing value) */
+	int	 line, col;	/* where the field starts in the file (1-based; col in characters) */
+};
+
+struct table {
+	char		*name;		/* the file's stem: "key-figures" for data/key-figures.csv */
+	char		*path;		/* as given, for messages */
+	size_t		 ncols, nrows;	/* columns, and rows after the header */
+	char		**cols;		/* header names, owned */
+	int		*col_line, *col_col;	/* where each header name is */
+	enum col_type	*types;		/* COL_TEXT until csv_set_type() */
+	struct cell	*cells;		/* row-major: cells[r * ncols + c] */
+	char		*store;		/* every cell's text, NUL-separated, owned */
+};
+
+/* Reads CSV text as Excel writes it: UTF-8 with or without a BOM, RFC 4180 quoting (commas,
+ * quotes and newlines inside quoted fields; a newline inside is kept as "\n"), CRLF, LF or CR
+ * line ends, a header row. Blank lines are skipped, except in a table of one column, where
+ * they are empty cells (trailing ones dropped). At most 10,000 columns, 1,000,000 rows,
+ * 10,000,000 cells and 1 MB a field. Reports every problem (up to 20) through msg() as
+ * path:line:col and returns NULL if there was any error. `text` is copied: the caller may
+ * free it. The caller frees the table with csv_free(). */
+struct table	*csv_read(struct gen *, const char *path, const char *text, size_t len);
+/* Declares column `c` of type `t` and checks every cell of it, reporting each bad one at its
+ * row:col ("content/doc/data/x.csv:5:3: error: `12a` is not a number"). Numbers: 40374,
+ * 40,374, -1.5, −1.5; percentages: 86, 86%, 86.5 % from 0 to 100; dates: 2022-06-30 or
+ * 30/06/2022. Empty cells are allowed (a missing value, num NAN). Returns the number of bad
+ * cells (their num is NAN). */
+int		 csv_set_type(struct gen *, struct table *, size_t c, enum col_type t);
+/* The index of the column named `name`, or -1. */
+int		 csv_column(const struct table *, const char *name);
+void		 csv_free(struct table *);
+
 /* ---- frontmatter.c ---- */
 
 struct fm_entry {
@@ -199,9 +283,11 @@ void		 frontmatter_free(struct frontmatter *);
 
 /* ---- markdown.c: cmark-gfm AST to the tree ---- */
 
-/* Parses Markdown `text` (starting at `first_line` of `file`) and appends its blocks to `doc`. */
-void		 markdown_parse(struct gen *, const char *file, const char *text, size_t len,
-		     int first_line, struct node *doc);
+struct expansion;
+
+/* Parses a Markdown file's expanded text and appends its blocks to `doc`. */
+void		 markdown_parse(struct gen *, const char *file, const struct expansion *,
+		     struct node *doc);
 
 /* ---- template.c: page masters and theme from templates/NAME.xml ---- */
 
@@ -220,8 +306,31 @@ struct style {
 enum style_role { R_BODY, R_H1, R_H2, R_H3, R_H4, R_CODE, R_CAPTION, R_HEADER, R_FOOTER,
 	R_TITLE, R_SUBTITLE, R_TOC1, R_TOC2, R_NOTE, R_TABLE, R_NROLES };
 
+/* A column type a template declares: <data table="T"><column name="C" type="number"/>. */
+struct coltype {
+	char		*table, *column;	/* owned */
+	int		 type;			/* enum col_type */
+	int		 line, col;		/* where the template says it */
+};
+
+/* A front-matter value the template sets before the Markdown: a row of the cover block,
+ * or a headed section (<front><field key= label=/>, <sections><section key= heading=/>). */
+struct tfield {
+	char		*key;		/* the front-matter key, owned */
+	char		*label;		/* what the page says, owned */
+	int		 required;	/* the front matter must give it */
+	int		 line, col;	/* where the template says it */
+};
+
 struct template {
 	char		*name;		/* as named in front matter */
+	struct tfield	*front;		/* the cover block's rows, owned */
+	size_t		 nfront;
+	struct tfield	*sections;	/* headed sections from front matter, owned */
+	size_t		 nsections;
+	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	struct coltype	*coltypes;	/* owned */
+	size_t		 ncoltypes;
 	char		*path;		/* templates/NAME.xml */
 	double		 page_w, page_h;	/* pt */
 	double		 margin_top, margin_bottom, margin_inner, margin_outer;	/* pt */
@@ -229,6 +338,7 @@ struct template {
 	unsigned	 accent;	/* theme colour for rules, cover, table headings */
 	unsigned	 accent_text;	/* text on the accent colour */
 	int		 cover;		/* has a cover page */
+	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
 	struct style	 role[R_NROLES];
@@ -266,6 +376,7 @@ struct doc {
 	const char	*title, *subtitle, *author, *subject, *keywords, *lang, *strapline;
 	time_t		 date;		/* from front matter `date`, or SOURCE_DATE_EPOCH */
 	struct template	*tpl;
+	struct datasets	 data;		/* data/NAME.csv */
 	struct node	*root;		/* N_DOCUMENT */
 };
 
@@ -309,6 +420,7 @@ struct piece {
 	double		 x, y, w, h;	/* box: x from the text column's left, y from the trim top */
 	unsigned	 colour;	/* text, rule or fill colour */
 	int		 first;		/* the node's first piece: its anchor goes here */
+	int		 absolute;	/* x is from the trim box's left, not the column's */
 };
 
 enum page_kind { PG_COVER, PG_TOC, PG_BODY };
@@ -319,6 +431,7 @@ struct page {
 	enum page_kind	 kind;
 	const struct node *chapter;	/* the chapter heading in force, for the running header */
 	int		 opens_chapter;	/* a chapter starts here: no running header */
+	int		 bare;		/* a divider: no running header or page number */
 };
 
 struct pages {

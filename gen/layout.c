@@ -41,6 +41,8 @@ struct flow {
 	const struct node	**foot;		/* the notes waiting for this page's foot */
 	double			 foot_h;	/* the height they need there, rule included */
 	size_t			 nfoot;
+	int			 chapter_no;	/* numbered paragraphs: the chapter ... */
+	int			 para_no;	/* ... and the paragraph in it */
 	const struct node	**heads;	/* headings in order, with ... */
 	int			*head_page;	/* ... the body page each starts on */
 	size_t			 nheads;
@@ -638,7 +640,7 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 		new_page(f, PG_BODY);
 	if (level == 1 && n->parent->type == N_DOCUMENT) {
 		f->chapter = n;
-		if (f->fresh) {
+		if (f->fresh && s->page_break) {	/* a chapter's opening page */
 			cur_page(f)->chapter = n;
 			cur_page(f)->opens_chapter = 1;
 		}
@@ -824,23 +826,34 @@ column_widths(struct flow *f, const struct node *table, int ncols, double avail,
 		else
 			w[c] = min[c] + (avail - tm) * ((nat[c] - min[c]) / (tn - tm));
 	}
+	if (table->rowheads && ncols > 1) {	/* labels as wide as they need, within reason */
+		double rest = 0;
+
+		for (int c = 1; c < ncols; c++)
+			rest += w[c];
+		w[0] = fmin(nat[0] + 8, avail * 0.36);
+		for (int c = 1; c < ncols; c++)
+			w[c] *= (avail - w[0]) / rest;
+	}
 	free(nat);
 	free(min);
 }
 
 static void
-measure_row(struct flow *f, struct row *row, int ncols, const double *w, int header)
+measure_row(struct flow *f, struct row *row, int ncols, const double *w, int header,
+    int rowhead)
 {
-	struct style s = f->t->role[R_TABLE];
+	const struct style *ts = &f->t->role[R_TABLE];
 	int c = 0;
 
-	if (header)
-		s.weight = 700;
 	row->cell = xcalloc((size_t)ncols, sizeof(*row->cell));
-	row->h = s.leading;
+	row->h = ts->leading;
 	for (const struct node *cl = row->node->first; cl && c < ncols; cl = cl->next, c++) {
 		PangoRectangle lr;
+		struct style s = *ts;
 
+		if (header || (rowhead && c == 0))
+			s.weight = 700;
 		row->cell[c] = make_layout(f, &s, &cl->text, inl_str(&cl->text),
 		    w[c] - 2 * CELL_PAD, 0);
 		pango_layout_set_alignment(row->cell[c], cl->align == 1 ? PANGO_ALIGN_CENTER :
@@ -862,6 +875,10 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 	if (header || band) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, fr->w, row->h);
 		pc->colour = header ? f->t->accent : 0xeef1f6;
+		pc->role = RO_ARTIFACT;
+	} else if (row->node->parent->rowheads) {
+		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, w[0], row->h);
+		pc->colour = 0xe8edf5;
 		pc->role = RO_ARTIFACT;
 	}
 	for (const struct node *cl = row->node->first; cl && c < ncols; cl = cl->next, c++) {
@@ -885,7 +902,7 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 static void
 place_table(struct flow *f, const struct node *table, const struct frame *fr)
 {
-	int ncols = 0, nrows = 0, i = 0;
+	int ncols = 0, nrows = 0, i = 0, head = !table->rowheads;
 	double *w;
 	struct row *rows;
 
@@ -903,18 +920,19 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 	column_widths(f, table, ncols, fr->w, w);
 	for (const struct node *r = table->first; r; r = r->next, i++) {
 		rows[i].node = r;
-		measure_row(f, &rows[i], ncols, w, i == 0);
+		measure_row(f, &rows[i], ncols, w, head && i == 0, table->rowheads);
 	}
 	f->y += gap(f, 6);
 	for (i = 0; i < nrows; i++) {
-		double need = rows[i].h + (i == 0 && nrows > 1 ? rows[1].h : 0);
+		double need = rows[i].h + (head && i == 0 && nrows > 1 ? rows[1].h : 0);
 
 		if (!f->fresh && f->y + need > bottom(f)) {
 			new_page(f, PG_BODY);
-			if (i > 0)
+			if (head && i > 0)
 				emit_row(f, &rows[0], ncols, w, fr, 1, 0, 1);
 		}
-		emit_row(f, &rows[i], ncols, w, fr, i == 0, i > 0 && i % 2 == 0, 0);
+		emit_row(f, &rows[i], ncols, w, fr, head && i == 0, head && i > 0 && i % 2 == 0,
+		    0);
 	}
 	f->space = text_style(f, fr)->after + 4;
 	for (i = 0; i < nrows; i++)
@@ -923,14 +941,82 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 	free(w);
 }
 
+#define NUM_INDENT 34.0	/* pt: numbered paragraphs hang their numbers in this */
+
+/* Numbered paragraphs (a committee report's 1.1, 1.2): a chapter heading takes the next
+ * number, each paragraph after it the next sub-number, hung in the margin of the frame. */
+static struct frame
+number_block(struct flow *f, const struct node *n, struct frame fr)
+{
+	const struct style *s = NULL;
+	char *label = NULL;
+	PangoRectangle lr;
+
+	if (!f->t->numbered || n->parent == NULL || n->parent->type != N_DOCUMENT)
+		return fr;
+	if (n->type == N_HEADING && n->level == 1) {
+		f->chapter_no++;
+		f->para_no = 0;
+		label = xasprintf("%d.", f->chapter_no);
+		s = &f->t->role[R_H1];
+	} else if (f->chapter_no == 0)
+		return fr;
+	else if (n->type == N_PARAGRAPH) {
+		label = xasprintf("%d.%d", f->chapter_no, ++f->para_no);
+		s = text_style(f, &fr);
+	}
+	if (label != NULL) {
+		f->label.layout = make_layout(f, s, NULL, label, -1, 0);
+		pango_layout_get_extents(f->label.layout, NULL, &lr);
+		f->label.node = n;
+		f->label.x = fr.x;
+		f->label.w = FROM_PANGO(lr.width);
+		f->label.colour = s->colour;
+		f->has_label = 1;
+		free(label);
+	}
+	fr.x += NUM_INDENT;
+	fr.w -= NUM_INDENT;
+	return fr;
+}
+
+/* A divider page: the part's title large on the accent colour, to the bleed. */
+static void
+place_divider(struct flow *f, const struct node *n)
+{
+	const struct template *t = f->t;
+	const struct style *s = &t->role[R_TITLE];
+	PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), f->width, 0);
+	struct piece *pc;
+
+	break_page(f);
+	cur_page(f)->bare = 1;
+	cur_page(f)->opens_chapter = 1;
+	pc = add_piece(f, PC_FILL, n, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed,
+	    t->page_h + 2 * t->bleed);
+	pc->absolute = 1;
+	pc->colour = t->accent;
+	pc->role = RO_ARTIFACT;
+	pc = add_piece(f, PC_TEXT, n, 0, t->page_h * 0.38, f->width, layout_h(l));
+	pc->layout = l;
+	pc->line1 = pango_layout_get_line_count(l);
+	pc->colour = t->accent_text;
+	pc->first = 1;
+	f->fresh = 0;
+	new_page(f, PG_BODY);
+}
+
 /* Places a run of sibling blocks starting at `n`, in frame `fr`. */
 static void
-place_blocks(struct flow *f, const struct node *n, struct frame fr)
+place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 {
 	for (; n != NULL; n = n->next) {
-		struct frame in = fr;
+		struct frame fr = number_block(f, n, fr0), in = fr;
 
 		switch (n->type) {
+		case N_DIVIDER:
+			place_divider(f, n);
+			break;
 		case N_HEADING:
 			place_heading(f, n, &fr);
 			break;
@@ -1043,6 +1129,7 @@ layout_document(struct gen *g, const struct doc *d)
 
 	find_notes(&f, d->root);
 	new_page(&f, PG_BODY);
+	cur_page(&f)->opens_chapter = 1;	/* no running header on the first page */
 	place_blocks(&f, d->root->first, fr);
 	flush_foot(&f);
 
@@ -1110,7 +1197,8 @@ pages_free(struct pages *ps)
 static const char *const kind_names[] = { "text", "rule", "fill", "image" };
 static const char *const role_names[] = { "", " label", " caption", " toc", " artifact" };
 static const char *const node_names[] = { "document", "heading", "paragraph", "list", "item",
-	"quote", "code", "rule", "table", "row", "cell", "figure", "footnotes", "note", "toc" };
+	"quote", "code", "rule", "table", "row", "cell", "figure", "footnotes", "note", "toc",
+	"divider" };
 static const char *const page_names[] = { "cover", "contents", "body" };
 
 void

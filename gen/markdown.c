@@ -1,6 +1,7 @@
 /* markdown.c: GitHub's cmark-gfm parses the Markdown (tables, strikethrough, autolinks,
  * footnotes); this file turns its AST into gen's tree, iteratively, with depth bounded.
  * Called by document.c for each Markdown file; appends blocks to the document node. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 struct md {
 	struct gen	*g;
 	const char	*file;		/* the Markdown file */
-	int		 line0;		/* its line of cmark's line 1 */
+	const struct expansion *x;	/* its text with data merged, and the way back */
 	struct node	*doc;		/* where chapters go */
 	cmark_node	**defs;		/* footnote definitions of this file */
 	size_t		 ndefs;
@@ -32,26 +33,37 @@ type_name(cmark_node *n)
 	return cmark_node_get_type_string(n);
 }
 
-static int
-pos_line(struct md *md, cmark_node *n)
+/* The user's line and column of cmark node n, through the data expansion. */
+static void
+node_pos(struct md *md, cmark_node *n, int *line, int *col)
 {
-	int l = cmark_node_get_start_line(n);
+	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
 
-	return l > 0 ? l + md->line0 - 1 : md->line0;
+	bind_position(md->x, l > 0 ? l : 1, c > 0 ? c : 1, line, col);
 }
 
 static int
-pos_col(cmark_node *n)
+pos_line(struct md *md, cmark_node *n)
 {
-	int c = cmark_node_get_start_column(n);
+	int line, col;
 
-	return c > 0 ? c : 1;
+	node_pos(md, n, &line, &col);
+	return line;
+}
+
+static int
+pos_col(struct md *md, cmark_node *n)
+{
+	int line, col;
+
+	node_pos(md, n, &line, &col);
+	return col;
 }
 
 static struct node *
 md_node(struct md *md, enum node_type t, cmark_node *src)
 {
-	return node_new(t, md->file, pos_line(md, src), pos_col(src));
+	return node_new(t, md->file, pos_line(md, src), pos_col(md, src));
 }
 
 /* The number of the footnote labelled `label`, numbering it now if it is new. */
@@ -142,7 +154,7 @@ convert_inlines(struct md *md, cmark_node *b, struct inl *in)
 		}
 		if (t == CMARK_NODE_HTML_INLINE) {
 			if (!md->warned_html++)
-				msg(md->g, MSG_WARNING, md->file, pos_line(md, b), pos_col(b),
+				msg(md->g, MSG_WARNING, md->file, pos_line(md, b), pos_col(md, b),
 				    "raw HTML is not typeset");
 			continue;
 		}
@@ -156,7 +168,7 @@ convert_inlines(struct md *md, cmark_node *b, struct inl *in)
 			buf_adds(&in->text, ref);
 			sp = inl_span(in, s0, in->text.len, ST_SUPER | ST_LINK, dest);
 			sp->line = pos_line(md, cmark_node_get_start_line(n) > 0 ? n : b);
-			sp->col = pos_col(cmark_node_get_start_line(n) > 0 ? n : b);
+			sp->col = pos_col(md, cmark_node_get_start_line(n) > 0 ? n : b);
 			free(ref);
 			free(dest);
 			if (is_new)
@@ -180,7 +192,7 @@ convert_inlines(struct md *md, cmark_node *b, struct inl *in)
 				start[depth] = in->text.len;
 			depth++;
 			if (t == CMARK_NODE_IMAGE) {
-				msg(md->g, MSG_WARNING, md->file, pos_line(md, b), pos_col(b),
+				msg(md->g, MSG_WARNING, md->file, pos_line(md, b), pos_col(md, b),
 				    "an image within a line of text is shown as its description; "
 				    "give it a paragraph of its own to show the picture");
 				buf_adds(&in->text, "[");
@@ -196,7 +208,7 @@ convert_inlines(struct md *md, cmark_node *b, struct inl *in)
 
 				/* cmark gives inlines a position when it knows one */
 				sp->line = pos_line(md, cmark_node_get_start_line(n) > 0 ? n : b);
-				sp->col = pos_col(cmark_node_get_start_line(n) > 0 ? n : b);
+				sp->col = pos_col(md, cmark_node_get_start_line(n) > 0 ? n : b);
 			}
 		}
 	}
@@ -263,6 +275,103 @@ container_depth(struct node *n)
 	return d;
 }
 
+/* ---- components: HTML-like tags alone on their lines, e.g. <divider title="…"> ---- */
+
+static const struct {
+	const char	*name;
+	enum node_type	 type;
+} components[] = {
+	{ "divider", N_DIVIDER },
+};
+
+/* Tags of HTML, which gen does not typeset (a warning), as opposed to a misspelt
+ * component (an error). */
+static const char *const html_tags[] = {
+	"a", "abbr", "address", "article", "aside", "audio", "b", "blockquote", "body", "br",
+	"button", "canvas", "caption", "center", "cite", "code", "col", "dd", "del", "details",
+	"dfn", "div", "dl", "dt", "em", "embed", "fieldset", "figcaption", "figure", "font",
+	"footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i",
+	"iframe", "img", "input", "ins", "kbd", "label", "li", "link", "main", "map", "mark",
+	"menu", "meta", "nav", "noscript", "object", "ol", "option", "p", "param", "picture",
+	"pre", "q", "s", "samp", "script", "section", "select", "small", "source", "span",
+	"strike", "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody", "td",
+	"textarea", "tfoot", "th", "thead", "title", "tr", "track", "u", "ul", "var", "video",
+};
+
+/* The value of attribute `name` in a tag's text, or NULL (the caller frees). */
+static char *
+tag_attr(const char *tag, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = tag; (p = strstr(p, name)) != NULL; p += n) {
+		const char *v = p + n;
+		char q;
+		const char *e;
+
+		if (p == tag || (p[-1] != ' ' && p[-1] != '\t') || *v != '=')
+			continue;
+		q = v[1];
+		if ((q != '"' && q != '\'') || (e = strchr(v + 2, q)) == NULL)
+			return NULL;
+		return xstrndup(v + 2, (size_t)(e - v - 2));
+	}
+	return NULL;
+}
+
+/* Reads an HTML block: a known component becomes its node; HTML is not typeset. */
+static struct node *
+component(struct md *md, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n), *p;
+	char name[32];
+	size_t len = 0;
+	const char *cands[sizeof(components) / sizeof(components[0])];
+	struct node *x;
+	char *title;
+
+	p = lit ? lit : "";
+	while (*p == ' ')
+		p++;
+	if (p[0] != '<' || !isalpha((unsigned char)p[1])) {
+		if (strncmp(p, "<!--", 4) != 0 && !md->warned_html++)	/* comments are silent */
+			msg(md->g, MSG_WARNING, md->file, pos_line(md, n), pos_col(md, n),
+			    "raw HTML is not typeset");
+		return NULL;
+	}
+	for (p++; (isalnum((unsigned char)*p) || *p == '-') && len < sizeof(name) - 1; p++)
+		name[len++] = (char)tolower((unsigned char)*p);
+	name[len] = '\0';
+	for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+		cands[i] = components[i].name;
+		if (strcmp(name, components[i].name) != 0)
+			continue;
+		x = md_node(md, components[i].type, n);
+		if ((title = tag_attr(lit, "title")) == NULL)
+			msg(md->g, MSG_ERROR, md->file, x->line, x->col, "<%s> needs title=\"…\"",
+			    name);
+		else
+			buf_adds(&x->text.text, title);
+		free(title);
+		return x;
+	}
+	for (size_t i = 0; i < sizeof(html_tags) / sizeof(html_tags[0]); i++)
+		if (strcmp(name, html_tags[i]) == 0) {
+			if (!md->warned_html++)
+				msg(md->g, MSG_WARNING, md->file, pos_line(md, n), pos_col(md, n),
+				    "raw HTML is not typeset");
+			return NULL;
+		}
+	/* A tag close to a component's name is a misspelling; anything else is HTML. */
+	if ((p = nearest_word(name, cands, sizeof(cands) / sizeof(cands[0]))) != NULL)
+		msg(md->g, MSG_ERROR, md->file, pos_line(md, n), pos_col(md, n), "unknown "
+		    "component <%s> (did you mean <%s>?)", name, p);
+	else if (!md->warned_html++)
+		msg(md->g, MSG_WARNING, md->file, pos_line(md, n), pos_col(md, n),
+		    "raw HTML is not typeset (<%s> is not a component)", name);
+	return NULL;
+}
+
 /* Makes the gen node for block `n` entered under `cur`; returns it, or NULL when the block
  * is handled whole (leaf) or skipped. *descend says whether to walk its children. */
 static struct node *
@@ -324,9 +433,7 @@ enter_block(struct md *md, cmark_node *n, struct node *cur, int *descend)
 		x = md_node(md, N_RULE, n);
 		break;
 	case CMARK_NODE_HTML_BLOCK:
-		if (!md->warned_html++)
-			msg(md->g, MSG_WARNING, md->file, pos_line(md, n), pos_col(n),
-			    "raw HTML is not typeset");
+		x = component(md, n);
 		break;
 	default:
 		if (strcmp(tn, "table") == 0) {
@@ -412,8 +519,7 @@ convert_blocks(struct md *md, cmark_node *from, struct node *into)
 }
 
 void
-markdown_parse(struct gen *g, const char *file, const char *text, size_t len, int first_line,
-    struct node *doc)
+markdown_parse(struct gen *g, const char *file, const struct expansion *x, struct node *doc)
 {
 	static const char *const exts[] = { "table", "strikethrough", "autolink" };
 	struct md md = { 0 };
@@ -424,12 +530,12 @@ markdown_parse(struct gen *g, const char *file, const char *text, size_t len, in
 	p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
 		cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(exts[i]));
-	cmark_parser_feed(p, text, len);
+	cmark_parser_feed(p, x->text.s, x->text.len);
 	root = cmark_parser_finish(p);
 
 	md.g = g;
 	md.file = file;
-	md.line0 = first_line;
+	md.x = x;
 	md.doc = doc;
 	for (struct node *c = doc->first; c; c = c->next)
 		if (c->type == N_FOOTNOTES)

@@ -115,7 +115,8 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 			rev[n++] = (struct tag){ "TR", x, 0 };
 			break;
 		case N_CELL:
-			rev[n++] = (struct tag){ x->parent->prev == NULL ? "TH" : "TD", x, 0 };
+			rev[n++] = (struct tag){ (x->parent->parent->rowheads ? x->prev == NULL :
+			    x->parent->prev == NULL) ? "TH" : "TD", x, 0 };
 			break;
 		case N_FIGURE:
 			rev[n++] = pc->role == RO_CAPTION ? (struct tag){ "Caption", x, 2 } :
@@ -128,6 +129,9 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 			if (prev == NULL && pc->role == RO_LABEL)
 				rev[n++] = (struct tag){ "Lbl", x, 1 };
 			rev[n++] = (struct tag){ "Note", x, 0 };
+			break;
+		case N_DIVIDER:
+			rev[n++] = (struct tag){ "H1", x, 0 };
 			break;
 		case N_RULE:
 		case N_TOC:
@@ -445,7 +449,7 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 	const char *anchor = NULL;
 	char *attr = NULL;
 	cairo_t *cr = r->cr;
-	double x = r->left + pc->x;
+	double x = pc->absolute ? pc->x : r->left + pc->x;
 
 	if (pc->kind == PC_RULE || pc->kind == PC_FILL || pc->role == RO_ARTIFACT) {
 		close_leaf(r);
@@ -546,10 +550,12 @@ draw_furniture(struct rctx *r, const struct page *pg)
 	PangoLayout *l;
 	char num[16];
 
-	if (pg->kind == PG_COVER)
+	if (pg->kind == PG_COVER || pg->bare)
 		return;
 	if (!pg->opens_chapter) {
 		l = simple_layout(r, R_HEADER, r->d->title, colw * 0.45);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(l, 0);	/* one line */
 		draw_artifact_text(r, l, r->left, hy, t->role[R_HEADER].colour);
 		g_object_unref(l);
 		if (pg->chapter != NULL && pg->chapter->text.text.s != NULL) {
@@ -597,6 +603,14 @@ draw_cover(struct rctx *r)
 	cairo_rectangle(r->cr, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed, band + t->bleed);
 	cairo_fill(r->cr);
 	cairo_tag_end(r->cr, "Private");
+	if (t->logo != NULL) {	/* decoration: the title says who publishes */
+		double lw, lh, size = 64;
+
+		image_size(t->logo, &lw, &lh);
+		cairo_tag_begin(r->cr, "Private", NULL);
+		image_draw(t->logo, r->cr, r->left, t->margin_top, size, size * lh / lw);
+		cairo_tag_end(r->cr, "Private");
+	}
 
 	y = band * 0.38;
 	const struct { enum style_role role; const char *text; } lines[] = {
@@ -620,7 +634,7 @@ draw_cover(struct rctx *r)
 		pc.colour = t->accent_text;
 		draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), r->left, y);
 		y += layout_width(l) > 0 ? pango_layout_get_line_count(l) *
-		    t->role[lines[i].role].leading + 6 : 0;
+		    t->role[lines[i].role].leading + 12 : 0;
 		g_object_unref(l);
 	}
 	gmtime_r(&d->date, &tm);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +20,15 @@ static const char *const role_names[R_NROLES] = {
 	[R_TOC1] = "toc1", [R_TOC2] = "toc2", [R_NOTE] = "note", [R_TABLE] = "table",
 };
 
+#define MAX_INCLUDES 8	/* templates including templates, at most this deep */
+
 struct tctx {
 	struct gen	*g;
 	struct template	*t;
-	const char	*src;	/* the XML text, for columns */
+	const char	*path;	/* the file being read (the template or an include) */
+	const char	*src;	/* its XML text, for columns */
+	const char	*chain[MAX_INCLUDES + 1];	/* the files being read, outermost first */
+	int		 depth;
 	int		 bad;
 };
 
@@ -57,7 +63,7 @@ terr(struct tctx *c, xmlNode *n, const char *attr, const char *fmt, const char *
 	int line = (int)xmlGetLineNo(n);
 
 	snprintf(needle, sizeof(needle), attr ? "%s=" : "<%s", attr ? attr : (const char *)n->name);
-	msg(c->g, MSG_ERROR, c->t->path, line, src_col(c->src, line, needle), fmt, arg);
+	msg(c->g, MSG_ERROR, c->path, line, src_col(c->src, line, needle), fmt, arg);
 	c->bad = 1;
 }
 
@@ -221,6 +227,144 @@ read_theme(struct tctx *c, xmlNode *theme)
 	}
 }
 
+/* <data table="T"> with <column name="C" type="number|percentage|text|date"/> children. */
+static void
+read_data(struct tctx *c, xmlNode *data)
+{
+	static const char *const types[] = { "text", "number", "percentage", "date" };
+	xmlChar *table = xmlGetProp(data, (const xmlChar *)"table");
+
+	if (table == NULL) {
+		terr(c, data, NULL, "<data> needs table=\"NAME\" (the file data/NAME.csv)%s", "");
+		return;
+	}
+	for (xmlNode *n = data->children; n; n = n->next) {
+		xmlChar *name, *type;
+		struct coltype *ct;
+		int t = -1;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "column") != 0) {
+			terr(c, n, NULL, "unknown element <%s> in <data>", (const char *)n->name);
+			continue;
+		}
+		name = xmlGetProp(n, (const xmlChar *)"name");
+		type = xmlGetProp(n, (const xmlChar *)"type");
+		for (int i = 0; type != NULL && i < 4; i++)
+			if (strcmp((const char *)type, types[i]) == 0)
+				t = i;
+		if (name == NULL)
+			terr(c, n, NULL, "a <column> needs name=\"...\"%s", "");
+		else if (t < 0)
+			terr(c, n, type ? "type" : NULL, "column type `%s` is not text, number, "
+			    "percentage or date", type ? (const char *)type : "");
+		else {
+			c->t->coltypes = xrealloc(c->t->coltypes, (c->t->ncoltypes + 1) *
+			    sizeof(*c->t->coltypes));
+			ct = &c->t->coltypes[c->t->ncoltypes++];
+			ct->table = xstrdup((const char *)table);
+			ct->column = xstrdup((const char *)name);
+			ct->type = t;
+			ct->line = (int)xmlGetLineNo(n);
+			ct->col = src_col(c->src, ct->line, "<column");
+		}
+		xmlFree(name);
+		xmlFree(type);
+	}
+	xmlFree(table);
+}
+
+/* <front> and <sections>: children <ELEM key="…" LABEL="…" required="yes"/>. */
+static void
+read_fields(struct tctx *c, xmlNode *parent, const char *elem, const char *label,
+    struct tfield **v, size_t *nv)
+{
+	for (xmlNode *n = parent->children; n; n = n->next) {
+		xmlChar *key, *lab, *req;
+		struct tfield *f;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, elem) != 0) {
+			terr(c, n, NULL, "unknown element <%s> here", (const char *)n->name);
+			continue;
+		}
+		key = xmlGetProp(n, (const xmlChar *)"key");
+		lab = xmlGetProp(n, (const xmlChar *)label);
+		req = xmlGetProp(n, (const xmlChar *)"required");
+		if (key == NULL || lab == NULL)
+			terr(c, n, NULL, key ? "<%s> needs a label" : "<%s> needs key=\"…\", the "
+			    "front-matter key it shows", elem);
+		else {
+			*v = xrealloc(*v, (*nv + 1) * sizeof(**v));
+			f = &(*v)[(*nv)++];
+			f->key = xstrdup((const char *)key);
+			f->label = xstrdup((const char *)lab);
+			f->required = req != NULL && strcmp((const char *)req, "yes") == 0;
+			f->line = (int)xmlGetLineNo(n);
+			f->col = src_col(c->src, f->line, "<");
+		}
+		xmlFree(key);
+		xmlFree(lab);
+		xmlFree(req);
+	}
+}
+
+/* A plain file name in templates/: letters, digits, dots, hyphens; no folders. */
+static int
+valid_file(const char *s)
+{
+	if (*s == '\0' || *s == '.' || strlen(s) > 128)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+			return 0;
+	return 1;
+}
+
+/* The cover's logo: a file beside the template, kept inside templates/. */
+static void
+read_logo(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"logo");
+	char *rel, *path, real[PATH_MAX], dir[PATH_MAX], *tdir;
+	const char *why, *s = (const char *)v;
+	size_t dl;
+
+	if (v == NULL)
+		return;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+			s = NULL;
+	if (s == NULL || *s == '.' || *s == '\0') {
+		terr(c, n, "logo", "logo `%s`: name a file in templates/ (no folders)",
+		    (const char *)v);
+		xmlFree(v);
+		return;
+	}
+	rel = xasprintf("templates/%s", s);
+	path = project_path(c->g, rel);
+	tdir = xasprintf("%s/templates", c->g->realroot);
+	if (realpath(path, real) == NULL)
+		terr(c, n, "logo", "logo `%s` not found in templates/", s);
+	else if (realpath(tdir, dir) == NULL || strncmp(real, dir, dl = strlen(dir)) != 0 ||
+	    real[dl] != '/')
+		terr(c, n, "logo", "logo `%s` is outside templates/", s);
+	else if ((c->t->logo = image_load(real, &why)) == NULL) {
+		char *m = xasprintf("logo `%%s` is %s", why);
+
+		terr(c, n, "logo", m, s);
+		free(m);
+	}
+	free(tdir);
+	free(path);
+	free(rel);
+	xmlFree(v);
+}
+
+static void read_include(struct tctx *, xmlNode *);
+
 static void
 read_root(struct tctx *c, xmlNode *root)
 {
@@ -233,8 +377,20 @@ read_root(struct tctx *c, xmlNode *root)
 			read_page(c, n);
 		else if (strcmp(name, "theme") == 0)
 			read_theme(c, n);
-		else if (strcmp(name, "cover") == 0)
+		else if (strcmp(name, "data") == 0)
+			read_data(c, n);
+		else if (strcmp(name, "include") == 0)
+			read_include(c, n);
+		else if (strcmp(name, "front") == 0)
+			read_fields(c, n, "field", "label", &c->t->front, &c->t->nfront);
+		else if (strcmp(name, "sections") == 0)
+			read_fields(c, n, "section", "heading", &c->t->sections, &c->t->nsections);
+		else if (strcmp(name, "numbering") == 0)
+			c->t->numbered = 1;
+		else if (strcmp(name, "cover") == 0) {
 			c->t->cover = 1;
+			read_logo(c, n);
+		}
 		else if (strcmp(name, "contents") == 0) {
 			xmlChar *d = xmlGetProp(n, (const xmlChar *)"depth");
 
@@ -318,10 +474,10 @@ parse_xml(struct tctx *c, const char *text, size_t len)
 	ctxt = xmlNewParserCtxt();
 	ctxt->_private = &doctype;
 	ctxt->sax->internalSubset = refuse_doctype;
-	doc = xmlCtxtReadMemory(ctxt, text, (int)len, c->t->path, "UTF-8",
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, c->path, "UTF-8",
 	    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doctype) {
-		msg(c->g, MSG_ERROR, c->t->path, ctxt->input ? ctxt->input->line : 1, 1,
+		msg(c->g, MSG_ERROR, c->path, ctxt->input ? ctxt->input->line : 1, 1,
 		    "a DOCTYPE is not allowed in a template (entities are not expanded)");
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -332,7 +488,7 @@ parse_xml(struct tctx *c, const char *text, size_t len)
 
 		while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
 			m[--n] = '\0';
-		msg(c->g, MSG_ERROR, c->t->path, e ? e->line : 1, e && e->int2 > 0 ? e->int2 : 1,
+		msg(c->g, MSG_ERROR, c->path, e ? e->line : 1, e && e->int2 > 0 ? e->int2 : 1,
 		    "%s", m);
 		free(m);
 		xmlFreeDoc(doc);
@@ -386,14 +542,76 @@ unknown_template(struct gen *g, const char *name, const char *file, int line, in
 	free(dir);
 }
 
+/* Parses one template file's text and reads its elements into the template. */
+static void
+read_xml_file(struct tctx *c, const char *path, const char *text, size_t len)
+{
+	const char *saved_path = c->path, *saved_src = c->src;
+	xmlDoc *doc;
+	xmlNode *root;
+
+	c->path = path;
+	c->src = text;
+	if ((doc = parse_xml(c, text, len)) != NULL) {
+		root = xmlDocGetRootElement(doc);
+		if (root == NULL || strcmp((const char *)root->name, "template") != 0)
+			terr(c, root ? root : (xmlNode *)doc, NULL,
+			    "the root element must be <template>%s", "");
+		else
+			read_root(c, root);
+		xmlFreeDoc(doc);
+	} else
+		c->bad = 1;
+	c->path = saved_path;
+	c->src = saved_src;
+}
+
+/* <include file="brand.xml"/>: another file of templates/ read here, as if written in
+ * place; a theme several templates share. No folders, no loops. */
+static void
+read_include(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"file");
+	char *rel, *path, *text;
+	size_t len;
+
+	if (v == NULL || !valid_file((const char *)v)) {
+		terr(c, n, v ? "file" : NULL, "include `%s`: name a file in templates/ (no "
+		    "folders)", v ? (const char *)v : "");
+		xmlFree(v);
+		return;
+	}
+	rel = xasprintf("templates/%s", (const char *)v);
+	path = project_path(c->g, rel);
+	for (int i = 0; i < c->depth; i++)
+		if (strcmp(c->chain[i], path) == 0) {
+			terr(c, n, "file", "`%s` includes itself (through the files it includes)",
+			    (const char *)v);
+			goto done;
+		}
+	if (c->depth > MAX_INCLUDES)
+		terr(c, n, "file", "includes nested more than 8 deep at `%s`", (const char *)v);
+	else if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
+		terr(c, n, "file", errno == ENOENT ? "include `%s` not found in templates/" :
+		    "include `%s` cannot be read", (const char *)v);
+	else {
+		c->chain[c->depth++] = path;
+		read_xml_file(c, path, text, len);
+		c->depth--;
+		free(text);
+	}
+done:
+	free(path);
+	free(rel);
+	xmlFree(v);
+}
+
 struct template *
 template_load(struct gen *g, const char *name, const char *file, int line, int col)
 {
 	struct tctx c = { 0 };
 	char *text, *rel;
 	size_t len;
-	xmlDoc *doc;
-	xmlNode *root;
 
 	if (!valid_name(name)) {
 		msg(g, MSG_ERROR, file, line, col, "`%s` is not a template name (letters, digits "
@@ -415,17 +633,8 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 		template_free(c.t);
 		return NULL;
 	}
-	c.src = text;
-	if ((doc = parse_xml(&c, text, len)) != NULL) {
-		root = xmlDocGetRootElement(doc);
-		if (root == NULL || strcmp((const char *)root->name, "template") != 0)
-			terr(&c, root ? root : (xmlNode *)doc, NULL,
-			    "the root element must be <template>%s", "");
-		else
-			read_root(&c, root);
-		xmlFreeDoc(doc);
-	} else
-		c.bad = 1;
+	c.chain[c.depth++] = c.t->path;
+	read_xml_file(&c, c.t->path, text, len);
 	free(text);
 	if (c.bad) {
 		template_free(c.t);
@@ -447,6 +656,22 @@ template_free(struct template *t)
 		return;
 	for (int i = 0; i < R_NROLES; i++)
 		free(t->role[i].family);
+	for (size_t i = 0; i < t->ncoltypes; i++) {
+		free(t->coltypes[i].table);
+		free(t->coltypes[i].column);
+	}
+	free(t->coltypes);
+	image_free(t->logo);
+	for (size_t i = 0; i < t->nfront; i++) {
+		free(t->front[i].key);
+		free(t->front[i].label);
+	}
+	free(t->front);
+	for (size_t i = 0; i < t->nsections; i++) {
+		free(t->sections[i].key);
+		free(t->sections[i].label);
+	}
+	free(t->sections);
 	free(t->name);
 	free(t->path);
 	free(t);

@@ -63,7 +63,9 @@ failed=$((failed + n))
 if [ $rc -eq 0 ] && grep -q '^PASS' "$TMP/spec.out"; then pass spec; elif [ "$n" -eq 0 ]; then
 	fail spec "exit $rc: $(tail -3 "$TMP/spec.out")"; fi
 
-# ---- bad input: exact diagnostics, exit status, the previous output untouched ----
+# ---- template and data features; bad input: exact diagnostics, exit status, the previous
+# output untouched ----
+source tests/good.sh
 source tests/bad.sh
 
 echo "$passed passed, $failed failed"

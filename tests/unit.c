@@ -1,6 +1,7 @@
 /* unit.c: unit tests of the decisions that are easiest to get subtly wrong: front matter,
  * the widow and orphan rule, UTF-8 checks. Linked with gen's objects; run by tests/run.sh,
  * it prints "PASS name" or "FAIL name: why" per test. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,15 @@ test_frontmatter(void)
 	check(rc == -1 && g.errors == 1, "frontmatter-malformed", "no error for a bad line");
 	frontmatter_free(&fm);
 
+	rc = parse(&g, "---\nsummary: |\n  Line one\n  line two\n\n  Para two\nnext: >\n  folded\n  text\n---\n", &fm);
+	e = frontmatter_get(&fm, "summary");
+	check(rc == 0 && e && strcmp(e->value, "Line one\nline two\n\nPara two") == 0 &&
+	    e->line == 3 && e->col == 3, "frontmatter-block", "a | block was not read whole");
+	e = frontmatter_get(&fm, "next");
+	check(e && strcmp(e->value, "folded text") == 0, "frontmatter-folded",
+	    "a > block was not folded");
+	frontmatter_free(&fm);
+
 	rc = parse(&g, "# No front matter\n", &fm);
 	check(rc == 0 && fm.n == 0 && fm.body == 0, "frontmatter-none",
 	    "text without front matter was not left whole");
@@ -109,11 +119,160 @@ test_utf8(void)
 	check(line == 2 && col == 3, "text-position", "columns must count characters");
 }
 
+static struct table *
+csv(struct gen *g, const char *text)
+{
+	g->errors = 0;
+	return csv_read(g, "data/t.csv", text, strlen(text));
+}
+
+/* A table of one column `x` holding the cells given, one a line. */
+static struct table *
+csv_column_of(struct gen *g, const char *cells)
+{
+	char *text = xasprintf("x\n%s", cells);
+	struct table *t = csv(g, text);
+
+	free(text);
+	return t;
+}
+
+static void
+test_csv(void)
+{
+	struct gen g = { 0 };
+	struct table *t;
+	struct buf b = { 0 };
+	int bad;
+
+	t = csv(&g, "\xef\xbb\xbfName,Note,Value\r\nAlpha,\"a, b\",1\r\nBeta,\"two\r\nlines\",2\r\n"
+	    "Gamma,\"say \"\"hi\"\"\",3\r\n");
+	check(t && g.errors == 0 && t->ncols == 3 && t->nrows == 3 &&
+	    strcmp(t->cols[0], "Name") == 0 && t->col_col[0] == 1 && t->col_col[2] == 11,
+	    "csv-header", "BOM or header names wrong");
+	check(t && strcmp(t->cells[1].text, "a, b") == 0 &&
+	    strcmp(t->cells[4].text, "two\nlines") == 0 &&
+	    strcmp(t->cells[7].text, "say \"hi\"") == 0, "csv-quoted",
+	    "quoted comma, newline or doubled quote wrong");
+	check(t && t->cells[3].line == 3 && t->cells[5].line == 4 && t->cells[5].col == 8 &&
+	    t->cells[6].line == 5 && t->cells[6].col == 1 && t->cells[8].col == 20,
+	    "csv-positions", "cells after a quoted newline are at the wrong line or column");
+	check(t && csv_column(t, "Value") == 2 && csv_column(t, "value") == -1 &&
+	    strcmp(t->name, "t") == 0, "csv-column", "column lookup or table name wrong");
+	csv_free(t);
+
+	t = csv(&g, "a,b\r1,2\r3,4");
+	check(t && t->nrows == 2 && t->cells[2].line == 3 && strcmp(t->cells[3].text, "4") == 0,
+	    "csv-cr", "lone CR line ends (old Mac Excel) not read");
+	csv_free(t);
+
+	t = csv(&g, "a,b,c\n1,2,3\n1,2\n1,2,3,4\n,,\n");
+	check(!t && g.errors == 2, "csv-ragged", "expected two ragged rows");
+	t = csv(&g, "a,b, a \n1,2,3\n");
+	check(!t && g.errors == 1, "csv-duplicate", "a column named twice was not refused");
+	t = csv(&g, "a,,c\n1,2,3\n");
+	check(!t && g.errors == 1, "csv-unnamed", "an empty column name was not refused");
+	t = csv(&g, "");
+	check(!t && g.errors == 1, "csv-empty", "an empty file was not refused");
+	t = csv(&g, "\xef\xbb\xbf\r\n");
+	check(!t && g.errors == 1, "csv-empty-bom", "a file of a BOM and a blank line was read");
+	t = csv(&g, "a,b\n1,\"open\n2,3\n");
+	check(!t && g.errors == 1, "csv-unclosed", "an unclosed quote was not refused once");
+	t = csv(&g, "a,b\n1,x\"y\n2,\"z\"w\n3, \"v\"\n");
+	check(!t && g.errors == 3, "csv-stray-quotes",
+	    "quotes inside unquoted fields or after closing quotes not refused");
+	t = csv(&g, "a,b\n1,\xff\n2,caf\xe9\n");
+	check(!t && g.errors == 2, "csv-utf8", "invalid UTF-8 not refused at each place");
+	g.errors = 0;
+	t = csv_read(&g, "data/t.csv", "a,b\n1,x\0y\n", 10);
+	check(!t && g.errors == 1, "csv-nul", "a NUL byte was not refused");
+	g.errors = 0;
+	t = csv(&g, "PK\3\4 workbook");
+	check(!t && g.errors == 1, "csv-xlsx", "a workbook was read as CSV");
+
+	t = csv(&g, "a,b\n\n1,2\n\n\n3,4\n\n");
+	check(t && t->nrows == 2 && t->cells[2].line == 6, "csv-blank-lines",
+	    "blank lines between rows are not skipped");
+	csv_free(t);
+	t = csv_column_of(&g, "p\n\nq\n\n\n");
+	check(t && t->nrows == 3 && t->cells[1].text[0] == '\0' && t->cells[2].line == 4,
+	    "csv-one-column", "a blank line in a one-column table is an empty cell");
+	csv_free(t);
+
+	t = csv(&g, "\xc3\x81rea,n\n\xc3\x91" "and\xc3\xba,12a\n");
+	g.errors = 0;
+	bad = t ? csv_set_type(&g, t, 1, COL_NUMBER) : -1;
+	check(bad == 1 && g.errors == 1 && t->col_col[1] == 6 && t->cells[1].line == 2 &&
+	    t->cells[1].col == 7, "csv-columns-in-characters",
+	    "columns must count characters, not bytes");
+	csv_free(t);
+
+	t = csv_column_of(&g, "40374\n\" 40,374 \"\n\xe2\x88\x92" "1.2\n-1.5\n\"1,234,567.25\"\n\n\"  \"\n");
+	bad = t ? csv_set_type(&g, t, 0, COL_NUMBER) : -1;
+	check(bad == 0 && g.errors == 0 && t->nrows == 7 && t->types[0] == COL_NUMBER &&
+	    t->cells[0].num == 40374 && t->cells[1].num == 40374 && t->cells[2].num == -1.2 &&
+	    t->cells[3].num == -1.5 && t->cells[4].num == 1234567.25, "csv-numbers",
+	    "40374, 40,374, \xe2\x88\x92" "1.2 or 1,234,567.25 misread");
+	check(bad == 0 && isnan(t->cells[5].num) && isnan(t->cells[6].num), "csv-missing",
+	    "empty cells must be allowed, as NAN");
+	csv_free(t);
+	t = csv_column_of(&g, "\"4,03,74\"\n1e3\n\"\xc2\xa3" "1,200\"\n12a\n\"1,5\"\n1.\n-\n");
+	bad = t ? csv_set_type(&g, t, 0, COL_NUMBER) : -1;
+	check(bad == 7 && g.errors == 7 && isnan(t->cells[0].num), "csv-not-numbers",
+	    "4,03,74, 1e3, \xc2\xa3" "1,200, 12a, 1,5, 1. or - accepted as a number");
+	csv_free(t);
+
+	t = csv_column_of(&g, "86%\n86.5 %\n0\n100\n105\n-1\n%\n");
+	bad = t ? csv_set_type(&g, t, 0, COL_PERCENT) : -1;
+	check(bad == 3 && g.errors == 3 && t->cells[0].num == 86 && t->cells[1].num == 86.5 &&
+	    t->cells[3].num == 100 && isnan(t->cells[4].num), "csv-percent",
+	    "86% must be 86; 105, -1 and % are not percentages");
+	csv_free(t);
+
+	t = csv_column_of(&g, "2022-06-30\n30/06/2022\n1/7/2022\n2024-02-29\n1969-12-31\n");
+	bad = t ? csv_set_type(&g, t, 0, COL_DATE) : -1;
+	check(bad == 0 && g.errors == 0 && t->cells[0].num == 19173 &&
+	    t->cells[1].num == 19173 && t->cells[2].num == 19174 && t->cells[3].num == 19782 &&
+	    t->cells[4].num == -1, "csv-dates", "dates misread");
+	csv_free(t);
+	t = csv_column_of(&g, "2023-02-29\n06/30/2022\n2022-13-01\n30.06.2022\n2022-6-30\n"
+	    "31/04/2022\n2022-06-30T10:00\n");
+	bad = t ? csv_set_type(&g, t, 0, COL_DATE) : -1;
+	check(bad == 7 && g.errors == 7, "csv-not-dates", "impossible or foreign dates accepted");
+	csv_free(t);
+
+	for (int i = 0; i <= 10000; i++)
+		buf_adds(&b, i ? ",c" : "c");
+	t = csv(&g, b.s);
+	check(!t && g.errors == 1, "csv-max-columns", "10,001 columns accepted");
+	buf_free(&b);
+	buf_adds(&b, "a\n\"");
+	for (int i = 0; i <= (1 << 20); i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "\"\n");
+	t = csv(&g, b.s);
+	check(!t && g.errors == 1, "csv-max-field", "a field over 1 MB accepted");
+	buf_free(&b);
+	buf_adds(&b, "a\n");
+	for (int i = 0; i < 1000001; i++)
+		buf_add(&b, "1\n", 2);
+	t = csv(&g, b.s);
+	check(!t && g.errors == 1, "csv-max-rows", "1,000,001 rows accepted");
+	buf_free(&b);
+	buf_adds(&b, "a,b\n");
+	for (int i = 0; i < 30; i++)
+		buf_adds(&b, "1\n");
+	t = csv(&g, b.s);
+	check(!t && g.errors == 20, "csv-too-many-errors", "errors not cut off at 20 in a file");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	test_frontmatter();
 	test_widows();
 	test_utf8();
+	test_csv();
 	return failed;
 }

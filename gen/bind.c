@@ -1,0 +1,580 @@
+/* bind.c: values from data merged into a Markdown file before cmark reads it.
+ * `{{ table.key }}`, `{{ table.key.column | thousands }}`, `{{#each table}} … {{/each}}`,
+ * `{{#if …}} … {{else}} … {{/if}}`. Called by document.c for each Markdown file; hands on the
+ * expanded text and a map from its bytes back to the user's lines and columns. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+#define MAX_NEST 16	/* {{#each}} and {{#if}} inside one another */
+
+struct bctx {
+	struct gen		*g;
+	const char		*file;
+	const char		*src;		/* the file's text */
+	size_t			 len;
+	int			 line0;		/* the line of src[0] */
+	const struct datasets	*data;
+	struct expansion	*out;
+	const struct table	*row_table[MAX_NEST];	/* the rows of the loops open ... */
+	size_t			 row[MAX_NEST];		/* ... and the row each is on */
+	int			 nrow;
+	struct { size_t off; const char *fmt; } *said;	/* what was reported where */
+	size_t			 nsaid;
+};
+
+/* Where byte `off` of the source is, as the user counts. */
+static void
+src_pos(const struct bctx *b, size_t off, int *line, int *col)
+{
+	text_position(b->src, off, line, col);
+	*line += b->line0 - 1;
+	*col += b->out->col0;
+}
+
+static void
+berr(struct bctx *b, size_t off, const char *fmt, const char *a, const char *c)
+{
+	int line, col;
+
+	/* A tag inside a loop is met once per row: report it once. */
+	for (size_t i = 0; i < b->nsaid; i++)
+		if (b->said[i].off == off && b->said[i].fmt == fmt)
+			return;
+	b->said = xrealloc(b->said, (b->nsaid + 1) * sizeof(*b->said));
+	b->said[b->nsaid].off = off;
+	b->said[b->nsaid++].fmt = fmt;
+
+	src_pos(b, off, &line, &col);
+	msg(b->g, MSG_ERROR, b->file, line, col, fmt, a, c);
+}
+
+/* Appends output bytes that came from source offset `from` (each maps to itself). */
+static void
+emit_src(struct bctx *b, size_t from, size_t n)
+{
+	struct expansion *x = b->out;
+
+	if (n == 0)
+		return;
+	x->map = xrealloc(x->map, (x->nmap + 1) * sizeof(*x->map));
+	x->map[x->nmap].out = x->text.len;
+	x->map[x->nmap].src = from;
+	x->map[x->nmap].literal = 1;
+	x->nmap++;
+	buf_add(&x->text, b->src + from, n);
+}
+
+/* Appends a value; all its bytes map to the tag that produced it. Markdown's special
+ * characters are escaped, so data is set as written, never read as markup. */
+static void
+emit_value(struct bctx *b, size_t tag, const char *v)
+{
+	struct expansion *x = b->out;
+
+	x->map = xrealloc(x->map, (x->nmap + 1) * sizeof(*x->map));
+	x->map[x->nmap].out = x->text.len;
+	x->map[x->nmap].src = tag;
+	x->map[x->nmap].literal = 0;
+	x->nmap++;
+	for (; *v; v++) {
+		if (strchr("\\`*_{}[]<>()#+-.!|~&", *v) != NULL)
+			buf_addc(&x->text, '\\');
+		if (*v == '\n' || *v == '\r')
+			buf_addc(&x->text, ' ');
+		else
+			buf_addc(&x->text, *v);
+	}
+}
+
+/* ---- names ---- */
+
+static const struct table *
+find_table(const struct datasets *d, const char *name)
+{
+	for (size_t i = 0; d != NULL && i < d->n; i++)
+		if (strcmp(d->v[i]->name, name) == 0)
+			return d->v[i];
+	return NULL;
+}
+
+/* The row of `t` whose first column is `key`, or -1. */
+static long
+find_row(const struct table *t, const char *key)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (strcmp(t->cells[r * t->ncols].text, key) == 0)
+			return (long)r;
+	return -1;
+}
+
+static void
+hint_table(struct bctx *b, size_t off, const char *name)
+{
+	const char **names = xcalloc(b->data ? b->data->n + 1 : 1, sizeof(*names));
+	const char *near;
+
+	for (size_t i = 0; b->data && i < b->data->n; i++)
+		names[i] = b->data->v[i]->name;
+	near = nearest_word(name, names, b->data ? b->data->n : 0);
+	if (near != NULL)
+		berr(b, off, "no data table `%s` (did you mean `%s`?)", name, near);
+	else
+		berr(b, off, "no data table `%s` (a file data/%s.csv)", name, name);
+	free(names);
+}
+
+static void
+hint_row(struct bctx *b, size_t off, const struct table *t, const char *key)
+{
+	const char **keys = xcalloc(t->nrows + 1, sizeof(*keys));
+	const char *near;
+	char *what = xasprintf("%s.%s", t->name, key);
+
+	for (size_t r = 0; r < t->nrows; r++)
+		keys[r] = t->cells[r * t->ncols].text;
+	near = nearest_word(key, keys, t->nrows);
+	if (near != NULL) {
+		char *full = xasprintf("%s.%s", t->name, near);
+
+		berr(b, off, "no row `%s` in the data (did you mean `%s`?)", what, full);
+		free(full);
+	}
+	else
+		berr(b, off, "no row `%s` in the data: no row's first column says it%s", what, "");
+	free(what);
+	free(keys);
+}
+
+/* Reports an unknown column; `prefix` ("table.row") is how the user reached the row, or
+ * NULL inside a loop, where a bare column name is written. */
+static void
+hint_column(struct bctx *b, size_t off, const struct table *t, const char *prefix,
+    const char *col)
+{
+	const char *near = nearest_word(col, (const char *const *)t->cols, t->ncols);
+	char *what = prefix ? xasprintf("%s.%s", prefix, col) : xstrdup(col);
+	char *full = near == NULL ? NULL : prefix ? xasprintf("%s.%s", prefix, near) :
+	    xstrdup(near);
+
+	if (full != NULL)
+		berr(b, off, "no column `%s` (did you mean `%s`?)", what, full);
+	else
+		berr(b, off, "no column `%s` in %s", what, t->path);
+	free(full);
+	free(what);
+}
+
+/* Resolves a dotted name to a cell: `column` (in a loop), `table.key` (the row's value
+ * column: `value` if there is one, else the second), `table.key.column`. Reports and
+ * returns NULL when it names nothing. */
+static const struct cell *
+resolve(struct bctx *b, size_t off, const char *name, const struct table **tp)
+{
+	char *copy = xstrdup(name), *part[3] = { NULL, NULL, NULL }, *save = NULL;
+	const struct table *t;
+	const struct cell *cell = NULL;
+	int n = 0, c;
+	long r;
+
+	for (char *p = strtok_r(copy, ".", &save); p && n < 3; p = strtok_r(NULL, ".", &save))
+		part[n++] = p;
+	if (n == 1 && b->nrow > 0) {
+		t = b->row_table[b->nrow - 1];
+		if ((c = csv_column(t, part[0])) >= 0)
+			cell = &t->cells[b->row[b->nrow - 1] * t->ncols + (size_t)c];
+		else
+			hint_column(b, off, t, NULL, part[0]);
+	} else if (n == 1)
+		berr(b, off, "`%s` names no value: write table.row or table.row.column%s", name, "");
+	else if ((t = find_table(b->data, part[0])) == NULL)
+		hint_table(b, off, part[0]);
+	else if ((r = find_row(t, part[1])) < 0)
+		hint_row(b, off, t, part[1]);
+	else {
+		c = n == 3 ? csv_column(t, part[2]) : csv_column(t, "value");
+		if (n == 2 && c < 0)
+			c = t->ncols > 1 ? 1 : 0;
+		if (c < 0) {
+			char *prefix = xasprintf("%s.%s", part[0], part[1]);
+
+			hint_column(b, off, t, prefix, part[2]);
+			free(prefix);
+		}
+		else {
+			cell = &t->cells[(size_t)r * t->ncols + (size_t)c];
+			*tp = t;
+		}
+	}
+	if (cell != NULL && n == 1)
+		*tp = b->row_table[b->nrow - 1];
+	free(copy);
+	return cell;
+}
+
+/* ---- formats ---- */
+
+/* Writes v with `dec` decimals and thousands separators into b. */
+static void
+put_number(struct buf *b, double v, int dec, int sep, int sign)
+{
+	char digits[64], *p;
+	size_t intlen;
+
+	if (v < 0 || (sign && v > 0))
+		buf_adds(b, v < 0 ? "\xe2\x88\x92" : "+");	/* U+2212 minus */
+	snprintf(digits, sizeof(digits), "%.*f", dec, fabs(v));
+	p = strchr(digits, '.');
+	intlen = p ? (size_t)(p - digits) : strlen(digits);
+	for (size_t i = 0; i < intlen; i++) {
+		if (sep && i > 0 && (intlen - i) % 3 == 0)
+			buf_addc(b, ',');
+		buf_addc(b, digits[i]);
+	}
+	if (p != NULL)
+		buf_adds(b, p);
+}
+
+/* Applies the formats after the first `|` of a tag to a cell. Returns the text (caller
+ * frees), or NULL after reporting a bad format. */
+static char *
+format(struct bctx *b, size_t off, const struct cell *cell, const struct table *t,
+    const char *fmts)
+{
+	struct buf out = { 0 };
+	int dec = -1, sep = 0, pct = 0, sign = 0, numeric = 0;
+	char *copy = xstrdup(fmts), *save = NULL;
+	enum col_type type = COL_TEXT;
+
+	if (t != NULL)
+		type = t->types[(size_t)(cell - t->cells) % t->ncols];
+	for (char *f = strtok_r(copy, "|", &save); f; f = strtok_r(NULL, "|", &save)) {
+		char word[32];
+		int arg = -1;
+
+		if (sscanf(f, " %31s %d", word, &arg) < 1)
+			continue;
+		numeric = 1;
+		if (strcmp(word, "thousands") == 0)
+			sep = 1;
+		else if (strcmp(word, "percent") == 0)
+			pct = 1, dec = arg >= 0 ? arg : dec;
+		else if (strcmp(word, "decimals") == 0 && arg >= 0 && arg <= 6)
+			dec = arg;
+		else if (strcmp(word, "signed") == 0)
+			sign = 1;
+		else {
+			const char *names[] = { "thousands", "percent", "decimals", "signed" };
+			const char *near = nearest_word(word, names, 4);
+
+			if (near != NULL)
+				berr(b, off, "unknown format `%s` (did you mean `%s`?)", word, near);
+			else
+				berr(b, off, "unknown format `%s` (the formats are thousands, "
+				    "percent, decimals N and signed)%s", word, "");
+			free(copy);
+			return NULL;
+		}
+	}
+	free(copy);
+	if (!numeric && type != COL_PERCENT)	/* as written; a percentage gains its sign */
+		return xstrdup(cell->text);
+	if (type != COL_NUMBER && type != COL_PERCENT) {
+		char *decl = xasprintf("<data table=\"%s\"><column name=\"%s\" type=\"number\"/>"
+		    "</data>", t->name, t->cols[(size_t)(cell - t->cells) % t->ncols]);
+
+		berr(b, off, "`%s` is a column of text, so it cannot be formatted as a number; "
+		    "declare its type in the template: %s", t->cols[(size_t)(cell - t->cells) %
+		    t->ncols], decl);
+		free(decl);
+		return NULL;
+	}
+	if (isnan(cell->num))
+		return xstrdup("\xe2\x80\x93");	/* a missing value: an en dash */
+	put_number(&out, cell->num, dec < 0 ? (fabs(cell->num - round(cell->num)) < 1e-9 ? 0 :
+	    1) : dec, sep, sign);
+	if (pct || type == COL_PERCENT)
+		buf_adds(&out, "%");
+	return out.s;
+}
+
+/* ---- tags ---- */
+
+/* Reads the tag at src[off] ("{{" ... "}}"): its inside trimmed into *inner; returns the
+ * offset after it, or 0 when unclosed. */
+static size_t
+read_tag(struct bctx *b, size_t off, char **inner)
+{
+	const char *s = b->src + off + 2, *e = strstr(s, "}}");
+	const char *nl = memchr(s, '\n', e ? (size_t)(e - s) : strlen(s));
+
+	if (e == NULL || nl != NULL)
+		return 0;
+	while (s < e && isspace((unsigned char)*s))
+		s++;
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	*inner = xstrndup(s, (size_t)(e - s));
+	return (size_t)(strstr(b->src + off + 2, "}}") - b->src) + 2;
+}
+
+static size_t expand(struct bctx *, size_t from, size_t to, int emit, int emit_else,
+    const char *until);
+
+/* Evaluates an {{#if}} condition: a value that is set and not 0 or "no"; or `a OP b` with
+ * OP one of == != < > <= >= and b a number or a "quoted" text. *ok is 0 after an error. */
+static int
+condition(struct bctx *b, size_t off, const char *cond, int *ok)
+{
+	char lhs[128], op[3], rhs[128];
+	const struct table *t = NULL;
+	const struct cell *c;
+	double l, r;
+
+	*ok = 1;
+	if (sscanf(cond, "%127s %2[<>=!] %127s", lhs, op, rhs) == 3) {
+		if ((c = resolve(b, off, lhs, &t)) == NULL)
+			return *ok = 0;
+		if (rhs[0] == '"') {
+			size_t n = strlen(rhs);
+			int eq = n >= 2 && rhs[n - 1] == '"' && strlen(c->text) == n - 2 &&
+			    strncmp(c->text, rhs + 1, n - 2) == 0;
+
+			return strcmp(op, "!=") == 0 ? !eq : eq;
+		}
+		l = strtod(c->text, NULL);
+		r = strtod(rhs, NULL);
+		return strcmp(op, "<") == 0 ? l < r : strcmp(op, ">") == 0 ? l > r :
+		    strcmp(op, "<=") == 0 ? l <= r : strcmp(op, ">=") == 0 ? l >= r :
+		    strcmp(op, "!=") == 0 ? l != r : l == r;
+	}
+	if ((c = resolve(b, off, cond, &t)) == NULL)
+		return *ok = 0;
+	return c->text[0] != '\0' && strcmp(c->text, "0") != 0 && strcmp(c->text, "no") != 0;
+}
+
+/* {{#each TABLE}} at `off`, its body from `end`: the body once per row. */
+static size_t
+expand_each(struct bctx *b, size_t off, size_t end, size_t to, int emit, const char *name)
+{
+	const struct table *t = find_table(b->data, name);
+	size_t after = 0;
+
+	if (t == NULL && emit)
+		hint_table(b, off, name);
+	if (b->nrow == MAX_NEST) {
+		berr(b, off, "loops and conditions nested more than %s deep%s", "16", "");
+		return to;
+	}
+	b->row_table[b->nrow] = t;
+	for (size_t r = 0; t != NULL && emit && r < t->nrows; r++) {
+		b->row[b->nrow++] = r;
+		after = expand(b, end, to, 1, 1, "/each");
+		b->nrow--;
+	}
+	if (t == NULL || !emit || t->nrows == 0) {
+		b->row[b->nrow++] = 0;
+		after = expand(b, end, to, 0, 0, "/each");
+		b->nrow--;
+	}
+	if (after == 0) {
+		berr(b, off, "`{{#each %s}}` has no `{{/each}}`%s", name, "");
+		return to;
+	}
+	return after;
+}
+
+/* Expands one tag at `off` ending at `end`; returns the offset after all it covers. */
+static size_t
+expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const char *inner)
+{
+	if (strncmp(inner, "#each ", 6) == 0) {
+		const char *name = inner + 6;
+
+		while (*name == ' ')
+			name++;
+		return expand_each(b, off, end, to, emit, name);
+	}
+	if (strncmp(inner, "#if ", 4) == 0) {
+		int ok = 1, yes = emit ? condition(b, off, inner + 4, &ok) : 0;
+		size_t after = expand(b, end, to, emit && ok && yes, emit && ok && !yes, "/if");
+
+		if (after == 0) {
+			berr(b, off, "`{{#if %s}}` has no `{{/if}}`%s", inner + 4, "");
+			return to;
+		}
+		return after;
+	}
+	if (strcmp(inner, "/each") == 0 || strcmp(inner, "/if") == 0 ||
+	    strcmp(inner, "else") == 0) {
+		if (emit)
+			berr(b, off, "`{{%s}}` closes nothing that is open%s", inner, "");
+		return end;
+	}
+	if (emit) {
+		char *name = xstrdup(inner), *bar = strchr(name, '|'), *text = NULL;
+		const struct table *t = NULL;
+		const struct cell *c;
+		size_t n;
+
+		if (bar != NULL)
+			*bar = '\0';
+		n = strlen(name);
+		while (n > 0 && name[n - 1] == ' ')
+			name[--n] = '\0';
+		if ((c = resolve(b, off, name, &t)) != NULL &&
+		    (text = format(b, off, c, t, bar ? bar + 1 : "")) != NULL)
+			emit_value(b, off, text);
+		free(text);
+		free(name);
+	}
+	return end;
+}
+
+/* Expands src[from, to): literal text and tags. With `until` ("/each" or "/if"), stops at
+ * that closing tag and returns the offset after it (0 if it never comes); an {{else}} at
+ * this level switches from `emit` to `emit_else`. */
+static size_t
+expand(struct bctx *b, size_t from, size_t to, int emit, int emit_else, const char *until)
+{
+	size_t i = from, lit = from;
+	int else_seen = 0;
+
+	while (i + 1 < to) {
+		char *inner = NULL;
+		size_t end;
+
+		if (b->src[i] != '{' || b->src[i + 1] != '{') {
+			i++;
+			continue;
+		}
+		if ((end = read_tag(b, i, &inner)) == 0 || end > to) {
+			free(inner);
+			i += 2;
+			continue;
+		}
+		if (emit)
+			emit_src(b, lit, i - lit);
+		if (until != NULL && strcmp(inner, until) == 0) {
+			free(inner);
+			return end;
+		}
+		if (until != NULL && strcmp(until, "/if") == 0 && strcmp(inner, "else") == 0 &&
+		    !else_seen) {
+			else_seen = 1;
+			emit = emit_else;
+			i = lit = end;
+			free(inner);
+			continue;
+		}
+		i = lit = expand_tag(b, i, end, to, emit, inner);
+		free(inner);
+	}
+	if (emit)
+		emit_src(b, lit, to - lit);
+	return until == NULL ? to : 0;
+}
+
+/* Offsets where each line of s starts. */
+static size_t *
+line_starts(const char *s, size_t len, size_t *n)
+{
+	size_t *v = xmalloc(sizeof(*v)), cap = 1;
+
+	*n = 0;
+	v[(*n)++] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n') {
+			if (*n == cap)
+				v = xrealloc(v, (cap *= 2) * sizeof(*v));
+			v[(*n)++] = i + 1;
+		}
+	return v;
+}
+
+int
+bind_text(struct gen *g, const char *file, const char *text, size_t len, int line0, int col0,
+    const struct datasets *data, struct expansion *x)
+{
+	struct bctx b = { 0 };
+	int before = g->errors;
+
+	memset(x, 0, sizeof(*x));
+	x->src = text;
+	x->srclen = len;
+	x->line0 = line0;
+	x->col0 = col0;
+	b.g = g;
+	b.file = file;
+	b.src = text;
+	b.len = len;
+	b.line0 = line0;
+	b.data = data;
+	b.out = x;
+	if (memmem(text, len, "{{", 2) == NULL)
+		emit_src(&b, 0, len);
+	else
+		expand(&b, 0, len, 1, 1, NULL);
+	if (x->text.s == NULL)
+		buf_adds(&x->text, "");
+	free(b.said);
+	x->out_lines = line_starts(x->text.s, x->text.len, &x->nout_lines);
+	x->src_lines = line_starts(text, len, &x->nsrc_lines);
+	return g->errors > before ? -1 : 0;
+}
+
+/* The index of the last entry of v[0..n) that is <= key. */
+static size_t
+floor_index(const size_t *v, size_t n, size_t key, size_t stride)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (*(const size_t *)((const char *)v + mid * stride) <= key)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void
+bind_position(const struct expansion *x, int line, int col, int *sline, int *scol)
+{
+	size_t off, src, l, m;
+	const char *p;
+
+	if (line < 1 || x->nout_lines == 0) {
+		*sline = x->line0;
+		*scol = 1;
+		return;
+	}
+	l = (size_t)line - 1 < x->nout_lines ? (size_t)line - 1 : x->nout_lines - 1;
+	off = x->out_lines[l] + (size_t)(col > 0 ? col - 1 : 0);	/* cmark counts bytes */
+	m = x->nmap ? floor_index(&x->map[0].out, x->nmap, off, sizeof(*x->map)) : 0;
+	src = x->nmap == 0 ? 0 : x->map[m].literal ? x->map[m].src + (off - x->map[m].out) :
+	    x->map[m].src;
+	if (src > x->srclen)
+		src = x->srclen;
+	l = floor_index(x->src_lines, x->nsrc_lines, src, sizeof(size_t));
+	*sline = (int)l + x->line0;
+	*scol = 1 + x->col0;
+	for (p = x->src + x->src_lines[l]; p < x->src + src; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			(*scol)++;
+}
+
+void
+bind_free(struct expansion *x)
+{
+	buf_free(&x->text);
+	free(x->map);
+	free(x->out_lines);
+	free(x->src_lines);
+	memset(x, 0, sizeof(*x));
+}
