@@ -22,6 +22,7 @@ struct bctx {
 	const struct table	*row_table[MAX_NEST];	/* the rows of the loops open ... */
 	size_t			 row[MAX_NEST];		/* ... and the row each is on */
 	int			 nrow;
+	int			 plain;		/* values go in unescaped (titles) */
 	struct { size_t off; const char *fmt; } *said;	/* what was reported where */
 	size_t			 nsaid;
 };
@@ -81,7 +82,7 @@ emit_value(struct bctx *b, size_t tag, const char *v)
 	x->map[x->nmap].literal = 0;
 	x->nmap++;
 	for (; *v; v++) {
-		if (strchr("\\`*_{}[]<>()#+-.!|~&", *v) != NULL)
+		if (!b->plain && strchr("\\`*_{}[]<>()#+-.!|~&", *v) != NULL)
 			buf_addc(&x->text, '\\');
 		if (*v == '\n' || *v == '\r')
 			buf_addc(&x->text, ' ');
@@ -182,7 +183,14 @@ resolve(struct bctx *b, size_t off, const char *name, const struct table **tp)
 
 	for (char *p = strtok_r(copy, ".", &save); p && n < 3; p = strtok_r(NULL, ".", &save))
 		part[n++] = p;
-	if (n == 1 && b->nrow > 0) {
+	if (n == 2 && strcmp(part[0], "row") == 0 && b->data && b->data->row_table) {
+		t = b->data->row_table;
+		if ((c = csv_column(t, part[1])) >= 0) {
+			cell = &t->cells[b->data->row * t->ncols + (size_t)c];
+			*tp = t;
+		} else
+			hint_column(b, off, t, "row", part[1]);
+	} else if (n == 1 && b->nrow > 0) {
 		t = b->row_table[b->nrow - 1];
 		if ((c = csv_column(t, part[0])) >= 0)
 			cell = &t->cells[b->row[b->nrow - 1] * t->ncols + (size_t)c];
@@ -245,7 +253,7 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
     const char *fmts)
 {
 	struct buf out = { 0 };
-	int dec = -1, sep = 0, pct = 0, sign = 0, numeric = 0;
+	int dec = -1, sep = 0, pct = 0, sign = 0, numeric = 0, bare = 0;
 	char *copy = xstrdup(fmts), *save = NULL;
 	enum col_type type = COL_TEXT;
 
@@ -266,15 +274,18 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
 			dec = arg;
 		else if (strcmp(word, "signed") == 0)
 			sign = 1;
+		else if (strcmp(word, "number") == 0)
+			bare = 1;
 		else {
-			const char *names[] = { "thousands", "percent", "decimals", "signed" };
-			const char *near = nearest_word(word, names, 4);
+			const char *names[] = { "thousands", "percent", "decimals", "signed",
+			    "number" };
+			const char *near = nearest_word(word, names, 5);
 
 			if (near != NULL)
 				berr(b, off, "unknown format `%s` (did you mean `%s`?)", word, near);
 			else
 				berr(b, off, "unknown format `%s` (the formats are thousands, "
-				    "percent, decimals N and signed)%s", word, "");
+				    "percent, decimals N, signed and number)%s", word, "");
 			free(copy);
 			return NULL;
 		}
@@ -296,7 +307,7 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
 		return xstrdup("\xe2\x80\x93");	/* a missing value: an en dash */
 	put_number(&out, cell->num, dec < 0 ? (fabs(cell->num - round(cell->num)) < 1e-9 ? 0 :
 	    1) : dec, sep, sign);
-	if (pct || type == COL_PERCENT)
+	if (pct || (type == COL_PERCENT && !bare))	/* `number`: a percentage's figure alone */
 		buf_adds(&out, "%");
 	return out.s;
 }
@@ -524,6 +535,35 @@ bind_text(struct gen *g, const char *file, const char *text, size_t len, int lin
 	x->out_lines = line_starts(x->text.s, x->text.len, &x->nout_lines);
 	x->src_lines = line_starts(text, len, &x->nsrc_lines);
 	return g->errors > before ? -1 : 0;
+}
+
+char *
+bind_plain(struct gen *g, const char *file, const char *text, int line0, int col0,
+    const struct datasets *data)
+{
+	struct bctx b = { 0 };
+	struct expansion x = { 0 };
+	int before = g->errors;
+	char *out;
+
+	x.col0 = col0;
+	b.g = g;
+	b.file = file;
+	b.src = text;
+	b.len = strlen(text);
+	b.line0 = line0;
+	b.data = data;
+	b.out = &x;
+	b.plain = 1;
+	expand(&b, 0, b.len, 1, 1, NULL);
+	free(b.said);
+	free(x.map);
+	out = x.text.s ? x.text.s : xstrdup("");
+	if (g->errors > before) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 /* The index of the last entry of v[0..n) that is <= key. */

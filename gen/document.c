@@ -1,6 +1,7 @@
 /* document.c: one document folder, content/NAME/, read into the tree: index.md's front
  * matter, then every Markdown file in name order, the template it names and its fonts.
  * Called by main.c; hands a checked struct doc to render_pdf(). */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -277,6 +278,131 @@ load_data(struct gen *g, struct doc *d)
 	apply_types(g, d);
 }
 
+/* Expands the tags in the front matter's titles (for one output per row). */
+static void
+bind_settings(struct gen *g, struct doc *d)
+{
+	static const char *const keys[] = { "title", "subtitle", "strapline", "author",
+	    "subject", "keywords" };
+	const char **fields[] = { &d->title, &d->subtitle, &d->strapline, &d->author,
+	    &d->subject, &d->keywords };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct fm_entry *e = frontmatter_get(&d->fm, keys[i]);
+
+		free(d->bound[i]);
+		d->bound[i] = NULL;
+		if (e == NULL || strstr(e->value, "{{") == NULL)
+			continue;
+		if ((d->bound[i] = bind_plain(g, d->index, e->value, e->line, e->col - 1,
+		    &d->data)) != NULL)
+			*fields[i] = d->bound[i];
+	}
+}
+
+/* Builds the tree from the Markdown files (with the current row, if any) and checks it. */
+static int
+parse_body(struct gen *g, struct doc *d)
+{
+	int before = g->errors;
+
+	node_free(d->root);
+	d->root = node_new(N_DOCUMENT, d->index, 1, 1);
+	bind_settings(g, d);
+	front_blocks(g, d);
+	for (size_t i = 0; i < d->nfiles; i++) {
+		size_t off = i == 0 ? d->fm.body : 0;
+		struct expansion x;
+
+		bind_text(g, d->files[i], d->texts[i] + off, d->lens[i] - off,
+		    i == 0 ? d->fm.body_line : 1, 0, &d->data, &x);
+		markdown_parse(g, d->files[i], &x, d->root);
+		bind_free(&x);
+	}
+	validate(g, d);
+	return g->errors > before ? -1 : 0;
+}
+
+char *
+doc_slug(const char *s)
+{
+	struct buf b = { 0 };
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) && c < 0x80)
+			buf_addc(&b, (char)tolower(c));
+		else if (b.len > 0 && b.s[b.len - 1] != '-')
+			buf_addc(&b, '-');
+	}
+	while (b.len > 0 && b.s[b.len - 1] == '-')
+		b.s[--b.len] = '\0';
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	return b.s;
+}
+
+/* Checks the per-row table and column the template names, and that every row makes a
+ * distinct, non-empty file name. */
+static void
+check_per_row(struct gen *g, struct doc *d)
+{
+	const struct template *t = d->tpl;
+	const struct table *tab = NULL;
+	char **slugs;
+	int c;
+
+	for (size_t i = 0; i < d->data.n; i++)
+		if (strcmp(d->data.v[i]->name, t->per_row) == 0)
+			tab = d->data.v[i];
+	if (tab == NULL) {
+		msg(g, MSG_ERROR, t->path, t->per_row_line, t->per_row_col, "<per-row> names "
+		    "`%s`, but %s/data has no %s.csv", t->per_row, d->dir, t->per_row);
+		return;
+	}
+	if ((c = csv_column(tab, t->per_row_name)) < 0) {
+		msg(g, MSG_ERROR, t->path, t->per_row_line, t->per_row_col, "<per-row> names the "
+		    "column `%s`, but %s has none", t->per_row_name, tab->path);
+		return;
+	}
+	d->data.row_table = tab;
+	slugs = xcalloc(tab->nrows + 1, sizeof(*slugs));
+	for (size_t r = 0; r < tab->nrows; r++) {
+		const struct cell *cell = &tab->cells[r * tab->ncols + (size_t)c];
+
+		slugs[r] = doc_slug(cell->text);
+		if (slugs[r][0] == '\0')
+			msg(g, MSG_ERROR, tab->path, cell->line, cell->col, "`%s` makes no file name "
+			    "(it needs a letter or a digit)", cell->text);
+		for (size_t k = 0; k < r && slugs[r][0]; k++)
+			if (strcmp(slugs[k], slugs[r]) == 0) {
+				msg(g, MSG_ERROR, tab->path, cell->line, cell->col, "this row and "
+				    "row %d would both be written to %s/%s.pdf", tab->cells[k *
+				    tab->ncols].line, d->name, slugs[r]);
+				break;
+			}
+	}
+	for (size_t r = 0; r < tab->nrows; r++)
+		free(slugs[r]);
+	free(slugs);
+}
+
+int
+doc_row(struct gen *g, struct doc *d, size_t r)
+{
+	const struct table *t = d->data.row_table;
+	char *slug = doc_slug(t->cells[r * t->ncols + (size_t)csv_column(t,
+	    d->tpl->per_row_name)].text);
+
+	g->errors = 0;
+	d->data.row = r;
+	free(d->outname);
+	d->outname = xasprintf("%s/%s", d->name, slug);
+	free(slug);
+	return parse_body(g, d);
+}
+
 struct doc *
 doc_load(struct gen *g, const char *dir)
 {
@@ -289,8 +415,8 @@ doc_load(struct gen *g, const char *dir)
 	d->dir = xstrndup(dir, len);
 	slash = strrchr(d->dir, '/');
 	d->name = xstrdup(slash ? slash + 1 : d->dir);
+	d->outname = xstrdup(d->name);
 	d->index = xasprintf("%s/index.md", d->dir);
-	d->root = node_new(N_DOCUMENT, d->index, 1, 1);
 	g->errors = 0;
 
 	if (add_file(g, d, xstrdup(d->index)) == -1 || add_chapters(g, d) == -1)
@@ -300,17 +426,10 @@ doc_load(struct gen *g, const char *dir)
 	/* Read on after a bad setting, so one run reports the errors of every file. */
 	read_settings(g, d);
 	load_data(g, d);
-	front_blocks(g, d);
-	for (size_t i = 0; i < d->nfiles; i++) {
-		size_t off = i == 0 ? d->fm.body : 0;
-		struct expansion x;
-
-		bind_text(g, d->files[i], d->texts[i] + off, d->lens[i] - off,
-		    i == 0 ? d->fm.body_line : 1, 0, &d->data, &x);
-		markdown_parse(g, d->files[i], &x, d->root);
-		bind_free(&x);
-	}
-	validate(g, d);
+	if (d->tpl != NULL && d->tpl->per_row != NULL)
+		check_per_row(g, d);	/* each row is parsed by doc_row() */
+	else
+		parse_body(g, d);
 	if (g->errors == 0)
 		return d;
 fail:
@@ -336,6 +455,9 @@ doc_free(struct doc *d)
 	frontmatter_free(&d->fm);
 	template_free(d->tpl);
 	node_free(d->root);
+	for (size_t i = 0; i < sizeof(d->bound) / sizeof(d->bound[0]); i++)
+		free(d->bound[i]);
+	free(d->outname);
 	free(d->name);
 	free(d->dir);
 	free(d->index);

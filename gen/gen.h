@@ -185,6 +185,8 @@ struct table;
 struct datasets {
 	struct table	**v;		/* owned */
 	size_t		  n;
+	const struct table *row_table;	/* one output per row: the table, and ... */
+	size_t		  row;		/* ... the row being built, named `row` in tags */
 };
 
 /* A stretch of expanded text and where it came from. */
@@ -218,6 +220,10 @@ int		 bind_text(struct gen *, const char *file, const char *text, size_t len,
 void		 bind_position(const struct expansion *, int line, int col, int *sline,
 		     int *scol);
 void		 bind_free(struct expansion *);
+/* Expands the tags of a plain value (a title), with no Markdown escapes. The caller frees
+ * the result; NULL after reporting an error. */
+char		*bind_plain(struct gen *, const char *file, const char *text, int line0,
+		     int col0, const struct datasets *);
 
 /* ---- csv.c: data tables from content/<doc>/data/NAME.csv ---- */
 
@@ -329,6 +335,9 @@ struct template {
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
 	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	char		*per_row;	/* one output per row of this table ... */
+	char		*per_row_name;	/* ... named after this column of it (slugged) */
+	int		 per_row_line, per_row_col;	/* where the template says so */
 	struct coltype	*coltypes;	/* owned */
 	size_t		 ncoltypes;
 	char		*path;		/* templates/NAME.xml */
@@ -374,6 +383,8 @@ struct doc {
 	size_t		 nfiles;
 	struct frontmatter fm;
 	const char	*title, *subtitle, *author, *subject, *keywords, *lang, *strapline;
+	char		*bound[6];	/* per row: those values with their tags expanded */
+	char		*outname;	/* out/NAME.pdf, or out/DOC/SLUG.pdf for one per row */
 	time_t		 date;		/* from front matter `date`, or SOURCE_DATE_EPOCH */
 	struct template	*tpl;
 	struct datasets	 data;		/* data/NAME.csv */
@@ -381,8 +392,13 @@ struct doc {
 };
 
 /* Reads and validates a document; errors go through msg(). Returns NULL when the document
- * cannot be built. */
+ * cannot be built. A document built once per data row is read here and parsed for each
+ * row by doc_row(). */
 struct doc	*doc_load(struct gen *, const char *dir);
+/* Parses the document for row r of its per-row table; returns 0, or -1 after msg(). */
+int		 doc_row(struct gen *, struct doc *, size_t r);
+/* The file name a row's output takes, from its name column. The caller frees. */
+char		*doc_slug(const char *);
 void		 doc_free(struct doc *);
 
 /* ---- validate.c ---- */

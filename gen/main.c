@@ -108,34 +108,22 @@ make_dirs(const char *path)
 	return mkdir(path, 0777) == -1 && errno != EEXIST ? -1 : 0;
 }
 
-/* Builds (or checks) one document; the output appears only when it is whole. */
+/* Renders the parsed document to outdir/d->outname.pdf; the file appears only when whole. */
 static void
-run_one(struct gen *g, const char *dir, int build, size_t i, size_t n)
+write_pdf(struct gen *g, const struct doc *d)
 {
-	struct doc *d;
-	char *out, *tmp;
+	char *out = xasprintf("%s/%s.pdf", g->outdir, d->outname);
+	char *dir = xstrdup(out), *slash = strrchr(dir, '/');
+	char *tmp;
 
-	if (g->progress)
-		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, n, dir);
-	if ((d = doc_load(g, dir)) == NULL || !build) {
-		doc_free(d);
+	*slash = '\0';
+	if (make_dirs(dir) == -1) {
+		msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
+		free(dir);
+		free(out);
 		return;
 	}
-	if (g->trace) {
-		struct pages *ps = layout_document(g, d);
-
-		pages_dump(ps, stdout);
-		pages_free(ps);
-		doc_free(d);
-		return;
-	}
-	if (make_dirs(g->outdir) == -1) {
-		msg(g, MSG_FATAL, g->outdir, 0, 0, "cannot make the folder: %s", strerror(errno));
-		doc_free(d);
-		return;
-	}
-	out = xasprintf("%s/%s.pdf", g->outdir, d->name);
-	tmp = xasprintf("%s/.%s.pdf.%ld.tmp", g->outdir, d->name, (long)getpid());
+	tmp = xasprintf("%s/.%s.%ld.tmp", dir, slash + 1, (long)getpid());
 	if (render_pdf(g, d, tmp) == 0) {
 		if (rename(tmp, out) == -1)
 			msg(g, MSG_FATAL, out, 0, 0, "cannot write: %s", strerror(errno));
@@ -144,7 +132,43 @@ run_one(struct gen *g, const char *dir, int build, size_t i, size_t n)
 	}
 	unlink(tmp);
 	free(tmp);
+	free(dir);
 	free(out);
+}
+
+/* Builds (or checks) one document, once or once per row of its data. */
+static void
+run_one(struct gen *g, const char *dir, int build, size_t i, size_t n)
+{
+	struct doc *d;
+
+	if (g->progress)
+		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, n, dir);
+	if ((d = doc_load(g, dir)) == NULL) {
+		return;
+	}
+	if (d->data.row_table == NULL) {
+		if (g->trace) {
+			struct pages *ps = layout_document(g, d);
+
+			pages_dump(ps, stdout);
+			pages_free(ps);
+		} else if (build)
+			write_pdf(g, d);
+		doc_free(d);
+		return;
+	}
+	for (size_t r = 0; r < d->data.row_table->nrows; r++) {
+		int worst = g->status;
+
+		if (g->progress)
+			fprintf(stderr, "\r  row %zu of %zu", r + 1, d->data.row_table->nrows);
+		if (doc_row(g, d, r) == 0 && build && !g->trace)
+			write_pdf(g, d);
+		g->status = g->status > worst ? g->status : worst;
+	}
+	if (g->progress)
+		fputc('\n', stderr);
 	doc_free(d);
 }
 

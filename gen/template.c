@@ -365,6 +365,28 @@ read_logo(struct tctx *c, xmlNode *n)
 
 static void read_include(struct tctx *, xmlNode *);
 
+/* <per-row table="areas" name="area"/>: one output per row, named after a column. */
+static void
+read_per_row(struct tctx *c, xmlNode *n)
+{
+	xmlChar *table = xmlGetProp(n, (const xmlChar *)"table");
+	xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
+
+	if (table == NULL || name == NULL)
+		terr(c, n, NULL, "<per-row> needs table=\"…\" (the data file) and name=\"…\" (the "
+		    "column that names each output)%s", "");
+	else {
+		free(c->t->per_row);
+		free(c->t->per_row_name);
+		c->t->per_row = xstrdup((const char *)table);
+		c->t->per_row_name = xstrdup((const char *)name);
+		c->t->per_row_line = (int)xmlGetLineNo(n);
+		c->t->per_row_col = src_col(c->src, c->t->per_row_line, "<per-row");
+	}
+	xmlFree(table);
+	xmlFree(name);
+}
+
 static void
 read_root(struct tctx *c, xmlNode *root)
 {
@@ -387,6 +409,8 @@ read_root(struct tctx *c, xmlNode *root)
 			read_fields(c, n, "section", "heading", &c->t->sections, &c->t->nsections);
 		else if (strcmp(name, "numbering") == 0)
 			c->t->numbered = 1;
+		else if (strcmp(name, "per-row") == 0)
+			read_per_row(c, n);
 		else if (strcmp(name, "cover") == 0) {
 			c->t->cover = 1;
 			read_logo(c, n);
@@ -662,6 +686,8 @@ template_free(struct template *t)
 	}
 	free(t->coltypes);
 	image_free(t->logo);
+	free(t->per_row);
+	free(t->per_row_name);
 	for (size_t i = 0; i < t->nfront; i++) {
 		free(t->front[i].key);
 		free(t->front[i].label);

@@ -1,7 +1,8 @@
 # tests/good.sh: template and data features end to end. Each folder in tests/good is a small
 # project like those of tests/bad (content/doc/, templates/ of its own beside the project's);
-# gen must build it with exactly `expected` on stderr (often nothing), and every line of
-# `words` must be in the PDF's text. Sourced by tests/run.sh; UPDATE=1 records expected.
+# gen must build it with exactly `expected` on stderr (often nothing), every line of `words`
+# must be in the text of the PDF `pdf` names (out/doc.pdf unless it says otherwise), and
+# every file `files` lists must be there. Sourced by tests/run.sh; UPDATE=1 records expected.
 
 for case in tests/good/*/; do
 	[ -d "$case" ] || continue
@@ -35,6 +36,9 @@ for case in tests/good/*/; do
 		fail "good/$id" "$pdf is not a sound PDF"
 	elif [ -n "$missing" ]; then
 		fail "good/$id" "not in the PDF:$missing"
+	elif [ -f "$case/files" ] && ! (cd "$w" && xargs -a "$ROOT/$case/files" ls >/dev/null 2>&1)
+	then
+		fail "good/$id" "not all of these were written: $(tr '\n' ' ' <"$case/files")"
 	else
 		pass "good/$id"
 	fi
