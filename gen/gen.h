@@ -328,8 +328,17 @@ struct tfield {
 	int		 line, col;	/* where the template says it */
 };
 
+/* A running head or foot: the text of each slot, with {title}, {section}, {page}, {pages},
+ * {date} and {subtitle} filled in on each page. */
+enum { FU_LEFT, FU_CENTRE, FU_RIGHT, FU_INSIDE, FU_OUTSIDE, FU_NSLOTS };
+struct furniture {
+	char		*slot[FU_NSLOTS];	/* owned; NULL when empty */
+};
+
 struct template {
 	char		*name;		/* as named in front matter */
+	struct furniture header;	/* on every page but the first of a chapter */
+	struct furniture footer;	/* on every page but the cover and dividers */
 	struct tfield	*front;		/* the cover block's rows, owned */
 	size_t		 nfront;
 	struct tfield	*sections;	/* headed sections from front matter, owned */

@@ -541,35 +541,99 @@ layout_width(PangoLayout *l)
 	return lr.width / (double)PANGO_SCALE;
 }
 
+/* A running head's text with {title}, {subtitle}, {section}, {page}, {pages} and {date}
+ * filled in. The caller frees. */
+static char *
+furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
+{
+	struct buf b = { 0 };
+	char num[32], date[64];
+	struct tm tm;
+
+	gmtime_r(&r->d->date, &tm);
+	strftime(date, sizeof(date), "%B %Y", &tm);
+	for (const char *p = fmt; *p; p++) {
+		const char *v = NULL;
+
+		if (*p == '{') {
+			size_t n = strcspn(p + 1, "}");
+
+			if (n == 5 && strncmp(p + 1, "title", 5) == 0)
+				v = r->d->title;
+			else if (n == 8 && strncmp(p + 1, "subtitle", 8) == 0)
+				v = r->d->subtitle ? r->d->subtitle : "";
+			else if (n == 7 && strncmp(p + 1, "section", 7) == 0)
+				v = pg->chapter ? inl_str(&pg->chapter->text) : "";
+			else if (n == 4 && strncmp(p + 1, "page", 4) == 0)
+				snprintf(num, sizeof(num), "%d", r->pageno), v = num;
+			else if (n == 5 && strncmp(p + 1, "pages", 5) == 0)
+				snprintf(num, sizeof(num), "%zu", r->ps->n), v = num;
+			else if (n == 4 && strncmp(p + 1, "date", 4) == 0)
+				v = date;
+			if (v != NULL) {
+				buf_adds(&b, v);
+				p += n + 1;
+				continue;
+			}
+		}
+		buf_addc(&b, *p);
+	}
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	return b.s;
+}
+
+/* Draws one line of running head or foot: each slot's text at its place, shortened with
+ * an ellipsis rather than run into the next. Returns whether it drew anything. */
+static int
+draw_band(struct rctx *r, const struct page *pg, const struct furniture *fu,
+    enum style_role role, double y)
+{
+	const struct template *t = r->t;
+	double colw = t->page_w - t->margin_inner - t->margin_outer;
+	int odd = r->pageno % 2, drew = 0;
+	/* Where each slot goes: 0 left, 1 centre, 2 right; inside and outside follow the
+	 * binding (a right-hand, odd page is bound on its left). */
+	const int place[FU_NSLOTS] = { 0, 1, 2, odd ? 0 : 2, odd ? 2 : 0 };
+
+	for (int i = 0; i < FU_NSLOTS; i++) {
+		char *text;
+		PangoLayout *l;
+		double w, x;
+
+		if (fu->slot[i] == NULL)
+			continue;
+		text = furniture_text(r, pg, fu->slot[i]);
+		if (text[0] != '\0') {
+			l = simple_layout(r, role, text, -1);
+			if (layout_width(l) > colw * 0.48) {
+				g_object_unref(l);
+				l = simple_layout(r, role, text, colw * 0.48);
+				pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+				pango_layout_set_height(l, 0);	/* one line */
+			}
+			w = layout_width(l);
+			x = place[i] == 0 ? r->left : place[i] == 1 ? r->left + (colw - w) / 2 :
+			    r->left + colw - w;
+			draw_artifact_text(r, l, x, y, t->role[role].colour);
+			g_object_unref(l);
+			drew = 1;
+		}
+		free(text);
+	}
+	return drew;
+}
+
 static void
 draw_furniture(struct rctx *r, const struct page *pg)
 {
 	const struct template *t = r->t;
 	double colw = t->page_w - t->margin_inner - t->margin_outer;
 	double hy = t->margin_top * 0.45, fy = t->page_h - t->margin_bottom * 0.55;
-	PangoLayout *l;
-	char num[16];
 
 	if (pg->kind == PG_COVER || pg->bare)
 		return;
-	if (!pg->opens_chapter) {
-		l = simple_layout(r, R_HEADER, r->d->title, colw * 0.45);
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-		pango_layout_set_height(l, 0);	/* one line */
-		draw_artifact_text(r, l, r->left, hy, t->role[R_HEADER].colour);
-		g_object_unref(l);
-		if (pg->chapter != NULL && pg->chapter->text.text.s != NULL) {
-			l = simple_layout(r, R_HEADER, inl_str(&pg->chapter->text), -1);
-			if (layout_width(l) > colw * 0.5) {
-				g_object_unref(l);
-				l = simple_layout(r, R_HEADER, inl_str(&pg->chapter->text), colw * 0.5);
-				pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-				pango_layout_set_height(l, 0);
-			}
-			draw_artifact_text(r, l, r->left + colw - layout_width(l), hy,
-			    t->role[R_HEADER].colour);
-			g_object_unref(l);
-		}
+	if (!pg->opens_chapter && draw_band(r, pg, &t->header, R_HEADER, hy)) {
 		close_leaf(r);
 		cairo_tag_begin(r->cr, "Private", NULL);
 		set_colour(r->cr, 0xc3cad6);
@@ -577,11 +641,7 @@ draw_furniture(struct rctx *r, const struct page *pg)
 		cairo_fill(r->cr);
 		cairo_tag_end(r->cr, "Private");
 	}
-	snprintf(num, sizeof(num), "%d", r->pageno);
-	l = simple_layout(r, R_FOOTER, num, -1);
-	draw_artifact_text(r, l, r->pageno % 2 ? r->left + colw - layout_width(l) : r->left, fy,
-	    t->role[R_FOOTER].colour);
-	g_object_unref(l);
+	draw_band(r, pg, &t->footer, R_FOOTER, fy);
 }
 
 /* The cover: a band of the accent colour, into the bleed, with the title set on it. */

@@ -365,6 +365,32 @@ read_logo(struct tctx *c, xmlNode *n)
 
 static void read_include(struct tctx *, xmlNode *);
 
+/* <header left="{title}" right="{section}"/>, <footer outside="Page {page} of {pages}"/>:
+ * the element replaces the default; slots are left, centre, right, inside and outside. */
+static void
+read_furniture(struct tctx *c, xmlNode *n, struct furniture *fu)
+{
+	static const char *const slots[FU_NSLOTS] = { "left", "centre", "right", "inside",
+	    "outside" };
+
+	for (int i = 0; i < FU_NSLOTS; i++) {
+		xmlChar *v = xmlGetProp(n, (const xmlChar *)slots[i]);
+
+		free(fu->slot[i]);
+		fu->slot[i] = v ? xstrdup((const char *)v) : NULL;
+		xmlFree(v);
+	}
+	for (xmlAttr *a = n->properties; a; a = a->next) {
+		int known = 0;
+
+		for (int i = 0; i < FU_NSLOTS; i++)
+			known |= strcmp((const char *)a->name, slots[i]) == 0;
+		if (!known)
+			terr(c, n, (const char *)a->name, "unknown place `%s` (left, centre, right, "
+			    "inside or outside)", (const char *)a->name);
+	}
+}
+
 /* <per-row table="areas" name="area"/>: one output per row, named after a column. */
 static void
 read_per_row(struct tctx *c, xmlNode *n)
@@ -407,6 +433,10 @@ read_root(struct tctx *c, xmlNode *root)
 			read_fields(c, n, "field", "label", &c->t->front, &c->t->nfront);
 		else if (strcmp(name, "sections") == 0)
 			read_fields(c, n, "section", "heading", &c->t->sections, &c->t->nsections);
+		else if (strcmp(name, "header") == 0)
+			read_furniture(c, n, &c->t->header);
+		else if (strcmp(name, "footer") == 0)
+			read_furniture(c, n, &c->t->footer);
 		else if (strcmp(name, "numbering") == 0)
 			c->t->numbered = 1;
 		else if (strcmp(name, "per-row") == 0)
@@ -448,6 +478,9 @@ defaults(struct template *t)
 	t->page_w = 595.2756;
 	t->page_h = 841.8898;
 	t->margin_top = t->margin_bottom = t->margin_inner = t->margin_outer = 72 * 20 / 25.4;
+	t->header.slot[FU_LEFT] = xstrdup("{title}");
+	t->header.slot[FU_RIGHT] = xstrdup("{section}");
+	t->footer.slot[FU_OUTSIDE] = xstrdup("{page}");
 	t->accent = 0x1d4f91;
 	t->accent_text = 0xffffff;
 	t->toc_depth = 2;
@@ -686,6 +719,10 @@ template_free(struct template *t)
 	}
 	free(t->coltypes);
 	image_free(t->logo);
+	for (int i = 0; i < FU_NSLOTS; i++) {
+		free(t->header.slot[i]);
+		free(t->footer.slot[i]);
+	}
 	free(t->per_row);
 	free(t->per_row_name);
 	for (size_t i = 0; i < t->nfront; i++) {
