@@ -51,6 +51,38 @@ add_file(struct gen *g, struct doc *d, char *path)
 	return 0;
 }
 
+static int
+is_appendix(const char *name)
+{
+	return strncmp(name, "appendix", 8) == 0;
+}
+
+/* Heads each chapter of an appendix file "Appendix A: …", "Appendix B: …" in turn. */
+static void
+label_appendices(struct node *from, int *count)
+{
+	for (struct node *n = from; n != NULL; n = n->next) {
+		struct inl *in = &n->text;
+		char *prefix;
+		size_t plen;
+		struct buf b = { 0 };
+
+		if (n->type != N_HEADING || n->level != 1 || *count >= 26)
+			continue;
+		prefix = xasprintf("Appendix %c: ", 'A' + (*count)++);
+		plen = strlen(prefix);
+		buf_adds(&b, prefix);
+		buf_add(&b, in->text.s ? in->text.s : "", in->text.len);
+		buf_free(&in->text);
+		in->text = b;
+		for (size_t i = 0; i < in->nspans; i++) {
+			in->spans[i].start += plen;
+			in->spans[i].end += plen;
+		}
+		free(prefix);
+	}
+}
+
 /* Lists the folder's other *.md files in name order after index.md. */
 static int
 add_chapters(struct gen *g, struct doc *d)
@@ -77,11 +109,16 @@ add_chapters(struct gen *g, struct doc *d)
 	closedir(dir);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (add_file(g, d, xasprintf("%s/%s", d->dir, names[i])) == -1)
-			bad = 1;
+	/* Chapters in name order, then the appendices (appendix*.md) in theirs. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			if (is_appendix(names[i]) != pass)
+				continue;
+			if (add_file(g, d, xasprintf("%s/%s", d->dir, names[i])) == -1)
+				bad = 1;
+		}
+	for (size_t i = 0; i < n; i++)
 		free(names[i]);
-	}
 	free(names);
 	return bad ? -1 : 0;
 }
@@ -304,7 +341,9 @@ bind_settings(struct gen *g, struct doc *d)
 static int
 parse_body(struct gen *g, struct doc *d)
 {
-	int before = g->errors;
+	int before = g->errors, appendices = 0;
+	struct node *last;
+	const char *slash;
 
 	node_free(d->root);
 	d->root = node_new(N_DOCUMENT, d->index, 1, 1);
@@ -316,8 +355,12 @@ parse_body(struct gen *g, struct doc *d)
 
 		bind_text(g, d->files[i], d->texts[i] + off, d->lens[i] - off,
 		    i == 0 ? d->fm.body_line : 1, 0, &d->data, &x);
+		last = d->root->last;
 		markdown_parse(g, d->files[i], &x, d->root);
 		bind_free(&x);
+		slash = strrchr(d->files[i], '/');
+		if (is_appendix(slash ? slash + 1 : d->files[i]))
+			label_appendices(last ? last->next : d->root->first, &appendices);
 	}
 	validate(g, d);
 	return g->errors > before ? -1 : 0;
