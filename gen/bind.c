@@ -291,6 +291,8 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
 		}
 	}
 	free(copy);
+	if ((type == COL_NUMBER || type == COL_PERCENT) && isnan(cell->num))
+		return xstrdup("\xe2\x80\x93");	/* a missing value: an en dash */
 	if (!numeric && type != COL_PERCENT)	/* as written; a percentage gains its sign */
 		return xstrdup(cell->text);
 	if (type != COL_NUMBER && type != COL_PERCENT) {
