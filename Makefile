@@ -30,11 +30,10 @@ DOCS = $(patsubst content/%/index.md,out/%.pdf,$(wildcard content/*/index.md))
 
 all: build/deps.stamp gen/gen docs
 
-# Installs the Debian packages that are missing: with sudo when not root; elsewhere, says
-# which packages to install.
-build/deps.stamp: Makefile
-	@mkdir -p build
-	@missing=""; for p in $(DEBS); do \
+# Installs the Debian packages of $(1) that are missing: with sudo when not root; elsewhere,
+# says which packages to install.
+define install_debs
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
 	    missing="$$missing $$p"; \
 	done; \
@@ -48,6 +47,11 @@ build/deps.stamp: Makefile
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+build/deps.stamp: Makefile
+	@mkdir -p build
+	$(call install_debs,$(DEBS))
 	@touch $@
 
 gen/gen: $(OBJS)
@@ -83,7 +87,40 @@ out/%.pdf: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard templates/*
 test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 
+# Fuzzing (not part of `make test`): each libFuzzer target runs FUZZ_SECONDS over its seeds in
+# tests/fuzz/corpus; a finding is written to build/ and stops the run.
+FUZZ_SECONDS = 60
+FUZZ_TARGETS = csv frontmatter markdown
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o))
+
+build/fuzz-deps.stamp: build/deps.stamp
+	$(call install_debs,clang libclang-rt-14-dev)
+	@touch $@
+
+build/fuzz/%.o: gen/%.c gen/gen.h build/fuzz-deps.stamp
+	@mkdir -p build/fuzz
+	clang $(WARN) -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(PKG_CFLAGS) \
+		-c -o $@ $<
+
+build/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	clang $(WARN) -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) $(PKG_CFLAGS) -o $@ $< \
+		$(FUZZ_OBJS) $(PKG_LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/corpus/$$t && cp tests/fuzz/corpus/$$t/* build/corpus/$$t/ && \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s" && \
+	  if ! ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp \
+	    ./build/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -close_fd_mask=2 \
+	    -artifact_prefix=build/fuzz-$$t- build/corpus/$$t >build/fuzz-$$t.log 2>&1; then \
+	    tail -25 build/fuzz-$$t.log; exit 1; \
+	  fi; tail -1 build/fuzz-$$t.log; \
+	done
+
+.SECONDARY: $(FUZZ_OBJS)
+
 clean:
 	rm -rf build out gen/gen
 
-.PHONY: all docs test clean
+.PHONY: all docs test fuzz clean

@@ -183,7 +183,10 @@ resolve(struct bctx *b, size_t off, const char *name, const struct table **tp)
 
 	for (char *p = strtok_r(copy, ".", &save); p && n < 3; p = strtok_r(NULL, ".", &save))
 		part[n++] = p;
-	if (n == 2 && strcmp(part[0], "row") == 0 && b->data && b->data->row_table) {
+	if (n == 0)
+		berr(b, off, "`{{%s}}` names nothing: write a value's name, e.g. {{ table.row }}%s",
+		    name, "");
+	else if (n == 2 && strcmp(part[0], "row") == 0 && b->data && b->data->row_table) {
 		t = b->data->row_table;
 		if ((c = csv_column(t, part[1])) >= 0) {
 			cell = &t->cells[b->data->row * t->ncols + (size_t)c];
@@ -404,6 +407,12 @@ expand_each(struct bctx *b, size_t off, size_t end, size_t to, int emit, const c
 static size_t
 expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const char *inner)
 {
+	if (strcmp(inner, "#each") == 0 || strcmp(inner, "#if") == 0) {
+		if (emit)
+			berr(b, off, "`{{%s}}` needs %s", inner, inner[1] == 'e' ?
+			    "the table to repeat: {{#each TABLE}}" : "a condition: {{#if VALUE}}");
+		return end;
+	}
 	if (strncmp(inner, "#each ", 6) == 0) {
 		const char *name = inner + 6;
 
