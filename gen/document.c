@@ -240,7 +240,7 @@ front_blocks(struct gen *g, struct doc *d)
 		node_append(d->root, row);
 		bind_text(g, d->index, e->value, strlen(e->value), e->line, e->col - 1, &d->data,
 		    &x);
-		markdown_parse(g, d->index, &x, d->root);
+		markdown_parse(g, d->index, &x, &d->data, d->root);
 		bind_free(&x);
 	}
 }
@@ -356,7 +356,7 @@ parse_body(struct gen *g, struct doc *d)
 		bind_text(g, d->files[i], d->texts[i] + off, d->lens[i] - off,
 		    i == 0 ? d->fm.body_line : 1, 0, &d->data, &x);
 		last = d->root->last;
-		markdown_parse(g, d->files[i], &x, d->root);
+		markdown_parse(g, d->files[i], &x, &d->data, d->root);
 		bind_free(&x);
 		slash = strrchr(d->files[i], '/');
 		if (is_appendix(slash ? slash + 1 : d->files[i]))

@@ -101,7 +101,10 @@ enum node_type {
 	N_FOOTNOTES,	/* the notes of one chapter: children are N_NOTE */
 	N_NOTE,		/* one footnote: label, children are blocks */
 	N_TOC,		/* where the contents go */
-	N_DIVIDER	/* a part's divider page: its title in text */
+	N_DIVIDER,	/* a part's divider page: its title in text */
+	N_PANELS,	/* hundred-children panels: children are N_HUNDRED; start = per page */
+	N_HUNDRED	/* one panel: start = N of 100, label = caption, text = the area,
+			 * alt = its description, src = the indicator's key (file name) */
 };
 
 #define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) */
@@ -290,10 +293,12 @@ void		 frontmatter_free(struct frontmatter *);
 /* ---- markdown.c: cmark-gfm AST to the tree ---- */
 
 struct expansion;
+struct datasets;
 
-/* Parses a Markdown file's expanded text and appends its blocks to `doc`. */
+/* Parses a Markdown file's expanded text and appends its blocks to `doc`; components
+ * take their figures from `data`. */
 void		 markdown_parse(struct gen *, const char *file, const struct expansion *,
-		     struct node *doc);
+		     const struct datasets *data, struct node *doc);
 
 /* ---- template.c: page masters and theme from templates/NAME.xml ---- */
 
@@ -424,7 +429,8 @@ enum piece_kind {
 	PC_TEXT,	/* lines [line0, line1) of a layout */
 	PC_RULE,	/* a filled rectangle that is decoration: rules, quote bars */
 	PC_FILL,	/* a tinted background: code blocks, table rows */
-	PC_IMAGE	/* node->image scaled into the box */
+	PC_IMAGE,	/* node->image scaled into the box */
+	PC_PANEL	/* a hundred-children panel (N_HUNDRED) drawn into the box */
 };
 
 enum piece_role {
@@ -490,6 +496,22 @@ int		 layout_fit_lines(const double *top, const double *h, int nlines, int k,
 		     double room, int min);
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
+
+/* ---- comp_hundred.c: the hundred-children panel ---- */
+
+/* Makes the panels of a <hundreds indicators="TABLE"> tag for the row being built; errors
+ * (a value outside 0-100, a missing column) at the data's cells. */
+struct node	*hundred_nodes(struct gen *, const struct datasets *, const char *file, int line,
+		     int col, const char *indicators, int per_page);
+/* The height of a panel set w pt wide. */
+double		 hundred_height(double w);
+/* Draws panel n into the box (x, y, w): the number, its caption and the 10 x 10 children. */
+void		 hundred_draw(void *cr, PangoContext *, const struct template *,
+		     const struct node *n, double x, double y, double w);
+/* Writes panel n alone, with its headline, as a PNG at 300 dpi, a 1080 x 1080 PNG and an
+ * SVG under dir/. Returns 0, or -1 after msg(). */
+int		 hundred_files(struct gen *, const struct template *, const struct node *n,
+		     const char *dir);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
 

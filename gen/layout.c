@@ -1006,6 +1006,54 @@ place_divider(struct flow *f, const struct node *n)
 	new_page(f, PG_BODY);
 }
 
+#define PANEL_GAP 18.0	/* pt between hundred-children panels */
+
+/* Hundred-children panels, `per page` to a page under the area's headline, all of one
+ * size so a page of five and a page of four match. */
+static void
+place_panels(struct flow *f, const struct node *n)
+{
+	const struct style *hs = &f->t->role[R_H1];
+	char *head = xasprintf("If %s had 100 children (0–18 yrs), as they grow up…",
+	    inl_str(&n->text));
+	int per = n->start, k = 0;
+	double pw = (f->width - (per - 1) * PANEL_GAP) / per, ph, y0;
+	const struct node *c = n->first;
+
+	while (c != NULL) {
+		PangoLayout *l = make_layout(f, hs, NULL, head, f->width, 0);
+		struct piece *pc;
+		int in_row = 0;
+		double total, x;
+
+		break_page(f);
+		pc = add_piece(f, PC_TEXT, n, 0, f->y, f->width, layout_h(l));
+		pc->layout = l;
+		pc->line1 = pango_layout_get_line_count(l);
+		pc->colour = hs->colour;
+		pc->role = k == 0 ? RO_CAPTION : RO_ARTIFACT;
+		pc->first = k == 0;
+		y0 = f->y + layout_h(l) + hs->after + 12;
+		ph = hundred_height(pw);
+		if (y0 + ph > bottom(f)) {	/* a short page: smaller panels */
+			pw *= (bottom(f) - y0) / ph;
+			ph = hundred_height(pw);
+		}
+		for (const struct node *p = c; p && in_row < per; p = p->next)
+			in_row++;
+		total = in_row * pw + (in_row - 1) * PANEL_GAP;
+		x = (f->width - total) / 2;
+		for (int i = 0; i < in_row; i++, c = c->next, k++) {
+			pc = add_piece(f, PC_PANEL, c, x + i * (pw + PANEL_GAP), y0, pw, ph);
+			pc->first = 1;
+		}
+		f->y = y0 + ph;
+		f->fresh = 0;
+	}
+	f->space = text_style(f, &(struct frame){ 0, 0, R_BODY, 0, 0 })->after;
+	free(head);
+}
+
 /* Places a run of sibling blocks starting at `n`, in frame `fr`. */
 static void
 place_blocks(struct flow *f, const struct node *n, struct frame fr0)
@@ -1016,6 +1064,11 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 		switch (n->type) {
 		case N_DIVIDER:
 			place_divider(f, n);
+			break;
+		case N_PANELS:
+			place_panels(f, n);
+			break;
+		case N_HUNDRED:		/* placed by its N_PANELS */
 			break;
 		case N_HEADING:
 			place_heading(f, n, &fr);
@@ -1194,11 +1247,11 @@ pages_free(struct pages *ps)
 	free(ps);
 }
 
-static const char *const kind_names[] = { "text", "rule", "fill", "image" };
+static const char *const kind_names[] = { "text", "rule", "fill", "image", "panel" };
 static const char *const role_names[] = { "", " label", " caption", " toc", " artifact" };
 static const char *const node_names[] = { "document", "heading", "paragraph", "list", "item",
 	"quote", "code", "rule", "table", "row", "cell", "figure", "footnotes", "note", "toc",
-	"divider" };
+	"divider", "panels", "hundred" };
 static const char *const page_names[] = { "cover", "contents", "body" };
 
 void

@@ -108,6 +108,28 @@ make_dirs(const char *path)
 	return mkdir(path, 0777) == -1 && errno != EEXIST ? -1 : 0;
 }
 
+/* Writes each hundred-children panel alone, as PNG and SVG, in outdir/OUTNAME/. */
+static void
+write_panels(struct gen *g, const struct doc *d)
+{
+	char *dir = xasprintf("%s/%s", g->outdir, d->outname);
+	int made = 0;
+
+	for (const struct node *n = d->root->first; n; n = n->next) {
+		if (n->type != N_PANELS)
+			continue;
+		if (!made && make_dirs(dir) == -1) {
+			msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
+			break;
+		}
+		made = 1;
+		for (const struct node *p = n->first; p; p = p->next)
+			if (hundred_files(g, d->tpl, p, dir) == -1)
+				break;
+	}
+	free(dir);
+}
+
 /* Renders the parsed document to outdir/d->outname.pdf; the file appears only when whole. */
 static void
 write_pdf(struct gen *g, const struct doc *d)
@@ -129,6 +151,7 @@ write_pdf(struct gen *g, const struct doc *d)
 			msg(g, MSG_FATAL, out, 0, 0, "cannot write: %s", strerror(errno));
 		else if (g->verbose)
 			fprintf(stderr, "gen: wrote %s\n", out);
+		write_panels(g, d);
 	}
 	unlink(tmp);
 	free(tmp);

@@ -15,6 +15,7 @@ struct md {
 	struct gen	*g;
 	const char	*file;		/* the Markdown file */
 	const struct expansion *x;	/* its text with data merged, and the way back */
+	const struct datasets *data;	/* for components' figures */
 	struct node	*doc;		/* where chapters go */
 	cmark_node	**defs;		/* footnote definitions of this file */
 	size_t		 ndefs;
@@ -282,6 +283,7 @@ static const struct {
 	enum node_type	 type;
 } components[] = {
 	{ "divider", N_DIVIDER },
+	{ "hundreds", N_PANELS },
 };
 
 /* Tags of HTML, which gen does not typeset (a warning), as opposed to a misspelt
@@ -346,6 +348,21 @@ component(struct md *md, cmark_node *n)
 		cands[i] = components[i].name;
 		if (strcmp(name, components[i].name) != 0)
 			continue;
+		if (components[i].type == N_PANELS) {
+			char *ind = tag_attr(lit, "indicators"), *pp = tag_attr(lit, "per-page");
+
+			x = NULL;
+			if (ind == NULL)
+				msg(md->g, MSG_ERROR, md->file, pos_line(md, n), pos_col(md, n),
+				    "<hundreds> needs indicators=\"TABLE\": the data file that lists "
+				    "each panel's column and caption");
+			else
+				x = hundred_nodes(md->g, md->data, md->file, pos_line(md, n),
+				    pos_col(md, n), ind, pp ? atoi(pp) : 5);
+			free(ind);
+			free(pp);
+			return x;
+		}
 		x = md_node(md, components[i].type, n);
 		if ((title = tag_attr(lit, "title")) == NULL)
 			msg(md->g, MSG_ERROR, md->file, x->line, x->col, "<%s> needs title=\"…\"",
@@ -519,7 +536,8 @@ convert_blocks(struct md *md, cmark_node *from, struct node *into)
 }
 
 void
-markdown_parse(struct gen *g, const char *file, const struct expansion *x, struct node *doc)
+markdown_parse(struct gen *g, const char *file, const struct expansion *x,
+    const struct datasets *data, struct node *doc)
 {
 	static const char *const exts[] = { "table", "strikethrough", "autolink" };
 	struct md md = { 0 };
@@ -536,6 +554,7 @@ markdown_parse(struct gen *g, const char *file, const struct expansion *x, struc
 	md.g = g;
 	md.file = file;
 	md.x = x;
+	md.data = data;
 	md.doc = doc;
 	for (struct node *c = doc->first; c; c = c->next)
 		if (c->type == N_FOOTNOTES)

@@ -133,6 +133,14 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 		case N_DIVIDER:
 			rev[n++] = (struct tag){ "H1", x, 0 };
 			break;
+		case N_PANELS:
+			if (prev == NULL && pc->role == RO_CAPTION)
+				rev[n++] = (struct tag){ "H1", x, 1 };
+			rev[n++] = (struct tag){ "Sect", x, 0 };
+			break;
+		case N_HUNDRED:
+			rev[n++] = (struct tag){ "Figure", x, 0 };
+			break;
 		case N_RULE:
 		case N_TOC:
 			break;
@@ -465,7 +473,7 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		return;
 	}
 	tags_to(r, path, piece_path(pc, pg, path));
-	if (pc->kind == PC_IMAGE && pc->first) {
+	if ((pc->kind == PC_IMAGE || pc->kind == PC_PANEL) && pc->first) {
 		r->alt = xrealloc(r->alt, (r->nalt + 1) * sizeof(*r->alt));
 		r->alt[r->nalt++] = pc->node->alt;
 	}
@@ -483,7 +491,9 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		cairo_tag_begin(cr, CAIRO_TAG_DEST, attr);
 		buf_free(&b);
 	}
-	if (pc->kind == PC_IMAGE && pc->node->image != NULL)
+	if (pc->kind == PC_PANEL)
+		hundred_draw(cr, r->ps->ctx, r->t, pc->node, x, pc->y, pc->w);
+	else if (pc->kind == PC_IMAGE && pc->node->image != NULL)
 		image_draw(pc->node->image, cr, x, pc->y, pc->w, pc->h);
 	else if (pc->kind == PC_IMAGE)
 		draw_placeholder(r, pc, x);

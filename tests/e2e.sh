@@ -135,3 +135,20 @@ else
 		fail e2e/features-alt "a figure lacks its /Alt"
 	fi
 fi
+
+# The constituency packs: a PDF per area, and each panel as two PNGs and an SVG.
+"$GEN" -o "$TMP/e2e-c" build constituencies 2>"$TMP/cons.err"
+rc=$?
+npdf=$(ls "$TMP"/e2e-c/constituencies/*.pdf 2>/dev/null | wc -l)
+nfiles=$(ls "$TMP"/e2e-c/constituencies/*/ 2>/dev/null | grep -cE '\.(png|svg)$')
+nareas=$(($(wc -l <content/constituencies/data/areas.csv) - 1))
+npanels=$(($(wc -l <content/constituencies/data/indicators.csv) - 1))
+if [ $rc -eq 0 ] && [ ! -s "$TMP/cons.err" ] && [ "$npdf" -eq "$nareas" ] &&
+    [ "$nfiles" -eq $((nareas * npanels * 3)) ] &&
+    pdftotext -q "$TMP/e2e-c/constituencies/bootle-constituency.pdf" - |
+    grep -q 'If Bootle Constituency had 100 children'; then
+	pass e2e/constituencies
+else
+	fail e2e/constituencies "exit $rc, $npdf PDFs for $nareas areas, $nfiles panel files" \
+	    "for $((nareas * npanels * 3)): $(head -3 "$TMP/cons.err")"
+fi

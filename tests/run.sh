@@ -66,6 +66,7 @@ if [ $rc -eq 0 ] && grep -q '^PASS' "$TMP/spec.out"; then pass spec; elif [ "$n"
 # ---- template and data features; bad input: exact diagnostics, exit status, the previous
 # output untouched ----
 source tests/good.sh
+source tests/hundreds.sh
 source tests/bad.sh
 
 echo "$passed passed, $failed failed"

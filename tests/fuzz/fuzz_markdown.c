@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	csv_set_type(&g, t, 1, COL_NUMBER);
 	if (utf8_invalid(text, size) == (size_t)-1) {	/* as document.c lets through */
 		bind_text(&g, "fuzz.md", text, size, 1, 0, &ds, &x);
-		markdown_parse(&g, "fuzz.md", &x, root);
+		markdown_parse(&g, "fuzz.md", &x, &ds, root);
 		bind_free(&x);
 	}
 	node_free(root);

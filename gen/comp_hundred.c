@@ -1,0 +1,450 @@
+/* comp_hundred.c: the hundred-children panel. "If Bootle Constituency had 100 children …
+ * 29 will live in poverty": the number, its caption and a 10 x 10 grid of children, N of
+ * them filled in the accent colour and the rest drawn in outline, so the count survives
+ * greyscale print. Made from data by markdown.c, placed by layout.c, drawn by render.c on
+ * a page, and written here alone as PNG (300 dpi and 1080 x 1080) and SVG. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+#include <png.h>
+
+#include "gen.h"
+
+#define GRID		10	/* children a row, and rows */
+#define CHILD_H		1.3	/* a child's cell: this much taller than wide */
+#define NUMBER_H	0.34	/* the number's band, as a share of the panel's width */
+#define CAPTION_H	48.0	/* pt for the caption: three lines */
+#define OUTLINE		0x8a94a6	/* a child not counted */
+
+/* ---- from data ---- */
+
+/* Reads a cell as a count of 100: a number from 0 to 100, rounded half up to a whole one
+ * (28.5 is 29). Returns -1 when it is not one. */
+static int
+count_of(const char *s)
+{
+	char *end;
+	double v;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0' || (*s != '.' && (*s < '0' || *s > '9')))
+		return -1;
+	v = strtod(s, &end);
+	while (*end == ' ' || *end == '%')
+		end++;
+	if (*end != '\0' || !(v >= 0 && v <= 100))
+		return -1;
+	return (int)floor(v + 0.5);
+}
+
+static const struct table *
+table_named(const struct datasets *d, const char *name)
+{
+	for (size_t i = 0; d != NULL && i < d->n; i++)
+		if (strcmp(d->v[i]->name, name) == 0)
+			return d->v[i];
+	return NULL;
+}
+
+/* The text of column `col` of row r, or "" when the table has no such column. */
+static const char *
+cell_text(const struct table *t, size_t r, const char *col)
+{
+	int c = csv_column(t, col);
+
+	return c < 0 ? "" : t->cells[r * t->ncols + (size_t)c].text;
+}
+
+/* One panel for indicator row i: its value from the area's row. */
+static struct node *
+one_panel(struct gen *g, const struct table *ind, size_t i, const struct table *areas,
+    size_t row, const char *file, int line, int col)
+{
+	const char *key = cell_text(ind, i, "key"), *caption = cell_text(ind, i, "caption");
+	const char *sentence = cell_text(ind, i, "sentence");
+	const char *area = areas->cells[row * areas->ncols].text;
+	const struct cell *kc = &ind->cells[i * ind->ncols + (size_t)csv_column(ind, "key")];
+	const struct cell *vc;
+	struct node *n;
+	int c = csv_column(areas, key), v;
+
+	if (c < 0) {
+		msg(g, MSG_ERROR, ind->path, kc->line, kc->col, "%s has no column `%s` for this "
+		    "panel", areas->path, key);
+		return NULL;
+	}
+	vc = &areas->cells[row * areas->ncols + (size_t)c];
+	if ((v = count_of(vc->text)) < 0) {
+		msg(g, MSG_ERROR, areas->path, vc->line, vc->col, "`%s` is not a number of "
+		    "children from 0 to 100", vc->text);
+		return NULL;
+	}
+	n = node_new(N_HUNDRED, file, line, col);
+	n->start = v;
+	n->label = xstrdup(caption);
+	n->src = doc_slug(key);
+	buf_adds(&n->text.text, area);
+	n->alt = xasprintf("%d in every 100 children in %s %s", v, area,
+	    sentence[0] ? sentence : caption);
+	return n;
+}
+
+struct node *
+hundred_nodes(struct gen *g, const struct datasets *d, const char *file, int line, int col,
+    const char *indicators, int per_page)
+{
+	const struct table *ind = table_named(d, indicators), *areas = d ? d->row_table : NULL;
+	struct node *panels;
+
+	if (ind == NULL) {
+		const char *names[64], *near;
+		size_t n = 0;
+
+		for (size_t i = 0; d != NULL && i < d->n && n < 64; i++)
+			names[n++] = d->v[i]->name;
+		near = nearest_word(indicators, names, n);
+		msg(g, MSG_ERROR, file, line, col, "<hundreds> names `%s`, but there is no "
+		    "data/%s.csv%s%s%s", indicators, indicators, near ? " (did you mean `" : "",
+		    near ? near : "", near ? "`?)" : "");
+		return NULL;
+	}
+	if (csv_column(ind, "key") < 0 || csv_column(ind, "caption") < 0) {
+		msg(g, MSG_ERROR, ind->path, 1, 1, "the indicators need a `key` column (the "
+		    "column of each area's figure) and a `caption` column");
+		return NULL;
+	}
+	if (areas == NULL) {
+		msg(g, MSG_ERROR, file, line, col, "<hundreds> shows one area's figures: its "
+		    "template needs <per-row table=\"…\" name=\"…\"/>");
+		return NULL;
+	}
+	panels = node_new(N_PANELS, file, line, col);
+	panels->start = per_page < 1 ? 1 : per_page > 8 ? 8 : per_page;
+	buf_adds(&panels->text.text, areas->cells[d->row * areas->ncols].text);
+	for (size_t i = 0; i < ind->nrows; i++) {
+		struct node *n = one_panel(g, ind, i, areas, d->row, file, line, col);
+
+		if (n != NULL)
+			node_append(panels, n);
+	}
+	return panels;
+}
+
+/* ---- drawing ---- */
+
+double
+hundred_height(double w)
+{
+	return w * NUMBER_H + CAPTION_H + GRID * (w / GRID) * CHILD_H;
+}
+
+/* One child in the cell at (x, y), w wide: a head and a body, filled or in outline. */
+static void
+child(cairo_t *cr, double x, double y, double w, int counted, unsigned accent)
+{
+	double h = w * CHILD_H, cx = x + w / 2, r = w * 0.17;
+
+	cairo_new_path(cr);
+	cairo_arc(cr, cx, y + h * 0.2, r, 0, 2 * M_PI);
+	cairo_new_sub_path(cr);
+	/* shoulders to feet: a rounded body, narrower at the foot */
+	cairo_move_to(cr, cx - w * 0.26, y + h * 0.47);
+	cairo_curve_to(cr, cx - w * 0.26, y + h * 0.38, cx + w * 0.26, y + h * 0.38,
+	    cx + w * 0.26, y + h * 0.47);
+	cairo_line_to(cr, cx + w * 0.17, y + h * 0.9);
+	cairo_line_to(cr, cx - w * 0.17, y + h * 0.9);
+	cairo_close_path(cr);
+	if (counted) {
+		cairo_set_source_rgb(cr, (accent >> 16) / 255.0, ((accent >> 8) & 0xff) / 255.0,
+		    (accent & 0xff) / 255.0);
+		cairo_fill(cr);
+	} else {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill_preserve(cr);
+		cairo_set_source_rgb(cr, (OUTLINE >> 16) / 255.0, ((OUTLINE >> 8) & 0xff) / 255.0,
+		    (OUTLINE & 0xff) / 255.0);
+		cairo_set_line_width(cr, fmax(0.5, w * 0.045));
+		cairo_stroke(cr);
+	}
+}
+
+/* A layout of `text` in a template style, resized, wrapped to `width` (or not, when 0). */
+static PangoLayout *
+text_layout(PangoContext *ctx, const struct style *s, const char *text, double size,
+    int weight, double width)
+{
+	PangoLayout *l = pango_layout_new(ctx);
+	PangoFontDescription *fd = pango_font_description_new();
+
+	pango_font_description_set_family(fd, s->family);
+	pango_font_description_set_weight(fd, (PangoWeight)weight);
+	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	if (width > 0) {
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	}
+	pango_layout_set_text(l, text, -1);
+	return l;
+}
+
+static void
+show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour)
+{
+	cairo_set_source_rgb(cr, (colour >> 16) / 255.0, ((colour >> 8) & 0xff) / 255.0,
+	    (colour & 0xff) / 255.0);
+	cairo_move_to(cr, x, y);
+	pango_cairo_show_layout(cr, l);
+}
+
+/* The 10 x 10 children, w wide, the first `count` of them filled. */
+static void
+grid(cairo_t *cr, double x, double y, double w, int count, unsigned accent)
+{
+	double cw = w / GRID;
+
+	for (int i = 0; i < GRID * GRID; i++)
+		child(cr, x + (i % GRID) * cw, y + (i / GRID) * cw * CHILD_H, cw, i < count,
+		    accent);
+}
+
+/* The number, `size` pt, and under it the caption wrapped to `width`. Returns the height. */
+static double
+number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
+    double x, double y, double size, double csize, double width)
+{
+	const struct style *body = &t->role[R_BODY];
+	char num[8];
+	PangoLayout *l;
+	PangoRectangle lr;
+	double h;
+
+	snprintf(num, sizeof(num), "%d", n->start);
+	l = text_layout(ctx, body, num, size, 700, 0);
+	show(cr, l, x, y, t->accent);
+	pango_layout_get_extents(l, NULL, &lr);
+	h = lr.height / (double)PANGO_SCALE;
+	g_object_unref(l);
+	l = text_layout(ctx, body, n->label, csize, 600, width);
+	show(cr, l, x, y + h, body->colour);
+	pango_layout_get_extents(l, NULL, &lr);
+	h += lr.height / (double)PANGO_SCALE;
+	g_object_unref(l);
+	return h;
+}
+
+void
+hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struct node *n,
+    double x, double y, double w)
+{
+	cairo_t *cr = vcr;
+
+	number_caption(cr, ctx, t, n, x, y, w * NUMBER_H * 0.8, fmin(11, w / 14), w);
+	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, n->start, t->accent);
+}
+
+/* ---- the panel alone: PNG and SVG ---- */
+
+/* Draws the panel with its headline on a white square of side `side` pt: the headline
+ * across the top, the number and caption on the left, the children on the right. */
+static void
+draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
+    double side)
+{
+	const struct style *body = &t->role[R_BODY];
+	double m = side * 0.07, inner = side - 2 * m, top, room, gw;
+	char *head = xasprintf("If %s had 100 children (0–18 yrs), as they grow up…",
+	    inl_str(&n->text));
+	PangoLayout *l = text_layout(ctx, body, head, side * 0.045, 700, inner);
+	PangoRectangle lr;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	show(cr, l, m, m, t->accent);
+	pango_layout_get_extents(l, NULL, &lr);
+	g_object_unref(l);
+	free(head);
+	top = m + lr.height / (double)PANGO_SCALE + side * 0.06;
+	room = side - m - top;
+	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
+	gw = fmin(gw, room / CHILD_H);
+	grid(cr, side - m - gw, top, gw, n->start, t->accent);
+	number_caption(cr, ctx, t, n, m, top - side * 0.02, side * 0.2, side * 0.038,
+	    inner - gw - side * 0.05);
+}
+
+/* Writes an ARGB32 surface as an 8-bit RGBA PNG with its resolution recorded. */
+static int
+write_png(cairo_surface_t *s, const char *path, double dpi)
+{
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned char *data = cairo_image_surface_get_data(s), *row;
+	png_structp png;
+	png_infop info;
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL)
+		return -1;
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	info = png_create_info_struct(png);
+	row = xmalloc((size_t)w * 4);
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		free(row);
+		fclose(f);
+		return -1;
+	}
+	png_init_io(png, f);
+	png_set_compression_level(png, 6);
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_set_pHYs(png, info, (png_uint_32)lround(dpi / 0.0254),
+	    (png_uint_32)lround(dpi / 0.0254), PNG_RESOLUTION_METER);
+	png_write_info(png, info);
+	cairo_surface_flush(s);
+	for (int y = 0; y < h; y++) {
+		const uint32_t *px = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+
+		for (int x = 0; x < w; x++) {	/* opaque: no unpremultiplying */
+			row[x * 3] = (unsigned char)(px[x] >> 16);
+			row[x * 3 + 1] = (unsigned char)(px[x] >> 8);
+			row[x * 3 + 2] = (unsigned char)px[x];
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	free(row);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static int
+png_file(struct gen *g, const struct template *t, const struct node *n, const char *path,
+    int px, double dpi)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, px, px);
+	cairo_t *cr = cairo_create(s);
+	PangoContext *ctx = layout_context();
+	char *tmp = xasprintf("%s.tmp", path);
+	int rc;
+
+	cairo_scale(cr, px / 540.0, px / 540.0);	/* drawn on a 540 pt square */
+	pango_cairo_update_context(cr, ctx);
+	draw_square(cr, ctx, t, n, 540);
+	cairo_destroy(cr);
+	rc = write_png(s, tmp, dpi);
+	cairo_surface_destroy(s);
+	g_object_unref(ctx);
+	if (rc == -1 || rename(tmp, path) == -1) {
+		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Escapes text for XML. */
+static void
+xml_text(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '&': buf_adds(b, "&amp;"); break;
+		case '<': buf_adds(b, "&lt;"); break;
+		case '>': buf_adds(b, "&gt;"); break;
+		case '"': buf_adds(b, "&quot;"); break;
+		default: buf_addc(b, *s);
+		}
+}
+
+/* cairo's SVG has the text as glyph outlines: give it a title, a description and an ARIA
+ * role and label, so the web page's reader hears what the picture says. */
+static int
+svg_accessible(const char *path, const char *title, const char *desc)
+{
+	char *text, *open, *end;
+	size_t len;
+	struct buf b = { 0 };
+	FILE *f;
+	int rc;
+
+	if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
+		return -1;
+	if ((open = strstr(text, "<svg")) == NULL || (end = strchr(open, '>')) == NULL) {
+		free(text);
+		return -1;
+	}
+	buf_add(&b, text, (size_t)(open - text) + 4);
+	buf_adds(&b, " role=\"img\" aria-label=\"");
+	xml_text(&b, desc);
+	buf_adds(&b, "\"");
+	buf_add(&b, open + 4, (size_t)(end - open - 4) + 1);
+	buf_adds(&b, "\n<title>");
+	xml_text(&b, title);
+	buf_adds(&b, "</title>\n<desc>");
+	xml_text(&b, desc);
+	buf_adds(&b, "</desc>");
+	buf_adds(&b, end + 1);
+	free(text);
+	if ((f = fopen(path, "wb")) == NULL) {
+		buf_free(&b);
+		return -1;
+	}
+	rc = fwrite(b.s, 1, b.len, f) == b.len ? 0 : -1;
+	rc = fclose(f) == 0 ? rc : -1;
+	buf_free(&b);
+	return rc;
+}
+
+static int
+svg_file(struct gen *g, const struct template *t, const struct node *n, const char *path)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	char *title = xasprintf("If %s had 100 children", inl_str(&n->text));
+	cairo_surface_t *s = cairo_svg_surface_create(tmp, 540, 540);
+	cairo_t *cr = cairo_create(s);
+	PangoContext *ctx = layout_context();
+	int rc = 0;
+
+	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
+	pango_cairo_update_context(cr, ctx);
+	draw_square(cr, ctx, t, n, 540);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
+	    svg_accessible(tmp, title, n->alt) == -1 || rename(tmp, path) == -1) {
+		msg(g, MSG_FATAL, path, 0, 0, "cannot write the SVG");
+		unlink(tmp);
+		rc = -1;
+	}
+	cairo_surface_destroy(s);
+	g_object_unref(ctx);
+	free(title);
+	free(tmp);
+	return rc;
+}
+
+int
+hundred_files(struct gen *g, const struct template *t, const struct node *n, const char *dir)
+{
+	char *print = xasprintf("%s/%s.png", dir, n->src);
+	char *social = xasprintf("%s/%s-1080.png", dir, n->src);
+	char *web = xasprintf("%s/%s.svg", dir, n->src);
+	/* 90 mm square at 300 dpi for print; 1080 px square for social media. */
+	int rc = png_file(g, t, n, print, (int)lround(90 / 25.4 * 300), 300) |
+	    png_file(g, t, n, social, 1080, 144) | svg_file(g, t, n, web);
+
+	free(print);
+	free(social);
+	free(web);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,47 @@
+# tests/hundreds.sh: the hundred-children panels that tests/good/hundreds built, counted.
+# Sourced by tests/run.sh after tests/good.sh (uses its TMP, pass and fail).
+
+dir=$TMP/good/hundreds/out/doc/test-area
+accent='<path style="[^"]*fill:rgb(11.372549%,30.980392%,56.862745%)'
+# png_size FILE: "WIDTHxHEIGHT" from the PNG's header.
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $3 * 256 + $4 "x" $7 * 256 + $8 }'; }
+# png_dpi FILE: the resolution its pHYs chunk records, in dots per inch.
+png_dpi() {
+	od -An -tu1 -v "$1" | tr -s ' \n' '  ' | awk '{ for (i = 1; i < NF - 8; i++)
+	    if ($i == 112 && $(i+1) == 72 && $(i+2) == 89 && $(i+3) == 115) {
+		print int(($(i+4) * 16777216 + $(i+5) * 65536 + $(i+6) * 256 + $(i+7)) * 0.0254 + 0.5)
+		exit } }'
+}
+if [ -d "$dir" ]; then
+	for kv in none:0 one:1 many:29 almost:99 all:100 half:29; do
+		key=${kv%%:*} want=${kv#*:}
+		got=$(grep -c "$accent" "$dir/$key.svg")
+		if [ "$got" = "$want" ]; then pass "hundreds/count-$key"
+		else fail "hundreds/count-$key" "$got children filled in $key.svg, not $want"; fi
+	done
+	if grep -q '<title>If Test Area had 100 children</title>' "$dir/many.svg" &&
+	    grep -q '<desc>29 in every 100 children in Test Area will have many</desc>' \
+	    "$dir/many.svg" && grep -q 'role="img" aria-label="29 in every 100' "$dir/many.svg"
+	then
+		pass hundreds/svg-text
+	else
+		fail hundreds/svg-text "many.svg lacks its title, description or ARIA label"
+	fi
+	if [ "$(png_size "$dir/many.png")" = 1063x1063 ] && [ "$(png_dpi "$dir/many.png")" = 300 ] &&
+	    [ "$(png_size "$dir/many-1080.png")" = 1080x1080 ]; then
+		pass hundreds/png-sizes
+	else
+		fail hundreds/png-sizes "$(png_size "$dir/many.png") at $(png_dpi "$dir/many.png") dpi" \
+		    "and $(png_size "$dir/many-1080.png")"
+	fi
+	qpdf --qdf --object-streams=disable "$TMP/good/hundreds/out/doc/test-area.pdf" \
+	    "$TMP/hundreds.qdf" 2>/dev/null
+	if grep -aq '/Alt (29 in every 100 children in Test Area will have many)' \
+	    "$TMP/hundreds.qdf" && [ "$(grep -ac '/Alt (' "$TMP/hundreds.qdf")" -eq 6 ]; then
+		pass hundreds/alt
+	else
+		fail hundreds/alt "the panels' /Alt texts are missing from the PDF"
+	fi
+else
+	fail hundreds/built "tests/good/hundreds made no panels"
+fi
