@@ -26,7 +26,8 @@ SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template
 OBJS = $(SRCS:%.c=build/release/%.o)
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 
-DOCS = $(patsubst content/%/index.md,out/%.pdf,$(wildcard content/*/index.md))
+# One stamp per document: a document built once per data row has no single out/ file.
+DOCS = $(patsubst content/%/index.md,build/docs/%.stamp,$(wildcard content/*/index.md))
 
 all: build/deps.stamp gen/gen docs
 
@@ -80,9 +81,10 @@ docs: $(DOCS)
 
 # A document is rebuilt when its content, the templates, the fonts or gen change.
 .SECONDEXPANSION:
-out/%.pdf: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard templates/*) \
+build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard templates/*) \
 		$(wildcard fonts/*/*)
 	./gen/gen -q build $*
+	@mkdir -p build/docs && touch $@
 
 test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
