@@ -43,6 +43,9 @@ count_of(const char *s)
 	return (int)floor(v + 0.5);
 }
 
+static struct node *hundred_panels(struct gen *, const struct datasets *, const char *,
+    int, int, const char *, int);
+
 static const struct table *
 table_named(const struct datasets *d, const char *name)
 {
@@ -96,7 +99,31 @@ one_panel(struct gen *g, const struct table *ind, size_t i, const struct table *
 }
 
 struct node *
-hundred_nodes(struct gen *g, const struct datasets *d, const char *file, int line, int col,
+hundred_make(const struct component_call *call)
+{
+	struct gen *g = call->g;
+	const struct datasets *d = call->data;
+	const char *file = call->file;
+	int line = call->line, col = call->col, per_page;
+	char *indicators = component_attr(call->tag, "indicators");
+	char *pp = component_attr(call->tag, "per-page");
+	struct node *panels;
+
+	per_page = pp ? atoi(pp) : 5;
+	free(pp);
+	if (indicators == NULL) {
+		msg(g, MSG_ERROR, file, line, col, "<hundreds> needs indicators=\"TABLE\": the "
+		    "data file that lists each panel's column and caption");
+		return NULL;
+	}
+	panels = hundred_panels(g, d, file, line, col, indicators, per_page);
+	free(indicators);
+	return panels;
+}
+
+/* The panels of indicator table `indicators` for the row being built. */
+static struct node *
+hundred_panels(struct gen *g, const struct datasets *d, const char *file, int line, int col,
     const char *indicators, int per_page)
 {
 	const struct table *ind = table_named(d, indicators), *areas = d ? d->row_table : NULL;

@@ -103,8 +103,11 @@ enum node_type {
 	N_TOC,		/* where the contents go */
 	N_DIVIDER,	/* a part's divider page: its title in text */
 	N_PANELS,	/* hundred-children panels: children are N_HUNDRED; start = per page */
-	N_HUNDRED	/* one panel: start = N of 100, label = caption, text = the area,
+	N_HUNDRED,	/* one panel: start = N of 100, label = caption, text = the area,
 			 * alt = its description, src = the indicator's key (file name) */
+	N_TILES,	/* key-figure tiles: children are N_TILE; start = tiles a row */
+	N_TILE		/* text = the big number; children: label, detail (N_PARAGRAPH),
+			 * a list (N_LIST) */
 };
 
 #define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) */
@@ -497,12 +500,24 @@ int		 layout_fit_lines(const double *top, const double *h, int nlines, int k,
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
 
+/* ---- components: tags in Markdown that make nodes from data (markdown.c dispatches) ---- */
+
+struct component_call {
+	struct gen		*g;
+	const struct datasets	*data;	/* the document's tables, and the row being built */
+	const char		*file;	/* where the tag is */
+	int			 line, col;
+	const char		*tag;	/* the tag's text, for component_attr() */
+};
+
+/* The value of attribute `name` of a component's tag, or NULL. The caller frees. */
+char		*component_attr(const char *tag, const char *name);
+
 /* ---- comp_hundred.c: the hundred-children panel ---- */
 
-/* Makes the panels of a <hundreds indicators="TABLE"> tag for the row being built; errors
- * (a value outside 0-100, a missing column) at the data's cells. */
-struct node	*hundred_nodes(struct gen *, const struct datasets *, const char *file, int line,
-		     int col, const char *indicators, int per_page);
+/* <hundreds indicators="TABLE" per-page="5">: a panel per indicator for the row being
+ * built; errors (a value outside 0-100, a missing column) at the data's cells. */
+struct node	*hundred_make(const struct component_call *);
 /* The height of a panel set w pt wide. */
 double		 hundred_height(double w);
 /* Draws panel n into the box (x, y, w): the number, its caption and the 10 x 10 children. */
@@ -512,6 +527,16 @@ void		 hundred_draw(void *cr, PangoContext *, const struct template *,
  * SVG under dir/. Returns 0, or -1 after msg(). */
 int		 hundred_files(struct gen *, const struct template *, const struct node *n,
 		     const char *dir);
+
+/* ---- comp_table.c: a data table from CSV ---- */
+
+/* <data-table data="TABLE" widths="auto 30% 25mm"> : the CSV as a table (N_TABLE rows). */
+struct node	*table_make(const struct component_call *);
+
+/* ---- comp_tiles.c: key-figure tiles ---- */
+
+/* <key-figures data="TABLE">: a tile per row: the big number, its label, and a list. */
+struct node	*tiles_make(const struct component_call *);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
 

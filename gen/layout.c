@@ -595,6 +595,8 @@ text_style(struct flow *f, const struct frame *fr)
 	return &f->t->role[fr->role];
 }
 
+static double table_lead(struct flow *, const struct node *, const struct frame *);
+
 /* Height of a block's first lines, for keeping a heading with what follows it. */
 static double
 lead_height(struct flow *f, const struct node *n, const struct frame *fr)
@@ -612,6 +614,14 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 	}
 	if (n->type == N_HEADING)
 		return 0;	/* chains of headings are handled heading by heading */
+	if (n->type == N_TABLE)
+		return table_lead(f, n, fr);
+	if (n->type == N_FIGURE && n->image != NULL) {
+		double w, h;
+
+		image_size(n->image, &w, &h);
+		return fmin(h * fmin(1.0, fr->w / w), (f->bottom - f->top) * 0.6);
+	}
 	return 40;
 }
 
@@ -790,6 +800,40 @@ struct row {
 	double			 h;
 };
 
+/* Widths written "auto 25% 30mm …", one word a column: fixed and proportional columns take
+ * their share, the automatic ones share the rest by their natural widths. */
+static void
+spec_widths(const char *spec, int ncols, double avail, const double *nat, const double *min,
+    double *w)
+{
+	char *copy = xstrdup(spec), *save = NULL, *tok = strtok_r(copy, " ,", &save);
+	double used = 0, natauto = 0;
+	int *is_auto = xcalloc((size_t)ncols, sizeof(int));
+
+	for (int c = 0; c < ncols; c++, tok = tok ? strtok_r(NULL, " ,", &save) : NULL) {
+		char *end;
+		double v = tok ? strtod(tok, &end) : 0;
+
+		if (tok == NULL || strcmp(tok, "auto") == 0 || end == tok)
+			is_auto[c] = 1;
+		else if (*end == '%')
+			w[c] = avail * v / 100;
+		else
+			w[c] = strcmp(end, "mm") == 0 ? v * 72 / 25.4 : strcmp(end, "cm") == 0 ?
+			    v * 72 / 2.54 : v;
+		if (is_auto[c])
+			natauto += nat[c];
+		else
+			used += w[c];
+	}
+	for (int c = 0; c < ncols; c++)
+		if (is_auto[c])
+			w[c] = fmax(min[c], natauto > 0 ? (avail - used) * nat[c] / natauto :
+			    (avail - used) / ncols);
+	free(is_auto);
+	free(copy);
+}
+
 /* Column widths: natural widths when they fit, else shrunk towards each column's longest
  * word, proportionally to what each column can give. */
 static void
@@ -826,6 +870,8 @@ column_widths(struct flow *f, const struct node *table, int ncols, double avail,
 		else
 			w[c] = min[c] + (avail - tm) * ((nat[c] - min[c]) / (tn - tm));
 	}
+	if (table->label != NULL)	/* the template's or tag's widths */
+		spec_widths(table->label, ncols, avail, nat, min, w);
 	if (table->rowheads && ncols > 1) {	/* labels as wide as they need, within reason */
 		double rest = 0;
 
@@ -858,6 +904,14 @@ measure_row(struct flow *f, struct row *row, int ncols, const double *w, int hea
 		    w[c] - 2 * CELL_PAD, 0);
 		pango_layout_set_alignment(row->cell[c], cl->align == 1 ? PANGO_ALIGN_CENTER :
 		    cl->align == 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+		if (cl->align == 2) {	/* figures of one width, so columns of numbers align */
+			PangoAttrList *al = pango_attr_list_copy(
+			    pango_layout_get_attributes(row->cell[c]));
+
+			pango_attr_list_insert(al, pango_attr_font_features_new("tnum 1"));
+			pango_layout_set_attributes(row->cell[c], al);
+			pango_attr_list_unref(al);
+		}
 		pango_layout_get_extents(row->cell[c], NULL, &lr);
 		row->h = fmax(row->h, FROM_PANGO(lr.height));
 	}
@@ -899,6 +953,37 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 	f->fresh = 0;
 }
 
+/* The height of a table's caption, header and first row: what must follow its heading. */
+static double
+table_lead(struct flow *f, const struct node *table, const struct frame *fr)
+{
+	int ncols = 0, i = 0;
+	double *w, h = 6;
+	struct row rows[2];
+
+	for (const struct node *r = table->first; r; r = r->next) {
+		int c = 0;
+
+		for (const struct node *cl = r->first; cl; cl = cl->next)
+			c++;
+		ncols = c > ncols ? c : ncols;
+	}
+	if (ncols == 0)
+		return 0;
+	w = xcalloc((size_t)ncols, sizeof(double));
+	column_widths(f, table, ncols, fr->w, w);
+	for (const struct node *r = table->first; r && i < 2; r = r->next, i++) {
+		rows[i].node = r;
+		measure_row(f, &rows[i], ncols, w, !table->rowheads && i == 0, table->rowheads);
+		h += rows[i].h;
+		free(rows[i].cell);
+	}
+	if (table->text.text.len > 0)
+		h += f->t->role[R_CAPTION].leading * 2;
+	free(w);
+	return h;
+}
+
 static void
 place_table(struct flow *f, const struct node *table, const struct frame *fr)
 {
@@ -923,6 +1008,22 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 		measure_row(f, &rows[i], ncols, w, head && i == 0, table->rowheads);
 	}
 	f->y += gap(f, 6);
+	if (table->text.text.len > 0) {	/* a caption, kept with the first rows */
+		const struct style *cs = &f->t->role[R_CAPTION];
+		PangoLayout *l = make_layout(f, cs, &table->text, inl_str(&table->text), fr->w, 0);
+		struct piece *pc;
+
+		if (!f->fresh && f->y + layout_h(l) + rows[0].h * 2 > bottom(f))
+			new_page(f, PG_BODY);
+		pc = add_piece(f, PC_TEXT, table, fr->x, f->y, fr->w, layout_h(l));
+		pc->layout = l;
+		pc->line1 = pango_layout_get_line_count(l);
+		pc->role = RO_CAPTION;
+		pc->colour = cs->colour;
+		pc->first = 1;
+		f->y += layout_h(l) + 4;
+		f->fresh = 0;
+	}
 	for (i = 0; i < nrows; i++) {
 		double need = rows[i].h + (head && i == 0 && nrows > 1 ? rows[1].h : 0);
 
@@ -1006,6 +1107,115 @@ place_divider(struct flow *f, const struct node *n)
 	new_page(f, PG_BODY);
 }
 
+#define TILE_PAD 10.0	/* pt inside a key-figure tile */
+#define TILE_GAP 10.0	/* pt between tiles */
+
+/* A style derived from body text for a part of a tile. */
+static struct style
+tile_style(struct flow *f, double size, double leading, int weight, unsigned colour)
+{
+	struct style s = f->t->role[R_BODY];
+
+	s.size = size;
+	s.leading = leading;
+	s.weight = weight;
+	s.colour = colour;
+	return s;
+}
+
+/* Measures (emit = 0) or places (emit = 1) one tile's content from y in column x, w wide;
+ * returns its height. */
+static double
+one_tile(struct flow *f, const struct node *tile, double x, double y, double w, int emit)
+{
+	struct style num = tile_style(f, 30, 34, 700, f->t->accent);
+	struct style lab = tile_style(f, 10.5, 14, 600, f->t->role[R_BODY].colour);
+	struct style small = tile_style(f, 9, 12.5, 400, f->t->role[R_BODY].colour);
+	double top = y + TILE_PAD, iw = w - 2 * TILE_PAD;
+	PangoLayout *l = make_layout(f, &num, NULL, inl_str(&tile->text), iw, 0);
+	struct piece *pc;
+	int k = 0;
+
+	if (emit) {
+		pc = add_piece(f, PC_TEXT, tile, x + TILE_PAD, top, iw, layout_h(l));
+		pc->layout = l;
+		pc->line1 = pango_layout_get_line_count(l);
+		pc->colour = num.colour;
+		pc->first = 1;
+	}
+	top += layout_h(l);
+	for (const struct node *c = tile->first; c; c = c->next, k++) {
+		if (c->type == N_PARAGRAPH) {
+			l = make_layout(f, k == 0 ? &lab : &small, &c->text, inl_str(&c->text), iw, 0);
+			top += k == 0 ? 0 : 3;
+			if (emit) {
+				pc = add_piece(f, PC_TEXT, c, x + TILE_PAD, top, iw, layout_h(l));
+				pc->layout = l;
+				pc->line1 = pango_layout_get_line_count(l);
+				pc->colour = k == 0 ? lab.colour : small.colour;
+				pc->first = 1;
+			}
+			top += layout_h(l);
+			continue;
+		}
+		top += 6;	/* the list */
+		for (const struct node *it = c->first; it; it = it->next) {
+			PangoLayout *b = make_layout(f, &small, NULL, it->label, -1, 0);
+
+			l = make_layout(f, &small, &it->first->text, inl_str(&it->first->text),
+			    iw - 10, 0);
+			if (emit) {
+				pc = add_piece(f, PC_TEXT, it, x + TILE_PAD, top, 8, 0);
+				pc->layout = b;
+				pc->line1 = 1;
+				pc->role = RO_LABEL;
+				pc->colour = f->t->accent;
+				pc = add_piece(f, PC_TEXT, it->first, x + TILE_PAD + 10, top, iw - 10,
+				    layout_h(l));
+				pc->layout = l;
+				pc->line1 = pango_layout_get_line_count(l);
+				pc->colour = small.colour;
+				pc->first = 1;
+			}
+			top += layout_h(l) + 1;
+		}
+	}
+	return top + TILE_PAD - y;
+}
+
+/* Key-figure tiles in rows of n->start, each row as tall as its tallest tile. */
+static void
+place_tiles(struct flow *f, const struct node *n, const struct frame *fr)
+{
+	int cols = n->start;
+	double tw = (fr->w - (cols - 1) * TILE_GAP) / cols;
+	const struct node *row = n->first;
+
+	f->y += gap(f, 8);
+	while (row != NULL) {
+		double h = 0;
+		const struct node *t = row;
+		int i;
+
+		for (i = 0; t != NULL && i < cols; t = t->next, i++)
+			h = fmax(h, one_tile(f, t, 0, 0, tw, 0));
+		if (!f->fresh && f->y + h > bottom(f))
+			new_page(f, PG_BODY);
+		for (i = 0, t = row; t != NULL && i < cols; t = t->next, i++) {
+			double x = fr->x + i * (tw + TILE_GAP);
+			struct piece *pc = add_piece(f, PC_FILL, NULL, x, f->y, tw, h);
+
+			pc->colour = 0xeef2f8;
+			pc->role = RO_ARTIFACT;
+			one_tile(f, t, x, f->y, tw, 1);
+		}
+		row = t;
+		f->y += h + TILE_GAP;
+		f->fresh = 0;
+	}
+	f->space = text_style(f, fr)->after;
+}
+
 #define PANEL_GAP 18.0	/* pt between hundred-children panels */
 
 /* Hundred-children panels, `per page` to a page under the area's headline, all of one
@@ -1069,6 +1279,10 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 			place_panels(f, n);
 			break;
 		case N_HUNDRED:		/* placed by its N_PANELS */
+		case N_TILE:		/* placed by its N_TILES */
+			break;
+		case N_TILES:
+			place_tiles(f, n, &fr);
 			break;
 		case N_HEADING:
 			place_heading(f, n, &fr);
@@ -1251,7 +1465,7 @@ static const char *const kind_names[] = { "text", "rule", "fill", "image", "pane
 static const char *const role_names[] = { "", " label", " caption", " toc", " artifact" };
 static const char *const node_names[] = { "document", "heading", "paragraph", "list", "item",
 	"quote", "code", "rule", "table", "row", "cell", "figure", "footnotes", "note", "toc",
-	"divider", "panels", "hundred" };
+	"divider", "panels", "hundred", "tiles", "tile" };
 static const char *const page_names[] = { "cover", "contents", "body" };
 
 void

@@ -278,12 +278,18 @@ container_depth(struct node *n)
 
 /* ---- components: HTML-like tags alone on their lines, e.g. <divider title="…"> ---- */
 
+static struct node *divider_make(const struct component_call *);
+
+/* Every component: its tag, and the function that makes its node from the tag. A new
+ * component is a file comp_NAME.c and a line here. */
 static const struct {
 	const char	*name;
-	enum node_type	 type;
+	struct node	*(*make)(const struct component_call *);
 } components[] = {
-	{ "divider", N_DIVIDER },
-	{ "hundreds", N_PANELS },
+	{ "divider", divider_make },
+	{ "hundreds", hundred_make },
+	{ "data-table", table_make },
+	{ "key-figures", tiles_make },
 };
 
 /* Tags of HTML, which gen does not typeset (a warning), as opposed to a misspelt
@@ -300,9 +306,8 @@ static const char *const html_tags[] = {
 	"textarea", "tfoot", "th", "thead", "title", "tr", "track", "u", "ul", "var", "video",
 };
 
-/* The value of attribute `name` in a tag's text, or NULL (the caller frees). */
-static char *
-tag_attr(const char *tag, const char *name)
+char *
+component_attr(const char *tag, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -321,6 +326,21 @@ tag_attr(const char *tag, const char *name)
 	return NULL;
 }
 
+/* <divider title="…">: a part's divider page. */
+static struct node *
+divider_make(const struct component_call *c)
+{
+	struct node *x = node_new(N_DIVIDER, c->file, c->line, c->col);
+	char *title = component_attr(c->tag, "title");
+
+	if (title == NULL)
+		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<divider> needs title=\"…\"");
+	else
+		buf_adds(&x->text.text, title);
+	free(title);
+	return x;
+}
+
 /* Reads an HTML block: a known component becomes its node; HTML is not typeset. */
 static struct node *
 component(struct md *md, cmark_node *n)
@@ -329,8 +349,6 @@ component(struct md *md, cmark_node *n)
 	char name[32];
 	size_t len = 0;
 	const char *cands[sizeof(components) / sizeof(components[0])];
-	struct node *x;
-	char *title;
 
 	p = lit ? lit : "";
 	while (*p == ' ')
@@ -345,32 +363,13 @@ component(struct md *md, cmark_node *n)
 		name[len++] = (char)tolower((unsigned char)*p);
 	name[len] = '\0';
 	for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+		struct component_call call = { md->g, md->data, md->file, 0, 0, lit };
+
 		cands[i] = components[i].name;
 		if (strcmp(name, components[i].name) != 0)
 			continue;
-		if (components[i].type == N_PANELS) {
-			char *ind = tag_attr(lit, "indicators"), *pp = tag_attr(lit, "per-page");
-
-			x = NULL;
-			if (ind == NULL)
-				msg(md->g, MSG_ERROR, md->file, pos_line(md, n), pos_col(md, n),
-				    "<hundreds> needs indicators=\"TABLE\": the data file that lists "
-				    "each panel's column and caption");
-			else
-				x = hundred_nodes(md->g, md->data, md->file, pos_line(md, n),
-				    pos_col(md, n), ind, pp ? atoi(pp) : 5);
-			free(ind);
-			free(pp);
-			return x;
-		}
-		x = md_node(md, components[i].type, n);
-		if ((title = tag_attr(lit, "title")) == NULL)
-			msg(md->g, MSG_ERROR, md->file, x->line, x->col, "<%s> needs title=\"…\"",
-			    name);
-		else
-			buf_adds(&x->text.text, title);
-		free(title);
-		return x;
+		node_pos(md, n, &call.line, &call.col);
+		return components[i].make(&call);
 	}
 	for (size_t i = 0; i < sizeof(html_tags) / sizeof(html_tags[0]); i++)
 		if (strcmp(name, html_tags[i]) == 0) {

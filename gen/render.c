@@ -109,7 +109,17 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 			rev[n++] = (struct tag){ "BlockQuote", x, 0 };
 			break;
 		case N_TABLE:
+			if (prev == NULL && pc->role == RO_CAPTION)
+				rev[n++] = (struct tag){ "Caption", x, 1 };
 			rev[n++] = (struct tag){ "Table", x, 0 };
+			break;
+		case N_TILES:
+			rev[n++] = (struct tag){ "Div", x, 0 };
+			break;
+		case N_TILE:
+			if (prev == NULL)	/* the number */
+				rev[n++] = (struct tag){ "P", x, 1 };
+			rev[n++] = (struct tag){ "Div", x, 0 };
 			break;
 		case N_ROW:
 			rev[n++] = (struct tag){ "TR", x, 0 };

@@ -264,11 +264,43 @@ check_glyphs(struct vctx *v, const struct node *n)
 	check_glyphs_in(v, n, body, pos, n->text.text.len);
 }
 
+/* A table whose fixed and proportional columns alone are wider than the text column. */
+static void
+check_widths(struct vctx *v, const struct node *table)
+{
+	const struct template *t = v->t;
+	double avail = t->page_w - t->margin_inner - t->margin_outer, sum = 0;
+	char *copy = xstrdup(table->label), *save = NULL;
+
+	for (char *tok = strtok_r(copy, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+		char *end;
+		double x = strtod(tok, &end);
+
+		if (strcmp(tok, "auto") == 0)
+			continue;
+		if (end == tok || x < 0 || (*end != '\0' && strcmp(end, "%") != 0 &&
+		    strcmp(end, "mm") != 0 && strcmp(end, "cm") != 0 && strcmp(end, "pt") != 0)) {
+			msg(v->g, MSG_ERROR, table->file, table->line, table->col, "column width `%s` "
+			    "is not auto, a percentage or a length", tok);
+			continue;
+		}
+		sum += *end == '%' ? avail * x / 100 : strcmp(end, "mm") == 0 ? x * 72 / 25.4 :
+		    strcmp(end, "cm") == 0 ? x * 72 / 2.54 : x;
+	}
+	if (sum > avail + 0.5)
+		msg(v->g, MSG_ERROR, table->file, table->line, table->col, "table `%s` is wider "
+		    "than its frame: its columns take %.0f mm of the %.0f mm the page gives",
+		    table->src ? table->src : "", sum * 25.4 / 72, avail * 25.4 / 72);
+	free(copy);
+}
+
 static void
 check_node(struct node *n, void *arg)
 {
 	struct vctx *v = arg;
 
+	if (n->type == N_TABLE && n->label != NULL && v->t != NULL)
+		check_widths(v, n);
 	check_links(v->g, n, v->a);
 	if (v->t != NULL)
 		check_glyphs(v, n);

@@ -49,9 +49,11 @@ if [ -f "$pdf" ]; then
 	last=0
 	ok=1
 	while IFS= read -r h; do
+		# the entry after the previous one (two headings may read alike), and its number
 		n=$(awk -v h="$h" '{ i = index($0, h); if (i) { s = substr($0, i + length(h));
 		    if (match(s, /^ *[0-9]+/)) print substr(s, RSTART, RLENGTH) + 0 } }' \
 		    <<<"$contents")
+		contents=${contents#*"$h"}
 		if [ -z "$n" ]; then
 			fail e2e/contents "no page number for '$h' in the contents"
 			ok=0
@@ -151,4 +153,30 @@ if [ $rc -eq 0 ] && [ ! -s "$TMP/cons.err" ] && [ "$npdf" -eq "$nareas" ] &&
 else
 	fail e2e/constituencies "exit $rc, $npdf PDFs for $nareas areas, $nfiles panel files" \
 	    "for $((nareas * npanels * 3)): $(head -3 "$TMP/cons.err")"
+fi
+
+# The strategy's key figures and action plans: the tiles' numbers, and a long table's header
+# row again on the page it runs on to.
+if [ -f "$pdf" ]; then
+	kf=$(grep -l 'Sefton in Figures' "$TMP"/page.* | head -1)
+	[ -n "$kf" ] && pdftotext -q -f "${kf##*.}" -l "${kf##*.}" "$pdf" - | tr -s ' \n' '  ' \
+	    >"$TMP/kf.txt" && kf=$TMP/kf.txt
+	# (the tiles' text in reading order is the structure tree's; on the page, columns)
+	if [ -n "$kf" ] && grep -q '40,374' "$kf" && grep -q 'children and young people' "$kf" &&
+	    grep -q '102' "$kf" && grep -q '3 Nursery schools' "$kf" &&
+	    grep -q '86%' "$kf" && grep -q '83% primary schools and 63% secondary' "$kf" &&
+	    pdfinfo -struct-text "$pdf" | grep -A3 '"40,374"' | grep -q 'children and young'; then
+		pass e2e/key-figures
+	else
+		fail e2e/key-figures "the key-figures page lacks its tiles"
+	fi
+	heads=$(cat "$TMP"/page.* | grep -o 'How we will make this happen' | wc -l)
+	plans=$(grep -c '^<data-table data="action-plan' content/$doc/07-action-plans.md)
+	if [ "$heads" -gt "$plans" ] && qpdf --check "$pdf" >/dev/null 2>&1 &&
+	    pdfinfo -struct-text "$pdf" | grep -q '^ *TH' && pdfinfo -struct-text "$pdf" |
+	    grep -q '^ *TD'; then
+		pass e2e/action-plans
+	else
+		fail e2e/action-plans "the header row is set $heads times for $plans tables"
+	fi
 fi

@@ -1,0 +1,118 @@
+/* comp_table.c: <data-table data="TABLE" headers="A|B" widths="auto 25% 30mm" caption="…">, a
+ * CSV file set as a table: the same rows and cells as a Markdown table, so one layout serves
+ * both. Called by markdown.c; hands on an N_TABLE whose `label` holds the column widths. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+static const struct table *
+find(const struct component_call *c, const char *name)
+{
+	const char *names[128], *near;
+	size_t n = 0;
+
+	for (size_t i = 0; c->data != NULL && i < c->data->n; i++) {
+		if (strcmp(c->data->v[i]->name, name) == 0)
+			return c->data->v[i];
+		if (n < 128)
+			names[n++] = c->data->v[i]->name;
+	}
+	near = nearest_word(name, names, n);
+	msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<data-table> names `%s`, but there is no "
+	    "data/%s.csv%s%s%s", name, name, near ? " (did you mean `" : "", near ? near : "",
+	    near ? "`?)" : "");
+	return NULL;
+}
+
+/* Whether every cell of column c holds a number (so the column is set right-aligned with
+ * figures of one width). */
+static int
+numeric_column(const struct table *t, size_t c)
+{
+	int any = 0;
+
+	if (t->types[c] == COL_NUMBER || t->types[c] == COL_PERCENT)
+		return 1;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *s = t->cells[r * t->ncols + c].text;
+		char *end;
+
+		if (*s == '\0')
+			continue;
+		strtod(s[0] == '-' ? s + 1 : s, &end);
+		while (*end == '%' || *end == ' ')
+			end++;
+		if (end == s || *end != '\0' || strchr("0123456789.-", s[0]) == NULL)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+/* A cell: a list written "a; b; c" is set one item to a line. */
+static struct node *
+cell(const char *file, int line, int col, const char *text, int align)
+{
+	struct node *n = node_new(N_CELL, file, line, col);
+
+	for (const char *p = text; *p; p++) {
+		if (p[0] == ';' && p[1] == ' ') {
+			buf_addc(&n->text.text, '\n');
+			p++;
+		} else
+			buf_addc(&n->text.text, *p);
+	}
+	n->align = align;
+	return n;
+}
+
+struct node *
+table_make(const struct component_call *c)
+{
+	char *name = component_attr(c->tag, "data"), *headers = component_attr(c->tag, "headers");
+	char *widths = component_attr(c->tag, "widths"), *caption = component_attr(c->tag,
+	    "caption"), *save = NULL, *h;
+	const struct table *t = NULL;
+	struct node *table = NULL, *row;
+	size_t col = 0;
+	int *num = NULL;
+
+	if (name == NULL)
+		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<data-table> needs data=\"TABLE\", "
+		    "the CSV file in data/ to set");
+	else if ((t = find(c, name)) != NULL) {
+		num = xcalloc(t->ncols + 1, sizeof(*num));
+		for (col = 0; col < t->ncols; col++)
+			num[col] = numeric_column(t, col) ? 2 : 0;
+		col = 0;
+		table = node_new(N_TABLE, c->file, c->line, c->col);
+		table->label = widths ? xstrdup(widths) : NULL;
+		table->src = xstrdup(name);
+		if (caption != NULL)
+			buf_adds(&table->text.text, caption);
+		row = node_new(N_ROW, c->file, c->line, c->col);
+		node_append(table, row);
+		for (h = headers ? strtok_r(headers, "|", &save) : NULL; col < t->ncols;
+		    col++, h = h ? strtok_r(NULL, "|", &save) : NULL)
+			node_append(row, cell(t->path, t->col_line[col], t->col_col[col],
+			    h ? h : t->cols[col], num[col]));
+		for (size_t r = 0; r < t->nrows; r++) {
+			row = node_new(N_ROW, t->path, t->cells[r * t->ncols].line, 1);
+			node_append(table, row);
+			for (col = 0; col < t->ncols; col++) {
+				const struct cell *ce = &t->cells[r * t->ncols + col];
+
+				node_append(row, cell(t->path, ce->line, ce->col, ce->text,
+				    num[col]));
+			}
+		}
+	}
+	free(num);
+	free(name);
+	free(headers);
+	free(widths);
+	free(caption);
+	return table;
+}

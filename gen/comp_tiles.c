@@ -1,0 +1,112 @@
+/* comp_tiles.c: <key-figures data="key-figures" columns="3">, the page of big numbers:
+ * a tile per row of the table, with its number (value and unit), label and detail, and, when
+ * a table of the tile's key exists (data/schools.csv for `schools`), its items as a list.
+ * Called by markdown.c; hands on N_TILES, which layout.c sets in a grid. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+static const struct table *
+table_named(const struct datasets *d, const char *name)
+{
+	for (size_t i = 0; d != NULL && i < d->n; i++)
+		if (strcmp(d->v[i]->name, name) == 0)
+			return d->v[i];
+	return NULL;
+}
+
+static const char *
+col_text(const struct table *t, size_t r, const char *col)
+{
+	int c = csv_column(t, col);
+
+	return c < 0 ? "" : t->cells[r * t->ncols + (size_t)c].text;
+}
+
+/* A whole number with thousands separators as written from "40374"; other text as it is. */
+static void
+add_number(struct buf *b, const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+
+	if (n < 5 || v[n] != '\0') {	/* 102, 3.5, or already grouped: as written */
+		buf_adds(b, v);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf_addc(b, ',');
+		buf_addc(b, v[i]);
+	}
+}
+
+static struct node *
+para(const char *file, int line, int col, const char *text)
+{
+	struct node *p = node_new(N_PARAGRAPH, file, line, col);
+
+	buf_adds(&p->text.text, text);
+	return p;
+}
+
+/* The list of a tile: the rows of its key's table, "count item" or "item". */
+static struct node *
+tile_list(const struct table *t)
+{
+	struct node *list = node_new(N_LIST, t->path, 1, 1);
+
+	list->tight = 1;
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct node *item = node_new(N_ITEM, t->path, t->cells[r * t->ncols].line, 1);
+		const char *count = col_text(t, r, "count"), *what = col_text(t, r, "item");
+		char *text = count[0] ? xasprintf("%s %s", count, what) : xstrdup(what);
+
+		item->label = xstrdup("\xe2\x80\xa2");
+		node_append(item, para(t->path, item->line, 1, text));
+		node_append(list, item);
+		free(text);
+	}
+	return list;
+}
+
+struct node *
+tiles_make(const struct component_call *c)
+{
+	char *name = component_attr(c->tag, "data"), *cols = component_attr(c->tag, "columns");
+	const struct table *t = name ? table_named(c->data, name) : NULL;
+	struct node *tiles = NULL;
+
+	if (t == NULL)
+		msg(c->g, MSG_ERROR, c->file, c->line, c->col, name ? "<key-figures> names `%s`, "
+		    "but there is no such file in data/" : "<key-figures> needs data=\"TABLE\"%s",
+		    name ? name : "");
+	else if (csv_column(t, "value") < 0 || csv_column(t, "label") < 0)
+		msg(c->g, MSG_ERROR, t->path, 1, 1, "key figures need a `value` and a `label` "
+		    "column (and may have key, unit and detail)");
+	else {
+		tiles = node_new(N_TILES, c->file, c->line, c->col);
+		tiles->start = cols ? atoi(cols) : 3;
+		if (tiles->start < 1 || tiles->start > 6)
+			tiles->start = 3;
+		for (size_t r = 0; r < t->nrows; r++) {
+			const struct cell *vc = &t->cells[r * t->ncols + (size_t)csv_column(t,
+			    "value")];
+			struct node *tile = node_new(N_TILE, t->path, vc->line, vc->col);
+			const char *detail = col_text(t, r, "detail"), *key = col_text(t, r, "key");
+			const struct table *list = key[0] ? table_named(c->data, key) : NULL;
+
+			add_number(&tile->text.text, vc->text);
+			buf_adds(&tile->text.text, col_text(t, r, "unit"));
+			node_append(tile, para(t->path, vc->line, 1, col_text(t, r, "label")));
+			if (detail[0] != '\0')
+				node_append(tile, para(t->path, vc->line, 1, detail));
+			if (list != NULL && list != t)
+				node_append(tile, tile_list(list));
+			node_append(tiles, tile);
+		}
+	}
+	free(name);
+	free(cols);
+	return tiles;
+}
