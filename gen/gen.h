@@ -106,8 +106,9 @@ enum node_type {
 	N_HUNDRED,	/* one panel: start = N of 100, label = caption, text = the area,
 			 * alt = its description, src = the indicator's key (file name) */
 	N_TILES,	/* key-figure tiles: children are N_TILE; start = tiles a row */
-	N_TILE		/* text = the big number; children: label, detail (N_PARAGRAPH),
+	N_TILE,		/* text = the big number; children: label, detail (N_PARAGRAPH),
 			 * a list (N_LIST) */
+	N_CHART		/* a chart: chart holds its data, alt its description */
 };
 
 #define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) */
@@ -155,6 +156,7 @@ struct node {
 	struct inl	 text;		/* heading, paragraph, cell, code, figure caption */
 	char		*alt;		/* N_FIGURE: alternative text, owned */
 	struct image	*image;		/* N_FIGURE: decoded by validate, owned */
+	struct chart	*chart;		/* N_CHART: what it plots, owned */
 };
 
 /* The words of inline content, "" when there are none. */
@@ -537,6 +539,16 @@ struct node	*table_make(const struct component_call *);
 
 /* <key-figures data="TABLE">: a tile per row: the big number, its label, and a list. */
 struct node	*tiles_make(const struct component_call *);
+
+/* ---- comp_chart.c: line, bar and judgement charts ---- */
+
+struct chart;
+/* <chart type="line|bar|judgement" data="TABLE" …>: see templates/README.md. */
+struct node	*chart_make(const struct component_call *);
+void		 chart_free(struct chart *);
+double		 chart_height(const struct node *, double w);
+void		 chart_draw(void *cr, PangoContext *, const struct template *,
+		     const struct node *, double x, double y, double w);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
 

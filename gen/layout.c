@@ -616,6 +616,8 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 		return 0;	/* chains of headings are handled heading by heading */
 	if (n->type == N_TABLE)
 		return table_lead(f, n, fr);
+	if (n->type == N_CHART)
+		return chart_height(n, fr->w) + 10;
 	if (n->type == N_FIGURE && n->image != NULL) {
 		double w, h;
 
@@ -1216,6 +1218,23 @@ place_tiles(struct flow *f, const struct node *n, const struct frame *fr)
 	f->space = text_style(f, fr)->after;
 }
 
+/* A chart, kept whole on a page, like a figure. */
+static void
+place_chart(struct flow *f, const struct node *n, const struct frame *fr)
+{
+	double h = chart_height(n, fr->w);
+	struct piece *pc;
+
+	f->y += gap(f, 10);
+	if (!f->fresh && f->y + h > bottom(f))
+		new_page(f, PG_BODY);
+	pc = add_piece(f, PC_PANEL, n, fr->x, f->y, fr->w, h);
+	pc->first = 1;
+	f->y += h;
+	f->fresh = 0;
+	f->space = 12;
+}
+
 #define PANEL_GAP 18.0	/* pt between hundred-children panels */
 
 /* Hundred-children panels, `per page` to a page under the area's headline, all of one
@@ -1283,6 +1302,9 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 			break;
 		case N_TILES:
 			place_tiles(f, n, &fr);
+			break;
+		case N_CHART:
+			place_chart(f, n, &fr);
 			break;
 		case N_HEADING:
 			place_heading(f, n, &fr);
@@ -1465,7 +1487,7 @@ static const char *const kind_names[] = { "text", "rule", "fill", "image", "pane
 static const char *const role_names[] = { "", " label", " caption", " toc", " artifact" };
 static const char *const node_names[] = { "document", "heading", "paragraph", "list", "item",
 	"quote", "code", "rule", "table", "row", "cell", "figure", "footnotes", "note", "toc",
-	"divider", "panels", "hundred", "tiles", "tile" };
+	"divider", "panels", "hundred", "tiles", "tile", "chart" };
 static const char *const page_names[] = { "cover", "contents", "body" };
 
 void

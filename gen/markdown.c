@@ -290,6 +290,7 @@ static const struct {
 	{ "hundreds", hundred_make },
 	{ "data-table", table_make },
 	{ "key-figures", tiles_make },
+	{ "chart", chart_make },
 };
 
 /* Tags of HTML, which gen does not typeset (a warning), as opposed to a misspelt

@@ -149,6 +149,7 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 			rev[n++] = (struct tag){ "Sect", x, 0 };
 			break;
 		case N_HUNDRED:
+		case N_CHART:
 			rev[n++] = (struct tag){ "Figure", x, 0 };
 			break;
 		case N_RULE:
@@ -501,7 +502,9 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		cairo_tag_begin(cr, CAIRO_TAG_DEST, attr);
 		buf_free(&b);
 	}
-	if (pc->kind == PC_PANEL)
+	if (pc->kind == PC_PANEL && pc->node->type == N_CHART)
+		chart_draw(cr, r->ps->ctx, r->t, pc->node, x, pc->y, pc->w);
+	else if (pc->kind == PC_PANEL)
 		hundred_draw(cr, r->ps->ctx, r->t, pc->node, x, pc->y, pc->w);
 	else if (pc->kind == PC_IMAGE && pc->node->image != NULL)
 		image_draw(pc->node->image, cr, x, pc->y, pc->w, pc->h);

@@ -75,6 +75,7 @@ node_free(struct node *n)
 		free(n->path);
 		free(n->alt);
 		image_free(n->image);
+		chart_free(n->chart);
 		inl_free(&n->text);
 		free(n);
 		n = next;

@@ -180,3 +180,17 @@ if [ -f "$pdf" ]; then
 		fail e2e/action-plans "the header row is set $heads times for $plans tables"
 	fi
 fi
+
+# Charts: each a Figure whose /Alt reads the figures, gaps as "no figure".
+chart=$TMP/good/charts/out/doc.pdf
+if [ -f "$chart" ]; then
+	qpdf --qdf --object-streams=disable "$chart" "$TMP/chart.qdf" 2>/dev/null
+	if grep -aq '/Alt (Line chart: Children with a good level of development' "$TMP/chart.qdf" &&
+	    grep -aq 'no figure in 2020' "$TMP/chart.qdf" &&
+	    grep -aq 'Supply and quality of teachers: grade 1' "$TMP/chart.qdf" &&
+	    [ "$(pdfinfo -struct-text "$chart" | grep -c '^ *Figure')" -eq 3 ]; then
+		pass e2e/charts
+	else
+		fail e2e/charts "the charts' figures or their /Alt are missing"
+	fi
+fi

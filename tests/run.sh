@@ -50,7 +50,10 @@ for dir in tests/layout/*/; do
 	fi
 done
 
-# ---- the strategy, end to end ----
+# ---- template, data and component features (each a small project), counted panels; the
+# strategy, the constituency packs and charts end to end ----
+source tests/good.sh
+source tests/hundreds.sh
 source tests/e2e.sh
 
 # ---- every example of the CommonMark spec builds ----
@@ -63,10 +66,7 @@ failed=$((failed + n))
 if [ $rc -eq 0 ] && grep -q '^PASS' "$TMP/spec.out"; then pass spec; elif [ "$n" -eq 0 ]; then
 	fail spec "exit $rc: $(tail -3 "$TMP/spec.out")"; fi
 
-# ---- template and data features; bad input: exact diagnostics, exit status, the previous
-# output untouched ----
-source tests/good.sh
-source tests/hundreds.sh
+# ---- bad input: exact diagnostics, exit status, the previous output untouched ----
 source tests/bad.sh
 
 echo "$passed passed, $failed failed"

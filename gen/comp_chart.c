@@ -1,0 +1,591 @@
+/* comp_chart.c: charts from CSV. <chart type="line|bar" data=… x=… series="a|b" names="A|B"
+ * title=… unit=%> plots series over years, with a gap (never a zero) where a year has no
+ * figure; <chart type="judgement" data=… label=… grade=… self=… previous=… average=…> is an
+ * inspection's summary of judgements on the 1-7 scale. Made by markdown.c, placed by
+ * layout.c as a figure, drawn by render.c; the description it makes is the figure's /Alt. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "gen.h"
+
+#define MAX_SERIES	6
+#define JROW		17.0	/* pt a judgement row */
+
+enum chart_type { CH_LINE, CH_BAR, CH_JUDGEMENT };
+
+struct chart {
+	enum chart_type	 type;
+	const struct table *t;		/* the data (owned by the document) */
+	int		 x;		/* the column of years, or of labels (judgement) */
+	int		 y[MAX_SERIES];	/* the series' columns; judgement: grade, self,
+					 * previous, average (-1 when absent) */
+	char		*name[MAX_SERIES];	/* the series' names, owned */
+	int		 n;		/* series */
+	char		*title, *unit;	/* owned */
+	double		 ymin, ymax;	/* the value axis: 0 for bars, near the data for lines */
+	double		 ystep;		/* its gridlines' step */
+};
+
+static const unsigned palette[MAX_SERIES] = { 0x1d4f91, 0xd9782d, 0x2a9d8f, 0x7a5195,
+	0x5b6578, 0xb23a48 };
+static const char *const grades[] = { "", "Very good", "Good", "Highly satisfactory",
+	"Satisfactory", "Unsatisfactory", "Poor", "Very poor" };
+
+/* ---- from data ---- */
+
+/* A cell's figure, or NAN when the year has none (empty, "n/a", "not published"). Sets
+ * *bad for any other text. */
+static double
+figure(const struct cell *c, int *bad)
+{
+	char *end;
+	double v;
+
+	if (c->text[0] == '\0' || strcmp(c->text, "n/a") == 0 ||
+	    strncmp(c->text, "not published", 13) == 0)
+		return NAN;
+	v = strtod(c->text, &end);
+	while (*end == '%' || *end == ' ')
+		end++;
+	if (end == c->text || *end != '\0') {
+		*bad = 1;
+		return NAN;
+	}
+	return v;
+}
+
+static double
+value(const struct chart *ch, size_t r, int col)
+{
+	int bad = 0;
+
+	return col < 0 ? NAN : figure(&ch->t->cells[r * ch->t->ncols + (size_t)col], &bad);
+}
+
+/* Looks up column `name` of t, reporting a missing one at the tag. */
+static int
+column(const struct component_call *c, const struct table *t, const char *name)
+{
+	int col = csv_column(t, name);
+	const char *near;
+
+	if (col < 0) {
+		near = nearest_word(name, (const char *const *)t->cols, t->ncols);
+		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "%s has no column `%s`%s%s%s",
+		    t->path, name, near ? " (did you mean `" : "", near ? near : "",
+		    near ? "`?)" : "");
+	}
+	return col;
+}
+
+/* Checks every figure the chart plots, each bad one an error at its cell. */
+static int
+check_figures(const struct component_call *c, const struct chart *ch)
+{
+	int bad_cells = 0;
+
+	for (size_t r = 0; r < ch->t->nrows; r++)
+		for (int s = 0; s < ch->n; s++) {
+			const struct cell *ce;
+			int bad = 0;
+			double v;
+
+			if (ch->y[s] < 0)
+				continue;
+			ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
+			v = figure(ce, &bad);
+			if (bad || (ch->type == CH_JUDGEMENT && !isnan(v) && (v < 1 || v > 7 ||
+			    v != floor(v)))) {
+				msg(c->g, MSG_ERROR, ch->t->path, ce->line, ce->col, ch->type ==
+				    CH_JUDGEMENT ? "`%s` is not a grade from 1 to 7" : "`%s` is not a "
+				    "number (leave the cell empty where a year has no figure)",
+				    ce->text);
+				bad_cells++;
+			}
+		}
+	return bad_cells;
+}
+
+/* The value axis: from a round number at or below the lowest figure (0 for bars) to one at
+ * or above the highest, in at most 5 steps of 1, 2, 2.5 or 5 times a power of ten. */
+static void
+nice_axis(struct chart *ch)
+{
+	double lo = INFINITY, hi = -INFINITY, range, mag, step = 1;
+	static const double mult[] = { 1, 2, 2.5, 5, 10, 20 };
+
+	for (size_t r = 0; r < ch->t->nrows; r++)
+		for (int s = 0; s < ch->n; s++) {
+			double v = value(ch, r, ch->y[s]);
+
+			if (!isnan(v)) {
+				lo = fmin(lo, v);
+				hi = fmax(hi, v);
+			}
+		}
+	if (!isfinite(lo)) {
+		lo = 0;
+		hi = 1;
+	}
+	if (ch->type == CH_BAR)
+		lo = fmin(0, lo);
+	if (hi <= lo)
+		hi = lo + 1;
+	range = hi - lo;
+	mag = pow(10, floor(log10(range)));
+	for (int i = 0; i < 6; i++) {
+		step = mult[i] * mag / 2;
+		if (range / step <= 4)
+			break;
+	}
+	ch->ymin = ch->type == CH_BAR ? lo : floor(lo / step) * step;
+	if (ch->type == CH_LINE && ch->ymin == lo && lo > 0)
+		ch->ymin -= step;	/* room below the lowest point */
+	if (ch->ymin < 0 && lo >= 0)
+		ch->ymin = 0;
+	ch->ymax = ceil(hi / step) * step;
+	if (ch->ymax == hi)
+		ch->ymax += step;	/* room above the highest point for its label */
+	ch->ystep = step;
+}
+
+/* The description read aloud in place of the chart. */
+static char *
+describe(const struct chart *ch)
+{
+	struct buf b = { 0 };
+	size_t nr = ch->t->nrows;
+	char num[64];
+
+	if (ch->type == CH_JUDGEMENT) {
+		buf_adds(&b, ch->title ? ch->title : "Summary of judgements");
+		buf_adds(&b, ", graded from 1 (very good) to 7 (very poor).");
+		for (size_t r = 0; r < nr; r++) {
+			static const char *const what[] = { "grade", "self-evaluation",
+			    "previous grade", "average of all authorities" };
+
+			buf_adds(&b, " ");
+			buf_adds(&b, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
+			buf_adds(&b, ":");
+			for (int s = 0; s < 4; s++) {
+				double v = value(ch, r, ch->y[s]);
+
+				if (isnan(v))
+					continue;
+				snprintf(num, sizeof(num), "%s %s %g", s ? "," : "", what[s], v);
+				buf_adds(&b, num);
+			}
+			buf_adds(&b, ".");
+		}
+		return b.s;
+	}
+	buf_adds(&b, ch->type == CH_LINE ? "Line chart: " : "Bar chart: ");
+	buf_adds(&b, ch->title ? ch->title : "");
+	if (nr > 0) {
+		buf_adds(&b, ", ");
+		buf_adds(&b, ch->t->cells[(size_t)ch->x].text);
+		buf_adds(&b, " to ");
+		buf_adds(&b, ch->t->cells[(nr - 1) * ch->t->ncols + (size_t)ch->x].text);
+		buf_adds(&b, ".");
+	}
+	for (int s = 0; s < ch->n; s++) {
+		buf_adds(&b, " ");
+		buf_adds(&b, ch->name[s]);
+		buf_adds(&b, ":");
+		for (size_t r = 0; r < nr; r++) {
+			double v = value(ch, r, ch->y[s]);
+
+			if (isnan(v))
+				snprintf(num, sizeof(num), "%s no figure in %s", r ? "," : "",
+				    ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
+			else
+				snprintf(num, sizeof(num), "%s %g%s in %s", r ? "," : "", v,
+				    ch->unit ? ch->unit : "",
+				    ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
+			buf_adds(&b, num);
+		}
+		buf_adds(&b, ".");
+	}
+	return b.s;
+}
+
+struct node *
+chart_make(const struct component_call *c)
+{
+	char *type = component_attr(c->tag, "type"), *data = component_attr(c->tag, "data");
+	const struct table *t = NULL;
+	struct chart *ch;
+	struct node *n = NULL;
+	int bad = 0;
+
+	for (size_t i = 0; data && c->data && i < c->data->n; i++)
+		if (strcmp(c->data->v[i]->name, data) == 0)
+			t = c->data->v[i];
+	if (type == NULL || (strcmp(type, "line") && strcmp(type, "bar") &&
+	    strcmp(type, "judgement"))) {
+		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs type=\"line\", "
+		    "\"bar\" or \"judgement\"");
+		bad = 1;
+	} else if (t == NULL) {
+		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs data=\"TABLE\", a "
+		    "file in data/%s%s", data ? ": there is no " : "", data ? data : "");
+		bad = 1;
+	}
+	if (bad) {
+		free(type);
+		free(data);
+		return NULL;
+	}
+	ch = xcalloc(1, sizeof(*ch));
+	ch->t = t;
+	ch->type = strcmp(type, "line") == 0 ? CH_LINE : strcmp(type, "bar") == 0 ? CH_BAR :
+	    CH_JUDGEMENT;
+	ch->title = component_attr(c->tag, "title");
+	ch->unit = component_attr(c->tag, "unit");
+	if (ch->type == CH_JUDGEMENT) {
+		static const char *const keys[] = { "grade", "self", "previous", "average" };
+		char *label = component_attr(c->tag, "label");
+
+		ch->x = column(c, t, label ? label : t->cols[0]);
+		for (int s = 0; s < 4; s++) {
+			char *col = component_attr(c->tag, keys[s]);
+
+			ch->y[s] = col ? column(c, t, col) : -1;
+			bad |= col != NULL && ch->y[s] < 0;
+			ch->name[s] = xstrdup(keys[s]);
+			free(col);
+		}
+		ch->n = 4;
+		bad |= ch->x < 0 || ch->y[0] < 0;
+		free(label);
+	} else {
+		char *x = component_attr(c->tag, "x"), *series = component_attr(c->tag, "series");
+		char *names = component_attr(c->tag, "names"), *s1 = NULL, *s2 = NULL;
+		char *nm = names ? strtok_r(names, "|", &s2) : NULL;
+
+		ch->x = column(c, t, x ? x : t->cols[0]);
+		for (char *s = series ? strtok_r(series, "|", &s1) : NULL; s && ch->n < MAX_SERIES;
+		    s = strtok_r(NULL, "|", &s1), nm = nm ? strtok_r(NULL, "|", &s2) : NULL) {
+			ch->y[ch->n] = column(c, t, s);
+			bad |= ch->y[ch->n] < 0;
+			ch->name[ch->n++] = xstrdup(nm ? nm : s);
+		}
+		if (ch->n == 0) {
+			msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs series=\"a|b\": "
+			    "the columns to plot");
+			bad = 1;
+		}
+		bad |= ch->x < 0;
+		free(x);
+		free(series);
+		free(names);
+	}
+	if (!bad && check_figures(c, ch) == 0) {
+		if (ch->type == CH_JUDGEMENT)
+			ch->ymax = 7;
+		else
+			nice_axis(ch);
+		n = node_new(N_CHART, c->file, c->line, c->col);
+		n->chart = ch;
+		n->alt = describe(ch);
+	} else
+		chart_free(ch);
+	free(type);
+	free(data);
+	return n;
+}
+
+void
+chart_free(struct chart *ch)
+{
+	if (ch == NULL)
+		return;
+	for (int s = 0; s < MAX_SERIES; s++)
+		free(ch->name[s]);
+	free(ch->title);
+	free(ch->unit);
+	free(ch);
+}
+
+/* ---- drawing ---- */
+
+static void
+colour(cairo_t *cr, unsigned c)
+{
+	cairo_set_source_rgb(cr, (c >> 16) / 255.0, ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
+}
+
+/* Sets text at (x, y); align 0 left, 1 centre, 2 right of x. Returns its width. */
+static double
+text(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, double size,
+    int weight, double x, double y, int align, unsigned c)
+{
+	PangoLayout *l = pango_layout_new(ctx);
+	PangoFontDescription *fd = pango_font_description_new();
+	PangoRectangle lr;
+
+	pango_font_description_set_family(fd, t->role[R_BODY].family);
+	pango_font_description_set_weight(fd, (PangoWeight)weight);
+	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_text(l, s, -1);
+	pango_layout_get_extents(l, NULL, &lr);
+	colour(cr, c);
+	cairo_move_to(cr, x - (align == 1 ? lr.width / 2.0 : align == 2 ? lr.width : 0) /
+	    PANGO_SCALE, y);
+	pango_cairo_show_layout(cr, l);
+	g_object_unref(l);
+	return lr.width / (double)PANGO_SCALE;
+}
+
+/* A marker of shape s (circle, square, triangle …): a second cue beside colour. */
+static void
+marker(cairo_t *cr, int s, double x, double y, double r)
+{
+	cairo_new_path(cr);
+	switch (s % 3) {
+	case 0:
+		cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+		break;
+	case 1:
+		cairo_rectangle(cr, x - r, y - r, 2 * r, 2 * r);
+		break;
+	default:
+		cairo_move_to(cr, x, y - r * 1.2);
+		cairo_line_to(cr, x + r * 1.1, y + r * 0.8);
+		cairo_line_to(cr, x - r * 1.1, y + r * 0.8);
+		cairo_close_path(cr);
+	}
+	cairo_fill(cr);
+}
+
+static void
+dash(cairo_t *cr, int s)
+{
+	static const double d1[] = { 5, 3 }, d2[] = { 1.5, 2.5 };
+
+	if (s % 3 == 0)
+		cairo_set_dash(cr, NULL, 0, 0);
+	else
+		cairo_set_dash(cr, s % 3 == 1 ? d1 : d2, 2, 0);
+}
+
+double
+chart_height(const struct node *n, double w)
+{
+	const struct chart *ch = n->chart;
+
+	if (ch->type == CH_JUDGEMENT)
+		return 52 + JROW * ch->t->nrows + 16;
+	return fmin(w * 0.55, 300);
+}
+
+/* Line and bar charts: title, legend, value axis with grid, years, the series. */
+static void
+draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct chart *ch,
+    double x, double y, double w, double h)
+{
+	size_t nr = ch->t->nrows;
+	double top = y + 38, left = x + 34, right = x + w - 8, bottom = y + h - 20, lx = x;
+	double slot = nr ? (right - left) / nr : 1;
+	int nticks = (int)lround((ch->ymax - ch->ymin) / ch->ystep);
+	struct { double x, y; unsigned c; char s[32]; } end[MAX_SERIES * 16];
+	int nend = 0;
+
+	text(cr, ctx, t, ch->title ? ch->title : "", 10.5, 700, x, y, 0, t->role[R_BODY].colour);
+	for (int s = 0; s < ch->n; s++) {	/* the legend */
+		colour(cr, palette[s]);
+		marker(cr, s, lx + 4, y + 23, 3.2);
+		lx += 12 + text(cr, ctx, t, ch->name[s], 8.5, 400, lx + 10, y + 17, 0,
+		    t->role[R_BODY].colour) + 10;
+	}
+	cairo_set_line_width(cr, 0.4);
+	for (int i = 0; i <= nticks; i++) {	/* grid and value labels */
+		double gy = bottom - (bottom - top) * i / nticks;
+		char lab[32];
+
+		colour(cr, i ? 0xdde2ea : 0x5b6578);
+		cairo_move_to(cr, left, gy);
+		cairo_line_to(cr, right, gy);
+		cairo_stroke(cr);
+		snprintf(lab, sizeof(lab), "%g%s", ch->ymin + ch->ystep * i, ch->unit ? ch->unit :
+		    "");
+		text(cr, ctx, t, lab, 7.5, 400, left - 4, gy - 5, 2, 0x5b6578);
+	}
+	for (size_t r = 0; r < nr; r++) {	/* the years, and those with no figures */
+		int none = 1;
+
+		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, 7.5, 400,
+		    left + slot * (r + 0.5), bottom + 4, 1, 0x5b6578);
+		for (int s = 0; s < ch->n; s++)
+			none &= isnan(value(ch, r, ch->y[s]));
+		if (none)
+			text(cr, ctx, t, "no data", 6.5, 400, left + slot * (r + 0.5), bottom - 12, 1,
+			    0x8a94a6);
+	}
+	for (int s = 0; s < ch->n; s++) {
+		int drawing = 0;
+
+		for (size_t r = 0; r < nr; r++) {
+			double v = value(ch, r, ch->y[s]), cx = left + slot * (r + 0.5);
+			double vy = bottom - (bottom - top) * (isnan(v) ? 0 : (v - ch->ymin) /
+			    (ch->ymax - ch->ymin));
+			char lab[32];
+
+			if (ch->type == CH_BAR) {
+				double bw = slot * 0.8 / ch->n, bx = left + slot * r + slot * 0.1 +
+				    bw * s;
+
+				colour(cr, palette[s]);
+				if (isnan(v))	/* no figure: no bar, never a zero */
+					continue;
+				cairo_rectangle(cr, bx, vy, bw - 1, bottom - vy);
+				cairo_fill(cr);
+				snprintf(lab, sizeof(lab), "%g", v);
+				text(cr, ctx, t, lab, 6.5, 400, bx + bw / 2, vy - 9, 1, 0x1f2430);
+				continue;
+			}
+			if (isnan(v)) {	/* a gap in the line */
+				drawing = 0;
+				continue;
+			}
+			colour(cr, palette[s]);
+			cairo_set_line_width(cr, 1.6);
+			dash(cr, s);
+			if (drawing) {
+				cairo_line_to(cr, cx, vy);
+				cairo_stroke(cr);
+			}
+			cairo_set_dash(cr, NULL, 0, 0);
+			marker(cr, s, cx, vy, 2.6);
+			cairo_move_to(cr, cx, vy);
+			drawing = 1;
+			if ((r + 1 == nr || isnan(value(ch, r + 1, ch->y[s]))) &&
+			    nend < MAX_SERIES * 16) {	/* the value where a line ends */
+				end[nend].x = cx;
+				end[nend].y = vy - 13;
+				end[nend].c = palette[s];
+				snprintf(end[nend++].s, sizeof(end[0].s), "%g%s", v,
+				    ch->unit ? ch->unit : "");
+			}
+		}
+		cairo_new_path(cr);
+	}
+	/* End labels at one year, pushed apart so none covers another. */
+	for (int i = 0; i < nend; i++)
+		for (int k = 0; k < nend; k++)
+			if (k != i && end[k].x == end[i].x && end[k].y <= end[i].y &&
+			    end[i].y - end[k].y < 9 && (end[k].y < end[i].y || k < i))
+				end[i].y = end[k].y + 9;
+	for (int i = 0; i < nend; i++)
+		text(cr, ctx, t, end[i].s, 7, 600, end[i].x + 6, end[i].y + 6, 0, end[i].c);
+}
+
+/* The inspection chart: for each function a bar to its grade, a triangle at the
+ * self-evaluation, a line at the previous grade and a diamond at the average. */
+static void
+draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
+    const struct chart *ch, double x, double y, double w)
+{
+	double lw = w * 0.45, left = x + lw + 6, right = x + w - 6, unit = (right - left) / 7;
+	double top = y + 52;
+	static const char *const keys[] = { "Grade awarded", "Self-evaluation",
+	    "Previous grade", "Average of all authorities" };
+	double lx = x;
+
+	text(cr, ctx, t, ch->title ? ch->title : "Summary table of judgements", 10.5, 700, x, y,
+	    0, t->role[R_BODY].colour);
+	for (int s = 0; s < 4; s++) {	/* the key */
+		if (ch->y[s] < 0)
+			continue;
+		colour(cr, s == 0 ? t->accent : s == 3 ? 0xd9782d : 0x1f2430);
+		if (s == 0)
+			cairo_rectangle(cr, lx, y + 20, 10, 6);
+		else if (s == 1)
+			marker(cr, 2, lx + 5, y + 23, 3.5);
+		else if (s == 2)
+			cairo_rectangle(cr, lx + 4, y + 18, 1.5, 10);
+		else {
+			cairo_move_to(cr, lx + 5, y + 19);
+			cairo_line_to(cr, lx + 9, y + 23);
+			cairo_line_to(cr, lx + 5, y + 27);
+			cairo_line_to(cr, lx + 1, y + 23);
+			cairo_close_path(cr);
+		}
+		cairo_fill(cr);
+		lx += 16 + text(cr, ctx, t, keys[s], 8, 400, lx + 13, y + 17, 0, 0x1f2430) + 10;
+	}
+	for (int g = 1; g <= 7; g++) {	/* the scale */
+		char lab[8];
+
+		snprintf(lab, sizeof(lab), "%d", g);
+		text(cr, ctx, t, lab, 7.5, 600, left + unit * (g - 0.5), top - 13, 1, 0x5b6578);
+		colour(cr, 0xdde2ea);
+		cairo_set_line_width(cr, 0.4);
+		cairo_move_to(cr, left + unit * g, top - 2);
+		cairo_line_to(cr, left + unit * g, top + JROW * ch->t->nrows);
+		cairo_stroke(cr);
+	}
+	for (size_t r = 0; r < ch->t->nrows; r++) {
+		double ry = top + JROW * r, g = value(ch, r, ch->y[0]);
+		double se = value(ch, r, ch->y[1]), pv = value(ch, r, ch->y[2]);
+		double av = value(ch, r, ch->y[3]);
+
+		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, 8, 400, x,
+		    ry + 2, 0, 0x1f2430);
+		if (!isnan(g)) {
+			colour(cr, t->accent);
+			cairo_rectangle(cr, left, ry + 4, unit * g - unit * 0.5, JROW - 8);
+			cairo_fill(cr);
+		}
+		colour(cr, 0x1f2430);
+		if (!isnan(se))
+			marker(cr, 2, left + unit * (se - 0.5), ry + JROW / 2, 4);
+		if (!isnan(pv)) {
+			cairo_rectangle(cr, left + unit * (pv - 0.5) - 0.8, ry + 1.5, 1.6, JROW - 3);
+			cairo_fill(cr);
+		}
+		if (!isnan(av)) {
+			double cx = left + unit * (av - 0.5), cy = ry + JROW / 2;
+
+			colour(cr, 0xd9782d);
+			cairo_move_to(cr, cx, cy - 4.5);
+			cairo_line_to(cr, cx + 4.5, cy);
+			cairo_line_to(cr, cx, cy + 4.5);
+			cairo_line_to(cr, cx - 4.5, cy);
+			cairo_close_path(cr);
+			cairo_fill(cr);
+		}
+	}
+	{
+		struct buf b = { 0 };	/* what the grades mean */
+
+		for (int gr = 1; gr <= 7; gr++) {
+			char part[48];
+
+			snprintf(part, sizeof(part), "%s%d = %s", gr > 1 ? ", " : "", gr, grades[gr]);
+			buf_adds(&b, part);
+		}
+		text(cr, ctx, t, b.s, 7, 400, x, top + JROW * ch->t->nrows + 4, 0, 0x5b6578);
+		buf_free(&b);
+	}
+}
+
+void
+chart_draw(void *vcr, PangoContext *ctx, const struct template *t, const struct node *n,
+    double x, double y, double w)
+{
+	cairo_t *cr = vcr;
+
+	cairo_save(cr);
+	if (n->chart->type == CH_JUDGEMENT)
+		draw_judgement(cr, ctx, t, n->chart, x, y, w);
+	else
+		draw_series(cr, ctx, t, n->chart, x, y, w, chart_height(n, w));
+	cairo_restore(cr);
+}
