@@ -330,7 +330,10 @@ write_png(cairo_surface_t *s, const char *path, double dpi)
 		return -1;
 	}
 	png_init_io(png, f);
-	png_set_compression_level(png, 6);
+	/* Flat colours: one cheap filter and a fast level compress them nearly as well as
+	 * libpng's adaptive search, several times faster. */
+	png_set_filter(png, 0, PNG_FILTER_SUB);
+	png_set_compression_level(png, 3);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
 	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_set_pHYs(png, info, (png_uint_32)lround(dpi / 0.0254),
