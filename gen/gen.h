@@ -365,6 +365,8 @@ struct template {
 	double		 bleed;		/* pt */
 	unsigned	 accent;	/* theme colour for rules, cover, table headings */
 	unsigned	 accent_text;	/* text on the accent colour */
+	unsigned	 band;		/* every other table row, tiles, label columns */
+	unsigned	 rule;		/* the rules under table rows */
 	int		 cover;		/* has a cover page */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */

@@ -930,11 +930,11 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 
 	if (header || band) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, fr->w, row->h);
-		pc->colour = header ? f->t->accent : 0xeef1f6;
+		pc->colour = header ? f->t->accent : f->t->band;
 		pc->role = RO_ARTIFACT;
 	} else if (row->node->parent->rowheads) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, w[0], row->h);
-		pc->colour = 0xe8edf5;
+		pc->colour = f->t->band;
 		pc->role = RO_ARTIFACT;
 	}
 	for (const struct node *cl = row->node->first; cl && c < ncols; cl = cl->next, c++) {
@@ -950,7 +950,7 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 	}
 	f->y += row->h;
 	pc = add_piece(f, PC_RULE, row->node, fr->x, f->y - 0.4, fr->w, 0.4);
-	pc->colour = 0xb8c2d3;
+	pc->colour = f->t->rule;
 	pc->role = RO_ARTIFACT;
 	f->fresh = 0;
 }
@@ -1207,7 +1207,7 @@ place_tiles(struct flow *f, const struct node *n, const struct frame *fr)
 			double x = fr->x + i * (tw + TILE_GAP);
 			struct piece *pc = add_piece(f, PC_FILL, NULL, x, f->y, tw, h);
 
-			pc->colour = 0xeef2f8;
+			pc->colour = f->t->band;
 			pc->role = RO_ARTIFACT;
 			one_tile(f, t, x, f->y, tw, 1);
 		}

@@ -222,6 +222,8 @@ read_theme(struct tctx *c, xmlNode *theme)
 		else if (strcmp((const char *)n->name, "colour") == 0) {
 			attr_colour(c, n, "accent", &c->t->accent);
 			attr_colour(c, n, "accent-text", &c->t->accent_text);
+			attr_colour(c, n, "band", &c->t->band);
+			attr_colour(c, n, "rule", &c->t->rule);
 		} else
 			terr(c, n, NULL, "unknown element <%s> in <theme>", (const char *)n->name);
 	}
@@ -483,6 +485,8 @@ defaults(struct template *t)
 	t->footer.slot[FU_OUTSIDE] = xstrdup("{page}");
 	t->accent = 0x1d4f91;
 	t->accent_text = 0xffffff;
+	t->band = 0xeef1f6;
+	t->rule = 0xb8c2d3;
 	t->toc_depth = 2;
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		struct style *s = &t->role[d[i].r];
