@@ -93,8 +93,8 @@ emit_value(struct bctx *b, size_t tag, const char *v)
 
 /* ---- names ---- */
 
-static const struct table *
-find_table(const struct datasets *d, const char *name)
+const struct table *
+datasets_find(const struct datasets *d, const char *name)
 {
 	for (size_t i = 0; d != NULL && i < d->n; i++)
 		if (strcmp(d->v[i]->name, name) == 0)
@@ -201,7 +201,7 @@ resolve(struct bctx *b, size_t off, const char *name, const struct table **tp)
 			hint_column(b, off, t, NULL, part[0]);
 	} else if (n == 1)
 		berr(b, off, "`%s` names no value: write table.row or table.row.column%s", name, "");
-	else if ((t = find_table(b->data, part[0])) == NULL)
+	else if ((t = datasets_find(b->data, part[0])) == NULL)
 		hint_table(b, off, part[0]);
 	else if ((r = find_row(t, part[1])) < 0)
 		hint_row(b, off, t, part[1]);
@@ -376,7 +376,7 @@ condition(struct bctx *b, size_t off, const char *cond, int *ok)
 static size_t
 expand_each(struct bctx *b, size_t off, size_t end, size_t to, int emit, const char *name)
 {
-	const struct table *t = find_table(b->data, name);
+	const struct table *t = datasets_find(b->data, name);
 	size_t after = 0;
 
 	if (t == NULL && emit)

@@ -222,9 +222,8 @@ chart_make(const struct component_call *c)
 	struct node *n = NULL;
 	int bad = 0;
 
-	for (size_t i = 0; data && c->data && i < c->data->n; i++)
-		if (strcmp(c->data->v[i]->name, data) == 0)
-			t = c->data->v[i];
+	if (data != NULL)
+		t = datasets_find(c->data, data);
 	if (type == NULL || (strcmp(type, "line") && strcmp(type, "bar") &&
 	    strcmp(type, "judgement"))) {
 		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs type=\"line\", "

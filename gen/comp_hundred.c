@@ -46,15 +46,6 @@ count_of(const char *s)
 static struct node *hundred_panels(struct gen *, const struct datasets *, const char *,
     int, int, const char *, int);
 
-static const struct table *
-table_named(const struct datasets *d, const char *name)
-{
-	for (size_t i = 0; d != NULL && i < d->n; i++)
-		if (strcmp(d->v[i]->name, name) == 0)
-			return d->v[i];
-	return NULL;
-}
-
 /* The text of column `col` of row r, or "" when the table has no such column. */
 static const char *
 cell_text(const struct table *t, size_t r, const char *col)
@@ -126,7 +117,7 @@ static struct node *
 hundred_panels(struct gen *g, const struct datasets *d, const char *file, int line, int col,
     const char *indicators, int per_page)
 {
-	const struct table *ind = table_named(d, indicators), *areas = d ? d->row_table : NULL;
+	const struct table *ind = datasets_find(d, indicators), *areas = d ? d->row_table : NULL;
 	struct node *panels;
 
 	if (ind == NULL) {

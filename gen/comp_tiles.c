@@ -7,15 +7,6 @@
 
 #include "gen.h"
 
-static const struct table *
-table_named(const struct datasets *d, const char *name)
-{
-	for (size_t i = 0; d != NULL && i < d->n; i++)
-		if (strcmp(d->v[i]->name, name) == 0)
-			return d->v[i];
-	return NULL;
-}
-
 static const char *
 col_text(const struct table *t, size_t r, const char *col)
 {
@@ -74,7 +65,7 @@ struct node *
 tiles_make(const struct component_call *c)
 {
 	char *name = component_attr(c->tag, "data"), *cols = component_attr(c->tag, "columns");
-	const struct table *t = name ? table_named(c->data, name) : NULL;
+	const struct table *t = name ? datasets_find(c->data, name) : NULL;
 	struct node *tiles = NULL;
 
 	if (t == NULL)
@@ -94,7 +85,7 @@ tiles_make(const struct component_call *c)
 			    "value")];
 			struct node *tile = node_new(N_TILE, t->path, vc->line, vc->col);
 			const char *detail = col_text(t, r, "detail"), *key = col_text(t, r, "key");
-			const struct table *list = key[0] ? table_named(c->data, key) : NULL;
+			const struct table *list = key[0] ? datasets_find(c->data, key) : NULL;
 
 			add_number(&tile->text.text, vc->text);
 			buf_adds(&tile->text.text, col_text(t, r, "unit"));

@@ -197,6 +197,9 @@ struct datasets {
 	size_t		  row;		/* ... the row being built, named `row` in tags */
 };
 
+/* The table of data/NAME.csv, or NULL. */
+const struct table *datasets_find(const struct datasets *, const char *name);
+
 /* A stretch of expanded text and where it came from. */
 struct srcmap {
 	size_t	 out;		/* where the stretch starts in the expanded text */
