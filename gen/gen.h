@@ -357,6 +357,8 @@ struct template {
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
 	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	int		 infographic;	/* panel pages are full-bleed: ... */
+	unsigned	 infographic_bg;	/* ... on this colour, to the bleed */
 	char		*per_row;	/* one output per row of this table ... */
 	char		*per_row_name;	/* ... named after this column of it (slugged) */
 	int		 per_row_line, per_row_col;	/* where the template says so */

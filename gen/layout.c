@@ -1256,6 +1256,13 @@ place_panels(struct flow *f, const struct node *n)
 		double total, x;
 
 		break_page(f);
+		if (f->t->infographic) {	/* the full-bleed infographic page */
+			pc = add_piece(f, PC_FILL, NULL, -f->t->bleed, -f->t->bleed, f->t->page_w +
+			    2 * f->t->bleed, f->t->page_h + 2 * f->t->bleed);
+			pc->absolute = 1;
+			pc->colour = f->t->infographic_bg;
+			pc->role = RO_ARTIFACT;
+		}
 		pc = add_piece(f, PC_TEXT, n, 0, f->y, f->width, layout_h(l));
 		pc->layout = l;
 		pc->line1 = pango_layout_get_line_count(l);

@@ -776,11 +776,16 @@ draw_pages(struct rctx *r)
 		r->left = r->pageno % 2 ? t->margin_inner : t->margin_outer;
 		cairo_save(r->cr);
 		cairo_translate(r->cr, t->bleed, t->bleed);
+		/* Full-bleed backgrounds first, then the running heads, then the rest. */
+		for (size_t k = 0; k < pg->n; k++)
+			if (pg->v[k].absolute && pg->v[k].kind == PC_FILL)
+				draw_piece(r, &pg->v[k], pg);
 		draw_furniture(r, pg);
 		if (pg->kind == PG_COVER)
 			draw_cover(r);
 		for (size_t k = 0; k < pg->n; k++)
-			draw_piece(r, &pg->v[k], pg);
+			if (!(pg->v[k].absolute && pg->v[k].kind == PC_FILL))
+				draw_piece(r, &pg->v[k], pg);
 		close_leaf(r);
 		cairo_restore(r->cr);
 		cairo_show_page(r->cr);

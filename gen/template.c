@@ -439,7 +439,10 @@ read_root(struct tctx *c, xmlNode *root)
 			read_furniture(c, n, &c->t->header);
 		else if (strcmp(name, "footer") == 0)
 			read_furniture(c, n, &c->t->footer);
-		else if (strcmp(name, "numbering") == 0)
+		else if (strcmp(name, "infographic") == 0) {
+			c->t->infographic = 1;
+			attr_colour(c, n, "background", &c->t->infographic_bg);
+		} else if (strcmp(name, "numbering") == 0)
 			c->t->numbered = 1;
 		else if (strcmp(name, "per-row") == 0)
 			read_per_row(c, n);
@@ -480,12 +483,14 @@ defaults(struct template *t)
 	t->page_w = 595.2756;
 	t->page_h = 841.8898;
 	t->margin_top = t->margin_bottom = t->margin_inner = t->margin_outer = 72 * 20 / 25.4;
+	t->bleed = 72 * 3 / 25.4;	/* print-ready by default */
 	t->header.slot[FU_LEFT] = xstrdup("{title}");
 	t->header.slot[FU_RIGHT] = xstrdup("{section}");
 	t->footer.slot[FU_OUTSIDE] = xstrdup("{page}");
 	t->accent = 0x1d4f91;
 	t->accent_text = 0xffffff;
 	t->band = 0xeef1f6;
+	t->infographic_bg = 0xeef2f8;
 	t->rule = 0xb8c2d3;
 	t->toc_depth = 2;
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {

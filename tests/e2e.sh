@@ -194,3 +194,15 @@ if [ -f "$chart" ]; then
 		fail e2e/charts "the charts' figures or their /Alt are missing"
 	fi
 fi
+
+# Print boxes: the page is the A4 trim box with 3 mm of bleed on every side.
+if [ -f "$pdf" ]; then
+	pdfinfo -box -f 1 -l 1 "$pdf" >"$TMP/box"
+	if grep -q 'MediaBox: *0.00 *0.00 *612.28 *858.90' "$TMP/box" &&
+	    grep -q 'TrimBox: *8.50 *8.50 *603.78 *850.39' "$TMP/box" &&
+	    grep -q 'BleedBox: *0.00 *0.00 *612.28 *858.90' "$TMP/box"; then
+		pass e2e/print-boxes
+	else
+		fail e2e/print-boxes "$(grep Box "$TMP/box" | tr '\n' ' ')"
+	fi
+fi
