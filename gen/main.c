@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -105,7 +106,39 @@ make_dirs(const char *path)
 			*s = '/';
 		}
 	free(p);
-	return mkdir(path, 0777) == -1 && errno != EEXIST ? -1 : 0;
+	if (mkdir(path, 0777) == -1 && errno != EEXIST)
+		return -1;
+	if (!is_dir(path)) {	/* a file where the folder should be */
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+/* The temporary files being written, removed if the build is interrupted: the one piece of
+ * state a signal handler can reach, so it is here and nowhere else. */
+static char pending[2][PATH_MAX];
+
+static void
+on_signal(int sig)
+{
+	unlink(pending[0]);	/* async-signal-safe */
+	unlink(pending[1]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 /* Writes each hundred-children panel alone, as PNG and SVG, in outdir/OUTNAME/. */
@@ -146,6 +179,8 @@ write_pdf(struct gen *g, const struct doc *d)
 		return;
 	}
 	tmp = xasprintf("%s/.%s.%ld.tmp", dir, slash + 1, (long)getpid());
+	snprintf(pending[0], sizeof(pending[0]), "%s", tmp);
+	snprintf(pending[1], sizeof(pending[1]), "%s.raw", tmp);
 	if (render_pdf(g, d, tmp) == 0) {
 		if (rename(tmp, out) == -1)
 			msg(g, MSG_FATAL, out, 0, 0, "cannot write: %s", strerror(errno));
@@ -154,6 +189,7 @@ write_pdf(struct gen *g, const struct doc *d)
 		write_panels(g, d);
 	}
 	unlink(tmp);
+	pending[0][0] = pending[1][0] = '\0';
 	free(tmp);
 	free(dir);
 	free(out);
@@ -286,6 +322,7 @@ main(int argc, char *argv[])
 	g.epoch = source_date_epoch();
 	if (fonts_init(&g) == -1)
 		return EXIT_ENV;
+	catch_signals();
 
 	if (optind == argc)
 		docs = all_documents(&g, &ndocs);

@@ -206,3 +206,43 @@ if [ -f "$pdf" ]; then
 		fail e2e/print-boxes "$(grep Box "$TMP/box" | tr '\n' ' ')"
 	fi
 fi
+
+# Interrupted, or out of disk space, part-way: the previous output stays and no temporary
+# file is left behind. out/ that cannot be made is an environment failure (exit 3).
+w=$TMP/interrupt
+mkdir -p "$w/content/doc" "$w/out" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -s "$ROOT/fonts" "$w/fonts"
+{ printf -- '---\ntitle: Long\ntemplate: plain\ndate: 2024-01-01\n---\n'
+  yes 'A long paragraph keeps gen busy long enough to be interrupted.' | head -c 3000000 |
+  tr '\n' ' '; echo; } >"$w/content/doc/index.md"
+echo previous >"$w/out/doc.pdf"
+(cd "$w" && exec "$GEN" build doc) 2>"$w/err" &
+gpid=$!
+sleep 1
+kill -INT $gpid
+wait $gpid
+rc=$?
+if [ $rc -eq 130 ] && [ "$(cat "$w/out/doc.pdf")" = previous ] && [ "$(ls -A "$w/out")" = doc.pdf ]
+then
+	pass e2e/interrupt
+else
+	fail e2e/interrupt "exit $rc; out/ holds: $(ls -A "$w/out" | tr '\n' ' ')"
+fi
+printf -- '---\ntitle: Short\ntemplate: plain\ndate: 2024-01-01\n---\n# Words\n\nText.\n' \
+    >"$w/content/doc/index.md"
+(cd "$w" && ulimit -f 8 && trap '' XFSZ && exec "$GEN" build doc) >/dev/null 2>"$w/err"
+rc=$?
+if [ $rc -eq 3 ] && [ "$(cat "$w/out/doc.pdf")" = previous ] &&
+    [ "$(ls -A "$w/out")" = doc.pdf ] && grep -q 'error: ' "$w/err"; then
+	pass e2e/disk-full
+else
+	fail e2e/disk-full "exit $rc; out/ holds: $(ls -A "$w/out" | tr '\n' ' '); $(head -2 "$w/err")"
+fi
+(cd "$w" && exec "$GEN" -o out/doc.pdf build doc) >/dev/null 2>"$w/err"
+rc=$?
+if [ $rc -eq 3 ] && grep -q 'cannot make the folder' "$w/err"; then
+	pass e2e/out-unwritable
+else
+	fail e2e/out-unwritable "exit $rc: $(head -2 "$w/err")"
+fi
