@@ -76,6 +76,7 @@ struct gen {
 	int		 verbose;	/* -v: say each step */
 	int		 trace;		/* -T: print the pages instead of rendering */
 	int		 draft;		/* --draft: missing pictures and anchors only warn */
+	int		 pdf_only;	/* --pdf-only: no PNG or SVG panel files */
 	struct fontcache *fonts;	/* fonts.c: faces loaded to check glyph coverage */
 	int		 progress;	/* show progress: stderr is a terminal */
 	int		 status;	/* worst enum gen_exit so far */

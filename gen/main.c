@@ -25,6 +25,7 @@ static const char usage_text[] =
 "  -o, --out DIR      where outputs go (default: PROJECT/out)\n"
 "  -q, --quiet        no progress, even on a terminal\n"
 "  -v, --verbose      say what is written\n"
+"  -p, --pdf-only     write the PDFs but not the panels' PNG and SVG files\n"
 "  -d, --draft        a missing picture or link target is a warning, not an error:\n"
 "                     a framed placeholder stands in for the picture\n"
 "  -T, --trace        print the laid-out pages as text instead of writing PDFs\n"
@@ -186,7 +187,8 @@ write_pdf(struct gen *g, const struct doc *d)
 			msg(g, MSG_FATAL, out, 0, 0, "cannot write: %s", strerror(errno));
 		else if (g->verbose)
 			fprintf(stderr, "gen: wrote %s\n", out);
-		write_panels(g, d);
+		if (!g->pdf_only)
+			write_panels(g, d);
 	}
 	unlink(tmp);
 	pending[0][0] = pending[1][0] = '\0';
@@ -257,6 +259,7 @@ main(int argc, char *argv[])
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "draft", no_argument, NULL, 'd' },
+		{ "pdf-only", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -268,7 +271,7 @@ main(int argc, char *argv[])
 	size_t ndocs = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:o:qvdThV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:o:qvdpThV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			root = optarg;
@@ -287,6 +290,9 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			g.draft = 1;
+			break;
+		case 'p':
+			g.pdf_only = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
