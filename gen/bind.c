@@ -403,6 +403,38 @@ expand_each(struct bctx *b, size_t off, size_t end, size_t to, int emit, const c
 	return after;
 }
 
+/* {{ phrase KEY }}: the sentence a progress report says of indicator KEY. */
+static void
+emit_phrase(struct bctx *b, size_t off, const char *key)
+{
+	struct ind_stat s;
+	char *text;
+
+	while (*key == ' ')
+		key++;
+	if (indicator_stat(b->data, key, &s) == -1) {
+		const struct table *l = datasets_find(b->data, b->data && b->data->ind_list ?
+		    b->data->ind_list : "indicator-list");
+		const char **keys = xcalloc(l ? l->nrows + 1 : 1, sizeof(*keys)), *near;
+		int c = l ? csv_column(l, "indicator") : -1;
+
+		for (size_t r = 0; c >= 0 && r < l->nrows; r++)
+			keys[r] = l->cells[r * l->ncols + (size_t)c].text;
+		near = nearest_word(key, keys, c >= 0 ? l->nrows : 0);
+		if (near != NULL)
+			berr(b, off, "no indicator `%s` in the indicator list (did you mean `%s`?)",
+			    key, near);
+		else
+			berr(b, off, "no indicator `%s`: the indicator list (data/indicator-list.csv) "
+			    "does not name it%s", key, "");
+		free(keys);
+		return;
+	}
+	text = indicator_phrase(&s);
+	emit_value(b, off, text);
+	free(text);
+}
+
 /* Expands one tag at `off` ending at `end`; returns the offset after all it covers. */
 static size_t
 expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const char *inner)
@@ -411,6 +443,11 @@ expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const ch
 		if (emit)
 			berr(b, off, "`{{%s}}` needs %s", inner, inner[1] == 'e' ?
 			    "the table to repeat: {{#each TABLE}}" : "a condition: {{#if VALUE}}");
+		return end;
+	}
+	if (strncmp(inner, "phrase ", 7) == 0) {
+		if (emit)
+			emit_phrase(b, off, inner + 7);
 		return end;
 	}
 	if (strncmp(inner, "#each ", 6) == 0) {

@@ -19,7 +19,8 @@ enum chart_type { CH_LINE, CH_BAR, CH_JUDGEMENT };
 
 struct chart {
 	enum chart_type	 type;
-	const struct table *t;		/* the data (owned by the document) */
+	const struct table *t;		/* the data (the document's, or `owned`) */
+	struct table	*owned;		/* an indicator's years, made for this chart */
 	int		 x;		/* the column of years, or of labels (judgement) */
 	int		 y[MAX_SERIES];	/* the series' columns; judgement: grade, self,
 					 * previous, average (-1 when absent) */
@@ -221,9 +222,22 @@ chart_make(const struct component_call *c)
 	struct chart *ch;
 	struct node *n = NULL;
 	int bad = 0;
+	char *ind = NULL;
+	struct table *owned = NULL;
 
 	if (data != NULL)
 		t = datasets_find(c->data, data);
+	if ((ind = component_attr(c->tag, "indicator")) != NULL) {
+		if ((owned = indicator_series(c->g, c->data, ind)) == NULL || owned->nrows == 0)
+			msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> names indicator `%s`, "
+			    "which has no rows in the indicators' data", ind);
+		t = owned != NULL && owned->nrows > 0 ? owned : NULL;
+		if (t == NULL) {
+			csv_free(owned);
+			owned = NULL;
+		}
+		data = data ? data : xstrdup(ind);
+	}
 	if (type == NULL || (strcmp(type, "line") && strcmp(type, "bar") &&
 	    strcmp(type, "judgement"))) {
 		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs type=\"line\", "
@@ -237,10 +251,13 @@ chart_make(const struct component_call *c)
 	if (bad) {
 		free(type);
 		free(data);
+		free(ind);
+		csv_free(owned);
 		return NULL;
 	}
 	ch = xcalloc(1, sizeof(*ch));
 	ch->t = t;
+	ch->owned = owned;
 	ch->type = strcmp(type, "line") == 0 ? CH_LINE : strcmp(type, "bar") == 0 ? CH_BAR :
 	    CH_JUDGEMENT;
 	ch->title = component_attr(c->tag, "title");
@@ -264,6 +281,19 @@ chart_make(const struct component_call *c)
 	} else {
 		char *x = component_attr(c->tag, "x"), *series = component_attr(c->tag, "series");
 		char *names = component_attr(c->tag, "names"), *s1 = NULL, *s2 = NULL;
+		struct ind_stat st;
+
+		if (ind != NULL) {	/* an indicator's years: Sefton against the region and England */
+			free(x);
+			free(series);
+			free(names);
+			x = xstrdup("year");
+			series = xstrdup("sefton|north-west|england");
+			names = xstrdup("Sefton|North West|England");
+			if (ch->unit == NULL && indicator_stat(c->data, ind, &st) == 0 &&
+			    strcmp(st.unit, "%") == 0)
+				ch->unit = xstrdup("%");
+		}
 		char *nm = names ? strtok_r(names, "|", &s2) : NULL;
 
 		ch->x = column(c, t, x ? x : t->cols[0]);
@@ -295,6 +325,7 @@ chart_make(const struct component_call *c)
 		chart_free(ch);
 	free(type);
 	free(data);
+	free(ind);
 	return n;
 }
 
@@ -307,6 +338,7 @@ chart_free(struct chart *ch)
 		free(ch->name[s]);
 	free(ch->title);
 	free(ch->unit);
+	csv_free(ch->owned);
 	free(ch);
 }
 

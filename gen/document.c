@@ -469,6 +469,11 @@ doc_load(struct gen *g, const char *dir)
 	/* Read on after a bad setting, so one run reports the errors of every file. */
 	read_settings(g, d);
 	load_data(g, d);
+	if (d->tpl != NULL) {
+		d->data.ind_data = d->tpl->ind_data;
+		d->data.ind_list = d->tpl->ind_list;
+		d->data.rag_amber = d->tpl->rag_amber;
+	}
 	if (d->tpl != NULL && d->tpl->per_row != NULL)
 		check_per_row(g, d);	/* each row is parsed by doc_row() */
 	else

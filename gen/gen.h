@@ -158,6 +158,7 @@ struct node {
 	char		*alt;		/* N_FIGURE: alternative text, owned */
 	struct image	*image;		/* N_FIGURE: decoded by validate, owned */
 	struct chart	*chart;		/* N_CHART: what it plots, owned */
+	unsigned	 fill;		/* N_CELL: a background colour (a status), 0 for none */
 };
 
 /* The words of inline content, "" when there are none. */
@@ -196,6 +197,9 @@ struct datasets {
 	size_t		  n;
 	const struct table *row_table;	/* one output per row: the table, and ... */
 	size_t		  row;		/* ... the row being built, named `row` in tags */
+	const char	 *ind_data;	/* a progress report's indicators (long form) ... */
+	const char	 *ind_list;	/* ... and their names, phases and units */
+	double		  rag_amber;	/* amber: at most this far behind England */
 };
 
 /* The table of data/NAME.csv, or NULL. */
@@ -358,6 +362,8 @@ struct template {
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
 	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	char		*ind_data, *ind_list;	/* <indicators data=… list=… amber=…/> */
+	double		 rag_amber;
 	int		 infographic;	/* panel pages are full-bleed: ... */
 	unsigned	 infographic_bg;	/* ... on this colour, to the bleed */
 	char		*per_row;	/* one output per row of this table ... */
@@ -557,6 +563,40 @@ void		 chart_free(struct chart *);
 double		 chart_height(const struct node *, double w);
 void		 chart_draw(void *cr, PangoContext *, const struct template *,
 		     const struct node *, double x, double y, double w);
+
+/* ---- indicators.c: a progress report's indicators ---- */
+
+enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED };
+
+/* One indicator as the report states it. */
+struct ind_stat {
+	const char	*key, *name, *unit;	/* unit: "%", "points" or "score" */
+	int		 found;		/* the indicator list names it */
+	int		 higher_better;	/* "better" is not "lower" */
+	int		 year;		/* the latest year with a figure, or 0 */
+	double		 latest, prev;	/* that year's figure, the year before's (NAN: none) */
+	double		 england, nw, target;	/* comparators in the latest year */
+	int		 illustrative;	/* the latest figure is marked so in the data */
+	enum rag	 rag;
+};
+
+/* The status by the rule: green at or better than England, amber at most `amber` points
+ * behind it, red further behind; none without both figures. */
+enum rag	 indicator_rag(double value, double england, int higher_better, double amber);
+/* Fills s for indicator `key`; returns -1 when the indicator list does not name it. */
+int		 indicator_stat(const struct datasets *, const char *key, struct ind_stat *);
+/* "69%, up 2 points on 2018 and 3 points below England". The caller frees. */
+char		*indicator_phrase(const struct ind_stat *);
+void		 indicator_number(struct buf *, double);
+const char	*rag_name(enum rag);
+/* <indicator-table phase="…">: indicator, year, Sefton, change, England, North West,
+ * status for each indicator of the phase. */
+struct node	*indicator_table_make(const struct component_call *);
+/* An indicator's years as a table (year, sefton, north-west, england) for a chart; the
+ * caller frees it with csv_free(). */
+struct table	*indicator_series(struct gen *, const struct datasets *, const char *key);
+/* Whether any figure of the indicators is marked illustrative. */
+int		 indicators_illustrative(const struct datasets *);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
 

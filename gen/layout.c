@@ -938,6 +938,11 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 		pc->role = RO_ARTIFACT;
 	}
 	for (const struct node *cl = row->node->first; cl && c < ncols; cl = cl->next, c++) {
+		if (cl->fill != 0) {	/* a status's colour */
+			pc = add_piece(f, PC_FILL, cl, x, f->y, w[c], row->h);
+			pc->colour = cl->fill;
+			pc->role = RO_ARTIFACT;
+		}
 		pc = add_piece(f, PC_TEXT, cl, x + CELL_PAD, f->y + CELL_PAD, w[c] - 2 * CELL_PAD,
 		    row->h - 2 * CELL_PAD);
 		pc->layout = row->cell[c];

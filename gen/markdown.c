@@ -291,6 +291,7 @@ static const struct {
 	{ "data-table", table_make },
 	{ "key-figures", tiles_make },
 	{ "chart", chart_make },
+	{ "indicator-table", indicator_table_make },
 };
 
 /* Tags of HTML, which gen does not typeset (a warning), as opposed to a misspelt

@@ -593,6 +593,9 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 				snprintf(num, sizeof(num), "%zu", r->ps->n), v = num;
 			else if (n == 4 && strncmp(p + 1, "date", 4) == 0)
 				v = date;
+			else if (n == 4 && strncmp(p + 1, "note", 4) == 0)
+				v = indicators_illustrative(&r->d->data) ? "Some figures are "
+				    "illustrative, not published statistics" : "";
 			if (v != NULL) {
 				buf_adds(&b, v);
 				p += n + 1;

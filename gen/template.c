@@ -439,7 +439,18 @@ read_root(struct tctx *c, xmlNode *root)
 			read_furniture(c, n, &c->t->header);
 		else if (strcmp(name, "footer") == 0)
 			read_furniture(c, n, &c->t->footer);
-		else if (strcmp(name, "infographic") == 0) {
+		else if (strcmp(name, "indicators") == 0) {
+			xmlChar *a = xmlGetProp(n, (const xmlChar *)"data");
+			xmlChar *b = xmlGetProp(n, (const xmlChar *)"list");
+
+			free(c->t->ind_data);
+			free(c->t->ind_list);
+			c->t->ind_data = xstrdup(a ? (const char *)a : "indicators");
+			c->t->ind_list = xstrdup(b ? (const char *)b : "indicator-list");
+			xmlFree(a);
+			xmlFree(b);
+			attr_length(c, n, "amber", &c->t->rag_amber);
+		} else if (strcmp(name, "infographic") == 0) {
 			c->t->infographic = 1;
 			attr_colour(c, n, "background", &c->t->infographic_bg);
 		} else if (strcmp(name, "numbering") == 0)
@@ -491,6 +502,7 @@ defaults(struct template *t)
 	t->accent_text = 0xffffff;
 	t->band = 0xeef1f6;
 	t->infographic_bg = 0xeef2f8;
+	t->rag_amber = 2;
 	t->rule = 0xb8c2d3;
 	t->toc_depth = 2;
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
@@ -734,6 +746,8 @@ template_free(struct template *t)
 	}
 	free(t->per_row);
 	free(t->per_row_name);
+	free(t->ind_data);
+	free(t->ind_list);
 	for (size_t i = 0; i < t->nfront; i++) {
 		free(t->front[i].key);
 		free(t->front[i].label);

@@ -267,6 +267,82 @@ test_csv(void)
 	buf_free(&b);
 }
 
+/* A datasets of two tables made from CSV text, for the indicator tests. */
+static struct datasets *
+indicator_data(struct gen *g, struct table **v)
+{
+	static const char list[] = "indicator,name,phase,unit,better,chart\n"
+	    "gld,Good level of development,primary,%,higher,yes\n"
+	    "neet,NEET,post-16,%,lower,no\n"
+	    "p8,Progress 8,secondary,score,higher,no\n"
+	    "ks2,KS2,primary,%,higher,no\n"
+	    "flat,Flat,primary,%,higher,no\n";
+	static const char data[] = "indicator,area,year,value,england,north-west,target,source\n"
+	    "gld,Sefton,2018,67,71.5,70,74,illustrative\n"
+	    "gld,Sefton,2019,69,72,71,74,seed\n"
+	    "neet,Sefton,2020,4.5,5.5,5,,illustrative\n"
+	    "neet,Sefton,2021,3.8,5.5,5,,seed\n"
+	    "p8,Sefton,2022,-0.1,0,-0.05,,illustrative\n"
+	    "p8,Sefton,2023,-0.15,0,-0.05,,illustrative\n"
+	    "ks2,Sefton,2021,,,,,illustrative\n"
+	    "ks2,Sefton,2022,59,59,58,,illustrative\n"
+	    "flat,Sefton,2022,60,61,60,,illustrative\n"
+	    "flat,Sefton,2023,60,61.5,60,,illustrative\n";
+	static struct datasets ds;
+
+	v[0] = csv_read(g, "data/indicator-list.csv", list, sizeof(list) - 1);
+	v[1] = csv_read(g, "data/indicators.csv", data, sizeof(data) - 1);
+	ds.v = v;
+	ds.n = 2;
+	ds.rag_amber = 2;
+	return &ds;
+}
+
+static void
+test_indicators(void)
+{
+	struct gen g = { 0 };
+	struct table *v[2];
+	struct datasets *ds = indicator_data(&g, v);
+	struct ind_stat s;
+	char *p;
+
+	check(indicator_rag(72, 72, 1, 2) == RAG_GREEN && indicator_rag(70, 72, 1, 2) == RAG_AMBER &&
+	    indicator_rag(69.9, 72, 1, 2) == RAG_RED && indicator_rag(5, 5.5, 0, 2) == RAG_GREEN &&
+	    indicator_rag(6, 5.5, 0, 2) == RAG_AMBER && indicator_rag(8, 5.5, 0, 2) == RAG_RED,
+	    "rag-rule", "green at England, amber within 2 points, red beyond; lower is better");
+	check(indicator_rag(70, NAN, 1, 2) == RAG_NONE, "rag-none",
+	    "no status without England's figure");
+	indicator_stat(ds, "gld", &s);
+	p = indicator_phrase(&s);
+	check(strcmp(p, "69%, up 2 points on 2018 and 3 points below England") == 0 &&
+	    s.rag == RAG_RED && s.year == 2019, "phrase-up", p);
+	free(p);
+	indicator_stat(ds, "neet", &s);
+	p = indicator_phrase(&s);
+	check(strcmp(p, "3.8%, down 0.7 points on 2020 and 1.7 points below England") == 0 &&
+	    s.rag == RAG_GREEN, "phrase-down-lower-better", p);
+	free(p);
+	indicator_stat(ds, "p8", &s);
+	p = indicator_phrase(&s);
+	check(strcmp(p, "\xe2\x88\x92" "0.15, down 0.05 on 2022 and 0.15 below England") == 0,
+	    "phrase-score-minus", p);
+	free(p);
+	indicator_stat(ds, "ks2", &s);
+	p = indicator_phrase(&s);
+	check(strcmp(p, "59% (no figure was published for 2021), and in line with England") == 0 &&
+	    s.rag == RAG_GREEN, "phrase-no-previous-year", p);
+	free(p);
+	indicator_stat(ds, "flat", &s);
+	p = indicator_phrase(&s);
+	check(strcmp(p, "60%, unchanged on 2022 and 1.5 points below England") == 0 &&
+	    s.rag == RAG_AMBER, "phrase-unchanged", p);
+	free(p);
+	check(indicator_stat(ds, "nope", &s) == -1, "indicator-unknown", "an unknown key found");
+	csv_free(v[0]);
+	csv_free(v[1]);
+}
+
 int
 main(void)
 {
@@ -274,5 +350,6 @@ main(void)
 	test_widows();
 	test_utf8();
 	test_csv();
+	test_indicators();
 	return failed;
 }
