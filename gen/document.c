@@ -69,6 +69,7 @@ label_appendices(struct node *from, int *count)
 
 		if (n->type != N_HEADING || n->level != 1 || *count >= 26)
 			continue;
+		n->start = 1;	/* an appendix: a page of its own, outside the numbering */
 		prefix = xasprintf("Appendix %c: ", 'A' + (*count)++);
 		plen = strlen(prefix);
 		buf_adds(&b, prefix);

@@ -147,7 +147,7 @@ difference(struct buf *b, const struct ind_stat *s, double d)
 		return;
 	}
 	indicator_number(b, fabs(d));
-	buf_adds(b, fabs(d - 1) < 0.05 ? " point" : " points");
+	buf_adds(b, fabs(fabs(d) - 1) < 0.05 ? " point" : " points");
 }
 
 char *

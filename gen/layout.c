@@ -637,8 +637,9 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 	double need;
 	const struct node *next = n->next;
 
-	if (level == 1 && s->page_break && fr->quote == 0 && n->parent->type == N_DOCUMENT)
-		break_page(f);
+	if (level == 1 && (s->page_break || n->start) && fr->quote == 0 &&
+	    n->parent->type == N_DOCUMENT)
+		break_page(f);	/* a chapter, or an appendix, opens a page */
 	pango_layout_get_extents(l, NULL, &logical);
 	need = gap(f, s->before) + FROM_PANGO(logical.height);
 	/* Keep with what follows: a chain of headings and the first lines after them. */
@@ -652,9 +653,10 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 		new_page(f, PG_BODY);
 	if (level == 1 && n->parent->type == N_DOCUMENT) {
 		f->chapter = n;
-		if (f->fresh && s->page_break) {	/* a chapter's opening page */
+		if (f->fresh) {
 			cur_page(f)->chapter = n;
-			cur_page(f)->opens_chapter = 1;
+			if (s->page_break || n->start)	/* a chapter's opening page */
+				cur_page(f)->opens_chapter = 1;
 		}
 	}
 	if (n->id != NULL && level <= 4) {
@@ -1061,6 +1063,12 @@ number_block(struct flow *f, const struct node *n, struct frame fr)
 	PangoRectangle lr;
 
 	if (!f->t->numbered || n->parent == NULL || n->parent->type != N_DOCUMENT)
+		return fr;
+	if (n->type == N_HEADING && n->level == 1 && n->start) {
+		f->chapter_no = -1;	/* appendices are not numbered */
+		return fr;
+	}
+	if (f->chapter_no < 0)
 		return fr;
 	if (n->type == N_HEADING && n->level == 1) {
 		f->chapter_no++;

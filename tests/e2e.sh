@@ -268,3 +268,25 @@ if [ $rc -eq 0 ] && [ "$n" -eq 650 ] && [ ! -s "$w/err" ] &&
 else
 	fail e2e/650-areas "exit $rc, $n of 650 packs: $(head -2 "$w/err")"
 fi
+
+# Progress reports: this year's and an earlier one from the same template files, their
+# statuses, phrases and the years with nothing published.
+ok=1
+for doc in progress-2019 progress-2023; do
+	"$GEN" -o "$TMP/e2e-p" build $doc 2>"$TMP/prog.err" || ok=0
+	[ -s "$TMP/prog.err" ] && ok=0
+	grep -q '^template: progress-report$' content/$doc/index.md || ok=0
+done
+p23=$TMP/e2e-p/progress-2023.pdf
+if [ $ok -eq 1 ] && pdftotext -q "$p23" - | tr -s ' \n' '  ' >"$TMP/p23.txt" &&
+    grep -q 'Appendix A: Nursery and Primary' "$TMP/p23.txt" &&
+    grep -qE '(Green|Amber|Red)' "$TMP/p23.txt" && grep -q 'no data' "$TMP/p23.txt" &&
+    grep -q 'Some figures are illustrative' "$TMP/p23.txt" &&
+    grep -qE 'up [0-9.]+ points? on 2022|down [0-9.]+ points? on 2022' "$TMP/p23.txt" &&
+    cmp -s content/progress-2019/data/indicator-list.csv \
+    content/progress-2023/data/indicator-list.csv; then
+	pass e2e/progress-reports
+else
+	fail e2e/progress-reports "the two reports do not build, or lack statuses, phrases" \
+	    "or gaps: $(head -2 "$TMP/prog.err")"
+fi
