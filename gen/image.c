@@ -111,6 +111,24 @@ load_png(const char *path, const char **why)
 	return im;
 }
 
+/* Draws the SVG once, small, so a picture librsvg refuses (its limits stop reference
+ * bombs) is an error now rather than a blank figure later. */
+static int
+svg_draws(RsvgHandle *h)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8);
+	cairo_t *cr = cairo_create(s);
+	RsvgRectangle vp = { 0, 0, 8, 8 };
+	GError *err = NULL;
+	gboolean ok = rsvg_handle_render_document(h, cr, &vp, &err);
+
+	if (err != NULL)
+		g_error_free(err);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	return ok;
+}
+
 static struct image *
 load_svg(const char *path, const char **why)
 {
@@ -143,6 +161,11 @@ load_svg(const char *path, const char **why)
 		}
 		w = logical.width;
 		h_ = logical.height;
+	}
+	if (!svg_draws(h)) {
+		g_object_unref(h);
+		*why = "an SVG librsvg cannot draw (too many elements or references, or broken)";
+		return NULL;
 	}
 	im = xcalloc(1, sizeof(*im));
 	im->svg = h;

@@ -566,6 +566,10 @@ parse_xml(struct tctx *c, const char *text, size_t len)
 
 		while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
 			m[--n] = '\0';
+		if (strstr(m, "Excessive depth") != NULL) {	/* libxml2's limit, in our words */
+			free(m);
+			m = xstrdup("elements are nested more than 256 deep");
+		}
 		msg(c->g, MSG_ERROR, c->path, e ? e->line : 1, e && e->int2 > 0 ? e->int2 : 1,
 		    "%s", m);
 		free(m);
