@@ -69,5 +69,8 @@ if [ $rc -eq 0 ] && grep -q '^PASS' "$TMP/spec.out"; then pass spec; elif [ "$n"
 # ---- bad input: exact diagnostics, exit status, the previous output untouched ----
 source tests/bad.sh
 
+# ---- the same documents under valgrind memcheck ----
+source tests/memcheck.sh
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
