@@ -263,8 +263,19 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
     double x, double y, double w)
 {
 	cairo_t *cr = vcr;
+	double size = fmin(11, w / 14);
 
-	number_caption(cr, ctx, t, n, x, y, w * NUMBER_H * 0.8, fmin(11, w / 14), w);
+	/* A long caption is set smaller rather than run into the children below it. */
+	for (; size > 6; size -= 0.5) {
+		PangoLayout *l = text_layout(ctx, &t->role[R_BODY], n->label, size, 600, w);
+		PangoRectangle lr;
+
+		pango_layout_get_extents(l, NULL, &lr);
+		g_object_unref(l);
+		if (lr.height / (double)PANGO_SCALE <= CAPTION_H - 4)
+			break;
+	}
+	number_caption(cr, ctx, t, n, x, y, w * NUMBER_H * 0.8, size, w);
 	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, n->start, t->accent);
 }
 
