@@ -355,16 +355,14 @@ static double
 text(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, double size,
     int weight, double x, double y, int align, unsigned c)
 {
-	PangoLayout *l = pango_layout_new(ctx);
-	PangoFontDescription *fd = pango_font_description_new();
+	struct style st = t->role[R_BODY];
+	PangoLayout *l;
 	PangoRectangle lr;
 
-	pango_font_description_set_family(fd, t->role[R_BODY].family);
-	pango_font_description_set_weight(fd, (PangoWeight)weight);
-	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_text(l, s, -1);
+	st.size = size;
+	st.weight = weight;
+	st.italic = 0;
+	l = layout_text(ctx, &st, s, 0);
 	pango_layout_get_extents(l, NULL, &lr);
 	colour(cr, c);
 	cairo_move_to(cr, x - (align == 1 ? lr.width / 2.0 : align == 2 ? lr.width : 0) /

@@ -197,20 +197,12 @@ static PangoLayout *
 text_layout(PangoContext *ctx, const struct style *s, const char *text, double size,
     int weight, double width)
 {
-	PangoLayout *l = pango_layout_new(ctx);
-	PangoFontDescription *fd = pango_font_description_new();
+	struct style st = *s;
 
-	pango_font_description_set_family(fd, s->family);
-	pango_font_description_set_weight(fd, (PangoWeight)weight);
-	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	if (width > 0) {
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	}
-	pango_layout_set_text(l, text, -1);
-	return l;
+	st.size = size;
+	st.weight = weight;
+	st.italic = 0;
+	return layout_text(ctx, &st, text, width);
 }
 
 static void

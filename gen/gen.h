@@ -513,6 +513,10 @@ void		 pages_dump(const struct pages *, FILE *);
  * widow and orphan rule: at least `min` lines on each side of a break, or none. */
 int		 layout_fit_lines(const double *top, const double *h, int nlines, int k,
 		     double room, int min);
+/* A plain layout of `text` in style s, wrapped to `width` pt (not when width <= 0): for
+ * running heads, covers and the components' own text. The caller unrefs it. */
+PangoLayout	*layout_text(PangoContext *, const struct style *, const char *text,
+		     double width);
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
 

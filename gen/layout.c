@@ -84,6 +84,22 @@ style_font(const struct style *s)
 	return fd;
 }
 
+PangoLayout *
+layout_text(PangoContext *ctx, const struct style *s, const char *text, double width)
+{
+	PangoLayout *l = pango_layout_new(ctx);
+	PangoFontDescription *fd = style_font(s);
+
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	if (width > 0) {
+		pango_layout_set_width(l, PT(width));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	}
+	pango_layout_set_text(l, text, -1);
+	return l;
+}
+
 static void
 attr_add(PangoAttrList *al, PangoAttribute *a, size_t start, size_t end)
 {

@@ -537,22 +537,7 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 static PangoLayout *
 simple_layout(struct rctx *r, enum style_role role, const char *text, double width)
 {
-	const struct style *s = &r->t->role[role];
-	PangoLayout *l = pango_layout_new(r->ps->ctx);
-	PangoFontDescription *fd = pango_font_description_new();
-
-	pango_font_description_set_family(fd, s->family);
-	pango_font_description_set_weight(fd, (PangoWeight)s->weight);
-	pango_font_description_set_style(fd, s->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-	pango_font_description_set_absolute_size(fd, s->size * PANGO_SCALE);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	if (width > 0) {
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	}
-	pango_layout_set_text(l, text, -1);
-	return l;
+	return layout_text(r->ps->ctx, &r->t->role[role], text, width);
 }
 
 static double
