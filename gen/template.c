@@ -353,7 +353,7 @@ read_logo(struct tctx *c, xmlNode *n)
 	else if (realpath(tdir, dir) == NULL || strncmp(real, dir, dl = strlen(dir)) != 0 ||
 	    real[dl] != '/')
 		terr(c, n, "logo", "logo `%s` is outside templates/", s);
-	else if ((c->t->logo = image_load(real, &why)) == NULL) {
+	else if (image_free(c->t->logo), (c->t->logo = image_load(real, &why)) == NULL) {
 		char *m = xasprintf("logo `%%s` is %s", why);
 
 		terr(c, n, "logo", m, s);
@@ -691,33 +691,45 @@ done:
 struct template *
 template_load(struct gen *g, const char *name, const char *file, int line, int col)
 {
-	struct tctx c = { 0 };
-	char *text, *rel;
+	char *text, *rel, *path;
 	size_t len;
+	struct template *t = NULL;
 
 	if (!valid_name(name)) {
 		msg(g, MSG_ERROR, file, line, col, "`%s` is not a template name (letters, digits "
 		    "and hyphens; the file is templates/NAME.xml)", name);
 		return NULL;
 	}
-	c.g = g;
-	c.t = xcalloc(1, sizeof(*c.t));
-	c.t->name = xstrdup(name);
 	rel = xasprintf("templates/%s.xml", name);
-	c.t->path = project_path(g, rel);
-	free(rel);
-	defaults(c.t);
-	if (read_file(c.t->path, MAX_FILE_BYTES, &text, &len) == -1) {
+	path = project_path(g, rel);
+	if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1) {
 		if (errno == ENOENT)
 			unknown_template(g, name, file, line, col);
 		else
-			msg(g, MSG_ERROR, c.t->path, 0, 0, "cannot read: %s", strerror(errno));
-		template_free(c.t);
-		return NULL;
+			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+	} else {
+		t = template_parse(g, name, text, len);
+		free(text);
 	}
+	free(path);
+	free(rel);
+	return t;
+}
+
+struct template *
+template_parse(struct gen *g, const char *name, const char *text, size_t len)
+{
+	struct tctx c = { 0 };
+	char *rel = xasprintf("templates/%s.xml", name);
+
+	c.g = g;
+	c.t = xcalloc(1, sizeof(*c.t));
+	c.t->name = xstrdup(name);
+	c.t->path = project_path(g, rel);
+	free(rel);
+	defaults(c.t);
 	c.chain[c.depth++] = c.t->path;
 	read_xml_file(&c, c.t->path, text, len);
-	free(text);
 	if (c.bad) {
 		template_free(c.t);
 		return NULL;

@@ -10,7 +10,7 @@ for case in tests/bad/*/; do
 	w=$TMP/bad/$id
 	mkdir -p "$w/templates" "$w/out"
 	cp -r "$case/content" "$w/"
-	cp templates/*.xml "$w/templates/"
+	cp templates/*.xml templates/*.svg "$w/templates/"
 	[ -d "$case/templates" ] && cp "$case/templates/"* "$w/templates/"
 	ln -s "$ROOT/fonts" "$w/fonts"
 	printf 'the previous output\n' >"$w/out/doc.pdf"
