@@ -341,7 +341,22 @@ main(int argc, char *argv[])
 			free(rel);
 
 			if (!is_dir(dir)) {
-				int rc = usage("no document `%s` (no such folder in content/)", a);
+				size_t nall;
+				char **all = all_documents(&g, &nall), *msgtext;
+				const char **names = xcalloc(nall + 1, sizeof(*names)), *near;
+				int rc;
+
+				for (size_t k = 0; k < nall; k++)
+					names[k] = strrchr(all[k], '/') + 1;
+				near = strchr(a, '/') ? NULL : nearest_word(a, names, nall);
+				msgtext = near ? xasprintf("no document `%s` (did you mean `%s`?)", a, near) :
+				    xasprintf("no document `%s` (no such folder in content/)", a);
+				rc = usage("%s", msgtext);
+				free(msgtext);
+				for (size_t k = 0; k < nall; k++)
+					free(all[k]);
+				free(all);
+				free(names);
 
 				free(dir);
 				while (ndocs > 0)
