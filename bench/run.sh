@@ -80,15 +80,7 @@ printf '%-44s | %-8s | %-8s\n' "no-change make" "$SEC" "$((KB / 1024))"
 
 # 650 constituency packs, as tests/e2e.sh builds them
 w=$TMP/areas650
-mkdir -p "$w/content/doc/data" "$w/templates"
-cp templates/*.xml templates/*.svg "$w/templates/"
-ln -s "$ROOT/fonts" "$w/fonts"
-cp content/constituencies/index.md "$w/content/doc/"
-cp content/constituencies/data/indicators.csv "$w/content/doc/data/"
-{ head -1 content/constituencies/data/areas.csv
-  for i in $(seq 1 650); do
-	echo "Area $i,$((i % 101)),$((i % 13)),$((90 + i % 10)),$((40 + i % 50)),$((20 + i % 15)),$((30 + i % 12)),$((i % 40)),$((i % 15)),$((10 + i % 30))"
-  done; } >"$w/content/doc/data/areas.csv"
+bash tests/areas.sh "$w" 650
 measure "$GEN" -q -C "$w" -o "$w/out" --pdf-only build doc
 printf '%-44s | %-8s | %-8s\n' "650 constituency packs, PDFs only" "$SEC" "$((KB / 1024))"
 if [ "${BENCH_FULL:-0}" = 1 ]; then

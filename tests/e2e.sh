@@ -250,15 +250,7 @@ fi
 # Scale: a pack for each of 650 areas (PDFs only; the panels' images are the same code as
 # the three real areas'). Run with the optimised gen, as users do: this is about capacity.
 w=$TMP/areas650
-mkdir -p "$w/content/doc/data" "$w/templates"
-cp templates/*.xml templates/*.svg "$w/templates/"
-ln -s "$ROOT/fonts" "$w/fonts"
-cp content/constituencies/index.md "$w/content/doc/"
-cp content/constituencies/data/indicators.csv "$w/content/doc/data/"
-{ head -1 content/constituencies/data/areas.csv
-  for i in $(seq 1 650); do
-	echo "Area $i,$((i % 101)),$((i % 13)),$((90 + i % 10)),$((40 + i % 50)),$((20 + i % 15)),$((30 + i % 12)),$((i % 40)),$((i % 15)),$((10 + i % 30))"
-  done; } >"$w/content/doc/data/areas.csv"
+bash tests/areas.sh "$w" 650
 (cd "$w" && exec "$(realpath "$ROOT/${GEN_RELEASE:-gen/gen}")" -q --pdf-only build doc) 2>"$w/err"
 rc=$?
 n=$(ls "$w/out/doc/"*.pdf 2>/dev/null | wc -l)
