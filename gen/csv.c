@@ -133,25 +133,34 @@ eol(struct reader *r)
 	r->col = 1;
 }
 
+/* Copies the bytes from r->p up to the first that `stops` marks (or the end) into the
+ * store, counting columns in characters; returns where it stopped. */
+static const unsigned char *
+copy_run(struct reader *r, const unsigned char *stops)
+{
+	const unsigned char *q = (const unsigned char *)r->p, *e = (const unsigned char *)r->end;
+	int col = r->col;
+
+	while (q < e && !stops[*q]) {
+		col += (*q & 0xc0) != 0x80;
+		q++;
+	}
+	memcpy(r->out, r->p, (size_t)((const char *)q - r->p));
+	r->out += (const char *)q - r->p;
+	r->p = (const char *)q;
+	r->col = col;
+	return q;
+}
+
 /* Copies unquoted text up to the next comma, line end or end of file into the store.
  * `quote_seen` is set when a quote here was already reported (text after a closing quote). */
 static void
 plain(struct reader *r, const struct cell *c, int quote_seen)
 {
 	const unsigned char *q, *e = (const unsigned char *)r->end;
-	int col;
 
 	for (;;) {
-		q = (const unsigned char *)r->p;
-		col = r->col;
-		while (q < e && !stops_plain[*q]) {
-			col += (*q & 0xc0) != 0x80;
-			q++;
-		}
-		memcpy(r->out, r->p, (size_t)((const char *)q - r->p));
-		r->out += (const char *)q - r->p;
-		r->p = (const char *)q;
-		r->col = col;
+		q = copy_run(r, stops_plain);
 		if (q == e || *q == ',' || *q == '\n' || *q == '\r')
 			return;
 		if (*q == '\0')
@@ -181,21 +190,11 @@ static void
 quoted(struct reader *r, const struct cell *c)
 {
 	const unsigned char *q, *e = (const unsigned char *)r->end;
-	int col;
 
 	r->p++;
 	r->col++;
 	for (;;) {
-		q = (const unsigned char *)r->p;
-		col = r->col;
-		while (q < e && !stops_quoted[*q]) {
-			col += (*q & 0xc0) != 0x80;
-			q++;
-		}
-		memcpy(r->out, r->p, (size_t)((const char *)q - r->p));
-		r->out += (const char *)q - r->p;
-		r->p = (const char *)q;
-		r->col = col;
+		q = copy_run(r, stops_quoted);
 		if (q == e) {
 			rerr(r, c->line, c->col, "this quote is never closed; the field runs on to "
 			    "the end of the file");

@@ -446,6 +446,7 @@ void		 validate(struct gen *, struct doc *);
 
 typedef struct _PangoLayout PangoLayout;
 typedef struct _PangoContext PangoContext;
+typedef struct _PangoLayoutLine PangoLayoutLine;
 
 enum piece_kind {
 	PC_TEXT,	/* lines [line0, line1) of a layout */
@@ -497,15 +498,16 @@ struct pages {
 };
 
 /* Line geometry of a layout, pt from its top: what layout breaks pages by and render
- * draws at. Text set to a pitch keeps it exactly. Freed with lines_free(). */
+ * draws at. Text set to a pitch keeps it exactly. */
 struct lines {
-	int	 n;		/* lines */
-	double	*top, *h;	/* each line's top and height */
-	double	*base;		/* its baseline */
-	double	*x;		/* its left edge (alignment) */
+	int		 n;		/* lines */
+	double		*top, *h;	/* each line's top and height */
+	double		*base;		/* its baseline */
+	double		*x;		/* its left edge (alignment) */
+	PangoLayoutLine	**line;		/* the line itself */
 };
-void		 layout_lines(PangoLayout *, struct lines *);
-void		 lines_free(struct lines *);
+/* The geometry of a layout, measured once and kept with the layout (which owns it). */
+const struct lines *layout_lines(PangoLayout *);
 
 /* Lays the document out into pages. The caller frees with pages_free(). */
 struct pages	*layout_document(struct gen *, const struct doc *);

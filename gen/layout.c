@@ -265,19 +265,35 @@ place_label(struct flow *f, double base)
 	f->has_label = 0;
 }
 
-void
-layout_lines(PangoLayout *l, struct lines *ln)
+static void
+lines_destroy(gpointer p)
 {
-	PangoLayoutIter *it = pango_layout_get_iter(l);
-	double pitch = FROM_PANGO(GPOINTER_TO_INT(g_object_get_data(G_OBJECT(l), "gen-pitch")));
-	double ascent = 1e9;
+	struct lines *ln = p;
+
+	free(ln->top);
+	free(ln->line);
+	free(ln);
+}
+
+const struct lines *
+layout_lines(PangoLayout *l)
+{
+	struct lines *ln = g_object_get_data(G_OBJECT(l), "gen-lines");
+	PangoLayoutIter *it;
+	double pitch, ascent = 1e9;
 	int i = 0;
 
+	if (ln != NULL)		/* measured once, whatever draws it afterwards */
+		return ln;
+	ln = xcalloc(1, sizeof(*ln));
+	it = pango_layout_get_iter(l);
+	pitch = FROM_PANGO(GPOINTER_TO_INT(g_object_get_data(G_OBJECT(l), "gen-pitch")));
 	ln->n = pango_layout_get_line_count(l);
 	ln->top = xmalloc(4 * (size_t)ln->n * sizeof(double));
 	ln->h = ln->top + ln->n;
 	ln->base = ln->h + ln->n;
 	ln->x = ln->base + ln->n;
+	ln->line = xcalloc((size_t)ln->n, sizeof(*ln->line));
 	do {
 		PangoRectangle logical;
 
@@ -286,6 +302,7 @@ layout_lines(PangoLayout *l, struct lines *ln)
 		ln->h[i] = FROM_PANGO(logical.height);
 		ln->base[i] = FROM_PANGO(pango_layout_iter_get_baseline(it));
 		ln->x[i] = FROM_PANGO(logical.x);
+		ln->line[i] = pango_layout_iter_get_line_readonly(it);
 		ascent = fmin(ascent, ln->base[i] - ln->top[i]);
 		i++;
 	} while (i < ln->n && pango_layout_iter_next_line(it));
@@ -296,13 +313,8 @@ layout_lines(PangoLayout *l, struct lines *ln)
 		ln->h[i] = pitch;
 		ln->base[i] = ln->top[i] + ascent;
 	}
-}
-
-void
-lines_free(struct lines *ln)
-{
-	free(ln->top);
-	ln->top = NULL;
+	g_object_set_data_full(G_OBJECT(l), "gen-lines", ln, lines_destroy);
+	return ln;
 }
 
 /* Height of lines [a, b). */
@@ -555,11 +567,11 @@ static void
 place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct frame *fr,
     double before, double after, unsigned colour, int fill)
 {
-	struct lines ln;
+	const struct lines *lp = layout_lines(l);
+	struct lines ln = *lp;
 	int k = 0, first = 1;
 	double pad = fill ? CODE_PAD : 0, above;
 
-	layout_lines(l, &ln);
 	above = gap(f, before);
 	f->y += above;
 	while (k < ln.n) {
@@ -598,7 +610,6 @@ place_text(struct flow *f, const struct node *n, PangoLayout *l, const struct fr
 			new_page(f, PG_BODY);
 	}
 	f->space = after;
-	lines_free(&ln);
 }
 
 /* ---- blocks ---- */

@@ -3,6 +3,7 @@
  * heads as artifacts, anchors, links and bookmarks; then hands the file to pdf_post().
  * Called by main.c through render_pdf(); reads the tree and the pages, changes neither. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -237,9 +238,10 @@ link_attr(const char *target)
 	return b.s;
 }
 
-/* The link span holding byte `off` of the piece's text, or NULL. */
+/* The span with `style` holding byte `off` of the piece's own text (any byte when off is
+ * SIZE_MAX), or NULL. Labels and contents entries have no spans of their node's. */
 static const struct span *
-link_at(const struct piece *pc, size_t off)
+span_at(const struct piece *pc, size_t off, unsigned style)
 {
 	const struct inl *in;
 
@@ -247,24 +249,10 @@ link_at(const struct piece *pc, size_t off)
 		return NULL;
 	in = &pc->node->text;
 	for (size_t i = 0; i < in->nspans; i++)
-		if ((in->spans[i].style & ST_LINK) && off >= in->spans[i].start &&
-		    off < in->spans[i].end)
+		if ((in->spans[i].style & style) && (off == SIZE_MAX ||
+		    (off >= in->spans[i].start && off < in->spans[i].end)))
 			return &in->spans[i];
 	return NULL;
-}
-
-static int
-has_links(const struct piece *pc)
-{
-	const struct inl *in;
-
-	if (pc->node == NULL || pc->role == RO_LABEL || pc->role == RO_TOC)
-		return 0;
-	in = &pc->node->text;
-	for (size_t i = 0; i < in->nspans; i++)
-		if (in->spans[i].style & ST_LINK)
-			return 1;
-	return 0;
 }
 
 /* Draws underline and strikethrough of one run, which pango leaves to its renderer. */
@@ -313,22 +301,6 @@ run_colour(PangoGlyphItem *run, unsigned dflt)
 	return dflt;
 }
 
-/* Whether byte `off` of the piece's text is in a superscript. */
-static int
-super_at(const struct piece *pc, size_t off)
-{
-	const struct inl *in;
-
-	if (pc->node == NULL || pc->role == RO_LABEL || pc->role == RO_TOC)
-		return 0;
-	in = &pc->node->text;
-	for (size_t i = 0; i < in->nspans; i++)
-		if ((in->spans[i].style & ST_SUPER) && off >= in->spans[i].start &&
-		    off < in->spans[i].end)
-			return 1;
-	return 0;
-}
-
 /* How far a superscript run is raised: by half its own size. */
 static double
 rise(PangoGlyphItem *run)
@@ -355,7 +327,7 @@ draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double 
 		double w = pango_glyph_string_get_width(run->glyphs) / (double)PANGO_SCALE;
 
 		if (links) {
-			const struct span *sp = link_at(pc, (size_t)run->item->offset);
+			const struct span *sp = span_at(pc, (size_t)run->item->offset, ST_LINK);
 
 			if (!in_inline || sp != open_link) {
 				if (in_inline)
@@ -372,7 +344,7 @@ draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double 
 			}
 		}
 		set_colour(r->cr, run_colour(run, pc->colour));
-		cairo_move_to(r->cr, x, base - (super_at(pc, (size_t)run->item->offset) ?
+		cairo_move_to(r->cr, x, base - (span_at(pc, (size_t)run->item->offset, ST_SUPER) ?
 		    rise(run) : 0));
 		pango_cairo_show_glyph_item(r->cr, text, run);
 		decorate(r->cr, run, x, base, w);
@@ -387,16 +359,12 @@ static void
 draw_lines(struct rctx *r, const struct piece *pc, PangoLayout *layout, int line0, int line1,
     double x, double y)
 {
-	struct lines ln;
-	int links = has_links(pc), i = 0;
+	const struct lines *ln = layout_lines(layout);
+	int links = span_at(pc, SIZE_MAX, ST_LINK) != NULL;
 
-	layout_lines(layout, &ln);
-	for (GSList *l = pango_layout_get_lines_readonly(layout); l && i < line1; l = l->next,
-	    i++)
-		if (i >= line0)
-			draw_line(r, pc, l->data, x + ln.x[i], y + ln.base[i] - ln.top[line0],
-			    links);
-	lines_free(&ln);
+	for (int i = line0; i < line1 && i < ln->n; i++)
+		draw_line(r, pc, ln->line[i], x + ln->x[i], y + ln->base[i] - ln->top[line0],
+		    links);
 }
 
 /* Draws a layout outside the structure tree (running heads, decoration). */
