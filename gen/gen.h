@@ -45,6 +45,9 @@ void	 buf_free(struct buf *);
 /* Reads a whole file into *out (NUL-terminated; the caller frees). Returns 0, or -1 with errno
  * set; a file larger than `max` gives -1 with errno EFBIG. */
 int	 read_file(const char *path, size_t max, char **out, size_t *len);
+/* Writes `len` bytes to a new file at `path`, checking every step (a full disk or a file size
+ * limit shows at fwrite, fflush or fclose). Returns 0, or -1 with errno set. */
+int	 write_file(const char *path, const void *data, size_t len);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when valid. */
 size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
@@ -491,7 +494,8 @@ struct page {
 struct pages {
 	struct page	*v;		/* owned */
 	size_t		 n;
-	PangoContext	*ctx;		/* the pango context every layout was made in */
+	PangoContext	*ctx;		/* the pango context layouts were made in, ... */
+	PangoContext	*ctx_ahead;	/* ... or this one, a second thread's (or NULL) */
 	PangoLayout	**layouts;	/* every layout, owned */
 	size_t		 nlayouts;
 	int		 ntoc;		/* contents pages */
@@ -609,8 +613,9 @@ int		 indicators_illustrative(const struct datasets *);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
 
-/* Renders the document to a tagged PDF at `path`. Returns 0, or -1 after msg(). */
-int		 render_pdf(struct gen *, const struct doc *, const char *path);
+/* Renders the document to a tagged PDF written at `tmp`; messages name `path`, where the
+ * caller will put it. Returns 0, or -1 after msg(). */
+int		 render_pdf(struct gen *, const struct doc *, const char *tmp, const char *path);
 
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 
@@ -626,9 +631,11 @@ struct pdf_post {
 	double		 bleed;		/* pt; > 0 adds /TrimBox and /BleedBox */
 };
 
-/* Rewrites the PDF cairo wrote at `in` into `out`: /Lang, /ViewerPreferences DisplayDocTitle,
+/* Rewrites the PDF cairo wrote (`len` bytes at `pdf`, kept until the call returns: qpdf reads
+ * it lazily) into the file `out`, naming `name` in messages: /Lang, /ViewerPreferences DisplayDocTitle,
  * XMP metadata, /Alt on figures, /Tabs /S, D: dates, /Private content turned into Artifacts,
  * deterministic /ID, duplicate resource keys removed. Returns 0, or -1 after msg(). */
-int		 pdf_post(struct gen *, const char *in, const char *out, const struct pdf_post *);
+int		 pdf_post(struct gen *, const char *pdf, size_t len, const char *out,
+		    const char *name, const struct pdf_post *);
 
 #endif

@@ -116,15 +116,14 @@ make_dirs(const char *path)
 	return 0;
 }
 
-/* The temporary files being written, removed if the build is interrupted: the one piece of
+/* The temporary file being written, removed if the build is interrupted: the one piece of
  * state a signal handler can reach, so it is here and nowhere else. */
-static char pending[2][PATH_MAX];
+static char pending[PATH_MAX];
 
 static void
 on_signal(int sig)
 {
-	unlink(pending[0]);	/* async-signal-safe */
-	unlink(pending[1]);
+	unlink(pending);	/* async-signal-safe */
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -180,9 +179,8 @@ write_pdf(struct gen *g, const struct doc *d)
 		return;
 	}
 	tmp = xasprintf("%s/.%s.%ld.tmp", dir, slash + 1, (long)getpid());
-	snprintf(pending[0], sizeof(pending[0]), "%s", tmp);
-	snprintf(pending[1], sizeof(pending[1]), "%s.raw", tmp);
-	if (render_pdf(g, d, tmp) == 0) {
+	snprintf(pending, sizeof(pending), "%s", tmp);
+	if (render_pdf(g, d, tmp, out) == 0) {
 		if (rename(tmp, out) == -1)
 			msg(g, MSG_FATAL, out, 0, 0, "cannot write: %s", strerror(errno));
 		else if (g->verbose)
@@ -191,7 +189,7 @@ write_pdf(struct gen *g, const struct doc *d)
 			write_panels(g, d);
 	}
 	unlink(tmp);
-	pending[0][0] = pending[1][0] = '\0';
+	pending[0] = '\0';
 	free(tmp);
 	free(dir);
 	free(out);

@@ -4,7 +4,7 @@
 
 #define _POSIX_C_SOURCE 200809L	/* gmtime_r */
 
-#include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,8 @@ struct post {
 	struct gen		*g;
 	qpdf_data		 q;
 	const char		*in;	/* the file messages name */
+	const char		*pdf;	/* what cairo wrote */
+	size_t			 len;
 	const struct pdf_post	*p;
 	size_t			 nfig;	/* Figures met so far, in document order */
 };
@@ -148,12 +150,12 @@ sub_dict(qpdf_data q, qpdf_oh dict, const char *key)
 	return d;
 }
 
-/* Opens the file cairo wrote; refuses a damaged one rather than repairing it. */
+/* Opens what cairo wrote; refuses a damaged file rather than repairing it. */
 static int
 read_pdf(struct post *c)
 {
 	qpdf_set_attempt_recovery(c->q, QPDF_FALSE);
-	qpdf_read(c->q, c->in, NULL);
+	qpdf_read_memory(c->q, c->in, c->pdf, c->len, NULL);
 	return check(c, "cannot read the PDF cairo wrote");
 }
 
@@ -264,12 +266,14 @@ private_ok(qpdf_data q, qpdf_oh elem)
 }
 
 /* Walks the kids of `parent` (an element or the tree root) depth first in document order,
- * removing /Private elements from its /K. Returns 0 or -1 after msg(). */
+ * removing /Private elements from its /K. A /K array that loses kids is replaced by a new one
+ * holding the rest: erasing one by one from the Document's tens of thousands of kids would
+ * be quadratic. Returns 0 or -1 after msg(). */
 static int
 walk(struct post *c, qpdf_oh parent, int depth)
 {
 	qpdf_data q = c->q;
-	qpdf_oh k, kid;
+	qpdf_oh k, kid, kept = 0;
 	int i, n, r;
 
 	if (depth > TREE_DEPTH)
@@ -280,16 +284,23 @@ walk(struct post *c, qpdf_oh parent, int depth)
 			qpdf_oh_remove_key(q, parent, "/K");
 	} else {
 		n = qpdf_oh_get_array_n_items(q, k);
-		for (r = 0, i = 0; r >= 0 && i < n; ) {
+		for (r = 0, i = 0; r >= 0 && i < n; i++) {
 			kid = qpdf_oh_get_array_item(q, k, i);
 			r = visit(c, kid, depth);
+			if (r == 1 && kept == 0) {	/* the first to go: copy the kids before it */
+				kept = qpdf_oh_new_array(q);
+				for (int j = 0; j < i; j++) {
+					qpdf_oh x = qpdf_oh_get_array_item(q, k, j);
+
+					qpdf_oh_append_item(q, kept, x);
+					qpdf_oh_release(q, x);
+				}
+			} else if (r == 0 && kept != 0)
+				qpdf_oh_append_item(q, kept, kid);
 			qpdf_oh_release(q, kid);
-			if (r == 1) {
-				qpdf_oh_erase_item(q, k, i);
-				n--;
-			} else
-				i++;
 		}
+		if (r >= 0 && kept != 0)
+			qpdf_oh_replace_key(q, parent, "/K", kept);
 	}
 	qpdf_oh_release(q, k);
 	return r < 0 ? -1 : 0;
@@ -567,23 +578,26 @@ fix_pages(struct post *c)
 	return 0;
 }
 
-/* Writes the result to `out`: object streams, compressed streams, deterministic /ID. */
+/* Writes the result to `out`: object streams, compressed streams, deterministic /ID. qpdf
+ * writes into memory and gen writes the file, so that a short write (a full disk) is seen. */
 static int
 write_pdf(struct post *c, const char *out)
 {
 	qpdf_data q = c->q;
 
-	qpdf_init_write(q, out);
+	qpdf_init_write_memory(q);
 	if (qpdf_has_error(q))
-		return fail(c, "cannot create the output");
+		return fail(c, "cannot start writing the output");
 	qpdf_set_object_stream_mode(q, qpdf_o_generate);
 	qpdf_set_compress_streams(q, QPDF_TRUE);
 	qpdf_set_decode_level(q, qpdf_dl_generalized);
 	qpdf_set_deterministic_ID(q, QPDF_TRUE);
 	qpdf_set_minimum_pdf_version(q, "1.7");	/* PDF/UA-1 is built on ISO 32000-1 */
 	qpdf_write(q);
-	if (qpdf_has_error(q)) {
-		fail(c, "cannot write the output");
+	if (qpdf_has_error(q))
+		return fail(c, "cannot write the output");
+	if (write_file(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q)) == -1) {
+		msg(c->g, MSG_FATAL, c->in, 0, 0, "cannot write: %s", strerror(errno));
 		unlink(out);
 		return -1;
 	}
@@ -614,17 +628,17 @@ warnings(struct post *c, int report)
 }
 
 int
-pdf_post(struct gen *g, const char *in, const char *out, const struct pdf_post *p)
+pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char *name,
+    const struct pdf_post *p)
 {
-	struct post c = { g, qpdf_init(), in, p, 0 };
+	struct post c = { g, qpdf_init(), name, pdf, len, p, 0 };
 	char pdfdate[32], xmpdate[32];
 	int r = -1;
 
-	assert(strcmp(in, out) != 0);	/* qpdf reads `in` lazily while it writes */
 	qpdf_silence_errors(c.q);
 	qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
 	if (format_dates(p->date, pdfdate, xmpdate) < 0)
-		msg(g, MSG_FATAL, in, 0, 0, "the document date has no PDF form");
+		msg(g, MSG_FATAL, name, 0, 0, "the document date has no PDF form");
 	else if (read_pdf(&c) == 0 && fix_catalog(&c, xmpdate) == 0 && fix_info(&c, pdfdate) == 0 &&
 	    fix_structure(&c) == 0 && fix_pages(&c) == 0 && write_pdf(&c, out) == 0)
 		r = 0;

@@ -750,11 +750,19 @@ draw_pages(struct rctx *r)
 		tag_close(r);
 }
 
+/* cairo's write callback: appends to the buffer in memory. */
+static cairo_status_t
+to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+	buf_add(closure, (const char *)data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
 int
-render_pdf(struct gen *g, const struct doc *d, const char *path)
+render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path)
 {
 	struct rctx r = { 0 };
-	char *raw = xasprintf("%s.raw", path);
+	struct buf raw = { NULL, 0, 0 };
 	struct pdf_post post = { 0 };
 	cairo_status_t st;
 	int rc = 0;
@@ -763,8 +771,8 @@ render_pdf(struct gen *g, const struct doc *d, const char *path)
 	r.d = d;
 	r.t = d->tpl;
 	r.ps = layout_document(g, d);
-	r.surface = cairo_pdf_surface_create(raw, d->tpl->page_w + 2 * d->tpl->bleed,
-	    d->tpl->page_h + 2 * d->tpl->bleed);
+	r.surface = cairo_pdf_surface_create_for_stream(to_buf, &raw,
+	    d->tpl->page_w + 2 * d->tpl->bleed, d->tpl->page_h + 2 * d->tpl->bleed);
 	cairo_pdf_surface_restrict_to_version(r.surface, CAIRO_PDF_VERSION_1_5);
 	set_metadata(&r);
 	r.cr = cairo_create(r.surface);
@@ -787,10 +795,9 @@ render_pdf(struct gen *g, const struct doc *d, const char *path)
 		post.alt = r.alt;
 		post.nalt = r.nalt;
 		post.bleed = d->tpl->bleed;
-		rc = pdf_post(g, raw, path, &post);
+		rc = pdf_post(g, raw.s, raw.len, tmp, path, &post);
 	}
-	unlink(raw);
-	free(raw);
+	buf_free(&raw);
 	free(r.alt);
 	pages_free((struct pages *)r.ps);
 	return rc;

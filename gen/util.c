@@ -151,6 +151,23 @@ read_file(const char *path, size_t max, char **out, size_t *len)
 	return 0;
 }
 
+int
+write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f;
+	int e;
+
+	if ((f = fopen(path, "wb")) == NULL)
+		return -1;
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0) {
+		e = errno;
+		fclose(f);
+		errno = e;
+		return -1;
+	}
+	return fclose(f);
+}
+
 size_t
 utf8_invalid(const char *str, size_t len)
 {

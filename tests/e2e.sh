@@ -231,7 +231,7 @@ else
 fi
 printf -- '---\ntitle: Short\ntemplate: plain\ndate: 2024-01-01\n---\n# Words\n\nText.\n' \
     >"$w/content/doc/index.md"
-(cd "$w" && ulimit -f 8 && trap '' XFSZ && exec "$GEN" build doc) >/dev/null 2>"$w/err"
+(cd "$w" && ulimit -f 2 && trap '' XFSZ && exec "$GEN" build doc) >/dev/null 2>"$w/err"
 rc=$?
 if [ $rc -eq 3 ] && [ "$(cat "$w/out/doc.pdf")" = previous ] &&
     [ "$(ls -A "$w/out")" = doc.pdf ] && grep -q 'error: ' "$w/err"; then
