@@ -390,6 +390,39 @@ xml_text(struct buf *b, const char *s)
 		}
 }
 
+/* Appends `s` to `b` with each "surfaceN" (cairo names its surfaces from a counter of the
+ * whole process, so the same panel would get another id after other panels) renumbered
+ * 1, 2 ... in order of first appearance: the same panel, the same bytes. */
+static void
+add_renumbered(struct buf *b, const char *s)
+{
+	static const char word[] = "surface";
+	unsigned long seen[64];
+	size_t nseen = 0, k;
+	const char *p;
+	char *end;
+	char num[32];
+
+	while ((p = strstr(s, word)) != NULL) {
+		unsigned long v;
+
+		p += sizeof(word) - 1;
+		buf_add(b, s, (size_t)(p - s));
+		s = p;
+		if (*p < '0' || *p > '9')
+			continue;
+		v = strtoul(p, &end, 10);
+		for (k = 0; k < nseen && seen[k] != v; k++)
+			;
+		if (k == nseen && nseen < sizeof(seen) / sizeof(seen[0]))
+			seen[nseen++] = v;
+		snprintf(num, sizeof(num), "%zu", k + 1);
+		buf_adds(b, num);
+		s = end;
+	}
+	buf_adds(b, s);
+}
+
 /* cairo's SVG has the text as glyph outlines: give it a title, a description and an ARIA
  * role and label, so the web page's reader hears what the picture says. */
 static int
@@ -398,7 +431,6 @@ svg_accessible(const char *path, const char *title, const char *desc)
 	char *text, *open, *end;
 	size_t len;
 	struct buf b = { 0 };
-	FILE *f;
 	int rc;
 
 	if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
@@ -417,14 +449,9 @@ svg_accessible(const char *path, const char *title, const char *desc)
 	buf_adds(&b, "</title>\n<desc>");
 	xml_text(&b, desc);
 	buf_adds(&b, "</desc>");
-	buf_adds(&b, end + 1);
+	add_renumbered(&b, end + 1);
 	free(text);
-	if ((f = fopen(path, "wb")) == NULL) {
-		buf_free(&b);
-		return -1;
-	}
-	rc = fwrite(b.s, 1, b.len, f) == b.len ? 0 : -1;
-	rc = fclose(f) == 0 ? rc : -1;
+	rc = write_file(path, b.s, b.len);
 	buf_free(&b);
 	return rc;
 }
