@@ -3,6 +3,8 @@
  * alone at a page's foot or head, repeats table headers, then builds the contents with the
  * page numbers it found. Called by render.c; hands on struct pages. */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@
 #define CODE_PAD	6.0	/* pt around code block text */
 #define TIGHT_AFTER	3.0	/* pt after a paragraph in a tight list */
 #define MIN_LINES	2	/* lines of a paragraph kept together at a page break */
+#define AHEAD_MIN	24000	/* bytes of text (about eight pages) worth a second thread */
 
 #define PT(v)		((int)lround((v) * PANGO_SCALE))
 #define FROM_PANGO(v)	((double)(v) / PANGO_SCALE)
@@ -46,6 +49,21 @@ struct flow {
 	const struct node	**heads;	/* headings in order, with ... */
 	int			*head_page;	/* ... the body page each starts on */
 	size_t			 nheads;
+	GHashTable		*ahead;		/* layouts made ahead, by layout_key() */
+	int			 storing;	/* the worker's flow: make_layout() fills ahead */
+	struct worker		*worker;	/* making layouts from ... */
+	const struct node	*split;		/* ... this top-level block on */
+};
+
+/* A second thread that lays out the second half of a long document's blocks while the first
+ * thread does the first half. It paginates too, as if the half began on a page of its own,
+ * but only the layouts it makes are kept: pagination is the cheap part and stays with the
+ * first thread, which takes each layout it needs, identical, from the worker's. */
+struct worker {
+	pthread_t		 thread;
+	struct flow		 f;		/* the worker's own flow */
+	PangoContext		*ctx;		/* made in the worker: its own font map */
+	GHashTable		*made;		/* key -> GQueue of layouts, in order made */
 };
 
 /* Where and how wide a block goes, and in which style. */
@@ -108,28 +126,83 @@ attr_add(PangoAttrList *al, PangoAttribute *a, size_t start, size_t end)
 	pango_attr_list_insert(al, a);
 }
 
-/* Makes a layout of `text` in style `s`, `width` pt wide, with the inline spans styled. */
-static PangoLayout *
-make_layout(struct flow *f, const struct style *s, const struct inl *in, const char *text,
-    double width, int code)
-{
-	PangoLayout *l = pango_layout_new(f->ps->ctx);
-	PangoFontDescription *fd = style_font(s);
-	PangoAttrList *al = pango_attr_list_new();
-	const struct style *cs = &f->t->role[R_CODE];
-	size_t len = strlen(text);
+/* make_layout()'s options: everything about a layout is fixed when it is made, so that one
+ * made ahead (below) is the same as one made in place. */
+enum {
+	LO_CODE = 1 << 0,	/* code: broken anywhere, no ligatures */
+	LO_CENTRE = 1 << 1,	/* lines centred ... */
+	LO_RIGHT = 1 << 2,	/* ... or set right */
+	LO_TNUM = 1 << 3,	/* figures of one width */
+	LO_WORDS = 1 << 4	/* broken only between words (for a column's narrowest width) */
+};
 
+/* Everything a layout is made from, as a string: layouts with equal keys are equal. */
+static char *
+layout_key(const struct style *s, const struct inl *in, const char *text, int width, int opts)
+{
+	struct buf b = { NULL, 0, 0 };
+	char num[128];
+
+	snprintf(num, sizeof(num), "%d %d %.17g %.17g %d %d|", s->weight, s->italic, s->size,
+	    s->leading, width, opts);
+	buf_adds(&b, num);
+	buf_adds(&b, s->family);
+	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
+		snprintf(num, sizeof(num), "|%zu %zu %u", in->spans[i].start, in->spans[i].end,
+		    in->spans[i].style);
+		buf_adds(&b, num);
+	}
+	buf_addc(&b, '\0');
+	buf_adds(&b, text);
+	return b.s;
+}
+
+/* Counts `l` among the layouts the pages own. */
+static void
+own_layout(struct flow *f, PangoLayout *l)
+{
 	f->ps->layouts = xrealloc(f->ps->layouts, (f->ps->nlayouts + 1) * sizeof(PangoLayout *));
 	f->ps->layouts[f->ps->nlayouts++] = l;
+}
+
+/* Makes a layout of `text` in style `s`, `width` pt wide (or unbroken when `width` <= 0),
+ * with the inline spans styled; `opts` are LO_* bits. */
+static PangoLayout *
+make_layout(struct flow *f, const struct style *s, const struct inl *in, const char *text,
+    double width, int opts)
+{
+	PangoLayout *l;
+	PangoFontDescription *fd;
+	PangoAttrList *al;
+	const struct style *cs = &f->t->role[R_CODE];
+	size_t len = strlen(text);
+	int w = width > 0 ? (PT(width) > 0 ? PT(width) : 1) : -1;
+	char *key = f->ahead != NULL ? layout_key(s, in, text, w, opts) : NULL;
+	GQueue *q;
+
+	if (key != NULL && !f->storing && (q = g_hash_table_lookup(f->ahead, key)) != NULL &&
+	    (l = g_queue_pop_head(q)) != NULL) {
+		free(key);
+		own_layout(f, l);
+		return l;
+	}
+	l = pango_layout_new(f->ps->ctx);
+	fd = style_font(s);
+	al = pango_attr_list_new();
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
-	pango_layout_set_width(l, width > 0 ? PT(width) : -1);
-	pango_layout_set_wrap(l, code ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_width(l, w);
+	pango_layout_set_wrap(l, opts & LO_CODE ? PANGO_WRAP_CHAR : opts & LO_WORDS ?
+	    PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(l, opts & LO_CENTRE ? PANGO_ALIGN_CENTER : opts & LO_RIGHT ?
+	    PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
 	pango_layout_set_text(l, text, (int)len);
 	attr_add(al, pango_attr_line_height_new_absolute(PT(s->leading)), 0, len);
 	g_object_set_data(G_OBJECT(l), "gen-pitch", GINT_TO_POINTER(PT(s->leading)));
-	if (code)
+	if (opts & LO_CODE)
 		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), 0, len);
+	if (opts & LO_TNUM)
+		attr_add(al, pango_attr_font_features_new("tnum 1"), 0, len);
 	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
 		const struct span *sp = &in->spans[i];
 
@@ -166,6 +239,18 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 	}
 	pango_layout_set_attributes(l, al);
 	pango_attr_list_unref(al);
+	if (f->storing) {		/* the worker's: measured now, taken later */
+		layout_lines(l);
+		if ((q = g_hash_table_lookup(f->ahead, key)) == NULL) {
+			q = g_queue_new();
+			g_hash_table_insert(f->ahead, key, q);
+		} else
+			free(key);
+		g_queue_push_tail(q, l);
+	} else {
+		free(key);
+		own_layout(f, l);
+	}
 	return l;
 }
 
@@ -712,7 +797,7 @@ place_code(struct flow *f, const struct node *n, const struct frame *fr)
 {
 	const struct style *s = &f->t->role[R_CODE];
 	PangoLayout *l = make_layout(f, s, NULL, inl_str(&n->text),
-	    fr->w - 2 * CODE_PAD, 1);
+	    fr->w - 2 * CODE_PAD, LO_CODE);
 
 	place_text(f, n, l, fr, s->before + 2, text_style(f, fr)->after, s->colour, 1);
 }
@@ -753,8 +838,7 @@ place_figure(struct flow *f, const struct node *n, const struct frame *fr)
 	w *= scale;
 	h *= scale;
 	if (n->text.text.len > 0) {
-		cap = make_layout(f, cs, &n->text, inl_str(&n->text), fr->w, 0);
-		pango_layout_set_alignment(cap, PANGO_ALIGN_CENTER);
+		cap = make_layout(f, cs, &n->text, inl_str(&n->text), fr->w, LO_CENTRE);
 		pango_layout_get_extents(cap, NULL, &logical);
 	}
 	f->y += gap(f, text_style(f, fr)->after);
@@ -884,8 +968,8 @@ column_widths(struct flow *f, const struct node *table, int ncols, double avail,
 
 			pango_layout_get_extents(l, NULL, &lr);
 			nat[c] = fmax(nat[c], FROM_PANGO(lr.width) + 2 * CELL_PAD);
-			pango_layout_set_width(l, 1);
-			pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+			l = make_layout(f, s, &cl->text, inl_str(&cl->text), 1.0 / PANGO_SCALE,
+			    LO_WORDS);	/* one word a line: the longest word's width */
 			pango_layout_get_extents(l, NULL, &lr);
 			min[c] = fmax(min[c], FROM_PANGO(lr.width) + 2 * CELL_PAD);
 		}
@@ -931,18 +1015,10 @@ measure_row(struct flow *f, struct row *row, int ncols, const double *w, int hea
 
 		if (header || (rowhead && c == 0))
 			s.weight = 700;
+		/* Set right, figures are of one width, so columns of numbers align. */
 		row->cell[c] = make_layout(f, &s, &cl->text, inl_str(&cl->text),
-		    w[c] - 2 * CELL_PAD, 0);
-		pango_layout_set_alignment(row->cell[c], cl->align == 1 ? PANGO_ALIGN_CENTER :
-		    cl->align == 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-		if (cl->align == 2) {	/* figures of one width, so columns of numbers align */
-			PangoAttrList *al = pango_attr_list_copy(
-			    pango_layout_get_attributes(row->cell[c]));
-
-			pango_attr_list_insert(al, pango_attr_font_features_new("tnum 1"));
-			pango_layout_set_attributes(row->cell[c], al);
-			pango_attr_list_unref(al);
-		}
+		    w[c] - 2 * CELL_PAD, cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
+		    LO_RIGHT | LO_TNUM : 0);
 		pango_layout_get_extents(row->cell[c], NULL, &lr);
 		row->h = fmax(row->h, FROM_PANGO(lr.height));
 	}
@@ -1330,12 +1406,19 @@ place_panels(struct flow *f, const struct node *n)
 	free(head);
 }
 
+static void	ahead_join(struct flow *);
+
 /* Places a run of sibling blocks starting at `n`, in frame `fr`. */
 static void
 place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 {
 	for (; n != NULL; n = n->next) {
-		struct frame fr = number_block(f, n, fr0), in = fr;
+		struct frame fr, in;
+
+		if (n == f->split)	/* from here on, the worker's layouts */
+			ahead_join(f);
+		fr = number_block(f, n, fr0);
+		in = fr;
 
 		switch (n->type) {
 		case N_DIVIDER:
@@ -1393,6 +1476,112 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 			break;
 		}
 	}
+}
+
+/* ---- the second thread ---- */
+
+/* Bytes of text in `n` and the blocks inside it. */
+static size_t
+text_weight(const struct node *n)
+{
+	size_t w = n->text.text.len;
+
+	for (const struct node *c = n->first; c != NULL; c = c->next)
+		w += text_weight(c);
+	return w;
+}
+
+static void
+queue_free(gpointer q)
+{
+	g_queue_free_full(q, g_object_unref);
+}
+
+/* The worker: lays out the blocks from w->f.split to the end, keeping every layout made. */
+static void *
+work_ahead(void *arg)
+{
+	struct worker *w = arg;
+	struct flow *f = &w->f;
+	const struct node *from = f->split;
+
+	w->ctx = layout_context();	/* in this thread: pango's font map is per thread */
+	f->ps = xcalloc(1, sizeof(*f->ps));
+	f->ps->ctx = w->ctx;
+	f->split = NULL;
+	find_notes(f, f->d->root);
+	f->ahead = w->made;
+	f->storing = 1;
+	new_page(f, PG_BODY);
+	place_blocks(f, from, (struct frame){ 0, f->width, R_BODY, 0, 0 });
+	for (size_t i = 0; i < f->ps->n; i++)
+		free(f->ps->v[i].v);
+	free(f->ps->v);
+	for (size_t i = 0; i < f->ps->nlayouts; i++)	/* the footnotes' heights */
+		g_object_unref(f->ps->layouts[i]);
+	free(f->ps->layouts);
+	free(f->ps);
+	free(f->heads);
+	free(f->head_page);
+	free(f->notes);
+	free(f->note_done);
+	free(f->note_h);
+	free(f->foot);
+	return NULL;
+}
+
+/* Starts the worker on the second half of the document's text, when it is long enough to
+ * be worth a thread; else leaves f->worker NULL. */
+static void
+ahead_start(struct flow *f)
+{
+	const struct node *n;
+	size_t total = text_weight(f->d->root), sum = 0;
+	struct worker *w;
+
+	if (total < AHEAD_MIN || f->g->jobs < 2)
+		return;
+	for (n = f->d->root->first; n != NULL && sum < total / 2; n = n->next)
+		sum += text_weight(n);
+	if (n == NULL || n == f->d->root->first)
+		return;
+	w = xcalloc(1, sizeof(*w));
+	w->f = (struct flow){ .d = f->d, .t = f->t, .top = f->top, .bottom = f->bottom,
+	    .width = f->width, .split = n };
+	w->made = g_hash_table_new_full(g_str_hash, g_str_equal, free, queue_free);
+	if (pthread_create(&w->thread, NULL, work_ahead, w) != 0) {
+		g_hash_table_destroy(w->made);
+		free(w);
+		return;		/* one thread does it all */
+	}
+	f->worker = w;
+	f->split = n;
+}
+
+/* Waits for the worker and takes its layouts; a no-op without one. */
+static void
+ahead_join(struct flow *f)
+{
+	struct worker *w = f->worker;
+
+	if (w == NULL)
+		return;
+	pthread_join(w->thread, NULL);
+	f->ahead = w->made;
+	f->ps->ctx_ahead = w->ctx;
+	f->worker = NULL;
+	f->split = NULL;
+	free(w);
+}
+
+/* Drops the layouts made ahead that were not taken. */
+static void
+ahead_end(struct flow *f)
+{
+	ahead_join(f);
+	if (f->ahead != NULL)
+		g_hash_table_destroy(f->ahead);
+	f->ahead = NULL;
 }
 
 /* ---- the contents: laid out after the body, with its page numbers ---- */
@@ -1463,15 +1652,18 @@ layout_document(struct gen *g, const struct doc *d)
 	f.width = d->tpl->page_w - d->tpl->margin_inner - d->tpl->margin_outer;
 	fr = (struct frame){ 0, f.width, R_BODY, 0, 0 };
 
+	ahead_start(&f);
 	find_notes(&f, d->root);
 	new_page(&f, PG_BODY);
 	cur_page(&f)->opens_chapter = 1;	/* no running header on the first page */
 	place_blocks(&f, d->root->first, fr);
 	flush_foot(&f);
+	ahead_end(&f);
 
 	/* The front pages: cover, then the contents, numbered before the body. */
 	all = xcalloc(1, sizeof(*all));
 	all->ctx = body->ctx;
+	all->ctx_ahead = body->ctx_ahead;
 	f.ps = all;
 	ncover = d->tpl->cover ? 1 : 0;
 	if (ncover) {
@@ -1527,6 +1719,8 @@ pages_free(struct pages *ps)
 		g_object_unref(ps->layouts[i]);
 	free(ps->layouts);
 	g_object_unref(ps->ctx);
+	if (ps->ctx_ahead != NULL)
+		g_object_unref(ps->ctx_ahead);
 	free(ps);
 }
 

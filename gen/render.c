@@ -781,6 +781,7 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 	cairo_surface_finish(r.surface);
 	st = cairo_surface_status(r.surface);
 	cairo_surface_destroy(r.surface);
+	pages_free((struct pages *)r.ps);	/* before qpdf needs the memory */
 	if (st != CAIRO_STATUS_SUCCESS) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write the PDF: %s",
 		    cairo_status_to_string(st));
@@ -799,6 +800,5 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 	}
 	buf_free(&raw);
 	free(r.alt);
-	pages_free((struct pages *)r.ps);
 	return rc;
 }
