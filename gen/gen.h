@@ -80,6 +80,7 @@ struct gen {
 	int		 trace;		/* -T: print the pages instead of rendering */
 	int		 draft;		/* --draft: missing pictures and anchors only warn */
 	int		 pdf_only;	/* --pdf-only: no PNG or SVG panel files */
+	int		 jobs;		/* -j: processes, and threads in a layout, at most */
 	struct fontcache *fonts;	/* fonts.c: faces loaded to check glyph coverage */
 	int		 progress;	/* show progress: stderr is a terminal */
 	int		 status;	/* worst enum gen_exit so far */
@@ -610,6 +611,17 @@ struct node	*indicator_table_make(const struct component_call *);
 struct table	*indicator_series(struct gen *, const struct datasets *, const char *key);
 /* Whether any figure of the indicators is marked illustrative. */
 int		 indicators_illustrative(const struct datasets *);
+
+/* ---- jobs.c: building on several processes ---- */
+
+/* Builds one job: document `d` (row < 0) or its data row `row`. */
+typedef void jobs_fn(struct gen *, struct doc *, long row);
+/* Reads every document in `docs`, then builds each, and each data row of those built per
+ * row, on up to `nproc` processes; messages come out in the serial order. Raises
+ * g->status. */
+void		 jobs_run(struct gen *, char *const *docs, size_t ndocs, int nproc, jobs_fn *);
+/* Passes signal `sig` on to the worker processes (async-signal-safe). */
+void		 jobs_kill(int sig);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
 

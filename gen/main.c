@@ -26,6 +26,8 @@ static const char usage_text[] =
 "  -q, --quiet        no progress, even on a terminal\n"
 "  -v, --verbose      say what is written\n"
 "  -p, --pdf-only     write the PDFs but not the panels' PNG and SVG files\n"
+"  -j, --jobs N       build on up to N processes at once, and lay a long document out\n"
+"                     on two threads unless N is 1 (default: one per processor)\n"
 "  -d, --draft        a missing picture or link target is a warning, not an error:\n"
 "                     a framed placeholder stands in for the picture\n"
 "  -T, --trace        print the laid-out pages as text instead of writing PDFs\n"
@@ -124,6 +126,7 @@ static void
 on_signal(int sig)
 {
 	unlink(pending);	/* async-signal-safe */
+	jobs_kill(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -195,40 +198,53 @@ write_pdf(struct gen *g, const struct doc *d)
 	free(out);
 }
 
-/* Builds (or checks) one document, once or once per row of its data. */
+/* jobs_run()'s callback: builds document `d`, or its data row `row`. */
 static void
-run_one(struct gen *g, const char *dir, int build, size_t i, size_t n)
+build_job(struct gen *g, struct doc *d, long row)
+{
+	if (row < 0 || doc_row(g, d, (size_t)row) == 0)
+		write_pdf(g, d);
+}
+
+/* Checks one document, once or once per row of its data; or, with -T, prints its pages. */
+static void
+check_one(struct gen *g, const char *dir, size_t i, size_t n)
 {
 	struct doc *d;
 
 	if (g->progress)
 		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, n, dir);
-	if ((d = doc_load(g, dir)) == NULL) {
+	if ((d = doc_load(g, dir)) == NULL)
 		return;
-	}
 	if (d->data.row_table == NULL) {
 		if (g->trace) {
 			struct pages *ps = layout_document(g, d);
 
 			pages_dump(ps, stdout);
 			pages_free(ps);
-		} else if (build)
-			write_pdf(g, d);
+		}
 		doc_free(d);
 		return;
 	}
 	for (size_t r = 0; r < d->data.row_table->nrows; r++) {
 		int worst = g->status;
 
-		if (g->progress)
-			fprintf(stderr, "\r  row %zu of %zu", r + 1, d->data.row_table->nrows);
-		if (doc_row(g, d, r) == 0 && build && !g->trace)
-			write_pdf(g, d);
+		doc_row(g, d, r);
 		g->status = g->status > worst ? g->status : worst;
 	}
-	if (g->progress)
-		fputc('\n', stderr);
 	doc_free(d);
+}
+
+/* The -j argument: a whole number from 1 to 64; 0 when it is not one. */
+static int
+parse_jobs(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno == 0 && end != s && *end == '\0' && v >= 1 && v <= 64 ? (int)v : 0;
 }
 
 static time_t
@@ -258,6 +274,7 @@ main(int argc, char *argv[])
 		{ "trace", no_argument, NULL, 'T' },
 		{ "draft", no_argument, NULL, 'd' },
 		{ "pdf-only", no_argument, NULL, 'p' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -266,10 +283,12 @@ main(int argc, char *argv[])
 	const char *root = ".", *outdir = NULL;
 	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL;
 	int c, quiet = 0, build;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	size_t ndocs = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:o:qvdpThV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:o:qvdpj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			root = optarg;
@@ -291,6 +310,11 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			g.pdf_only = 1;
+			break;
+		case 'j':
+			if ((nproc = parse_jobs(optarg)) == 0)
+				return usage("-j wants a number of processes from 1 to 64, not `%s`",
+				    optarg);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -321,6 +345,7 @@ main(int argc, char *argv[])
 	free(content);
 	g.root = root;
 	g.realroot = realroot;
+	g.jobs = nproc;
 	g.outdir = outdir ? outdir : (defout = project_path(&g, "out"));
 	g.progress = !quiet && isatty(STDERR_FILENO);
 	g.epoch = source_date_epoch();
@@ -366,10 +391,13 @@ main(int argc, char *argv[])
 			docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
 			docs[ndocs++] = dir;
 		}
-	for (size_t i = 0; i < ndocs; i++) {
-		run_one(&g, docs[i], build, i, ndocs);
+	if (build && !g.trace)
+		jobs_run(&g, docs, ndocs, g.jobs, build_job);
+	else
+		for (size_t i = 0; i < ndocs; i++)
+			check_one(&g, docs[i], i, ndocs);
+	for (size_t i = 0; i < ndocs; i++)
 		free(docs[i]);
-	}
 	free(docs);
 	free(defout);
 	fonts_fini(&g);

@@ -282,3 +282,41 @@ else
 	fail e2e/progress-reports "the two reports do not build, or lack statuses, phrases" \
 	    "or gaps: $(head -2 "$TMP/prog.err")"
 fi
+
+# Building on several processes (-j) and, for a long document, on two threads: the same
+# bytes as one process and one thread, and the messages of a build with errors in the same
+# order, with the same exit status.
+w=$TMP/jobs
+mkdir -p "$w/content/long" "$w/content/a-bad" "$w/content/c-bad" "$w/content/rows/data" \
+    "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -sfn "$ROOT/fonts" "$w/fonts"
+{ printf -- '---\ntitle: Long\ntemplate: strategy\ndate: 2024-01-01\n---\n'
+  for i in $(seq 1 40); do
+	printf '# Part %d\n\n' "$i"
+	for k in 1 2 3; do
+		printf 'Paragraph %d of part %d, with **strong** and *emphasised* words, a [link](#part-1), and enough text to run over several lines of the column so that line breaking and widows both matter here.\n\n' "$k" "$i"
+	done
+	printf -- '- one item\n- another item with more words in it\n\n| Year | Value |\n|---|--:|\n| 2022 | 1,204 |\n| 2023 | 1,317 |\n\n'
+  done; } >"$w/content/long/index.md"
+printf -- '---\ntitle: A\ntemplate: plain\ndate: 2024-01-01\n---\nA [link](#nowhere) and {{ missing.value }}.\n' \
+    >"$w/content/a-bad/index.md"
+printf -- '---\ntitle: C\ntemplate: nosuch\ndate: 2024-01-01\n---\nText.\n' >"$w/content/c-bad/index.md"
+cp content/constituencies/index.md "$w/content/rows/"
+cp content/constituencies/data/indicators.csv "$w/content/rows/data/"
+{ head -1 content/constituencies/data/areas.csv
+  for i in 1 2 3 4 5; do echo "Area $i,$((i * 7)),$i,95,50,25,35,$i,5,15"; done
+  echo "Area 6,lots,6,95,50,25,35,6,5,15"; } >"$w/content/rows/data/areas.csv"
+(cd "$w" && exec "$GEN" -j 1 -p -o out1 build) >/dev/null 2>"$w/err1"
+rc1=$?
+(cd "$w" && exec "$GEN" -j 2 -p -o out2 build) >/dev/null 2>"$w/err2"
+rc2=$?
+if [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] && cmp -s "$w/err1" "$w/err2" && [ -s "$w/err1" ] &&
+    diff -r "$w/out1" "$w/out2" >/dev/null && [ -f "$w/out2/long.pdf" ] &&
+    [ "$(ls "$w/out2/rows" | wc -l)" -eq 5 ] &&
+    [ "$(pdfinfo "$w/out2/long.pdf" | sed -n 's/^Pages: *//p')" -gt 20 ]; then
+	pass e2e/jobs-same-output
+else
+	fail e2e/jobs-same-output "exit $rc1 and $rc2; $(diff "$w/err1" "$w/err2" | head -4)" \
+	    "$(diff -r "$w/out1" "$w/out2" 2>&1 | head -2)"
+fi

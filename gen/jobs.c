@@ -1,0 +1,332 @@
+/* jobs.c: `gen build` on several processes (-j). The parent reads every document first; the
+ * documents, and each data row of a document built once per row, are then jobs, and job k
+ * goes to worker process k mod N, forked with the documents already read. Each worker keeps
+ * what a job says on stderr and sends it, whole, through a pipe; the parent prints the jobs'
+ * messages in job order, so the output reads as a serial build's would, and takes the worst
+ * exit status. Called by main.c; the build of one job is main.c's callback. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gen.h"
+
+#define MAX_WORKERS	64
+
+/* One job: a document, or one row of a document built per row. */
+struct job {
+	size_t		 doc;		/* index into the document list */
+	long		 row;		/* -1: the document has no rows */
+	struct buf	 out;		/* its messages, once reported */
+	int		 done;
+};
+
+/* What a worker sends after each job: this header, then `len` bytes of messages. */
+struct report {
+	uint32_t	 job;
+	uint32_t	 len;
+};
+
+/* The workers' process ids, for the signal handler; 0 where none. */
+static volatile pid_t workers[MAX_WORKERS];
+
+void
+jobs_kill(int sig)
+{
+	for (int i = 0; i < MAX_WORKERS; i++)
+		if (workers[i] > 0)
+			kill(workers[i], sig);	/* async-signal-safe */
+}
+
+/* Writes all of `len` bytes to `fd`; returns -1 on error. */
+static int
+write_all(int fd, const void *p, size_t len)
+{
+	const char *s = p;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads back what fd 2 (the memory file `mfd`) holds, empties it, and sends it as job j's
+ * report on `pipefd`. */
+static int
+send_report(int mfd, int pipefd, size_t j)
+{
+	off_t end = lseek(mfd, 0, SEEK_CUR);
+	struct report h = { (uint32_t)j, 0 };
+	char *s;
+	ssize_t n;
+
+	if (end < 0 || end > (off_t)UINT32_MAX)
+		return -1;
+	s = xmalloc((size_t)end + 1);
+	n = pread(mfd, s, (size_t)end, 0);
+	h.len = n > 0 ? (uint32_t)n : 0;
+	if (write_all(pipefd, &h, sizeof(h)) < 0 || write_all(pipefd, s, h.len) < 0) {
+		free(s);
+		return -1;
+	}
+	free(s);
+	if (ftruncate(mfd, 0) < 0 || lseek(mfd, 0, SEEK_SET) < 0)
+		return -1;
+	return 0;
+}
+
+/* A worker: runs jobs w, w + n, w + 2n ... with stderr in a memory file; exits. */
+static void
+work(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, size_t w, size_t n,
+    int pipefd, jobs_fn *run)
+{
+	int mfd = memfd_create("gen-messages", 0), worst = 0;
+
+	if (mfd < 0 || dup2(mfd, STDERR_FILENO) < 0)
+		_exit(EXIT_ENV);
+	g->progress = 0;
+	for (size_t j = w; j < njobs; j += n) {
+		g->status = 0;
+		run(g, loaded[jobs[j].doc], jobs[j].row);
+		worst = g->status > worst ? g->status : worst;
+		fflush(stderr);
+		if (send_report(STDERR_FILENO, pipefd, j) < 0)
+			_exit(EXIT_ENV);
+	}
+	_exit(worst);
+}
+
+/* Reads reports from the workers' pipes until all close, printing each job's messages as
+ * soon as every job before it has printed. */
+static void
+collect(struct gen *g, struct job *jobs, size_t njobs, int *fds, size_t n)
+{
+	struct pollfd *pf = xcalloc(n, sizeof(*pf));
+	struct buf *in = xcalloc(n, sizeof(*in));
+	size_t open = n, next = 0, done = 0;
+	char chunk[65536];
+
+	for (size_t i = 0; i < n; i++)
+		pf[i] = (struct pollfd){ fds[i], POLLIN, 0 };
+	while (open > 0) {
+		if (poll(pf, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			ssize_t r;
+			struct report h;
+
+			if (pf[i].fd < 0 || pf[i].revents == 0)
+				continue;
+			if ((r = read(pf[i].fd, chunk, sizeof(chunk))) <= 0) {
+				if (r < 0 && errno == EINTR)
+					continue;
+				close(pf[i].fd);
+				pf[i].fd = -1;
+				open--;
+				continue;
+			}
+			buf_add(&in[i], chunk, (size_t)r);
+			while (in[i].len >= sizeof(h)) {	/* every whole report */
+				memcpy(&h, in[i].s, sizeof(h));
+				if (in[i].len - sizeof(h) < h.len)
+					break;
+				if (h.job < njobs && !jobs[h.job].done) {
+					buf_add(&jobs[h.job].out, in[i].s + sizeof(h), h.len);
+					jobs[h.job].done = 1;
+					done++;
+				}
+				in[i].len -= sizeof(h) + h.len;
+				memmove(in[i].s, in[i].s + sizeof(h) + h.len, in[i].len);
+			}
+		}
+		for (; next < njobs && jobs[next].done; next++)
+			if (jobs[next].out.len > 0) {
+				if (g->progress)
+					fputs("\r\033[K", stderr);	/* over the count */
+				fwrite(jobs[next].out.s, 1, jobs[next].out.len, stderr);
+			}
+		if (g->progress)
+			fprintf(stderr, "\r  %zu of %zu built", done, njobs);
+	}
+	if (g->progress)
+		fputc('\n', stderr);
+	for (; next < njobs; next++)	/* a worker died: what the rest said */
+		if (jobs[next].out.len > 0)
+			fwrite(jobs[next].out.s, 1, jobs[next].out.len, stderr);
+	for (size_t i = 0; i < n; i++)
+		buf_free(&in[i]);
+	free(in);
+	free(pf);
+}
+
+/* Loads each document, with its messages kept aside, to list the jobs. Each document's load
+ * messages go before its first job's; a document that does not load has no jobs, and its
+ * messages go before the next one's (or at the end, in `tail`). */
+static struct job *
+list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, size_t *njobs,
+    struct buf *tail)
+{
+	struct job *jobs = NULL;
+	struct buf pending = { NULL, 0, 0 };
+	int mfd = memfd_create("gen-load", 0), saved = dup(STDERR_FILENO);
+
+	*njobs = 0;
+	for (size_t i = 0; i < ndocs; i++) {
+		struct doc *d;
+		size_t rows, first = *njobs;
+		off_t end;
+
+		fflush(stderr);
+		if (mfd >= 0 && saved >= 0)
+			dup2(mfd, STDERR_FILENO);
+		loaded[i] = d = doc_load(g, docs[i]);
+		fflush(stderr);
+		if (mfd >= 0 && saved >= 0) {
+			dup2(saved, STDERR_FILENO);
+			if ((end = lseek(mfd, 0, SEEK_CUR)) > 0) {
+				char *s = xmalloc((size_t)end);
+				ssize_t r = pread(mfd, s, (size_t)end, 0);
+
+				if (r > 0)
+					buf_add(&pending, s, (size_t)r);
+				free(s);
+			}
+			if (ftruncate(mfd, 0) < 0 || lseek(mfd, 0, SEEK_SET) < 0) {
+				close(mfd);	/* messages go straight to stderr from now on */
+				mfd = -1;
+			}
+		}
+		if (d == NULL)
+			continue;
+		rows = d->data.row_table != NULL ? d->data.row_table->nrows : 1;
+		jobs = xrealloc(jobs, (*njobs + rows) * sizeof(*jobs));
+		for (size_t r = 0; r < rows; r++)
+			jobs[(*njobs)++] = (struct job){ i, d->data.row_table ? (long)r : -1,
+			    { NULL, 0, 0 }, 0 };
+		if (rows > 0 && pending.len > 0) {
+			buf_add(&jobs[first].out, pending.s, pending.len);
+			pending.len = 0;
+		}
+	}
+	if (pending.len > 0)
+		buf_add(tail, pending.s, pending.len);
+	buf_free(&pending);
+	if (mfd >= 0)
+		close(mfd);
+	if (saved >= 0)
+		close(saved);
+	return jobs;
+}
+
+/* Runs the jobs here, one after another, each after its load messages. */
+static void
+run_here(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, jobs_fn *run)
+{
+	int worst = g->status;
+
+	for (size_t j = 0; j < njobs; j++) {
+		if (jobs[j].out.len > 0)
+			fwrite(jobs[j].out.s, 1, jobs[j].out.len, stderr);
+		if (g->progress)
+			fprintf(stderr, "\r  %zu of %zu", j + 1, njobs);
+		g->status = 0;
+		run(g, loaded[jobs[j].doc], jobs[j].row);
+		worst = g->status > worst ? g->status : worst;
+		if (g->progress)
+			fputs("\r\033[K", stderr);
+	}
+	g->status = worst;
+}
+
+/* Forks up to nproc workers for the jobs and prints their messages; returns the worst of
+ * their exit statuses. */
+static int
+run_workers(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, int nproc,
+    jobs_fn *run)
+{
+	int fds[MAX_WORKERS], status, worst = 0;
+	pid_t pids[MAX_WORKERS];
+	size_t n = (size_t)nproc < njobs ? (size_t)nproc : njobs;
+
+	n = n < MAX_WORKERS ? n : MAX_WORKERS;
+	fflush(NULL);
+	for (size_t w = 0; w < n; w++) {
+		int p[2];
+
+		if (pipe(p) < 0 || (pids[w] = fork()) < 0) {
+			msg(g, MSG_FATAL, NULL, 0, 0, "cannot start a build process: %s",
+			    strerror(errno));
+			n = w;	/* the jobs of workers not started are not built */
+			break;
+		}
+		if (pids[w] == 0) {
+			for (int k = 0; k < MAX_WORKERS; k++)
+				workers[k] = 0;	/* a worker's signals are its own */
+			close(p[0]);
+			for (size_t k = 0; k < w; k++)
+				close(fds[k]);
+			work(g, loaded, jobs, njobs, w, n, p[1], run);
+		}
+		workers[w] = pids[w];
+		close(p[1]);
+		fds[w] = p[0];
+	}
+	collect(g, jobs, njobs, fds, n);
+	for (size_t w = 0; w < n; w++) {
+		while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
+			;
+		workers[w] = 0;
+		if (WIFEXITED(status))
+			worst = WEXITSTATUS(status) > worst ? WEXITSTATUS(status) : worst;
+		else {
+			msg(g, MSG_FATAL, NULL, 0, 0, "a build process ended by signal %d",
+			    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+			worst = EXIT_ENV;
+		}
+	}
+	return worst;
+}
+
+void
+jobs_run(struct gen *g, char *const *docs, size_t ndocs, int nproc, jobs_fn *run)
+{
+	struct doc **loaded = xcalloc(ndocs + 1, sizeof(*loaded));
+	struct buf tail = { NULL, 0, 0 };
+	struct job *jobs;
+	size_t njobs;
+	int worst;
+
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail);
+	if (nproc <= 1 || njobs <= 1)
+		run_here(g, loaded, jobs, njobs, run);
+	else {
+		worst = run_workers(g, loaded, jobs, njobs, nproc, run);
+		g->status = worst > g->status ? worst : g->status;
+	}
+	if (tail.len > 0)
+		fwrite(tail.s, 1, tail.len, stderr);
+	buf_free(&tail);
+	for (size_t j = 0; j < njobs; j++)
+		buf_free(&jobs[j].out);
+	free(jobs);
+	for (size_t i = 0; i < ndocs; i++)
+		if (loaded[i] != NULL)
+			doc_free(loaded[i]);
+	free(loaded);
+}
