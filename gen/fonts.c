@@ -12,11 +12,15 @@
 
 #include "gen.h"
 
+#define COVER_CACHE	0x800	/* characters below this have their coverage kept */
+
 struct fontcache {
 	PangoContext	*ctx;		/* for loading faces */
 	char		*family[8];	/* faces loaded so far ... */
 	PangoFont	*font[8];	/* ... and the faces */
 	int		 n;
+	unsigned char	 has[8][COVER_CACHE];	/* per face and character: 0 not asked yet,
+						 * 1 the face has it, 2 it lacks it */
 };
 
 int
@@ -112,7 +116,7 @@ fonts_fini(struct gen *g)
 }
 
 static PangoFont *
-cached_font(struct gen *g, const char *family)
+cached_font(struct gen *g, const char *family, int *slot)
 {
 	struct fontcache *fc;
 	PangoFontDescription *fd;
@@ -124,8 +128,10 @@ cached_font(struct gen *g, const char *family)
 	}
 	fc = g->fonts;
 	for (i = 0; i < fc->n; i++)
-		if (strcmp(fc->family[i], family) == 0)
+		if (strcmp(fc->family[i], family) == 0) {
+			*slot = i;
 			return fc->font[i];
+		}
 	if (fc->n == 8)
 		return NULL;
 	fd = pango_font_description_new();
@@ -136,27 +142,44 @@ cached_font(struct gen *g, const char *family)
 	if (fc->font[fc->n] == NULL)
 		return NULL;
 	fc->family[fc->n] = xstrdup(family);
+	*slot = fc->n;
 	return fc->font[fc->n++];
+}
+
+/* Does `font` (cache slot `slot`) have character c? Asks pango once per character below
+ * COVER_CACHE: the check runs over every character of a document. */
+static int
+has_char(struct fontcache *fc, int slot, PangoFont *font, gunichar c)
+{
+	unsigned char *k;
+
+	if (c >= COVER_CACHE)
+		return pango_font_has_char(font, c);
+	k = &fc->has[slot][c];
+	if (*k == 0)
+		*k = pango_font_has_char(font, c) ? 1 : 2;
+	return *k == 1;
 }
 
 unsigned
 fonts_missing_glyph(struct gen *g, const char *family, const char *text, size_t from,
     size_t to, size_t *at)
 {
-	PangoFont *font = cached_font(g, family);
+	int slot;
+	PangoFont *font = cached_font(g, family, &slot);
 	const char *p = text + from;
 
 	if (font == NULL)
 		return 0;
 	while (p < text + to && *p != '\0') {
-		gunichar c = g_utf8_get_char(p);
+		gunichar c = (unsigned char)*p < 0x80 ? (gunichar)*p : g_utf8_get_char(p);
 
-		if (c >= 0x20 && c != 0x7f && c != 0xad && !g_unichar_iszerowidth(c) &&
-		    !pango_font_has_char(font, c)) {
+		if (c >= 0x20 && c != 0x7f && c != 0xad && (c < 0x80 || !g_unichar_iszerowidth(c)) &&
+		    !has_char(g->fonts, slot, font, c)) {
 			*at = (size_t)(p - text);
 			return c;
 		}
-		p = g_utf8_next_char(p);
+		p = c < 0x80 ? p + 1 : g_utf8_next_char(p);
 	}
 	return 0;
 }
