@@ -50,6 +50,7 @@ struct flow {
 	int			*head_page;	/* ... the body page each starts on */
 	size_t			 nheads;
 	GHashTable		*ahead;		/* layouts made ahead, by layout_key() */
+	GHashTable		*reuse;		/* the contents' layouts, kept for its next pass */
 	int			 storing;	/* the worker's flow: make_layout() fills ahead */
 	struct worker		*worker;	/* making layouts from ... */
 	const struct node	*split;		/* ... this top-level block on */
@@ -136,23 +137,25 @@ enum {
 	LO_WORDS = 1 << 4	/* broken only between words (for a column's narrowest width) */
 };
 
-/* Everything a layout is made from, as a string: layouts with equal keys are equal. */
+/* Everything a layout is made from, as a string: layouts with equal keys are equal. The
+ * family and the text go in with their lengths, so no two inputs give the same key. */
 static char *
 layout_key(const struct style *s, const struct inl *in, const char *text, int width, int opts)
 {
 	struct buf b = { NULL, 0, 0 };
-	char num[128];
+	char num[160];
 
-	snprintf(num, sizeof(num), "%d %d %.17g %.17g %d %d|", s->weight, s->italic, s->size,
-	    s->leading, width, opts);
+	snprintf(num, sizeof(num), "%d %d %.17g %.17g %d %d %zu:", s->weight, s->italic, s->size,
+	    s->leading, width, opts, strlen(s->family));
 	buf_adds(&b, num);
 	buf_adds(&b, s->family);
 	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
-		snprintf(num, sizeof(num), "|%zu %zu %u", in->spans[i].start, in->spans[i].end,
+		snprintf(num, sizeof(num), " %zu-%zu-%u", in->spans[i].start, in->spans[i].end,
 		    in->spans[i].style);
 		buf_adds(&b, num);
 	}
-	buf_addc(&b, '\0');
+	snprintf(num, sizeof(num), " %zu:", strlen(text));
+	buf_adds(&b, num);
 	buf_adds(&b, text);
 	return b.s;
 }
@@ -177,13 +180,19 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 	const struct style *cs = &f->t->role[R_CODE];
 	size_t len = strlen(text);
 	int w = width > 0 ? (PT(width) > 0 ? PT(width) : 1) : -1;
-	char *key = f->ahead != NULL ? layout_key(s, in, text, w, opts) : NULL;
+	char *key = f->ahead != NULL || f->reuse != NULL ? layout_key(s, in, text, w, opts) :
+	    NULL;
 	GQueue *q;
 
-	if (key != NULL && !f->storing && (q = g_hash_table_lookup(f->ahead, key)) != NULL &&
+	if (f->ahead != NULL && !f->storing && (q = g_hash_table_lookup(f->ahead, key)) != NULL &&
 	    (l = g_queue_pop_head(q)) != NULL) {
 		free(key);
 		own_layout(f, l);
+		return l;
+	}
+	if (f->reuse != NULL && (l = g_hash_table_lookup(f->reuse, key)) != NULL) {
+		free(key);
+		own_layout(f, g_object_ref(l));	/* drawn as it is: layouts do not change */
 		return l;
 	}
 	l = pango_layout_new(f->ps->ctx);
@@ -248,7 +257,10 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 			free(key);
 		g_queue_push_tail(q, l);
 	} else {
-		free(key);
+		if (f->reuse != NULL)
+			g_hash_table_insert(f->reuse, key, g_object_ref(l));
+		else
+			free(key);
 		own_layout(f, l);
 	}
 	return l;
@@ -1676,6 +1688,9 @@ layout_document(struct gen *g, const struct doc *d)
 		size_t mark = all->n;
 		int ntoc = 1;
 
+		/* A second pass (when the first found more pages than it guessed) sets the
+		 * same entries: it takes the first pass's layouts, only the numbers are new. */
+		f.reuse = g_hash_table_new_full(g_str_hash, g_str_equal, free, g_object_unref);
 		for (int pass = 0; pass < 3; pass++) {
 			for (size_t i = mark; i < all->n; i++)
 				free(all->v[i].v);
@@ -1686,6 +1701,8 @@ layout_document(struct gen *g, const struct doc *d)
 			ntoc = (int)(all->n - mark);
 		}
 		all->ntoc = ntoc;
+		g_hash_table_destroy(f.reuse);
+		f.reuse = NULL;
 	}
 	all->v = xrealloc(all->v, (all->n + body->n) * sizeof(*all->v));
 	memcpy(all->v + all->n, body->v, body->n * sizeof(*body->v));
