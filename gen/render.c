@@ -3,6 +3,7 @@
  * heads as artifacts, anchors, links and bookmarks; then hands the file to pdf_post().
  * Called by main.c through render_pdf(); reads the tree and the pages, changes neither. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -781,7 +782,8 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 	cairo_surface_finish(r.surface);
 	st = cairo_surface_status(r.surface);
 	cairo_surface_destroy(r.surface);
-	pages_free((struct pages *)r.ps);	/* before qpdf needs the memory */
+	pages_free((struct pages *)r.ps);	/* before qpdf needs the memory ... */
+	malloc_trim(0);		/* ... and back to the system: the layout thread's is not reused */
 	if (st != CAIRO_STATUS_SUCCESS) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write the PDF: %s",
 		    cairo_status_to_string(st));
