@@ -87,7 +87,13 @@ build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard te
 	./gen/gen -q build $*
 	@mkdir -p build/docs && touch $@
 
-test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit
+# The fuzz targets, built by cc with the sanitizers and driven over their corpora once.
+REPLAY_TARGETS = csv frontmatter markdown template
+build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_OBJS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
+
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit \
+		$(REPLAY_TARGETS:%=build/replay-%)
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 
 # Fuzzing (not part of `make test`): each libFuzzer target runs FUZZ_SECONDS over its seeds in

@@ -33,6 +33,23 @@ while read -r word name rest; do
 done <"$TMP/unit.out"
 { [ $rc -le 1 ] && sanitized "$TMP/unit.err"; } || fail unit/run "exit $rc: $(head -5 "$TMP/unit.err")"
 
+# ---- every fuzz target over its seeds and past findings ----
+for t in csv frontmatter markdown template; do
+	if [ ! -x build/replay-$t ]; then
+		fail fuzz-replay/$t "build/replay-$t is not built (make test builds it)"
+		continue
+	fi
+	build/replay-$t tests/fuzz/corpus/$t/* >"$TMP/replay.out" 2>"$TMP/replay.err"
+	rc=$?
+	n=$(grep -c '^PASS' "$TMP/replay.out")
+	if [ $rc -eq 0 ] && [ "$n" -eq "$(ls tests/fuzz/corpus/$t | wc -l)" ] &&
+	    sanitized "$TMP/replay.err"; then
+		pass fuzz-replay/$t
+	else
+		fail fuzz-replay/$t "exit $rc after $n files: $(head -5 "$TMP/replay.err")"
+	fi
+done
+
 # ---- pagination: each folder in tests/layout is a document; its pages as text must match
 # expected.pages (regenerate with UPDATE=1 after a deliberate change) ----
 for dir in tests/layout/*/; do

@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gen g = { 0 };
 	struct table *t = csv_read(&g, "data/key-figures.csv", csv, sizeof(csv) - 1);
-	struct datasets ds = { &t, 1, NULL, 0 };
+	struct datasets ds = { .v = &t, .n = 1 };
 	struct expansion x;
 	struct node *root = node_new(N_DOCUMENT, "fuzz.md", 1, 1);
 	char *text = xstrndup((const char *)data, size);
