@@ -246,6 +246,21 @@ if [ $rc -eq 3 ] && grep -q 'cannot make the folder' "$w/err"; then
 else
 	fail e2e/out-unwritable "exit $rc: $(head -2 "$w/err")"
 fi
+# A read-only out/: root writes anywhere, so as root the build runs as nobody (setpriv).
+chmod 755 "$w/out" && chmod -R a+rX "$w" && chmod 711 "$TMP"
+chmod 555 "$w/out"
+as=()
+[ "$(id -u)" = 0 ] && as=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+(cd "$w" && HOME=$w exec "${as[@]}" "$GEN" build doc) >/dev/null 2>"$w/err"
+rc=$?
+chmod 755 "$w/out"
+if [ $rc -eq 3 ] && [ "$(cat "$w/out/doc.pdf")" = previous ] &&
+    [ "$(ls -A "$w/out")" = doc.pdf ] &&
+    grep -q '^out/doc.pdf: error: cannot write: Permission denied$' "$w/err"; then
+	pass e2e/out-read-only
+else
+	fail e2e/out-read-only "exit $rc; out/ holds: $(ls -A "$w/out" | tr '\n' ' '); $(head -2 "$w/err")"
+fi
 
 # Scale: a pack for each of 650 areas (PDFs only; the panels' images are the same code as
 # the three real areas'). Run with the optimised gen, as users do: this is about capacity.
