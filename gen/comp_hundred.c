@@ -112,13 +112,17 @@ hundred_make(const struct component_call *call)
 	return panels;
 }
 
+#define NAME_FITS	60	/* characters of an area's name a panel's title holds well */
+
 /* The panels of indicator table `indicators` for the row being built. */
 static struct node *
 hundred_panels(struct gen *g, const struct datasets *d, const char *file, int line, int col,
     const char *indicators, int per_page)
 {
 	const struct table *ind = datasets_find(d, indicators), *areas = d ? d->row_table : NULL;
+	const struct cell *name;
 	struct node *panels;
+	glong len;
 
 	if (ind == NULL) {
 		const char *names[64], *near;
@@ -142,9 +146,14 @@ hundred_panels(struct gen *g, const struct datasets *d, const char *file, int li
 		    "template needs <per-row table=\"…\" name=\"…\"/>");
 		return NULL;
 	}
+	name = &areas->cells[d->row * areas->ncols];
+	if ((len = g_utf8_strlen(name->text, -1)) > NAME_FITS)
+		msg(g, MSG_WARNING, areas->path, name->line, name->col, "the area's name is %ld "
+		    "characters long; a panel's title holds about %d well, so its children are "
+		    "drawn smaller", len, NAME_FITS);
 	panels = node_new(N_PANELS, file, line, col);
 	panels->start = per_page < 1 ? 1 : per_page > 8 ? 8 : per_page;
-	buf_adds(&panels->text.text, areas->cells[d->row * areas->ncols].text);
+	buf_adds(&panels->text.text, name->text);
 	for (size_t i = 0; i < ind->nrows; i++) {
 		struct node *n = one_panel(g, ind, i, areas, d->row, file, line, col);
 

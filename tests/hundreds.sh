@@ -45,3 +45,20 @@ if [ -d "$dir" ]; then
 else
 	fail hundreds/built "tests/good/hundreds made no panels"
 fi
+
+# An area whose name is far too long for a panel's title: a warning at its cell, the file
+# name cut at a word to 80 characters, the pack built.
+w=$TMP/long-name
+bash tests/areas.sh "$w" 2
+long="Area of$(printf ' Very%.0s' $(seq 60)) Long Name"
+sed -i "2s/^[^,]*/$long/" "$w/content/doc/data/areas.csv"
+(cd "$w" && exec "$GEN" -p build doc) >/dev/null 2>"$w/err"
+rc=$?
+slug=area-of$(printf -- '-very%.0s' $(seq 14))
+if [ $rc -eq 0 ] && [ "$(cat "$w/err")" = "content/doc/data/areas.csv:2:1: warning: the area's \
+name is 317 characters long; a panel's title holds about 60 well, so its children are drawn \
+smaller" ] && [ -f "$w/out/doc/$slug.pdf" ] && [ ${#slug} -le 80 ]; then
+	pass hundreds/long-name
+else
+	fail hundreds/long-name "exit $rc: $(head -2 "$w/err"); $(ls "$w/out/doc" 2>&1 | head -2)"
+fi
