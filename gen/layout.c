@@ -1492,6 +1492,18 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 
 /* ---- the second thread ---- */
 
+/* Frees what a flow gathered on its way (not its pages). */
+static void
+flow_free(struct flow *f)
+{
+	free(f->heads);
+	free(f->head_page);
+	free(f->notes);
+	free(f->note_done);
+	free(f->note_h);
+	free(f->foot);
+}
+
 /* Bytes of text in `n` and the blocks inside it. */
 static size_t
 text_weight(const struct node *n)
@@ -1526,19 +1538,9 @@ work_ahead(void *arg)
 	f->storing = 1;
 	new_page(f, PG_BODY);
 	place_blocks(f, from, (struct frame){ 0, f->width, R_BODY, 0, 0 });
-	for (size_t i = 0; i < f->ps->n; i++)
-		free(f->ps->v[i].v);
-	free(f->ps->v);
-	for (size_t i = 0; i < f->ps->nlayouts; i++)	/* the footnotes' heights */
-		g_object_unref(f->ps->layouts[i]);
-	free(f->ps->layouts);
-	free(f->ps);
-	free(f->heads);
-	free(f->head_page);
-	free(f->notes);
-	free(f->note_done);
-	free(f->note_h);
-	free(f->foot);
+	g_object_ref(w->ctx);	/* the pages go, their context stays for the first thread */
+	pages_free(f->ps);
+	flow_free(f);
 	return NULL;
 }
 
@@ -1717,12 +1719,7 @@ layout_document(struct gen *g, const struct doc *d)
 	free(body->v);
 	free(body->layouts);
 	free(body);
-	free(f.heads);
-	free(f.head_page);
-	free(f.notes);
-	free(f.note_done);
-	free(f.note_h);
-	free(f.foot);
+	flow_free(&f);
 	return all;
 }
 
