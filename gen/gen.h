@@ -617,9 +617,13 @@ int		 indicators_illustrative(const struct datasets *);
 /* Builds one job: document `d` (row < 0) or its data row `row`. */
 typedef void jobs_fn(struct gen *, struct doc *, long row);
 /* Reads every document in `docs`, then builds each, and each data row of those built per
- * row, on up to `nproc` processes; messages come out in the serial order. Raises
- * g->status. */
-void		 jobs_run(struct gen *, char *const *docs, size_t ndocs, int nproc, jobs_fn *);
+ * row, on up to `nproc` processes (gen started again with `argv`); messages come out in the
+ * serial order. Raises g->status. */
+void		 jobs_run(struct gen *, char *const *argv, char *const *docs, size_t ndocs,
+		    int nproc, jobs_fn *);
+/* In a worker process that jobs_run() started: builds its share of the jobs and returns the
+ * exit status; elsewhere returns -1. */
+int		 jobs_worker(struct gen *, char *const *docs, size_t ndocs, jobs_fn *);
 /* Passes signal `sig` on to the worker processes (async-signal-safe). */
 void		 jobs_kill(int sig);
 

@@ -1,23 +1,32 @@
 /* jobs.c: `gen build` on several processes (-j). The parent reads every document first; the
  * documents, and each data row of a document built once per row, are then jobs, and job k
- * goes to worker process k mod N, forked with the documents already read. Each worker keeps
- * what a job says on stderr and sends it, whole, through a pipe; the parent prints the jobs'
- * messages in job order, so the output reads as a serial build's would, and takes the worst
- * exit status. Called by main.c; the build of one job is main.c's callback. */
+ * goes to worker process k mod N. A worker is gen itself started afresh (not a fork: by then
+ * the libraries run threads of their own, and a fork can copy a lock another thread holds)
+ * with GEN_WORKER="k n jobs" in its environment and a pipe on fd 3; it reads the documents
+ * again, quietly, builds its jobs and sends what each said on stderr, whole, through the pipe.
+ * The parent prints the jobs' messages in job order, so the output reads as a serial build's
+ * would, and takes the worst exit status. Called by main.c; the build of one job is main.c's
+ * callback. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "gen.h"
 
 #define MAX_WORKERS	64
+#define REPORT_FD	3	/* a worker's pipe to the parent */
+
+extern char **environ;
 
 /* One job: a document, or one row of a document built per row. */
 struct job {
@@ -88,15 +97,14 @@ send_report(int mfd, int pipefd, size_t j)
 	return 0;
 }
 
-/* A worker: runs jobs w, w + n, w + 2n ... with stderr in a memory file; exits. */
-static void
+/* A worker's jobs: w, w + n, w + 2n ... of the `njobs` its parent listed, run with stderr
+ * in a memory file, each job's messages sent on `pipefd`. Returns the worst exit status. */
+static int
 work(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, size_t w, size_t n,
     int pipefd, jobs_fn *run)
 {
-	int mfd = memfd_create("gen-messages", 0), worst = 0;
+	int worst = 0;
 
-	if (mfd < 0 || dup2(mfd, STDERR_FILENO) < 0)
-		_exit(EXIT_ENV);
 	g->progress = 0;
 	for (size_t j = w; j < njobs; j += n) {
 		g->status = 0;
@@ -104,9 +112,9 @@ work(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, size_t 
 		worst = g->status > worst ? g->status : worst;
 		fflush(stderr);
 		if (send_report(STDERR_FILENO, pipefd, j) < 0)
-			_exit(EXIT_ENV);
+			return EXIT_ENV;
 	}
-	_exit(worst);
+	return worst;
 }
 
 /* Reads reports from the workers' pipes until all close, printing each job's messages as
@@ -254,11 +262,39 @@ run_here(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, job
 	g->status = worst;
 }
 
-/* Forks up to nproc workers for the jobs and prints their messages; returns the worst of
+/* Starts worker w of n for `njobs` jobs: this program again, with the same arguments, its
+ * report pipe's write end on REPORT_FD. Returns its pid, or -1. */
+static pid_t
+spawn_worker(char *const *argv, size_t w, size_t n, size_t njobs, int pipefd)
+{
+	posix_spawn_file_actions_t fa;
+	char var[96], **env;
+	size_t nenv = 0;
+	pid_t pid;
+	int rc;
+
+	while (environ[nenv] != NULL)
+		nenv++;
+	env = xcalloc(nenv + 2, sizeof(*env));
+	for (size_t i = 0, k = 0; i < nenv; i++)
+		if (strncmp(environ[i], "GEN_WORKER=", 11) != 0)
+			env[k++] = environ[i];
+	snprintf(var, sizeof(var), "GEN_WORKER=%zu %zu %zu", w, n, njobs);
+	for (nenv = 0; env[nenv] != NULL; nenv++)
+		;
+	env[nenv] = var;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd, REPORT_FD);
+	rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	return rc == 0 ? pid : -1;
+}
+
+/* Starts up to nproc workers for the jobs and prints their messages; returns the worst of
  * their exit statuses. */
 static int
-run_workers(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, int nproc,
-    jobs_fn *run)
+run_workers(struct gen *g, char *const *argv, struct job *jobs, size_t njobs, int nproc)
 {
 	int fds[MAX_WORKERS], status, worst = 0;
 	pid_t pids[MAX_WORKERS];
@@ -267,24 +303,23 @@ run_workers(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, 
 	n = n < MAX_WORKERS ? n : MAX_WORKERS;
 	fflush(NULL);
 	for (size_t w = 0; w < n; w++) {
-		int p[2];
+		int p[2] = { -1, -1 };
 
-		if (pipe(p) < 0 || (pids[w] = fork()) < 0) {
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			pids[w] = -1;
+		} else {
+			pids[w] = spawn_worker(argv, w, n, njobs, p[1]);
+			close(p[1]);
+		}
+		if (pids[w] < 0) {
 			msg(g, MSG_FATAL, NULL, 0, 0, "cannot start a build process: %s",
 			    strerror(errno));
+			if (p[0] >= 0)
+				close(p[0]);
 			n = w;	/* the jobs of workers not started are not built */
 			break;
 		}
-		if (pids[w] == 0) {
-			for (int k = 0; k < MAX_WORKERS; k++)
-				workers[k] = 0;	/* a worker's signals are its own */
-			close(p[0]);
-			for (size_t k = 0; k < w; k++)
-				close(fds[k]);
-			work(g, loaded, jobs, njobs, w, n, p[1], run);
-		}
 		workers[w] = pids[w];
-		close(p[1]);
 		fds[w] = p[0];
 	}
 	collect(g, jobs, njobs, fds, n);
@@ -303,8 +338,22 @@ run_workers(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, 
 	return worst;
 }
 
+/* Frees the jobs and the documents read. */
+static void
+jobs_free(struct job *jobs, size_t njobs, struct doc **loaded, size_t ndocs)
+{
+	for (size_t j = 0; j < njobs; j++)
+		buf_free(&jobs[j].out);
+	free(jobs);
+	for (size_t i = 0; i < ndocs; i++)
+		if (loaded[i] != NULL)
+			doc_free(loaded[i]);
+	free(loaded);
+}
+
 void
-jobs_run(struct gen *g, char *const *docs, size_t ndocs, int nproc, jobs_fn *run)
+jobs_run(struct gen *g, char *const *argv, char *const *docs, size_t ndocs, int nproc,
+    jobs_fn *run)
 {
 	struct doc **loaded = xcalloc(ndocs + 1, sizeof(*loaded));
 	struct buf tail = { NULL, 0, 0 };
@@ -316,17 +365,42 @@ jobs_run(struct gen *g, char *const *docs, size_t ndocs, int nproc, jobs_fn *run
 	if (nproc <= 1 || njobs <= 1)
 		run_here(g, loaded, jobs, njobs, run);
 	else {
-		worst = run_workers(g, loaded, jobs, njobs, nproc, run);
+		worst = run_workers(g, argv, jobs, njobs, nproc);
 		g->status = worst > g->status ? worst : g->status;
 	}
 	if (tail.len > 0)
 		fwrite(tail.s, 1, tail.len, stderr);
 	buf_free(&tail);
-	for (size_t j = 0; j < njobs; j++)
-		buf_free(&jobs[j].out);
-	free(jobs);
-	for (size_t i = 0; i < ndocs; i++)
-		if (loaded[i] != NULL)
-			doc_free(loaded[i]);
-	free(loaded);
+	jobs_free(jobs, njobs, loaded, ndocs);
+}
+
+int
+jobs_worker(struct gen *g, char *const *docs, size_t ndocs, jobs_fn *run)
+{
+	const char *v = getenv("GEN_WORKER");
+	struct doc **loaded;
+	struct buf tail = { NULL, 0, 0 };
+	struct job *jobs;
+	size_t w, n, want, njobs;
+	struct stat st;
+	int mfd, rc;
+
+	if (v == NULL || sscanf(v, "%zu %zu %zu", &w, &n, &want) != 3 || w >= n ||
+	    fstat(REPORT_FD, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return -1;	/* not a worker: GEN_WORKER is the parent's to set */
+	if ((mfd = memfd_create("gen-messages", 0)) < 0 || dup2(mfd, STDERR_FILENO) < 0)
+		return EXIT_ENV;
+	loaded = xcalloc(ndocs + 1, sizeof(*loaded));
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail);	/* the parent reported */
+	buf_free(&tail);
+	if (ftruncate(STDERR_FILENO, 0) < 0 || lseek(STDERR_FILENO, 0, SEEK_SET) < 0)
+		rc = EXIT_ENV;
+	else if (njobs != want) {	/* a file changed since the parent read it */
+		msg(g, MSG_FATAL, NULL, 0, 0, "the documents changed during the build");
+		send_report(STDERR_FILENO, REPORT_FD, w);
+		rc = EXIT_ENV;
+	} else
+		rc = work(g, loaded, jobs, njobs, w, n, REPORT_FD, run);
+	jobs_free(jobs, njobs, loaded, ndocs);
+	return rc;
 }

@@ -391,8 +391,10 @@ main(int argc, char *argv[])
 			docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
 			docs[ndocs++] = dir;
 		}
-	if (build && !g.trace)
-		jobs_run(&g, docs, ndocs, g.jobs, build_job);
+	if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
+		g.status = c;	/* a worker process of another gen's */
+	else if (build && !g.trace)
+		jobs_run(&g, argv, docs, ndocs, g.jobs, build_job);
 	else
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);

@@ -139,7 +139,7 @@ else
 fi
 
 # The constituency packs: a PDF per area, and each panel as two PNGs and an SVG.
-"$GEN" -o "$TMP/e2e-c" build constituencies 2>"$TMP/cons.err"
+timeout 300 "$GEN" -o "$TMP/e2e-c" build constituencies 2>"$TMP/cons.err"
 rc=$?
 npdf=$(ls "$TMP"/e2e-c/constituencies/*.pdf 2>/dev/null | wc -l)
 nfiles=$(ls "$TMP"/e2e-c/constituencies/*/ 2>/dev/null | grep -cE '\.(png|svg)$')
@@ -266,7 +266,8 @@ fi
 # the three real areas'). Run with the optimised gen, as users do: this is about capacity.
 w=$TMP/areas650
 bash tests/areas.sh "$w" 650
-(cd "$w" && exec "$(realpath "$ROOT/${GEN_RELEASE:-gen/gen}")" -q --pdf-only build doc) 2>"$w/err"
+(cd "$w" && exec timeout 300 "$(realpath "$ROOT/${GEN_RELEASE:-gen/gen}")" -q --pdf-only \
+    build doc) 2>"$w/err"
 rc=$?
 n=$(ls "$w/out/doc/"*.pdf 2>/dev/null | wc -l)
 if [ $rc -eq 0 ] && [ "$n" -eq 650 ] && [ ! -s "$w/err" ] &&
@@ -300,7 +301,8 @@ fi
 
 # Building on several processes (-j) and, for a long document, on two threads: the same
 # bytes as one process and one thread, and the messages of a build with errors in the same
-# order, with the same exit status.
+# order, with the same exit status. (Builds with workers run under `timeout`: a worker once
+# hung, forked from a process whose library threads held a lock.)
 w=$TMP/jobs
 mkdir -p "$w/content/long" "$w/content/a-bad" "$w/content/c-bad" "$w/content/rows/data" \
     "$w/templates"
@@ -322,9 +324,9 @@ cp content/constituencies/data/indicators.csv "$w/content/rows/data/"
 { head -1 content/constituencies/data/areas.csv
   for i in 1 2 3 4 5; do echo "Area $i,$((i * 7)),$i,95,50,25,35,$i,5,15"; done
   echo "Area 6,lots,6,95,50,25,35,6,5,15"; } >"$w/content/rows/data/areas.csv"
-(cd "$w" && exec "$GEN" -j 1 -p -o out1 build) >/dev/null 2>"$w/err1"
+(cd "$w" && exec timeout 300 "$GEN" -j 1 -p -o out1 build) >/dev/null 2>"$w/err1"
 rc1=$?
-(cd "$w" && exec "$GEN" -j 2 -p -o out2 build) >/dev/null 2>"$w/err2"
+(cd "$w" && exec timeout 300 "$GEN" -j 2 -p -o out2 build) >/dev/null 2>"$w/err2"
 rc2=$?
 if [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] && cmp -s "$w/err1" "$w/err2" && [ -s "$w/err1" ] &&
     diff -r "$w/out1" "$w/out2" >/dev/null && [ -f "$w/out2/long.pdf" ] &&
