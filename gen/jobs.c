@@ -251,8 +251,8 @@ run_here(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, job
 	for (size_t j = 0; j < njobs; j++) {
 		if (jobs[j].out.len > 0)
 			fwrite(jobs[j].out.s, 1, jobs[j].out.len, stderr);
-		if (g->progress)
-			fprintf(stderr, "\r  %zu of %zu", j + 1, njobs);
+		if (g->progress)	/* the cursor back at the start: a message writes over it */
+			fprintf(stderr, "\r\033[K  %zu of %zu\r", j + 1, njobs);
 		g->status = 0;
 		run(g, loaded[jobs[j].doc], jobs[j].row);
 		worst = g->status > worst ? g->status : worst;
