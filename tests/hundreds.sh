@@ -27,8 +27,18 @@ if [ -d "$dir" ]; then
 	else
 		fail hundreds/svg-text "many.svg lacks its title, description or ARIA label"
 	fi
-	if [ "$(png_size "$dir/many.png")" = 1063x1063 ] && [ "$(png_dpi "$dir/many.png")" = 300 ] &&
-	    [ "$(png_size "$dir/many-1080.png")" = 1080x1080 ]; then
+	# The two PNGs are one image at two resolutions: the same size, the same pixel data, and
+	# each pHYs chunk (right after IHDR) with its right checksum (gzip's CRC-32 is PNG's).
+	phys_crc_ok() {
+		[ "$(od -An -tx1 -j50 -N4 "$1" | tr -d ' \n')" = "$(dd if="$1" bs=1 skip=37 \
+		    count=13 2>/dev/null | gzip -c | tail -c8 | head -c4 | od -An -tx1 |
+		    awk '{ print $4 $3 $2 $1 }')" ]
+	}
+	if [ "$(png_size "$dir/many.png")" = 1080x1080 ] && [ "$(png_dpi "$dir/many.png")" = 300 ] &&
+	    [ "$(png_size "$dir/many-1080.png")" = 1080x1080 ] &&
+	    [ "$(png_dpi "$dir/many-1080.png")" = 144 ] &&
+	    phys_crc_ok "$dir/many.png" && phys_crc_ok "$dir/many-1080.png" &&
+	    cmp -s <(tail -c +55 "$dir/many.png") <(tail -c +55 "$dir/many-1080.png"); then
 		pass hundreds/png-sizes
 	else
 		fail hundreds/png-sizes "$(png_size "$dir/many.png") at $(png_dpi "$dir/many.png") dpi" \
