@@ -648,8 +648,8 @@ struct pdf_post {
 };
 
 /* Rewrites the PDF cairo wrote (`len` bytes at `pdf`, kept until the call returns: qpdf reads
- * it lazily) into the file `out`, naming `name` in messages: /Lang, /ViewerPreferences DisplayDocTitle,
- * XMP metadata, /Alt on figures, /Tabs /S, D: dates, /Private content turned into Artifacts,
+ * it lazily) into the file `out`, naming `name` in messages: /Lang, /ViewerPreferences
+ * DisplayDocTitle, XMP metadata, /Alt on figures, /Tabs /S, D: dates, /Private content turned into Artifacts,
  * deterministic /ID, duplicate resource keys removed. Returns 0, or -1 after msg(). */
 int		 pdf_post(struct gen *, const char *pdf, size_t len, const char *out,
 		    const char *name, const struct pdf_post *);

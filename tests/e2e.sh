@@ -312,13 +312,17 @@ ln -sfn "$ROOT/fonts" "$w/fonts"
   for i in $(seq 1 40); do
 	printf '# Part %d\n\n' "$i"
 	for k in 1 2 3; do
-		printf 'Paragraph %d of part %d, with **strong** and *emphasised* words, a [link](#part-1), and enough text to run over several lines of the column so that line breaking and widows both matter here.\n\n' "$k" "$i"
+		printf 'Paragraph %d of part %d, with **strong** and *emphasised* words, a %s %s\n\n' \
+		    "$k" "$i" '[link](#part-1), and enough text to run over several lines of the' \
+		    'column so that line breaking and widows both matter here.'
 	done
-	printf -- '- one item\n- another item with more words in it\n\n| Year | Value |\n|---|--:|\n| 2022 | 1,204 |\n| 2023 | 1,317 |\n\n'
+	printf -- '- one item\n- another item with more words in it\n\n'
+	printf -- '| Year | Value |\n|---|--:|\n| 2022 | 1,204 |\n| 2023 | 1,317 |\n\n'
   done; } >"$w/content/long/index.md"
-printf -- '---\ntitle: A\ntemplate: plain\ndate: 2024-01-01\n---\nA [link](#nowhere) and {{ missing.value }}.\n' \
-    >"$w/content/a-bad/index.md"
-printf -- '---\ntitle: C\ntemplate: nosuch\ndate: 2024-01-01\n---\nText.\n' >"$w/content/c-bad/index.md"
+printf -- '---\ntitle: A\ntemplate: plain\ndate: 2024-01-01\n---\n%s\n' \
+    'A [link](#nowhere) and {{ missing.value }}.' >"$w/content/a-bad/index.md"
+printf -- '---\ntitle: C\ntemplate: nosuch\ndate: 2024-01-01\n---\nText.\n' \
+    >"$w/content/c-bad/index.md"
 cp content/constituencies/index.md "$w/content/rows/"
 cp content/constituencies/data/indicators.csv "$w/content/rows/data/"
 { head -1 content/constituencies/data/areas.csv
