@@ -526,63 +526,56 @@ add_renumbered(struct buf *b, const char *s)
 }
 
 /* cairo's SVG has the text as glyph outlines: give it a title, a description and an ARIA
- * role and label, so the web page's reader hears what the picture says. */
+ * role and label, so the web page's reader hears what the picture says. Appends the result of
+ * `svg` (NUL-terminated) to `out`; returns -1 when it holds no <svg> element. */
 static int
-svg_accessible(const char *path, const char *title, const char *desc)
+svg_accessible(const char *svg, const char *title, const char *desc, struct buf *out)
 {
-	char *text, *open, *end;
-	size_t len;
-	struct buf b = { 0 };
-	int rc;
+	const char *open, *end;
 
-	if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
+	if ((open = strstr(svg, "<svg")) == NULL || (end = strchr(open, '>')) == NULL)
 		return -1;
-	if ((open = strstr(text, "<svg")) == NULL || (end = strchr(open, '>')) == NULL) {
-		free(text);
-		return -1;
-	}
-	buf_add(&b, text, (size_t)(open - text) + 4);
-	buf_adds(&b, " role=\"img\" aria-label=\"");
-	xml_text(&b, desc);
-	buf_adds(&b, "\"");
-	buf_add(&b, open + 4, (size_t)(end - open - 4) + 1);
-	buf_adds(&b, "\n<title>");
-	xml_text(&b, title);
-	buf_adds(&b, "</title>\n<desc>");
-	xml_text(&b, desc);
-	buf_adds(&b, "</desc>");
-	add_renumbered(&b, end + 1);
-	free(text);
-	rc = write_file(path, b.s, b.len);
-	buf_free(&b);
-	return rc;
+	buf_add(out, svg, (size_t)(open - svg) + 4);
+	buf_adds(out, " role=\"img\" aria-label=\"");
+	xml_text(out, desc);
+	buf_adds(out, "\"");
+	buf_add(out, open + 4, (size_t)(end - open - 4) + 1);
+	buf_adds(out, "\n<title>");
+	xml_text(out, title);
+	buf_adds(out, "</title>\n<desc>");
+	xml_text(out, desc);
+	buf_adds(out, "</desc>");
+	add_renumbered(out, end + 1);
+	return 0;
 }
 
+/* The panel as SVG, drawn into memory, made accessible and written once. */
 static int
 svg_file(struct gen *g, const struct template *t, const struct node *n, const char *path)
 {
-	char *tmp = xasprintf("%s.tmp", path);
 	char *title = xasprintf("If %s had 100 children", inl_str(&n->text));
-	cairo_surface_t *s = cairo_svg_surface_create(tmp, 540, 540);
+	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, 540, 540);
 	cairo_t *cr = cairo_create(s);
 	PangoContext *ctx = layout_context();
-	int rc = 0;
+	int rc;
 
 	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
 	pango_cairo_update_context(cr, ctx);
 	draw_square(cr, ctx, t, n, 540);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
-	    svg_accessible(tmp, title, n->alt) == -1 || rename(tmp, path) == -1) {
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || svg.s == NULL ||
+	    svg_accessible(svg.s, title, n->alt, &out) == -1) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write the SVG");
-		unlink(tmp);
 		rc = -1;
-	}
+	} else
+		rc = write_atomic(g, path, out.s, out.len);
 	cairo_surface_destroy(s);
 	g_object_unref(ctx);
+	buf_free(&svg);
+	buf_free(&out);
 	free(title);
-	free(tmp);
 	return rc;
 }
 

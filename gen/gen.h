@@ -629,6 +629,11 @@ void		 jobs_kill(int sig);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
 
+#ifdef CAIRO_H
+/* A cairo_write_func_t that appends to the struct buf `closure`. */
+cairo_status_t	 cairo_to_buf(void *closure, const unsigned char *data, unsigned int len);
+#endif
+
 /* Renders the document to a tagged PDF written at `tmp`; messages name `path`, where the
  * caller will put it. Returns 0, or -1 after msg(). */
 int		 render_pdf(struct gen *, const struct doc *, const char *tmp, const char *path);

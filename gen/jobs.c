@@ -273,15 +273,14 @@ spawn_worker(char *const *argv, size_t w, size_t n, size_t njobs, int pipefd)
 	pid_t pid;
 	int rc;
 
-	while (environ[nenv] != NULL)
+	for (size_t i = 0; environ[i] != NULL; i++)
 		nenv++;
 	env = xcalloc(nenv + 2, sizeof(*env));
-	for (size_t i = 0, k = 0; i < nenv; i++)
+	nenv = 0;
+	for (size_t i = 0; environ[i] != NULL; i++)	/* this process's own, if any, goes */
 		if (strncmp(environ[i], "GEN_WORKER=", 11) != 0)
-			env[k++] = environ[i];
+			env[nenv++] = environ[i];
 	snprintf(var, sizeof(var), "GEN_WORKER=%zu %zu %zu", w, n, njobs);
-	for (nenv = 0; env[nenv] != NULL; nenv++)
-		;
 	env[nenv] = var;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd, REPORT_FD);

@@ -751,9 +751,8 @@ draw_pages(struct rctx *r)
 		tag_close(r);
 }
 
-/* cairo's write callback: appends to the buffer in memory. */
-static cairo_status_t
-to_buf(void *closure, const unsigned char *data, unsigned int len)
+cairo_status_t
+cairo_to_buf(void *closure, const unsigned char *data, unsigned int len)
 {
 	buf_add(closure, (const char *)data, len);
 	return CAIRO_STATUS_SUCCESS;
@@ -772,7 +771,7 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 	r.d = d;
 	r.t = d->tpl;
 	r.ps = layout_document(g, d);
-	r.surface = cairo_pdf_surface_create_for_stream(to_buf, &raw,
+	r.surface = cairo_pdf_surface_create_for_stream(cairo_to_buf, &raw,
 	    d->tpl->page_w + 2 * d->tpl->bleed, d->tpl->page_h + 2 * d->tpl->bleed);
 	cairo_pdf_surface_restrict_to_version(r.surface, CAIRO_PDF_VERSION_1_5);
 	set_metadata(&r);
