@@ -98,8 +98,17 @@ datasets_find(const struct datasets *d, const char *name)
 {
 	for (size_t i = 0; d != NULL && i < d->n; i++)
 		if (strcmp(d->v[i]->name, name) == 0)
-			return d->v[i];
+			return d->v[i]->ncols > 0 ? d->v[i] : NULL;
 	return NULL;
+}
+
+int
+datasets_broken(const struct datasets *d, const char *name)
+{
+	for (size_t i = 0; d != NULL && i < d->n; i++)
+		if (strcmp(d->v[i]->name, name) == 0)
+			return d->v[i]->ncols == 0;
+	return 0;
 }
 
 /* The row of `t` whose first column is `key`, or -1. */
@@ -115,9 +124,11 @@ find_row(const struct table *t, const char *key)
 static void
 hint_table(struct bctx *b, size_t off, const char *name)
 {
-	const char **names = xcalloc(b->data ? b->data->n + 1 : 1, sizeof(*names));
-	const char *near;
+	const char **names, *near;
 
+	if (datasets_broken(b->data, name))
+		return;		/* the file's own errors are said */
+	names = xcalloc(b->data ? b->data->n + 1 : 1, sizeof(*names));
 	for (size_t i = 0; b->data && i < b->data->n; i++)
 		names[i] = b->data->v[i]->name;
 	near = nearest_word(name, names, b->data ? b->data->n : 0);
@@ -131,10 +142,13 @@ hint_table(struct bctx *b, size_t off, const char *name)
 static void
 hint_row(struct bctx *b, size_t off, const struct table *t, const char *key)
 {
-	const char **keys = xcalloc(t->nrows + 1, sizeof(*keys));
-	const char *near;
-	char *what = xasprintf("%s.%s", t->name, key);
+	const char **keys, *near;
+	char *what;
 
+	if (t->errors > 0)
+		return;		/* the row may be one the reader left out, and said so */
+	keys = xcalloc(t->nrows + 1, sizeof(*keys));
+	what = xasprintf("%s.%s", t->name, key);
 	for (size_t r = 0; r < t->nrows; r++)
 		keys[r] = t->cells[r * t->ncols].text;
 	near = nearest_word(key, keys, t->nrows);
@@ -167,6 +181,16 @@ hint_column(struct bctx *b, size_t off, const struct table *t, const char *prefi
 		berr(b, off, "no column `%s` in %s", what, t->path);
 	free(full);
 	free(what);
+}
+
+/* Whether the first column of t, by which {{ table.key }} finds a row, names a row twice
+ * (said once, at the rows). */
+static int
+key_repeated(struct bctx *b, const struct table *t)
+{
+	static const int first[] = { 0 };
+
+	return csv_need_unique(b->g, t, first, 1) > 0;
 }
 
 /* Resolves a dotted name to a cell: `column` (in a loop), `table.key` (the row's value
@@ -205,6 +229,8 @@ resolve(struct bctx *b, size_t off, const char *name, const struct table **tp)
 		hint_table(b, off, part[0]);
 	else if ((r = find_row(t, part[1])) < 0)
 		hint_row(b, off, t, part[1]);
+	else if (key_repeated(b, t))
+		;	/* which row is meant is not known: said at the rows */
 	else {
 		c = n == 3 ? csv_column(t, part[2]) : csv_column(t, "value");
 		if (n == 2 && c < 0)
@@ -247,6 +273,17 @@ put_number(struct buf *b, double v, int dec, int sep, int sign)
 	}
 	if (p != NULL)
 		buf_adds(b, p);
+}
+
+/* Whether column c of t has a number in any cell: a column of figures, perhaps with slips,
+ * rather than a column of text. */
+static int
+has_figures(const struct table *t, size_t c)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (t->cells[r * t->ncols + c].kind == D_NUMBER)
+			return 1;
+	return 0;
 }
 
 /* Applies the formats after the first `|` of a tag to a cell. Returns the text (caller
@@ -294,25 +331,29 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
 		}
 	}
 	free(copy);
-	if ((type == COL_NUMBER || type == COL_PERCENT) && isnan(cell->num))
-		return xstrdup("\xe2\x80\x93");	/* a missing value: an en dash */
+	if (t != NULL && DATUM_MISSING(cell->kind) && (type == COL_NUMBER ||
+	    type == COL_PERCENT)) {
+		/* a figure not given: its meaning in words, never a zero or a blank */
+		if (cell->kind == D_EMPTY)
+			csv_say(b->g, t, MSG_WARNING, cell->line, cell->col, "this cell is empty, so "
+			    "the page says \"%s\" where it is used", datum_words(D_EMPTY, 1));
+		return xstrdup(datum_words(cell->kind, 1));
+	}
 	if (!numeric && type != COL_PERCENT)	/* as written; a percentage gains its sign */
 		return xstrdup(cell->text);
-	if (type != COL_NUMBER && type != COL_PERCENT) {
-		char *decl = xasprintf("<data table=\"%s\"><column name=\"%s\" type=\"number\"/>"
-		    "</data>", t->name, t->cols[(size_t)(cell - t->cells) % t->ncols]);
+	if (t != NULL && cell->kind != D_NUMBER) {
+		size_t c = (size_t)(cell - t->cells) % t->ncols;
 
-		berr(b, off, "`%s` is a column of text, so it cannot be formatted as a number; "
-		    "declare its type in the template: %s", t->cols[(size_t)(cell - t->cells) %
-		    t->ncols], decl);
-		free(decl);
+		if (!has_figures(t, c))
+			berr(b, off, "column `%s` holds text, not figures, so it cannot be formatted "
+			    "as a number (%s)", t->cols[c], t->path);
+		else	/* a column of figures with slips: each is said, once */
+			csv_need_numbers(b->g, t, c);
 		return NULL;
 	}
-	if (isnan(cell->num))
-		return xstrdup("\xe2\x80\x93");	/* a missing value: an en dash */
 	put_number(&out, cell->num, dec < 0 ? (fabs(cell->num - round(cell->num)) < 1e-9 ? 0 :
 	    1) : dec, sep, sign);
-	if (pct || (type == COL_PERCENT && !bare))	/* `number`: a percentage's figure alone */
+	if (pct || ((cell->pct || type == COL_PERCENT) && !bare))	/* `number`: a percentage's figure alone */
 		buf_adds(&out, "%");
 	return out.s;
 }
@@ -340,6 +381,35 @@ read_tag(struct bctx *b, size_t off, char **inner)
 static size_t expand(struct bctx *, size_t from, size_t to, int emit, int emit_else,
     const char *until);
 
+/* Whether a cell is true for {{#if}}: a figure other than 0; in a column of yes and no (in
+ * any case), yes, and any other value there an error; other text when it is not empty. */
+static int
+truth(struct bctx *b, const struct table *t, const struct cell *c, int *ok)
+{
+	static const char *const yes_no[] = { "yes", "no" };
+	size_t col = (size_t)(c - t->cells) % t->ncols, flags = 0, other = 0;
+
+	if (c->kind == D_NUMBER)
+		return c->num != 0;
+	if (DATUM_MISSING(c->kind))
+		return 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *s = t->cells[r * t->ncols + col].text;
+
+		if (strcasecmp(s, "yes") == 0 || strcasecmp(s, "no") == 0)
+			flags++;
+		else if (*s != '\0')
+			other++;
+	}
+	if (flags > 0 && flags >= other) {	/* a column of flags: a slip is an error */
+		if (csv_need_choice(b->g, t, col, yes_no, 2) > 0 &&
+		    strcasecmp(c->text, "yes") != 0 && strcasecmp(c->text, "no") != 0)
+			return *ok = 0;
+		return strcasecmp(c->text, "yes") == 0;
+	}
+	return 1;
+}
+
 /* Evaluates an {{#if}} condition: a value that is set and not 0 or "no"; or `a OP b` with
  * OP one of == != < > <= >= and b a number or a "quoted" text. *ok is 0 after an error. */
 static int
@@ -361,7 +431,13 @@ condition(struct bctx *b, size_t off, const char *cond, int *ok)
 
 			return strcmp(op, "!=") == 0 ? !eq : eq;
 		}
-		l = strtod(c->text, NULL);
+		if (c->kind == D_TEXT) {	/* a comparison needs a figure */
+			csv_need_numbers(b->g, t, (size_t)(c - t->cells) % t->ncols);
+			return *ok = 0;
+		}
+		if (DATUM_MISSING(c->kind))
+			return 0;	/* no figure: no comparison holds */
+		l = c->num;
 		r = strtod(rhs, NULL);
 		return strcmp(op, "<") == 0 ? l < r : strcmp(op, ">") == 0 ? l > r :
 		    strcmp(op, "<=") == 0 ? l <= r : strcmp(op, ">=") == 0 ? l >= r :
@@ -369,7 +445,7 @@ condition(struct bctx *b, size_t off, const char *cond, int *ok)
 	}
 	if ((c = resolve(b, off, cond, &t)) == NULL)
 		return *ok = 0;
-	return c->text[0] != '\0' && strcmp(c->text, "0") != 0 && strcmp(c->text, "no") != 0;
+	return truth(b, t, c, ok);
 }
 
 /* {{#each TABLE}} at `off`, its body from `end`: the body once per row. */
@@ -435,6 +511,21 @@ emit_phrase(struct bctx *b, size_t off, const char *key)
 	free(text);
 }
 
+/* {{ year }}: the report's year, from the front matter. */
+static void
+emit_year(struct bctx *b, size_t off)
+{
+	char y[16];
+
+	if (b->data == NULL || b->data->year == 0) {
+		berr(b, off, "`{{ year }}` is the report's year: give it as `year:` in the front "
+		    "matter%s%s", "", "");
+		return;
+	}
+	snprintf(y, sizeof(y), "%d", b->data->year);
+	emit_value(b, off, y);
+}
+
 /* Expands one tag at `off` ending at `end`; returns the offset after all it covers. */
 static size_t
 expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const char *inner)
@@ -484,6 +575,12 @@ expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const ch
 		n = strlen(name);
 		while (n > 0 && name[n - 1] == ' ')
 			name[--n] = '\0';
+		if (strcmp(name, "year") == 0 && !(b->nrow > 0 && b->row_table[b->nrow - 1] &&
+		    csv_column(b->row_table[b->nrow - 1], "year") >= 0)) {
+			emit_year(b, off);
+			free(name);
+			return end;
+		}
 		if ((c = resolve(b, off, name, &t)) != NULL &&
 		    (text = format(b, off, c, t, bar ? bar + 1 : "")) != NULL)
 			emit_value(b, off, text);

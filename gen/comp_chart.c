@@ -38,25 +38,16 @@ static const char *const grades[] = { "", "Very good", "Good", "Highly satisfact
 
 /* ---- from data ---- */
 
-/* A cell's figure, or NAN when the year has none (empty, "n/a", "not published"). Sets
- * *bad for any other text. */
+/* A cell's figure, or NAN when the year has none (an empty cell, or a symbol of official
+ * statistics such as `[x]` or `c`): a gap, never a zero. Sets *bad for any other text. */
 static double
 figure(const struct cell *c, int *bad)
 {
-	char *end;
-	double v;
-
-	if (c->text[0] == '\0' || strcmp(c->text, "n/a") == 0 ||
-	    strncmp(c->text, "not published", 13) == 0)
-		return NAN;
-	v = strtod(c->text, &end);
-	while (*end == '%' || *end == ' ')
-		end++;
-	if (end == c->text || *end != '\0') {
+	if (c->kind == D_NUMBER)
+		return c->num;
+	if (c->kind == D_TEXT)
 		*bad = 1;
-		return NAN;
-	}
-	return v;
+	return NAN;
 }
 
 static double
@@ -89,25 +80,21 @@ check_figures(const struct component_call *c, const struct chart *ch)
 {
 	int bad_cells = 0;
 
-	for (size_t r = 0; r < ch->t->nrows; r++)
-		for (int s = 0; s < ch->n; s++) {
-			const struct cell *ce;
-			int bad = 0;
-			double v;
+	for (int s = 0; s < ch->n; s++) {
+		if (ch->y[s] < 0)
+			continue;
+		bad_cells += csv_need_numbers(c->g, ch->t, (size_t)ch->y[s]);
+		for (size_t r = 0; ch->type == CH_JUDGEMENT && r < ch->t->nrows; r++) {
+			const struct cell *ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
 
-			if (ch->y[s] < 0)
-				continue;
-			ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
-			v = figure(ce, &bad);
-			if (bad || (ch->type == CH_JUDGEMENT && !isnan(v) && (v < 1 || v > 7 ||
-			    v != floor(v)))) {
-				msg(c->g, MSG_ERROR, ch->t->path, ce->line, ce->col, ch->type ==
-				    CH_JUDGEMENT ? "`%s` is not a grade from 1 to 7" : "`%s` is not a "
-				    "number (leave the cell empty where a year has no figure)",
-				    ce->text);
+			if (ce->kind == D_NUMBER && (ce->num < 1 || ce->num > 7 ||
+			    ce->num != floor(ce->num))) {
+				csv_say(c->g, ch->t, MSG_ERROR, ce->line, ce->col, "`%s` in column `%s` "
+				    "is not a grade from 1 to 7", ce->text, ch->t->cols[ch->y[s]]);
 				bad_cells++;
 			}
 		}
+	}
 	return bad_cells;
 }
 
@@ -160,7 +147,7 @@ describe(const struct chart *ch)
 {
 	struct buf b = { 0 };
 	size_t nr = ch->t->nrows;
-	char num[64];
+	char num[160];
 
 	if (ch->type == CH_JUDGEMENT) {
 		buf_adds(&b, ch->title ? ch->title : "Summary of judgements");
@@ -201,8 +188,9 @@ describe(const struct chart *ch)
 			double v = value(ch, r, ch->y[s]);
 
 			if (isnan(v))
-				snprintf(num, sizeof(num), "%s no figure in %s", r ? "," : "",
-				    ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
+				snprintf(num, sizeof(num), "%s %s in %s", r ? "," : "",
+				    datum_words(ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]].kind,
+				    1), ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
 			else
 				snprintf(num, sizeof(num), "%s %g%s in %s", r ? "," : "", v,
 				    ch->unit ? ch->unit : "",
@@ -222,13 +210,14 @@ chart_make(const struct component_call *c)
 	struct chart *ch;
 	struct node *n = NULL;
 	int bad = 0;
-	char *ind = NULL;
+	char *ind = NULL, *ind_series = NULL, *ind_names = NULL;
 	struct table *owned = NULL;
 
 	if (data != NULL)
 		t = datasets_find(c->data, data);
 	if ((ind = component_attr(c->tag, "indicator")) != NULL) {
-		if ((owned = indicator_series(c->g, c->data, ind)) == NULL || owned->nrows == 0)
+		if ((owned = indicator_series(c->g, c->data, ind, &ind_series, &ind_names)) == NULL ||
+		    owned->nrows == 0)
 			msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> names indicator `%s`, "
 			    "which has no rows in the indicators' data", ind);
 		t = owned != NULL && owned->nrows > 0 ? owned : NULL;
@@ -244,7 +233,8 @@ chart_make(const struct component_call *c)
 		    "\"bar\" or \"judgement\"");
 		bad = 1;
 	} else if (t == NULL) {
-		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs data=\"TABLE\", a "
+		if (data == NULL || !datasets_broken(c->data, data))
+			msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs data=\"TABLE\", a "
 		    "file in data/%s%s", data ? ": there is no " : "", data ? data : "");
 		bad = 1;
 	}
@@ -252,6 +242,8 @@ chart_make(const struct component_call *c)
 		free(type);
 		free(data);
 		free(ind);
+		free(ind_series);
+		free(ind_names);
 		csv_free(owned);
 		return NULL;
 	}
@@ -288,8 +280,9 @@ chart_make(const struct component_call *c)
 			free(series);
 			free(names);
 			x = xstrdup("year");
-			series = xstrdup("sefton|north-west|england");
-			names = xstrdup("Sefton|North West|England");
+			series = ind_series;
+			names = ind_names;
+			ind_series = ind_names = NULL;
 			if (ch->unit == NULL && indicator_stat(c->data, ind, &st) == 0 &&
 			    strcmp(st.unit, "%") == 0)
 				ch->unit = xstrdup("%");
@@ -313,7 +306,8 @@ chart_make(const struct component_call *c)
 		free(series);
 		free(names);
 	}
-	if (!bad && check_figures(c, ch) == 0) {
+	/* An indicator's figures were checked in their own file (indicators_check()). */
+	if (!bad && (owned != NULL || check_figures(c, ch) == 0)) {
 		if (ch->type == CH_JUDGEMENT)
 			ch->ymax = 7;
 		else
@@ -326,6 +320,8 @@ chart_make(const struct component_call *c)
 	free(type);
 	free(data);
 	free(ind);
+	free(ind_series);
+	free(ind_names);
 	return n;
 }
 
@@ -453,8 +449,9 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 		    left + slot * (r + 0.5), bottom + 4, 1, 0x5b6578);
 		for (int s = 0; s < ch->n; s++)
 			none &= isnan(value(ch, r, ch->y[s]));
-		if (none)
-			text(cr, ctx, t, "no data", 6.5, 400, left + slot * (r + 0.5), bottom - 12, 1,
+		if (none)	/* what the gap means: "not published", "suppressed" */
+			text(cr, ctx, t, datum_words(ch->t->cells[r * ch->t->ncols +
+			    (size_t)ch->y[0]].kind, 0), 6.5, 400, left + slot * (r + 0.5), bottom - 12, 1,
 			    0x8a94a6);
 	}
 	for (int s = 0; s < ch->n; s++) {

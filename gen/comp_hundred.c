@@ -24,26 +24,6 @@
 
 /* ---- from data ---- */
 
-/* Reads a cell as a count of 100: a number from 0 to 100, rounded half up to a whole one
- * (28.5 is 29). Returns -1 when it is not one. */
-static int
-count_of(const char *s)
-{
-	char *end;
-	double v;
-
-	while (*s == ' ')
-		s++;
-	if (*s == '\0' || (*s != '.' && (*s < '0' || *s > '9')))
-		return -1;
-	v = strtod(s, &end);
-	while (*end == ' ' || *end == '%')
-		end++;
-	if (*end != '\0' || !(v >= 0 && v <= 100))
-		return -1;
-	return (int)floor(v + 0.5);
-}
-
 static struct node *hundred_panels(struct gen *, const struct datasets *, const char *,
     int, int, const char *, int);
 
@@ -56,37 +36,91 @@ cell_text(const struct table *t, size_t r, const char *col)
 	return c < 0 ? "" : t->cells[r * t->ncols + (size_t)c].text;
 }
 
-/* One panel for indicator row i: its value from the area's row. */
+/* Checks the figures of one panel's column in every area, once: a number of children from
+ * 0 to 100 or a symbol for a figure not given; an empty cell is a slip. */
+static int
+check_column(struct gen *g, const struct table *areas, size_t c)
+{
+	int bad = csv_need_numbers(g, areas, c);
+
+	for (size_t r = 0; r < areas->nrows; r++) {
+		const struct cell *vc = &areas->cells[r * areas->ncols + c];
+
+		if (vc->kind == D_EMPTY) {
+			csv_say(g, areas, MSG_ERROR, vc->line, vc->col, "the cell for `%s` in column "
+			    "`%s` is empty; write the figure, or a symbol such as [x] (not available) "
+			    "or [c] (suppressed)", areas->cells[r * areas->ncols].text,
+			    areas->cols[c]);
+			bad++;
+		} else if (vc->kind == D_NUMBER && !(vc->num >= 0 && vc->num <= 100)) {
+			csv_say(g, areas, MSG_ERROR, vc->line, vc->col, "`%s` in column `%s` is not "
+			    "a number of children from 0 to 100", vc->text, areas->cols[c]);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* Checks the panels' data for every area at once, so that a slip is said once, not once an
+ * area: the indicators' columns, each key a column of the area list, its figures. */
+static int
+check_panels(struct gen *g, const struct table *ind, const struct table *areas)
+{
+	static const int first[] = { 0 };
+	int bad = 0, k;
+
+	if (csv_need_column(g, ind, "key", "the panels (each key is a column of the area list)")
+	    < 0 || csv_need_column(g, ind, "caption", "the panels") < 0)
+		return 1;
+	k = csv_column(ind, "key");
+	bad += csv_need_unique(g, ind, &k, 1);
+	bad += csv_need_unique(g, areas, first, 1);
+	for (size_t i = 0; i < ind->nrows; i++) {
+		const struct cell *kc = &ind->cells[i * ind->ncols + (size_t)k];
+		char *who = xasprintf("the `%s` panel (%s row %d)", kc->text, ind->path, kc->line);
+		int c = csv_need_column(g, areas, kc->text, who);
+
+		free(who);
+		if (c < 0)
+			bad++;
+		else
+			bad += check_column(g, areas, (size_t)c);
+	}
+	return bad;
+}
+
+/* Reads a figure as a count of 100: rounded half up to a whole one (28.5 is 29). */
+static int
+count_of(double v)
+{
+	return (int)floor(v + 0.5);
+}
+
+/* One panel for indicator row i: its value from the area's row (checked). */
 static struct node *
-one_panel(struct gen *g, const struct table *ind, size_t i, const struct table *areas,
-    size_t row, const char *file, int line, int col)
+one_panel(const struct table *ind, size_t i, const struct table *areas, size_t row,
+    const char *file, int line, int col)
 {
 	const char *key = cell_text(ind, i, "key"), *caption = cell_text(ind, i, "caption");
 	const char *sentence = cell_text(ind, i, "sentence");
 	const char *area = areas->cells[row * areas->ncols].text;
-	const struct cell *kc = &ind->cells[i * ind->ncols + (size_t)csv_column(ind, "key")];
-	const struct cell *vc;
-	struct node *n;
-	int c = csv_column(areas, key), v;
+	const struct cell *vc = &areas->cells[row * areas->ncols + (size_t)csv_column(areas,
+	    key)];
+	struct node *n = node_new(N_HUNDRED, file, line, col);
 
-	if (c < 0) {
-		msg(g, MSG_ERROR, ind->path, kc->line, kc->col, "%s has no column `%s` for this "
-		    "panel", areas->path, key);
-		return NULL;
-	}
-	vc = &areas->cells[row * areas->ncols + (size_t)c];
-	if ((v = count_of(vc->text)) < 0) {
-		msg(g, MSG_ERROR, areas->path, vc->line, vc->col, "`%s` is not a number of "
-		    "children from 0 to 100", vc->text);
-		return NULL;
-	}
-	n = node_new(N_HUNDRED, file, line, col);
-	n->start = v;
 	n->label = xstrdup(caption);
 	n->src = doc_slug(key);
 	buf_adds(&n->text.text, area);
-	n->alt = xasprintf("%d in every 100 children in %s %s", v, area,
-	    sentence[0] ? sentence : caption);
+	if (vc->kind == D_NUMBER) {
+		n->start = count_of(vc->num);
+		n->alt = xasprintf("%d in every 100 children in %s %s", n->start, area,
+		    sentence[0] ? sentence : caption);
+	} else {	/* a figure not given: said in words, and no child is counted */
+		n->start = -1;
+		n->level = vc->kind;
+		n->alt = xasprintf("In %s, the number of children in every 100 who %s is %s", area,
+		    sentence[0] ? sentence : caption, datum_words(vc->kind, 1));
+	}
 	return n;
 }
 
@@ -129,6 +163,8 @@ hundred_panels(struct gen *g, const struct datasets *d, const char *file, int li
 		const char *names[64], *near;
 		size_t n = 0;
 
+		if (datasets_broken(d, indicators))
+			return NULL;	/* its errors are said */
 		for (size_t i = 0; d != NULL && i < d->n && n < 64; i++)
 			names[n++] = d->v[i]->name;
 		near = nearest_word(indicators, names, n);
@@ -137,30 +173,23 @@ hundred_panels(struct gen *g, const struct datasets *d, const char *file, int li
 		    near ? near : "", near ? "`?)" : "");
 		return NULL;
 	}
-	if (csv_column(ind, "key") < 0 || csv_column(ind, "caption") < 0) {
-		msg(g, MSG_ERROR, ind->path, 1, 1, "the indicators need a `key` column (the "
-		    "column of each area's figure) and a `caption` column");
-		return NULL;
-	}
 	if (areas == NULL) {
 		msg(g, MSG_ERROR, file, line, col, "<hundreds> shows one area's figures: its "
 		    "template needs <per-row table=\"…\" name=\"…\"/>");
 		return NULL;
 	}
+	if (check_panels(g, ind, areas) > 0)
+		return NULL;
 	name = &areas->cells[d->row * areas->ncols];
 	if ((len = g_utf8_strlen(name->text, -1)) > NAME_FITS)
-		msg(g, MSG_WARNING, areas->path, name->line, name->col, "the area's name is %ld "
+		csv_say(g, areas, MSG_WARNING, name->line, name->col, "the area's name is %ld "
 		    "characters long; a panel's title holds about %d well, so its children are "
 		    "drawn smaller", len, NAME_FITS);
 	panels = node_new(N_PANELS, file, line, col);
 	panels->start = per_page < 1 ? 1 : per_page > 8 ? 8 : per_page;
 	buf_adds(&panels->text.text, name->text);
-	for (size_t i = 0; i < ind->nrows; i++) {
-		struct node *n = one_panel(g, ind, i, areas, d->row, file, line, col);
-
-		if (n != NULL)
-			node_append(panels, n);
-	}
+	for (size_t i = 0; i < ind->nrows; i++)
+		node_append(panels, one_panel(ind, i, areas, d->row, file, line, col));
 	return panels;
 }
 
@@ -268,7 +297,10 @@ number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const s
 	double h;
 
 	snprintf(num, sizeof(num), "%d", n->start);
-	l = text_layout(ctx, body, num, size, 700, 0);
+	if (n->start < 0)	/* no figure: what it means, where the number would be */
+		l = text_layout(ctx, body, datum_words(n->level, 0), size * 0.4, 700, width);
+	else
+		l = text_layout(ctx, body, num, size, 700, 0);
 	show(cr, l, x, y, t->accent);
 	pango_layout_get_extents(l, NULL, &lr);
 	h = lr.height / (double)PANGO_SCALE;

@@ -13,6 +13,8 @@ find(const struct component_call *c, const char *name)
 	const char *names[128], *near;
 	size_t n = 0;
 
+	if (datasets_broken(c->data, name))
+		return NULL;	/* its errors are said */
 	for (size_t i = 0; c->data != NULL && i < c->data->n; i++) {
 		if (strcmp(c->data->v[i]->name, name) == 0)
 			return c->data->v[i];
@@ -26,29 +28,26 @@ find(const struct component_call *c, const char *name)
 	return NULL;
 }
 
-/* Whether every cell of column c holds a number (so the column is set right-aligned with
- * figures of one width). */
+/* Whether column c holds figures (worked out from its cells, or declared), set
+ * right-aligned with figures of one width. */
 static int
 numeric_column(const struct table *t, size_t c)
 {
-	int any = 0;
+	return t->types[c] == COL_NUMBER || t->types[c] == COL_PERCENT;
+}
 
-	if (t->types[c] == COL_NUMBER || t->types[c] == COL_PERCENT)
-		return 1;
-	for (size_t r = 0; r < t->nrows; r++) {
-		const char *s = t->cells[r * t->ncols + c].text;
-		char *end;
-
-		if (*s == '\0')
-			continue;
-		strtod(s[0] == '-' ? s + 1 : s, &end);
-		while (*end == '%' || *end == ' ')
-			end++;
-		if (end == s || *end != '\0' || strchr("0123456789.-", s[0]) == NULL)
-			return 0;
-		any = 1;
+/* What a cell of a column of figures shows: the figure as written, the meaning of a symbol
+ * in words, and a dash for an empty cell, with a warning (a table never hides a gap). */
+static const char *
+shown_text(struct gen *g, const struct table *t, const struct cell *ce)
+{
+	if (ce->kind == D_EMPTY) {
+		csv_say(g, t, MSG_WARNING, ce->line, ce->col, "this cell is empty, so the table "
+		    "shows a dash; write the figure, or a symbol such as [x] (not available) or "
+		    "[z] (not applicable)");
+		return "\xe2\x80\x93";
 	}
-	return any;
+	return DATUM_MISSING(ce->kind) ? datum_words(ce->kind, 0) : ce->text;
 }
 
 /* A cell: a list written "a; b; c" is set one item to a line. */
@@ -104,8 +103,8 @@ table_make(const struct component_call *c)
 			for (col = 0; col < t->ncols; col++) {
 				const struct cell *ce = &t->cells[r * t->ncols + col];
 
-				node_append(row, cell(t->path, ce->line, ce->col, ce->text,
-				    num[col]));
+				node_append(row, cell(t->path, ce->line, ce->col, num[col] ?
+				    shown_text(c->g, t, ce) : ce->text, num[col]));
 			}
 		}
 	}

@@ -15,12 +15,18 @@ col_text(const struct table *t, size_t r, const char *col)
 	return c < 0 ? "" : t->cells[r * t->ncols + (size_t)c].text;
 }
 
-/* A whole number with thousands separators as written from "40374"; other text as it is. */
+/* A whole number with thousands separators as written from "40374"; other figures as they
+ * are written; a figure not given in words. */
 static void
-add_number(struct buf *b, const char *v)
+add_number(struct buf *b, const struct cell *c)
 {
+	const char *v = c->text;
 	size_t n = strspn(v, "0123456789");
 
+	if (DATUM_MISSING(c->kind)) {
+		buf_adds(b, datum_words(c->kind, 0));
+		return;
+	}
 	if (n < 5 || v[n] != '\0') {	/* 102, 3.5, or already grouped: as written */
 		buf_adds(b, v);
 		return;
@@ -61,6 +67,31 @@ tile_list(const struct table *t)
 	return list;
 }
 
+/* Checks the key figures: a value and a label for each, the values figures, and each key
+ * once. Returns the errors. */
+static int
+check_tiles(struct gen *g, const struct table *t)
+{
+	int bad = (csv_need_column(g, t, "value", "key figures") < 0) +
+	    (csv_need_column(g, t, "label", "key figures") < 0), k;
+
+	if (bad > 0)
+		return bad;
+	bad += csv_need_numbers(g, t, (size_t)csv_column(t, "value"));
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct cell *vc = &t->cells[r * t->ncols + (size_t)csv_column(t, "value")];
+
+		if (vc->kind == D_EMPTY) {
+			csv_say(g, t, MSG_ERROR, vc->line, vc->col, "this key figure has no value; "
+			    "write it, or a symbol such as [x] (not available)");
+			bad++;
+		}
+	}
+	if ((k = csv_column(t, "key")) >= 0)
+		bad += csv_need_unique(g, t, &k, 1);
+	return bad;
+}
+
 struct node *
 tiles_make(const struct component_call *c)
 {
@@ -68,14 +99,12 @@ tiles_make(const struct component_call *c)
 	const struct table *t = name ? datasets_find(c->data, name) : NULL;
 	struct node *tiles = NULL;
 
-	if (t == NULL)
-		msg(c->g, MSG_ERROR, c->file, c->line, c->col, name ? "<key-figures> names `%s`, "
-		    "but there is no such file in data/" : "<key-figures> needs data=\"TABLE\"%s",
-		    name ? name : "");
-	else if (csv_column(t, "value") < 0 || csv_column(t, "label") < 0)
-		msg(c->g, MSG_ERROR, t->path, 1, 1, "key figures need a `value` and a `label` "
-		    "column (and may have key, unit and detail)");
-	else {
+	if (t == NULL) {
+		if (name == NULL || !datasets_broken(c->data, name))
+			msg(c->g, MSG_ERROR, c->file, c->line, c->col, name ? "<key-figures> names "
+			    "`%s`, but there is no such file in data/" : "<key-figures> needs "
+			    "data=\"TABLE\"%s", name ? name : "");
+	} else if (check_tiles(c->g, t) == 0) {
 		tiles = node_new(N_TILES, c->file, c->line, c->col);
 		tiles->start = cols ? atoi(cols) : 3;
 		if (tiles->start < 1 || tiles->start > 6)
@@ -87,7 +116,7 @@ tiles_make(const struct component_call *c)
 			const char *detail = col_text(t, r, "detail"), *key = col_text(t, r, "key");
 			const struct table *list = key[0] ? datasets_find(c->data, key) : NULL;
 
-			add_number(&tile->text.text, vc->text);
+			add_number(&tile->text.text, vc);
 			buf_adds(&tile->text.text, col_text(t, r, "unit"));
 			node_append(tile, para(t->path, vc->line, 1, col_text(t, r, "label")));
 			if (detail[0] != '\0')

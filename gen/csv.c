@@ -2,11 +2,14 @@
  * every problem reported at its line and column. Called by document.c; hands on named columns
  * of cells, which csv_set_type() checks as numbers, percentages or dates. */
 #include <assert.h>
+#include <ctype.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 #include "gen.h"
 
@@ -20,12 +23,17 @@
 #define MINUS		"\xe2\x88\x92"	/* U+2212, the real minus sign */
 #define SAVE_AS		"save it from Excel as `CSV UTF-8 (Comma delimited)`"
 
-/* The bytes that end a run of ordinary text in an unquoted field, and in a quoted one. */
-static const unsigned char stops_plain[256] = {
-	[0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1
-};
+/* The bytes that end a run of ordinary text in a quoted field; an unquoted one also stops at
+ * the separator (the reader's own table). */
 static const unsigned char stops_quoted[256] = {
 	[0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1
+};
+
+/* What the reporter of a table remembers: each message said of it, so it is said once. */
+struct table_said {
+	char		**v;		/* the messages, owned */
+	size_t		  n;
+	int		  count;	/* errors said after reading: capped like the reader's */
 };
 
 enum { END_FIELD, END_RECORD, END_FILE };	/* what ended a field */
@@ -35,7 +43,10 @@ struct reader {
 	struct gen	*g;
 	struct table	*t;
 	const char	*p, *end;	/* the next byte, and the end of the text */
-	int		 line, col;	/* where p is (col in characters) */
+	int		 line, col;	/* where p is: the row as a spreadsheet counts it, and the
+				 * field's column (1 is A) */
+	char		 sep;		/* the field separator: ',' or a tab */
+	unsigned char	 stops_plain[256];	/* what ends a run of an unquoted field */
 	char		*out;		/* the next free byte of t->store */
 	int		 errors;	/* reported in this file */
 	int		 stop;		/* too many errors, or a limit passed: read no further */
@@ -57,6 +68,7 @@ rerr(struct reader *r, int line, int col, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	msg(r->g, MSG_ERROR, r->t->path, line, col, "%s", text);
+	r->t->errors++;
 	if (++r->errors == MAX_ERRORS) {
 		msg(r->g, MSG_NOTE, r->t->path, 0, 0,
 		    "too many errors; the rest of the file is not checked");
@@ -90,69 +102,65 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-/* Moves line and col over s[from, to), counting line ends and characters as the reader does. */
+static void	infer_types(struct table *);
+static int	memo(const struct table *, const char *, int);
+
+/* The column named as a message names it: "`low-birth-weight`". */
 static void
-advance(const char *s, size_t from, size_t to, int *line, int *col)
+col_name(const struct table *t, size_t c, char *out, size_t size)
 {
-	for (size_t i = from; i < to; i++) {
-		if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n')) {
-			(*line)++;
-			*col = 1;
-		} else if (s[i] != '\r' && ((unsigned char)s[i] & 0xc0) != 0x80)
-			(*col)++;
-	}
+	if (c < t->ncols && t->cols[c][0] != '\0')
+		shown(t->cols[c], strlen(t->cols[c]), out, size);
+	else
+		csv_letters(c, out, size);
 }
 
-/* Reports every invalid UTF-8 sequence in the text. */
-static void
-check_utf8(struct reader *r)
+void
+csv_letters(size_t c, char *out, size_t size)
 {
-	const char *s = r->p;
-	size_t len = (size_t)(r->end - s), off = 0, from = 0, at;
-	int line = 1, col = 1;
+	char tmp[16];
+	size_t n = 0;
 
-	while (!r->stop && off < len && (at = utf8_invalid(s + off, len - off)) != (size_t)-1) {
-		at += off;
-		advance(s, from, at, &line, &col);
-		from = at;
-		rerr(r, line, col, "invalid UTF-8 (byte 0x%02x); %s", (unsigned char)s[at], SAVE_AS);
-		off = at + 1;
-		while (off < len && ((unsigned char)s[off] & 0xc0) == 0x80)
-			off++;
+	c++;
+	while (c > 0 && n < sizeof(tmp)) {
+		tmp[n++] = (char)('A' + (c - 1) % 26);
+		c = (c - 1) / 26;
 	}
+	for (size_t i = 0; i < n && i + 1 < size; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n < size ? n : size - 1] = '\0';
 }
 
-/* Steps over the line end at r->p: "\r\n", "\n", or a lone "\r" as old Mac Excel wrote. */
+/* Steps over the line end at r->p: "\r\n", "\n", or a lone "\r" as old Mac Excel wrote. A
+ * line end between records starts a new row; one inside a quoted field does not. */
 static void
-eol(struct reader *r)
+eol(struct reader *r, int new_row)
 {
 	if (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n')
 		r->p++;
 	r->p++;
-	r->line++;
-	r->col = 1;
+	if (new_row) {
+		r->line++;
+		r->col = 1;
+	}
 }
 
 /* Copies the bytes from r->p up to the first that `stops` marks (or the end) into the
- * store, counting columns in characters; returns where it stopped. */
+ * store; returns where it stopped. */
 static const unsigned char *
 copy_run(struct reader *r, const unsigned char *stops)
 {
 	const unsigned char *q = (const unsigned char *)r->p, *e = (const unsigned char *)r->end;
-	int col = r->col;
 
-	while (q < e && !stops[*q]) {
-		col += (*q & 0xc0) != 0x80;
+	while (q < e && !stops[*q])
 		q++;
-	}
 	memcpy(r->out, r->p, (size_t)((const char *)q - r->p));
 	r->out += (const char *)q - r->p;
 	r->p = (const char *)q;
-	r->col = col;
 	return q;
 }
 
-/* Copies unquoted text up to the next comma, line end or end of file into the store.
+/* Copies unquoted text up to the next separator, line end or end of file into the store.
  * `quote_seen` is set when a quote here was already reported (text after a closing quote). */
 static void
 plain(struct reader *r, const struct cell *c, int quote_seen)
@@ -160,8 +168,8 @@ plain(struct reader *r, const struct cell *c, int quote_seen)
 	const unsigned char *q, *e = (const unsigned char *)r->end;
 
 	for (;;) {
-		q = copy_run(r, stops_plain);
-		if (q == e || *q == ',' || *q == '\n' || *q == '\r')
+		q = copy_run(r, r->stops_plain);
+		if (q == e || *q == (unsigned char)r->sep || *q == '\n' || *q == '\r')
 			return;
 		if (*q == '\0')
 			rerr(r, r->line, r->col, "a NUL byte; is this really a CSV file?");
@@ -180,7 +188,6 @@ plain(struct reader *r, const struct cell *c, int quote_seen)
 		}
 		*r->out++ = (char)*q;
 		r->p++;
-		r->col++;
 	}
 }
 
@@ -192,7 +199,6 @@ quoted(struct reader *r, const struct cell *c)
 	const unsigned char *q, *e = (const unsigned char *)r->end;
 
 	r->p++;
-	r->col++;
 	for (;;) {
 		q = copy_run(r, stops_quoted);
 		if (q == e) {
@@ -201,24 +207,21 @@ quoted(struct reader *r, const struct cell *c)
 			return;
 		}
 		if (*q == '\n' || *q == '\r') {
-			eol(r);
+			eol(r, 0);
 			*r->out++ = '\n';
 			continue;
 		}
 		if (*q == '\0')
 			rerr(r, r->line, r->col, "a NUL byte; is this really a CSV file?");
-		else if (q + 1 < e && q[1] == '"') {	/* "" is one quote */
+		else if (q + 1 < e && q[1] == '"')	/* "" is one quote */
 			r->p++;
-			r->col++;
-		} else
+		else
 			break;
 		*r->out++ = (char)*q;
 		r->p++;
-		r->col++;
 	}
 	r->p++;		/* the closing quote */
-	r->col++;
-	if (r->p == r->end || *r->p == ',' || *r->p == '\n' || *r->p == '\r')
+	if (r->p == r->end || *r->p == r->sep || *r->p == '\n' || *r->p == '\r')
 		return;
 	if (*r->p == ' ' || *r->p == '\t')
 		rerr(r, r->line, r->col, "spaces after the closing quote; remove them, or put "
@@ -235,11 +238,14 @@ static int
 field(struct reader *r, struct cell *c)
 {
 	int is_quoted = r->p < r->end && *r->p == '"', errors = r->errors;
+	size_t bad;
 
 	c->text = r->out;
-	c->num = 0;
+	c->num = NAN;
+	c->kind = D_EMPTY;
+	c->pct = 0;
 	c->line = r->line;
-	c->col = r->col;
+	c->col = (unsigned short)(r->col < 65535 ? r->col : 65535);
 	if (is_quoted)
 		quoted(r, c);
 	else
@@ -247,15 +253,18 @@ field(struct reader *r, struct cell *c)
 	if ((size_t)(r->out - c->text) > MAX_FIELD && r->errors == errors)
 		rerr(r, c->line, c->col, "this field is longer than 1 MB%s",
 		    is_quoted ? "; is a closing quote missing?" : "");
+	if ((bad = utf8_invalid(c->text, (size_t)(r->out - c->text))) != (size_t)-1)
+		rerr(r, c->line, c->col, "invalid UTF-8 (byte 0x%02x); %s",
+		    (unsigned char)c->text[bad], SAVE_AS);
 	*r->out++ = '\0';
 	if (r->p == r->end)
 		return END_FILE;
-	if (*r->p == ',') {
+	if (*r->p == r->sep) {
 		r->p++;
 		r->col++;
 		return END_FIELD;
 	}
-	eol(r);
+	eol(r, 1);
 	return END_RECORD;
 }
 
@@ -286,7 +295,7 @@ check_names(struct reader *r)
 	struct table *t = r->t;
 	struct name_at *v = xmalloc(t->ncols * sizeof(*v));
 	size_t *first = xcalloc(t->ncols, sizeof(*first));	/* 1 + the first column so named */
-	char name[64];
+	char name[64], letters[16];
 
 	for (size_t i = 0; i < t->ncols; i++) {
 		v[i].name = t->cols[i];
@@ -297,13 +306,15 @@ check_names(struct reader *r)
 		if (strcmp(v[i].name, v[i - 1].name) == 0)
 			first[v[i].i] = first[v[i - 1].i] ? first[v[i - 1].i] : v[i - 1].i + 1;
 	for (size_t i = 0; i < t->ncols; i++) {
-		if (t->cols[i][0] == '\0')
-			rerr(r, t->col_line[i], t->col_col[i], "column %zu has no name; name it in "
-			    "the header row, or delete the column if it is empty", i + 1);
-		else if (first[i] != 0) {
+		if (t->cols[i][0] == '\0') {
+			csv_letters(i, letters, sizeof(letters));
+			rerr(r, t->col_line[i], t->col_col[i], "column %s has no name; name it in "
+			    "the header row, or delete the column if it is empty", letters);
+		} else if (first[i] != 0) {
 			shown(t->cols[i], strlen(t->cols[i]), name, sizeof(name));
+			csv_letters(first[i] - 1, letters, sizeof(letters));
 			rerr(r, t->col_line[i], t->col_col[i],
-			    "column `%s` is named twice (first in column %zu)", name, first[i]);
+			    "column `%s` is named twice (first in column %s)", name, letters);
 		}
 	}
 	free(first);
@@ -321,7 +332,7 @@ header(struct reader *r)
 	int end;
 
 	while (r->p < r->end && is_blank_line(r))
-		eol(r);
+		eol(r, 1);
 	if (r->p == r->end) {
 		rerr(r, 0, 0, "the file is empty; it needs a header row naming the columns");
 		return -1;
@@ -347,7 +358,7 @@ header(struct reader *r)
 		trim(&s, &n);
 		t->cols[t->ncols] = xstrndup(s, n);
 		t->col_line[t->ncols] = c.line;
-		t->col_col[t->ncols] = c.col;
+		t->col_col[t->ncols] = (int)t->ncols + 1;
 		t->ncols++;
 	} while (end == END_FIELD);
 	t->types = xcalloc(t->ncols, sizeof(*t->types));
@@ -355,9 +366,19 @@ header(struct reader *r)
 	return 0;
 }
 
-/* Reads the rows after the header. Blank lines are skipped (Excel writes ",," for an empty
- * row); in a table of one column, where Excel writes an empty cell as a blank line, they are
- * empty cells, except at the end of the file. */
+static int
+all_empty(const struct cell *row, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (row[i].text[0] != '\0')
+			return 0;
+	return 1;
+}
+
+/* Reads the rows after the header. Blank lines and rows of empty fields are skipped (Excel
+ * writes ",," for an empty row); in a table of one column, where Excel writes an empty cell as a blank line, they are
+ * empty cells, except at the end of the file. A row with too few or too many fields is
+ * reported and left out, and the rows after it are read as usual. */
 static void
 rows(struct reader *r)
 {
@@ -368,12 +389,12 @@ rows(struct reader *r)
 	if (max_rows > MAX_ROWS)
 		max_rows = MAX_ROWS;
 	while (!r->stop && r->p < r->end) {
-		int line = r->line, blank = is_blank_line(r), end, xline = 0, xcol = 0;
+		int line = r->line, blank = is_blank_line(r), end, xcol = 0;
 		struct cell *row;
 		size_t n = 0;
 
 		if (blank && t->ncols > 1) {
-			eol(r);
+			eol(r, 1);
 			continue;
 		}
 		if (t->nrows == max_rows) {
@@ -395,17 +416,17 @@ rows(struct reader *r)
 		row = t->cells + t->nrows * t->ncols;
 		do {
 			end = field(r, n < t->ncols ? &row[n] : &extra);
-			if (n++ == t->ncols) {
-				xline = extra.line;
+			if (n++ == t->ncols)
 				xcol = extra.col;
-			}
 		} while (end == END_FIELD);
 		if (n != t->ncols) {
-			rerr(r, n > t->ncols ? xline : line, n > t->ncols ? xcol : 1,
-			    "row has %zu field%s but the header names %zu column%s", n,
+			rerr(r, line, n > t->ncols ? xcol : (int)n, "row %d has %zu field%s but the "
+			    "header names %zu column%s; this row is left out", line, n,
 			    n == 1 ? "" : "s", t->ncols, t->ncols == 1 ? "" : "s");
 			continue;
 		}
+		if (t->ncols > 1 && all_empty(row, t->ncols))
+			continue;	/* Excel's ",,," for a row that only looks empty */
 		t->nrows++;
 		if (!blank)
 			keep = t->nrows;
@@ -424,36 +445,147 @@ stem(const char *path)
 	return dot && dot != s ? xstrndup(s, (size_t)(dot - s)) : xstrdup(s);
 }
 
+/* Whether s holds a well-formed UTF-8 sequence of two to four bytes anywhere: text that has
+ * one and also bytes that are not UTF-8 is damaged UTF-8, not another encoding. */
+static int
+has_utf8_sequence(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+		    c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+		if (k > 0 && i + k <= n && utf8_invalid(s + i, k) == (size_t)-1)
+			return 1;
+	}
+	return 0;
+}
+
+/* Counts the separators `sep` outside quotes on the first line of s. */
+static size_t
+count_on_first_line(const char *s, size_t n, char sep)
+{
+	size_t k = 0;
+	int in = 0;
+
+	for (size_t i = 0; i < n && (in || (s[i] != '\n' && s[i] != '\r')); i++)
+		if (s[i] == '"')
+			in = !in;
+		else if (!in && s[i] == sep)
+			k++;
+	return k;
+}
+
+/* Turns Excel's other kinds of "CSV" into UTF-8: UTF-16 with a byte-order mark ("Unicode
+ * text"), and Windows-1252 (a `£` or a curly quote in a file saved as plain "CSV"), with a
+ * warning. Returns the text to read (`text`, or a converted copy in *conv), or NULL after
+ * an error. */
+static const char *
+decode(struct reader *r, const char *text, size_t *len, char **conv)
+{
+	gsize n = 0;
+
+	*conv = NULL;
+	if (*len >= 2 && (memcmp(text, "\xff\xfe", 2) == 0 || memcmp(text, "\xfe\xff", 2) == 0)) {
+		*conv = g_convert(text, (gssize)*len, "UTF-8", "UTF-16", NULL, &n, NULL);
+		if (*conv == NULL) {
+			rerr(r, 0, 0, "this UTF-16 text is damaged; %s", SAVE_AS);
+			return NULL;
+		}
+		*len = n;
+		return *conv;
+	}
+	if (utf8_invalid(text, *len) == (size_t)-1 || has_utf8_sequence(text, *len) ||
+	    memchr(text, '\0', *len) != NULL)
+		return text;	/* UTF-8, or damaged UTF-8: each bad byte is reported */
+	*conv = g_convert(text, (gssize)*len, "UTF-8", "WINDOWS-1252", NULL, &n, NULL);
+	if (*conv == NULL) {
+		rerr(r, 0, 0, "this file is neither UTF-8 nor Windows-1252 text; %s", SAVE_AS);
+		return NULL;
+	}
+	msg(r->g, MSG_WARNING, r->t->path, 0, 0, "this file is not UTF-8: read as Windows-1252 "
+	    "(Excel's plain \"CSV\"); to be sure of every character, %s", SAVE_AS);
+	*len = n;
+	return *conv;
+}
+
+/* Chooses the separator from the header row: a comma, or a tab (Excel's "Unicode text" and
+ * "Text (Tab delimited)"). A header with semicolons and no comma is Excel's CSV where the
+ * decimal mark is a comma: refused, since `1,5` could be read as either number. */
+static int
+separator(struct reader *r)
+{
+	size_t n = (size_t)(r->end - r->p);
+
+	r->sep = ',';
+	if (count_on_first_line(r->p, n, ',') > 0)
+		return 0;
+	if (count_on_first_line(r->p, n, '\t') > 0)
+		r->sep = '\t';
+	else if (count_on_first_line(r->p, n, ';') > 0) {
+		rerr(r, 1, 1, "the columns are separated by semicolons, as Excel writes CSV where a "
+		    "comma is the decimal mark; %s, with `.` as the decimal mark", SAVE_AS);
+		return -1;
+	}
+	return 0;
+}
+
+struct table *
+csv_failed(const char *path)
+{
+	struct table *t = xcalloc(1, sizeof(*t));
+
+	t->name = stem(path);
+	t->path = xstrdup(path);
+	t->said = xcalloc(1, sizeof(*t->said));
+	t->errors = 1;
+	return t;
+}
+
 struct table *
 csv_read(struct gen *g, const char *path, const char *text, size_t len)
 {
 	struct table *t = xcalloc(1, sizeof(*t));
-	struct reader r = { .g = g, .t = t, .p = text, .end = text + len, .line = 1, .col = 1 };
+	struct reader r = { .g = g, .t = t, .line = 1, .col = 1 };
+	char *conv = NULL;
 
 	t->name = stem(path);
 	t->path = xstrdup(path);
+	t->said = xcalloc(1, sizeof(*t->said));
 	if (len > MAX_FILE_BYTES)
 		rerr(&r, 0, 0, "the file is larger than %u MB", MAX_FILE_BYTES >> 20);
 	else if (len >= 4 && memcmp(text, "PK\3\4", 4) == 0)
 		rerr(&r, 0, 0, "this is an Excel workbook, not CSV text; %s", SAVE_AS);
-	else if (len >= 2 && (memcmp(text, "\xff\xfe", 2) == 0 || memcmp(text, "\xfe\xff", 2) == 0))
-		rerr(&r, 0, 0, "this is UTF-16 text; %s", SAVE_AS);
+	else
+		text = decode(&r, text, &len, &conv);
 	if (r.errors > 0) {
+		free(conv);
 		csv_free(t);
 		return NULL;
 	}
+	r.p = text;
+	r.end = text + len;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		r.p += 3;
-	check_utf8(&r);
-	/* Unquoting only shrinks a field, and each field's NUL takes the place of the comma or
-	 * line end after it (or is the one extra byte at the end of the file). */
-	t->store = r.out = xmalloc(len + 1);
-	if (!r.stop && header(&r) == 0 && !r.stop)
-		rows(&r);
-	if (r.errors > 0) {
+	if (separator(&r) == -1) {
+		free(conv);
 		csv_free(t);
 		return NULL;
 	}
+	memcpy(r.stops_plain, stops_quoted, sizeof(r.stops_plain));
+	r.stops_plain[(unsigned char)r.sep] = 1;
+	/* Unquoting only shrinks a field, and each field's NUL takes the place of the separator
+	 * or line end after it (or is the one extra byte at the end of the file). */
+	t->store = r.out = xmalloc(len + 1);
+	if (r.stop || header(&r) == -1) {
+		free(conv);
+		csv_free(t);
+		return NULL;
+	}
+	if (!r.stop)
+		rows(&r);
+	free(conv);
+	infer_types(t);
 	return t;
 }
 
@@ -625,13 +757,105 @@ date(const char *s, size_t n, double *v, char *why, size_t size)
 	return 0;
 }
 
+/* The symbols of UK official statistics for a figure not given, as written in a cell
+ * (without regard to case), and what each means. */
+static const struct {
+	const char	*sym;
+	enum datum	 kind;
+} symbols[] = {
+	{ "..", D_NA }, { ":", D_NA }, { "-", D_NA }, { "x", D_NA }, { "[x]", D_NA },
+	{ "c", D_SUPPRESSED }, { "[c]", D_SUPPRESSED },
+	{ "z", D_NOT_APPLICABLE }, { "[z]", D_NOT_APPLICABLE },
+	{ "low", D_LOW }, { "[low]", D_LOW },
+	{ "u", D_UNRELIABLE }, { "[u]", D_UNRELIABLE },
+	{ "w", D_NO_DATA }, { "[w]", D_NO_DATA }
+};
+
+const char *
+datum_words(enum datum k, int sentence)
+{
+	switch (k) {
+	case D_EMPTY:
+	case D_NA:
+		return "not published";
+	case D_SUPPRESSED:
+		return sentence ? "suppressed to protect confidentiality" : "suppressed";
+	case D_NOT_APPLICABLE:
+		return "not applicable";
+	case D_LOW:
+		return sentence ? "below 0.5 (low, but not zero)" : "low (below 0.5)";
+	case D_UNRELIABLE:
+		return sentence ? "not published because it is too unreliable" :
+		    "too unreliable to publish";
+	case D_NO_DATA:
+		return sentence ? "not published because there were no cases" : "no cases";
+	case D_NUMBER:
+	case D_TEXT:
+		break;
+	}
+	return "";
+}
+
+/* What the trimmed text s (n bytes) holds: a symbol, a number (with *pct when written with
+ * `%`), or text. */
+static enum datum
+classify(const char *s, size_t n, double *v, unsigned char *pct)
+{
+	size_t k = n;
+
+	*v = NAN;
+	*pct = 0;
+	if (n == 0)
+		return D_EMPTY;
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
+		if (strlen(symbols[i].sym) == n && strncasecmp(s, symbols[i].sym, n) == 0)
+			return symbols[i].kind;
+	if (s[k - 1] == '%') {
+		k--;
+		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+			k--;
+		*pct = 1;
+	}
+	if (k > 0 && number(s, k, v) == NULL)
+		return D_NUMBER;
+	*v = NAN;
+	*pct = 0;
+	return D_TEXT;
+}
+
+/* Works out each cell's kind and each column's type: a column whose every cell is a number, a
+ * symbol or empty, with at least one number, holds figures (percentages when every number has
+ * `%`); any other is text. */
+static void
+infer_types(struct table *t)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t numbers = 0, pcts = 0, texts = 0, symbols = 0;
+
+		for (size_t r = 0; r < t->nrows; r++) {
+			struct cell *cell = &t->cells[r * t->ncols + c];
+			const char *s = cell->text;
+			size_t n = strlen(s);
+
+			trim(&s, &n);
+			cell->kind = (unsigned char)classify(s, n, &cell->num, &cell->pct);
+			numbers += cell->kind == D_NUMBER;
+			pcts += cell->pct;
+			texts += cell->kind == D_TEXT;
+			symbols += cell->kind >= D_NA;
+		}
+		t->types[c] = texts > 0 || numbers + symbols == 0 ? COL_TEXT :
+		    numbers > 0 && pcts == numbers ? COL_PERCENT : COL_NUMBER;
+	}
+}
+
 /* Checks one non-empty cell s (n bytes, trimmed) as type t and sets *v. Returns 0, or -1
- * with the message in why. */
+ * with the reason in why, to follow "`s` in column `c` is not …". */
 static int
 check_cell(enum col_type t, const char *s, size_t n, double *v, char *why, size_t size)
 {
 	const char *hint = NULL, *what = NULL;
-	char text[SHOWN + 8], buf[128];
+	char buf[128];
 	size_t k = n;
 
 	switch (t) {
@@ -647,7 +871,7 @@ check_cell(enum col_type t, const char *s, size_t n, double *v, char *why, size_
 			k--;
 		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
 			k--;
-		if (number(s, k, v) != NULL || *v < 0 || *v > 100)
+		if (k == 0 || number(s, k, v) != NULL || *v < 0 || *v > 100)
 			hint = "";
 		break;
 	case COL_DATE:
@@ -658,9 +882,61 @@ check_cell(enum col_type t, const char *s, size_t n, double *v, char *why, size_
 	}
 	if (hint == NULL)
 		return 0;
-	shown(s, n, text, sizeof(text));
-	snprintf(why, size, "`%s` is not %s%s", text, what, hint);
+	snprintf(why, size, "is not %s%s", what, hint);
 	return -1;
+}
+
+/* Says `text` of the table once: a message said before is not said again, and after
+ * MAX_ERRORS errors the rest are counted, not said. */
+static int
+said_before(const struct table *t, const char *text)
+{
+	struct table_said *s = t->said;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], text) == 0)
+			return 1;
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = xstrdup(text);
+	return 0;
+}
+
+void
+csv_say(struct gen *g, const struct table *t, enum msg_level level, int line, int col,
+    const char *fmt, ...)
+{
+	char text[600], key[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	snprintf(key, sizeof(key), "%d:%d:%d:%s", (int)level, line, col, text);
+	if (said_before(t, key))
+		return;
+	if (level == MSG_ERROR && ++t->said->count > MAX_ERRORS) {
+		if (t->said->count == MAX_ERRORS + 1)
+			msg(g, MSG_NOTE, t->path, 0, 0, "more errors in this file are not shown");
+		return;
+	}
+	msg(g, level, t->path, line, col, "%s", text);
+}
+
+/* Reports the cell at row r of column c as not a `what`: "`eight` in column `gcse` is not
+ * a number". */
+static void
+bad_cell(struct gen *g, const struct table *t, size_t r, size_t c, const char *why)
+{
+	const struct cell *cell = &t->cells[r * t->ncols + c];
+	const char *s = cell->text;
+	size_t n = strlen(s);
+	char text[SHOWN + 8], name[SHOWN + 8];
+
+	trim(&s, &n);
+	shown(s, n, text, sizeof(text));
+	col_name(t, c, name, sizeof(name));
+	csv_say(g, t, MSG_ERROR, cell->line, cell->col, "`%s` in column `%s` %s", text, name,
+	    why);
 }
 
 int
@@ -677,22 +953,15 @@ csv_set_type(struct gen *g, struct table *t, size_t c, enum col_type type)
 		char why[256];
 
 		trim(&s, &n);
-		if (type == COL_TEXT)
-			cell->num = 0;
-		else if (n == 0)
+		if (type == COL_TEXT || cell->kind == D_EMPTY || DATUM_MISSING(cell->kind))
+			continue;
+		if (check_cell(type, s, n, &cell->num, why, sizeof(why)) == -1) {
 			cell->num = NAN;
-		else if (check_cell(type, s, n, &cell->num, why, sizeof(why)) == -1) {
-			cell->num = NAN;
-			if (++bad <= MAX_ERRORS)
-				msg(g, MSG_ERROR, t->path, cell->line, cell->col, "%s", why);
-		}
-	}
-	if (bad > MAX_ERRORS) {
-		char name[SHOWN + 8];
-
-		shown(t->cols[c], strlen(t->cols[c]), name, sizeof(name));
-		msg(g, MSG_NOTE, t->path, 0, 0, "%d more bad cells in column `%s` not shown",
-		    bad - MAX_ERRORS, name);
+			cell->kind = D_TEXT;
+			bad++;
+			bad_cell(g, t, r, c, why);
+		} else if (type == COL_DATE)
+			cell->kind = D_NUMBER;
 	}
 	return bad;
 }
@@ -704,6 +973,203 @@ csv_column(const struct table *t, const char *name)
 		if (strcmp(t->cols[i], name) == 0)
 			return (int)i;
 	return -1;
+}
+
+int
+csv_need_column(struct gen *g, const struct table *t, const char *name, const char *who)
+{
+	int c = csv_column(t, name);
+	const char *near;
+	char shown_name[SHOWN + 8];
+
+	if (c >= 0)
+		return c;
+	if (t->ncols == 0)
+		return -1;
+	shown(name, strlen(name), shown_name, sizeof(shown_name));
+	near = nearest_word(name, (const char *const *)t->cols, t->ncols);
+	if (near != NULL)
+		csv_say(g, t, MSG_ERROR, 1, csv_column(t, near) + 1, "no column `%s` (did you mean "
+		    "`%s`?); %s needs it", shown_name, near, who);
+	else
+		csv_say(g, t, MSG_ERROR, 1, (int)t->ncols + 1, "no column `%s`; %s needs it",
+		    shown_name, who);
+	return -1;
+}
+
+int
+csv_need_numbers(struct gen *g, const struct table *t, size_t c)
+{
+	char name[32];
+	int bad = 0;
+
+	snprintf(name, sizeof(name), "numbers,%zu", c);
+	if ((bad = memo(t, name, -1)) >= 0)
+		return bad;
+	bad = 0;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct cell *cell = &t->cells[r * t->ncols + c];
+		const char *s = cell->text, *hint;
+		size_t n = strlen(s);
+		double v;
+		char why[160];
+
+		if (cell->kind != D_TEXT)
+			continue;
+		trim(&s, &n);
+		hint = number(s, n, &v);
+		if (hint != NULL && *hint == '\0' && n > 0 && isalpha((unsigned char)*s))
+			hint = "; where there is no figure, write a symbol: [x] not available, [c] "
+			    "suppressed, [z] not applicable";
+		snprintf(why, sizeof(why), "is not a number%s", hint ? hint : "");
+		bad_cell(g, t, r, c, why);
+		bad++;
+	}
+	memo(t, name, bad);
+	return bad;
+}
+
+int
+csv_need_choice(struct gen *g, const struct table *t, size_t c, const char *const *allowed,
+    size_t n)
+{
+	struct buf list = { 0 };
+	int bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(&list, i == 0 ? "`" : i + 1 == n ? "` or `" : "`, `");
+		buf_adds(&list, allowed[i]);
+	}
+	buf_adds(&list, "`");
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *s = t->cells[r * t->ncols + c].text;
+		size_t k = strlen(s), i;
+		char why[400];
+
+		trim(&s, &k);
+		for (i = 0; i < n; i++)
+			if (strlen(allowed[i]) == k && strncasecmp(s, allowed[i], k) == 0)
+				break;
+		if (i < n)
+			continue;
+		snprintf(why, sizeof(why), "is not one of %s", list.s);
+		bad_cell(g, t, r, c, why);
+		bad++;
+	}
+	buf_free(&list);
+	return bad;
+}
+
+/* Whether rows a and b have the same values in `cols`. */
+static int
+same_key(const struct table *t, size_t a, size_t b, const int *cols, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cell *x = &t->cells[a * t->ncols + (size_t)cols[i]];
+		const struct cell *y = &t->cells[b * t->ncols + (size_t)cols[i]];
+
+		if (x->kind == D_NUMBER && y->kind == D_NUMBER ? x->num != y->num :
+		    strcmp(x->text, y->text) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+struct keyed {
+	char	*key;	/* the key's values, joined */
+	size_t	 row;
+};
+
+static int
+cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int d = strcmp(x->key, y->key);
+
+	return d != 0 ? d : (x->row > y->row) - (x->row < y->row);
+}
+
+/* A check's result kept with the table, so a check asked for again costs nothing: the
+ * entry "memo:NAME=N" of its said list. Returns N, or -1 when not yet kept. */
+static int
+memo(const struct table *t, const char *name, int set)
+{
+	struct table_said *s = t->said;
+	size_t k = strlen(name);
+
+	for (size_t i = 0; i < s->n; i++)
+		if (strncmp(s->v[i], "memo:", 5) == 0 && strncmp(s->v[i] + 5, name, k) == 0 &&
+		    s->v[i][5 + k] == '=')
+			return atoi(s->v[i] + 6 + k);
+	if (set >= 0) {
+		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+		s->v[s->n++] = xasprintf("memo:%s=%d", name, set);
+	}
+	return -1;
+}
+
+int
+csv_need_unique(struct gen *g, const struct table *t, const int *cols, size_t n)
+{
+	struct keyed *v;
+	struct buf what = { 0 }, name = { 0 };
+	int repeats = 0, kept;
+
+	buf_adds(&name, "unique");
+	for (size_t i = 0; i < n; i++) {
+		char c[24];
+
+		snprintf(c, sizeof(c), ",%d", cols[i]);
+		buf_adds(&name, c);
+	}
+	if ((kept = memo(t, name.s, -1)) >= 0) {
+		buf_free(&name);
+		return kept;
+	}
+	v = xcalloc(t->nrows + 1, sizeof(*v));
+
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(&what, i == 0 ? "" : i + 1 == n ? " and " : ", ");
+		buf_adds(&what, t->cols[cols[i]]);
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct buf k = { 0 };
+
+		for (size_t i = 0; i < n; i++) {
+			const struct cell *c = &t->cells[r * t->ncols + (size_t)cols[i]];
+			char num[64];
+
+			if (c->kind == D_NUMBER)
+				snprintf(num, sizeof(num), "%.17g", c->num);
+			buf_adds(&k, c->kind == D_NUMBER ? num : c->text);
+			buf_addc(&k, '\x1f');
+		}
+		v[r].key = k.s;
+		v[r].row = r;
+	}
+	qsort(v, t->nrows, sizeof(*v), cmp_keyed);
+	for (size_t i = 1; i < t->nrows; i++) {
+		size_t first = i - 1;
+		const struct cell *c;
+
+		if (strcmp(v[i].key, v[first].key) != 0 ||
+		    !same_key(t, v[i].row, v[first].row, cols, n))
+			continue;
+		while (first > 0 && strcmp(v[first - 1].key, v[i].key) == 0)
+			first--;
+		c = &t->cells[v[i].row * t->ncols + (size_t)cols[0]];
+		csv_say(g, t, MSG_ERROR, c->line, c->col, "rows %d and %d have the same %s; give "
+		    "each only once", t->cells[v[first].row * t->ncols].line, c->line, what.s);
+		repeats++;
+	}
+	for (size_t r = 0; r < t->nrows; r++)
+		free(v[r].key);
+	free(v);
+	buf_free(&what);
+	memo(t, name.s, repeats);
+	buf_free(&name);
+	return repeats;
 }
 
 void
@@ -721,5 +1187,11 @@ csv_free(struct table *t)
 	free(t->store);
 	free(t->name);
 	free(t->path);
+	if (t->said != NULL) {
+		for (size_t i = 0; i < t->said->n; i++)
+			free(t->said->v[i]);
+		free(t->said->v);
+		free(t->said);
+	}
 	free(t);
 }

@@ -179,6 +179,18 @@ read_settings(struct gen *g, struct doc *d)
 	}
 	if (g->epoch != (time_t)-1)
 		d->date = g->epoch;
+	if ((e = frontmatter_get(&d->fm, "year")) != NULL && *e->value) {
+		char *end;
+		long y = strtol(e->value, &end, 10);
+
+		if (*end != '\0' || y < 1900 || y > 9999 || !isdigit((unsigned char)e->value[0])) {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "`%s` is not a year; write it "
+			    "as four digits, e.g. 2024", e->value);
+			bad = 1;
+		} else
+			d->data.year = (int)y;
+	}
+	d->data.area = fm_value(d, "area");
 	d->title = fm_value(d, "title");
 	d->subtitle = fm_value(d, "subtitle");
 	d->strapline = fm_value(d, "strapline");
@@ -298,22 +310,37 @@ load_data(struct gen *g, struct doc *d)
 		size_t len;
 		struct table *t;
 
-		if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
+		if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1) {
 			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
 			    "64 MB" : "cannot read: %s", strerror(errno));
-		else {
-			if ((t = csv_read(g, path, text, len)) != NULL) {
-				d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
-				d->data.v[d->data.n++] = t;
-			}
+			t = NULL;
+		} else {
+			t = csv_read(g, path, text, len);
 			free(text);
 		}
+		/* A file that could not be read stays known, so that what uses it adds no
+		 * error of its own. */
+		if (t == NULL)
+			t = csv_failed(path);
+		d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
+		d->data.v[d->data.n++] = t;
 		free(path);
 		free(names[i]);
 	}
 	free(names);
 	free(dir);
 	apply_types(g, d);
+}
+
+/* A progress report's year and indicators: `year:` in the front matter, and the data
+ * checked once. */
+static void
+check_indicators(struct gen *g, struct doc *d)
+{
+	if (d->data.year == 0)
+		msg(g, MSG_ERROR, d->index, 1, 1, "the %s template reports on a year: give it as "
+		    "`year:` in the front matter (e.g. year: 2024)", d->tpl->name);
+	indicators_check(g, &d->data);
 }
 
 /* Expands the tags in the front matter's titles (for one output per row). */
@@ -406,6 +433,8 @@ check_per_row(struct gen *g, struct doc *d)
 	char **slugs;
 	int c;
 
+	if (datasets_broken(&d->data, t->per_row))
+		return;		/* its errors are said */
 	for (size_t i = 0; i < d->data.n; i++)
 		if (strcmp(d->data.v[i]->name, t->per_row) == 0)
 			tab = d->data.v[i];
@@ -420,6 +449,7 @@ check_per_row(struct gen *g, struct doc *d)
 		return;
 	}
 	d->data.row_table = tab;
+	csv_need_unique(g, tab, &c, 1);		/* each area once */
 	slugs = xcalloc(tab->nrows + 1, sizeof(*slugs));
 	for (size_t r = 0; r < tab->nrows; r++) {
 		const struct cell *cell = &tab->cells[r * tab->ncols + (size_t)c];
@@ -429,7 +459,8 @@ check_per_row(struct gen *g, struct doc *d)
 			msg(g, MSG_ERROR, tab->path, cell->line, cell->col, "`%s` makes no file name "
 			    "(it needs a letter or a digit)", cell->text);
 		for (size_t k = 0; k < r && slugs[r][0]; k++)
-			if (strcmp(slugs[k], slugs[r]) == 0) {
+			if (strcmp(slugs[k], slugs[r]) == 0 && strcmp(tab->cells[k * tab->ncols +
+			    (size_t)c].text, cell->text) != 0) {	/* the same name is said above */
 				msg(g, MSG_ERROR, tab->path, cell->line, cell->col, "this row and "
 				    "row %d would both be written to %s/%s.pdf", tab->cells[k *
 				    tab->ncols].line, d->name, slugs[r]);
@@ -482,11 +513,24 @@ doc_load(struct gen *g, const char *dir)
 	if (d->tpl != NULL) {
 		d->data.ind_data = d->tpl->ind_data;
 		d->data.ind_list = d->tpl->ind_list;
-		d->data.rag_amber = d->tpl->rag_amber;
+		d->data.cmp = d->tpl->cmp;
+		d->data.ncmp = d->tpl->ncmp;
+		d->data.latest_published = d->tpl->latest_published;
 	}
-	if (d->tpl != NULL && d->tpl->per_row != NULL)
-		check_per_row(g, d);	/* each row is parsed by doc_row() */
-	else
+	if (d->tpl != NULL && d->tpl->ind_data != NULL)
+		check_indicators(g, d);
+	if (d->tpl != NULL && d->tpl->per_row != NULL) {
+		check_per_row(g, d);
+		/* Each row is parsed by doc_row(); the first is parsed here too, where the
+		 * components check their figures in every row, so that an error in the data
+		 * is reported once, not once a row. */
+		if (d->data.row_table != NULL && d->data.row_table->nrows > 0) {
+			int errors = g->errors;
+
+			doc_row(g, d, 0);
+			g->errors += errors;
+		}
+	} else
 		parse_body(g, d);
 	if (g->errors == 0)
 		return d;

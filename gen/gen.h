@@ -93,7 +93,7 @@ struct gen {
 enum node_type {
 	N_DOCUMENT,	/* root: children are blocks */
 	N_HEADING,	/* level 1-4, inline text */
-	N_PARAGRAPH,	/* inline text */
+	N_PARAGRAPH,	/* inline text; start: a component's note, never numbered */
 	N_LIST,		/* children are N_ITEM; ordered, start, tight */
 	N_ITEM,		/* children are blocks; label holds "•" or "3." */
 	N_QUOTE,	/* children are blocks */
@@ -202,12 +202,19 @@ struct datasets {
 	const struct table *row_table;	/* one output per row: the table, and ... */
 	size_t		  row;		/* ... the row being built, named `row` in tags */
 	const char	 *ind_data;	/* a progress report's indicators (long form) ... */
-	const char	 *ind_list;	/* ... and their names, phases and units */
-	double		  rag_amber;	/* amber: at most this far behind England */
+	const char	 *ind_list;	/* ... and their names, phases, units and rules */
+	const struct comparator *cmp;	/* what the indicators are set beside; the first ... */
+	size_t		  ncmp;		/* ... is what their status is judged against */
+	int		  latest_published;	/* no figure for the year: the latest before it */
+	int		  year;		/* the report's year (front matter `year:`), or 0 */
+	const char	 *area;		/* the area reported on (front matter `area:`), or NULL */
 };
 
-/* The table of data/NAME.csv, or NULL. */
+/* The table of data/NAME.csv, or NULL (also when the file could not be read at all). */
 const struct table *datasets_find(const struct datasets *, const char *name);
+/* Whether data/NAME.csv exists but could not be read: its errors are said, and what names
+ * it says nothing more. */
+int		 datasets_broken(const struct datasets *, const char *name);
 
 /* A stretch of expanded text and where it came from. */
 struct srcmap {
@@ -249,40 +256,102 @@ char		*bind_plain(struct gen *, const char *file, const char *text, int line0,
 
 enum col_type { COL_TEXT, COL_NUMBER, COL_PERCENT, COL_DATE };
 
-struct cell {
-	char	*text;		/* the field as written, unquoted; "" when empty (in the store) */
-	double	 num;		/* COL_NUMBER: the value; COL_PERCENT: 0-100; COL_DATE: days since
-				 * 1970-01-01; NAN when empty or blank (a missing value) */
-	int	 line, col;	/* where the field starts in the file (1-based; col in characters) */
+/* What a cell holds, worked out from its text. The symbols are those UK official statistics
+ * use in tables for a figure that is not given (the Government Statistical Service's list). */
+enum datum {
+	D_EMPTY,		/* nothing written */
+	D_NUMBER,		/* a number: num */
+	D_TEXT,			/* anything else */
+	D_NA,			/* .. : - x [x]: not available */
+	D_SUPPRESSED,		/* c [c]: suppressed to protect confidentiality */
+	D_NOT_APPLICABLE,	/* z [z]: not applicable */
+	D_LOW,			/* low [low]: rounds to zero, but is not zero */
+	D_UNRELIABLE,		/* u [u]: too unreliable to publish */
+	D_NO_DATA		/* w [w]: no data (there were no cases) */
 };
+
+/* Whether a cell of that kind stands for a figure that is not given (the symbols and an
+ * empty cell): never zero, never an error in a column of figures. */
+#define DATUM_MISSING(k)	((k) == D_EMPTY || (k) >= D_NA)
+
+/* The words a reader gets for a figure that is not given: `sentence` 0 for a table cell or
+ * a chart label ("suppressed"), 1 for running text and alternative text ("suppressed to
+ * protect confidentiality"). The one place these words are made. */
+const char	*datum_words(enum datum, int sentence);
+
+struct cell {
+	char		*text;	/* the field as written, unquoted; "" when empty (in the store) */
+	double		 num;	/* D_NUMBER (or a declared date): the value, 0-100 for a
+				 * percentage; NAN otherwise */
+	int		 line;	/* the row as a spreadsheet counts it (the header is row 1) */
+	unsigned short	 col;	/* the column as a spreadsheet counts it (A is 1) */
+	unsigned char	 kind;	/* enum datum */
+	unsigned char	 pct;	/* the number was written with % */
+};
+
+struct table_said;
 
 struct table {
 	char		*name;		/* the file's stem: "key-figures" for data/key-figures.csv */
 	char		*path;		/* as given, for messages */
 	size_t		 ncols, nrows;	/* columns, and rows after the header */
 	char		**cols;		/* header names, owned */
-	int		*col_line, *col_col;	/* where each header name is */
-	enum col_type	*types;		/* COL_TEXT until csv_set_type() */
+	int		*col_line, *col_col;	/* where each header name is (row 1, column) */
+	enum col_type	*types;		/* worked out from the cells, or declared */
 	struct cell	*cells;		/* row-major: cells[r * ncols + c] */
 	char		*store;		/* every cell's text, NUL-separated, owned */
+	int		 errors;	/* errors reported in the file: later look-ups into a
+					 * table that failed say nothing more */
+	struct table_said *said;	/* what has been reported of it (once each), owned */
 };
 
-/* Reads CSV text as Excel writes it: UTF-8 with or without a BOM, RFC 4180 quoting (commas,
- * quotes and newlines inside quoted fields; a newline inside is kept as "\n"), CRLF, LF or CR
- * line ends, a header row. Blank lines are skipped, except in a table of one column, where
- * they are empty cells (trailing ones dropped). At most 10,000 columns, 1,000,000 rows,
- * 10,000,000 cells and 1 MB a field. Reports every problem (up to 20) through msg() as
- * path:line:col and returns NULL if there was any error. `text` is copied: the caller may
- * free it. The caller frees the table with csv_free(). */
+/* Reads CSV text as Excel writes it: UTF-8 with or without a BOM (UTF-16 "Unicode text",
+ * tab-separated, and Windows-1252 text are read too; semicolon-separated text is refused
+ * with how to save it), RFC 4180 quoting (commas, quotes and newlines inside quoted fields;
+ * a newline inside is kept as "\n"), CRLF, LF or CR line ends, a header row. Blank lines are
+ * skipped, except in a table of one column, where they are empty cells (trailing ones
+ * dropped). At most 10,000 columns, 1,000,000 rows, 10,000,000 cells and 1 MB a field.
+ * Every problem is reported (up to 20) through msg() at path:ROW:COL as a spreadsheet
+ * counts them, and every row read: a ragged row is reported and left out. Each column's
+ * type is worked out from its cells: a number or a symbol in every cell that is not empty
+ * (at least one number) makes it COL_NUMBER, or COL_PERCENT when the numbers have `%`.
+ * Returns the table, with t->errors set when anything was wrong, or NULL when there is no
+ * table at all (an empty file, a workbook). `text` is copied: the caller may free it. The
+ * caller frees the table with csv_free(). */
 struct table	*csv_read(struct gen *, const char *path, const char *text, size_t len);
+/* A table that stands for a file that could not be read (its errors said): no columns, no
+ * rows, errors set. */
+struct table	*csv_failed(const char *path);
 /* Declares column `c` of type `t` and checks every cell of it, reporting each bad one at its
- * row:col ("content/doc/data/x.csv:5:3: error: `12a` is not a number"). Numbers: 40374,
- * 40,374, -1.5, −1.5; percentages: 86, 86%, 86.5 % from 0 to 100; dates: 2022-06-30 or
- * 30/06/2022. Empty cells are allowed (a missing value, num NAN). Returns the number of bad
- * cells (their num is NAN). */
+ * row:col ("content/doc/data/x.csv:5:3: error: `12a` in column `schools` is not a number").
+ * Numbers: 40374, 40,374, -1.5, −1.5; percentages: 86, 86%, 86.5 % from 0 to 100; dates:
+ * 2022-06-30 or 30/06/2022. Empty cells and the symbols are allowed (a figure not given, num
+ * NAN). Returns the number of bad cells (their num is NAN). */
 int		 csv_set_type(struct gen *, struct table *, size_t c, enum col_type t);
 /* The index of the column named `name`, or -1. */
 int		 csv_column(const struct table *, const char *name);
+/* The index of the column `who` needs (e.g. "the indicator table"), or -1 after an error at
+ * the header: "no column `north-west` (did you mean `northwest`?); WHO needs it". Said once
+ * a table and name; nothing is said of a table that already failed. */
+int		 csv_need_column(struct gen *, const struct table *, const char *name,
+		     const char *who);
+/* Checks that every cell of column c is a figure: a number, a symbol or empty; each other
+ * cell an error ("`eight` in column `low-birth-weight` is not a number"), said once a
+ * column. Returns the number of bad cells. */
+int		 csv_need_numbers(struct gen *, const struct table *, size_t c);
+/* Checks that each cell of column c is one of `allowed` (without regard to case); each
+ * other an error listing them, once a column. Returns the number of bad cells. */
+int		 csv_need_choice(struct gen *, const struct table *, size_t c,
+		     const char *const *allowed, size_t n);
+/* Checks that no two rows have the same values in the columns `cols` (a key): each repeat
+ * an error naming both rows, once a table and key. Returns the number of repeats. */
+int		 csv_need_unique(struct gen *, const struct table *, const int *cols, size_t n);
+/* Reports `fmt` at a table's cell or header, unless the same was said of the table before
+ * (an error in a document built once per row is said once). */
+void		 csv_say(struct gen *, const struct table *, enum msg_level, int line, int col,
+		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The name of column c as a spreadsheet letters it: "A", "AB". */
+void		 csv_letters(size_t c, char *out, size_t size);
 void		 csv_free(struct table *);
 
 /* ---- frontmatter.c ---- */
@@ -366,8 +435,10 @@ struct template {
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
 	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
-	char		*ind_data, *ind_list;	/* <indicators data=… list=… amber=…/> */
-	double		 rag_amber;
+	char		*ind_data, *ind_list;	/* <indicators data=… list=…> */
+	struct comparator *cmp;		/* its <comparator>s, owned; the first judges */
+	size_t		 ncmp;
+	int		 latest_published;	/* latest="published" */
 	int		 infographic;	/* panel pages are full-bleed: ... */
 	unsigned	 infographic_bg;	/* ... on this colour, to the bleed */
 	char		*per_row;	/* one output per row of this table ... */
@@ -580,35 +651,64 @@ void		 chart_draw(void *cr, PangoContext *, const struct template *,
 
 /* ---- indicators.c: a progress report's indicators ---- */
 
-enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED };
+/* A status: by the band rule (green, amber, red) or, where the data gives confidence limits,
+ * by the interval rule public health profiles use (better, similar, worse). */
+enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED, RAG_BETTER, RAG_SIMILAR, RAG_WORSE };
+
+#define MAX_COMPARATORS	4
 
 /* One indicator as the report states it. */
 struct ind_stat {
 	const char	*key, *name, *unit;	/* unit: "%", "points" or "score" */
+	const char	*area;		/* the area reported on */
 	int		 found;		/* the indicator list names it */
 	int		 higher_better;	/* "better" is not "lower" */
-	int		 year;		/* the latest year with a figure, or 0 */
+	double		 amber;		/* the amber band, in the indicator's unit (NAN: none) */
+	int		 year;		/* the year of `latest`: the report's, or the latest
+					 * published before it (latest="published") */
+	int		 report_year;	/* the report's year */
 	double		 latest, prev;	/* that year's figure, the year before's (NAN: none) */
-	double		 england, nw, target;	/* comparators in the latest year */
+	unsigned char	 latest_kind, prev_kind;	/* enum datum: why a figure is NAN */
+	double		 cmp[MAX_COMPARATORS];	/* the comparators in that year */
+	unsigned char	 cmp_kind[MAX_COMPARATORS];
+	const char	*cmp_label;	/* what the status is judged against: "England" */
+	double		 lo, hi;	/* the figure's confidence limits (NAN: none) */
+	double		 target;
 	int		 illustrative;	/* the latest figure is marked so in the data */
 	enum rag	 rag;
 };
 
-/* The status by the rule: green at or better than England, amber at most `amber` points
- * behind it, red further behind; none without both figures. */
-enum rag	 indicator_rag(double value, double england, int higher_better, double amber);
+/* A comparator of a progress report: a column of the indicators' data, as the template
+ * names it (<comparator column="england" label="England"/>). */
+struct comparator {
+	char		*column, *label;	/* owned */
+};
+
+/* The status by the band rule: green at or better than the comparator, amber at most
+ * `amber` behind it, red further behind; none without both figures. */
+enum rag	 indicator_rag(double value, double comparator, int higher_better, double amber);
+/* The status by the interval rule: better or worse only when the whole interval [lo, hi]
+ * lies beyond the comparator, similar otherwise. */
+enum rag	 indicator_interval(double lo, double hi, double comparator, int higher_better);
+/* Checks the indicators' data and list once, before anything uses them: the columns the
+ * report needs, figures, `better` and `unit` values, repeated keys, indicators the list does
+ * not name; warns of a figure missing for the report's year. Returns the errors found. */
+int		 indicators_check(struct gen *, const struct datasets *);
 /* Fills s for indicator `key`; returns -1 when the indicator list does not name it. */
 int		 indicator_stat(const struct datasets *, const char *key, struct ind_stat *);
 /* "69%, up 2 points on 2018 and 3 points below England". The caller frees. */
 char		*indicator_phrase(const struct ind_stat *);
 void		 indicator_number(struct buf *, double);
+/* The status as a word: "Green", "Similar"; "–" for none. */
 const char	*rag_name(enum rag);
-/* <indicator-table phase="…">: indicator, year, Sefton, change, England, North West,
- * status for each indicator of the phase. */
+/* <indicator-table phase="…">: indicator, year, the area, change, each comparator, status
+ * for each indicator of the phase, and a note under it stating the rule. */
 struct node	*indicator_table_make(const struct component_call *);
-/* An indicator's years as a table (year, sefton, north-west, england) for a chart; the
- * caller frees it with csv_free(). */
-struct table	*indicator_series(struct gen *, const struct datasets *, const char *key);
+/* An indicator's years as a table (year, the area, each comparator) for a chart; *series
+ * and *names are its columns and their names, "|"-separated (the caller frees all three;
+ * the table with csv_free()). */
+struct table	*indicator_series(struct gen *, const struct datasets *, const char *key,
+		    char **series, char **names);
 /* Whether any figure of the indicators is marked illustrative. */
 int		 indicators_illustrative(const struct datasets *);
 

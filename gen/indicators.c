@@ -1,34 +1,17 @@
 /* indicators.c: a progress report's indicators, read from long-form data (indicator, area,
- * year, value, england, north-west, target, source): the latest figure, the change on the
- * year before, the gaps to England and the North West, a red/amber/green status by the
- * template's rule, and a sentence that says it all. Used by bind.c ({{ phrase KEY }}),
- * the <indicator-table> component here and charts (<chart indicator=KEY>). */
+ * year, value, a column per comparator, and optionally target, source, ci-lower, ci-upper)
+ * and a list of them (indicator, name, phase, unit, better, amber): the figure for the
+ * report's year, the change on the year before, the gaps to the comparators, a status by
+ * each indicator's own rule, and a sentence that says it all. Checked once by
+ * indicators_check() (document.c); used by bind.c ({{ phrase KEY }}), the <indicator-table>
+ * component here and charts (<chart indicator=KEY>). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gen.h"
 
-static const char *
-col(const struct table *t, size_t r, const char *name)
-{
-	int c = csv_column(t, name);
-
-	return c < 0 ? "" : t->cells[r * t->ncols + (size_t)c].text;
-}
-
-/* A figure, or NAN when the cell is empty ("not published"). */
-static double
-num(const char *s)
-{
-	char *end;
-	double v;
-
-	if (*s == '\0')
-		return NAN;
-	v = strtod(s, &end);
-	return end == s ? NAN : v;
-}
+#define MINUS	"\xe2\x88\x92"	/* U+2212 */
 
 static const struct table *
 data_of(const struct datasets *d)
@@ -42,63 +25,310 @@ list_of(const struct datasets *d)
 	return datasets_find(d, d && d->ind_list ? d->ind_list : "indicator-list");
 }
 
+static const struct cell *
+cell_at(const struct table *t, size_t r, const char *name)
+{
+	int c = csv_column(t, name);
+
+	return c < 0 ? NULL : &t->cells[r * t->ncols + (size_t)c];
+}
+
+static const char *
+col(const struct table *t, size_t r, const char *name)
+{
+	const struct cell *c = cell_at(t, r, name);
+
+	return c == NULL ? "" : c->text;
+}
+
+/* A figure, or NAN; *kind says why there is none (a symbol, or an empty cell). */
+static double
+figure(const struct table *t, size_t r, const char *name, unsigned char *kind)
+{
+	const struct cell *c = cell_at(t, r, name);
+
+	if (kind != NULL)
+		*kind = c == NULL ? D_EMPTY : c->kind;
+	return c == NULL || c->kind != D_NUMBER ? NAN : c->num;
+}
+
+static int
+year_of(const struct table *t, size_t r)
+{
+	const struct cell *c = cell_at(t, r, "year");
+
+	return c != NULL && c->kind == D_NUMBER ? (int)c->num : 0;
+}
+
+/* The area a row is of: every row when the data has no `area` column. */
+static int
+of_area(const struct table *t, size_t r, const char *area)
+{
+	return area == NULL || csv_column(t, "area") < 0 || strcmp(col(t, r, "area"), area) == 0;
+}
+
 enum rag
-indicator_rag(double value, double england, int higher_better, double amber)
+indicator_rag(double value, double comparator, int higher_better, double amber)
 {
 	double gap;
 
-	if (isnan(value) || isnan(england))
+	if (isnan(value) || isnan(comparator) || isnan(amber))
 		return RAG_NONE;
-	gap = higher_better ? value - england : england - value;
+	gap = higher_better ? value - comparator : comparator - value;
 	if (gap >= -1e-9)
 		return RAG_GREEN;
 	return gap >= -amber - 1e-9 ? RAG_AMBER : RAG_RED;
+}
+
+enum rag
+indicator_interval(double lo, double hi, double comparator, int higher_better)
+{
+	if (isnan(lo) || isnan(hi) || isnan(comparator))
+		return RAG_NONE;
+	if (lo > comparator)
+		return higher_better ? RAG_BETTER : RAG_WORSE;
+	if (hi < comparator)
+		return higher_better ? RAG_WORSE : RAG_BETTER;
+	return RAG_SIMILAR;
+}
+
+/* The area the report is on: the front matter's, or the data's only one. */
+static const char *
+report_area(const struct datasets *d, const struct table *t)
+{
+	if (d->area != NULL)
+		return d->area;
+	return t != NULL && t->nrows > 0 ? col(t, 0, "area") : "";
+}
+
+/* Checks the columns of t that `need` names; returns how many are missing. */
+static int
+need_columns(struct gen *g, const struct table *t, const char *const *need, size_t n,
+    const char *who)
+{
+	int missing = 0;
+
+	for (size_t i = 0; i < n; i++)
+		missing += csv_need_column(g, t, need[i], who) < 0;
+	return missing;
+}
+
+/* Checks that each column of `names` that t has holds figures. */
+static int
+need_figures(struct gen *g, const struct table *t, const char *const *names, size_t n)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int c = csv_column(t, names[i]);
+
+		if (c >= 0)
+			bad += csv_need_numbers(g, t, (size_t)c);
+	}
+	return bad;
+}
+
+/* Checks the indicator list: its columns, `better` and `unit`, each indicator once, and an
+ * amber band for each indicator judged by the band rule. */
+static int
+check_list(struct gen *g, const struct table *l)
+{
+	static const char *const need[] = { "indicator", "name", "phase", "unit", "better",
+	    "amber" };
+	static const char *const better[] = { "higher", "lower" };
+	static const char *const units[] = { "%", "points", "score" };
+	static const char *const amber[] = { "amber" };
+	int bad = need_columns(g, l, need, 6, "the indicators' status rule"), key;
+
+	if (bad > 0)
+		return bad;
+	key = csv_column(l, "indicator");
+	bad += csv_need_choice(g, l, (size_t)csv_column(l, "better"), better, 2);
+	bad += csv_need_choice(g, l, (size_t)csv_column(l, "unit"), units, 3);
+	bad += need_figures(g, l, amber, 1);
+	bad += csv_need_unique(g, l, &key, 1);
+	return bad;
+}
+
+/* Checks the indicators' data: its columns and figures, each (indicator, area, year) once,
+ * every indicator in the list, one area or the front matter's. */
+static int
+check_data(struct gen *g, const struct datasets *d, const struct table *t,
+    const struct table *l)
+{
+	static const char *const need[] = { "indicator", "year", "value" };
+	static const char *const figures[] = { "year", "value", "target", "ci-lower",
+	    "ci-upper" };
+	int bad = need_columns(g, t, need, 3, "the indicators"), key[3], nkey = 0;
+	const char **names;
+	const char *area = NULL;
+
+	for (size_t i = 0; i < d->ncmp; i++)
+		bad += csv_need_column(g, t, d->cmp[i].column, "a <comparator> of the template") < 0;
+	if (bad > 0)
+		return bad;
+	bad += need_figures(g, t, figures, 5);
+	for (size_t i = 0; i < d->ncmp; i++)
+		bad += csv_need_numbers(g, t, (size_t)csv_column(t, d->cmp[i].column));
+	key[nkey++] = csv_column(t, "indicator");
+	if (csv_column(t, "area") >= 0)
+		key[nkey++] = csv_column(t, "area");
+	key[nkey++] = csv_column(t, "year");
+	bad += csv_need_unique(g, t, key, (size_t)nkey);
+	names = xcalloc(l->nrows + 1, sizeof(*names));
+	for (size_t r = 0; r < l->nrows; r++)
+		names[r] = col(l, r, "indicator");
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct cell *c = cell_at(t, r, "indicator");
+		const char *near;
+		size_t k;
+
+		for (k = 0; k < l->nrows && strcmp(names[k], c->text) != 0; k++)
+			;
+		if (k == l->nrows) {
+			near = nearest_word(c->text, names, l->nrows);
+			csv_say(g, t, MSG_ERROR, c->line, c->col, "indicator `%s` is not in %s%s%s%s",
+			    c->text, l->path, near ? " (did you mean `" : "", near ? near : "",
+			    near ? "`?)" : "");
+			bad++;
+		}
+		if (d->area == NULL && csv_column(t, "area") >= 0) {
+			const struct cell *a = cell_at(t, r, "area");
+
+			if (area == NULL)
+				area = a->text;
+			else if (strcmp(area, a->text) != 0) {
+				csv_say(g, t, MSG_ERROR, a->line, a->col, "the data has more than one "
+				    "area (`%s` and `%s`); say which the report is on with `area:` in "
+				    "the front matter", area, a->text);
+				bad++;
+			}
+		}
+	}
+	free(names);
+	return bad;
+}
+
+/* Warns of each indicator of the list with no figure for the report's year. */
+static void
+check_year(struct gen *g, const struct datasets *d, const struct table *t,
+    const struct table *l)
+{
+	for (size_t k = 0; k < l->nrows; k++) {
+		const char *key = col(l, k, "indicator");
+		const struct cell *found = NULL;
+
+		for (size_t r = 0; r < t->nrows && found == NULL; r++)
+			if (strcmp(col(t, r, "indicator"), key) == 0 && year_of(t, r) == d->year &&
+			    of_area(t, r, d->area))
+				found = cell_at(t, r, "value");
+		if (found == NULL)
+			csv_say(g, t, MSG_WARNING, 0, 0, "no row for `%s` in %d, the report's year: "
+			    "the report says \"not published\"%s", key, d->year,
+			    d->latest_published ? " and gives the latest earlier figure" : "");
+		else if (found->kind == D_EMPTY)
+			csv_say(g, t, MSG_WARNING, found->line, found->col, "no figure for `%s` in "
+			    "%d, the report's year: the report says \"not published\"%s", key,
+			    d->year, d->latest_published ? " and gives the latest earlier figure" :
+			    "");
+	}
+}
+
+int
+indicators_check(struct gen *g, const struct datasets *d)
+{
+	const struct table *t = data_of(d), *l = list_of(d);
+	int bad = 0;
+
+	if (t == NULL || l == NULL)
+		return 0;	/* the components that need them say so, at their tags */
+	if (t->errors > 0 || l->errors > 0)
+		return 1;	/* said already */
+	bad += check_list(g, l);
+	if (bad == 0)
+		bad += check_data(g, d, t, l);
+	if (bad == 0 && d->year > 0)
+		check_year(g, d, t, l);
+	return bad;
+}
+
+/* The row of indicator `key` in `year` for the report's area, or -1. */
+static long
+row_of(const struct datasets *d, const struct table *t, const char *key, int year)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (year_of(t, r) == year && strcmp(col(t, r, "indicator"), key) == 0 &&
+		    of_area(t, r, d->area))
+			return (long)r;
+	return -1;
 }
 
 int
 indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 {
 	const struct table *t = data_of(d), *l = list_of(d);
-	long prev_row = -1, last_row = -1;
+	long row, prev;
 
 	memset(s, 0, sizeof(*s));
 	s->key = key;
-	s->latest = s->prev = s->england = s->nw = s->target = NAN;
+	s->name = s->unit = "";
+	s->latest = s->prev = s->target = s->lo = s->hi = s->amber = NAN;
+	for (int i = 0; i < MAX_COMPARATORS; i++)
+		s->cmp[i] = NAN;
+	s->cmp_label = d != NULL && d->ncmp > 0 ? d->cmp[0].label : "England";
 	if (t == NULL || l == NULL)
 		return -1;
+	s->area = report_area(d, t);
 	for (size_t r = 0; r < l->nrows; r++)
 		if (strcmp(col(l, r, "indicator"), key) == 0) {
 			s->name = col(l, r, "name");
 			s->unit = col(l, r, "unit");
-			s->higher_better = strcmp(col(l, r, "better"), "lower") != 0;
+			s->higher_better = strcasecmp(col(l, r, "better"), "lower") != 0;
+			s->amber = figure(l, r, "amber", NULL);
 			s->found = 1;
 		}
 	if (!s->found)
 		return -1;
-	/* the latest year with a figure, and the row of the year before it */
-	for (size_t r = 0; r < t->nrows; r++) {
-		int year = atoi(col(t, r, "year"));
+	s->report_year = s->year = d->year;
+	row = row_of(d, t, key, d->year);
+	s->latest_kind = D_EMPTY;
+	if (row >= 0)
+		s->latest = figure(t, (size_t)row, "value", &s->latest_kind);
+	if (isnan(s->latest) && d->latest_published) {	/* the latest published before */
+		long best = -1;
+		int by = 0;
 
-		if (strcmp(col(t, r, "indicator"), key) != 0)
-			continue;
-		if (!isnan(num(col(t, r, "value"))) && year > s->year) {
-			s->year = year;
-			last_row = (long)r;
+		for (size_t r = 0; r < t->nrows; r++) {
+			int y = year_of(t, r);
+
+			if (y < d->year && y > by && strcmp(col(t, r, "indicator"), key) == 0 &&
+			    of_area(t, r, d->area) && !isnan(figure(t, r, "value", NULL))) {
+				by = y;
+				best = (long)r;
+			}
+		}
+		if (best >= 0) {
+			row = best;
+			s->year = by;
+			s->latest = figure(t, (size_t)row, "value", &s->latest_kind);
 		}
 	}
-	if (last_row < 0)
+	if (row < 0)
 		return 0;
-	for (size_t r = 0; r < t->nrows; r++)
-		if (strcmp(col(t, r, "indicator"), key) == 0 &&
-		    atoi(col(t, r, "year")) == s->year - 1)
-			prev_row = (long)r;
-	s->latest = num(col(t, (size_t)last_row, "value"));
-	s->england = num(col(t, (size_t)last_row, "england"));
-	s->nw = num(col(t, (size_t)last_row, "north-west"));
-	s->target = num(col(t, (size_t)last_row, "target"));
-	s->illustrative = strcmp(col(t, (size_t)last_row, "source"), "illustrative") == 0;
-	s->prev = prev_row < 0 ? NAN : num(col(t, (size_t)prev_row, "value"));
-	s->rag = indicator_rag(s->latest, s->england, s->higher_better, d->rag_amber);
+	for (size_t i = 0; i < d->ncmp && i < MAX_COMPARATORS; i++)
+		s->cmp[i] = figure(t, (size_t)row, d->cmp[i].column, &s->cmp_kind[i]);
+	s->target = figure(t, (size_t)row, "target", NULL);
+	s->lo = figure(t, (size_t)row, "ci-lower", NULL);
+	s->hi = figure(t, (size_t)row, "ci-upper", NULL);
+	s->illustrative = strcmp(col(t, (size_t)row, "source"), "illustrative") == 0;
+	prev = row_of(d, t, key, s->year - 1);
+	s->prev_kind = D_EMPTY;
+	if (prev >= 0)
+		s->prev = figure(t, (size_t)prev, "value", &s->prev_kind);
+	if (!isnan(s->lo) && !isnan(s->hi))
+		s->rag = indicator_interval(s->lo, s->hi, s->cmp[0], s->higher_better);
+	else
+		s->rag = indicator_rag(s->latest, s->cmp[0], s->higher_better, s->amber);
 	return 0;
 }
 
@@ -108,8 +338,8 @@ indicator_number(struct buf *b, double v)
 {
 	char s[32];
 
-	if (v < 0)
-		buf_adds(b, "\xe2\x88\x92");
+	if (v < 0 && fabs(v) >= 0.05)
+		buf_adds(b, MINUS);
 	v = fabs(v);
 	if (fabs(v - round(v)) < 0.05)
 		snprintf(s, sizeof(s), "%.0f", round(v));
@@ -126,7 +356,7 @@ with_unit(struct buf *b, const struct ind_stat *s, double v)
 		char t[32];
 
 		snprintf(t, sizeof(t), "%.2f", fabs(v));
-		buf_adds(b, v < 0 ? "\xe2\x88\x92" : v > 0 ? "+" : "");
+		buf_adds(b, v <= -0.005 ? MINUS : v >= 0.005 ? "+" : "");
 		buf_adds(b, t);
 		return;
 	}
@@ -150,40 +380,61 @@ difference(struct buf *b, const struct ind_stat *s, double d)
 	buf_adds(b, fabs(fabs(d) - 1) < 0.05 ? " point" : " points");
 }
 
+static void
+add_year(struct buf *b, int year)
+{
+	char y[16];
+
+	snprintf(y, sizeof(y), "%d", year);
+	buf_adds(b, y);
+}
+
 char *
 indicator_phrase(const struct ind_stat *s)
 {
 	struct buf b = { 0 };
-	char year[16];
 	double d;
 
 	if (isnan(s->latest)) {
-		buf_adds(&b, "not published");
+		buf_adds(&b, datum_words(s->latest_kind, 1));
+		buf_adds(&b, " for ");
+		add_year(&b, s->report_year);
 		return b.s;
 	}
 	with_unit(&b, s, s->latest);
-	snprintf(year, sizeof(year), "%d", s->year - 1);
-	if (isnan(s->prev)) {
-		buf_adds(&b, " (no figure was published for ");
-		buf_adds(&b, year);
+	if (s->year != s->report_year) {	/* an earlier year's figure, said as such */
+		buf_adds(&b, " in ");
+		add_year(&b, s->year);
+		buf_adds(&b, " (none is published for ");
+		add_year(&b, s->report_year);
 		buf_adds(&b, ")");
+	}
+	if (isnan(s->prev)) {
+		buf_adds(&b, s->year != s->report_year ? ", when " : " (");
+		buf_adds(&b, s->prev_kind == D_EMPTY ? "no figure was published" :
+		    datum_words(s->prev_kind, 1));
+		buf_adds(&b, s->prev_kind == D_EMPTY ? " for " : " in ");
+		add_year(&b, s->year - 1);
+		buf_adds(&b, s->year != s->report_year ? "" : ")");
 	} else if (fabs(d = s->latest - s->prev) < 0.005) {
 		buf_adds(&b, ", unchanged on ");
-		buf_adds(&b, year);
+		add_year(&b, s->year - 1);
 	} else {
 		buf_adds(&b, d > 0 ? ", up " : ", down ");
 		difference(&b, s, d);
 		buf_adds(&b, " on ");
-		buf_adds(&b, year);
+		add_year(&b, s->year - 1);
 	}
-	if (!isnan(s->england)) {
-		d = s->latest - s->england;
-		buf_adds(&b, isnan(s->prev) ? ", and " : " and ");
-		if (fabs(d) < 0.005)
-			buf_adds(&b, "in line with England");
-		else {
+	if (!isnan(s->cmp[0])) {
+		d = s->latest - s->cmp[0];
+		buf_adds(&b, isnan(s->prev) && s->year == s->report_year ? ", and " : " and ");
+		if (fabs(d) < 0.005) {
+			buf_adds(&b, "in line with ");
+			buf_adds(&b, s->cmp_label);
+		} else {
 			difference(&b, s, d);
-			buf_adds(&b, d > 0 ? " above England" : " below England");
+			buf_adds(&b, d > 0 ? " above " : " below ");
+			buf_adds(&b, s->cmp_label);
 		}
 	}
 	return b.s;
@@ -192,9 +443,30 @@ indicator_phrase(const struct ind_stat *s)
 const char *
 rag_name(enum rag r)
 {
-	static const char *const names[] = { "–", "Green", "Amber", "Red" };
+	static const char *const names[] = { "–", "Green", "Amber", "Red", "Better", "Similar",
+	    "Worse" };
 
 	return names[r];
+}
+
+/* The status's colour, so that it is seen as well as read. */
+static unsigned
+rag_fill(enum rag r)
+{
+	switch (r) {
+	case RAG_GREEN:
+	case RAG_BETTER:
+		return 0xd4edda;
+	case RAG_AMBER:
+	case RAG_SIMILAR:
+		return 0xfbe7b5;
+	case RAG_RED:
+	case RAG_WORSE:
+		return 0xf5c6cb;
+	case RAG_NONE:
+		break;
+	}
+	return 0;
 }
 
 /* ---- <indicator-table phase="primary">: the summary table of a phase ---- */
@@ -215,13 +487,13 @@ change_text(const struct ind_stat *s)
 {
 	struct buf b = { 0 };
 	double d = s->latest - s->prev;
-	char year[16];
 
-	if (isnan(s->latest) || isnan(s->prev)) {
-		snprintf(year, sizeof(year), "%d", s->year - 1);
-		buf_adds(&b, isnan(s->latest) ? "–" : year);
-		if (!isnan(s->latest))
-			buf_adds(&b, " not published");
+	if (isnan(s->latest))
+		return xstrdup("–");
+	if (isnan(s->prev)) {
+		add_year(&b, s->year - 1);
+		buf_adds(&b, " ");
+		buf_adds(&b, datum_words(s->prev_kind, 0));
 		return b.s;
 	}
 	buf_adds(&b, fabs(d) < 0.005 ? "\xe2\x86\x92 " : d > 0 ? "\xe2\x86\x91 +" :
@@ -230,7 +502,7 @@ change_text(const struct ind_stat *s)
 		char t[32];
 
 		snprintf(t, sizeof(t), "%.2f", fabs(d));
-		buf_adds(&b, d < 0 ? "\xe2\x88\x92" : "");
+		buf_adds(&b, d <= -0.005 ? MINUS : "");
 		buf_adds(&b, t);
 	} else
 		indicator_number(&b, d);
@@ -238,27 +510,141 @@ change_text(const struct ind_stat *s)
 }
 
 static char *
-figure_text(const struct ind_stat *s, double v)
+figure_text(const struct ind_stat *s, double v, unsigned char kind)
 {
 	struct buf b = { 0 };
 
 	if (isnan(v))
-		buf_adds(&b, "not published");
+		buf_adds(&b, datum_words(kind, 0));
 	else
 		with_unit(&b, s, v);
 	return b.s;
 }
 
+/* An amber band as the note states it: "2 percentage points", "0.1". */
+static void
+band_text(struct buf *b, const struct ind_stat *s)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%g", s->amber);
+	buf_adds(b, t);
+	buf_adds(b, strcmp(s->unit, "%") == 0 ? (s->amber == 1 ? " percentage point" :
+	    " percentage points") : strcmp(s->unit, "points") == 0 ? (s->amber == 1 ? " point" :
+	    " points") : "");
+}
+
+/* The note under a status table: the rule and the comparator, from the same settings that
+ * decided the colours. */
+static struct node *
+rule_note(const struct component_call *c, const struct ind_stat *st, size_t n)
+{
+	struct node *p = node_new(N_PARAGRAPH, c->file, c->line, c->col);
+	struct buf *b = &p->text.text;
+
+	p->start = 1;	/* the table's note, not a numbered paragraph of the report */
+	int bands = 0, intervals = 0, one_band = 0;
+	char *first = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		intervals += st[i].rag >= RAG_BETTER;
+		bands += st[i].rag != RAG_NONE && st[i].rag < RAG_BETTER;
+	}
+	buf_adds(b, "Status compares ");
+	buf_adds(b, n > 0 ? st[0].area : "");
+	buf_adds(b, " with ");
+	buf_adds(b, n > 0 ? st[0].cmp_label : "");
+	buf_adds(b, " in the year shown.");
+	if (bands > 0) {
+		size_t kinds = 0;
+
+		for (size_t i = 0; i < n; i++) {	/* how many different bands */
+			struct buf t = { 0 }, u = { 0 };
+			int seen = 0;
+
+			if (st[i].rag == RAG_NONE || st[i].rag >= RAG_BETTER)
+				continue;
+			band_text(&t, &st[i]);
+			for (size_t k = 0; k < i && !seen; k++)
+				if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
+					u.len = 0;
+					band_text(&u, &st[k]);
+					seen = strcmp(u.s, t.s) == 0;
+				}
+			kinds += !seen;
+			buf_free(&t);
+			buf_free(&u);
+		}
+		one_band = kinds == 1;
+		buf_adds(b, " Green: at or better than ");
+		buf_adds(b, st[0].cmp_label);
+		buf_adds(b, ". Amber: behind by no more than ");
+		for (size_t i = 0, said = 0; i < n; i++) {	/* each band once */
+			struct buf t = { 0 };
+			int seen = 0;
+
+			if (st[i].rag == RAG_NONE || st[i].rag >= RAG_BETTER)
+				continue;
+			band_text(&t, &st[i]);
+			for (size_t k = 0; k < i; k++) {
+				struct buf u = { 0 };
+
+				if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
+					band_text(&u, &st[k]);
+					seen |= strcmp(u.s, t.s) == 0;
+				}
+				buf_free(&u);
+			}
+			if (!seen) {
+				if (said++ > 0)
+					buf_adds(b, ", ");
+				if (first == NULL)
+					first = xstrdup(t.s);
+				buf_adds(b, t.s);
+				if (one_band) {
+					buf_free(&t);
+					break;
+				}
+				buf_adds(b, " (");
+				for (size_t k = i, m = 0; k < n; k++) {
+					struct buf u = { 0 };
+
+					if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
+						band_text(&u, &st[k]);
+						if (strcmp(u.s, t.s) == 0) {
+							buf_adds(b, m++ ? "; " : "");
+							buf_adds(b, st[k].name);
+						}
+					}
+					buf_free(&u);
+				}
+				buf_adds(b, ")");
+			}
+			buf_free(&t);
+		}
+		buf_adds(b, ". Red: further behind.");
+	}
+	if (intervals > 0) {
+		buf_adds(b, " Better or Worse: the whole confidence interval of the figure lies "
+		    "above or below ");
+		buf_adds(b, st[0].cmp_label);
+		buf_adds(b, "’s figure; Similar: it does not.");
+	}
+	free(first);
+	return p;
+}
+
 struct node *
 indicator_table_make(const struct component_call *c)
 {
-	static const char *const heads[] = { "Indicator", "Year", "Sefton", "Change",
-	    "England", "North West", "Status" };
 	char *phase = component_attr(c->tag, "phase");
-	const struct table *l = list_of(c->data);
+	const struct table *l = list_of(c->data), *t = data_of(c->data);
 	struct node *table, *row;
+	struct ind_stat *st;
+	struct buf widths = { 0 };
+	size_t ncmp = c->data->ncmp, n = 0;
 
-	if (phase == NULL || l == NULL || data_of(c->data) == NULL) {
+	if (phase == NULL || l == NULL || t == NULL) {
 		msg(c->g, MSG_ERROR, c->file, c->line, c->col, phase ? "<indicator-table> needs "
 		    "data/indicators.csv and data/indicator-list.csv" : "<indicator-table> needs "
 		    "phase=\"…\", as the indicator list names it");
@@ -266,68 +652,120 @@ indicator_table_make(const struct component_call *c)
 		return NULL;
 	}
 	table = node_new(N_TABLE, c->file, c->line, c->col);
-	table->label = xstrdup("auto 9% 11% 14% 11% 11% 11%");
+	buf_adds(&widths, "auto 8% 14% 12%");
+	for (size_t i = 0; i < ncmp; i++)	/* room for "not published" on two lines */
+		buf_adds(&widths, " 13%");
+	buf_adds(&widths, " 11%");
+	table->label = widths.s;
 	table->src = xasprintf("indicators (%s)", phase);
 	row = node_new(N_ROW, c->file, c->line, c->col);
 	node_append(table, row);
-	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
-		node_append(row, cell(c->file, c->line, heads[i], i ? 2 : 0));
+	node_append(row, cell(c->file, c->line, "Indicator", 0));
+	node_append(row, cell(c->file, c->line, "Year", 2));
+	node_append(row, cell(c->file, c->line, report_area(c->data, t), 2));
+	node_append(row, cell(c->file, c->line, "Change", 2));
+	for (size_t i = 0; i < ncmp; i++)
+		node_append(row, cell(c->file, c->line, c->data->cmp[i].label, 2));
+	node_append(row, cell(c->file, c->line, "Status", 2));
+	st = xcalloc(l->nrows + 1, sizeof(*st));
 	for (size_t r = 0; r < l->nrows; r++) {
-		struct ind_stat s;
-		char *t[6], year[16];
+		struct ind_stat *s = &st[n];
+		char *text, year[16];
 
-		if (strcmp(col(l, r, "phase"), phase) != 0)
+		if (strcasecmp(col(l, r, "phase"), phase) != 0)
 			continue;
-		indicator_stat(c->data, col(l, r, "indicator"), &s);
-		snprintf(year, sizeof(year), "%d", s.year);
-		t[0] = xstrdup(s.year ? year : "–");
-		t[1] = figure_text(&s, s.latest);
-		t[2] = change_text(&s);
-		t[3] = figure_text(&s, s.england);
-		t[4] = figure_text(&s, s.nw);
-		t[5] = xstrdup(rag_name(s.rag));
+		indicator_stat(c->data, col(l, r, "indicator"), s);
+		n++;
+		snprintf(year, sizeof(year), "%d", s->year);
 		row = node_new(N_ROW, l->path, l->cells[r * l->ncols].line, 1);
 		node_append(table, row);
-		node_append(row, cell(l->path, row->line, s.name, 0));
-		for (int i = 0; i < 6; i++) {
-			struct node *cl = cell(l->path, row->line, t[i], 2);
-
-			if (i == 5)	/* the status: its colour, and its word for who cannot see it */
-				cl->fill = s.rag == RAG_GREEN ? 0xd4edda : s.rag == RAG_AMBER ? 0xfbe7b5 :
-				    s.rag == RAG_RED ? 0xf5c6cb : 0;
-			node_append(row, cl);
-			free(t[i]);
+		node_append(row, cell(l->path, row->line, s->name, 0));
+		node_append(row, cell(l->path, row->line, year, 2));
+		text = figure_text(s, s->latest, s->latest_kind);
+		node_append(row, cell(l->path, row->line, text, 2));
+		free(text);
+		text = change_text(s);
+		node_append(row, cell(l->path, row->line, text, 2));
+		free(text);
+		for (size_t i = 0; i < ncmp; i++) {
+			text = figure_text(s, s->cmp[i], s->cmp_kind[i]);
+			node_append(row, cell(l->path, row->line, text, 2));
+			free(text);
 		}
+		/* the status: its colour, and its word for who cannot see it */
+		node_append(row, cell(l->path, row->line, rag_name(s->rag), 2));
+		row->last->fill = rag_fill(s->rag);
 	}
+	table->next = rule_note(c, st, n);	/* markdown.c places the note after the table */
+	free(st);
 	free(phase);
 	return table;
 }
 
-/* The years of indicator `key` as a small table: year, Sefton, North West, England. */
+/* Adds a field to CSV text, quoted. */
+static void
+csv_field(struct buf *b, const char *s, int last)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_adds(b, last ? "\"\n" : "\",");
+}
+
+/* The row of indicator `key` with the first year after row `after`'s (the first year of all
+ * when after < 0), or t->nrows: the rows of a series in the order of their years. */
+static size_t
+next_row(const struct datasets *d, const struct table *t, const char *key, long after)
+{
+	int from = after < 0 ? -1 : year_of(t, (size_t)after);
+	size_t best = t->nrows;
+
+	for (size_t r = 0; r < t->nrows; r++)
+		if (year_of(t, r) > from && strcmp(col(t, r, "indicator"), key) == 0 &&
+		    of_area(t, r, d->area) && (best == t->nrows || year_of(t, r) < year_of(t, best)))
+			best = r;
+	return best;
+}
+
 struct table *
-indicator_series(struct gen *g, const struct datasets *d, const char *key)
+indicator_series(struct gen *g, const struct datasets *d, const char *key, char **series,
+    char **names)
 {
 	const struct table *t = data_of(d);
-	struct buf b = { 0 };
+	struct buf b = { 0 }, s = { 0 }, n = { 0 };
 	struct table *out;
 
+	*series = *names = NULL;
 	if (t == NULL)
 		return NULL;
-	buf_adds(&b, "year,sefton,north-west,england\n");
-	for (size_t r = 0; r < t->nrows; r++) {
-		if (strcmp(col(t, r, "indicator"), key) != 0)
-			continue;
-		buf_adds(&b, col(t, r, "year"));
+	buf_adds(&b, "year,v0");
+	buf_adds(&s, "v0");
+	buf_adds(&n, report_area(d, t));
+	for (size_t i = 0; i < d->ncmp; i++) {
+		char c[32];
+
+		snprintf(c, sizeof(c), "v%zu", i + 1);
 		buf_addc(&b, ',');
-		buf_adds(&b, col(t, r, "value"));
-		buf_addc(&b, ',');
-		buf_adds(&b, col(t, r, "north-west"));
-		buf_addc(&b, ',');
-		buf_adds(&b, col(t, r, "england"));
-		buf_addc(&b, '\n');
+		buf_adds(&b, c);
+		buf_addc(&s, '|');
+		buf_adds(&s, c);
+		buf_addc(&n, '|');
+		buf_adds(&n, d->cmp[i].label);
+	}
+	buf_addc(&b, '\n');
+	for (size_t r = next_row(d, t, key, -1); r < t->nrows; r = next_row(d, t, key, (long)r)) {
+		csv_field(&b, col(t, r, "year"), 0);
+		csv_field(&b, col(t, r, "value"), d->ncmp == 0);
+		for (size_t i = 0; i < d->ncmp; i++)
+			csv_field(&b, col(t, r, d->cmp[i].column), i + 1 == d->ncmp);
 	}
 	out = csv_read(g, t->path, b.s, b.len);
 	buf_free(&b);
+	*series = s.s;
+	*names = n.s;
 	return out;
 }
 

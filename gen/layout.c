@@ -1192,7 +1192,7 @@ number_block(struct flow *f, const struct node *n, struct frame fr)
 		s = &f->t->role[R_H1];
 	} else if (f->chapter_no == 0)
 		return fr;
-	else if (n->type == N_PARAGRAPH) {
+	else if (n->type == N_PARAGRAPH && !n->start) {	/* start: a component's note */
 		label = xasprintf("%d.%d", f->chapter_no, ++f->para_no);
 		s = text_style(f, &fr);
 	}

@@ -523,8 +523,19 @@ convert_blocks(struct md *md, cmark_node *from, struct node *into)
 			node_free(x);	/* the item of a flattened list */
 			x = NULL;
 		}
-		if (x != NULL)
+		if (x != NULL) {
+			struct node *more = x->next;	/* what a component sets after itself */
+
+			x->next = NULL;
 			node_append(cur, x);
+			while (more != NULL) {
+				struct node *next = more->next;
+
+				more->next = NULL;
+				node_append(cur, more);
+				more = next;
+			}
+		}
 		if (descend) {
 			buf_addc(&made, x != NULL);
 			if (x != NULL)

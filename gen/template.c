@@ -415,6 +415,79 @@ read_per_row(struct tctx *c, xmlNode *n)
 	xmlFree(name);
 }
 
+/* Frees the comparators of a template. */
+static void
+free_comparators(struct template *t)
+{
+	for (size_t i = 0; i < t->ncmp; i++) {
+		free(t->cmp[i].column);
+		free(t->cmp[i].label);
+	}
+	free(t->cmp);
+	t->cmp = NULL;
+	t->ncmp = 0;
+}
+
+static void
+add_comparator(struct template *t, const char *column, const char *label)
+{
+	t->cmp = xrealloc(t->cmp, (t->ncmp + 1) * sizeof(*t->cmp));
+	t->cmp[t->ncmp].column = xstrdup(column);
+	t->cmp[t->ncmp++].label = xstrdup(label);
+}
+
+/* <indicators data="indicators" list="indicator-list" latest="year|published">, with a
+ * <comparator column="england" label="England"/> for each comparator, the first the one the
+ * status is judged against (England, then the North West, when none is given). */
+static void
+read_indicators(struct tctx *c, xmlNode *n)
+{
+	xmlChar *a = xmlGetProp(n, (const xmlChar *)"data");
+	xmlChar *b = xmlGetProp(n, (const xmlChar *)"list");
+	xmlChar *latest = xmlGetProp(n, (const xmlChar *)"latest");
+
+	free(c->t->ind_data);
+	free(c->t->ind_list);
+	c->t->ind_data = xstrdup(a ? (const char *)a : "indicators");
+	c->t->ind_list = xstrdup(b ? (const char *)b : "indicator-list");
+	c->t->latest_published = 0;
+	if (latest != NULL && strcmp((const char *)latest, "published") == 0)
+		c->t->latest_published = 1;
+	else if (latest != NULL && strcmp((const char *)latest, "year") != 0)
+		terr(c, n, "latest", "latest=\"%s\" is not `year` (the report's year alone) or "
+		    "`published` (the latest figure published by then)", (const char *)latest);
+	xmlFree(a);
+	xmlFree(b);
+	xmlFree(latest);
+	free_comparators(c->t);
+	for (xmlNode *k = n->children; k; k = k->next) {
+		xmlChar *col, *label;
+
+		if (k->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)k->name, "comparator") != 0) {
+			terr(c, k, NULL, "<indicators> holds only <comparator> elements, not <%s>",
+			    (const char *)k->name);
+			continue;
+		}
+		col = xmlGetProp(k, (const xmlChar *)"column");
+		label = xmlGetProp(k, (const xmlChar *)"label");
+		if (col == NULL || label == NULL)
+			terr(c, k, NULL, "<comparator> needs column=\"…\" (in the indicators' "
+			    "data) and label=\"…\" (what the page calls it)%s", "");
+		else if (c->t->ncmp == MAX_COMPARATORS)
+			terr(c, k, NULL, "at most four comparators%s", "");
+		else
+			add_comparator(c->t, (const char *)col, (const char *)label);
+		xmlFree(col);
+		xmlFree(label);
+	}
+	if (c->t->ncmp == 0) {
+		add_comparator(c->t, "england", "England");
+		add_comparator(c->t, "north-west", "North West");
+	}
+}
+
 static void
 read_root(struct tctx *c, xmlNode *root)
 {
@@ -439,18 +512,9 @@ read_root(struct tctx *c, xmlNode *root)
 			read_furniture(c, n, &c->t->header);
 		else if (strcmp(name, "footer") == 0)
 			read_furniture(c, n, &c->t->footer);
-		else if (strcmp(name, "indicators") == 0) {
-			xmlChar *a = xmlGetProp(n, (const xmlChar *)"data");
-			xmlChar *b = xmlGetProp(n, (const xmlChar *)"list");
-
-			free(c->t->ind_data);
-			free(c->t->ind_list);
-			c->t->ind_data = xstrdup(a ? (const char *)a : "indicators");
-			c->t->ind_list = xstrdup(b ? (const char *)b : "indicator-list");
-			xmlFree(a);
-			xmlFree(b);
-			attr_length(c, n, "amber", &c->t->rag_amber);
-		} else if (strcmp(name, "infographic") == 0) {
+		else if (strcmp(name, "indicators") == 0)
+			read_indicators(c, n);
+		else if (strcmp(name, "infographic") == 0) {
 			c->t->infographic = 1;
 			attr_colour(c, n, "background", &c->t->infographic_bg);
 		} else if (strcmp(name, "numbering") == 0)
@@ -502,7 +566,6 @@ defaults(struct template *t)
 	t->accent_text = 0xffffff;
 	t->band = 0xeef1f6;
 	t->infographic_bg = 0xeef2f8;
-	t->rag_amber = 2;
 	t->rule = 0xb8c2d3;
 	t->toc_depth = 2;
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
@@ -764,6 +827,7 @@ template_free(struct template *t)
 	free(t->per_row_name);
 	free(t->ind_data);
 	free(t->ind_list);
+	free_comparators(t);
 	for (size_t i = 0; i < t->nfront; i++) {
 		free(t->front[i].key);
 		free(t->front[i].label);

@@ -186,7 +186,7 @@ chart=$TMP/good/charts/out/doc.pdf
 if [ -f "$chart" ]; then
 	qpdf --qdf --object-streams=disable "$chart" "$TMP/chart.qdf" 2>/dev/null
 	if grep -aq '/Alt (Line chart: Children with a good level of development' "$TMP/chart.qdf" &&
-	    grep -aq 'no figure in 2020' "$TMP/chart.qdf" &&
+	    grep -aq 'not published in 2020' "$TMP/chart.qdf" &&
 	    grep -aq 'Supply and quality of teachers: grade 1' "$TMP/chart.qdf" &&
 	    [ "$(pdfinfo -struct-text "$chart" | grep -c '^ *Figure')" -eq 3 ]; then
 		pass e2e/charts
@@ -327,17 +327,44 @@ cp content/constituencies/index.md "$w/content/rows/"
 cp content/constituencies/data/indicators.csv "$w/content/rows/data/"
 { head -1 content/constituencies/data/areas.csv
   for i in 1 2 3 4 5; do echo "Area $i,$((i * 7)),$i,95,50,25,35,$i,5,15"; done
-  echo "Area 6,lots,6,95,50,25,35,6,5,15"; } >"$w/content/rows/data/areas.csv"
+  echo "Area 6,40,6,95,50,25,35,6,5,15"; } >"$w/content/rows/data/areas.csv"
 (cd "$w" && exec timeout 300 "$GEN" -j 1 -p -o out1 build) >/dev/null 2>"$w/err1"
 rc1=$?
 (cd "$w" && exec timeout 300 "$GEN" -j 2 -p -o out2 build) >/dev/null 2>"$w/err2"
 rc2=$?
 if [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] && cmp -s "$w/err1" "$w/err2" && [ -s "$w/err1" ] &&
     diff -r "$w/out1" "$w/out2" >/dev/null && [ -f "$w/out2/long.pdf" ] &&
-    [ "$(ls "$w/out2/rows" | wc -l)" -eq 5 ] &&
+    [ "$(ls "$w/out2/rows" | wc -l)" -eq 6 ] &&
     [ "$(pdfinfo "$w/out2/long.pdf" | sed -n 's/^Pages: *//p')" -gt 20 ]; then
 	pass e2e/jobs-same-output
 else
 	fail e2e/jobs-same-output "exit $rc1 and $rc2; $(diff "$w/err1" "$w/err2" | head -4)" \
 	    "$(diff -r "$w/out1" "$w/out2" 2>&1 | head -2)"
+fi
+
+# Next year's progress report: the 2023 report with `year: 2024` and 2024 rows for two of its
+# indicators. Every latest figure is 2024's, or "not published" for 2024 with a warning; no
+# 2023 figure stands in for 2024.
+w=$TMP/progress-2024
+mkdir -p "$w/content" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -s "$ROOT/fonts" "$w/fonts"
+cp -r content/progress-2023 "$w/content/doc"
+sed -i 's/^year: 2023$/year: 2024/' "$w/content/doc/index.md"
+printf 'gld,Sefton,2024,68,68,66,74,illustrative\nneet,Sefton,2024,4.4,5.0,5.3,,illustrative\n' \
+    >>"$w/content/doc/data/indicators.csv"
+(cd "$w" && "$GEN" build doc) >/dev/null 2>"$w/err"
+rc=$?
+pdftotext -q -layout "$w/out/doc.pdf" - 2>/dev/null >"$w/text"
+# each row of the status tables: the indicator's name, then its year
+years=$(grep -E '(Green|Amber|Red|Better|Similar|Worse|–) *$' "$w/text" |
+    grep -oE '^ +[A-Z0-9].* {2,}20[0-9]{2} {2,}' | grep -oE '20[0-9]{2} +$' | tr -d ' ' |
+    sort | uniq -c | tr -s ' ')
+if [ $rc -eq 0 ] && [ "$(grep -c "warning: no row for .* in 2024, the report's year" \
+    "$w/err")" -eq 10 ] && [ "$years" = " 12 2024" ] &&
+    grep -q 'was 68%, up 2 points on 2023' "$w/text" &&
+    grep -q 'not published for 2024' "$w/text" && ! grep -q 'in 2023 (none' "$w/text"; then
+	pass e2e/progress-next-year
+else
+	fail e2e/progress-next-year "exit $rc; years: $years; $(head -3 "$w/err")"
 fi

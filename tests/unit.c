@@ -148,15 +148,15 @@ test_csv(void)
 	t = csv(&g, "\xef\xbb\xbfName,Note,Value\r\nAlpha,\"a, b\",1\r\nBeta,\"two\r\nlines\",2\r\n"
 	    "Gamma,\"say \"\"hi\"\"\",3\r\n");
 	check(t && g.errors == 0 && t->ncols == 3 && t->nrows == 3 &&
-	    strcmp(t->cols[0], "Name") == 0 && t->col_col[0] == 1 && t->col_col[2] == 11,
+	    strcmp(t->cols[0], "Name") == 0 && t->col_col[0] == 1 && t->col_col[2] == 3,
 	    "csv-header", "BOM or header names wrong");
 	check(t && strcmp(t->cells[1].text, "a, b") == 0 &&
 	    strcmp(t->cells[4].text, "two\nlines") == 0 &&
 	    strcmp(t->cells[7].text, "say \"hi\"") == 0, "csv-quoted",
 	    "quoted comma, newline or doubled quote wrong");
-	check(t && t->cells[3].line == 3 && t->cells[5].line == 4 && t->cells[5].col == 8 &&
-	    t->cells[6].line == 5 && t->cells[6].col == 1 && t->cells[8].col == 20,
-	    "csv-positions", "cells after a quoted newline are at the wrong line or column");
+	check(t && t->cells[3].line == 3 && t->cells[5].line == 3 && t->cells[5].col == 3 &&
+	    t->cells[6].line == 4 && t->cells[6].col == 1 && t->cells[8].col == 3,
+	    "csv-positions", "cells must be at the row and column a spreadsheet shows");
 	check(t && csv_column(t, "Value") == 2 && csv_column(t, "value") == -1 &&
 	    strcmp(t->name, "t") == 0, "csv-column", "column lookup or table name wrong");
 	csv_free(t);
@@ -166,26 +166,52 @@ test_csv(void)
 	    "csv-cr", "lone CR line ends (old Mac Excel) not read");
 	csv_free(t);
 
-	t = csv(&g, "a,b,c\n1,2,3\n1,2\n1,2,3,4\n,,\n");
-	check(!t && g.errors == 2, "csv-ragged", "expected two ragged rows");
+	t = csv(&g, "a,b,c\n1,2,3\n1,2\n1,2,3,4\n,,\n5,6,7\n");
+	check(t && g.errors == 2 && t->errors == 2 && t->nrows == 2 &&
+	    strcmp(t->cells[3].text, "5") == 0 && t->cells[3].line == 6, "csv-ragged",
+	    "two ragged rows must be said and left out, the rows after them read");
+	csv_free(t);
 	t = csv(&g, "a,b, a \n1,2,3\n");
-	check(!t && g.errors == 1, "csv-duplicate", "a column named twice was not refused");
+	check(t && t->errors == 1 && g.errors == 1, "csv-duplicate",
+	    "a column named twice was not refused");
+	csv_free(t);
 	t = csv(&g, "a,,c\n1,2,3\n");
-	check(!t && g.errors == 1, "csv-unnamed", "an empty column name was not refused");
+	check(t && t->errors == 1 && g.errors == 1, "csv-unnamed",
+	    "an empty column name was not refused");
+	csv_free(t);
 	t = csv(&g, "");
 	check(!t && g.errors == 1, "csv-empty", "an empty file was not refused");
 	t = csv(&g, "\xef\xbb\xbf\r\n");
 	check(!t && g.errors == 1, "csv-empty-bom", "a file of a BOM and a blank line was read");
 	t = csv(&g, "a,b\n1,\"open\n2,3\n");
-	check(!t && g.errors == 1, "csv-unclosed", "an unclosed quote was not refused once");
+	check(t && t->errors == 1 && g.errors == 1, "csv-unclosed",
+	    "an unclosed quote was not refused once");
+	csv_free(t);
 	t = csv(&g, "a,b\n1,x\"y\n2,\"z\"w\n3, \"v\"\n");
-	check(!t && g.errors == 3, "csv-stray-quotes",
+	check(t && g.errors == 3, "csv-stray-quotes",
 	    "quotes inside unquoted fields or after closing quotes not refused");
-	t = csv(&g, "a,b\n1,\xff\n2,caf\xe9\n");
-	check(!t && g.errors == 2, "csv-utf8", "invalid UTF-8 not refused at each place");
+	csv_free(t);
+	t = csv(&g, "a,b\n1,\xff\n2,caf\xc3\xa9\n3,\xe9\n");
+	check(t && g.errors == 2, "csv-utf8", "invalid UTF-8 not refused at each place");
+	csv_free(t);
 	g.errors = 0;
 	t = csv_read(&g, "data/t.csv", "a,b\n1,x\0y\n", 10);
-	check(!t && g.errors == 1, "csv-nul", "a NUL byte was not refused");
+	check(t && g.errors == 1, "csv-nul", "a NUL byte was not refused");
+	csv_free(t);
+	t = csv(&g, "item,price\nCaf\xe9,\xa3" "3\n\x93Quoted\x94,4\n");
+	check(t && g.errors == 0 && strcmp(t->cells[0].text, "Caf\xc3\xa9") == 0 &&
+	    strcmp(t->cells[1].text, "\xc2\xa3" "3") == 0 &&
+	    strcmp(t->cells[2].text, "\xe2\x80\x9cQuoted\xe2\x80\x9d") == 0,
+	    "csv-windows-1252", "a Windows-1252 file was not read as such");
+	csv_free(t);
+	g.errors = 0;
+	t = csv_read(&g, "data/t.csv", "\xff\xfe" "a\0\t\0b\0\n\0" "1\0\t\0" "2\0\n\0", 16);
+	check(t && g.errors == 0 && t->ncols == 2 && t->nrows == 1 &&
+	    strcmp(t->cells[1].text, "2") == 0, "csv-utf16-tabs",
+	    "Excel's Unicode text (UTF-16, tab-separated) was not read");
+	csv_free(t);
+	t = csv(&g, "area;value\nBootle;1,5\n");
+	check(!t && g.errors == 1, "csv-semicolons", "a semicolon-separated file was read");
 	g.errors = 0;
 	t = csv(&g, "PK\3\4 workbook");
 	check(!t && g.errors == 1, "csv-xlsx", "a workbook was read as CSV");
@@ -202,9 +228,35 @@ test_csv(void)
 	t = csv(&g, "\xc3\x81rea,n\n\xc3\x91" "and\xc3\xba,12a\n");
 	g.errors = 0;
 	bad = t ? csv_set_type(&g, t, 1, COL_NUMBER) : -1;
-	check(bad == 1 && g.errors == 1 && t->col_col[1] == 6 && t->cells[1].line == 2 &&
-	    t->cells[1].col == 7, "csv-columns-in-characters",
-	    "columns must count characters, not bytes");
+	check(bad == 1 && g.errors == 1 && t->col_col[1] == 2 && t->cells[1].line == 2 &&
+	    t->cells[1].col == 2, "csv-columns-as-a-spreadsheet",
+	    "columns must be counted as a spreadsheet counts them");
+	csv_free(t);
+
+	t = csv(&g, "k,n,p,s,t,m\na,\" 7 \",12.5%,[c],x,1\nb,\"1,234\",3%,..,1e1,[z]\n"
+	    "c,\xe2\x88\x92" "3,0%,low,0x10,\n");
+	check(t && t->types[1] == COL_NUMBER && t->types[2] == COL_PERCENT &&
+	    t->types[3] == COL_NUMBER && t->types[4] == COL_TEXT && t->types[5] == COL_NUMBER &&
+	    t->types[0] == COL_TEXT && t->cells[7].num == 1234 && t->cells[13].num == -3 &&
+	    t->cells[8].pct && t->cells[8].num == 3, "csv-types-worked-out",
+	    "numbers, percentages and symbols must make a column of figures; 1e1 and 0x10 do not");
+	check(t && t->cells[3].kind == D_SUPPRESSED && t->cells[9].kind == D_NA &&
+	    t->cells[15].kind == D_LOW && t->cells[11].kind == D_NOT_APPLICABLE &&
+	    t->cells[17].kind == D_EMPTY && isnan(t->cells[3].num), "csv-symbols",
+	    "the symbols of official statistics must be figures not given, never zero");
+	g.errors = 0;
+	check(t && csv_need_numbers(&g, t, 4) == 2 && g.errors == 2 &&
+	    csv_need_numbers(&g, t, 4) == 2 && g.errors == 2, "csv-need-numbers",
+	    "each cell that is not a figure must be said once");
+	csv_free(t);
+	t = csv(&g, "indicator,year,value\ngld,2023,1\nneet,2023,2\ngld,2023,3\n");
+	{
+		int key[2] = { 0, 1 };
+
+		g.errors = 0;
+		check(t && csv_need_unique(&g, t, key, 2) == 1 && g.errors == 1, "csv-repeated-key",
+		    "a repeated key must be an error");
+	}
 	csv_free(t);
 
 	t = csv_column_of(&g, "40374\n\" 40,374 \"\n\xe2\x88\x92" "1.2\n-1.5\n\"1,234,567.25\"\n\n\"  \"\n");
@@ -216,10 +268,10 @@ test_csv(void)
 	check(bad == 0 && isnan(t->cells[5].num) && isnan(t->cells[6].num), "csv-missing",
 	    "empty cells must be allowed, as NAN");
 	csv_free(t);
-	t = csv_column_of(&g, "\"4,03,74\"\n1e3\n\"\xc2\xa3" "1,200\"\n12a\n\"1,5\"\n1.\n-\n");
+	t = csv_column_of(&g, "\"4,03,74\"\n1e3\n\"\xc2\xa3" "1,200\"\n12a\n\"1,5\"\n1.\n--\n");
 	bad = t ? csv_set_type(&g, t, 0, COL_NUMBER) : -1;
 	check(bad == 7 && g.errors == 7 && isnan(t->cells[0].num), "csv-not-numbers",
-	    "4,03,74, 1e3, \xc2\xa3" "1,200, 12a, 1,5, 1. or - accepted as a number");
+	    "4,03,74, 1e3, \xc2\xa3" "1,200, 12a, 1,5, 1. or -- accepted as a number");
 	csv_free(t);
 
 	t = csv_column_of(&g, "86%\n86.5 %\n0\n100\n105\n-1\n%\n");
@@ -251,19 +303,22 @@ test_csv(void)
 		buf_addc(&b, 'x');
 	buf_adds(&b, "\"\n");
 	t = csv(&g, b.s);
-	check(!t && g.errors == 1, "csv-max-field", "a field over 1 MB accepted");
+	check(t && g.errors == 1, "csv-max-field", "a field over 1 MB accepted");
+	csv_free(t);
 	buf_free(&b);
 	buf_adds(&b, "a\n");
 	for (int i = 0; i < 1000001; i++)
 		buf_add(&b, "1\n", 2);
 	t = csv(&g, b.s);
-	check(!t && g.errors == 1, "csv-max-rows", "1,000,001 rows accepted");
+	check(t && g.errors == 1, "csv-max-rows", "1,000,001 rows accepted");
+	csv_free(t);
 	buf_free(&b);
 	buf_adds(&b, "a,b\n");
 	for (int i = 0; i < 30; i++)
 		buf_adds(&b, "1\n");
 	t = csv(&g, b.s);
-	check(!t && g.errors == 20, "csv-too-many-errors", "errors not cut off at 20 in a file");
+	check(t && g.errors == 20, "csv-too-many-errors", "errors not cut off at 20 in a file");
+	csv_free(t);
 	buf_free(&b);
 }
 
@@ -271,31 +326,48 @@ test_csv(void)
 static struct datasets *
 indicator_data(struct gen *g, struct table **v)
 {
-	static const char list[] = "indicator,name,phase,unit,better,chart\n"
-	    "gld,Good level of development,primary,%,higher,yes\n"
-	    "neet,NEET,post-16,%,lower,no\n"
-	    "p8,Progress 8,secondary,score,higher,no\n"
-	    "ks2,KS2,primary,%,higher,no\n"
-	    "flat,Flat,primary,%,higher,no\n";
-	static const char data[] = "indicator,area,year,value,england,north-west,target,source\n"
-	    "gld,Sefton,2018,67,71.5,70,74,illustrative\n"
-	    "gld,Sefton,2019,69,72,71,74,seed\n"
-	    "neet,Sefton,2020,4.5,5.5,5,,illustrative\n"
-	    "neet,Sefton,2021,3.8,5.5,5,,seed\n"
-	    "p8,Sefton,2022,-0.1,0,-0.05,,illustrative\n"
-	    "p8,Sefton,2023,-0.15,0,-0.05,,illustrative\n"
-	    "ks2,Sefton,2021,,,,,illustrative\n"
-	    "ks2,Sefton,2022,59,59,58,,illustrative\n"
-	    "flat,Sefton,2022,60,61,60,,illustrative\n"
-	    "flat,Sefton,2023,60,61.5,60,,illustrative\n";
+	static const char list[] = "indicator,name,phase,unit,better,amber\n"
+	    "gld,Good level of development,primary,%,Higher,2\n"
+	    "neet,NEET,post-16,%,lower,2\n"
+	    "p8,Progress 8,secondary,score,higher,0.1\n"
+	    "ks2,KS2,primary,%,higher,2\n"
+	    "flat,Flat,primary,%,higher,2\n"
+	    "obese,Obese,primary,%,lower,\n";
+	static const char data[] = "indicator,area,year,value,england,north-west,target,source,"
+	    "ci-lower,ci-upper\n"
+	    "gld,Sefton,2018,67,71.5,70,74,illustrative,,\n"
+	    "gld,Sefton,2019,69,72,71,74,seed,,\n"
+	    "neet,Sefton,2020,4.5,5.5,5,,illustrative,,\n"
+	    "neet,Sefton,2021,3.8,5.5,5,,seed,,\n"
+	    "p8,Sefton,2022,-0.1,0,-0.05,,illustrative,,\n"
+	    "p8,Sefton,2023,-0.15,0,-0.05,,illustrative,,\n"
+	    "ks2,Sefton,2021,[x],[x],[x],,illustrative,,\n"
+	    "ks2,Sefton,2022,59,59,58,,illustrative,,\n"
+	    "ks2,Sefton,2023,[c],60,59,,illustrative,,\n"
+	    "flat,Sefton,2022,60,61,60,,illustrative,,\n"
+	    "flat,Sefton,2023,60,61.5,60,,illustrative,,\n"
+	    "obese,Sefton,2023,24.1,22.3,23,,illustrative,23.2,25.0\n"
+	    "obese,Sefton,2022,22.9,22.3,23,,illustrative,21.9,23.9\n";
+	static char e[] = "england", el[] = "England", nw[] = "north-west", nwl[] = "North West";
+	static const struct comparator cmp[] = { { e, el }, { nw, nwl } };
 	static struct datasets ds;
 
 	v[0] = csv_read(g, "data/indicator-list.csv", list, sizeof(list) - 1);
 	v[1] = csv_read(g, "data/indicators.csv", data, sizeof(data) - 1);
 	ds.v = v;
 	ds.n = 2;
-	ds.rag_amber = 2;
+	ds.cmp = cmp;
+	ds.ncmp = 2;
 	return &ds;
+}
+
+/* The phrase for indicator `key` in a report of `year`; the caller frees. */
+static char *
+phrase(struct datasets *ds, const char *key, int year, struct ind_stat *s)
+{
+	ds->year = year;
+	indicator_stat(ds, key, s);
+	return indicator_phrase(s);
 }
 
 static void
@@ -311,32 +383,54 @@ test_indicators(void)
 	    indicator_rag(69.9, 72, 1, 2) == RAG_RED && indicator_rag(5, 5.5, 0, 2) == RAG_GREEN &&
 	    indicator_rag(6, 5.5, 0, 2) == RAG_AMBER && indicator_rag(8, 5.5, 0, 2) == RAG_RED,
 	    "rag-rule", "green at England, amber within 2 points, red beyond; lower is better");
+	check(indicator_rag(-0.15, 0, 1, 0.1) == RAG_RED && indicator_rag(-0.05, 0, 1, 0.1) ==
+	    RAG_AMBER, "rag-band-in-the-unit", "Progress 8's band is a tenth of a point");
 	check(indicator_rag(70, NAN, 1, 2) == RAG_NONE, "rag-none",
 	    "no status without England's figure");
-	indicator_stat(ds, "gld", &s);
-	p = indicator_phrase(&s);
+	check(indicator_interval(23.2, 25, 22.3, 0) == RAG_WORSE &&
+	    indicator_interval(21.9, 23.9, 22.3, 0) == RAG_SIMILAR &&
+	    indicator_interval(20, 22, 22.3, 0) == RAG_BETTER &&
+	    indicator_interval(23, 25, 22.3, 1) == RAG_BETTER, "rag-interval",
+	    "better or worse only when the whole interval lies beyond the comparator");
+	g.errors = 0;
+	check(indicators_check(&g, ds) == 0 && g.errors == 0, "indicators-check",
+	    "sound indicators refused");
+	p = phrase(ds, "gld", 2019, &s);
 	check(strcmp(p, "69%, up 2 points on 2018 and 3 points below England") == 0 &&
 	    s.rag == RAG_RED && s.year == 2019, "phrase-up", p);
 	free(p);
-	indicator_stat(ds, "neet", &s);
-	p = indicator_phrase(&s);
+	p = phrase(ds, "neet", 2021, &s);
 	check(strcmp(p, "3.8%, down 0.7 points on 2020 and 1.7 points below England") == 0 &&
 	    s.rag == RAG_GREEN, "phrase-down-lower-better", p);
 	free(p);
-	indicator_stat(ds, "p8", &s);
-	p = indicator_phrase(&s);
-	check(strcmp(p, "\xe2\x88\x92" "0.15, down 0.05 on 2022 and 0.15 below England") == 0,
-	    "phrase-score-minus", p);
+	p = phrase(ds, "p8", 2023, &s);
+	check(strcmp(p, "\xe2\x88\x92" "0.15, down 0.05 on 2022 and 0.15 below England") == 0 &&
+	    s.rag == RAG_RED, "phrase-score-minus", p);
 	free(p);
-	indicator_stat(ds, "ks2", &s);
-	p = indicator_phrase(&s);
-	check(strcmp(p, "59% (no figure was published for 2021), and in line with England") == 0 &&
+	p = phrase(ds, "ks2", 2022, &s);
+	check(strcmp(p, "59% (not published in 2021), and in line with England") == 0 &&
 	    s.rag == RAG_GREEN, "phrase-no-previous-year", p);
 	free(p);
-	indicator_stat(ds, "flat", &s);
-	p = indicator_phrase(&s);
+	p = phrase(ds, "ks2", 2023, &s);
+	check(strcmp(p, "suppressed to protect confidentiality for 2023") == 0 &&
+	    s.rag == RAG_NONE, "phrase-suppressed", p);
+	free(p);
+	p = phrase(ds, "flat", 2023, &s);
 	check(strcmp(p, "60%, unchanged on 2022 and 1.5 points below England") == 0 &&
 	    s.rag == RAG_AMBER, "phrase-unchanged", p);
+	free(p);
+	p = phrase(ds, "gld", 2020, &s);
+	check(strcmp(p, "not published for 2020") == 0 && isnan(s.latest), "phrase-no-figure-for-year",
+	    "an earlier year's figure must never stand in for the report's year");
+	free(p);
+	ds->latest_published = 1;
+	p = phrase(ds, "gld", 2020, &s);
+	check(strcmp(p, "69% in 2019 (none is published for 2020), up 2 points on 2018 and 3 "
+	    "points below England") == 0, "phrase-latest-published", p);
+	free(p);
+	ds->latest_published = 0;
+	p = phrase(ds, "obese", 2023, &s);
+	check(s.rag == RAG_WORSE && strcmp(rag_name(s.rag), "Worse") == 0, "interval-rule", p);
 	free(p);
 	check(indicator_stat(ds, "nope", &s) == -1, "indicator-unknown", "an unknown key found");
 	csv_free(v[0]);
