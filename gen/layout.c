@@ -796,7 +796,8 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 static void
 place_paragraph(struct flow *f, const struct node *n, const struct frame *fr)
 {
-	const struct style *s = text_style(f, fr);
+	/* a component's note (a status table's rule) is set as a caption */
+	const struct style *s = n->start ? &f->t->role[R_CAPTION] : text_style(f, fr);
 	PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
 	double after = fr->tight && n->next == NULL ? TIGHT_AFTER : fr->tight ? TIGHT_AFTER :
 	    s->after;
