@@ -29,12 +29,24 @@ static const unsigned char stops_quoted[256] = {
 	[0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1
 };
 
-/* What the reporter of a table remembers: each message said of it, so it is said once. */
+/* What the reporter of a table remembers: each message said of it, so it is said once, and
+ * the results of checks asked for again. */
 struct table_said {
-	char		**v;		/* the messages, owned */
-	size_t		  n;
-	int		  count;	/* errors said after reading: capped like the reader's */
+	GHashTable	*said;		/* the messages said, as keys (owned) */
+	GHashTable	*memo;		/* check name -> its result + 1 (GINT_TO_POINTER) */
+	int		 count[MSG_FATAL + 1];	/* messages said after reading, by level: each
+					 * level capped like the reader's errors */
 };
+
+static struct table_said *
+said_new(void)
+{
+	struct table_said *s = xcalloc(1, sizeof(*s));
+
+	s->said = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	s->memo = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	return s;
+}
 
 enum { END_FIELD, END_RECORD, END_FILE };	/* what ended a field */
 
@@ -537,7 +549,7 @@ csv_failed(const char *path)
 
 	t->name = stem(path);
 	t->path = xstrdup(path);
-	t->said = xcalloc(1, sizeof(*t->said));
+	t->said = said_new();
 	t->errors = 1;
 	return t;
 }
@@ -551,7 +563,7 @@ csv_read(struct gen *g, const char *path, const char *text, size_t len)
 
 	t->name = stem(path);
 	t->path = xstrdup(path);
-	t->said = xcalloc(1, sizeof(*t->said));
+	t->said = said_new();
 	if (len > MAX_FILE_BYTES)
 		rerr(&r, 0, 0, "the file is larger than %u MB", MAX_FILE_BYTES >> 20);
 	else if (len >= 4 && memcmp(text, "PK\3\4", 4) == 0)
@@ -886,37 +898,28 @@ check_cell(enum col_type t, const char *s, size_t n, double *v, char *why, size_
 	return -1;
 }
 
-/* Says `text` of the table once: a message said before is not said again, and after
- * MAX_ERRORS errors the rest are counted, not said. */
-static int
-said_before(const struct table *t, const char *text)
-{
-	struct table_said *s = t->said;
-
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], text) == 0)
-			return 1;
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-	s->v[s->n++] = xstrdup(text);
-	return 0;
-}
-
 void
 csv_say(struct gen *g, const struct table *t, enum msg_level level, int line, int col,
     const char *fmt, ...)
 {
-	char text[600], key[640];
+	struct table_said *s = t->said;
+	char text[600];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	snprintf(key, sizeof(key), "%d:%d:%d:%s", (int)level, line, col, text);
-	if (said_before(t, key))
-		return;
-	if (level == MSG_ERROR && ++t->said->count > MAX_ERRORS) {
-		if (t->said->count == MAX_ERRORS + 1)
-			msg(g, MSG_NOTE, t->path, 0, 0, "more errors in this file are not shown");
+	if (!g_hash_table_add(s->said, xasprintf("%d:%d:%d:%s", (int)level, line, col, text)))
+		return;		/* said before: once is enough */
+	if (++s->count[level] > MAX_ERRORS) {
+		if (s->count[level] == MAX_ERRORS + 1)
+			msg(g, MSG_NOTE, t->path, 0, 0, "more %ss in this file are not shown",
+			    level == MSG_WARNING ? "warning" : "error");
+		if (level >= MSG_ERROR) {	/* unsaid, but the build still fails */
+			g->errors++;
+			if (g->status < EXIT_INPUT)
+				g->status = EXIT_INPUT;
+		}
 		return;
 	}
 	msg(g, level, t->path, line, col, "%s", text);
@@ -1090,22 +1093,17 @@ cmp_keyed(const void *a, const void *b)
 	return d != 0 ? d : (x->row > y->row) - (x->row < y->row);
 }
 
-/* A check's result kept with the table, so a check asked for again costs nothing: the
- * entry "memo:NAME=N" of its said list. Returns N, or -1 when not yet kept. */
+/* A check's result kept with the table, so a check asked for again costs nothing. Returns
+ * the result kept under `name`, or -1; with set >= 0, keeps it. */
 static int
 memo(const struct table *t, const char *name, int set)
 {
-	struct table_said *s = t->said;
-	size_t k = strlen(name);
+	gpointer v = g_hash_table_lookup(t->said->memo, name);
 
-	for (size_t i = 0; i < s->n; i++)
-		if (strncmp(s->v[i], "memo:", 5) == 0 && strncmp(s->v[i] + 5, name, k) == 0 &&
-		    s->v[i][5 + k] == '=')
-			return atoi(s->v[i] + 6 + k);
-	if (set >= 0) {
-		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-		s->v[s->n++] = xasprintf("memo:%s=%d", name, set);
-	}
+	if (v != NULL)
+		return GPOINTER_TO_INT(v) - 1;
+	if (set >= 0)
+		g_hash_table_insert(t->said->memo, xstrdup(name), GINT_TO_POINTER(set + 1));
 	return -1;
 }
 
@@ -1188,9 +1186,8 @@ csv_free(struct table *t)
 	free(t->name);
 	free(t->path);
 	if (t->said != NULL) {
-		for (size_t i = 0; i < t->said->n; i++)
-			free(t->said->v[i]);
-		free(t->said->v);
+		g_hash_table_destroy(t->said->said);
+		g_hash_table_destroy(t->said->memo);
 		free(t->said);
 	}
 	free(t);
