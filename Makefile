@@ -5,7 +5,7 @@
 DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
 	libgdk-pixbuf-2.0-dev libfontconfig-dev libglib2.0-dev libpng-dev
-DEB_TEST = poppler-utils qpdf valgrind
+DEB_TEST = poppler-utils qpdf valgrind chromium nodejs
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
@@ -23,7 +23,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c comp_hundred.c comp_table.c comp_tiles.c comp_chart.c \
-	indicators.c render.c pdf_post.c jobs.c
+	indicators.c render.c html.c pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o)
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 
@@ -92,8 +92,18 @@ REPLAY_TARGETS = csv frontmatter markdown template
 build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 
+# The browser tests' npm packages (axe-core, puppeteer-core, pdfjs-dist), pinned by
+# tests/browser/package-lock.json; puppeteer-core drives Debian's chromium and downloads none.
+tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/package-lock.json \
+		build/deps.stamp
+	@command -v npm >/dev/null || { echo "Installing: npm"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit \
-		$(REPLAY_TARGETS:%=build/replay-%)
+		$(REPLAY_TARGETS:%=build/replay-%) tests/browser/node_modules/.stamp
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 
 # Fuzzing (not part of `make test`): each libFuzzer target runs FUZZ_SECONDS over its seeds in

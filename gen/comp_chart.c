@@ -325,6 +325,59 @@ chart_make(const struct component_call *c)
 	return n;
 }
 
+const char *
+chart_title(const struct node *n)
+{
+	return n->chart->title;
+}
+
+/* A cell of the figures' table. */
+static struct node *
+figure_cell(const struct node *n, const char *text, int align)
+{
+	struct node *c = node_new(N_CELL, n->file, n->line, n->col);
+
+	buf_adds(&c->text.text, text);
+	c->align = align;
+	return c;
+}
+
+struct node *
+chart_table(const struct node *n)
+{
+	static const char *const judged[] = { "Grade", "Self-evaluation", "Previous grade",
+	    "Average of all authorities" };
+	const struct chart *ch = n->chart;
+	const struct table *t = ch->t;
+	struct node *table = node_new(N_TABLE, n->file, n->line, n->col), *row;
+
+	row = node_new(N_ROW, n->file, n->line, n->col);
+	node_append(table, row);
+	node_append(row, figure_cell(n, t->cols[ch->x], 0));
+	for (int s = 0; s < ch->n; s++)
+		if (ch->y[s] >= 0)
+			node_append(row, figure_cell(n, ch->type == CH_JUDGEMENT ? judged[s] :
+			    ch->name[s], 2));
+	for (size_t r = 0; r < t->nrows; r++) {
+		row = node_new(N_ROW, n->file, n->line, n->col);
+		node_append(table, row);
+		node_append(row, figure_cell(n, t->cells[r * t->ncols + (size_t)ch->x].text, 0));
+		for (int s = 0; s < ch->n; s++) {
+			const struct cell *c;
+			char num[64];
+
+			if (ch->y[s] < 0)
+				continue;
+			c = &t->cells[r * t->ncols + (size_t)ch->y[s]];
+			if (c->kind == D_NUMBER)
+				snprintf(num, sizeof(num), "%g%s", c->num, ch->unit ? ch->unit : "");
+			node_append(row, figure_cell(n, c->kind == D_NUMBER ? num :
+			    datum_words(c->kind, 0), 2));
+		}
+	}
+	return table;
+}
+
 void
 chart_free(struct chart *ch)
 {

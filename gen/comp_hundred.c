@@ -124,6 +124,29 @@ one_panel(const struct table *ind, size_t i, const struct table *areas, size_t r
 	return n;
 }
 
+/* The panels' headline: the tag's headline="…" with {area} standing for the area's name
+ * ("If {area} had 100 children (0–18 yrs), as they grow up…"), or NULL for none. The
+ * wording is the document's; the caller frees. */
+static char *
+headline(const struct component_call *call, const char *area)
+{
+	char *h = component_attr(call->tag, "headline"), *at;
+	struct buf b = { 0 };
+
+	if (h == NULL)
+		return NULL;
+	for (const char *p = h; *p; p = at + 6) {
+		if ((at = strstr(p, "{area}")) == NULL) {
+			buf_adds(&b, p);
+			break;
+		}
+		buf_add(&b, p, (size_t)(at - p));
+		buf_adds(&b, area);
+	}
+	free(h);
+	return b.s ? b.s : xstrdup("");
+}
+
 struct node *
 hundred_make(const struct component_call *call)
 {
@@ -143,6 +166,8 @@ hundred_make(const struct component_call *call)
 		return NULL;
 	}
 	panels = hundred_panels(g, d, file, line, col, indicators, per_page);
+	if (panels != NULL)
+		panels->label = headline(call, inl_str(&panels->text));
 	free(indicators);
 	return panels;
 }
@@ -344,8 +369,7 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 {
 	const struct style *body = &t->role[R_BODY];
 	double m = side * 0.07, inner = side - 2 * m, top, room, gw;
-	char *head = xasprintf("If %s had 100 children (0–18 yrs), as they grow up…",
-	    inl_str(&n->text));
+	const char *head = n->parent && n->parent->label ? n->parent->label : "";
 	PangoLayout *l = text_layout(ctx, body, head, side * 0.045, 700, inner);
 	PangoRectangle lr;
 
@@ -354,7 +378,6 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	show(cr, l, m, m, t->accent);
 	pango_layout_get_extents(l, NULL, &lr);
 	g_object_unref(l);
-	free(head);
 	top = m + lr.height / (double)PANGO_SCALE + side * 0.06;
 	room = side - m - top;
 	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
@@ -585,7 +608,7 @@ svg_accessible(const char *svg, const char *title, const char *desc, struct buf 
 static int
 svg_file(struct gen *g, const struct template *t, const struct node *n, const char *path)
 {
-	char *title = xasprintf("If %s had 100 children", inl_str(&n->text));
+	char *title = xstrdup(n->parent && n->parent->label ? n->parent->label : n->alt);
 	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 };
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, 540, 540);
 	cairo_t *cr = cairo_create(s);

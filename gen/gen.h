@@ -79,7 +79,8 @@ struct gen {
 	int		 verbose;	/* -v: say each step */
 	int		 trace;		/* -T: print the pages instead of rendering */
 	int		 draft;		/* --draft: missing pictures and anchors only warn */
-	int		 pdf_only;	/* --pdf-only: no PNG or SVG panel files */
+	int		 pdf_only;	/* --pdf-only: no HTML, no PNG or SVG panel files */
+	int		 html_only;	/* --html-only: the HTML twin alone */
 	int		 jobs;		/* -j: processes, and threads in a layout, at most */
 	struct fontcache *fonts;	/* fonts.c: faces loaded to check glyph coverage */
 	int		 progress;	/* show progress: stderr is a terminal */
@@ -107,7 +108,8 @@ enum node_type {
 	N_NOTE,		/* one footnote: label, children are blocks */
 	N_TOC,		/* where the contents go */
 	N_DIVIDER,	/* a part's divider page: its title in text */
-	N_PANELS,	/* hundred-children panels: children are N_HUNDRED; start = per page */
+	N_PANELS,	/* hundred-children panels: children are N_HUNDRED; start = per page;
+			 * text = the area; label = the headline (or NULL) */
 	N_HUNDRED,	/* one panel: start = N of 100, label = caption, text = the area,
 			 * alt = its description, src = the indicator's key (file name) */
 	N_TILES,	/* key-figure tiles: children are N_TILE; start = tiles a row */
@@ -458,6 +460,7 @@ struct template {
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
+	int		 html_split;	/* <html split="N"/>: a web page per heading of level N */
 	struct style	 role[R_NROLES];
 };
 
@@ -648,6 +651,11 @@ void		 chart_free(struct chart *);
 double		 chart_height(const struct node *, double w);
 void		 chart_draw(void *cr, PangoContext *, const struct template *,
 		     const struct node *, double x, double y, double w);
+/* The chart's title, or NULL. */
+const char	*chart_title(const struct node *);
+/* The chart's figures as a table (N_TABLE: a header row, then a row per x), for readers who
+ * cannot see the picture. The caller frees it with node_free(). */
+struct node	*chart_table(const struct node *);
 
 /* ---- indicators.c: a progress report's indicators ---- */
 
@@ -737,6 +745,13 @@ cairo_status_t	 cairo_to_buf(void *closure, const unsigned char *data, unsigned 
 /* Renders the document to a tagged PDF written at `tmp`; messages name `path`, where the
  * caller will put it. Returns 0, or -1 after msg(). */
 int		 render_pdf(struct gen *, const struct doc *, const char *tmp, const char *path);
+
+/* ---- html.c: the HTML twin ---- */
+
+/* Writes the document (or the row being built) as HTML beside its PDF: outdir/OUTNAME/
+ * index.html, a page per chapter when the template splits it, and the stylesheet, fonts and
+ * pictures in an assets folder. Returns 0, or -1 after msg(). */
+int		 html_write(struct gen *, const struct doc *);
 
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 

@@ -1372,14 +1372,13 @@ static void
 place_panels(struct flow *f, const struct node *n)
 {
 	const struct style *hs = &f->t->role[R_H1];
-	char *head = xasprintf("If %s had 100 children (0–18 yrs), as they grow up…",
-	    inl_str(&n->text));
+	const char *head = n->label;	/* the headline the document gives, or none */
 	int per = n->start, k = 0;
 	double pw = (f->width - (per - 1) * PANEL_GAP) / per, ph, y0;
 	const struct node *c = n->first;
 
 	while (c != NULL) {
-		PangoLayout *l = make_layout(f, hs, NULL, head, f->width, 0);
+		PangoLayout *l = head ? make_layout(f, hs, NULL, head, f->width, 0) : NULL;
 		struct piece *pc;
 		int in_row = 0;
 		double total, x;
@@ -1392,13 +1391,16 @@ place_panels(struct flow *f, const struct node *n)
 			pc->colour = f->t->infographic_bg;
 			pc->role = RO_ARTIFACT;
 		}
-		pc = add_piece(f, PC_TEXT, n, 0, f->y, f->width, layout_h(l));
-		pc->layout = l;
-		pc->line1 = pango_layout_get_line_count(l);
-		pc->colour = hs->colour;
-		pc->role = k == 0 ? RO_CAPTION : RO_ARTIFACT;
-		pc->first = k == 0;
-		y0 = f->y + layout_h(l) + hs->after + 12;
+		y0 = f->y;
+		if (l != NULL) {
+			pc = add_piece(f, PC_TEXT, n, 0, f->y, f->width, layout_h(l));
+			pc->layout = l;
+			pc->line1 = pango_layout_get_line_count(l);
+			pc->colour = hs->colour;
+			pc->role = k == 0 ? RO_CAPTION : RO_ARTIFACT;
+			pc->first = k == 0;
+			y0 = f->y + layout_h(l) + hs->after + 12;
+		}
 		ph = hundred_height(pw);
 		if (y0 + ph > bottom(f)) {	/* a short page: smaller panels */
 			pw *= (bottom(f) - y0) / ph;
@@ -1416,7 +1418,6 @@ place_panels(struct flow *f, const struct node *n)
 		f->fresh = 0;
 	}
 	f->space = text_style(f, &(struct frame){ 0, 0, R_BODY, 0, 0 })->after;
-	free(head);
 }
 
 static void	ahead_join(struct flow *);

@@ -16,8 +16,9 @@ static const char usage_text[] =
 "usage: gen [options] build [DOC...]\n"
 "       gen [options] check [DOC...]\n"
 "\n"
-"Builds the documents in content/ into out/: each DOC is a folder name in content/\n"
-"(or a path to a folder holding index.md); with none, every document is built.\n"
+"Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html.\n"
+"Each DOC is a folder name in content/ (or a path to a folder holding index.md); with\n"
+"none, every document is built.\n"
 "`check` reads and validates everything without rendering.\n"
 "\n"
 "options:\n"
@@ -25,7 +26,8 @@ static const char usage_text[] =
 "  -o, --out DIR      where outputs go (default: PROJECT/out)\n"
 "  -q, --quiet        no progress, even on a terminal\n"
 "  -v, --verbose      say what is written\n"
-"  -p, --pdf-only     write the PDFs but not the panels' PNG and SVG files\n"
+"  -p, --pdf-only     write the PDFs alone: no HTML, no panels' PNG and SVG files\n"
+"      --html-only    write the HTML twins alone (out/DOC/index.html)\n"
 "  -j, --jobs N       build on up to N processes at once, and lay a long document out\n"
 "                     on two threads unless N is 1 (default: one per processor)\n"
 "  -d, --draft        a missing picture or link target is a warning, not an error:\n"
@@ -202,8 +204,15 @@ write_pdf(struct gen *g, const struct doc *d)
 static void
 build_job(struct gen *g, struct doc *d, long row)
 {
-	if (row < 0 || doc_row(g, d, (size_t)row) == 0)
+	int errors;
+
+	if (row >= 0 && doc_row(g, d, (size_t)row) != 0)
+		return;
+	errors = g->errors;
+	if (!g->html_only)
 		write_pdf(g, d);
+	if (!g->pdf_only && g->errors == errors)	/* the HTML twin of a PDF that was made */
+		html_write(g, d);
 }
 
 /* Checks one document, once or once per row of its data; or, with -T, prints its pages. */
@@ -274,6 +283,7 @@ main(int argc, char *argv[])
 		{ "trace", no_argument, NULL, 'T' },
 		{ "draft", no_argument, NULL, 'd' },
 		{ "pdf-only", no_argument, NULL, 'p' },
+		{ "html-only", no_argument, NULL, 'H' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -311,6 +321,9 @@ main(int argc, char *argv[])
 		case 'p':
 			g.pdf_only = 1;
 			break;
+		case 'H':
+			g.html_only = 1;
+			break;
 		case 'j':
 			if ((nproc = parse_jobs(optarg)) == 0)
 				return usage("-j wants a number of processes from 1 to 64, not `%s`",
@@ -326,6 +339,8 @@ main(int argc, char *argv[])
 			return usage("unknown option `%s`", argv[optind - 1]);
 		}
 	}
+	if (g.pdf_only && g.html_only)
+		return usage("--pdf-only and --html-only together would write nothing%s", "");
 	if (optind >= argc)
 		return usage("no command: say `build` or `check`%s", "");
 	if (strcmp(argv[optind], "build") == 0)

@@ -415,6 +415,22 @@ read_per_row(struct tctx *c, xmlNode *n)
 	xmlFree(name);
 }
 
+/* <html split="1"/>: the HTML twin has a page per heading of that level (0: one page). */
+static void
+read_html(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"split");
+
+	if (v != NULL) {
+		if (strlen((const char *)v) != 1 || v[0] < '0' || v[0] > '4')
+			terr(c, n, "split", "split=\"%s\" is not a heading level from 1 to 4 (or 0 "
+			    "for one page)", (const char *)v);
+		else
+			c->t->html_split = v[0] - '0';
+	}
+	xmlFree(v);
+}
+
 /* Frees the comparators of a template. */
 static void
 free_comparators(struct template *t)
@@ -514,6 +530,8 @@ read_root(struct tctx *c, xmlNode *root)
 			read_furniture(c, n, &c->t->footer);
 		else if (strcmp(name, "indicators") == 0)
 			read_indicators(c, n);
+		else if (strcmp(name, "html") == 0)
+			read_html(c, n);
 		else if (strcmp(name, "infographic") == 0) {
 			c->t->infographic = 1;
 			attr_colour(c, n, "background", &c->t->infographic_bg);

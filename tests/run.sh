@@ -73,6 +73,9 @@ source tests/good.sh
 source tests/hundreds.sh
 source tests/e2e.sh
 
+# ---- the HTML twins: WCAG 2.2 AA in a real browser, and the PDF's words ----
+source tests/html.sh
+
 # ---- every example of the CommonMark spec builds ----
 mkdir -p "$TMP/spec-tmp"
 GEN=$GEN ROOT=$ROOT TMP=$TMP/spec-tmp SPECSPLIT=$SPECSPLIT bash tests/spec.sh >"$TMP/spec.out" 2>&1

@@ -1,0 +1,1129 @@
+/* html.c: the HTML twin of a document, from the same validated tree as its PDF: one page, or
+ * a page per chapter when the template splits it (<html split="1"/>), with a contents list and
+ * previous/next links; one stylesheet made from the template's theme; the fonts and pictures
+ * copied beside it. Called by main.c after the PDF; knows no other back-end. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cairo.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+
+#include "gen.h"
+
+#define ASSETS	"assets"	/* the folder beside the pages: stylesheet, fonts, pictures */
+
+/* A page of the HTML: the blocks [first, end) of the document's top level. */
+struct hpage {
+	const struct node *first, *end;	/* end: the next page's first block, or NULL */
+	const struct node *heading;	/* the chapter heading that opens it (NULL: index) */
+	char		*file;		/* "index.html", "foreword.html" */
+};
+
+/* What the writer carries through a document. */
+struct hctx {
+	struct gen		*g;
+	const struct doc	*d;
+	const struct template	*t;
+	struct hpage		*pages;
+	size_t			 npages;
+	int			 split;		/* the heading level that starts a page, or 0 */
+	const char		*up;		/* the assets folder from a page: "assets/" */
+	int			 notes;		/* footnote blocks written: notes' ids are unique */
+	int			 svgs;		/* inline SVGs written: their ids are unique */
+	int			 figures;	/* pictures copied */
+	int			 chapter, para;	/* numbered paragraphs, as the PDF numbers them */
+	struct buf		*out;		/* the page being written */
+};
+
+/* ---- text ---- */
+
+/* Appends s (n bytes) with &, <, > and " escaped. */
+static void
+esc_n(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		switch (s[i]) {
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '"':
+			buf_adds(b, "&quot;");
+			break;
+		default:
+			buf_addc(b, s[i]);
+		}
+}
+
+static void
+esc(struct buf *b, const char *s)
+{
+	esc_n(b, s, strlen(s));
+}
+
+/* The page a heading anchor is on, for a link to it from another page. */
+static const char *
+page_of_anchor(const struct hctx *h, const char *id)
+{
+	for (size_t i = 0; i < h->npages; i++)
+		for (const struct node *n = h->pages[i].first; n != h->pages[i].end; n = n->next) {
+			const struct node *stack[MAX_DEPTH + 8];
+			int sp = 0;
+
+			stack[sp++] = n;
+			while (sp > 0) {	/* the block and what it holds */
+				const struct node *x = stack[--sp];
+
+				if (x->id != NULL && strcmp(x->id, id) == 0)
+					return h->pages[i].file;
+				for (const struct node *c = x->last; c && sp < MAX_DEPTH + 8;
+				    c = c->prev)
+					stack[sp++] = c;
+			}
+		}
+	return NULL;
+}
+
+/* A link's href: a web address as it is; "#anchor" as it is on a single page, or with the
+ * page the anchor is on. */
+static void
+href(struct hctx *h, const char *link)
+{
+	const char *page;
+
+	if (link[0] == '#' && h->npages > 1 && strncmp(link, "#fn-", 4) != 0 &&
+	    (page = page_of_anchor(h, link + 1)) != NULL)
+		esc(h->out, page);
+	esc(h->out, link);
+}
+
+/* The tags open at byte `at` of inline text, outermost first. */
+static size_t
+open_at(const struct inl *in, size_t at, const struct span **v, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < in->nspans && n < max; i++)
+		if (in->spans[i].start <= at && at < in->spans[i].end)
+			v[n++] = &in->spans[i];
+	return n;
+}
+
+static void
+open_span(struct hctx *h, const struct span *s)
+{
+	struct buf *b = h->out;
+
+	if (s->style & ST_SUPER) {	/* a footnote reference: its note is in the next block */
+		char id[64];
+
+		snprintf(id, sizeof(id), "%d-%s", h->notes + 1, s->link + 4);	/* "#fn-N" */
+		buf_adds(b, "<sup class=\"fnref\"><a href=\"#fn");
+		buf_adds(b, id);
+		buf_adds(b, "\" id=\"fnref");
+		buf_adds(b, id);
+		buf_adds(b, "\" aria-label=\"Note ");
+		buf_adds(b, s->link + 4);
+		buf_adds(b, "\">");
+		return;
+	}
+	if (s->style & ST_LINK) {
+		buf_adds(b, "<a href=\"");
+		href(h, s->link);
+		buf_adds(b, "\">");
+	}
+	if (s->style & ST_STRONG)
+		buf_adds(b, "<strong>");
+	if (s->style & ST_EM)
+		buf_adds(b, "<em>");
+	if (s->style & ST_STRIKE)
+		buf_adds(b, "<del>");
+	if (s->style & ST_CODE)
+		buf_adds(b, "<code>");
+}
+
+static void
+close_span(struct hctx *h, const struct span *s)
+{
+	struct buf *b = h->out;
+
+	if (s->style & ST_SUPER) {
+		buf_adds(b, "</a></sup>");
+		return;
+	}
+	if (s->style & ST_CODE)
+		buf_adds(b, "</code>");
+	if (s->style & ST_STRIKE)
+		buf_adds(b, "</del>");
+	if (s->style & ST_EM)
+		buf_adds(b, "</em>");
+	if (s->style & ST_STRONG)
+		buf_adds(b, "</strong>");
+	if (s->style & ST_LINK)
+		buf_adds(b, "</a>");
+}
+
+/* Inline text with its spans as nested elements; a hard break as <br>. Spans that cross
+ * are closed and opened again, so the elements always nest. */
+static void
+inlines(struct hctx *h, const struct inl *in)
+{
+	const char *s = inl_str(in);
+	size_t len = in->text.len, at = 0;
+	const struct span *cur[32];
+	size_t ncur = 0;
+
+	while (at < len) {
+		const struct span *want[32];
+		size_t nwant = open_at(in, at, want, 32), keep = 0, next = len;
+
+		while (keep < ncur && keep < nwant && cur[keep] == want[keep])
+			keep++;
+		while (ncur > keep)
+			close_span(h, cur[--ncur]);
+		for (; ncur < nwant; ncur++) {
+			cur[ncur] = want[ncur];
+			open_span(h, cur[ncur]);
+		}
+		for (size_t i = 0; i < in->nspans; i++) {	/* the next boundary */
+			if (in->spans[i].start > at && in->spans[i].start < next)
+				next = in->spans[i].start;
+			if (in->spans[i].end > at && in->spans[i].end < next)
+				next = in->spans[i].end;
+		}
+		for (size_t i = at; i < next; i++)
+			if (s[i] == '\n') {
+				esc_n(h->out, s + at, i - at);
+				buf_adds(h->out, "<br>");
+				at = i + 1;
+			}
+		esc_n(h->out, s + at, next - at);
+		at = next;
+	}
+	while (ncur > 0)
+		close_span(h, cur[--ncur]);
+}
+
+/* ---- blocks ---- */
+
+static void blocks(struct hctx *, const struct node *first, const struct node *end);
+
+static void
+tag_id(struct hctx *h, const char *tag, const struct node *n, const char *cls)
+{
+	buf_adds(h->out, "<");
+	buf_adds(h->out, tag);
+	if (n != NULL && n->id != NULL) {
+		buf_adds(h->out, " id=\"");
+		esc(h->out, n->id);
+		buf_adds(h->out, "\"");
+	}
+	if (cls != NULL) {
+		buf_adds(h->out, " class=\"");
+		buf_adds(h->out, cls);
+		buf_adds(h->out, "\"");
+	}
+	buf_adds(h->out, ">");
+}
+
+/* The HTML heading level of a Markdown heading: under the page's one h1 (the document's
+ * title, or on a chapter page the chapter's heading). */
+static int
+heading_level(const struct hctx *h, const struct node *n)
+{
+	int l = h->split > 0 && h->npages > 1 ? n->level - h->split + 1 : n->level + 1;
+
+	return l < 1 ? 1 : l > 6 ? 6 : l;
+}
+
+static void
+heading(struct hctx *h, const struct node *n)
+{
+	char tag[4];
+
+	snprintf(tag, sizeof(tag), "h%d", heading_level(h, n));
+	if (h->t->numbered && n->level == 1 && n->parent && n->parent->type == N_DOCUMENT) {
+		h->para = 0;
+		if (n->start)	/* an appendix: not numbered, and nothing after it */
+			h->chapter = -1;
+		else if (h->chapter >= 0)
+			h->chapter++;
+	}
+	tag_id(h, tag, n, NULL);
+	if (h->t->numbered && n->level == 1 && h->chapter > 0 && !n->start) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d. ", h->chapter);
+		buf_adds(h->out, "<span class=\"pnum\">");
+		buf_adds(h->out, num);
+		buf_adds(h->out, "</span>");
+	}
+	inlines(h, &n->text);
+	buf_adds(h->out, "</");
+	buf_adds(h->out, tag);
+	buf_adds(h->out, ">\n");
+}
+
+static void
+paragraph(struct hctx *h, const struct node *n)
+{
+	int numbered = h->t->numbered && h->chapter > 0 && !n->start && n->parent &&
+	    n->parent->type == N_DOCUMENT;
+
+	tag_id(h, "p", n, n->start ? "note" : NULL);
+	if (numbered) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%d.%d ", h->chapter, ++h->para);
+		buf_adds(h->out, "<span class=\"pnum\">");
+		buf_adds(h->out, num);
+		buf_adds(h->out, "</span>");
+	}
+	inlines(h, &n->text);
+	buf_adds(h->out, "</p>\n");
+}
+
+static void
+list(struct hctx *h, const struct node *n)
+{
+	if (n->ordered) {
+		char a[48];
+
+		snprintf(a, sizeof(a), "<ol%s", n->start != 1 ? " start=\"" : "");
+		buf_adds(h->out, a);
+		if (n->start != 1) {
+			snprintf(a, sizeof(a), "%d\"", n->start);
+			buf_adds(h->out, a);
+		}
+		buf_adds(h->out, ">\n");
+	} else
+		buf_adds(h->out, "<ul>\n");
+	for (const struct node *i = n->first; i; i = i->next) {
+		buf_adds(h->out, "<li>");
+		if (n->tight && i->first && i->first->type == N_PARAGRAPH && i->first->next == NULL)
+			inlines(h, &i->first->text);
+		else
+			blocks(h, i->first, NULL);
+		buf_adds(h->out, "</li>\n");
+	}
+	buf_adds(h->out, n->ordered ? "</ol>\n" : "</ul>\n");
+}
+
+/* Whether a cell holds a figure: right-aligned, in tabular figures. */
+static int
+numeric_cell(const struct node *c)
+{
+	return c->align == 2;
+}
+
+static void
+table(struct hctx *h, const struct node *n)
+{
+	const struct node *head = n->rowheads ? NULL : n->first;
+
+	/* a wide table scrolls on its own, not the page (WCAG 1.4.10) */
+	buf_adds(h->out, "<div class=\"table\" role=\"region\" tabindex=\"0\" aria-label=\"");
+	esc(h->out, n->text.text.len ? inl_str(&n->text) : n->src ? n->src : "Table");
+	buf_adds(h->out, "\">\n<table>\n");
+	if (n->text.text.len > 0) {
+		buf_adds(h->out, "<caption>");
+		inlines(h, &n->text);
+		buf_adds(h->out, "</caption>\n");
+	}
+	for (const struct node *r = n->first; r; r = r->next) {
+		if (r == head)
+			buf_adds(h->out, "<thead>\n");
+		else if (r == (head ? head->next : n->first))
+			buf_adds(h->out, "<tbody>\n");
+		buf_adds(h->out, "<tr>");
+		for (const struct node *c = r->first; c; c = c->next) {
+			int th = r == head || (n->rowheads && c == r->first);
+			const char *cls = numeric_cell(c) ? "num" : c->align == 1 ? "centre" : NULL;
+			char style[64];
+
+			buf_adds(h->out, th ? "<th scope=\"" : "<td");
+			if (th)
+				buf_adds(h->out, r == head ? "col\"" : "row\"");
+			if (cls != NULL) {
+				buf_adds(h->out, " class=\"");
+				buf_adds(h->out, cls);
+				buf_adds(h->out, "\"");
+			}
+			if (c->fill != 0) {	/* a status: its colour, beside its word */
+				snprintf(style, sizeof(style), " style=\"background:#%06x\"", c->fill);
+				buf_adds(h->out, style);
+			}
+			buf_adds(h->out, ">");
+			inlines(h, &c->text);
+			buf_adds(h->out, th ? "</th>" : "</td>");
+		}
+		buf_adds(h->out, "</tr>\n");
+		if (r == head)
+			buf_adds(h->out, "</thead>\n");
+	}
+	if (n->first != NULL && (head == NULL || head->next != NULL))
+		buf_adds(h->out, "</tbody>\n");
+	buf_adds(h->out, "</table>\n</div>\n");
+}
+
+/* Copies a picture into the assets folder; returns its file name there (the caller frees),
+ * or NULL after msg(). */
+static char *
+copy_asset(struct hctx *h, const char *path, int number)
+{
+	const char *base = strrchr(path, '/');
+	char *name = xasprintf("%d-%s", number, base ? base + 1 : path), *data, *to;
+	size_t len;
+	int rc;
+
+	if (read_file(path, 256u << 20, &data, &len) == -1) {
+		msg(h->g, MSG_FATAL, path, 0, 0, "cannot read: %s", strerror(errno));
+		free(name);
+		return NULL;
+	}
+	to = xasprintf("%s/%s/%s%s", h->g->outdir, h->d->outname, h->up, name);
+	rc = write_file(to, data, len);
+	if (rc == -1)
+		msg(h->g, MSG_FATAL, to, 0, 0, "cannot write: %s", strerror(errno));
+	free(to);
+	free(data);
+	if (rc == -1) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+static void
+figure(struct hctx *h, const struct node *n)
+{
+	char *name = n->path ? copy_asset(h, n->path, ++h->figures) : NULL;
+
+	tag_id(h, "figure", n, NULL);
+	if (name != NULL) {
+		buf_adds(h->out, "<img src=\"");
+		buf_adds(h->out, h->up);
+		esc(h->out, name);
+		buf_adds(h->out, "\" alt=\"");
+		esc(h->out, n->alt ? n->alt : "");
+		buf_adds(h->out, "\">");
+	} else {	/* --draft: the picture is missing, and the page says so */
+		buf_adds(h->out, "<p class=\"missing\">Picture not found: ");
+		esc(h->out, n->src ? n->src : "");
+		buf_adds(h->out, "</p>");
+	}
+	if (n->text.text.len > 0) {
+		buf_adds(h->out, "<figcaption>");
+		inlines(h, &n->text);
+		buf_adds(h->out, "</figcaption>");
+	}
+	buf_adds(h->out, "</figure>\n");
+	free(name);
+}
+
+static void
+footnotes(struct hctx *h, const struct node *n)
+{
+	h->notes++;
+	buf_adds(h->out, "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n");
+	for (const struct node *note = n->first; note; note = note->next) {
+		char id[64];
+
+		snprintf(id, sizeof(id), "%d-%s", h->notes, note->label ? note->label : "");
+		buf_adds(h->out, "<li id=\"fn");
+		buf_adds(h->out, id);
+		buf_adds(h->out, "\" value=\"");
+		buf_adds(h->out, note->label ? note->label : "");
+		buf_adds(h->out, "\">");
+		blocks(h, note->first, NULL);
+		buf_adds(h->out, "<p class=\"back\"><a href=\"#fnref");
+		buf_adds(h->out, id);
+		buf_adds(h->out, "\">Back to reference ");
+		buf_adds(h->out, note->label ? note->label : "");
+		buf_adds(h->out, "</a></p></li>\n");
+	}
+	buf_adds(h->out, "</ol>\n</section>\n");
+}
+
+/* ---- pictures drawn by gen: charts as inline SVG ---- */
+
+/* Appends cairo's SVG (after its opening tag) with every id given the prefix `pre` and renumbered in order of
+ * first appearance (cairo numbers its surfaces across the whole process), so that several
+ * pictures can share a page and the same picture gives the same bytes. */
+static void
+add_svg(struct buf *b, const char *svg, const char *pre)
+{
+	char **ids = NULL;
+	size_t nids = 0;
+	const char *p = svg;
+
+	for (const char *q = p; (q = strstr(q, " id=\"")) != NULL; ) {	/* the ids, in order */
+		const char *e = strchr(q + 5, '"');
+
+		if (e == NULL)
+			break;
+		ids = xrealloc(ids, (nids + 1) * sizeof(*ids));
+		ids[nids++] = xstrndup(q + 5, (size_t)(e - q - 5));
+		q = e;
+	}
+	while (*p) {
+		size_t k = 0, i;
+
+		if (strncmp(p, " id=\"", 5) == 0)
+			k = 5;
+		else if (*p == '#')
+			k = 1;
+		if (k == 0) {
+			buf_addc(b, *p++);
+			continue;
+		}
+		buf_add(b, p, k);
+		p += k;
+		for (i = 0; i < nids; i++) {
+			size_t l = strlen(ids[i]);
+
+			if (strncmp(p, ids[i], l) == 0 && (p[l] == '"' || p[l] == ')')) {
+				char num[64];
+
+				snprintf(num, sizeof(num), "%s%zu", pre, i + 1);
+				buf_adds(b, num);
+				p += l;
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+/* Draws `draw` into an SVG `w` points wide and `hgt` high, and appends it inline with a title
+ * and a description for screen readers. */
+static void
+inline_svg(struct hctx *h, const struct node *n, double w, double hgt, const char *title,
+    const char *desc)
+{
+	struct buf svg = { 0 };
+	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, w, hgt);
+	cairo_t *cr = cairo_create(s);
+	PangoContext *ctx = layout_context();
+	char pre[32], *tag;
+	const char *open, *gt;
+
+	chart_draw(cr, ctx, h->t, n, 0, 0, w);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	cairo_surface_destroy(s);
+	g_object_unref(ctx);
+	if (svg.s == NULL || (open = strstr(svg.s, "<svg")) == NULL ||
+	    (gt = strchr(open, '>')) == NULL) {
+		buf_free(&svg);
+		return;
+	}
+	snprintf(pre, sizeof(pre), "s%d-", ++h->svgs);
+	/* the opening tag, made to scale, with its name and description */
+	tag = xasprintf("<svg viewBox=\"0 0 %g %g\" role=\"img\" aria-labelledby=\"%st %sd\" "
+	    "class=\"chart\"><title id=\"%st\">", w, hgt, pre, pre, pre);
+	buf_adds(h->out, tag);
+	free(tag);
+	esc(h->out, title);
+	buf_adds(h->out, "</title><desc id=\"");
+	buf_adds(h->out, pre);
+	buf_adds(h->out, "d\">");
+	esc(h->out, desc);
+	buf_adds(h->out, "</desc>");
+	add_svg(h->out, gt + 1, pre);
+	buf_adds(h->out, "\n");
+	buf_free(&svg);
+}
+
+static void
+chart(struct hctx *h, const struct node *n)
+{
+	const double w = 480;
+	const char *title = chart_title(n);
+
+	tag_id(h, "figure", n, "chart");
+	inline_svg(h, n, w, chart_height(n, w), title ? title : "Chart", n->alt ? n->alt : "");
+	buf_adds(h->out, "<details><summary>The figures in this chart</summary>\n");
+	{
+		struct node *t = chart_table(n);
+
+		buf_adds(&t->text.text, title ? title : "The figures in this chart");
+		table(h, t);
+		node_free(t);
+	}
+	buf_adds(h->out, "</details></figure>\n");
+}
+
+/* ---- hundred-children panels and key-figure tiles ---- */
+
+/* The child, drawn once a page as a symbol the panels use 100 times each. */
+static const char child_symbol[] =
+	"<svg class=\"defs\" aria-hidden=\"true\" focusable=\"false\"><defs>"
+	"<symbol id=\"child\" viewBox=\"0 0 10 13\"><circle cx=\"5\" cy=\"2.6\" r=\"1.7\"/>"
+	"<path d=\"M2.4 6.1C2.4 4.9 7.6 4.9 7.6 6.1L6.7 11.7H3.3Z\"/></symbol>"
+	"</defs></svg>\n";
+
+/* Appends `text` as lines of at most `width` characters, broken between words, as <tspan>s
+ * `lead` apart from y. Returns the lines. */
+static int
+svg_lines(struct buf *b, const char *text, int width, double x, double y, double lead)
+{
+	const char *p = text;
+	int lines = 0;
+
+	while (*p) {
+		const char *end = p, *brk = NULL;
+		char at[64];
+		glong chars = 0;
+
+		while (*end && chars <= width) {	/* the last space that keeps the line short */
+			if (*end == ' ')
+				brk = end;
+			end = g_utf8_next_char(end);
+			chars++;
+		}
+		if (*end == '\0' && chars <= width)
+			brk = end;
+		else if (brk == NULL)
+			brk = end;	/* a word longer than a line: it runs on */
+		snprintf(at, sizeof(at), "<tspan x=\"%g\" y=\"%g\">", x, y + lines * lead);
+		buf_adds(b, at);
+		esc_n(b, p, (size_t)(brk - p));
+		buf_adds(b, "</tspan>");
+		lines++;
+		p = *brk == ' ' ? brk + 1 : brk;
+	}
+	return lines;
+}
+
+/* A panel: its number and caption as the SVG's own text (selectable, searchable), the 100
+ * children, and the sentence a screen reader says for it all. */
+static void
+panel(struct hctx *h, const struct node *p)
+{
+	char num[160];
+
+	buf_adds(h->out, "<li class=\"panel\"><svg viewBox=\"0 0 100 186\" role=\"img\" "
+	    "aria-label=\"");
+	esc(h->out, p->alt ? p->alt : "");
+	buf_adds(h->out, "\">");
+	if (p->start >= 0) {
+		snprintf(num, sizeof(num), "<text x=\"0\" y=\"20\" class=\"count\">%d</text>",
+		    p->start);
+		buf_adds(h->out, num);
+	} else {	/* no figure: what that means, where the number would be */
+		buf_adds(h->out, "<text x=\"0\" y=\"16\" class=\"count none\">");
+		esc(h->out, datum_words(p->level, 0));
+		buf_adds(h->out, "</text>");
+	}
+	buf_adds(h->out, "<text class=\"caption\">");
+	svg_lines(h->out, p->label ? p->label : "", 24, 0, 31, 7.5);
+	buf_adds(h->out, "</text>");
+	for (int i = 0; i < 100; i++) {
+		snprintf(num, sizeof(num), "<use href=\"#child\" x=\"%d\" y=\"%d\" width=\"10\" "
+		    "height=\"13\" class=\"%s\"/>", (i % 10) * 10, 56 + (i / 10) * 13,
+		    i < p->start ? "on" : "off");
+		buf_adds(h->out, num);
+	}
+	buf_adds(h->out, "</svg></li>\n");
+}
+
+static void
+panels(struct hctx *h, const struct node *n)
+{
+	if (n->label != NULL) {
+		buf_adds(h->out, "<p class=\"headline\">");
+		esc(h->out, n->label);
+		buf_adds(h->out, "</p>\n");
+	}
+	buf_adds(h->out, child_symbol);
+	buf_adds(h->out, "<ul class=\"panels\">\n");
+	for (const struct node *p = n->first; p; p = p->next)
+		panel(h, p);
+	buf_adds(h->out, "</ul>\n");
+}
+
+static void
+tiles(struct hctx *h, const struct node *n)
+{
+	buf_adds(h->out, "<ul class=\"tiles\">\n");
+	for (const struct node *t = n->first; t; t = t->next) {
+		buf_adds(h->out, "<li class=\"tile\"><p class=\"big\">");
+		inlines(h, &t->text);
+		buf_adds(h->out, "</p>\n");
+		blocks(h, t->first, NULL);
+		buf_adds(h->out, "</li>\n");
+	}
+	buf_adds(h->out, "</ul>\n");
+}
+
+static void
+block(struct hctx *h, const struct node *n)
+{
+	switch (n->type) {
+	case N_HEADING:
+		heading(h, n);
+		break;
+	case N_PARAGRAPH:
+		paragraph(h, n);
+		break;
+	case N_LIST:
+		list(h, n);
+		break;
+	case N_QUOTE:
+		buf_adds(h->out, "<blockquote>\n");
+		blocks(h, n->first, NULL);
+		buf_adds(h->out, "</blockquote>\n");
+		break;
+	case N_CODE:
+		buf_adds(h->out, "<pre tabindex=\"0\"><code>");
+		esc(h->out, inl_str(&n->text));
+		buf_adds(h->out, "</code></pre>\n");
+		break;
+	case N_RULE:
+		buf_adds(h->out, "<hr>\n");
+		break;
+	case N_TABLE:
+		table(h, n);
+		break;
+	case N_FIGURE:
+		figure(h, n);
+		break;
+	case N_FOOTNOTES:
+		footnotes(h, n);
+		break;
+	case N_DIVIDER:
+		buf_adds(h->out, "<p class=\"divider\">");
+		inlines(h, &n->text);
+		buf_adds(h->out, "</p>\n");
+		break;
+	case N_PANELS:
+		panels(h, n);
+		break;
+	case N_TILES:
+		tiles(h, n);
+		break;
+	case N_CHART:
+		chart(h, n);
+		break;
+	case N_TOC:		/* the pages have their own contents list */
+	case N_DOCUMENT:
+	case N_ITEM:
+	case N_ROW:
+	case N_CELL:
+	case N_NOTE:
+	case N_HUNDRED:
+	case N_TILE:
+		break;
+	}
+}
+
+static void
+blocks(struct hctx *h, const struct node *first, const struct node *end)
+{
+	for (const struct node *n = first; n != NULL && n != end; n = n->next)
+		block(h, n);
+}
+
+/* ---- pages ---- */
+
+/* Splits the document's blocks into pages at headings of the template's split level. */
+static void
+paginate(struct hctx *h)
+{
+	const struct node *n;
+
+	h->pages = xcalloc(1, sizeof(*h->pages));
+	h->pages[0].first = h->d->root->first;
+	h->pages[0].file = xstrdup("index.html");
+	h->npages = 1;
+	for (n = h->d->root->first; n && h->split > 0; n = n->next) {
+		struct hpage *p;
+
+		if (n->type != N_HEADING || n->level != h->split)
+			continue;
+		h->pages = xrealloc(h->pages, (h->npages + 1) * sizeof(*h->pages));
+		h->pages[h->npages - 1].end = n;
+		p = &h->pages[h->npages++];
+		memset(p, 0, sizeof(*p));
+		p->first = p->heading = n;
+		p->file = xasprintf("%s.html", n->id ? n->id : "chapter");
+	}
+}
+
+static void
+page_title(struct hctx *h, const struct hpage *p)
+{
+	buf_adds(h->out, "<title>");
+	if (p->heading != NULL) {
+		esc(h->out, inl_str(&p->heading->text));
+		buf_adds(h->out, " – ");
+	}
+	esc(h->out, h->d->title);
+	buf_adds(h->out, "</title>\n");
+}
+
+/* The document's title block: what the PDF's cover says. */
+static void
+title_block(struct hctx *h)
+{
+	char date[64];
+	struct tm tm;
+
+	buf_adds(h->out, "<div class=\"cover\">\n<h1>");
+	esc(h->out, h->d->title);
+	buf_adds(h->out, "</h1>\n");
+	if (!h->t->cover)
+		return (void)buf_adds(h->out, "</div>\n");
+	if (h->d->subtitle) {
+		buf_adds(h->out, "<p class=\"subtitle\">");
+		esc(h->out, h->d->subtitle);
+		buf_adds(h->out, "</p>\n");
+	}
+	if (h->d->strapline) {
+		buf_adds(h->out, "<p class=\"strapline\">");
+		esc(h->out, h->d->strapline);
+		buf_adds(h->out, "</p>\n");
+	}
+	gmtime_r(&h->d->date, &tm);
+	strftime(date, sizeof(date), "%B %Y", &tm);
+	buf_adds(h->out, "<p class=\"meta\">");
+	if (h->d->author) {
+		esc(h->out, h->d->author);
+		buf_adds(h->out, "</p>\n<p class=\"meta\">");
+	}
+	esc(h->out, date);
+	buf_adds(h->out, "</p>\n</div>\n");
+}
+
+static void
+contents(struct hctx *h)
+{
+	buf_adds(h->out, "<nav class=\"contents\" aria-labelledby=\"contents-h\">\n"
+	    "<h2 id=\"contents-h\">Contents</h2>\n<ol>\n");
+	for (size_t i = 1; i < h->npages; i++) {
+		buf_adds(h->out, "<li><a href=\"");
+		esc(h->out, h->pages[i].file);
+		buf_adds(h->out, "\">");
+		esc(h->out, inl_str(&h->pages[i].heading->text));
+		buf_adds(h->out, "</a></li>\n");
+	}
+	buf_adds(h->out, "</ol>\n</nav>\n");
+}
+
+static void
+pager(struct hctx *h, size_t i)
+{
+	if (h->npages < 2)
+		return;
+	buf_adds(h->out, "<nav class=\"pager\" aria-label=\"Previous and next pages\">\n<ul>\n");
+	if (i > 0) {
+		buf_adds(h->out, "<li><a rel=\"prev\" href=\"");
+		esc(h->out, h->pages[i - 1].file);
+		buf_adds(h->out, "\">Previous: ");
+		esc(h->out, i > 1 ? inl_str(&h->pages[i - 1].heading->text) : "Contents");
+		buf_adds(h->out, "</a></li>\n");
+	}
+	if (i + 1 < h->npages) {
+		buf_adds(h->out, "<li><a rel=\"next\" href=\"");
+		esc(h->out, h->pages[i + 1].file);
+		buf_adds(h->out, "\">Next: ");
+		esc(h->out, inl_str(&h->pages[i + 1].heading->text));
+		buf_adds(h->out, "</a></li>\n");
+	}
+	buf_adds(h->out, "</ul>\n</nav>\n");
+}
+
+static void
+write_page(struct hctx *h, size_t i)
+{
+	const struct hpage *p = &h->pages[i];
+
+	buf_adds(h->out, "<!DOCTYPE html>\n<html lang=\"");
+	esc(h->out, h->d->lang);
+	buf_adds(h->out, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n");
+	page_title(h, p);
+	buf_adds(h->out, "<link rel=\"stylesheet\" href=\"");
+	buf_adds(h->out, h->up);
+	buf_adds(h->out, "gen.css\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to "
+	    "the content</a>\n");
+	if (p->heading != NULL) {	/* a chapter: the document it belongs to */
+		buf_adds(h->out, "<header class=\"masthead\"><p><a href=\"index.html\">");
+		esc(h->out, h->d->title);
+		buf_adds(h->out, "</a></p></header>\n");
+	}
+	buf_adds(h->out, "<main id=\"main\" tabindex=\"-1\">\n");
+	if (i == 0) {
+		title_block(h);
+		if (h->npages > 1)
+			contents(h);
+	}
+	blocks(h, p->first, p->end);
+	buf_adds(h->out, "</main>\n");
+	pager(h, i);
+	buf_adds(h->out, "<footer class=\"foot\">\n");
+	if (indicators_illustrative(&h->d->data))
+		buf_adds(h->out, "<p class=\"caveat\">Some figures are illustrative, not published "
+		    "statistics</p>\n");
+	buf_adds(h->out, "</footer>\n</body>\n</html>\n");
+}
+
+/* ---- the stylesheet ---- */
+
+static void
+css_colour(struct buf *b, const char *prop, unsigned c)
+{
+	char s[48];
+
+	snprintf(s, sizeof(s), "%s:#%06x;", prop, c);
+	buf_adds(b, s);
+}
+
+/* A style as CSS: its family, weight, style, size relative to the body's and colour. */
+static void
+css_style(struct buf *b, const struct template *t, enum style_role r)
+{
+	const struct style *s = &t->role[r], *body = &t->role[R_BODY];
+	char v[160];
+
+	snprintf(v, sizeof(v), "font-family:\"%s\",sans-serif;font-weight:%d;font-style:%s;"
+	    "font-size:%.3grem;line-height:%.3g;", s->family, s->weight, s->italic ? "italic" :
+	    "normal", s->size / body->size, s->leading / s->size);
+	buf_adds(b, v);
+	css_colour(b, "color", s->colour);
+}
+
+/* The font files the theme uses, as @font-face rules; their files copied by copy_fonts(). */
+static const struct {
+	const char	*file;		/* in fonts/ */
+	const char	*family;
+	int		 weight, italic;
+} font_files[] = {
+	{ "inter/Inter-Regular.otf", "Inter", 400, 0 },
+	{ "inter/Inter-Italic.otf", "Inter", 400, 1 },
+	{ "inter/Inter-SemiBold.otf", "Inter", 600, 0 },
+	{ "inter/Inter-SemiBoldItalic.otf", "Inter", 600, 1 },
+	{ "inter/Inter-Bold.otf", "Inter", 700, 0 },
+	{ "inter/Inter-BoldItalic.otf", "Inter", 700, 1 },
+	{ "fira-code/FiraCode-Regular.ttf", "Fira Code", 400, 0 },
+	{ "fira-code/FiraCode-Bold.ttf", "Fira Code", 700, 0 },
+};
+
+static char *
+stylesheet(const struct template *t)
+{
+	struct buf b = { 0 };
+	char v[512];
+
+	for (size_t i = 0; i < sizeof(font_files) / sizeof(font_files[0]); i++) {
+		const char *base = strrchr(font_files[i].file, '/') + 1;
+
+		snprintf(v, sizeof(v), "@font-face{font-family:\"%s\";src:url(\"fonts/%s\") "
+		    "format(\"opentype\");font-weight:%d;font-style:%s;font-display:swap}\n",
+		    font_files[i].family, base, font_files[i].weight,
+		    font_files[i].italic ? "italic" : "normal");
+		buf_adds(&b, v);
+	}
+	buf_adds(&b, "html{font-size:112.5%;-webkit-text-size-adjust:100%}\n"
+	    "body{margin:0;background:#fff;");
+	css_style(&b, t, R_BODY);
+	buf_adds(&b, "font-size:1rem;line-height:1.5}\n");
+	buf_adds(&b, "main,.masthead,.pager,.foot{max-width:46rem;margin:0 auto;padding:0 1rem}\n"
+	    "main{padding-bottom:2rem}\n*{box-sizing:border-box}\n"
+	    "p,li,td,th,dd{overflow-wrap:break-word}\n");
+	for (int l = 1; l <= 4; l++) {	/* the theme's headings, a level down: h1 is the title */
+		static const double most[] = { 1.75, 1.4, 1.2, 1.05 };
+
+		snprintf(v, sizeof(v), "h%d{", l + 1);
+		buf_adds(&b, v);
+		css_style(&b, t, (enum style_role)(R_H1 + l - 1));
+		snprintf(v, sizeof(v), "font-size:min(%.3grem,%.3grem);margin:1.6em 0 .5em}\n",
+		    t->role[R_H1 + l - 1].size / t->role[R_BODY].size, most[l - 1]);
+		buf_adds(&b, v);
+	}
+	buf_adds(&b, "h1{");
+	css_style(&b, t, R_TITLE);
+	css_colour(&b, "color", t->accent);	/* the title's own colour is for the cover band */
+	buf_adds(&b, "font-size:2.2rem;line-height:1.15;margin:1.5rem 0 1rem}\n"
+	    "h6{font-size:1rem}\n.pnum{font-weight:600;margin-right:.6em}\n");
+	buf_adds(&b, "a{");
+	css_colour(&b, "color", t->accent);
+	buf_adds(&b, "text-decoration:underline;text-underline-offset:.15em}\n"
+	    "a:hover{text-decoration-thickness:3px}\n"
+	    ":focus-visible{outline:3px solid #ffdd00;box-shadow:0 0 0 6px #0b0c0c;"
+	    "outline-offset:0}\n"
+	    ".skip{position:absolute;left:-9999px;top:0;padding:.5rem 1rem;background:#fff}\n"
+	    ".skip:focus{left:0;z-index:10}\n");
+	buf_adds(&b, ".cover{border-bottom:6px solid ");
+	snprintf(v, sizeof(v), "#%06x", t->accent);
+	buf_adds(&b, v);
+	buf_adds(&b, ";margin-bottom:2rem;padding-bottom:1rem}\n.subtitle{font-size:1.4rem;"
+	    "font-weight:600;margin:.25rem 0}\n.strapline{font-style:italic;font-size:1.15rem}\n"
+	    ".meta{margin:.25rem 0}\n");
+	buf_adds(&b, ".masthead{padding-top:1rem;font-weight:600}\n"
+	    ".contents ol{padding-left:1.5rem}\n.contents li{margin:.35rem 0}\n"
+	    ".pager ul{list-style:none;padding:1rem 0;margin:0;display:flex;flex-wrap:wrap;"
+	    "gap:1rem;justify-content:space-between;border-top:1px solid #b1b4b6}\n"
+	    ".foot{font-size:.9rem;padding-bottom:2rem}\n.caveat{font-weight:600}\n");
+	buf_adds(&b, "blockquote{margin:1rem 0;padding-left:1rem;border-left:5px solid ");
+	buf_adds(&b, v);
+	buf_adds(&b, "}\npre{overflow-x:auto;padding:.75rem;background:#f3f2f1}\ncode{");
+	css_style(&b, t, R_CODE);
+	buf_adds(&b, "font-size:.9em}\nhr{border:0;border-top:1px solid #b1b4b6}\n"
+	    "img{max-width:100%;height:auto}\nfigure{margin:1.5rem 0}\n"
+	    "figcaption,caption{");
+	css_style(&b, t, R_CAPTION);
+	buf_adds(&b, "font-size:.9rem;text-align:left;padding:.25rem 0}\n");
+	buf_adds(&b, ".table{overflow-x:auto;margin:1rem 0}\ntable{border-collapse:collapse;"
+	    "width:100%;font-size:.9rem}\nth,td{padding:.4rem .5rem;vertical-align:top;"
+	    "text-align:left;border-bottom:1px solid ");
+	snprintf(v, sizeof(v), "#%06x", t->rule);
+	buf_adds(&b, v);
+	buf_adds(&b, "}\nthead th{");
+	css_colour(&b, "background", t->accent);
+	css_colour(&b, "color", t->accent_text);
+	buf_adds(&b, "}\ntbody th{font-weight:600;");
+	css_colour(&b, "background", t->band);
+	buf_adds(&b, "}\ntbody tr:nth-child(even) td{");
+	css_colour(&b, "background", t->band);
+	buf_adds(&b, "}\n.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	    "th.num,td.num{min-width:0}\n.centre{text-align:center}\n.note{font-size:.9rem}\n");
+	buf_adds(&b, ".footnotes{margin-top:2rem;border-top:1px solid #b1b4b6;font-size:.9rem}\n"
+	    ".back{margin:.25rem 0}\n.fnref a{text-decoration:none;padding:0 .15em}\n"
+	    ".divider{font-size:1.8rem;font-weight:700;padding:1.5rem 1rem;margin:2rem 0;");
+	css_colour(&b, "background", t->accent);
+	css_colour(&b, "color", t->accent_text);
+	buf_adds(&b, "}\n.chart svg{width:100%;height:auto}\ndetails{margin:.5rem 0}\n"
+	    "summary{cursor:pointer}\n.defs{position:absolute;width:0;height:0}\n");
+	buf_adds(&b, ".tiles,.panels{list-style:none;padding:0;display:grid;gap:1rem;"
+	    "grid-template-columns:repeat(auto-fill,minmax(min(100%,13rem),1fr))}\n"
+	    ".tile{padding:1rem;");
+	css_colour(&b, "background", t->band);
+	buf_adds(&b, "}\n.tile .big{font-size:2.2rem;font-weight:700;margin:0;line-height:1.1;");
+	css_colour(&b, "color", t->accent);
+	buf_adds(&b, "}\n.headline{font-size:1.4rem;font-weight:700;margin:1.5rem 0 1rem;");
+	css_colour(&b, "color", t->accent);
+	buf_adds(&b, "}\n.panel svg{width:100%;max-width:16rem;height:auto;overflow:visible}\n"
+	    ".panel .count{font-size:22px;font-weight:700;");
+	css_colour(&b, "fill", t->accent);
+	buf_adds(&b, "}\n.panel .count.none{font-size:11px}\n.panel .caption{font-size:6.2px;"
+	    "font-weight:600;");
+	css_colour(&b, "fill", t->role[R_BODY].colour);
+	buf_adds(&b, "}\n.panel .on{");
+	css_colour(&b, "fill", t->accent);
+	buf_adds(&b, "}\n.panel .off{fill:#fff;stroke:#6b7280;stroke-width:.5}\n");
+	buf_adds(&b, "@media print{.skip,.pager,.masthead{display:none}html{font-size:11pt}"
+	    "main{max-width:none}a{color:inherit}.table{overflow:visible}"
+	    "details{display:block}h2,h3,h4{break-after:avoid}tr,figure{break-inside:avoid}}\n");
+	return b.s;
+}
+
+/* Writes `text` to outdir/OUTNAME/rel. Returns 0, or -1 after msg(). */
+static int
+put(struct hctx *h, const char *rel, const char *text, size_t len)
+{
+	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel);
+	int rc = write_file(path, text, len);
+
+	if (rc == -1)
+		msg(h->g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* Makes a folder and those above it under outdir. */
+static int
+folder(struct hctx *h, const char *rel)
+{
+	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel), *p;
+	int rc = 0;
+
+	for (p = path + 1; rc == 0 && (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(path, 0777) == -1 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (rc == 0 && mkdir(path, 0777) == -1 && errno != EEXIST)
+		rc = -1;
+	if (rc == -1)
+		msg(h->g, MSG_FATAL, path, 0, 0, "cannot make the folder: %s", strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* The stylesheet and the fonts, in the assets folder. */
+static int
+write_assets(struct hctx *h)
+{
+	char *css = stylesheet(h->t), *rel, *src, *data;
+	size_t len;
+	int rc;
+
+	rel = xasprintf("%sfonts", h->up);
+	rc = folder(h, rel);
+	free(rel);
+	rel = xasprintf("%sgen.css", h->up);
+	if (rc == 0)
+		rc = put(h, rel, css, strlen(css));
+	free(rel);
+	free(css);
+	for (size_t i = 0; rc == 0 && i < sizeof(font_files) / sizeof(font_files[0]); i++) {
+		src = xasprintf("%s/fonts/%s", h->g->root, font_files[i].file);
+		if (read_file(src, 64u << 20, &data, &len) == -1) {
+			msg(h->g, MSG_FATAL, src, 0, 0, "cannot read: %s", strerror(errno));
+			rc = -1;
+		} else {
+			rel = xasprintf("%sfonts/%s", h->up, strrchr(font_files[i].file, '/') + 1);
+			rc = put(h, rel, data, len);
+			free(rel);
+			free(data);
+		}
+		free(src);
+	}
+	return rc;
+}
+
+int
+html_write(struct gen *g, const struct doc *d)
+{
+	struct hctx h = { .g = g, .d = d, .t = d->tpl };
+	int per_row = d->data.row_table != NULL, rc = 0;
+	struct buf page = { 0 };
+
+	/* one document's pages share their assets; the rows of a per-row document share theirs,
+	 * written once, with the first row */
+	h.up = per_row ? "../" ASSETS "/" : ASSETS "/";
+	h.split = d->tpl->html_split;
+	if (folder(&h, h.up) == -1)
+		return -1;
+	if ((!per_row || d->data.row == 0) && write_assets(&h) == -1)
+		return -1;
+	paginate(&h);
+	for (size_t i = 0; rc == 0 && i < h.npages; i++) {
+		h.out = &page;
+		page.len = 0;
+		if (page.s != NULL)
+			page.s[0] = '\0';
+		write_page(&h, i);
+		rc = put(&h, h.pages[i].file, page.s, page.len);
+	}
+	buf_free(&page);
+	for (size_t i = 0; i < h.npages; i++)
+		free(h.pages[i].file);
+	free(h.pages);
+	return rc;
+}
