@@ -23,7 +23,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c comp_hundred.c comp_table.c comp_tiles.c comp_chart.c \
-	indicators.c render.c html.c pdf_post.c jobs.c
+	indicators.c render.c html.c new.c pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o)
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 
@@ -156,7 +156,13 @@ bench: gen/gen
 	fi
 	BENCH_SIZES="$(BENCH_SIZES)" bash bench/run.sh
 
+# `make install` puts gen on the PATH (PREFIX=/usr/local by default; DESTDIR for packaging).
+PREFIX = /usr/local
+install: gen/gen
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 gen/gen $(DESTDIR)$(PREFIX)/bin/gen
+
 clean:
 	rm -rf build out gen/gen
 
-.PHONY: all docs test fuzz bench clean
+.PHONY: all docs test fuzz bench install clean

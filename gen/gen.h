@@ -753,6 +753,12 @@ int		 render_pdf(struct gen *, const struct doc *, const char *tmp, const char *
  * pictures in an assets folder. Returns 0, or -1 after msg(). */
 int		 html_write(struct gen *, const struct doc *);
 
+/* ---- new.c: next year's document from this year's ---- */
+
+/* Copies content/FROM to content/NAME with the year moved on, and prints what is left to
+ * update by hand. Returns 0, or -1 after msg(). */
+int		 new_document(struct gen *, const char *name, const char *from);
+
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 
 struct pdf_post {

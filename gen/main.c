@@ -15,11 +15,13 @@
 static const char usage_text[] =
 "usage: gen [options] build [DOC...]\n"
 "       gen [options] check [DOC...]\n"
+"       gen [options] new DOC --from OLD\n"
 "\n"
 "Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html.\n"
 "Each DOC is a folder name in content/ (or a path to a folder holding index.md); with\n"
 "none, every document is built.\n"
-"`check` reads and validates everything without rendering.\n"
+"`check` reads and validates everything without rendering. `new` starts content/DOC\n"
+"from content/OLD with the year moved on, and says what to update by hand.\n"
 "\n"
 "options:\n"
 "  -C, --project DIR  the project folder (default: the current folder)\n"
@@ -272,6 +274,24 @@ source_date_epoch(void)
 	return (time_t)v;
 }
 
+/* `gen new DOC --from OLD`. */
+static int
+new_command(struct gen *g, const char *root, int argc, char *argv[], const char *from)
+{
+	char *content = xasprintf("%s/content", root);
+	int ok = is_dir(content);
+
+	free(content);
+	if (argc != 2 || from == NULL)
+		return usage("usage: gen new DOC --from OLD (e.g. gen new progress-2024 --from "
+		    "progress-2023)%s", "");
+	if (!ok)
+		return usage("`%s` is not a gen project (it has no content/ folder)", root);
+	g->root = root;
+	new_document(g, argv[1], from);
+	return g->status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -284,13 +304,14 @@ main(int argc, char *argv[])
 		{ "draft", no_argument, NULL, 'd' },
 		{ "pdf-only", no_argument, NULL, 'p' },
 		{ "html-only", no_argument, NULL, 'H' },
+		{ "from", required_argument, NULL, 'F' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gen g = { 0 };
-	const char *root = ".", *outdir = NULL;
+	const char *root = ".", *outdir = NULL, *from = NULL;
 	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL;
 	int c, quiet = 0, build;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -324,6 +345,9 @@ main(int argc, char *argv[])
 		case 'H':
 			g.html_only = 1;
 			break;
+		case 'F':
+			from = optarg;
+			break;
 		case 'j':
 			if ((nproc = parse_jobs(optarg)) == 0)
 				return usage("-j wants a number of processes from 1 to 64, not `%s`",
@@ -343,6 +367,8 @@ main(int argc, char *argv[])
 		return usage("--pdf-only and --html-only together would write nothing%s", "");
 	if (optind >= argc)
 		return usage("no command: say `build` or `check`%s", "");
+	if (strcmp(argv[optind], "new") == 0)
+		return new_command(&g, root, argc - optind, argv + optind, from);
 	if (strcmp(argv[optind], "build") == 0)
 		build = 1;
 	else if (strcmp(argv[optind], "check") == 0)

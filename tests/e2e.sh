@@ -368,3 +368,31 @@ if [ $rc -eq 0 ] && [ "$(grep -c "warning: no row for .* in 2024, the report's y
 else
 	fail e2e/progress-next-year "exit $rc; years: $years; $(head -3 "$w/err")"
 fi
+
+# `make install PREFIX=DIR` puts gen in DIR/bin; `gen new` starts next year's report from this
+# year's, with the year moved on, and it builds.
+w=$TMP/install
+if make -s install PREFIX="$w" >/dev/null 2>&1 && "$w/bin/gen" --version | grep -q '^gen '; then
+	pass e2e/make-install
+else
+	fail e2e/make-install "no working $w/bin/gen"
+fi
+w=$TMP/new
+mkdir -p "$w/content" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -s "$ROOT/fonts" "$w/fonts"
+cp -r content/progress-2023 "$w/content/"
+(cd "$w" && "$GEN" new progress-2024 --from progress-2023) >"$w/out.txt" 2>&1
+rc=$?
+(cd "$w" && "$GEN" build progress-2024) >/dev/null 2>"$w/err"
+rc2=$?
+if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && grep -q '^year: 2024$' "$w/content/progress-2024/index.md" &&
+    grep -q '^date: 2025-03-19$' "$w/content/progress-2024/index.md" &&
+    grep -q '^meeting-date: Wednesday 19 March 2025$' "$w/content/progress-2024/index.md" &&
+    grep -q 'data/indicators.csv: add the rows for 2024' "$w/out.txt" &&
+    [ -f "$w/out/progress-2024.pdf" ] && cmp -s content/progress-2023/index.md \
+    "$w/content/progress-2023/index.md"; then
+	pass e2e/gen-new
+else
+	fail e2e/gen-new "exit $rc, $rc2: $(head -3 "$w/out.txt")"
+fi
