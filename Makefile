@@ -4,7 +4,8 @@
 # Debian packages gen needs to build and run, and the tools its tests use.
 DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
-	libgdk-pixbuf-2.0-dev libfontconfig-dev libglib2.0-dev libpng-dev
+	libgdk-pixbuf-2.0-dev libfontconfig-dev libglib2.0-dev libpng-dev \
+	icc-profiles-free libgs-common
 DEB_TEST = poppler-utils qpdf valgrind
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 

@@ -80,6 +80,7 @@ struct gen {
 	int		 trace;		/* -T: print the pages instead of rendering */
 	int		 draft;		/* --draft: missing pictures and anchors only warn */
 	int		 pdf_only;	/* --pdf-only: no PNG or SVG panel files */
+	int		 marks;		/* --marks: crop marks and a slug beyond the bleed */
 	int		 jobs;		/* -j: processes, and threads in a layout, at most */
 	struct fontcache *fonts;	/* fonts.c: faces loaded to check glyph coverage */
 	int		 progress;	/* show progress: stderr is a terminal */
@@ -154,6 +155,8 @@ struct node {
 	int		 tight;		/* N_LIST: no space between items */
 	int		 align;		/* N_CELL: 0 left, 1 centre, 2 right */
 	int		 rowheads;	/* N_TABLE: no header row; each row's first cell heads it */
+	int		 hlevel;	/* N_HEADING, N_DIVIDER, N_PANELS, N_CELL: the structure
+				 * heading it is tagged as, 1-6 (validate); 1 is the title */
 	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2" */
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
 	char		*src;		/* N_FIGURE: image path as written, owned */
@@ -187,6 +190,8 @@ struct image;
 struct image	*image_load(const char *path, const char **why);
 /* Natural size in points (96 px to the inch for pixel images without a resolution). */
 void		 image_size(const struct image *, double *w, double *h);
+/* The pixels of a PNG or JPEG; -1 for an SVG, which has none. */
+int		 image_pixels(const struct image *, int *w, int *h);
 /* Draws the image scaled into the box (x, y, w, h) of `cr`. */
 void		 image_draw(const struct image *, void *cr, double x, double y, double w, double h);
 void		 image_free(struct image *);
@@ -383,6 +388,7 @@ struct template {
 	unsigned	 accent_text;	/* text on the accent colour */
 	unsigned	 band;		/* every other table row, tiles, label columns */
 	unsigned	 rule;		/* the rules under table rows */
+	int		 marks;		/* <marks/>: crop marks and a slug, as --marks */
 	int		 cover;		/* has a cover page */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */
@@ -640,6 +646,16 @@ int		 render_pdf(struct gen *, const struct doc *, const char *tmp, const char *
 
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 
+/* What the post-pass adds to one structure element; render.c lists one for each element
+ * it begins, in the order it begins them, which is the tree's depth-first order. */
+struct pdf_elem {
+	const char	*type;		/* the standard structure type begun: "TH", "Link" ... */
+	const char	*scope;		/* TH: "Column" or "Row" */
+	const char	*alt;		/* Figure: its /Alt (not owned) */
+	char		*id;		/* Note: a /ID unique in the document, owned */
+	char		*contents;	/* Link: its annotation's /Contents, owned */
+};
+
 struct pdf_post {
 	const char	*lang;		/* /Lang, e.g. "en-GB" */
 	const char	*title;		/* for XMP dc:title */
@@ -647,9 +663,10 @@ struct pdf_post {
 	const char	*subject;	/* XMP dc:description */
 	const char	*keywords;	/* XMP pdf:Keywords */
 	time_t		 date;		/* /CreationDate and /ModDate as D:YYYYMMDDHHmmSSZ */
-	const char	*const *alt;	/* /Alt of each Figure, in document order */
-	size_t		 nalt;
-	double		 bleed;		/* pt; > 0 adds /TrimBox and /BleedBox */
+	const struct pdf_elem *elems;	/* every structure element, in depth-first order */
+	size_t		 nelems;
+	double		 bleed;		/* pt the BleedBox extends beyond the TrimBox */
+	double		 marks;		/* pt beyond the BleedBox for crop marks and the slug */
 };
 
 /* Rewrites the PDF cairo wrote (`len` bytes at `pdf`, kept until the call returns: qpdf reads

@@ -26,6 +26,8 @@ static const char usage_text[] =
 "  -q, --quiet        no progress, even on a terminal\n"
 "  -v, --verbose      say what is written\n"
 "  -p, --pdf-only     write the PDFs but not the panels' PNG and SVG files\n"
+"  -m, --marks        crop marks and a slug line (document, date, page) beyond the\n"
+"                     bleed, for the printer; the page grows to hold them\n"
 "  -j, --jobs N       build on up to N processes at once, and lay a long document out\n"
 "                     on two threads unless N is 1 (default: one per processor)\n"
 "  -d, --draft        a missing picture or link target is a warning, not an error:\n"
@@ -274,6 +276,7 @@ main(int argc, char *argv[])
 		{ "trace", no_argument, NULL, 'T' },
 		{ "draft", no_argument, NULL, 'd' },
 		{ "pdf-only", no_argument, NULL, 'p' },
+		{ "marks", no_argument, NULL, 'm' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -288,7 +291,7 @@ main(int argc, char *argv[])
 	size_t ndocs = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:o:qvdpj:ThV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:o:qvdpmj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			root = optarg;
@@ -310,6 +313,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			g.pdf_only = 1;
+			break;
+		case 'm':
+			g.marks = 1;
 			break;
 		case 'j':
 			if ((nproc = parse_jobs(optarg)) == 0)
