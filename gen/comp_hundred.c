@@ -20,7 +20,7 @@
 #define CHILD_H		1.3	/* a child's cell: this much taller than wide */
 #define NUMBER_H	0.34	/* the number's band, as a share of the panel's width */
 #define CAPTION_H	48.0	/* pt for the caption: three lines */
-#define OUTLINE		0x8a94a6	/* a child not counted */
+#define MIN_TEXT	8.0	/* pt: a caption is set no smaller */
 
 /* ---- from data ---- */
 
@@ -174,8 +174,9 @@ hundred_height(double w)
 
 /* One child in the cell at (x, y), w wide: a head and a body, filled or in outline. */
 static void
-child(cairo_t *cr, double x, double y, double w, int counted, unsigned accent)
+child(cairo_t *cr, double x, double y, double w, int counted, const struct template *t)
 {
+	unsigned accent = t->accent, outline = t->outline;
 	double h = w * CHILD_H, cx = x + w / 2, r = w * 0.17;
 
 	cairo_new_path(cr);
@@ -195,8 +196,8 @@ child(cairo_t *cr, double x, double y, double w, int counted, unsigned accent)
 	} else {
 		cairo_set_source_rgb(cr, 1, 1, 1);
 		cairo_fill_preserve(cr);
-		cairo_set_source_rgb(cr, (OUTLINE >> 16) / 255.0, ((OUTLINE >> 8) & 0xff) / 255.0,
-		    (OUTLINE & 0xff) / 255.0);
+		cairo_set_source_rgb(cr, (outline >> 16) / 255.0, ((outline >> 8) & 0xff) / 255.0,
+		    (outline & 0xff) / 255.0);
 		cairo_set_line_width(cr, fmax(0.5, w * 0.045));
 		cairo_stroke(cr);
 	}
@@ -226,7 +227,7 @@ show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour)
 
 /* The 10 x 10 children, w wide, the first `count` of them filled. */
 static void
-grid(cairo_t *cr, double x, double y, double w, int count, unsigned accent)
+grid(cairo_t *cr, double x, double y, double w, int count, const struct template *t)
 {
 	double cw = w / GRID;
 	cairo_rectangle_t cell = { 0, 0, cw, cw * CHILD_H };
@@ -236,7 +237,7 @@ grid(cairo_t *cr, double x, double y, double w, int count, unsigned accent)
 	if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF) {
 		for (int i = 0; i < GRID * GRID; i++)	/* pixels, or SVG paths to count */
 			child(cr, x + (i % GRID) * cw, y + (i / GRID) * cw * CHILD_H, cw,
-			    i < count, accent);
+			    i < count, t);
 		return;
 	}
 	/* In a PDF each kind of child is drawn once, as a form the page uses 100 times: a
@@ -244,7 +245,7 @@ grid(cairo_t *cr, double x, double y, double w, int count, unsigned accent)
 	for (int k = 0; k < 2; k++) {
 		one[k] = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &cell);
 		rc = cairo_create(one[k]);
-		child(rc, 0, 0, cw, k, accent);
+		child(rc, 0, 0, cw, k, t);
 		cairo_destroy(rc);
 	}
 	for (int i = 0; i < GRID * GRID; i++) {
@@ -289,7 +290,7 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
 	double size = fmin(11, w / 14);
 
 	/* A long caption is set smaller rather than run into the children below it. */
-	for (; size > 6; size -= 0.5) {
+	for (; size > MIN_TEXT; size -= 0.5) {
 		PangoLayout *l = text_layout(ctx, &t->role[R_BODY], n->label, size, 600, w);
 		PangoRectangle lr;
 
@@ -299,7 +300,7 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
 			break;
 	}
 	number_caption(cr, ctx, t, n, x, y, w * NUMBER_H * 0.8, size, w);
-	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, n->start, t->accent);
+	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, n->start, t);
 }
 
 /* ---- the panel alone: PNG and SVG ---- */
@@ -327,7 +328,7 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	room = side - m - top;
 	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
 	gw = fmin(gw, room / CHILD_H);
-	grid(cr, side - m - gw, top, gw, n->start, t->accent);
+	grid(cr, side - m - gw, top, gw, n->start, t);
 	number_caption(cr, ctx, t, n, m, top - side * 0.02, side * 0.2, side * 0.038,
 	    inner - gw - side * 0.05);
 }

@@ -191,6 +191,8 @@ read_settings(struct gen *g, struct doc *d)
 		bad = 1;
 	if (d->tpl != NULL && fonts_check(g, d->tpl) == -1)
 		bad = 1;
+	if (d->tpl != NULL && theme_check(g, d->tpl) == -1)
+		bad = 1;
 	return bad ? -1 : 0;
 }
 

@@ -324,6 +324,8 @@ void		 markdown_parse(struct gen *, const char *file, const struct expansion *,
 
 /* ---- template.c: page masters and theme from templates/NAME.xml ---- */
 
+#define MAX_SERIES	6	/* series in a chart, and colours for them */
+
 struct style {
 	char	*family;	/* font family, as in fonts/ */
 	int	 weight;	/* 400 regular, 600 semibold, 700 bold */
@@ -334,6 +336,7 @@ struct style {
 	unsigned colour;	/* 0xRRGGBB */
 	int	 page_break;	/* starts a new page (h1 in chapters) */
 	int	 line, col;	/* where the template sets it, for errors; 0 for defaults */
+	const char *file;	/* ... in this file (the template's own list) */
 };
 
 enum style_role { R_BODY, R_H1, R_H2, R_H3, R_H4, R_CODE, R_CAPTION, R_HEADER, R_FOOTER,
@@ -388,6 +391,17 @@ struct template {
 	unsigned	 accent_text;	/* text on the accent colour */
 	unsigned	 band;		/* every other table row, tiles, label columns */
 	unsigned	 rule;		/* the rules under table rows */
+	unsigned	 series[MAX_SERIES];	/* charts' series: lines, bars, markers, labels */
+	int		 nseries;
+	unsigned	 muted;		/* secondary text: chart axes, "no data" */
+	unsigned	 grid;		/* chart gridlines (decoration: values are labelled) */
+	unsigned	 outline;	/* the children of a panel not counted */
+	const char	*colour_file;	/* where <colour> was last read, for messages */
+	int		 colour_line, colour_col;
+	const char	*bg_file;	/* where <infographic background=…> was read */
+	int		 bg_line, bg_col;
+	char		**files;	/* the files read (the template, its includes), owned */
+	size_t		 nfiles;
 	int		 marks;		/* <marks/>: crop marks and a slug, as --marks */
 	int		 cover;		/* has a cover page */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
@@ -404,6 +418,12 @@ struct template	*template_load(struct gen *, const char *name, const char *file,
 struct template	*template_parse(struct gen *, const char *name, const char *text, size_t len);
 void		 template_free(struct template *);
 const char	*role_name(enum style_role);
+
+/* ---- theme.c: the theme's contrast and sizes, checked before anything is drawn ---- */
+
+/* Reports at the template each colour pair under its WCAG contrast (text 4.5:1, large
+ * text 3:1, graphics 3:1) and each text style under 8 pt; returns -1 after any. */
+int		 theme_check(struct gen *, const struct template *);
 
 /* ---- fonts.c: the private fontconfig and the check that a style exists ---- */
 
@@ -435,6 +455,7 @@ struct doc {
 	struct template	*tpl;
 	struct datasets	 data;		/* data/NAME.csv */
 	struct node	*root;		/* N_DOCUMENT */
+	int		 not_ua;	/* a draft that breaks PDF/UA-1: its PDF does not claim it */
 };
 
 /* Reads and validates a document; errors go through msg(). Returns NULL when the document
@@ -667,6 +688,7 @@ struct pdf_post {
 	size_t		 nelems;
 	double		 bleed;		/* pt the BleedBox extends beyond the TrimBox */
 	double		 marks;		/* pt beyond the BleedBox for crop marks and the slug */
+	int		 ua;		/* claim PDF/UA-1 (and check the tree holds to it) */
 };
 
 /* Rewrites the PDF cairo wrote (`len` bytes at `pdf`, kept until the call returns: qpdf reads

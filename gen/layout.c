@@ -755,13 +755,15 @@ static void
 place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 {
 	int level = n->level < 1 ? 1 : n->level > 4 ? 4 : n->level;
-	const struct style *s = &f->t->role[R_H1 + level - 1];
+	/* The document's title, set where there is no cover to hold it, above the chapters. */
+	int title = n->type == N_HEADING && n->hlevel == 1;
+	const struct style *s = &f->t->role[title ? R_TITLE : R_H1 + level - 1];
 	PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
 	PangoRectangle logical;
 	double need;
 	const struct node *next = n->next;
 
-	if (level == 1 && (s->page_break || n->start) && fr->quote == 0 &&
+	if (level == 1 && !title && (s->page_break || n->start) && fr->quote == 0 &&
 	    n->parent->type == N_DOCUMENT)
 		break_page(f);	/* a chapter, or an appendix, opens a page */
 	pango_layout_get_extents(l, NULL, &logical);
@@ -783,7 +785,7 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 				cur_page(f)->opens_chapter = 1;
 		}
 	}
-	if (n->id != NULL && level <= 4) {
+	if (n->id != NULL && level <= 4 && !title) {
 		f->heads = xrealloc(f->heads, (f->nheads + 1) * sizeof(*f->heads));
 		f->head_page = xrealloc(f->head_page, (f->nheads + 1) * sizeof(*f->head_page));
 		f->heads[f->nheads] = n;

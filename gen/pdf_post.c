@@ -147,9 +147,10 @@ xmp_build(struct buf *b, const struct pdf_post *p, const char *date, const char 
 	xmp_prop(b, "xmpMM:VersionID", NULL, "1");
 	xmp_prop(b, "xmpMM:RenditionClass", NULL, "default");
 	xmp_prop(b, "pdf:Trapped", NULL, "False");
-	buf_adds(b, "   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n"
-	    "   <pdfuaid:part>1</pdfuaid:part>\n"
-	    "  </rdf:Description>\n"
+	buf_adds(b, "   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n");
+	if (p->ua)
+		buf_adds(b, "   <pdfuaid:part>1</pdfuaid:part>\n");
+	buf_adds(b, "  </rdf:Description>\n"
 	    " </rdf:RDF>\n"
 	    "</x:xmpmeta>\n"
 	    "<?xpacket end=\"w\"?>\n");
@@ -189,7 +190,7 @@ fix_catalog(struct post *c, const char *xmpdate)
 	char docid[64];
 	/* The same document gives the same identity: a hash of what identifies it. */
 	unsigned long h1 = 5381, h2 = 0;
-	const char *const parts[] = { c->p->title, xmpdate, c->in };
+	const char *const parts[] = { c->p->title, c->p->subject, c->p->author, xmpdate };
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		for (const char *x = parts[i] ? parts[i] : ""; *x; x++) {
@@ -381,6 +382,8 @@ heading_order(struct post *c, const char *type)
 	if (type[0] != '/' || type[1] != 'H' || type[2] < '1' || type[2] > '6' || type[3] != '\0')
 		return 0;
 	level = type[2] - '0';
+	if (!c->p->ua)
+		return 0;
 	if (level == 1 && c->nh1++ > 0)
 		return fail(c, "internal error: a second H1; the title is the document's one H1");
 	if (level > c->level + 1)
@@ -407,9 +410,11 @@ attributes(struct post *c, qpdf_oh elem)
 		    "elements drawn");
 	e = &c->p->elems[c->nel++];
 	if (strcmp(type, "/Figure") == 0) {
-		if (e->alt == NULL || e->alt[0] == '\0')
+		if ((e->alt == NULL || e->alt[0] == '\0') && c->p->ua)
 			return fail(c, "internal error: a figure has no alternative text");
-		qpdf_oh_replace_key(q, elem, "/Alt", qpdf_oh_new_unicode_string(q, e->alt));
+		if (e->alt != NULL)
+			qpdf_oh_replace_key(q, elem, "/Alt", qpdf_oh_new_unicode_string(q,
+			    e->alt));
 	} else if (strcmp(type, "/TH") == 0) {
 		if (e->scope == NULL)
 			return fail(c, "internal error: a table header cell has no scope");
@@ -504,7 +509,7 @@ fix_structure(struct post *c)
 	if (c->nel != c->p->nelems)
 		return fail(c, "internal error: the structure tree is out of step with the "
 		    "elements drawn");
-	if (c->nh1 != 1)
+	if (c->nh1 != 1 && c->p->ua)
 		return fail(c, "internal error: the document has no H1 (its title)");
 	return check(c, "cannot update the structure tree");
 }

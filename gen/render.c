@@ -930,6 +930,10 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 		post.nelems = r.nelems;
 		post.bleed = d->tpl->bleed;
 		post.marks = r.marks;
+		post.ua = !d->not_ua;
+		if (d->not_ua)
+			msg(g, MSG_NOTE, path, 0, 0, "this draft breaks PDF/UA-1 (see the warnings "
+			    "above), so its metadata does not claim it");
 		rc = pdf_post(g, raw.s, raw.len, tmp, path, &post);
 	}
 	buf_free(&raw);

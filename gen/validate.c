@@ -14,6 +14,15 @@
 /* A missing picture or link target: an error, or in a draft a warning. */
 #define MISSING(g) ((g)->draft ? MSG_WARNING : MSG_ERROR)
 
+/* What PDF/UA-1 forbids: an error, or in a draft a warning, and the draft's PDF does not
+ * claim PDF/UA. */
+static enum msg_level
+not_ua(struct gen *g, struct doc *d)
+{
+	d->not_ua = g->draft;
+	return g->draft ? MSG_WARNING : MSG_ERROR;
+}
+
 struct anchors {
 	char	**v;	/* "#id" of every heading and note, owned */
 	size_t	  n;
@@ -140,15 +149,16 @@ check_ppi(struct gen *g, const struct template *t, const struct node *f)
 
 /* Resolves a figure's path beside its Markdown file and keeps it inside the project. */
 static void
-check_figure(struct gen *g, const struct template *t, struct node *f)
+check_figure(struct gen *g, struct doc *d, struct node *f)
 {
+	const struct template *t = d->tpl;
 	char *dir = g_path_get_dirname(f->file), *joined, real[PATH_MAX], root[PATH_MAX];
 	const char *why;
 	size_t rl;
 
 	/* Matterhorn 13-004: a Figure without alternative text fails PDF/UA. */
 	if (f->alt == NULL || f->alt[0] == '\0')
-		msg(g, MSG_ERROR, f->file, f->line, f->col, "picture `%s` has no alternative "
+		msg(g, not_ua(g, d), f->file, f->line, f->col, "picture `%s` has no alternative "
 		    "text: write what it shows in ![...] for readers who cannot see it", f->src);
 
 	if (f->src[0] == '\0' || strstr(f->src, "://") != NULL || f->src[0] == '/') {
@@ -235,6 +245,7 @@ name_heading(struct node *n, void *arg)
 
 struct vctx {
 	struct gen		*g;
+	struct doc		*d;
 	const struct anchors	*a;
 	const struct template	*t;
 	unsigned		 said[16];	/* characters already reported */
@@ -323,12 +334,12 @@ check_widths(struct vctx *v, const struct node *table)
 
 /* Matterhorn 15: a table a screen reader reads cell by cell needs its header row. */
 static void
-check_header(struct gen *g, const struct node *table)
+check_header(struct gen *g, struct doc *d, const struct node *table)
 {
 	for (const struct node *c = table->first ? table->first->first : NULL; c; c = c->next)
 		if (c->text.text.len > 0)
 			return;
-	msg(g, MSG_ERROR, table->file, table->line, table->col, "table has no header row: "
+	msg(g, not_ua(g, d), table->file, table->line, table->col, "table has no header row: "
 	    "name its columns, so a screen reader can say what each cell is");
 }
 
@@ -373,7 +384,7 @@ outline(struct gen *g, struct doc *d)
 		first->hlevel = 1;
 		titled = 1;
 	}
-	if (!titled) {	/* nowhere else: the title opens the text */
+	if (!titled && d->title != NULL) {	/* nowhere else: the title opens the text */
 		struct node *h = node_new(N_HEADING, d->index, 1, 1);
 		const struct fm_entry *e = frontmatter_get(&d->fm, "title");
 
@@ -398,7 +409,7 @@ outline(struct gen *g, struct doc *d)
 			if (n->hlevel == 0)
 				n->hlevel = n->type == N_HEADING ? n->level + 1 : 2;
 			if (n->hlevel > prev + 1 && n->type == N_HEADING)
-				msg(g, MSG_ERROR, n->file, n->line, n->col, "a `%s` heading after %s%s%s "
+				msg(g, not_ua(g, d), n->file, n->line, n->col, "a `%s` heading after %s%s%s "
 				    "skips a level (screen readers navigate by level): make it `%s`",
 				    hashes(n->level), prev > 1 ? "a `" : "the document's title",
 				    prev > 1 ? hashes(prev - 1) : "", prev > 1 ? "` heading" : "",
@@ -420,17 +431,18 @@ check_node(struct node *n, void *arg)
 	if (v->t != NULL)
 		check_glyphs(v, n);
 	if (n->type == N_FIGURE)
-		check_figure(v->g, v->t, n);
+		check_figure(v->g, v->d, n);
 	if (n->type == N_TABLE && !n->rowheads)
-		check_header(v->g, n);
+		check_header(v->g, v->d, n);
 }
 
 void
 validate(struct gen *g, struct doc *d)
 {
 	struct anchors a = { 0 };
-	struct vctx v = { g, &a, d->tpl, { 0 }, 0 };
+	struct vctx v = { g, d, &a, d->tpl, { 0 }, 0 };
 
+	d->not_ua = 0;
 	outline(g, d);
 	walk(d->root, name_heading, &a);
 	walk(d->root, check_node, &v);
