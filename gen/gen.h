@@ -581,9 +581,10 @@ double		 hundred_height(double w);
 void		 hundred_draw(void *cr, PangoContext *, const struct template *,
 		     const struct node *n, double x, double y, double w);
 /* Writes panel n alone, with its headline, as a PNG at 300 dpi, a 1080 x 1080 PNG and an
- * SVG under dir/. Returns 0, or -1 after msg(). */
+ * SVG in language `lang` under dir/, each with its alternative text, which is also added
+ * to `alt` as a line "FILE<tab>TEXT". Returns 0, or -1 after msg(). */
 int		 hundred_files(struct gen *, const struct template *, const struct node *n,
-		     const char *dir);
+		     const char *lang, const char *dir, struct buf *alt);
 
 /* ---- comp_table.c: a data table from CSV ---- */
 

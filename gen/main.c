@@ -150,7 +150,8 @@ catch_signals(void)
 static void
 write_panels(struct gen *g, const struct doc *d)
 {
-	char *dir = xasprintf("%s/%s", g->outdir, d->outname);
+	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *path;
+	struct buf alt = { NULL, 0, 0 };
 	int made = 0;
 
 	for (const struct node *n = d->root->first; n; n = n->next) {
@@ -162,9 +163,17 @@ write_panels(struct gen *g, const struct doc *d)
 		}
 		made = 1;
 		for (const struct node *p = n->first; p; p = p->next)
-			if (hundred_files(g, d->tpl, p, dir) == -1)
+			if (hundred_files(g, d->tpl, p, d->lang, dir, &alt) == -1)
 				break;
 	}
+	/* The panels' alternative texts in one file, for posting them to social media. */
+	if (alt.len > 0) {
+		path = xasprintf("%s/alt-text.txt", dir);
+		if (write_file(path, alt.s, alt.len) == -1)
+			msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
+		free(path);
+	}
+	buf_free(&alt);
 	free(dir);
 }
 
