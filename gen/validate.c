@@ -380,11 +380,13 @@ outline(struct gen *g, struct doc *d)
 		    n->type == N_PANELS))
 			first = n;
 	}
+	if (!titled && d->title == NULL)
+		return;	/* the front matter is wrong, and said so: nothing to build */
 	if (!titled && first != NULL && first->type == N_PANELS) {
 		first->hlevel = 1;
 		titled = 1;
 	}
-	if (!titled && d->title != NULL) {	/* nowhere else: the title opens the text */
+	if (!titled) {	/* nowhere else: the title opens the text */
 		struct node *h = node_new(N_HEADING, d->index, 1, 1);
 		const struct fm_entry *e = frontmatter_get(&d->fm, "title");
 

@@ -21,7 +21,9 @@ if [ -d "$dir" ]; then
 	done
 	if grep -q '<title>If Test Area had 100 children</title>' "$dir/many.svg" &&
 	    grep -q '<desc>29 in every 100 children in Test Area will have many</desc>' \
-	    "$dir/many.svg" && grep -q 'role="img" aria-label="29 in every 100' "$dir/many.svg"
+	    "$dir/many.svg" &&
+	    grep -q 'role="img" lang="en-GB" xml:lang="en-GB" aria-label="29 in every 100' \
+	    "$dir/many.svg"
 	then
 		pass hundreds/svg-text
 	else
