@@ -111,7 +111,7 @@ close_leaf(struct rctx *r)
 /* Builds the structure path of a piece below the Document, outermost first; returns its
  * length. The Document element is open throughout and is not in the path. */
 static int
-piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
+piece_path(const struct piece *pc, const struct page *pg, int cover, struct tag *path)
 {
 	struct tag rev[MAX_TAGS];
 	int n = 0;
@@ -120,8 +120,9 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 	if (pc->role == RO_TOC) {	/* its Link is begun as the entry is drawn */
 		rev[n++] = (struct tag){ "TOCI", pc->node, 3 };
 		rev[n++] = (struct tag){ "TOC", NULL, 1 };
-	} else if (pc->node == NULL)	/* the contents' heading */
-		rev[n++] = (struct tag){ pg->kind == PG_TOC ? "H2" : "P", pc, 0 };
+	} else if (pc->node == NULL)	/* the contents' heading: under the cover's title, or
+					 * before a title set with the text, not a heading */
+		rev[n++] = (struct tag){ pg->kind == PG_TOC && cover ? "H2" : "P", pc, 0 };
 	for (const struct node *x = pc->node; pc->role != RO_TOC && x != NULL &&
 	    n < MAX_TAGS - 3; prev = x, x = x->parent) {
 		switch (x->type) {
@@ -520,7 +521,7 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		cairo_tag_end(cr, "Private");
 		return;
 	}
-	tags_to(r, path, piece_path(pc, pg, path));
+	tags_to(r, path, piece_path(pc, pg, r->t->cover, path));
 	if (pc->first && pc->node != NULL && pc->node->type == N_HEADING && pc->node->id) {
 		anchor = pc->node->id;
 		if (pc->node->level <= 4)
