@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <qpdf/qpdf-c.h>
 
 #include "gen.h"
@@ -140,6 +141,7 @@ xmp_build(struct buf *b, const struct pdf_post *p, const char *date, const char 
 	xmp_prop(b, "dc:language", "Bag", p->lang);
 	xmp_prop(b, "pdf:Keywords", NULL, p->keywords);
 	xmp_prop(b, "pdf:Producer", NULL, "gen");
+	xmp_prop(b, "xmp:CreatorTool", NULL, "gen " GEN_VERSION);	/* the Info's /Creator */
 	xmp_prop(b, "xmp:CreateDate", NULL, date);
 	xmp_prop(b, "xmp:ModifyDate", NULL, date);
 	xmp_prop(b, "xmp:MetadataDate", NULL, date);
@@ -188,18 +190,18 @@ fix_catalog(struct post *c, const char *xmpdate)
 	qpdf_oh root, d, xmp, null;
 	struct buf b = { NULL, 0, 0 };
 	char docid[64];
-	/* The same document gives the same identity: a hash of what identifies it. */
-	unsigned long h1 = 5381, h2 = 0;
 	const char *const parts[] = { c->p->title, c->p->subject, c->p->author, xmpdate };
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	const char *hex;
 
+	/* The same document gives the same identity: a hash of what identifies it. */
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		for (const char *x = parts[i] ? parts[i] : ""; *x; x++) {
-			h1 = h1 * 33 ^ (unsigned char)*x;
-			h2 = h2 * 131 + (unsigned char)*x;
-		}
-	snprintf(docid, sizeof(docid), "uuid:%08lx-%04lx-%04lx-%04lx-%012lx",
-	    h1 & 0xffffffff, (h1 >> 32) & 0xffff, h2 & 0xffff, (h2 >> 16) & 0xffff,
-	    (h2 >> 32) & 0xffffffffffff);
+		g_checksum_update(sum, (const guchar *)(parts[i] ? parts[i] : ""),
+		    (gssize)strlen(parts[i] ? parts[i] : "") + 1);
+	hex = g_checksum_get_string(sum);
+	snprintf(docid, sizeof(docid), "uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
+	    hex + 16, hex + 20);
+	g_checksum_free(sum);
 
 	root = qpdf_get_root(q);
 	if (c->p->lang != NULL)
