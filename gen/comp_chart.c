@@ -12,7 +12,7 @@
 
 #include "gen.h"
 
-#define CHART_TEXT	8.0	/* pt: labels, axes and keys; never smaller */
+#define CHART_TEXT	MIN_TEXT_PT	/* labels, axes and keys */
 /* Series s's colour from the theme, which theme.c checks against the page. */
 #define SERIES(t, s)	((t)->series[(s) % (t)->nseries])
 #define JROW		17.0	/* pt a judgement row */

@@ -20,7 +20,6 @@
 #define CHILD_H		1.3	/* a child's cell: this much taller than wide */
 #define NUMBER_H	0.34	/* the number's band, as a share of the panel's width */
 #define CAPTION_H	48.0	/* pt for the caption: three lines */
-#define MIN_TEXT	8.0	/* pt: a caption is set no smaller */
 
 /* ---- from data ---- */
 
@@ -331,7 +330,7 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
 	double size = fmin(11, w / 14);
 
 	/* A long caption is set smaller rather than run into the children below it. */
-	for (; size > MIN_TEXT; size -= 0.5) {
+	for (; size > MIN_TEXT_PT; size -= 0.5) {
 		PangoLayout *l = text_layout(ctx, &t->role[R_BODY], n->label, size, 600, w);
 		PangoRectangle lr;
 

@@ -117,7 +117,8 @@ enum node_type {
 	N_CHART		/* a chart: chart holds its data, alt its description */
 };
 
-#define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) */
+#define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) ... */
+#define MIN_TEXT_PT	8.0	/* ... and of any text, at least: smaller is hard to read */
 #define SUPER_RISE	0.5	/* its rise, as a fraction of its size */
 
 /* Inline styles of a span of text. */

@@ -232,8 +232,8 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 		}
 		/* Smaller here; render.c raises it, so the line keeps its pitch. */
 		if (sp->style & ST_SUPER)
-			attr_add(al, pango_attr_size_new_absolute(PT(s->size * SUPER_SCALE)),
-			    sp->start, sp->end);
+			attr_add(al, pango_attr_size_new_absolute(PT(fmax(MIN_TEXT_PT,
+			    s->size * SUPER_SCALE))), sp->start, sp->end);
 	}
 	/* Code last, so emphasis around it cannot ask for a code face fonts/ lacks. */
 	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
@@ -243,7 +243,8 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 			continue;
 		attr_add(al, pango_attr_family_new(cs->family), sp->start, sp->end);
 		attr_add(al, pango_attr_style_new(PANGO_STYLE_NORMAL), sp->start, sp->end);
-		attr_add(al, pango_attr_size_new_absolute(PT(s->size * 0.9)), sp->start, sp->end);
+		attr_add(al, pango_attr_size_new_absolute(PT(fmax(MIN_TEXT_PT, s->size * 0.9))),
+		    sp->start, sp->end);
 		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), sp->start, sp->end);
 	}
 	pango_layout_set_attributes(l, al);

@@ -10,7 +10,6 @@
 #define WHITE		0xffffff	/* the page */
 #define TEXT_RATIO	4.5	/* WCAG 1.4.3: text */
 #define LARGE_RATIO	3.0	/* ... text of 18 pt, or 14 pt bold; 1.4.11: graphics */
-#define MIN_SIZE	8.0	/* pt: no text is set smaller */
 
 /* What the check looks at: a colour on another, where the template sets them. */
 struct pair {
@@ -110,7 +109,7 @@ theme_check(struct gen *g, const struct template *t)
 	char name[64];
 
 	for (int r = 0; r < R_NROLES; r++)
-		if (t->role[r].size < MIN_SIZE) {
+		if (t->role[r].size < MIN_TEXT_PT) {
 			msg(g, MSG_ERROR, t->role[r].line ? t->role[r].file : t->path,
 			    t->role[r].line, t->role[r].col, "the %s style's size %gpt is under "
 			    "8pt, too small to read", role_name((enum style_role)r), t->role[r].size);
