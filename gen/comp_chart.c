@@ -513,7 +513,8 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 			    end[i].y - end[k].y < 10 && (end[k].y < end[i].y || k < i))
 				end[i].y = end[k].y + 10;
 	for (int i = 0; i < nend; i++)
-		text(cr, ctx, t, end[i].s, CHART_TEXT, 600, end[i].x + 6, end[i].y + 5, 0, end[i].c);
+		text(cr, ctx, t, end[i].s, CHART_TEXT, 600, end[i].x + 6, end[i].y + 5, 0,
+		    end[i].c);
 }
 
 /* The inspection chart: for each function a bar to its grade, a triangle at the
@@ -603,7 +604,8 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 			snprintf(part, sizeof(part), "%s%d = %s", gr > 1 ? ", " : "", gr, grades[gr]);
 			buf_adds(&b, part);
 		}
-		text(cr, ctx, t, b.s, CHART_TEXT, 400, x, top + JROW * ch->t->nrows + 4, 0, t->muted);
+		text(cr, ctx, t, b.s, CHART_TEXT, 400, x, top + JROW * ch->t->nrows + 4, 0,
+		    t->muted);
 		buf_free(&b);
 	}
 }

@@ -237,13 +237,15 @@ svg_words(struct buf *b, PangoLayout *l, double x, double y)
 		words = xstrndup(text + line->start_index, (size_t)line->length);
 		g_strstrip(words);
 		if (words[0] != '\0') {
-			snprintf(attr, sizeof(attr), "<text x=\"%.2f\" y=\"%.2f\" font-family=\"%s\" "
-			    "font-size=\"%.2f\" font-weight=\"%d\" textLength=\"%.2f\" "
-			    "lengthAdjust=\"spacingAndGlyphs\" fill-opacity=\"0\">", x + lr.x /
-			    (double)PANGO_SCALE, y + pango_layout_iter_get_baseline(it) /
-			    (double)PANGO_SCALE, pango_font_description_get_family(fd),
+			snprintf(attr, sizeof(attr), "<text x=\"%.2f\" y=\"%.2f\" "
+			    "font-family=\"%s\" font-size=\"%.2f\" font-weight=\"%d\" "
+			    "textLength=\"%.2f\" lengthAdjust=\"spacingAndGlyphs\" "
+			    "fill-opacity=\"0\">", x + lr.x / (double)PANGO_SCALE,
+			    y + pango_layout_iter_get_baseline(it) / (double)PANGO_SCALE,
+			    pango_font_description_get_family(fd),
 			    pango_font_description_get_size(fd) / (double)PANGO_SCALE,
-			    (int)pango_font_description_get_weight(fd), lr.width / (double)PANGO_SCALE);
+			    (int)pango_font_description_get_weight(fd),
+			    lr.width / (double)PANGO_SCALE);
 			buf_adds(b, attr);
 			xml_text(b, words);
 			buf_adds(b, "</text>\n");

@@ -456,7 +456,7 @@ struct doc {
 	struct template	*tpl;
 	struct datasets	 data;		/* data/NAME.csv */
 	struct node	*root;		/* N_DOCUMENT */
-	int		 not_ua;	/* a draft that breaks PDF/UA-1: its PDF does not claim it */
+	int		 not_ua;	/* a draft breaking PDF/UA-1: its PDF does not claim it */
 };
 
 /* Reads and validates a document; errors go through msg(). Returns NULL when the document
@@ -695,8 +695,11 @@ struct pdf_post {
 
 /* Rewrites the PDF cairo wrote (`len` bytes at `pdf`, kept until the call returns: qpdf reads
  * it lazily) into the file `out`, naming `name` in messages: /Lang, /ViewerPreferences
- * DisplayDocTitle, XMP metadata, /Alt on figures, /Tabs /S, D: dates, /Private content turned into Artifacts,
- * deterministic /ID, duplicate resource keys removed. Returns 0, or -1 after msg(). */
+ * DisplayDocTitle, XMP metadata with the PDF/X-4 and PDF/UA-1 identifiers, the elements'
+ * attributes (/Alt, /Scope, /ID, links' /Contents), /Tabs /S, page boxes, the output intent
+ * and sRGB for the colours, D: dates, /Private content turned into Artifacts, deterministic
+ * /ID, duplicate resource keys removed. Fails, writing nothing, when the structure breaks
+ * what the XMP claims. Returns 0, or -1 after msg(). */
 int		 pdf_post(struct gen *, const char *pdf, size_t len, const char *out,
 		    const char *name, const struct pdf_post *);
 

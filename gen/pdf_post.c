@@ -1,6 +1,7 @@
 /* pdf_post.c: the last stage of render_pdf(). Reopens the PDF cairo wrote with libqpdf, adds
- * what cairo 1.16 cannot write (/Lang, XMP, /Alt, artifacts, page boxes, D: dates) and writes
- * the final file deterministically, with object streams. */
+ * what cairo 1.16 cannot write (/Lang, XMP, the elements' attributes, artifacts, page boxes,
+ * the output intent, D: dates), checks that the tree holds to PDF/UA-1 as the XMP will claim,
+ * and writes the final file deterministically, with object streams. */
 
 #define _POSIX_C_SOURCE 200809L	/* gmtime_r */
 

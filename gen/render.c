@@ -1,6 +1,8 @@
 /* render.c: draws the laid-out pages with cairo into a tagged PDF: structure tags from the
- * tree (Document, H1-H6, P, L/LI/Lbl/LBody, Table/TR/TH/TD, Figure, Link, TOC), running
- * heads as artifacts, anchors, links and bookmarks; then hands the file to pdf_post().
+ * tree (Document, H1-H6, P, L/LI/Lbl/LBody, Table/THead/TBody/TR/TH/TD, Figure, Link,
+ * Reference, Note, TOC/TOCI), running heads as artifacts, anchors, links, bookmarks and
+ * printer's marks; then hands the file, and what each element needs that cairo cannot
+ * write, to pdf_post().
  * Called by main.c through render_pdf(); reads the tree and the pages, changes neither. */
 #include <errno.h>
 #include <malloc.h>
@@ -70,8 +72,7 @@ elem_begin(struct rctx *r, const char *name, const char *attr)
 		r->elems = xrealloc(r->elems, r->elemcap * sizeof(*r->elems));
 	}
 	e = &r->elems[r->nelems++];
-	*e = (struct pdf_elem){ strcmp(name, CAIRO_TAG_LINK) == 0 ? "Link" : name, NULL, NULL,
-	    NULL, NULL };
+	*e = (struct pdf_elem){ name, NULL, NULL, NULL, NULL };	/* CAIRO_TAG_LINK is "Link" */
 	return e;
 }
 
@@ -129,7 +130,8 @@ piece_path(const struct piece *pc, const struct page *pg, int cover, struct tag 
 		case N_DOCUMENT:
 			break;
 		case N_HEADING:
-			rev[n++] = (struct tag){ heading_tags[x->hlevel > 6 ? 6 : x->hlevel], x, 0 };
+			rev[n++] = (struct tag){ heading_tags[x->hlevel > 6 ? 6 : x->hlevel], x,
+			    0 };
 			break;
 		case N_PARAGRAPH:
 		case N_CODE:
@@ -826,8 +828,8 @@ draw_marks(struct rctx *r)
 	cairo_stroke(r->cr);
 	gmtime_r(&r->d->date, &tm);
 	strftime(date, sizeof(date), "%d %B %Y", &tm);
-	text = xasprintf("%s.pdf  ·  %s  ·  %s  ·  page %d of %zu", r->d->outname, r->d->title, date,
-	    r->pageno, r->ps->n);
+	text = xasprintf("%s.pdf  ·  %s  ·  %s  ·  page %d of %zu", r->d->outname, r->d->title,
+	    date, r->pageno, r->ps->n);
 	st.size = 8;
 	st.weight = 400;
 	st.italic = 0;

@@ -112,7 +112,8 @@ theme_check(struct gen *g, const struct template *t)
 		if (t->role[r].size < MIN_TEXT_PT) {
 			msg(g, MSG_ERROR, t->role[r].line ? t->role[r].file : t->path,
 			    t->role[r].line, t->role[r].col, "the %s style's size %gpt is under "
-			    "8pt, too small to read", role_name((enum style_role)r), t->role[r].size);
+			    "8pt, too small to read", role_name((enum style_role)r),
+			    t->role[r].size);
 			c.bad = 1;
 		}
 	for (size_t i = 0; i < sizeof(page) / sizeof(page[0]); i++)

@@ -411,8 +411,9 @@ outline(struct gen *g, struct doc *d)
 			if (n->hlevel == 0)
 				n->hlevel = n->type == N_HEADING ? n->level + 1 : 2;
 			if (n->hlevel > prev + 1 && n->type == N_HEADING)
-				msg(g, not_ua(g, d), n->file, n->line, n->col, "a `%s` heading after %s%s%s "
-				    "skips a level (screen readers navigate by level): make it `%s`",
+				msg(g, not_ua(g, d), n->file, n->line, n->col, "a `%s` heading "
+				    "after %s%s%s skips a level (screen readers navigate by "
+				    "level): make it `%s`",
 				    hashes(n->level), prev > 1 ? "a `" : "the document's title",
 				    prev > 1 ? hashes(prev - 1) : "", prev > 1 ? "` heading" : "",
 				    hashes(prev));
