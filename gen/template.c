@@ -497,6 +497,8 @@ read_root(struct tctx *c, xmlNode *root)
 			c->t->bg_col = src_col(c->src, c->t->bg_line, "background=");
 		} else if (strcmp(name, "numbering") == 0)
 			c->t->numbered = 1;
+		else if (strcmp(name, "marks") == 0)
+			c->t->marks = 1;
 		else if (strcmp(name, "per-row") == 0)
 			read_per_row(c, n);
 		else if (strcmp(name, "cover") == 0) {

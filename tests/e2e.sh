@@ -477,3 +477,27 @@ else
 		pass e2e/marks
 	fi
 fi
+
+# <marks/> in a template does what --marks does: the MediaBox 12 mm beyond the BleedBox.
+w=$TMP/marks-template
+mkdir -p "$w/content/doc" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -sfn "$ROOT/fonts" "$w/fonts"
+cat >"$w/templates/marked.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<template>
+  <include file="brand.xml"/>
+  <marks/>
+</template>
+EOF
+printf -- '---\ntitle: Marked\ntemplate: marked\ndate: 2024-01-01\n---\n# One\n\nText.\n' \
+    >"$w/content/doc/index.md"
+(cd "$w" && "$GEN" -p build doc) >/dev/null 2>"$w/err"
+rc=$?
+room=$(pdfinfo -box -f 1 -l 1 "$w/out/doc.pdf" 2>/dev/null | awk '/MediaBox/ { m = $6 - $4 }
+    /BleedBox/ { b = $6 - $4 } END { printf "%.0f", (m - b) / 2 * 25.4 / 72 }')
+if [ $rc -eq 0 ] && [ ! -s "$w/err" ] && [ "$room" = 12 ]; then
+	pass e2e/marks-template
+else
+	fail e2e/marks-template "exit $rc, ${room:-no} mm beyond the bleed: $(head -2 "$w/err")"
+fi
