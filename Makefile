@@ -4,7 +4,8 @@
 # Debian packages gen needs to build and run, and the tools its tests use.
 DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
-	libgdk-pixbuf-2.0-dev libfontconfig-dev libglib2.0-dev libpng-dev
+	libgdk-pixbuf-2.0-dev libfontconfig-dev libglib2.0-dev libpng-dev \
+	icc-profiles-free libgs-common
 DEB_TEST = poppler-utils qpdf valgrind chromium nodejs
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
@@ -23,7 +24,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c comp_hundred.c comp_table.c comp_tiles.c comp_chart.c \
-	indicators.c render.c html.c new.c pdf_post.c jobs.c
+	indicators.c theme.c render.c html.c new.c pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o)
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 

@@ -12,7 +12,9 @@
 
 #include "gen.h"
 
-#define MAX_SERIES	6
+#define CHART_TEXT	MIN_TEXT_PT	/* labels, axes and keys */
+/* Series s's colour from the theme, which theme.c checks against the page. */
+#define SERIES(t, s)	((t)->series[(s) % (t)->nseries])
 #define JROW		17.0	/* pt a judgement row */
 
 enum chart_type { CH_LINE, CH_BAR, CH_JUDGEMENT };
@@ -31,8 +33,6 @@ struct chart {
 	double		 ystep;		/* its gridlines' step */
 };
 
-static const unsigned palette[MAX_SERIES] = { 0x1d4f91, 0xd9782d, 0x2a9d8f, 0x7a5195,
-	0x5b6578, 0xb23a48 };
 static const char *const grades[] = { "", "Very good", "Good", "Highly satisfactory",
 	"Satisfactory", "Unsatisfactory", "Poor", "Very poor" };
 
@@ -477,7 +477,7 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 
 	text(cr, ctx, t, ch->title ? ch->title : "", 10.5, 700, x, y, 0, t->role[R_BODY].colour);
 	for (int s = 0; s < ch->n; s++) {	/* the legend */
-		colour(cr, palette[s]);
+		colour(cr, SERIES(t, s));
 		marker(cr, s, lx + 4, y + 23, 3.2);
 		lx += 12 + text(cr, ctx, t, ch->name[s], 8.5, 400, lx + 10, y + 17, 0,
 		    t->role[R_BODY].colour) + 10;
@@ -487,25 +487,25 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 		double gy = bottom - (bottom - top) * i / nticks;
 		char lab[32];
 
-		colour(cr, i ? 0xdde2ea : 0x5b6578);
+		colour(cr, i ? t->grid : t->muted);
 		cairo_move_to(cr, left, gy);
 		cairo_line_to(cr, right, gy);
 		cairo_stroke(cr);
 		snprintf(lab, sizeof(lab), "%g%s", ch->ymin + ch->ystep * i, ch->unit ? ch->unit :
 		    "");
-		text(cr, ctx, t, lab, 7.5, 400, left - 4, gy - 5, 2, 0x5b6578);
+		text(cr, ctx, t, lab, CHART_TEXT, 400, left - 4, gy - 5, 2, t->muted);
 	}
 	for (size_t r = 0; r < nr; r++) {	/* the years, and those with no figures */
 		int none = 1;
 
-		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, 7.5, 400,
-		    left + slot * (r + 0.5), bottom + 4, 1, 0x5b6578);
+		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, CHART_TEXT,
+		    400, left + slot * (r + 0.5), bottom + 4, 1, t->muted);
 		for (int s = 0; s < ch->n; s++)
 			none &= isnan(value(ch, r, ch->y[s]));
 		if (none)	/* what the gap means: "not published", "suppressed" */
 			text(cr, ctx, t, datum_words(ch->t->cells[r * ch->t->ncols +
-			    (size_t)ch->y[0]].kind, 0), 6.5, 400, left + slot * (r + 0.5), bottom - 12, 1,
-			    0x8a94a6);
+			    (size_t)ch->y[0]].kind, 0), CHART_TEXT, 400, left + slot * (r + 0.5),
+			    bottom - 13, 1, t->muted);
 	}
 	for (int s = 0; s < ch->n; s++) {
 		int drawing = 0;
@@ -520,20 +520,21 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 				double bw = slot * 0.8 / ch->n, bx = left + slot * r + slot * 0.1 +
 				    bw * s;
 
-				colour(cr, palette[s]);
+				colour(cr, SERIES(t, s));
 				if (isnan(v))	/* no figure: no bar, never a zero */
 					continue;
 				cairo_rectangle(cr, bx, vy, bw - 1, bottom - vy);
 				cairo_fill(cr);
 				snprintf(lab, sizeof(lab), "%g", v);
-				text(cr, ctx, t, lab, 6.5, 400, bx + bw / 2, vy - 9, 1, 0x1f2430);
+				text(cr, ctx, t, lab, CHART_TEXT, 400, bx + bw / 2, vy - 11, 1,
+				    t->role[R_BODY].colour);
 				continue;
 			}
 			if (isnan(v)) {	/* a gap in the line */
 				drawing = 0;
 				continue;
 			}
-			colour(cr, palette[s]);
+			colour(cr, SERIES(t, s));
 			cairo_set_line_width(cr, 1.6);
 			dash(cr, s);
 			if (drawing) {
@@ -548,7 +549,7 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 			    nend < MAX_SERIES * 16) {	/* the value where a line ends */
 				end[nend].x = cx;
 				end[nend].y = vy - 13;
-				end[nend].c = palette[s];
+				end[nend].c = SERIES(t, s);
 				snprintf(end[nend++].s, sizeof(end[0].s), "%g%s", v,
 				    ch->unit ? ch->unit : "");
 			}
@@ -559,10 +560,11 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	for (int i = 0; i < nend; i++)
 		for (int k = 0; k < nend; k++)
 			if (k != i && end[k].x == end[i].x && end[k].y <= end[i].y &&
-			    end[i].y - end[k].y < 9 && (end[k].y < end[i].y || k < i))
-				end[i].y = end[k].y + 9;
+			    end[i].y - end[k].y < 10 && (end[k].y < end[i].y || k < i))
+				end[i].y = end[k].y + 10;
 	for (int i = 0; i < nend; i++)
-		text(cr, ctx, t, end[i].s, 7, 600, end[i].x + 6, end[i].y + 6, 0, end[i].c);
+		text(cr, ctx, t, end[i].s, CHART_TEXT, 600, end[i].x + 6, end[i].y + 5, 0,
+		    end[i].c);
 }
 
 /* The inspection chart: for each function a bar to its grade, a triangle at the
@@ -582,7 +584,7 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 	for (int s = 0; s < 4; s++) {	/* the key */
 		if (ch->y[s] < 0)
 			continue;
-		colour(cr, s == 0 ? t->accent : s == 3 ? 0xd9782d : 0x1f2430);
+		colour(cr, s == 0 ? t->accent : s == 3 ? SERIES(t, 1) : t->role[R_BODY].colour);
 		if (s == 0)
 			cairo_rectangle(cr, lx, y + 20, 10, 6);
 		else if (s == 1)
@@ -597,14 +599,16 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 			cairo_close_path(cr);
 		}
 		cairo_fill(cr);
-		lx += 16 + text(cr, ctx, t, keys[s], 8, 400, lx + 13, y + 17, 0, 0x1f2430) + 10;
+		lx += 16 + text(cr, ctx, t, keys[s], CHART_TEXT, 400, lx + 13, y + 17, 0,
+		    t->role[R_BODY].colour) + 10;
 	}
 	for (int g = 1; g <= 7; g++) {	/* the scale */
 		char lab[8];
 
 		snprintf(lab, sizeof(lab), "%d", g);
-		text(cr, ctx, t, lab, 7.5, 600, left + unit * (g - 0.5), top - 13, 1, 0x5b6578);
-		colour(cr, 0xdde2ea);
+		text(cr, ctx, t, lab, CHART_TEXT, 600, left + unit * (g - 0.5), top - 13, 1,
+		    t->muted);
+		colour(cr, t->grid);
 		cairo_set_line_width(cr, 0.4);
 		cairo_move_to(cr, left + unit * g, top - 2);
 		cairo_line_to(cr, left + unit * g, top + JROW * ch->t->nrows);
@@ -615,14 +619,14 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 		double se = value(ch, r, ch->y[1]), pv = value(ch, r, ch->y[2]);
 		double av = value(ch, r, ch->y[3]);
 
-		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, 8, 400, x,
-		    ry + 2, 0, 0x1f2430);
+		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, CHART_TEXT,
+		    400, x, ry + 2, 0, t->role[R_BODY].colour);
 		if (!isnan(g)) {
 			colour(cr, t->accent);
 			cairo_rectangle(cr, left, ry + 4, unit * g - unit * 0.5, JROW - 8);
 			cairo_fill(cr);
 		}
-		colour(cr, 0x1f2430);
+		colour(cr, t->role[R_BODY].colour);
 		if (!isnan(se))
 			marker(cr, 2, left + unit * (se - 0.5), ry + JROW / 2, 4);
 		if (!isnan(pv)) {
@@ -632,7 +636,7 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 		if (!isnan(av)) {
 			double cx = left + unit * (av - 0.5), cy = ry + JROW / 2;
 
-			colour(cr, 0xd9782d);
+			colour(cr, SERIES(t, 1));
 			cairo_move_to(cr, cx, cy - 4.5);
 			cairo_line_to(cr, cx + 4.5, cy);
 			cairo_line_to(cr, cx, cy + 4.5);
@@ -650,7 +654,8 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 			snprintf(part, sizeof(part), "%s%d = %s", gr > 1 ? ", " : "", gr, grades[gr]);
 			buf_adds(&b, part);
 		}
-		text(cr, ctx, t, b.s, 7, 400, x, top + JROW * ch->t->nrows + 4, 0, 0x5b6578);
+		text(cr, ctx, t, b.s, CHART_TEXT, 400, x, top + JROW * ch->t->nrows + 4, 0,
+		    t->muted);
 		buf_free(&b);
 	}
 }

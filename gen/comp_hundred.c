@@ -20,7 +20,6 @@
 #define CHILD_H		1.3	/* a child's cell: this much taller than wide */
 #define NUMBER_H	0.34	/* the number's band, as a share of the panel's width */
 #define CAPTION_H	48.0	/* pt for the caption: three lines */
-#define OUTLINE		0x8a94a6	/* a child not counted */
 
 /* ---- from data ---- */
 
@@ -228,8 +227,9 @@ hundred_height(double w)
 
 /* One child in the cell at (x, y), w wide: a head and a body, filled or in outline. */
 static void
-child(cairo_t *cr, double x, double y, double w, int counted, unsigned accent)
+child(cairo_t *cr, double x, double y, double w, int counted, const struct template *t)
 {
+	unsigned accent = t->accent, outline = t->outline;
 	double h = w * CHILD_H, cx = x + w / 2, r = w * 0.17;
 
 	cairo_new_path(cr);
@@ -249,8 +249,8 @@ child(cairo_t *cr, double x, double y, double w, int counted, unsigned accent)
 	} else {
 		cairo_set_source_rgb(cr, 1, 1, 1);
 		cairo_fill_preserve(cr);
-		cairo_set_source_rgb(cr, (OUTLINE >> 16) / 255.0, ((OUTLINE >> 8) & 0xff) / 255.0,
-		    (OUTLINE & 0xff) / 255.0);
+		cairo_set_source_rgb(cr, (outline >> 16) / 255.0, ((outline >> 8) & 0xff) / 255.0,
+		    (outline & 0xff) / 255.0);
 		cairo_set_line_width(cr, fmax(0.5, w * 0.045));
 		cairo_stroke(cr);
 	}
@@ -269,18 +269,61 @@ text_layout(PangoContext *ctx, const struct style *s, const char *text, double s
 	return layout_text(ctx, &st, text, width);
 }
 
+static void xml_text(struct buf *, const char *);
+
+/* Appends the words of layout `l`, drawn at (x, y), to an SVG as invisible <text>, a line an
+ * element on the glyphs' own baseline and as wide: cairo draws glyphs as outlines, and
+ * this is what a reader selects, copies and searches. */
 static void
-show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour)
+svg_words(struct buf *b, PangoLayout *l, double x, double y)
+{
+	const PangoFontDescription *fd = pango_layout_get_font_description(l);
+	const char *text = pango_layout_get_text(l);
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	char attr[160];
+
+	do {
+		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+		PangoRectangle lr;
+		char *words;
+
+		pango_layout_iter_get_line_extents(it, NULL, &lr);
+		words = xstrndup(text + line->start_index, (size_t)line->length);
+		g_strstrip(words);
+		if (words[0] != '\0') {
+			snprintf(attr, sizeof(attr), "<text x=\"%.2f\" y=\"%.2f\" "
+			    "font-family=\"%s\" font-size=\"%.2f\" font-weight=\"%d\" "
+			    "textLength=\"%.2f\" lengthAdjust=\"spacingAndGlyphs\" "
+			    "fill-opacity=\"0\">", x + lr.x / (double)PANGO_SCALE,
+			    y + pango_layout_iter_get_baseline(it) / (double)PANGO_SCALE,
+			    pango_font_description_get_family(fd),
+			    pango_font_description_get_size(fd) / (double)PANGO_SCALE,
+			    (int)pango_font_description_get_weight(fd),
+			    lr.width / (double)PANGO_SCALE);
+			buf_adds(b, attr);
+			xml_text(b, words);
+			buf_adds(b, "</text>\n");
+		}
+		free(words);
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+/* Draws layout `l` at (x, y); with `words`, also lists its text there for an SVG. */
+static void
+show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour, struct buf *words)
 {
 	cairo_set_source_rgb(cr, (colour >> 16) / 255.0, ((colour >> 8) & 0xff) / 255.0,
 	    (colour & 0xff) / 255.0);
 	cairo_move_to(cr, x, y);
 	pango_cairo_show_layout(cr, l);
+	if (words != NULL)
+		svg_words(words, l, x, y);
 }
 
 /* The 10 x 10 children, w wide, the first `count` of them filled. */
 static void
-grid(cairo_t *cr, double x, double y, double w, int count, unsigned accent)
+grid(cairo_t *cr, double x, double y, double w, int count, const struct template *t)
 {
 	double cw = w / GRID;
 	cairo_rectangle_t cell = { 0, 0, cw, cw * CHILD_H };
@@ -290,7 +333,7 @@ grid(cairo_t *cr, double x, double y, double w, int count, unsigned accent)
 	if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF) {
 		for (int i = 0; i < GRID * GRID; i++)	/* pixels, or SVG paths to count */
 			child(cr, x + (i % GRID) * cw, y + (i / GRID) * cw * CHILD_H, cw,
-			    i < count, accent);
+			    i < count, t);
 		return;
 	}
 	/* In a PDF each kind of child is drawn once, as a form the page uses 100 times: a
@@ -298,7 +341,7 @@ grid(cairo_t *cr, double x, double y, double w, int count, unsigned accent)
 	for (int k = 0; k < 2; k++) {
 		one[k] = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &cell);
 		rc = cairo_create(one[k]);
-		child(rc, 0, 0, cw, k, accent);
+		child(rc, 0, 0, cw, k, t);
 		cairo_destroy(rc);
 	}
 	for (int i = 0; i < GRID * GRID; i++) {
@@ -313,7 +356,7 @@ grid(cairo_t *cr, double x, double y, double w, int count, unsigned accent)
 /* The number, `size` pt, and under it the caption wrapped to `width`. Returns the height. */
 static double
 number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
-    double x, double y, double size, double csize, double width)
+    double x, double y, double size, double csize, double width, struct buf *words)
 {
 	const struct style *body = &t->role[R_BODY];
 	char num[8];
@@ -326,12 +369,12 @@ number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const s
 		l = text_layout(ctx, body, datum_words(n->level, 0), size * 0.4, 700, width);
 	else
 		l = text_layout(ctx, body, num, size, 700, 0);
-	show(cr, l, x, y, t->accent);
+	show(cr, l, x, y, t->accent, words);
 	pango_layout_get_extents(l, NULL, &lr);
 	h = lr.height / (double)PANGO_SCALE;
 	g_object_unref(l);
 	l = text_layout(ctx, body, n->label, csize, 600, width);
-	show(cr, l, x, y + h, body->colour);
+	show(cr, l, x, y + h, body->colour, words);
 	pango_layout_get_extents(l, NULL, &lr);
 	h += lr.height / (double)PANGO_SCALE;
 	g_object_unref(l);
@@ -346,7 +389,7 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
 	double size = fmin(11, w / 14);
 
 	/* A long caption is set smaller rather than run into the children below it. */
-	for (; size > 6; size -= 0.5) {
+	for (; size > MIN_TEXT_PT; size -= 0.5) {
 		PangoLayout *l = text_layout(ctx, &t->role[R_BODY], n->label, size, 600, w);
 		PangoRectangle lr;
 
@@ -355,17 +398,18 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
 		if (lr.height / (double)PANGO_SCALE <= CAPTION_H - 4)
 			break;
 	}
-	number_caption(cr, ctx, t, n, x, y, w * NUMBER_H * 0.8, size, w);
-	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, n->start, t->accent);
+	number_caption(cr, ctx, t, n, x, y, w * NUMBER_H * 0.8, size, w, NULL);
+	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, n->start, t);
 }
 
 /* ---- the panel alone: PNG and SVG ---- */
 
 /* Draws the panel with its headline on a white square of side `side` pt: the headline
- * across the top, the number and caption on the left, the children on the right. */
+ * across the top, the number and caption on the left, the children on the right. With
+ * `words`, lists its text for an SVG. */
 static void
 draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
-    double side)
+    double side, struct buf *words)
 {
 	const struct style *body = &t->role[R_BODY];
 	double m = side * 0.07, inner = side - 2 * m, top, room, gw;
@@ -375,16 +419,16 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
-	show(cr, l, m, m, t->accent);
+	show(cr, l, m, m, t->accent, words);
 	pango_layout_get_extents(l, NULL, &lr);
 	g_object_unref(l);
 	top = m + lr.height / (double)PANGO_SCALE + side * 0.06;
 	room = side - m - top;
 	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
 	gw = fmin(gw, room / CHILD_H);
-	grid(cr, side - m - gw, top, gw, n->start, t->accent);
+	grid(cr, side - m - gw, top, gw, n->start, t);
 	number_caption(cr, ctx, t, n, m, top - side * 0.02, side * 0.2, side * 0.038,
-	    inner - gw - side * 0.05);
+	    inner - gw - side * 0.05, words);
 }
 
 /* libpng's write callback: appends to the buffer in memory. */
@@ -400,11 +444,13 @@ png_no_flush(png_structp png)
 	(void)png;
 }
 
-/* Encodes an RGB24 surface as an 8-bit RGB PNG in `out`, its resolution recorded as `dpi`.
+/* Encodes an RGB24 surface as an 8-bit RGB PNG in `out`, its resolution recorded as `dpi`,
+ * with `alt` in language `lang` as its description.
  * Returns 0, or -1. */
 static int
-encode_png(cairo_surface_t *s, double dpi, struct buf *out)
+encode_png(cairo_surface_t *s, double dpi, const char *alt, const char *lang, struct buf *out)
 {
+	png_text text = { 0 };
 	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
 	int stride = cairo_image_surface_get_stride(s);
 	unsigned char *data = cairo_image_surface_get_data(s), *row;
@@ -430,6 +476,15 @@ encode_png(cairo_surface_t *s, double dpi, struct buf *out)
 	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_set_pHYs(png, info, (png_uint_32)lround(dpi / 0.0254),
 	    (png_uint_32)lround(dpi / 0.0254), PNG_RESOLUTION_METER);
+	/* The colours are sRGB, as the theme gives them; and the picture says what it shows,
+	 * in the one place a PNG has for it (an iTXt Description). */
+	png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+	text.compression = PNG_ITXT_COMPRESSION_NONE;
+	text.key = (png_charp)"Description";
+	text.text = (png_charp)alt;
+	text.itxt_length = strlen(alt);
+	text.lang = (png_charp)lang;
+	png_set_text(png, info, &text, 1);
 	png_write_info(png, info);
 	cairo_surface_flush(s);
 	for (int y = 0; y < h; y++) {
@@ -504,8 +559,8 @@ write_atomic(struct gen *g, const char *path, const char *data, size_t len)
 /* The panel as PNG: drawn once at 1080 px square and compressed once, then written as the
  * print file (300 dpi: 91.4 mm) and the social-media file (the same pixels at 144 dpi). */
 static int
-png_files(struct gen *g, const struct template *t, const struct node *n, const char *print,
-    const char *social)
+png_files(struct gen *g, const struct template *t, const struct node *n, const char *lang,
+    const char *print, const char *social)
 {
 	enum { PX = 1080 };
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PX, PX);
@@ -516,9 +571,9 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 
 	cairo_scale(cr, PX / 540.0, PX / 540.0);	/* drawn on a 540 pt square */
 	pango_cairo_update_context(cr, ctx);
-	draw_square(cr, ctx, t, n, 540);
+	draw_square(cr, ctx, t, n, 540, NULL);
 	cairo_destroy(cr);
-	rc = encode_png(s, 300, &png);
+	rc = encode_png(s, 300, n->alt, lang, &png);
 	cairo_surface_destroy(s);
 	g_object_unref(ctx);
 	if (rc == -1) {
@@ -584,14 +639,21 @@ add_renumbered(struct buf *b, const char *s)
  * role and label, so the web page's reader hears what the picture says. Appends the result of
  * `svg` (NUL-terminated) to `out`; returns -1 when it holds no <svg> element. */
 static int
-svg_accessible(const char *svg, const char *title, const char *desc, struct buf *out)
+svg_accessible(const char *svg, const char *title, const char *desc, const char *lang,
+    const char *words, struct buf *out)
 {
-	const char *open, *end;
+	const char *open, *end, *close;
+	char *middle;
 
-	if ((open = strstr(svg, "<svg")) == NULL || (end = strchr(open, '>')) == NULL)
+	if ((open = strstr(svg, "<svg")) == NULL || (end = strchr(open, '>')) == NULL ||
+	    (close = strstr(end, "</svg>")) == NULL)
 		return -1;
 	buf_add(out, svg, (size_t)(open - svg) + 4);
-	buf_adds(out, " role=\"img\" aria-label=\"");
+	buf_adds(out, " role=\"img\" lang=\"");
+	xml_text(out, lang);
+	buf_adds(out, "\" xml:lang=\"");
+	xml_text(out, lang);
+	buf_adds(out, "\" aria-label=\"");
 	xml_text(out, desc);
 	buf_adds(out, "\"");
 	buf_add(out, open + 4, (size_t)(end - open - 4) + 1);
@@ -600,16 +662,21 @@ svg_accessible(const char *svg, const char *title, const char *desc, struct buf 
 	buf_adds(out, "</title>\n<desc>");
 	xml_text(out, desc);
 	buf_adds(out, "</desc>");
-	add_renumbered(out, end + 1);
+	middle = xstrndup(end + 1, (size_t)(close - end - 1));
+	add_renumbered(out, middle);
+	free(middle);
+	buf_adds(out, words ? words : "");	/* over the glyphs, last */
+	buf_adds(out, close);
 	return 0;
 }
 
 /* The panel as SVG, drawn into memory, made accessible and written once. */
 static int
-svg_file(struct gen *g, const struct template *t, const struct node *n, const char *path)
+svg_file(struct gen *g, const struct template *t, const struct node *n, const char *lang,
+    const char *path)
 {
 	char *title = xstrdup(n->parent && n->parent->label ? n->parent->label : n->alt);
-	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 }, words = { NULL, 0, 0 };
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, 540, 540);
 	cairo_t *cr = cairo_create(s);
 	PangoContext *ctx = layout_context();
@@ -617,11 +684,11 @@ svg_file(struct gen *g, const struct template *t, const struct node *n, const ch
 
 	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
 	pango_cairo_update_context(cr, ctx);
-	draw_square(cr, ctx, t, n, 540);
+	draw_square(cr, ctx, t, n, 540, &words);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || svg.s == NULL ||
-	    svg_accessible(svg.s, title, n->alt, &out) == -1) {
+	    svg_accessible(svg.s, title, n->alt, lang, words.s, &out) == -1) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write the SVG");
 		rc = -1;
 	} else
@@ -630,17 +697,26 @@ svg_file(struct gen *g, const struct template *t, const struct node *n, const ch
 	g_object_unref(ctx);
 	buf_free(&svg);
 	buf_free(&out);
+	buf_free(&words);
 	free(title);
 	return rc;
 }
 
 int
-hundred_files(struct gen *g, const struct template *t, const struct node *n, const char *dir)
+hundred_files(struct gen *g, const struct template *t, const struct node *n, const char *lang,
+    const char *dir, struct buf *alt)
 {
 	char *print = xasprintf("%s/%s.png", dir, n->src);
 	char *social = xasprintf("%s/%s-1080.png", dir, n->src);
 	char *web = xasprintf("%s/%s.svg", dir, n->src);
-	int rc = png_files(g, t, n, print, social) | svg_file(g, t, n, web);
+	int rc = png_files(g, t, n, lang, print, social) | svg_file(g, t, n, lang, web);
+
+	/* One line a panel: what to paste beside the picture when posting it. */
+	buf_adds(alt, n->src);
+	buf_adds(alt, "-1080.png\t");
+	for (const char *p = n->alt; *p; p++)
+		buf_addc(alt, *p == '\n' || *p == '\t' ? ' ' : *p);
+	buf_addc(alt, '\n');
 
 	free(print);
 	free(social);

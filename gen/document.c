@@ -203,6 +203,8 @@ read_settings(struct gen *g, struct doc *d)
 		bad = 1;
 	if (d->tpl != NULL && fonts_check(g, d->tpl) == -1)
 		bad = 1;
+	if (d->tpl != NULL && theme_check(g, d->tpl) == -1)
+		bad = 1;
 	return bad ? -1 : 0;
 }
 
@@ -246,10 +248,14 @@ front_blocks(struct gen *g, struct doc *d)
 			node_append(table, row);
 			node_append(row, text_node(N_CELL, d->index, e->line, 1, f->label));
 			node_append(row, text_node(N_CELL, d->index, e->line, e->col, e->value));
+			if (strcmp(f->key, "title") == 0)	/* the cover block's title ... */
+				row->last->hlevel = 1;		/* ... is the document's H1 */
 			continue;
 		}
+		/* Set as a level-2 heading, and a section under the title: H2. */
 		row = text_node(N_HEADING, d->index, e->line, 1, f->label);
 		row->level = 2;
+		row->hlevel = 2;
 		node_append(d->root, row);
 		bind_text(g, d->index, e->value, strlen(e->value), e->line, e->col - 1, &d->data,
 		    &x);

@@ -81,6 +81,7 @@ struct gen {
 	int		 draft;		/* --draft: missing pictures and anchors only warn */
 	int		 pdf_only;	/* --pdf-only: no HTML, no PNG or SVG panel files */
 	int		 html_only;	/* --html-only: the HTML twin alone */
+	int		 marks;		/* --marks: crop marks and a slug beyond the bleed */
 	int		 jobs;		/* -j: processes, and threads in a layout, at most */
 	struct fontcache *fonts;	/* fonts.c: faces loaded to check glyph coverage */
 	int		 progress;	/* show progress: stderr is a terminal */
@@ -118,7 +119,8 @@ enum node_type {
 	N_CHART		/* a chart: chart holds its data, alt its description */
 };
 
-#define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) */
+#define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) ... */
+#define MIN_TEXT_PT	8.0	/* ... and of any text, at least: smaller is hard to read */
 #define SUPER_RISE	0.5	/* its rise, as a fraction of its size */
 
 /* Inline styles of a span of text. */
@@ -156,6 +158,8 @@ struct node {
 	int		 tight;		/* N_LIST: no space between items */
 	int		 align;		/* N_CELL: 0 left, 1 centre, 2 right */
 	int		 rowheads;	/* N_TABLE: no header row; each row's first cell heads it */
+	int		 hlevel;	/* N_HEADING, N_DIVIDER, N_PANELS, N_CELL: the structure
+				 * heading it is tagged as, 1-6 (validate); 1 is the title */
 	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2" */
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
 	char		*src;		/* N_FIGURE: image path as written, owned */
@@ -189,6 +193,8 @@ struct image;
 struct image	*image_load(const char *path, const char **why);
 /* Natural size in points (96 px to the inch for pixel images without a resolution). */
 void		 image_size(const struct image *, double *w, double *h);
+/* The pixels of a PNG or JPEG; -1 for an SVG, which has none. */
+int		 image_pixels(const struct image *, int *w, int *h);
 /* Draws the image scaled into the box (x, y, w, h) of `cr`. */
 void		 image_draw(const struct image *, void *cr, double x, double y, double w, double h);
 void		 image_free(struct image *);
@@ -390,6 +396,8 @@ void		 markdown_parse(struct gen *, const char *file, const struct expansion *,
 
 /* ---- template.c: page masters and theme from templates/NAME.xml ---- */
 
+#define MAX_SERIES	6	/* series in a chart, and colours for them */
+
 struct style {
 	char	*family;	/* font family, as in fonts/ */
 	int	 weight;	/* 400 regular, 600 semibold, 700 bold */
@@ -400,6 +408,7 @@ struct style {
 	unsigned colour;	/* 0xRRGGBB */
 	int	 page_break;	/* starts a new page (h1 in chapters) */
 	int	 line, col;	/* where the template sets it, for errors; 0 for defaults */
+	const char *file;	/* ... in this file (the template's own list) */
 };
 
 enum style_role { R_BODY, R_H1, R_H2, R_H3, R_H4, R_CODE, R_CAPTION, R_HEADER, R_FOOTER,
@@ -456,6 +465,18 @@ struct template {
 	unsigned	 accent_text;	/* text on the accent colour */
 	unsigned	 band;		/* every other table row, tiles, label columns */
 	unsigned	 rule;		/* the rules under table rows */
+	unsigned	 series[MAX_SERIES];	/* charts' series: lines, bars, markers, labels */
+	int		 nseries;
+	unsigned	 muted;		/* secondary text: chart axes, "no data" */
+	unsigned	 grid;		/* chart gridlines (decoration: values are labelled) */
+	unsigned	 outline;	/* the children of a panel not counted */
+	const char	*colour_file;	/* where <colour> was last read, for messages */
+	int		 colour_line, colour_col;
+	const char	*bg_file;	/* where <infographic background=…> was read */
+	int		 bg_line, bg_col;
+	char		**files;	/* the files read (the template, its includes), owned */
+	size_t		 nfiles;
+	int		 marks;		/* <marks/>: crop marks and a slug, as --marks */
 	int		 cover;		/* has a cover page */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */
@@ -472,6 +493,12 @@ struct template	*template_load(struct gen *, const char *name, const char *file,
 struct template	*template_parse(struct gen *, const char *name, const char *text, size_t len);
 void		 template_free(struct template *);
 const char	*role_name(enum style_role);
+
+/* ---- theme.c: the theme's contrast and sizes, checked before anything is drawn ---- */
+
+/* Reports at the template each colour pair under its WCAG contrast (text 4.5:1, large
+ * text 3:1, graphics 3:1) and each text style under 8 pt; returns -1 after any. */
+int		 theme_check(struct gen *, const struct template *);
 
 /* ---- fonts.c: the private fontconfig and the check that a style exists ---- */
 
@@ -503,6 +530,7 @@ struct doc {
 	struct template	*tpl;
 	struct datasets	 data;		/* data/NAME.csv */
 	struct node	*root;		/* N_DOCUMENT */
+	int		 not_ua;	/* a draft breaking PDF/UA-1: its PDF does not claim it */
 };
 
 /* Reads and validates a document; errors go through msg(). Returns NULL when the document
@@ -628,9 +656,10 @@ double		 hundred_height(double w);
 void		 hundred_draw(void *cr, PangoContext *, const struct template *,
 		     const struct node *n, double x, double y, double w);
 /* Writes panel n alone, with its headline, as a PNG at 300 dpi, a 1080 x 1080 PNG and an
- * SVG under dir/. Returns 0, or -1 after msg(). */
+ * SVG in language `lang` under dir/, each with its alternative text, which is also added
+ * to `alt` as a line "FILE<tab>TEXT". Returns 0, or -1 after msg(). */
 int		 hundred_files(struct gen *, const struct template *, const struct node *n,
-		     const char *dir);
+		     const char *lang, const char *dir, struct buf *alt);
 
 /* ---- comp_table.c: a data table from CSV ---- */
 
@@ -761,6 +790,16 @@ int		 new_document(struct gen *, const char *name, const char *from);
 
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 
+/* What the post-pass adds to one structure element; render.c lists one for each element
+ * it begins, in the order it begins them, which is the tree's depth-first order. */
+struct pdf_elem {
+	const char	*type;		/* the standard structure type begun: "TH", "Link" ... */
+	const char	*scope;		/* TH: "Column" or "Row" */
+	const char	*alt;		/* Figure: its /Alt (not owned) */
+	char		*id;		/* Note: a /ID unique in the document, owned */
+	char		*contents;	/* Link: its annotation's /Contents, owned */
+};
+
 struct pdf_post {
 	const char	*lang;		/* /Lang, e.g. "en-GB" */
 	const char	*title;		/* for XMP dc:title */
@@ -768,15 +807,20 @@ struct pdf_post {
 	const char	*subject;	/* XMP dc:description */
 	const char	*keywords;	/* XMP pdf:Keywords */
 	time_t		 date;		/* /CreationDate and /ModDate as D:YYYYMMDDHHmmSSZ */
-	const char	*const *alt;	/* /Alt of each Figure, in document order */
-	size_t		 nalt;
-	double		 bleed;		/* pt; > 0 adds /TrimBox and /BleedBox */
+	const struct pdf_elem *elems;	/* every structure element, in depth-first order */
+	size_t		 nelems;
+	double		 bleed;		/* pt the BleedBox extends beyond the TrimBox */
+	double		 marks;		/* pt beyond the BleedBox for crop marks and the slug */
+	int		 ua;		/* claim PDF/UA-1 (and check the tree holds to it) */
 };
 
 /* Rewrites the PDF cairo wrote (`len` bytes at `pdf`, kept until the call returns: qpdf reads
  * it lazily) into the file `out`, naming `name` in messages: /Lang, /ViewerPreferences
- * DisplayDocTitle, XMP metadata, /Alt on figures, /Tabs /S, D: dates, /Private content turned into Artifacts,
- * deterministic /ID, duplicate resource keys removed. Returns 0, or -1 after msg(). */
+ * DisplayDocTitle, XMP metadata with the PDF/X-4 and PDF/UA-1 identifiers, the elements'
+ * attributes (/Alt, /Scope, /ID, links' /Contents), /Tabs /S, page boxes, the output intent
+ * and sRGB for the colours, D: dates, /Private content turned into Artifacts, deterministic
+ * /ID, duplicate resource keys removed. Fails, writing nothing, when the structure breaks
+ * what the XMP claims. Returns 0, or -1 after msg(). */
 int		 pdf_post(struct gen *, const char *pdf, size_t len, const char *out,
 		    const char *name, const struct pdf_post *);
 

@@ -37,6 +37,7 @@ struct hctx {
 	int			 svgs;		/* inline SVGs written: their ids are unique */
 	int			 figures;	/* pictures copied */
 	int			 chapter, para;	/* numbered paragraphs, as the PDF numbers them */
+	size_t			 page;		/* the page being written: 0 is index.html */
 	struct buf		*out;		/* the page being written */
 };
 
@@ -236,13 +237,16 @@ tag_id(struct hctx *h, const char *tag, const struct node *n, const char *cls)
 	buf_adds(h->out, ">");
 }
 
-/* The HTML heading level of a Markdown heading: under the page's one h1 (the document's
- * title, or on a chapter page the chapter's heading). */
+/* The HTML heading level of a heading: its level in the PDF's structure (validate gives the
+ * title 1, a `#` heading 2 …), or on a chapter page of its own, one below the chapter's
+ * heading, which is that page's h1. */
 static int
 heading_level(const struct hctx *h, const struct node *n)
 {
-	int l = h->split > 0 && h->npages > 1 ? n->level - h->split + 1 : n->level + 1;
+	int l = n->hlevel > 0 ? n->hlevel : n->level + 1;
 
+	if (h->page > 0)
+		l -= h->split;
 	return l < 1 ? 1 : l > 6 ? 6 : l;
 }
 
@@ -364,7 +368,16 @@ table(struct hctx *h, const struct node *n)
 				buf_adds(h->out, style);
 			}
 			buf_adds(h->out, ">");
+			if (c->hlevel > 0) {	/* the title, in a cover block: the page's h1 */
+				snprintf(style, sizeof(style), "<h%d class=\"in-cell\">",
+				    heading_level(h, c));
+				buf_adds(h->out, style);
+			}
 			inlines(h, &c->text);
+			if (c->hlevel > 0) {
+				snprintf(style, sizeof(style), "</h%d>", heading_level(h, c));
+				buf_adds(h->out, style);
+			}
 			buf_adds(h->out, th ? "</th>" : "</td>");
 		}
 		buf_adds(h->out, "</tr>\n");
@@ -643,10 +656,14 @@ panel(struct hctx *h, const struct node *p)
 static void
 panels(struct hctx *h, const struct node *n)
 {
-	if (n->label != NULL) {
-		buf_adds(h->out, "<p class=\"headline\">");
+	if (n->label != NULL) {	/* a heading, as the PDF tags it */
+		char tag[48];
+
+		snprintf(tag, sizeof(tag), "<h%d class=\"headline\">", heading_level(h, n));
+		buf_adds(h->out, tag);
 		esc(h->out, n->label);
-		buf_adds(h->out, "</p>\n");
+		snprintf(tag, sizeof(tag), "</h%d>\n", heading_level(h, n));
+		buf_adds(h->out, tag);
 	}
 	buf_adds(h->out, child_symbol);
 	buf_adds(h->out, "<ul class=\"panels\">\n");
@@ -704,11 +721,16 @@ block(struct hctx *h, const struct node *n)
 	case N_FOOTNOTES:
 		footnotes(h, n);
 		break;
-	case N_DIVIDER:
-		buf_adds(h->out, "<p class=\"divider\">");
+	case N_DIVIDER: {	/* a part's title: a heading, as the PDF tags it */
+		char tag[48];
+
+		snprintf(tag, sizeof(tag), "<h%d class=\"divider\">", heading_level(h, n));
+		buf_adds(h->out, tag);
 		inlines(h, &n->text);
-		buf_adds(h->out, "</p>\n");
+		snprintf(tag, sizeof(tag), "</h%d>\n", heading_level(h, n));
+		buf_adds(h->out, tag);
 		break;
+	}
 	case N_PANELS:
 		panels(h, n);
 		break;
@@ -782,11 +804,11 @@ title_block(struct hctx *h)
 	char date[64];
 	struct tm tm;
 
+	if (!h->t->cover)	/* the title is in the tree: a cover block's, the panels' ... */
+		return;
 	buf_adds(h->out, "<div class=\"cover\">\n<h1>");
 	esc(h->out, h->d->title);
 	buf_adds(h->out, "</h1>\n");
-	if (!h->t->cover)
-		return (void)buf_adds(h->out, "</div>\n");
 	if (h->d->subtitle) {
 		buf_adds(h->out, "<p class=\"subtitle\">");
 		esc(h->out, h->d->subtitle);
@@ -1003,10 +1025,10 @@ stylesheet(const struct template *t)
 	    "th.num,td.num{min-width:0}\n.centre{text-align:center}\n.note{font-size:.9rem}\n");
 	buf_adds(&b, ".footnotes{margin-top:2rem;border-top:1px solid #b1b4b6;font-size:.9rem}\n"
 	    ".back{margin:.25rem 0}\n.fnref a{text-decoration:none;padding:0 .15em}\n"
-	    ".divider{font-size:1.8rem;font-weight:700;padding:1.5rem 1rem;margin:2rem 0;");
+	    "h2.divider,h1.divider{font-size:1.8rem;font-weight:700;padding:1.5rem 1rem;margin:2rem 0;");
 	css_colour(&b, "background", t->accent);
 	css_colour(&b, "color", t->accent_text);
-	buf_adds(&b, "}\n.chart svg{width:100%;height:auto}\ndetails{margin:.5rem 0}\n"
+	buf_adds(&b, "}\n.in-cell{font:inherit;color:inherit;margin:0}\n.chart svg{width:100%;height:auto}\ndetails{margin:.5rem 0}\n"
 	    "summary{cursor:pointer}\n.defs{position:absolute;width:0;height:0}\n");
 	buf_adds(&b, ".tiles,.panels{list-style:none;padding:0;display:grid;gap:1rem;"
 	    "grid-template-columns:repeat(auto-fill,minmax(min(100%,13rem),1fr))}\n"
@@ -1114,6 +1136,7 @@ html_write(struct gen *g, const struct doc *d)
 		return -1;
 	paginate(&h);
 	for (size_t i = 0; rc == 0 && i < h.npages; i++) {
+		h.page = i;
 		h.out = &page;
 		page.len = 0;
 		if (page.s != NULL)

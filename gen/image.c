@@ -201,6 +201,16 @@ image_size(const struct image *im, double *w, double *h)
 	*h = im->h;
 }
 
+int
+image_pixels(const struct image *im, int *w, int *h)
+{
+	if (im->surface == NULL)
+		return -1;
+	*w = cairo_image_surface_get_width(im->surface);
+	*h = cairo_image_surface_get_height(im->surface);
+	return 0;
+}
+
 void
 image_draw(const struct image *im, void *vcr, double x, double y, double w, double h)
 {

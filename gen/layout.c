@@ -232,8 +232,8 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 		}
 		/* Smaller here; render.c raises it, so the line keeps its pitch. */
 		if (sp->style & ST_SUPER)
-			attr_add(al, pango_attr_size_new_absolute(PT(s->size * SUPER_SCALE)),
-			    sp->start, sp->end);
+			attr_add(al, pango_attr_size_new_absolute(PT(fmax(MIN_TEXT_PT,
+			    s->size * SUPER_SCALE))), sp->start, sp->end);
 	}
 	/* Code last, so emphasis around it cannot ask for a code face fonts/ lacks. */
 	for (size_t i = 0; in != NULL && i < in->nspans; i++) {
@@ -243,7 +243,8 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 			continue;
 		attr_add(al, pango_attr_family_new(cs->family), sp->start, sp->end);
 		attr_add(al, pango_attr_style_new(PANGO_STYLE_NORMAL), sp->start, sp->end);
-		attr_add(al, pango_attr_size_new_absolute(PT(s->size * 0.9)), sp->start, sp->end);
+		attr_add(al, pango_attr_size_new_absolute(PT(fmax(MIN_TEXT_PT, s->size * 0.9))),
+		    sp->start, sp->end);
 		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), sp->start, sp->end);
 	}
 	pango_layout_set_attributes(l, al);
@@ -755,13 +756,15 @@ static void
 place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 {
 	int level = n->level < 1 ? 1 : n->level > 4 ? 4 : n->level;
-	const struct style *s = &f->t->role[R_H1 + level - 1];
+	/* The document's title, set where there is no cover to hold it, above the chapters. */
+	int title = n->type == N_HEADING && n->hlevel == 1;
+	const struct style *s = &f->t->role[title ? R_TITLE : R_H1 + level - 1];
 	PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
 	PangoRectangle logical;
 	double need;
 	const struct node *next = n->next;
 
-	if (level == 1 && (s->page_break || n->start) && fr->quote == 0 &&
+	if (level == 1 && !title && (s->page_break || n->start) && fr->quote == 0 &&
 	    n->parent->type == N_DOCUMENT)
 		break_page(f);	/* a chapter, or an appendix, opens a page */
 	pango_layout_get_extents(l, NULL, &logical);
@@ -783,7 +786,7 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 				cur_page(f)->opens_chapter = 1;
 		}
 	}
-	if (n->id != NULL && level <= 4) {
+	if (n->id != NULL && level <= 4 && !title) {
 		f->heads = xrealloc(f->heads, (f->nheads + 1) * sizeof(*f->heads));
 		f->head_page = xrealloc(f->head_page, (f->nheads + 1) * sizeof(*f->head_page));
 		f->heads[f->nheads] = n;

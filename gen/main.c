@@ -30,6 +30,8 @@ static const char usage_text[] =
 "  -v, --verbose      say what is written\n"
 "  -p, --pdf-only     write the PDFs alone: no HTML, no panels' PNG and SVG files\n"
 "      --html-only    write the HTML twins alone (out/DOC/index.html)\n"
+"  -m, --marks        crop marks and a slug line (document, date, page) beyond the\n"
+"                     bleed, for the printer; the page grows to hold them\n"
 "  -j, --jobs N       build on up to N processes at once, and lay a long document out\n"
 "                     on two threads unless N is 1 (default: one per processor)\n"
 "  -d, --draft        a missing picture or link target is a warning, not an error:\n"
@@ -152,7 +154,8 @@ catch_signals(void)
 static void
 write_panels(struct gen *g, const struct doc *d)
 {
-	char *dir = xasprintf("%s/%s", g->outdir, d->outname);
+	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *path;
+	struct buf alt = { NULL, 0, 0 };
 	int made = 0;
 
 	for (const struct node *n = d->root->first; n; n = n->next) {
@@ -164,9 +167,17 @@ write_panels(struct gen *g, const struct doc *d)
 		}
 		made = 1;
 		for (const struct node *p = n->first; p; p = p->next)
-			if (hundred_files(g, d->tpl, p, dir) == -1)
+			if (hundred_files(g, d->tpl, p, d->lang, dir, &alt) == -1)
 				break;
 	}
+	/* The panels' alternative texts in one file, for posting them to social media. */
+	if (alt.len > 0) {
+		path = xasprintf("%s/alt-text.txt", dir);
+		if (write_file(path, alt.s, alt.len) == -1)
+			msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
+		free(path);
+	}
+	buf_free(&alt);
 	free(dir);
 }
 
@@ -305,6 +316,7 @@ main(int argc, char *argv[])
 		{ "pdf-only", no_argument, NULL, 'p' },
 		{ "html-only", no_argument, NULL, 'H' },
 		{ "from", required_argument, NULL, 'F' },
+		{ "marks", no_argument, NULL, 'm' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -319,7 +331,7 @@ main(int argc, char *argv[])
 	size_t ndocs = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:o:qvdpj:ThV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:o:qvdpmj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			root = optarg;
@@ -347,6 +359,9 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			from = optarg;
+			break;
+		case 'm':
+			g.marks = 1;
 			break;
 		case 'j':
 			if ((nproc = parse_jobs(optarg)) == 0)

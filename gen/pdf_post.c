@@ -1,6 +1,7 @@
 /* pdf_post.c: the last stage of render_pdf(). Reopens the PDF cairo wrote with libqpdf, adds
- * what cairo 1.16 cannot write (/Lang, XMP, /Alt, artifacts, page boxes, D: dates) and writes
- * the final file deterministically, with object streams. */
+ * what cairo 1.16 cannot write (/Lang, XMP, the elements' attributes, artifacts, page boxes,
+ * the output intent, D: dates), checks that the tree holds to PDF/UA-1 as the XMP will claim,
+ * and writes the final file deterministically, with object streams. */
 
 #define _POSIX_C_SOURCE 200809L	/* gmtime_r */
 
@@ -11,11 +12,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <qpdf/qpdf-c.h>
 
 #include "gen.h"
 
 #define TREE_DEPTH	256	/* deeper structure or number trees are refused; ends cycles */
+
+/* The printing condition of the output intent: Debian's one CMYK output (prtr) profile,
+ * ghostscript's characterisation of SWOP, registered with the ICC as CGATS TR 001. */
+#define OUTPUT_PROFILE	 "/usr/share/color/icc/ghostscript/default_cmyk.icc"
+#define OUTPUT_CONDITION "CGATS TR 001"
+#define OUTPUT_NAME	 "SWOP (Publication) Grade 1 Paper, Artifex CMYK SWOP Profile"
+/* What cairo's DeviceRGB means: the colours of the theme are sRGB. */
+#define SRGB_PROFILE	 "/usr/share/color/icc/sRGB.icc"
 
 /* One run of the post-pass. */
 struct post {
@@ -25,7 +35,11 @@ struct post {
 	const char		*pdf;	/* what cairo wrote */
 	size_t			 len;
 	const struct pdf_post	*p;
-	size_t			 nfig;	/* Figures met so far, in document order */
+	size_t			 nel;	/* structure elements met so far, in document order */
+	int			 level;	/* the last heading's level, 0 before the first */
+	int			 nh1;	/* H1 elements met */
+	int			 nlinks;	/* Link annotations given their /Contents */
+	qpdf_oh			 srgb;	/* the ICCBased sRGB colour space, once made */
 };
 
 static int	visit(struct post *, qpdf_oh, int);
@@ -106,9 +120,10 @@ xmp_prop(struct buf *b, const char *name, const char *list, const char *value)
 	buf_adds(b, ">\n");
 }
 
-/* Builds the XMP packet: Dublin Core, dates, producer and the PDF/UA-1 identifier. */
+/* Builds the XMP packet: Dublin Core, dates, producer, the document's identity and the
+ * PDF/X-4 and PDF/UA-1 identifiers. */
 static void
-xmp_build(struct buf *b, const struct pdf_post *p, const char *date)
+xmp_build(struct buf *b, const struct pdf_post *p, const char *date, const char *docid)
 {
 	buf_adds(b, "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
 	    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
@@ -117,6 +132,8 @@ xmp_build(struct buf *b, const struct pdf_post *p, const char *date)
 	    "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
 	    "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
 	    "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+	    "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
+	    "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"\n"
 	    "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
 	    "   <dc:format>application/pdf</dc:format>\n");
 	xmp_prop(b, "dc:title", "Alt", p->title);
@@ -125,11 +142,18 @@ xmp_build(struct buf *b, const struct pdf_post *p, const char *date)
 	xmp_prop(b, "dc:language", "Bag", p->lang);
 	xmp_prop(b, "pdf:Keywords", NULL, p->keywords);
 	xmp_prop(b, "pdf:Producer", NULL, "gen");
+	xmp_prop(b, "xmp:CreatorTool", NULL, "gen " GEN_VERSION);	/* the Info's /Creator */
 	xmp_prop(b, "xmp:CreateDate", NULL, date);
 	xmp_prop(b, "xmp:ModifyDate", NULL, date);
 	xmp_prop(b, "xmp:MetadataDate", NULL, date);
-	buf_adds(b, "   <pdfuaid:part>1</pdfuaid:part>\n"
-	    "  </rdf:Description>\n"
+	xmp_prop(b, "xmpMM:DocumentID", NULL, docid);
+	xmp_prop(b, "xmpMM:VersionID", NULL, "1");
+	xmp_prop(b, "xmpMM:RenditionClass", NULL, "default");
+	xmp_prop(b, "pdf:Trapped", NULL, "False");
+	buf_adds(b, "   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n");
+	if (p->ua)
+		buf_adds(b, "   <pdfuaid:part>1</pdfuaid:part>\n");
+	buf_adds(b, "  </rdf:Description>\n"
 	    " </rdf:RDF>\n"
 	    "</x:xmpmeta>\n"
 	    "<?xpacket end=\"w\"?>\n");
@@ -166,6 +190,19 @@ fix_catalog(struct post *c, const char *xmpdate)
 	qpdf_data q = c->q;
 	qpdf_oh root, d, xmp, null;
 	struct buf b = { NULL, 0, 0 };
+	char docid[64];
+	const char *const parts[] = { c->p->title, c->p->subject, c->p->author, xmpdate };
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	const char *hex;
+
+	/* The same document gives the same identity: a hash of what identifies it. */
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		g_checksum_update(sum, (const guchar *)(parts[i] ? parts[i] : ""),
+		    (gssize)strlen(parts[i] ? parts[i] : "") + 1);
+	hex = g_checksum_get_string(sum);
+	snprintf(docid, sizeof(docid), "uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
+	    hex + 16, hex + 20);
+	g_checksum_free(sum);
 
 	root = qpdf_get_root(q);
 	if (c->p->lang != NULL)
@@ -176,7 +213,7 @@ fix_catalog(struct post *c, const char *xmpdate)
 	qpdf_oh_replace_key(q, d, "/Marked", qpdf_oh_new_bool(q, QPDF_TRUE));
 
 	/* Left without a filter: the writer does not compress /Type /Metadata streams. */
-	xmp_build(&b, c->p, xmpdate);
+	xmp_build(&b, c->p, xmpdate, docid);
 	xmp = qpdf_oh_new_stream(q);
 	null = qpdf_oh_new_null(q);
 	qpdf_oh_replace_stream_data(q, xmp, (const unsigned char *)b.s, b.len, null, null);
@@ -217,6 +254,8 @@ fix_info(struct post *c, const char *pdfdate)
 	info_set(q, info, "/Producer", "gen");
 	info_set(q, info, "/CreationDate", pdfdate);
 	info_set(q, info, "/ModDate", pdfdate);
+	info_set(q, info, "/GTS_PDFXVersion", "PDF/X-4");
+	qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
 	return check(c, "cannot update the document information");
 }
 
@@ -306,27 +345,113 @@ walk(struct post *c, qpdf_oh parent, int depth)
 	return r < 0 ? -1 : 0;
 }
 
-/* Handles one kid: gives a Figure the next /Alt and descends into elements. Returns 1 for a
+/* Gives the annotations a Link element refers to (through OBJR kids) their /Contents. */
+static int
+link_contents(struct post *c, qpdf_oh link, const char *text)
+{
+	qpdf_data q = c->q;
+	qpdf_oh k, kid, annot;
+	int n, found = 0;
+
+	k = qpdf_oh_get_key(q, link, "/K");
+	if (!qpdf_oh_is_array(q, k))
+		k = qpdf_oh_wrap_in_array(q, k);
+	n = qpdf_oh_get_array_n_items(q, k);
+	for (int i = 0; i < n; i++) {
+		kid = qpdf_oh_get_array_item(q, k, i);
+		if (qpdf_oh_is_dictionary_of_type(q, kid, "/OBJR", "")) {
+			annot = qpdf_oh_get_key(q, kid, "/Obj");
+			if (qpdf_oh_is_dictionary(q, annot)) {
+				qpdf_oh_replace_key(q, annot, "/Contents",
+				    qpdf_oh_new_unicode_string(q, text));
+				found++;
+			}
+			qpdf_oh_release(q, annot);
+		}
+		qpdf_oh_release(q, kid);
+	}
+	qpdf_oh_release(q, k);
+	c->nlinks += found;
+	return found;
+}
+
+/* Checks the heading element `type` ("/H2") against the ones before it: the title's H1
+ * first and alone, no level skipped (Matterhorn 14-002, 14-003). */
+static int
+heading_order(struct post *c, const char *type)
+{
+	int level;
+
+	if (type[0] != '/' || type[1] != 'H' || type[2] < '1' || type[2] > '6' || type[3] != '\0')
+		return 0;
+	level = type[2] - '0';
+	if (!c->p->ua)
+		return 0;
+	if (level == 1 && c->nh1++ > 0)
+		return fail(c, "internal error: a second H1; the title is the document's one H1");
+	if (level > c->level + 1)
+		return fail(c, "internal error: a heading skips a level in the structure tree");
+	c->level = level;
+	return 0;
+}
+
+/* Adds what render.c listed for this element (the next in document order): a Figure's
+ * /Alt, a TH's /Scope, a Note's /ID, a Link annotation's /Contents; and checks that what
+ * the XMP will claim holds. Returns -1 after msg() when it does not. */
+static int
+attributes(struct post *c, qpdf_oh elem)
+{
+	qpdf_data q = c->q;
+	const struct pdf_elem *e;
+	qpdf_oh s = qpdf_oh_get_key(q, elem, "/S"), a;
+	char type[32];
+
+	snprintf(type, sizeof(type), "%s", qpdf_oh_is_name(q, s) ? qpdf_oh_get_name(q, s) : "");
+	qpdf_oh_release(q, s);
+	if (c->nel >= c->p->nelems || strcmp(type + 1, c->p->elems[c->nel].type) != 0)
+		return fail(c, "internal error: the structure tree is out of step with the "
+		    "elements drawn");
+	e = &c->p->elems[c->nel++];
+	if (strcmp(type, "/Figure") == 0) {
+		if ((e->alt == NULL || e->alt[0] == '\0') && c->p->ua)
+			return fail(c, "internal error: a figure has no alternative text");
+		if (e->alt != NULL)
+			qpdf_oh_replace_key(q, elem, "/Alt", qpdf_oh_new_unicode_string(q,
+			    e->alt));
+	} else if (strcmp(type, "/TH") == 0) {
+		if (e->scope == NULL)
+			return fail(c, "internal error: a table header cell has no scope");
+		a = qpdf_oh_new_dictionary(q);
+		qpdf_oh_replace_key(q, a, "/O", qpdf_oh_new_name(q, "/Table"));
+		qpdf_oh_replace_key(q, a, "/Scope", qpdf_oh_new_name(q, e->scope[0] == 'R' ?
+		    "/Row" : "/Column"));
+		qpdf_oh_replace_key(q, elem, "/A", a);
+	} else if (strcmp(type, "/Note") == 0) {
+		qpdf_oh_replace_key(q, elem, "/ID", qpdf_oh_new_string(q, e->id));
+	} else if (strcmp(type, "/Link") == 0) {
+		if (e->contents == NULL || link_contents(c, elem, e->contents) == 0)
+			return fail(c, "internal error: a link has no annotation or no "
+			    "description");
+	}
+	return heading_order(c, type);
+}
+
+/* Handles one kid: adds its attributes and descends into elements. Returns 1 for a
  * /Private element the caller drops, 0 to keep the kid, -1 after msg(). */
 static int
 visit(struct post *c, qpdf_oh kid, int depth)
 {
 	qpdf_data q = c->q;
-	const char *alt;
 
 	if (!qpdf_oh_is_dictionary(q, kid) || !qpdf_oh_has_key(q, kid, "/S"))
 		return 0;	/* marked content, MCR or OBJR */
+	if (attributes(c, kid) < 0)
+		return -1;
 	if (elem_is(q, kid, "/Private")) {
 		if (!private_ok(q, kid))
 			return fail(c, "a Private (artifact) tag holds other tags or links; "
 			    "only drawing may go inside it");
 		return 1;
-	}
-	if (elem_is(q, kid, "/Figure")) {
-		alt = c->nfig < c->p->nalt ? c->p->alt[c->nfig] : NULL;
-		if (alt != NULL)
-			qpdf_oh_replace_key(q, kid, "/Alt", qpdf_oh_new_unicode_string(q, alt));
-		c->nfig++;
 	}
 	return walk(c, kid, depth + 1);
 }
@@ -370,7 +495,7 @@ clean_parents(struct post *c, qpdf_oh node, int depth)
 	return 0;
 }
 
-/* Gives the Figures their /Alt and drops the /Private elements from the structure tree. */
+/* Gives the elements their attributes and drops the /Private elements from the structure tree. */
 static int
 fix_structure(struct post *c)
 {
@@ -384,9 +509,11 @@ fix_structure(struct post *c)
 	if (walk(c, tree, 0) < 0 ||
 	    clean_parents(c, qpdf_oh_get_key(q, tree, "/ParentTree"), 0) < 0)
 		return -1;
-	if (c->nfig != c->p->nalt)
-		msg(c->g, MSG_WARNING, c->in, 0, 0, "the PDF has %zu figures but %zu alternative "
-		    "texts were given", c->nfig, c->p->nalt);
+	if (c->nel != c->p->nelems)
+		return fail(c, "internal error: the structure tree is out of step with the "
+		    "elements drawn");
+	if (c->nh1 != 1 && c->p->ua)
+		return fail(c, "internal error: the document has no H1 (its title)");
 	return check(c, "cannot update the structure tree");
 }
 
@@ -519,38 +646,57 @@ fix_content(struct post *c, qpdf_oh page)
 	return check(c, "cannot replace a page's content");
 }
 
-/* Sets /BleedBox to the media box (which cairo drew with the bleed) and /TrimBox to the
- * media box inset by the bleed. */
+/* Sets /BleedBox to the media box inset by the room for printer's marks, and /TrimBox to
+ * that inset by the bleed: cairo drew the page with both around it. */
 static int
 set_boxes(struct post *c, qpdf_oh page)
 {
 	qpdf_data q = c->q;
 	qpdf_oh mb, x, trim, bleed;
-	double v[4], b = c->p->bleed;
+	double v[4], m = c->p->marks, b = c->p->bleed + m;
 	int i;
 
 	mb = qpdf_oh_get_key(q, page, "/MediaBox");
 	if (!qpdf_oh_is_array(q, mb) || qpdf_oh_get_array_n_items(q, mb) != 4)
 		return fail(c, "a page has no /MediaBox");
-	bleed = qpdf_oh_new_array(q);
 	for (i = 0; i < 4; i++) {
 		x = qpdf_oh_get_array_item(q, mb, i);
 		if (!qpdf_oh_is_number(q, x))
 			return fail(c, "a page's /MediaBox is not four numbers");
 		v[i] = qpdf_oh_get_numeric_value(q, x);
-		qpdf_oh_append_item(q, bleed, x);	/* the same numbers, not rounded */
 		qpdf_oh_release(q, x);
 	}
 	qpdf_oh_release(q, mb);
 	if (v[0] > v[2] || v[1] > v[3] || v[2] - v[0] <= 2 * b || v[3] - v[1] <= 2 * b)
 		return fail(c, "the bleed does not fit inside the page's /MediaBox");
 	trim = qpdf_oh_new_array(q);
-	for (i = 0; i < 4; i++)
+	bleed = qpdf_oh_new_array(q);
+	for (i = 0; i < 4; i++) {
 		qpdf_oh_append_item(q, trim, qpdf_oh_new_real_from_double(q,
 		    i < 2 ? v[i] + b : v[i] - b, 5));
+		qpdf_oh_append_item(q, bleed, qpdf_oh_new_real_from_double(q,
+		    i < 2 ? v[i] + m : v[i] - m, 5));
+	}
 	qpdf_oh_replace_key(q, page, "/TrimBox", trim);
 	qpdf_oh_replace_key(q, page, "/BleedBox", bleed);
 	return 0;
+}
+
+/* Fails unless every Link annotation of the page has its /Contents (Matterhorn 28-012). */
+static int
+check_annots(struct post *c, qpdf_oh page)
+{
+	qpdf_data q = c->q;
+	qpdf_oh a = qpdf_oh_get_key(q, page, "/Annots"), an;
+	int n = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0, bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		an = qpdf_oh_get_array_item(q, a, i);
+		bad |= !qpdf_oh_has_key(q, an, "/Contents");
+		qpdf_oh_release(q, an);
+	}
+	qpdf_oh_release(q, a);
+	return bad ? fail(c, "internal error: a link has no description") : 0;
 }
 
 /* Sets /Tabs /S and the page boxes, and makes running heads artifacts, on every page. */
@@ -561,21 +707,128 @@ fix_pages(struct post *c)
 	qpdf_oh page;
 	int i, n;
 
-	if (c->p->bleed > 0)
-		qpdf_push_inherited_attributes_to_page(q);
+	qpdf_push_inherited_attributes_to_page(q);
 	n = qpdf_get_num_pages(q);
 	if (check(c, "cannot read the page tree") < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		page = qpdf_get_page_n(q, (size_t)i);
 		qpdf_oh_replace_key(q, page, "/Tabs", qpdf_oh_new_name(q, "/S"));
-		if ((c->p->bleed > 0 && set_boxes(c, page) < 0) || fix_content(c, page) < 0)
+		if (set_boxes(c, page) < 0 || check_annots(c, page) < 0 ||
+		    fix_content(c, page) < 0)
 			return -1;
 		qpdf_oh_release(q, page);
 		if (check(c, "cannot update a page") < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* A stream holding the ICC profile at `path`, of `n` colour components. */
+static int
+icc_stream(struct post *c, const char *path, int n, qpdf_oh *out)
+{
+	qpdf_data q = c->q;
+	qpdf_oh st, d, null;
+	char *data;
+	size_t len;
+
+	if (read_file(path, MAX_FILE_BYTES, &data, &len) == -1) {
+		msg(c->g, MSG_FATAL, path, 0, 0, "cannot read the colour profile: %s (install "
+		    "icc-profiles-free and libgs-common)", strerror(errno));
+		return -1;
+	}
+	st = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
+	null = qpdf_oh_new_null(q);
+	qpdf_oh_replace_stream_data(q, st, (const unsigned char *)data, len, null, null);
+	free(data);
+	d = qpdf_oh_get_dict(q, st);
+	qpdf_oh_replace_key(q, d, "/N", qpdf_oh_new_integer(q, n));
+	*out = st;
+	return 0;
+}
+
+/* Is `oh` the name /DeviceRGB? */
+static int
+is_rgb(qpdf_data q, qpdf_oh oh)
+{
+	return qpdf_oh_is_name_and_equals(q, oh, "/DeviceRGB");
+}
+
+/* Makes the colour of one object sRGB: an image's or shading's /ColorSpace, a transparency
+ * group's /CS, and /DefaultRGB in its resources, which turns the content's rg and RG into
+ * sRGB (ISO 32000-1 8.6.5.6). */
+static void
+srgb_object(struct post *c, qpdf_oh obj)
+{
+	qpdf_data q = c->q;
+	qpdf_oh d = qpdf_oh_is_stream(q, obj) ? qpdf_oh_get_dict(q, obj) : obj, x, res, cs;
+
+	if (!qpdf_oh_is_dictionary(q, d))
+		return;
+	x = qpdf_oh_get_key(q, d, "/ColorSpace");
+	if (is_rgb(q, x))
+		qpdf_oh_replace_key(q, d, "/ColorSpace", c->srgb);
+	qpdf_oh_release(q, x);
+	x = qpdf_oh_get_key(q, d, "/Group");
+	if (qpdf_oh_is_dictionary(q, x)) {
+		qpdf_oh g = qpdf_oh_get_key(q, x, "/CS");
+
+		if (is_rgb(q, g))
+			qpdf_oh_replace_key(q, x, "/CS", c->srgb);
+		qpdf_oh_release(q, g);
+	}
+	qpdf_oh_release(q, x);
+	res = qpdf_oh_get_key(q, d, "/Resources");
+	if (qpdf_oh_is_dictionary(q, res)) {
+		cs = sub_dict(q, res, "/ColorSpace");
+		qpdf_oh_replace_key(q, cs, "/DefaultRGB", c->srgb);
+	}
+	qpdf_oh_release(q, res);
+}
+
+/* PDF/X-4 print: the output intent names the printing condition (an output profile, of
+ * class prtr), and the RGB that cairo writes is made device-independent sRGB, which the
+ * printer converts to that condition. */
+static int
+fix_colour(struct post *c)
+{
+	qpdf_data q = c->q;
+	qpdf_oh root = qpdf_get_root(q), oi, dest, arr, srgb, size;
+	long n;
+
+	if (icc_stream(c, OUTPUT_PROFILE, 4, &dest) < 0 || icc_stream(c, SRGB_PROFILE, 3,
+	    &srgb) < 0)
+		return -1;
+	qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, srgb), "/Alternate",
+	    qpdf_oh_new_name(q, "/DeviceRGB"));
+	c->srgb = qpdf_oh_new_array(q);
+	qpdf_oh_append_item(q, c->srgb, qpdf_oh_new_name(q, "/ICCBased"));
+	qpdf_oh_append_item(q, c->srgb, srgb);
+	c->srgb = qpdf_make_indirect_object(q, c->srgb);
+	oi = qpdf_oh_new_dictionary(q);
+	qpdf_oh_replace_key(q, oi, "/Type", qpdf_oh_new_name(q, "/OutputIntent"));
+	qpdf_oh_replace_key(q, oi, "/S", qpdf_oh_new_name(q, "/GTS_PDFX"));
+	qpdf_oh_replace_key(q, oi, "/OutputConditionIdentifier",
+	    qpdf_oh_new_string(q, OUTPUT_CONDITION));
+	qpdf_oh_replace_key(q, oi, "/OutputCondition", qpdf_oh_new_string(q, OUTPUT_NAME));
+	qpdf_oh_replace_key(q, oi, "/RegistryName", qpdf_oh_new_string(q,
+	    "http://www.color.org"));
+	qpdf_oh_replace_key(q, oi, "/Info", qpdf_oh_new_string(q, OUTPUT_NAME));
+	qpdf_oh_replace_key(q, oi, "/DestOutputProfile", dest);
+	arr = qpdf_oh_new_array(q);
+	qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, oi));
+	qpdf_oh_replace_key(q, root, "/OutputIntents", arr);
+	/* cairo numbers its objects from 1 with generation 0: every one is reached. */
+	size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
+	n = qpdf_oh_is_integer(q, size) ? (long)qpdf_oh_get_int_value(q, size) : 0;
+	for (long i = 1; i < n; i++) {
+		qpdf_oh obj = qpdf_get_object_by_id(q, (int)i, 0);
+
+		srgb_object(c, obj);
+		qpdf_oh_release(q, obj);
+	}
+	return check(c, "cannot set the colour for print");
 }
 
 /* Writes the result to `out`: object streams, compressed streams, deterministic /ID. qpdf
@@ -592,7 +845,8 @@ write_pdf(struct post *c, const char *out)
 	qpdf_set_compress_streams(q, QPDF_TRUE);
 	qpdf_set_decode_level(q, qpdf_dl_generalized);
 	qpdf_set_deterministic_ID(q, QPDF_TRUE);
-	qpdf_set_minimum_pdf_version(q, "1.7");	/* PDF/UA-1 is built on ISO 32000-1 */
+	/* PDF/X-4 allows at most PDF 1.6; PDF/UA-1 asks for nothing 1.6 lacks. */
+	qpdf_set_minimum_pdf_version(q, "1.6");
 	qpdf_write(q);
 	if (qpdf_has_error(q))
 		return fail(c, "cannot write the output");
@@ -631,7 +885,7 @@ int
 pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char *name,
     const struct pdf_post *p)
 {
-	struct post c = { g, qpdf_init(), name, pdf, len, p, 0 };
+	struct post c = { .g = g, .q = qpdf_init(), .in = name, .pdf = pdf, .len = len, .p = p };
 	char pdfdate[32], xmpdate[32];
 	int r = -1;
 
@@ -640,7 +894,8 @@ pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char
 	if (format_dates(p->date, pdfdate, xmpdate) < 0)
 		msg(g, MSG_FATAL, name, 0, 0, "the document date has no PDF form");
 	else if (read_pdf(&c) == 0 && fix_catalog(&c, xmpdate) == 0 && fix_info(&c, pdfdate) == 0 &&
-	    fix_structure(&c) == 0 && fix_pages(&c) == 0 && write_pdf(&c, out) == 0)
+	    fix_structure(&c) == 0 && fix_pages(&c) == 0 && fix_colour(&c) == 0 &&
+	    write_pdf(&c, out) == 0)
 		r = 0;
 	if (warnings(&c, r == 0) > 0 && r == 0) {
 		unlink(out);

@@ -1,6 +1,8 @@
 /* render.c: draws the laid-out pages with cairo into a tagged PDF: structure tags from the
- * tree (Document, H1-H6, P, L/LI/Lbl/LBody, Table/TR/TH/TD, Figure, Link, TOC), running
- * heads as artifacts, anchors, links and bookmarks; then hands the file to pdf_post().
+ * tree (Document, H1-H6, P, L/LI/Lbl/LBody, Table/THead/TBody/TR/TH/TD, Figure, Link,
+ * Reference, Note, TOC/TOCI), running heads as artifacts, anchors, links, bookmarks and
+ * printer's marks; then hands the file, and what each element needs that cairo cannot
+ * write, to pdf_post().
  * Called by main.c through render_pdf(); reads the tree and the pages, changes neither. */
 #include <errno.h>
 #include <malloc.h>
@@ -16,6 +18,9 @@
 #include "gen.h"
 
 #define MAX_TAGS (2 * MAX_DEPTH + 16)
+#define MARK_GAP	(72 * 1 / 25.4)		/* crop marks start this far beyond the bleed */
+#define MARK_LEN	(72 * 6 / 25.4)		/* and are this long */
+#define MARK_ROOM	(72 * 12 / 25.4)	/* the page grows by this beyond the bleed */
 
 struct tag {
 	const char	*name;		/* a standard structure type */
@@ -34,8 +39,11 @@ struct rctx {
 	int			 nopen;
 	int			 leaf;		/* open[nopen-1] holds content */
 	int			 outline[8];	/* the last bookmark at each heading level */
-	const char		**alt;		/* each Figure's /Alt, in order */
-	size_t			 nalt;
+	struct pdf_elem		*elems;		/* every structure element begun, in order */
+	size_t			 nelems, elemcap;
+	int			 notes;		/* Notes so far: each one's /ID */
+	int			 caveat;	/* the running foot's {note} is tagged once */
+	double			 marks;		/* room for crop marks beyond the bleed, or 0 */
 	int			 pageno;	/* 1-based */
 	double			 left;		/* the text column's left on this page */
 };
@@ -50,6 +58,39 @@ set_colour(cairo_t *cr, unsigned c)
 
 /* ---- structure tags ---- */
 
+/* Begins structure element `name` and lists it for the post-pass, which adds what cairo
+ * cannot write; returns its entry to fill in. Every element goes through here, so the list
+ * stays in step with the tree. */
+static struct pdf_elem *
+elem_begin(struct rctx *r, const char *name, const char *attr)
+{
+	struct pdf_elem *e;
+
+	cairo_tag_begin(r->cr, name, attr);
+	if (r->nelems == r->elemcap) {
+		r->elemcap = r->elemcap ? 2 * r->elemcap : 256;
+		r->elems = xrealloc(r->elems, r->elemcap * sizeof(*r->elems));
+	}
+	e = &r->elems[r->nelems++];
+	*e = (struct pdf_elem){ name, NULL, NULL, NULL, NULL };	/* CAIRO_TAG_LINK is "Link" */
+	return e;
+}
+
+/* Begins the element of `t`, with the attributes its node gives it. */
+static void
+tag_open(struct rctx *r, const struct tag *t)
+{
+	struct pdf_elem *e = elem_begin(r, t->name, NULL);
+	const struct node *n = t->key;
+
+	if (strcmp(t->name, "TH") == 0)
+		e->scope = n->parent->parent->rowheads ? "Row" : "Column";
+	else if (strcmp(t->name, "Figure") == 0)
+		e->alt = n->alt;
+	else if (strcmp(t->name, "Note") == 0)
+		e->id = xasprintf("note-%d", ++r->notes);
+}
+
 static void
 tag_close(struct rctx *r)
 {
@@ -63,35 +104,34 @@ tag_close(struct rctx *r)
 static void
 close_leaf(struct rctx *r)
 {
-	if (r->leaf && r->nopen > 0)
+	if (r->leaf && r->nopen > 1)
 		tag_close(r);
 	r->leaf = 0;
 }
 
-/* Builds the structure path of a piece, outermost first; returns its length. */
+/* Builds the structure path of a piece below the Document, outermost first; returns its
+ * length. The Document element is open throughout and is not in the path. */
 static int
-piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
+piece_path(const struct piece *pc, const struct page *pg, int cover, struct tag *path)
 {
 	struct tag rev[MAX_TAGS];
 	int n = 0;
 	const struct node *prev = NULL;
 
-	if (pc->role == RO_TOC) {
-		rev[n++] = (struct tag){ "Link", pc->node, 3 };
+	if (pc->role == RO_TOC) {	/* its Link is begun as the entry is drawn */
 		rev[n++] = (struct tag){ "TOCI", pc->node, 3 };
 		rev[n++] = (struct tag){ "TOC", NULL, 1 };
-	} else if (pc->node == NULL)
-		rev[n++] = (struct tag){ pg->kind == PG_TOC ? "H1" : "P", pc, 0 };
-	for (const struct node *x = pc->node; x != NULL && n < MAX_TAGS - 2; prev = x,
-	    x = x->parent) {
-		if (pc->role == RO_TOC && x->type != N_DOCUMENT)
-			continue;
+	} else if (pc->node == NULL)	/* the contents' heading: under the cover's title, or
+					 * before a title set with the text, not a heading */
+		rev[n++] = (struct tag){ pg->kind == PG_TOC && cover ? "H2" : "P", pc, 0 };
+	for (const struct node *x = pc->node; pc->role != RO_TOC && x != NULL &&
+	    n < MAX_TAGS - 3; prev = x, x = x->parent) {
 		switch (x->type) {
 		case N_DOCUMENT:
-			rev[n++] = (struct tag){ "Document", x, 0 };
 			break;
 		case N_HEADING:
-			rev[n++] = (struct tag){ heading_tags[x->level > 6 ? 6 : x->level], x, 0 };
+			rev[n++] = (struct tag){ heading_tags[x->hlevel > 6 ? 6 : x->hlevel], x,
+			    0 };
 			break;
 		case N_PARAGRAPH:
 		case N_CODE:
@@ -125,8 +165,15 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 			break;
 		case N_ROW:
 			rev[n++] = (struct tag){ "TR", x, 0 };
+			/* A header row repeated on each page is an artifact there; the one
+			 * tagged heads the body, as a screen reader's table navigation wants. */
+			if (!x->parent->rowheads)
+				rev[n++] = x->prev == NULL ? (struct tag){ "THead", x->parent, 3 } :
+				    (struct tag){ "TBody", x->parent, 4 };
 			break;
 		case N_CELL:
+			if (x->hlevel > 0)	/* the title in a cover block */
+				rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 1 };
 			rev[n++] = (struct tag){ (x->parent->parent->rowheads ? x->prev == NULL :
 			    x->parent->prev == NULL) ? "TH" : "TD", x, 0 };
 			break;
@@ -138,16 +185,17 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 			rev[n++] = (struct tag){ "Div", x, 0 };
 			break;
 		case N_NOTE:
+			/* The number as a Span: Lbl belongs in a list item. */
 			if (prev == NULL && pc->role == RO_LABEL)
-				rev[n++] = (struct tag){ "Lbl", x, 1 };
+				rev[n++] = (struct tag){ "Span", x, 1 };
 			rev[n++] = (struct tag){ "Note", x, 0 };
 			break;
 		case N_DIVIDER:
-			rev[n++] = (struct tag){ "H1", x, 0 };
+			rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 0 };
 			break;
 		case N_PANELS:
 			if (prev == NULL && pc->role == RO_CAPTION)
-				rev[n++] = (struct tag){ "H1", x, 1 };
+				rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 1 };
 			rev[n++] = (struct tag){ "Sect", x, 0 };
 			break;
 		case N_HUNDRED:
@@ -159,8 +207,6 @@ piece_path(const struct piece *pc, const struct page *pg, struct tag *path)
 			break;
 		}
 	}
-	if (pc->node == NULL || pc->role == RO_TOC)
-		rev[n++] = (struct tag){ "Document", NULL, 9 };
 	for (int i = 0; i < n; i++)
 		path[i] = rev[n - 1 - i];
 	return n;
@@ -172,22 +218,22 @@ same_tag(const struct tag *a, const struct tag *b)
 	return a->key == b->key && a->sub == b->sub && strcmp(a->name, b->name) == 0;
 }
 
-/* Makes the open elements equal `path`, closing and opening as needed. */
+/* Makes the open elements, below the Document, equal `path`, closing and opening as
+ * needed. */
 static void
 tags_to(struct rctx *r, const struct tag *path, int n)
 {
 	int common = 0;
 
-	/* The document element is one, however the path names it. */
-	while (common < r->nopen && common < n && (same_tag(&r->open[common], &path[common]) ||
-	    (common == 0 && strcmp(path[0].name, "Document") == 0)))
+	while (common < r->nopen - 1 && common < n && same_tag(&r->open[common + 1],
+	    &path[common]))
 		common++;
-	if (common == n && r->nopen == n && r->leaf)
+	if (common == n && r->nopen == n + 1 && r->leaf)
 		return;
-	while (r->nopen > common)
+	while (r->nopen > common + 1)
 		tag_close(r);
 	for (int i = common; i < n; i++) {
-		cairo_tag_begin(r->cr, path[i].name, NULL);
+		tag_open(r, &path[i]);
 		r->open[r->nopen++] = path[i];
 	}
 	r->leaf = 1;
@@ -313,6 +359,37 @@ rise(PangoGlyphItem *run)
 	return size * SUPER_RISE;
 }
 
+/* Begins the inline element of a run: a Link (in a Reference when it is a footnote's
+ * number) named by its words for the annotation's /Contents, or a Span. */
+static void
+inline_begin(struct rctx *r, const struct piece *pc, const struct span *sp)
+{
+	const char *words = inl_str(&pc->node->text);
+	struct pdf_elem *e;
+	char *attr;
+
+	if (sp == NULL) {
+		elem_begin(r, "Span", NULL);
+		return;
+	}
+	if (sp->style & ST_SUPER)
+		elem_begin(r, "Reference", NULL);
+	attr = link_attr(sp->link);
+	e = elem_begin(r, CAIRO_TAG_LINK, attr);
+	free(attr);
+	e->contents = sp->style & ST_SUPER ? xasprintf("Footnote %.*s",
+	    (int)(sp->end - sp->start), words + sp->start) :
+	    xstrndup(words + sp->start, sp->end - sp->start);
+}
+
+static void
+inline_end(struct rctx *r, const struct span *sp)
+{
+	cairo_tag_end(r->cr, sp ? CAIRO_TAG_LINK : "Span");
+	if (sp != NULL && (sp->style & ST_SUPER))
+		cairo_tag_end(r->cr, "Reference");
+}
+
 /* Draws one line run by run at (x, base); with `links`, each run sits in a Span or a Link
  * element so the link's words belong to it. */
 static void
@@ -332,14 +409,8 @@ draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double 
 
 			if (!in_inline || sp != open_link) {
 				if (in_inline)
-					cairo_tag_end(r->cr, open_link ? CAIRO_TAG_LINK : "Span");
-				if (sp != NULL) {
-					char *attr = link_attr(sp->link);
-
-					cairo_tag_begin(r->cr, CAIRO_TAG_LINK, attr);
-					free(attr);
-				} else
-					cairo_tag_begin(r->cr, "Span", NULL);
+					inline_end(r, open_link);
+				inline_begin(r, pc, sp);
 				open_link = sp;
 				in_inline = 1;
 			}
@@ -352,7 +423,7 @@ draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double 
 		x += w;
 	}
 	if (in_inline)
-		cairo_tag_end(r->cr, open_link ? CAIRO_TAG_LINK : "Span");
+		inline_end(r, open_link);
 }
 
 /* Draws lines [line0, line1) of the piece's layout with line0's top at the piece's y. */
@@ -376,7 +447,7 @@ draw_artifact_text(struct rctx *r, PangoLayout *l, double x, double y, unsigned 
 
 	pc.colour = colour;
 	close_leaf(r);
-	cairo_tag_begin(r->cr, "Private", NULL);
+	elem_begin(r, "Private", NULL);
 	draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), x, y);
 	cairo_tag_end(r->cr, "Private");
 }
@@ -441,7 +512,7 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 
 	if (pc->kind == PC_RULE || pc->kind == PC_FILL || pc->role == RO_ARTIFACT) {
 		close_leaf(r);
-		cairo_tag_begin(cr, "Private", NULL);
+		elem_begin(r, "Private", NULL);
 		if (pc->kind == PC_TEXT)
 			draw_lines(r, pc, pc->layout, pc->line0, pc->line1, x, pc->y);
 		else {
@@ -452,11 +523,7 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		cairo_tag_end(cr, "Private");
 		return;
 	}
-	tags_to(r, path, piece_path(pc, pg, path));
-	if ((pc->kind == PC_IMAGE || pc->kind == PC_PANEL) && pc->first) {
-		r->alt = xrealloc(r->alt, (r->nalt + 1) * sizeof(*r->alt));
-		r->alt[r->nalt++] = pc->node->alt;
-	}
+	tags_to(r, path, piece_path(pc, pg, r->t->cover, path));
 	if (pc->first && pc->node != NULL && pc->node->type == N_HEADING && pc->node->id) {
 		anchor = pc->node->id;
 		if (pc->node->level <= 4)
@@ -484,7 +551,8 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		PangoRectangle nr, lr;
 		int last = pc->line1 - 1;
 
-		cairo_tag_begin(cr, CAIRO_TAG_LINK, la);
+		elem_begin(r, CAIRO_TAG_LINK, la)->contents = xasprintf("Go to page %s: %s",
+		    pango_layout_get_text(pc->aux), inl_str(&pc->node->text));
 		draw_lines(r, pc, pc->layout, pc->line0, pc->line1, x, pc->y);
 		pango_layout_get_extents(pc->aux, NULL, &nr);
 		pango_layout_index_to_pos(pc->layout, pango_layout_get_line_readonly(pc->layout,
@@ -595,7 +663,18 @@ draw_band(struct rctx *r, const struct page *pg, const struct furniture *fu,
 			w = layout_width(l);
 			x = place[i] == 0 ? r->left : place[i] == 1 ? r->left + (colw - w) / 2 :
 			    r->left + colw - w;
-			draw_artifact_text(r, l, x, y, t->role[role].colour);
+			if (!r->caveat && strstr(fu->slot[i], "{note}") != NULL) {
+				/* A caveat on every page is said once to a screen reader:
+				 * tagged where it first appears, an artifact after. */
+				struct piece pc = { 0 };
+
+				pc.colour = t->role[role].colour;
+				tags_to(r, (struct tag[]){ { "P", &r->caveat, 0 } }, 1);
+				draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), x, y);
+				close_leaf(r);
+				r->caveat = 1;
+			} else
+				draw_artifact_text(r, l, x, y, t->role[role].colour);
 			g_object_unref(l);
 			drew = 1;
 		}
@@ -615,8 +694,8 @@ draw_furniture(struct rctx *r, const struct page *pg)
 		return;
 	if (!pg->opens_chapter && draw_band(r, pg, &t->header, R_HEADER, hy)) {
 		close_leaf(r);
-		cairo_tag_begin(r->cr, "Private", NULL);
-		set_colour(r->cr, 0xc3cad6);
+		elem_begin(r, "Private", NULL);
+		set_colour(r->cr, t->rule);
 		cairo_rectangle(r->cr, r->left, hy + t->role[R_HEADER].leading + 3, colw, 0.5);
 		cairo_fill(r->cr);
 		cairo_tag_end(r->cr, "Private");
@@ -638,7 +717,7 @@ draw_cover(struct rctx *r)
 	struct piece pc = { 0 };
 
 	close_leaf(r);
-	cairo_tag_begin(r->cr, "Private", NULL);
+	elem_begin(r, "Private", NULL);
 	set_colour(r->cr, t->accent);
 	cairo_rectangle(r->cr, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed, band + t->bleed);
 	cairo_fill(r->cr);
@@ -647,7 +726,7 @@ draw_cover(struct rctx *r)
 		double lw, lh, size = 64;
 
 		image_size(t->logo, &lw, &lh);
-		cairo_tag_begin(r->cr, "Private", NULL);
+		elem_begin(r, "Private", NULL);
 		image_draw(t->logo, r->cr, r->left, t->margin_top, size, size * lh / lw);
 		cairo_tag_end(r->cr, "Private");
 	}
@@ -670,7 +749,8 @@ draw_cover(struct rctx *r)
 			pango_font_description_free(fd);
 			y += 18;
 		}
-		tags_to(r, (struct tag[]){ { "Document", NULL, 9 }, { "P", lines[i].text, 0 } }, 2);
+		/* The title is the document's one H1. */
+		tags_to(r, (struct tag[]){ { i == 0 ? "H1" : "P", lines[i].text, 0 } }, 1);
 		pc.colour = t->accent_text;
 		draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), r->left, y);
 		y += layout_width(l) > 0 ? pango_layout_get_line_count(l) *
@@ -684,7 +764,7 @@ draw_cover(struct rctx *r)
 		const char *text = i == 0 ? (d->author ? d->author : "") : date;
 
 		l = simple_layout(r, R_SUBTITLE, text, colw);
-		tags_to(r, (struct tag[]){ { "Document", NULL, 9 }, { "P", &d->date + i, 0 } }, 2);
+		tags_to(r, (struct tag[]){ { "P", &d->date + i, 0 } }, 1);
 		pc.colour = i == 0 ? t->role[R_SUBTITLE].colour : t->accent;
 		draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), r->left, y);
 		y += pango_layout_get_line_count(l) * t->role[R_SUBTITLE].leading + 4;
@@ -717,13 +797,60 @@ set_metadata(struct rctx *r)
 	cairo_pdf_surface_set_metadata(r->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
+/* Crop marks at the trim's corners and a slug line (document, date, page) beyond the
+ * bleed, for the printer: artifacts, in black. */
+static void
+draw_marks(struct rctx *r)
+{
+	const struct template *t = r->t;
+	double o = r->marks + t->bleed, w = t->page_w, h = t->page_h;
+	double gap = t->bleed + MARK_GAP, len = MARK_LEN;
+	char date[64], *text;
+	struct tm tm;
+	PangoLayout *l;
+	struct style st = t->role[R_FOOTER];
+
+	close_leaf(r);
+	elem_begin(r, "Private", NULL);
+	cairo_save(r->cr);
+	cairo_translate(r->cr, o, o);
+	set_colour(r->cr, 0x000000);
+	cairo_set_line_width(r->cr, 0.25);
+	for (int c = 0; c < 4; c++) {
+		double x = c % 2 ? w : 0, y = c < 2 ? 0 : h, sx = c % 2 ? 1 : -1;
+		double sy = c < 2 ? -1 : 1;
+
+		cairo_move_to(r->cr, x + sx * gap, y);
+		cairo_line_to(r->cr, x + sx * (gap + len), y);
+		cairo_move_to(r->cr, x, y + sy * gap);
+		cairo_line_to(r->cr, x, y + sy * (gap + len));
+	}
+	cairo_stroke(r->cr);
+	gmtime_r(&r->d->date, &tm);
+	strftime(date, sizeof(date), "%d %B %Y", &tm);
+	text = xasprintf("%s.pdf  ·  %s  ·  %s  ·  page %d of %zu", r->d->outname, r->d->title,
+	    date, r->pageno, r->ps->n);
+	st.size = 8;
+	st.weight = 400;
+	st.italic = 0;
+	l = layout_text(r->ps->ctx, &st, text, -1);
+	pango_layout_set_width(l, (int)((w - 2 * len) * PANGO_SCALE));
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_MIDDLE);
+	cairo_move_to(r->cr, len, h + gap + 2);
+	pango_cairo_show_layout(r->cr, l);
+	g_object_unref(l);
+	free(text);
+	cairo_restore(r->cr);
+	cairo_tag_end(r->cr, "Private");
+}
+
 /* Draws every page into the surface. */
 static void
 draw_pages(struct rctx *r)
 {
 	const struct template *t = r->t;
 
-	cairo_tag_begin(r->cr, "Document", NULL);
+	elem_begin(r, "Document", NULL);
 	r->open[0] = (struct tag){ "Document", NULL, 9 };
 	r->nopen = 1;
 	for (size_t i = 0; i < r->ps->n; i++) {
@@ -732,7 +859,11 @@ draw_pages(struct rctx *r)
 		r->pageno = (int)i + 1;
 		r->left = r->pageno % 2 ? t->margin_inner : t->margin_outer;
 		cairo_save(r->cr);
-		cairo_translate(r->cr, t->bleed, t->bleed);
+		cairo_translate(r->cr, t->bleed + r->marks, t->bleed + r->marks);
+		/* Nothing reaches past the bleed into the printer's marks. */
+		cairo_rectangle(r->cr, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed,
+		    t->page_h + 2 * t->bleed);
+		cairo_clip(r->cr);
 		/* Full-bleed backgrounds first, then the running heads, then the rest. */
 		for (size_t k = 0; k < pg->n; k++)
 			if (pg->v[k].absolute && pg->v[k].kind == PC_FILL)
@@ -745,6 +876,8 @@ draw_pages(struct rctx *r)
 				draw_piece(r, &pg->v[k], pg);
 		close_leaf(r);
 		cairo_restore(r->cr);
+		if (r->marks > 0)
+			draw_marks(r);
 		cairo_show_page(r->cr);
 	}
 	while (r->nopen > 0)
@@ -771,8 +904,10 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 	r.d = d;
 	r.t = d->tpl;
 	r.ps = layout_document(g, d);
+	r.marks = g->marks || d->tpl->marks ? MARK_ROOM : 0;
 	r.surface = cairo_pdf_surface_create_for_stream(cairo_to_buf, &raw,
-	    d->tpl->page_w + 2 * d->tpl->bleed, d->tpl->page_h + 2 * d->tpl->bleed);
+	    d->tpl->page_w + 2 * (d->tpl->bleed + r.marks),
+	    d->tpl->page_h + 2 * (d->tpl->bleed + r.marks));
 	cairo_pdf_surface_restrict_to_version(r.surface, CAIRO_PDF_VERSION_1_5);
 	set_metadata(&r);
 	r.cr = cairo_create(r.surface);
@@ -794,12 +929,21 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 		post.subject = d->subject;
 		post.keywords = d->keywords;
 		post.date = d->date;
-		post.alt = r.alt;
-		post.nalt = r.nalt;
+		post.elems = r.elems;
+		post.nelems = r.nelems;
 		post.bleed = d->tpl->bleed;
+		post.marks = r.marks;
+		post.ua = !d->not_ua;
+		if (d->not_ua)
+			msg(g, MSG_NOTE, path, 0, 0, "this draft breaks PDF/UA-1 (see the warnings "
+			    "above), so its metadata does not claim it");
 		rc = pdf_post(g, raw.s, raw.len, tmp, path, &post);
 	}
 	buf_free(&raw);
-	free(r.alt);
+	for (size_t i = 0; i < r.nelems; i++) {
+		free(r.elems[i].id);
+		free(r.elems[i].contents);
+	}
+	free(r.elems);
 	return rc;
 }

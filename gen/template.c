@@ -26,6 +26,7 @@ struct tctx {
 	struct gen	*g;
 	struct template	*t;
 	const char	*path;	/* the file being read (the template or an include) */
+	const char	*cur;	/* the same, kept in the template's list of files */
 	const char	*src;	/* its XML text, for columns */
 	const char	*chain[MAX_INCLUDES + 1];	/* the files being read, outermost first */
 	int		 depth;
@@ -179,6 +180,7 @@ read_style(struct tctx *c, xmlNode *n)
 	xmlFree(role);
 	st->line = (int)xmlGetLineNo(n);
 	st->col = src_col(c->src, st->line, "<style");
+	st->file = c->cur;
 	if ((v = xmlGetProp(n, (const xmlChar *)"family")) != NULL) {
 		free(st->family);
 		st->family = xstrdup((const char *)v);
@@ -211,6 +213,36 @@ read_style(struct tctx *c, xmlNode *n)
 	attr_colour(c, n, "colour", &st->colour);
 }
 
+/* series="#1d4f91 #b35a12 …": the charts' colours, one a series, in order. */
+static void
+read_series(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"series");
+	char *copy, *save = NULL;
+	int k = 0;
+
+	if (v == NULL)
+		return;
+	copy = xstrdup((const char *)v);
+	for (char *tok = strtok_r(copy, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+		if (k == MAX_SERIES)
+			terr(c, n, "series", "more than 6 series colours in `%s`", (const char *)v);
+		else if (parse_colour(tok, &c->t->series[k]) == -1)
+			terr(c, n, "series", "`%s` is not a colour (write #rrggbb)", tok);
+		else {
+			k++;
+			continue;
+		}
+		break;
+	}
+	if (k == 0)
+		terr(c, n, "series", "series=\"%s\" names no colour", (const char *)v);
+	else
+		c->t->nseries = k;
+	free(copy);
+	xmlFree(v);
+}
+
 static void
 read_theme(struct tctx *c, xmlNode *theme)
 {
@@ -224,6 +256,13 @@ read_theme(struct tctx *c, xmlNode *theme)
 			attr_colour(c, n, "accent-text", &c->t->accent_text);
 			attr_colour(c, n, "band", &c->t->band);
 			attr_colour(c, n, "rule", &c->t->rule);
+			attr_colour(c, n, "muted", &c->t->muted);
+			attr_colour(c, n, "grid", &c->t->grid);
+			attr_colour(c, n, "outline", &c->t->outline);
+			read_series(c, n);
+			c->t->colour_file = c->cur;
+			c->t->colour_line = (int)xmlGetLineNo(n);
+			c->t->colour_col = src_col(c->src, c->t->colour_line, "<colour");
 		} else
 			terr(c, n, NULL, "unknown element <%s> in <theme>", (const char *)n->name);
 	}
@@ -535,8 +574,13 @@ read_root(struct tctx *c, xmlNode *root)
 		else if (strcmp(name, "infographic") == 0) {
 			c->t->infographic = 1;
 			attr_colour(c, n, "background", &c->t->infographic_bg);
+			c->t->bg_file = c->cur;
+			c->t->bg_line = (int)xmlGetLineNo(n);
+			c->t->bg_col = src_col(c->src, c->t->bg_line, "background=");
 		} else if (strcmp(name, "numbering") == 0)
 			c->t->numbered = 1;
+		else if (strcmp(name, "marks") == 0)
+			c->t->marks = 1;
 		else if (strcmp(name, "per-row") == 0)
 			read_per_row(c, n);
 		else if (strcmp(name, "cover") == 0) {
@@ -585,6 +629,13 @@ defaults(struct template *t)
 	t->band = 0xeef1f6;
 	t->infographic_bg = 0xeef2f8;
 	t->rule = 0xb8c2d3;
+	/* Each at least 4.5:1 on white: series colours label their own lines. */
+	memcpy(t->series, (const unsigned[]){ 0x1d4f91, 0xb35a12, 0x1e766c, 0x7a5195, 0x5b6578,
+	    0xb23a48 }, sizeof(t->series));
+	t->nseries = MAX_SERIES;
+	t->muted = 0x5b6578;
+	t->grid = 0xdde2ea;
+	t->outline = 0x7d8696;
 	t->toc_depth = 2;
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		struct style *s = &t->role[d[i].r];
@@ -709,12 +760,14 @@ unknown_template(struct gen *g, const char *name, const char *file, int line, in
 static void
 read_xml_file(struct tctx *c, const char *path, const char *text, size_t len)
 {
-	const char *saved_path = c->path, *saved_src = c->src;
+	const char *saved_path = c->path, *saved_src = c->src, *saved_cur = c->cur;
 	xmlDoc *doc;
 	xmlNode *root;
 
 	c->path = path;
 	c->src = text;
+	c->t->files = xrealloc(c->t->files, (c->t->nfiles + 1) * sizeof(*c->t->files));
+	c->cur = c->t->files[c->t->nfiles++] = xstrdup(path);
 	if ((doc = parse_xml(c, text, len)) != NULL) {
 		root = xmlDocGetRootElement(doc);
 		if (root == NULL || strcmp((const char *)root->name, "template") != 0)
@@ -727,6 +780,7 @@ read_xml_file(struct tctx *c, const char *path, const char *text, size_t len)
 		c->bad = 1;
 	c->path = saved_path;
 	c->src = saved_src;
+	c->cur = saved_cur;
 }
 
 /* <include file="brand.xml"/>: another file of templates/ read here, as if written in
@@ -856,6 +910,9 @@ template_free(struct template *t)
 		free(t->sections[i].label);
 	}
 	free(t->sections);
+	for (size_t i = 0; i < t->nfiles; i++)
+		free(t->files[i]);
+	free(t->files);
 	free(t->name);
 	free(t->path);
 	free(t);

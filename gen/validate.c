@@ -3,6 +3,7 @@
  * image paths) so layout and render only read. Called by document.c. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,15 @@
 
 /* A missing picture or link target: an error, or in a draft a warning. */
 #define MISSING(g) ((g)->draft ? MSG_WARNING : MSG_ERROR)
+
+/* What PDF/UA-1 forbids: an error, or in a draft a warning, and the draft's PDF does not
+ * claim PDF/UA. */
+static enum msg_level
+not_ua(struct gen *g, struct doc *d)
+{
+	d->not_ua = g->draft;
+	return g->draft ? MSG_WARNING : MSG_ERROR;
+}
 
 struct anchors {
 	char	**v;	/* "#id" of every heading and note, owned */
@@ -114,13 +124,42 @@ sniff(const char *path)
 	return NULL;
 }
 
+#define PRINT_PPI 300	/* what print needs of a raster picture */
+
+/* Warns of a raster picture that prints under 300 ppi at the size layout places it (its
+ * natural size, made smaller to fit the text column and 60% of its height). */
+static void
+check_ppi(struct gen *g, const struct template *t, const struct node *f)
+{
+	int pw, ph;
+	double w, h, colw, colh, scale, ppi;
+
+	if (t == NULL || image_pixels(f->image, &pw, &ph) == -1)
+		return;
+	image_size(f->image, &w, &h);
+	colw = t->page_w - t->margin_inner - t->margin_outer;
+	colh = (t->page_h - t->margin_top - t->margin_bottom) * 0.6;
+	scale = fmin(1.0, fmin(colw / w, colh / h));
+	ppi = pw / (w * scale / 72);
+	if (ppi < PRINT_PPI - 0.5)
+		msg(g, MSG_WARNING, f->file, f->line, f->col, "picture `%s` (%d × %d px) prints "
+		    "at %.0f ppi; print needs %d ppi, which it reaches at %.0f × %.0f mm or less",
+		    f->src, pw, ph, ppi, PRINT_PPI, pw * 25.4 / PRINT_PPI, ph * 25.4 / PRINT_PPI);
+}
+
 /* Resolves a figure's path beside its Markdown file and keeps it inside the project. */
 static void
-check_figure(struct gen *g, struct node *f)
+check_figure(struct gen *g, struct doc *d, struct node *f)
 {
+	const struct template *t = d->tpl;
 	char *dir = g_path_get_dirname(f->file), *joined, real[PATH_MAX], root[PATH_MAX];
 	const char *why;
 	size_t rl;
+
+	/* Matterhorn 13-004: a Figure without alternative text fails PDF/UA. */
+	if (f->alt == NULL || f->alt[0] == '\0')
+		msg(g, not_ua(g, d), f->file, f->line, f->col, "picture `%s` has no alternative "
+		    "text: write what it shows in ![...] for readers who cannot see it", f->src);
 
 	if (f->src[0] == '\0' || strstr(f->src, "://") != NULL || f->src[0] == '/') {
 		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s`: give a path inside the "
@@ -154,9 +193,7 @@ check_figure(struct gen *g, struct node *f)
 		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` is %s", f->src, why);
 		return;
 	}
-	if (f->alt == NULL || f->alt[0] == '\0')
-		msg(g, MSG_WARNING, f->file, f->line, f->col, "image `%s` has no description; "
-		    "write one in ![...] for readers who cannot see it", f->src);
+	check_ppi(g, t, f);
 }
 
 /* Walks the tree in document order without recursion, calling fn on each node. */
@@ -208,6 +245,7 @@ name_heading(struct node *n, void *arg)
 
 struct vctx {
 	struct gen		*g;
+	struct doc		*d;
 	const struct anchors	*a;
 	const struct template	*t;
 	unsigned		 said[16];	/* characters already reported */
@@ -294,6 +332,98 @@ check_widths(struct vctx *v, const struct node *table)
 	free(copy);
 }
 
+/* Matterhorn 15: a table a screen reader reads cell by cell needs its header row. */
+static void
+check_header(struct gen *g, struct doc *d, const struct node *table)
+{
+	for (const struct node *c = table->first ? table->first->first : NULL; c; c = c->next)
+		if (c->text.text.len > 0)
+			return;
+	msg(g, not_ua(g, d), table->file, table->line, table->col, "table has no header row: "
+	    "name its columns, so a screen reader can say what each cell is");
+}
+
+/* The node after n in document order (its first child, else the next along), or NULL. */
+static struct node *
+next_node(struct node *n)
+{
+	if (n->first != NULL)
+		return n->first;
+	while (n != NULL && n->next == NULL)
+		n = n->parent;
+	return n ? n->next : NULL;
+}
+
+/* `level` (1-6) as Markdown writes it: "#", "##" ... */
+static const char *
+hashes(int level)
+{
+	static const char h[] = "######";
+
+	return h + 6 - (level < 1 ? 1 : level > 6 ? 6 : level);
+}
+
+/* Gives each heading its structure level: the title is the one H1 (on the cover, in the
+ * cover block, as the panels' headline, or else set as a heading before the rest), a `#`
+ * heading an H2 under it, and so on. A heading that skips a level is an error at its line
+ * (Matterhorn 14-003): screen readers list and jump by level. */
+static void
+outline(struct gen *g, struct doc *d)
+{
+	struct node *n = d->root, *first = NULL;
+	int titled = d->tpl != NULL && d->tpl->cover, prev;
+
+	for (n = d->root->first; n != NULL; n = next_node(n)) {
+		if (n->type == N_CELL && n->hlevel == 1)
+			titled = 1;
+		if (first == NULL && (n->type == N_HEADING || n->type == N_DIVIDER ||
+		    (n->type == N_PANELS && n->label != NULL)))
+			first = n;
+	}
+	if (!titled && d->title == NULL)
+		return;	/* the front matter is wrong, and said so: nothing to build */
+	if (!titled && first != NULL && first->type == N_PANELS && first->label != NULL) {
+		first->hlevel = 1;
+		titled = 1;
+	}
+	if (!titled) {	/* nowhere else: the title opens the text */
+		struct node *h = node_new(N_HEADING, d->index, 1, 1);
+		const struct fm_entry *e = frontmatter_get(&d->fm, "title");
+
+		if (e != NULL) {
+			h->line = e->line;
+			h->col = e->col;
+		}
+		buf_adds(&h->text.text, d->title);
+		h->level = 1;
+		h->hlevel = 1;
+		h->parent = d->root;
+		h->next = d->root->first;
+		if (d->root->first != NULL)
+			d->root->first->prev = h;
+		else
+			d->root->last = h;
+		d->root->first = h;
+	}
+	prev = titled ? 1 : 0;
+	for (n = d->root->first; n != NULL; ) {
+		if (n->type == N_HEADING || n->type == N_DIVIDER ||
+		    (n->type == N_PANELS && n->label != NULL)) {	/* a headline heads them */
+			if (n->hlevel == 0)
+				n->hlevel = n->type == N_HEADING ? n->level + 1 : 2;
+			if (n->hlevel > prev + 1 && n->type == N_HEADING)
+				msg(g, not_ua(g, d), n->file, n->line, n->col, "a `%s` heading "
+				    "after %s%s%s skips a level (screen readers navigate by "
+				    "level): make it `%s`",
+				    hashes(n->level), prev > 1 ? "a `" : "the document's title",
+				    prev > 1 ? hashes(prev - 1) : "", prev > 1 ? "` heading" : "",
+				    hashes(prev));
+			prev = n->hlevel;
+		}
+		n = next_node(n);
+	}
+}
+
 static void
 check_node(struct node *n, void *arg)
 {
@@ -305,15 +435,19 @@ check_node(struct node *n, void *arg)
 	if (v->t != NULL)
 		check_glyphs(v, n);
 	if (n->type == N_FIGURE)
-		check_figure(v->g, n);
+		check_figure(v->g, v->d, n);
+	if (n->type == N_TABLE && !n->rowheads)
+		check_header(v->g, v->d, n);
 }
 
 void
 validate(struct gen *g, struct doc *d)
 {
 	struct anchors a = { 0 };
-	struct vctx v = { g, &a, d->tpl, { 0 }, 0 };
+	struct vctx v = { g, d, &a, d->tpl, { 0 }, 0 };
 
+	d->not_ua = 0;
+	outline(g, d);
 	walk(d->root, name_heading, &a);
 	walk(d->root, check_node, &v);
 	for (size_t i = 0; i < a.n; i++)

@@ -106,11 +106,17 @@ if [ -f "$pdf" ]; then
 	fi
 fi
 
-# Every Markdown feature in one document: its words, its structure, its pictures' /Alt.
+# Every Markdown feature in one document: its words, its structure, its pictures' /Alt. Its
+# two raster pictures are at 96 ppi: a warning each, with the size that would print well.
 feat=$TMP/e2e-1/features.pdf
 "$GEN" -o "$TMP/e2e-1" build tests/layout/features 2>"$TMP/feat.err"
 rc=$?
-if [ $rc -ne 0 ] || [ -s "$TMP/feat.err" ] || ! qpdf --check "$feat" >/dev/null 2>&1; then
+cat >"$TMP/feat.want" <<'EOF'
+tests/layout/features/index.md:43:1: warning: picture `chart.png` (240 × 120 px) prints at 96 ppi; print needs 300 ppi, which it reaches at 20 × 10 mm or less
+tests/layout/features/index.md:45:1: warning: picture `photo.jpg` (200 × 100 px) prints at 96 ppi; print needs 300 ppi, which it reaches at 17 × 8 mm or less
+EOF
+if [ $rc -ne 0 ] || ! cmp -s "$TMP/feat.want" "$TMP/feat.err" ||
+    ! qpdf --check "$feat" >/dev/null 2>&1; then
 	fail e2e/features-build "exit $rc: $(head -3 "$TMP/feat.err")"
 else
 	pdftotext -q "$feat" - | tr -s ' \n' '  ' >"$TMP/feat.txt"
@@ -124,7 +130,7 @@ else
 	pdfinfo -struct-text "$feat" >"$TMP/feat.struct"
 	missing=
 	for t in H1 H2 H3 H4 P L LI Lbl LBody BlockQuote Table TR TH TD Figure Caption Link Note; do
-		grep -qE "^ *$t( |$)" "$TMP/feat.struct" || missing="$missing $t"
+		grep -qE "^ *$t( |:|$)" "$TMP/feat.struct" || missing="$missing $t"
 	done
 	[ -z "$missing" ] && pass e2e/features-structure ||
 	    fail e2e/features-structure "no$missing in the structure tree"
@@ -395,4 +401,157 @@ if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && grep -q '^year: 2024$' "$w/content/progres
 	pass e2e/gen-new
 else
 	fail e2e/gen-new "exit $rc, $rc2: $(head -3 "$w/out.txt")"
+
+# PDF/UA-1 and PDF/X-4 in one file, for every document of content/ (and its rows): what
+# Matterhorn's machine checks and a printer's preflight look for, read with qpdf's JSON and
+# poppler. ua_x_check NAME PDF reports one pass or the first failure.
+ua_x_check() {
+	local id=$1 pdf=$2 why=
+	qpdf --json --json-key=qpdf "$pdf" >"$TMP/ux.json" 2>/dev/null
+	# Object by object: TH with /Scope, Link annotations with /Contents, Notes with an /ID,
+	# pages with TrimBox and BleedBox, and the output intent.
+	why=$(awk '
+	function done() {
+		if (s == "/TH") { th++; if (scope) thscope++ }
+		if (s == "/Note") { note++; if (id != "") ids[id]++ }
+		if (s == "/Reference") ref++
+		if (link) { links++; if (contents) linkc++ }
+		if (page) { pages++; if (trim && bleed) boxed++ }
+		if (oi && gts && dest) intent++
+		s = ""; scope = link = contents = page = trim = bleed = oi = gts = dest = 0; id = ""
+	}
+	/^      "obj:/ { done() }
+	/^          "\/S": / { s = $2; gsub(/[",]/, "", s) }
+	/"\/Scope": "\/(Row|Column|Both)"/ { scope = 1 }
+	/^          "\/ID": "/ { id = $2 }
+	/"\/Subtype": "\/Link"/ { link = 1 }
+	/^          "\/Contents": "u:./ { contents = 1 }
+	/^          "\/Type": "\/Page",?$/ { page = 1 }
+	/^          "\/TrimBox": / { trim = 1 }
+	/^          "\/BleedBox": / { bleed = 1 }
+	/"\/Type": "\/OutputIntent"/ { oi = 1 }
+	/"\/S": "\/GTS_PDFX"/ { gts = 1 }
+	/"\/DestOutputProfile": "[0-9]+ 0 R"/ { dest = 1 }
+	END {
+		done()
+		for (i in ids) if (ids[i] > 1) dup = dup " " i
+		if (th != thscope) print th - thscope " of " th " TH without /Scope"
+		else if (links != linkc) print links - linkc " of " links " links without /Contents"
+		else if (length(ids) != note || dup != "") print "Notes without a unique /ID:" dup
+		else if (note != ref) print note " Notes but " ref " References"
+		else if (pages == 0 || boxed != pages) print boxed " of " pages " pages with TrimBox and BleedBox"
+		else if (intent != 1) print "no GTS_PDFX output intent with its profile"
+	}' "$TMP/ux.json")
+	# One H1, first, and no level skipped, in the structure tree's order.
+	[ -z "$why" ] && why=$(pdfinfo -struct "$pdf" | awk '
+	$1 ~ /^H[1-6]$/ { l = substr($1, 2) + 0; n++
+		if (n == 1 && l != 1) { print "first heading H" l; exit }
+		if (l == 1 && n > 1) { print "a second H1"; exit }
+		if (l > last + 1) { print "H" last " then H" l; exit }
+		last = l }
+	END { if (n == 0) print "no headings" }')
+	# The identifications, in the Info dictionary and the XMP.
+	[ -z "$why" ] && ! pdfinfo "$pdf" | grep -q '^PDF subtype: *PDF/X-4$' &&
+	    why="pdfinfo finds no PDF/X-4"
+	[ -z "$why" ] && ! qpdf --show-object=trailer "$pdf" >/dev/null 2>&1 && why="qpdf"
+	[ -z "$why" ] && ! pdfinfo -meta "$pdf" | grep -q '<pdfxid:GTS_PDFXVersion>PDF/X-4<' &&
+	    why="the XMP has no pdfxid:GTS_PDFXVersion"
+	[ -z "$why" ] && ! pdfinfo -meta "$pdf" | grep -q '<pdfuaid:part>1<' &&
+	    why="the XMP has no pdfuaid:part"
+	[ -z "$why" ] && ! grep -q '"/GTS_PDFXVersion": "u:PDF/X-4"' "$TMP/ux.json" &&
+	    why="the Info dictionary has no GTS_PDFXVersion"
+	[ -z "$why" ] && ! grep -q '"/Trapped": "/False"' "$TMP/ux.json" &&
+	    why="the Info dictionary has no /Trapped /False"
+	[ -z "$why" ] && pass "e2e/ua-x-$id" || fail "e2e/ua-x-$id" "$pdf: $why"
+}
+"$GEN" -p -o "$TMP/e2e-all" build 2>"$TMP/e2e-all.err"
+rc=$?
+if [ $rc -ne 0 ]; then
+	fail e2e/ua-x-build "exit $rc: $(head -3 "$TMP/e2e-all.err")"
+else
+	for pdf in "$TMP"/e2e-all/*.pdf "$TMP"/e2e-all/*/*.pdf; do
+		id=${pdf#"$TMP"/e2e-all/}
+		ua_x_check "${id%.pdf}" "$pdf"
+	done
+	# The committee cover table heads its rows, the action plans their columns.
+	pdfinfo -struct "$TMP/e2e-all/progress-2023.pdf" | grep -A1 '^      TH' | grep -q 'Scope /Row' &&
+	    pdfinfo -struct "$TMP/e2e-all/strategy-2022.pdf" | grep -A1 '  TH' |
+	    grep -q 'Scope /Column' && pass e2e/th-scope ||
+	    fail e2e/th-scope "cover-block headers are not row headers, or tables' not column"
+	# The caveat on every page of a report with illustrative figures is read once.
+	n=$(pdfinfo -struct-text "$TMP/e2e-all/progress-2023.pdf" |
+	    grep -c 'Some figures are illustrative')
+	[ "$n" -eq 1 ] && pass e2e/caveat-once || fail e2e/caveat-once "tagged $n times"
+fi
+
+# With --marks: the page grows by the marks' room; TrimBox and BleedBox stay the page and
+# its bleed; crop marks are drawn at each corner outside the BleedBox and inside the
+# MediaBox, and the slug (document, date, page) below the bleed.
+"$GEN" -p --marks -o "$TMP/e2e-marks" build progress-2023 2>"$TMP/marks.err"
+rc=$?
+mpdf=$TMP/e2e-marks/progress-2023.pdf
+if [ $rc -ne 0 ] || [ ! -f "$mpdf" ]; then
+	fail e2e/marks "exit: $(head -3 "$TMP/marks.err")"
+else
+	read -r mw mh <<<"$(pdfinfo -box -f 2 -l 2 "$mpdf" | awk '/MediaBox/ { print $6, $7 }')"
+	read -r bx0 by0 bx1 by1 <<<"$(pdfinfo -box -f 2 -l 2 "$mpdf" | awk '/BleedBox/ { print $4, $5, $6, $7 }')"
+	read -r tx0 ty0 tx1 ty1 <<<"$(pdfinfo -box -f 2 -l 2 "$mpdf" | awk '/TrimBox/ { print $4, $5, $6, $7 }')"
+	pdftoppm -r 72 -gray -f 2 -l 2 "$mpdf" "$TMP/marks" 2>/dev/null
+	pgm=$(ls "$TMP"/marks*.pgm | head -1)
+	# Ink in each corner's strip outside the BleedBox, on the trim lines; none inside the
+	# bleed beside them (the page is white there); the page 1 pt a pixel, y from the top.
+	pw=$(sed -n 2p "$pgm" | cut -d' ' -f1)
+	why=$(tail -c +$(($(head -3 "$pgm" | wc -c) + 1)) "$pgm" | od -An -tu1 -v |
+	    awk -v w="$mw" -v h="$mh" -v pw="$pw" \
+	    -v bx0="$bx0" -v by0="$by0" -v bx1="$bx1" -v by1="$by1" -v tx0="$tx0" -v ty0="$ty0" \
+	    -v tx1="$tx1" -v ty1="$ty1" '
+	{ for (i = 1; i <= NF; i++) px[n++] = $i }
+	function at(x, y) { return px[int(y) * pw + int(x)] }
+	function dark(x0, x1, y0, y1,   x, y, m) { m = 255
+		for (y = y0; y <= y1; y++) for (x = x0; x <= x1; x++) if (at(x, y) < m) m = at(x, y)
+		return m < 235 }
+	END {
+		# PDF y runs up; the picture down.
+		top = h - ty1; bot = h - ty0
+		if (!(bx0 > 6 && by0 > 6 && bx1 < w - 6 && by1 < h - 6)) print "no room beyond the BleedBox"
+		else if (!dark(1, bx0 - 2, top - 1, top + 1)) print "no crop mark left of the top trim line"
+		else if (!dark(bx1 + 2, w - 2, bot - 1, bot + 1)) print "no crop mark right of the bottom trim line"
+		else if (!dark(tx0 - 1, tx0 + 1, 1, (h - by1) - 2)) print "no crop mark above the left trim line"
+		else if (dark(bx0 + 1, tx0 - 2, top - 1, top + 1)) print "ink inside the bleed beside the marks"
+	}')
+	slug=$(pdftotext -f 2 -l 2 -bbox "$mpdf" - | awk -v lim="$(awk -v h="$mh" -v b="$by0" \
+	    'BEGIN { print h - b }')" '/<word/ { split($0, a, "\""); t = $0
+	    sub(/^[^>]*>/, "", t); sub(/<.*$/, "", t); if (a[4] > lim) s = s " " t }
+	    END { print s }')
+	if [ -n "$why" ]; then
+		fail e2e/marks "$why"
+	elif ! grep -q 'page 2 of' <<<"$slug" || ! grep -q '2024' <<<"$slug"; then
+		fail e2e/marks "no slug below the bleed: '$slug'"
+	else
+		pass e2e/marks
+	fi
+fi
+
+# <marks/> in a template does what --marks does: the MediaBox 12 mm beyond the BleedBox.
+w=$TMP/marks-template
+mkdir -p "$w/content/doc" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -sfn "$ROOT/fonts" "$w/fonts"
+cat >"$w/templates/marked.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<template>
+  <include file="brand.xml"/>
+  <marks/>
+</template>
+EOF
+printf -- '---\ntitle: Marked\ntemplate: marked\ndate: 2024-01-01\n---\n# One\n\nText.\n' \
+    >"$w/content/doc/index.md"
+(cd "$w" && "$GEN" -p build doc) >/dev/null 2>"$w/err"
+rc=$?
+room=$(pdfinfo -box -f 1 -l 1 "$w/out/doc.pdf" 2>/dev/null | awk '/MediaBox/ { m = $6 - $4 }
+    /BleedBox/ { b = $6 - $4 } END { printf "%.0f", (m - b) / 2 * 25.4 / 72 }')
+if [ $rc -eq 0 ] && [ ! -s "$w/err" ] && [ "$room" = 12 ]; then
+	pass e2e/marks-template
+else
+	fail e2e/marks-template "exit $rc, ${room:-no} mm beyond the bleed: $(head -2 "$w/err")"
 fi

@@ -19,30 +19,49 @@ if [ -d "$dir" ]; then
 		if [ "$got" = "$want" ]; then pass "hundreds/count-$key"
 		else fail "hundreds/count-$key" "$got children filled in $key.svg, not $want"; fi
 	done
-	if grep -q '<title>If Test Area had 100 children</title>' "$dir/many.svg" &&
+	if grep -q '<title>If Test Area had 100 children (0–18 yrs), as they grow up…</title>' "$dir/many.svg" &&
 	    grep -q '<desc>29 in every 100 children in Test Area will have many</desc>' \
-	    "$dir/many.svg" && grep -q 'role="img" aria-label="29 in every 100' "$dir/many.svg"
+	    "$dir/many.svg" &&
+	    grep -q 'role="img" lang="en-GB" xml:lang="en-GB" aria-label="29 in every 100' \
+	    "$dir/many.svg"
 	then
 		pass hundreds/svg-text
 	else
 		fail hundreds/svg-text "many.svg lacks its title, description or ARIA label"
 	fi
 	# The two PNGs are one image at two resolutions: the same size, the same pixel data, and
-	# each pHYs chunk (right after IHDR) with its right checksum (gzip's CRC-32 is PNG's).
+	# each pHYs chunk with its right checksum (gzip's CRC-32 is PNG's).
+	phys=$(grep -obUa pHYs "$dir/many.png" | head -1 | cut -d: -f1)
 	phys_crc_ok() {
-		[ "$(od -An -tx1 -j50 -N4 "$1" | tr -d ' \n')" = "$(dd if="$1" bs=1 skip=37 \
-		    count=13 2>/dev/null | gzip -c | tail -c8 | head -c4 | od -An -tx1 |
-		    awk '{ print $4 $3 $2 $1 }')" ]
+		[ "$(od -An -tx1 -j$((phys + 13)) -N4 "$1" | tr -d ' \n')" = "$(dd if="$1" bs=1 \
+		    skip="$phys" count=13 2>/dev/null | gzip -c | tail -c8 | head -c4 |
+		    od -An -tx1 | awk '{ print $4 $3 $2 $1 }')" ]
 	}
-	if [ "$(png_size "$dir/many.png")" = 1080x1080 ] && [ "$(png_dpi "$dir/many.png")" = 300 ] &&
+	if [ -n "$phys" ] && [ "$(png_size "$dir/many.png")" = 1080x1080 ] &&
+	    [ "$(png_dpi "$dir/many.png")" = 300 ] &&
 	    [ "$(png_size "$dir/many-1080.png")" = 1080x1080 ] &&
 	    [ "$(png_dpi "$dir/many-1080.png")" = 144 ] &&
 	    phys_crc_ok "$dir/many.png" && phys_crc_ok "$dir/many-1080.png" &&
-	    cmp -s <(tail -c +55 "$dir/many.png") <(tail -c +55 "$dir/many-1080.png"); then
+	    cmp -s <(tail -c +$((phys + 18)) "$dir/many.png") \
+	    <(tail -c +$((phys + 18)) "$dir/many-1080.png"); then
 		pass hundreds/png-sizes
 	else
 		fail hundreds/png-sizes "$(png_size "$dir/many.png") at $(png_dpi "$dir/many.png") dpi" \
 		    "and $(png_size "$dir/many-1080.png")"
+	fi
+	# Each file carries its alternative text: the PNGs in an iTXt Description chunk (with
+	# an sRGB chunk for their colours), the SVG with its language and its words as text;
+	# and the pack has one file of them, a line a panel.
+	if grep -aq 'iTXtDescription...en-GB..29 in every 100 children in Test Area will have many' \
+	    "$dir/many.png" && grep -aq 'sRGB' "$dir/many.png" &&
+	    grep -aq 'iTXtDescription' "$dir/many-1080.png" &&
+	    grep -q '<svg role="img" lang="en-GB"' "$dir/many.svg" &&
+	    grep -q '<text [^>]*fill-opacity="0">will have many</text>' "$dir/many.svg" &&
+	    grep -qP '^many-1080\.png\t29 in every 100 children in Test Area will have many$' \
+	    "$dir/alt-text.txt" && [ "$(wc -l <"$dir/alt-text.txt")" -eq 6 ]; then
+		pass hundreds/alt-files
+	else
+		fail hundreds/alt-files "the panels' files lack their alternative text"
 	fi
 	qpdf --qdf --object-streams=disable "$TMP/good/hundreds/out/doc/test-area.pdf" \
 	    "$TMP/hundreds.qdf" 2>/dev/null

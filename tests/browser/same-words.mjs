@@ -67,11 +67,12 @@ async function htmlBlocks(browser, files) {
     out.push(...await page.evaluate((index) => {
       const skip = 'nav ol, .skip, .masthead, .pager, details, .back, .pnum, svg.defs' +
         (index ? '' : ', footer');
-      const nested = 'ul, ol, p, table, blockquote, figure, div, svg';
       const blocks = [];
+      // a block's own words, not those of the blocks it holds (a cell's heading)
+      const nested = 'ul, ol, p, table, blockquote, figure, div, svg, h1, h2, h3, h4, h5, h6';
       const text = (el) => {
         const c = el.cloneNode(true);
-        c.querySelectorAll(skip).forEach((x) => x.remove());
+        c.querySelectorAll(nested + ', ' + skip).forEach((x) => x.remove());
         return c.textContent;
       };
       for (const el of document.body.querySelectorAll(
@@ -81,13 +82,6 @@ async function htmlBlocks(browser, files) {
         if (el.matches('[role=img]')) {
           const desc = el.querySelector('desc');
           blocks.push({ kind: 'alt', text: desc ? desc.textContent : el.getAttribute('aria-label') });
-          continue;
-        }
-        // a list item's own words, not those of the blocks it holds
-        if (el.matches('li')) {
-          const c = el.cloneNode(true);
-          c.querySelectorAll(nested + ', ' + skip).forEach((x) => x.remove());
-          blocks.push({ kind: 'block', text: c.textContent });
           continue;
         }
         blocks.push({ kind: 'block', text: text(el) });
