@@ -6,7 +6,7 @@ DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
 	libgdk-pixbuf-2.0-dev libfontconfig-dev libglib2.0-dev libpng-dev \
 	icc-profiles-free libgs-common
-DEB_TEST = poppler-utils qpdf valgrind chromium nodejs
+DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.

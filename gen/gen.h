@@ -82,6 +82,10 @@ struct gen {
 	int		 pdf_only;	/* --pdf-only: no HTML, no PNG or SVG panel files */
 	int		 html_only;	/* --html-only: the HTML twin alone */
 	int		 marks;		/* --marks: crop marks and a slug beyond the bleed */
+	unsigned	 shard_k, shard_n;	/* --shard K/N: build the K-th of N shares of the
+					 * outputs (shard_n 0: all of them) */
+	char		**only;		/* outputs named on the command line ("doc/row"), or */
+	size_t		 nonly;		/* ... none: every output of the documents named */
 	int		 jobs;		/* -j: processes, and threads in a layout, at most */
 	struct fontcache *fonts;	/* fonts.c: faces loaded to check glyph coverage */
 	int		 progress;	/* show progress: stderr is a terminal */
@@ -761,6 +765,9 @@ void		 jobs_run(struct gen *, char *const *argv, char *const *docs, size_t ndocs
 /* In a worker process that jobs_run() started: builds its share of the jobs and returns the
  * exit status; elsewhere returns -1. */
 int		 jobs_worker(struct gen *, char *const *docs, size_t ndocs, jobs_fn *);
+/* Prints the outputs `gen build` would make of `docs`, one per line ("strategy-2022",
+ * "constituencies/bootle-constituency"), after --shard; returns the exit status. */
+int		 jobs_list(struct gen *, char *const *docs, size_t ndocs);
 /* Passes signal `sig` on to the worker processes (async-signal-safe). */
 void		 jobs_kill(int sig);
 

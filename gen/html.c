@@ -1087,33 +1087,54 @@ folder(struct hctx *h, const char *rel)
 	return rc;
 }
 
-/* The stylesheet and the fonts, in the assets folder. */
+/* Whether outdir/OUTNAME/rel holds `len` bytes, and these bytes when `data` is given. */
+static int
+same_file(struct hctx *h, const char *rel, const char *data, size_t len)
+{
+	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel), *old;
+	size_t olen;
+	struct stat st;
+	int same = stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+
+	if (same && data != NULL && read_file(path, len + 1, &old, &olen) == 0) {
+		same = olen == len && memcmp(old, data, len) == 0;
+		free(old);
+	}
+	free(path);
+	return same;
+}
+
+/* The stylesheet and the fonts, in the assets folder: written where they are not there yet
+ * or not the same (the rows of a document, built by several processes, share them). */
 static int
 write_assets(struct hctx *h)
 {
 	char *css = stylesheet(h->t), *rel, *src, *data;
 	size_t len;
+	struct stat st;
 	int rc;
 
 	rel = xasprintf("%sfonts", h->up);
 	rc = folder(h, rel);
 	free(rel);
 	rel = xasprintf("%sgen.css", h->up);
-	if (rc == 0)
+	if (rc == 0 && !same_file(h, rel, css, strlen(css)))
 		rc = put(h, rel, css, strlen(css));
 	free(rel);
 	free(css);
 	for (size_t i = 0; rc == 0 && i < sizeof(font_files) / sizeof(font_files[0]); i++) {
 		src = xasprintf("%s/fonts/%s", h->g->root, font_files[i].file);
-		if (read_file(src, 64u << 20, &data, &len) == -1) {
+		rel = xasprintf("%sfonts/%s", h->up, strrchr(font_files[i].file, '/') + 1);
+		if (stat(src, &st) == 0 && same_file(h, rel, NULL, (size_t)st.st_size))
+			;	/* the font is there */
+		else if (read_file(src, 64u << 20, &data, &len) == -1) {
 			msg(h->g, MSG_FATAL, src, 0, 0, "cannot read: %s", strerror(errno));
 			rc = -1;
 		} else {
-			rel = xasprintf("%sfonts/%s", h->up, strrchr(font_files[i].file, '/') + 1);
 			rc = put(h, rel, data, len);
-			free(rel);
 			free(data);
 		}
+		free(rel);
 		free(src);
 	}
 	return rc;
@@ -1123,16 +1144,14 @@ int
 html_write(struct gen *g, const struct doc *d)
 {
 	struct hctx h = { .g = g, .d = d, .t = d->tpl };
-	int per_row = d->data.row_table != NULL, rc = 0;
+	int per_row = d->data.row_table != NULL, rc = 0;	/* its rows share their assets */
 	struct buf page = { 0 };
 
-	/* one document's pages share their assets; the rows of a per-row document share theirs,
-	 * written once, with the first row */
 	h.up = per_row ? "../" ASSETS "/" : ASSETS "/";
 	h.split = d->tpl->html_split;
 	if (folder(&h, h.up) == -1)
 		return -1;
-	if ((!per_row || d->data.row == 0) && write_assets(&h) == -1)
+	if (write_assets(&h) == -1)
 		return -1;
 	paginate(&h);
 	for (size_t i = 0; rc == 0 && i < h.npages; i++) {

@@ -183,6 +183,42 @@ collect(struct gen *g, struct job *jobs, size_t njobs, int *fds, size_t n)
 	free(pf);
 }
 
+/* The output a job makes, named as `gen jobs` lists it and `gen build` takes it:
+ * "strategy-2022", "constituencies/bootle-constituency". The caller frees. */
+static char *
+job_name(const struct doc *d, long row)
+{
+	const struct table *t = d->data.row_table;
+	char *slug, *name;
+
+	if (row < 0)
+		return xstrdup(d->name);
+	slug = doc_slug(t->cells[(size_t)row * t->ncols +
+	    (size_t)csv_column(t, d->tpl->per_row_name)].text);
+	name = xasprintf("%s/%s", d->name, slug);
+	free(slug);
+	return name;
+}
+
+/* Whether a job is one of those asked for: in the shard (by a hash of its output's name, so
+ * an output stays in its shard whatever else is added), and named, when names are given. */
+static int
+wanted(const struct gen *g, const struct doc *d, long row)
+{
+	char *name = job_name(d, row);
+	uint64_t h = 14695981039346656037u;	/* FNV-1a */
+	int keep = g->nonly == 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	for (size_t i = 0; i < g->nonly && !keep; i++)
+		keep = strcmp(g->only[i], name) == 0 || strcmp(g->only[i], d->name) == 0;
+	if (g->shard_n > 0 && h % g->shard_n != g->shard_k - 1)
+		keep = 0;
+	free(name);
+	return keep;
+}
+
 /* Loads each document, with its messages kept aside, to list the jobs. Each document's load
  * messages go before its first job's; a document that does not load has no jobs, and its
  * messages go before the next one's (or at the end, in `tail`). */
@@ -225,9 +261,10 @@ list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, s
 		rows = d->data.row_table != NULL ? d->data.row_table->nrows : 1;
 		jobs = xrealloc(jobs, (*njobs + rows) * sizeof(*jobs));
 		for (size_t r = 0; r < rows; r++)
-			jobs[(*njobs)++] = (struct job){ i, d->data.row_table ? (long)r : -1,
-			    { NULL, 0, 0 }, 0 };
-		if (rows > 0 && pending.len > 0) {
+			if (wanted(g, d, d->data.row_table ? (long)r : -1))
+				jobs[(*njobs)++] = (struct job){ i, d->data.row_table ? (long)r : -1,
+				    { NULL, 0, 0 }, 0 };
+		if (*njobs > first && pending.len > 0) {
 			buf_add(&jobs[first].out, pending.s, pending.len);
 			pending.len = 0;
 		}
@@ -371,6 +408,29 @@ jobs_run(struct gen *g, char *const *argv, char *const *docs, size_t ndocs, int 
 		fwrite(tail.s, 1, tail.len, stderr);
 	buf_free(&tail);
 	jobs_free(jobs, njobs, loaded, ndocs);
+}
+
+int
+jobs_list(struct gen *g, char *const *docs, size_t ndocs)
+{
+	struct doc **loaded = xcalloc(ndocs + 1, sizeof(*loaded));
+	struct buf tail = { NULL, 0, 0 };
+	struct job *jobs;
+	size_t njobs;
+
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail);
+	for (size_t j = 0; j < njobs; j++) {
+		char *name = job_name(loaded[jobs[j].doc], jobs[j].row);
+
+		fputs(jobs[j].out.s ? jobs[j].out.s : "", stderr);	/* its load messages */
+		puts(name);
+		free(name);
+	}
+	if (tail.len > 0)
+		fwrite(tail.s, 1, tail.len, stderr);
+	buf_free(&tail);
+	jobs_free(jobs, njobs, loaded, ndocs);
+	return g->status;
 }
 
 int

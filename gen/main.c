@@ -15,13 +15,16 @@
 static const char usage_text[] =
 "usage: gen [options] build [DOC...]\n"
 "       gen [options] check [DOC...]\n"
+"       gen [options] jobs [DOC...]\n"
 "       gen [options] new DOC --from OLD\n"
 "\n"
 "Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html.\n"
 "Each DOC is a folder name in content/ (or a path to a folder holding index.md); with\n"
 "none, every document is built.\n"
-"`check` reads and validates everything without rendering. `new` starts content/DOC\n"
-"from content/OLD with the year moved on, and says what to update by hand.\n"
+"`check` reads and validates everything without rendering. `jobs` lists the outputs\n"
+"`build` would make, one a line (`build` takes those names too: DOC/ROW builds one\n"
+"row of a document built per row). `new` starts content/DOC from content/OLD with\n"
+"the year moved on, and says what to update by hand.\n"
 "\n"
 "options:\n"
 "  -C, --project DIR  the project folder (default: the current folder)\n"
@@ -32,6 +35,8 @@ static const char usage_text[] =
 "      --html-only    write the HTML twins alone (out/DOC/index.html)\n"
 "  -m, --marks        crop marks and a slug line (document, date, page) beyond the\n"
 "                     bleed, for the printer; the page grows to hold them\n"
+"      --shard K/N    build (or list) the K-th of N shares of the outputs: N copies of\n"
+"                     gen, one per share, build everything once between them\n"
 "  -j, --jobs N       build on up to N processes at once, and lay a long document out\n"
 "                     on two threads unless N is 1 (default: one per processor)\n"
 "  -d, --draft        a missing picture or link target is a warning, not an error:\n"
@@ -316,6 +321,7 @@ main(int argc, char *argv[])
 		{ "pdf-only", no_argument, NULL, 'p' },
 		{ "html-only", no_argument, NULL, 'H' },
 		{ "from", required_argument, NULL, 'F' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ "marks", no_argument, NULL, 'm' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -360,6 +366,13 @@ main(int argc, char *argv[])
 		case 'F':
 			from = optarg;
 			break;
+		case 'S':
+			if (sscanf(optarg, "%u/%u%c", &g.shard_k, &g.shard_n, &(char){ 0 }) != 2 ||
+			    g.shard_n < 1 || g.shard_n > 100000 || g.shard_k < 1 ||
+			    g.shard_k > g.shard_n)
+				return usage("--shard wants K/N, the K-th of N shares (1 <= K <= N), "
+				    "not `%s`", optarg);
+			break;
 		case 'm':
 			g.marks = 1;
 			break;
@@ -386,10 +399,12 @@ main(int argc, char *argv[])
 		return new_command(&g, root, argc - optind, argv + optind, from);
 	if (strcmp(argv[optind], "build") == 0)
 		build = 1;
+	else if (strcmp(argv[optind], "jobs") == 0)
+		build = 2;
 	else if (strcmp(argv[optind], "check") == 0)
 		build = 0;
 	else
-		return usage("unknown command `%s` (build or check)", argv[optind]);
+		return usage("unknown command `%s` (build, check, jobs or new)", argv[optind]);
 	optind++;
 
 	content = xasprintf("%s/content", root);
@@ -418,6 +433,33 @@ main(int argc, char *argv[])
 			char *dir = strchr(a, '/') ? xstrdup(a) : project_path(&g, rel);
 
 			free(rel);
+			if (!is_dir(dir) && strchr(a, '/') != NULL && a[0] != '/' && a[0] != '.') {
+				/* one output of a document built per row, as `gen jobs` names it */
+				char *doc = xstrndup(a, (size_t)(strchr(a, '/') - a));
+
+				rel = xasprintf("content/%s", doc);
+				free(dir);
+				dir = project_path(&g, rel);
+				free(rel);
+				free(doc);
+				if (is_dir(dir)) {
+					g.only = xrealloc(g.only, (g.nonly + 1) * sizeof(*g.only));
+					g.only[g.nonly++] = xstrdup(a);
+					for (size_t k = 0; k < ndocs && dir != NULL; k++)
+						if (strcmp(docs[k], dir) == 0) {
+							free(dir);
+							dir = NULL;	/* listed already */
+						}
+					if (dir != NULL) {
+						docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
+						docs[ndocs++] = dir;
+					}
+					continue;
+				}
+			} else if (is_dir(dir) && g.nonly > 0) {	/* a whole document, beside rows */
+				g.only = xrealloc(g.only, (g.nonly + 1) * sizeof(*g.only));
+				g.only[g.nonly++] = xstrdup(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir);
+			}
 
 			if (!is_dir(dir)) {
 				size_t nall;
@@ -447,7 +489,9 @@ main(int argc, char *argv[])
 			docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
 			docs[ndocs++] = dir;
 		}
-	if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
+	if (build == 2)
+		jobs_list(&g, docs, ndocs);
+	else if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
 		g.status = c;	/* a worker process of another gen's */
 	else if (build && !g.trace)
 		jobs_run(&g, argv, docs, ndocs, g.jobs, build_job);
@@ -457,6 +501,9 @@ main(int argc, char *argv[])
 	for (size_t i = 0; i < ndocs; i++)
 		free(docs[i]);
 	free(docs);
+	for (size_t i = 0; i < g.nonly; i++)
+		free(g.only[i]);
+	free(g.only);
 	free(defout);
 	fonts_fini(&g);
 	return g.status;

@@ -283,6 +283,22 @@ else
 	fail e2e/650-areas "exit $rc, $n of 650 packs: $(head -2 "$w/err")"
 fi
 
+# National batches on an existing engine: GNU parallel runs two shards of the same 650 packs
+# into another folder, and the two shares are the whole, byte for byte; `gen jobs` lists them.
+rel=$(realpath "$ROOT/${GEN_RELEASE:-gen/gen}")
+(cd "$w" && timeout 300 parallel "$rel" -q --pdf-only --shard {}/2 -o out-s build doc ::: 1 2) \
+    2>"$w/err-s"
+rc=$?
+n1=$(cd "$w" && "$rel" --shard 1/2 jobs doc | wc -l)
+n2=$(cd "$w" && "$rel" --shard 2/2 jobs doc | wc -l)
+if [ $rc -eq 0 ] && [ "$n1" -gt 200 ] && [ "$n2" -gt 200 ] && [ $((n1 + n2)) -eq 650 ] &&
+    [ "$(cd "$w" && "$rel" jobs doc | sort | uniq | wc -l)" -eq 650 ] &&
+    diff -r "$w/out/doc" "$w/out-s/doc" >/dev/null; then
+	pass e2e/shards
+else
+	fail e2e/shards "exit $rc; $n1 + $n2 jobs; $(head -2 "$w/err-s")"
+fi
+
 # Progress reports: this year's and an earlier one from the same template files, their
 # statuses, phrases and the years with nothing published.
 ok=1
