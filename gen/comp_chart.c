@@ -36,6 +36,8 @@ struct chart {
 static const char *const grades[] = { "", "Very good", "Good", "Highly satisfactory",
 	"Satisfactory", "Unsatisfactory", "Poor", "Very poor" };
 
+static void	chart_free(void *);
+
 /* ---- from data ---- */
 
 /* A cell's figure, or NAN when the year has none (an empty cell, or a symbol of official
@@ -202,7 +204,7 @@ describe(const struct chart *ch)
 	return b.s;
 }
 
-struct node *
+static struct node *
 chart_make(const struct component_call *c)
 {
 	char *type = component_attr(c->tag, "type"), *data = component_attr(c->tag, "data");
@@ -312,8 +314,9 @@ chart_make(const struct component_call *c)
 			ch->ymax = 7;
 		else
 			nice_axis(ch);
-		n = node_new(N_CHART, c->file, c->line, c->col);
-		n->chart = ch;
+		n = node_new(N_COMPONENT, c->file, c->line, c->col);
+		n->comp = &comp_chart;
+		n->data = ch;
 		n->alt = describe(ch);
 	} else
 		chart_free(ch);
@@ -328,7 +331,7 @@ chart_make(const struct component_call *c)
 const char *
 chart_title(const struct node *n)
 {
-	return n->chart->title;
+	return ((const struct chart *)n->data)->title;
 }
 
 /* A cell of the figures' table. */
@@ -347,7 +350,7 @@ chart_table(const struct node *n)
 {
 	static const char *const judged[] = { "Grade", "Self-evaluation", "Previous grade",
 	    "Average of all authorities" };
-	const struct chart *ch = n->chart;
+	const struct chart *ch = n->data;
 	const struct table *t = ch->t;
 	struct node *table = node_new(N_TABLE, n->file, n->line, n->col), *row;
 
@@ -378,9 +381,11 @@ chart_table(const struct node *n)
 	return table;
 }
 
-void
-chart_free(struct chart *ch)
+static void
+chart_free(void *p)
 {
+	struct chart *ch = p;
+
 	if (ch == NULL)
 		return;
 	for (int s = 0; s < MAX_SERIES; s++)
@@ -453,10 +458,10 @@ dash(cairo_t *cr, int s)
 		cairo_set_dash(cr, s % 3 == 1 ? d1 : d2, 2, 0);
 }
 
-double
+static double
 chart_height(const struct node *n, double w)
 {
-	const struct chart *ch = n->chart;
+	const struct chart *ch = n->data;
 
 	if (ch->type == CH_JUDGEMENT)
 		return 52 + JROW * ch->t->nrows + 16;
@@ -660,16 +665,52 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 	}
 }
 
-void
+static void
 chart_draw(void *vcr, PangoContext *ctx, const struct template *t, const struct node *n,
     double x, double y, double w)
 {
 	cairo_t *cr = vcr;
 
 	cairo_save(cr);
-	if (n->chart->type == CH_JUDGEMENT)
-		draw_judgement(cr, ctx, t, n->chart, x, y, w);
+	if (((const struct chart *)n->data)->type == CH_JUDGEMENT)
+		draw_judgement(cr, ctx, t, n->data, x, y, w);
 	else
-		draw_series(cr, ctx, t, n->chart, x, y, w, chart_height(n, w));
+		draw_series(cr, ctx, t, n->data, x, y, w, chart_height(n, w));
 	cairo_restore(cr);
 }
+
+/* ---- as HTML: the chart as inline SVG, and its figures in a table under it ---- */
+
+static void
+chart_html(struct hout *h, const struct node *n)
+{
+	const char *title = chart_title(n);
+	struct node *t = chart_table(n);
+
+	html_raw(h, "<figure class=\"chart\">");
+	html_svg(h, n, 480, title ? title : "Chart", n->alt ? n->alt : "");
+	html_raw(h, "<details><summary>The figures in this chart</summary>\n");
+	buf_adds(&t->text.text, title ? title : "The figures in this chart");
+	html_table(h, t);
+	node_free(t);
+	html_raw(h, "</details></figure>\n");
+}
+
+static void
+chart_css(struct buf *b, const struct template *t)
+{
+	(void)t;
+	buf_adds(b, ".chart svg{width:100%;height:auto}\n");
+}
+
+const struct component comp_chart = {
+	.tag = "chart",
+	.make = chart_make,
+	.shape = SHAPE_BOX,
+	.whole_tag = "Figure",
+	.height = chart_height,
+	.draw = chart_draw,
+	.html = chart_html,
+	.css = chart_css,
+	.free = chart_free,
+};

@@ -105,8 +105,9 @@ one_panel(const struct table *ind, size_t i, const struct table *areas, size_t r
 	const char *area = areas->cells[row * areas->ncols].text;
 	const struct cell *vc = &areas->cells[row * areas->ncols + (size_t)csv_column(areas,
 	    key)];
-	struct node *n = node_new(N_HUNDRED, file, line, col);
+	struct node *n = node_new(N_PART, file, line, col);
 
+	n->comp = &comp_hundreds;
 	n->label = xstrdup(caption);
 	n->src = doc_slug(key);
 	buf_adds(&n->text.text, area);
@@ -146,7 +147,7 @@ headline(const struct component_call *call, const char *area)
 	return b.s ? b.s : xstrdup("");
 }
 
-struct node *
+static struct node *
 hundred_make(const struct component_call *call)
 {
 	struct gen *g = call->g;
@@ -209,7 +210,8 @@ hundred_panels(struct gen *g, const struct datasets *d, const char *file, int li
 		csv_say(g, areas, MSG_WARNING, name->line, name->col, "the area's name is %ld "
 		    "characters long; a panel's title holds about %d well, so its children are "
 		    "drawn smaller", len, NAME_FITS);
-	panels = node_new(N_PANELS, file, line, col);
+	panels = node_new(N_COMPONENT, file, line, col);
+	panels->comp = &comp_hundreds;
 	panels->start = per_page < 1 ? 1 : per_page > 8 ? 8 : per_page;
 	buf_adds(&panels->text.text, name->text);
 	for (size_t i = 0; i < ind->nrows; i++)
@@ -219,9 +221,10 @@ hundred_panels(struct gen *g, const struct datasets *d, const char *file, int li
 
 /* ---- drawing ---- */
 
-double
-hundred_height(double w)
+static double
+hundred_height(const struct node *part, double w)
 {
+	(void)part;	/* every panel is of one size */
 	return w * NUMBER_H + CAPTION_H + GRID * (w / GRID) * CHILD_H;
 }
 
@@ -381,7 +384,7 @@ number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const s
 	return h;
 }
 
-void
+static void
 hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struct node *n,
     double x, double y, double w)
 {
@@ -702,7 +705,7 @@ svg_file(struct gen *g, const struct template *t, const struct node *n, const ch
 	return rc;
 }
 
-int
+static int
 hundred_files(struct gen *g, const struct template *t, const struct node *n, const char *lang,
     const char *dir, struct buf *alt)
 {
@@ -723,3 +726,128 @@ hundred_files(struct gen *g, const struct template *t, const struct node *n, con
 	free(web);
 	return rc ? -1 : 0;
 }
+
+/* ---- as HTML ---- */
+
+/* Appends `text` as lines of at most `width` characters, broken between words, as <tspan>s
+ * `lead` apart from y. */
+static void
+svg_lines(struct hout *h, const char *text, int width, double x, double y, double lead)
+{
+	const char *p = text;
+	int lines = 0;
+
+	while (*p) {
+		const char *end = p, *brk = NULL;
+		char at[64], *piece;
+		glong chars = 0;
+
+		while (*end && chars <= width) {	/* the last space that keeps the line short */
+			if (*end == ' ')
+				brk = end;
+			end = g_utf8_next_char(end);
+			chars++;
+		}
+		if (*end == '\0' && chars <= width)
+			brk = end;
+		else if (brk == NULL)
+			brk = end;	/* a word longer than a line: it runs on */
+		snprintf(at, sizeof(at), "<tspan x=\"%g\" y=\"%g\">", x, y + lines * lead);
+		html_raw(h, at);
+		piece = xstrndup(p, (size_t)(brk - p));
+		html_text(h, piece);
+		free(piece);
+		html_raw(h, "</tspan>");
+		lines++;
+		p = *brk == ' ' ? brk + 1 : brk;
+	}
+}
+
+/* The child, drawn once a page as a symbol the panels use 100 times each. */
+static const char child_symbol[] =
+	"<svg class=\"defs\" aria-hidden=\"true\" focusable=\"false\"><defs>"
+	"<symbol id=\"child\" viewBox=\"0 0 10 13\"><circle cx=\"5\" cy=\"2.6\" r=\"1.7\"/>"
+	"<path d=\"M2.4 6.1C2.4 4.9 7.6 4.9 7.6 6.1L6.7 11.7H3.3Z\"/></symbol>"
+	"</defs></svg>\n";
+
+/* A panel: its number and caption as the SVG's own text (selectable, searchable), the 100
+ * children, and the sentence a screen reader says for it all. */
+static void
+panel_html(struct hout *h, const struct node *p)
+{
+	char num[160];
+
+	html_raw(h, "<li class=\"panel\"><svg viewBox=\"0 0 100 186\" role=\"img\" aria-label=\"");
+	html_text(h, p->alt ? p->alt : "");
+	html_raw(h, "\">");
+	if (p->start >= 0) {
+		snprintf(num, sizeof(num), "<text x=\"0\" y=\"20\" class=\"count\">%d</text>",
+		    p->start);
+		html_raw(h, num);
+	} else {	/* no figure: what that means, where the number would be */
+		html_raw(h, "<text x=\"0\" y=\"16\" class=\"count none\">");
+		html_text(h, datum_words(p->level, 0));
+		html_raw(h, "</text>");
+	}
+	html_raw(h, "<text class=\"caption\">");
+	svg_lines(h, p->label ? p->label : "", 24, 0, 31, 7.5);
+	html_raw(h, "</text>");
+	for (int i = 0; i < GRID * GRID; i++) {
+		snprintf(num, sizeof(num), "<use href=\"#child\" x=\"%d\" y=\"%d\" width=\"10\" "
+		    "height=\"13\" class=\"%s\"/>", (i % GRID) * 10, 56 + (i / GRID) * 13,
+		    i < p->start ? "on" : "off");
+		html_raw(h, num);
+	}
+	html_raw(h, "</svg></li>\n");
+}
+
+/* As HTML: the headline as the heading the PDF tags it as, then the panels as a list. */
+static void
+hundred_html(struct hout *h, const struct node *n)
+{
+	if (n->label != NULL) {
+		char tag[48];
+
+		snprintf(tag, sizeof(tag), "<h%d class=\"headline\">", html_heading_level(h, n));
+		html_raw(h, tag);
+		html_text(h, n->label);
+		snprintf(tag, sizeof(tag), "</h%d>\n", html_heading_level(h, n));
+		html_raw(h, tag);
+	}
+	html_raw(h, child_symbol);
+	html_raw(h, "<ul class=\"panels\">\n");
+	for (const struct node *p = n->first; p; p = p->next)
+		panel_html(h, p);
+	html_raw(h, "</ul>\n");
+}
+
+static void
+hundred_css(struct buf *b, const struct template *t)
+{
+	buf_adds(b, ".panels{list-style:none;padding:0;display:grid;gap:1rem;"
+	    "grid-template-columns:repeat(auto-fill,minmax(min(100%,13rem),1fr))}\n"
+	    ".panel svg{width:100%;max-width:16rem;height:auto;overflow:visible}\n"
+	    ".panel .count{font-size:22px;font-weight:700;");
+	css_colour(b, "fill", t->accent);
+	buf_adds(b, "}\n.panel .count.none{font-size:11px}\n.panel .caption{font-size:6.2px;"
+	    "font-weight:600;");
+	css_colour(b, "fill", t->role[R_BODY].colour);
+	buf_adds(b, "}\n.panel .on{");
+	css_colour(b, "fill", t->accent);
+	buf_adds(b, "}\n.panel .off{fill:#fff;stroke-width:.5;");
+	css_colour(b, "stroke", t->outline);
+	buf_adds(b, "}\n");
+}
+
+const struct component comp_hundreds = {
+	.tag = "hundreds",
+	.make = hundred_make,
+	.shape = SHAPE_PAGES,
+	.whole_tag = "Sect",
+	.part_tag = "Figure",
+	.height = hundred_height,
+	.draw = hundred_draw,
+	.html = hundred_html,
+	.files = hundred_files,
+	.css = hundred_css,
+};

@@ -67,7 +67,7 @@ cell(const char *file, int line, int col, const char *text, int align)
 	return n;
 }
 
-struct node *
+static struct node *
 table_make(const struct component_call *c)
 {
 	char *name = component_attr(c->tag, "data"), *headers = component_attr(c->tag, "headers");
@@ -115,3 +115,5 @@ table_make(const struct component_call *c)
 	free(caption);
 	return table;
 }
+
+const struct component comp_data_table = { .tag = "data-table", .make = table_make };

@@ -1,7 +1,7 @@
 /* comp_tiles.c: <key-figures data="key-figures" columns="3">, the page of big numbers:
  * a tile per row of the table, with its number (value and unit), label and detail, and, when
  * a table of the tile's key exists (data/schools.csv for `schools`), its items as a list.
- * Called by markdown.c; hands on N_TILES, which layout.c sets in a grid. */
+ * Made from its tag (components.c); layout.c sets its tiles as cards in a grid. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,7 +92,7 @@ check_tiles(struct gen *g, const struct table *t)
 	return bad;
 }
 
-struct node *
+static struct node *
 tiles_make(const struct component_call *c)
 {
 	char *name = component_attr(c->tag, "data"), *cols = component_attr(c->tag, "columns");
@@ -105,14 +105,15 @@ tiles_make(const struct component_call *c)
 			    "`%s`, but there is no such file in data/" : "<key-figures> needs "
 			    "data=\"TABLE\"%s", name ? name : "");
 	} else if (check_tiles(c->g, t) == 0) {
-		tiles = node_new(N_TILES, c->file, c->line, c->col);
+		tiles = node_new(N_COMPONENT, c->file, c->line, c->col);
+		tiles->comp = &comp_key_figures;
 		tiles->start = cols ? atoi(cols) : 3;
 		if (tiles->start < 1 || tiles->start > 6)
 			tiles->start = 3;
 		for (size_t r = 0; r < t->nrows; r++) {
 			const struct cell *vc = &t->cells[r * t->ncols + (size_t)csv_column(t,
 			    "value")];
-			struct node *tile = node_new(N_TILE, t->path, vc->line, vc->col);
+			struct node *tile = node_new(N_PART, t->path, vc->line, vc->col);
 			const char *detail = col_text(t, r, "detail"), *key = col_text(t, r, "key");
 			const struct table *list = key[0] ? datasets_find(c->data, key) : NULL;
 
@@ -123,6 +124,7 @@ tiles_make(const struct component_call *c)
 				node_append(tile, para(t->path, vc->line, 1, detail));
 			if (list != NULL && list != t)
 				node_append(tile, tile_list(list));
+			tile->comp = &comp_key_figures;
 			node_append(tiles, tile);
 		}
 	}
@@ -130,3 +132,40 @@ tiles_make(const struct component_call *c)
 	free(cols);
 	return tiles;
 }
+
+/* As HTML: the tiles as a list, each its number, then its label and the rest. */
+static void
+tiles_html(struct hout *h, const struct node *n)
+{
+	html_raw(h, "<ul class=\"tiles\">\n");
+	for (const struct node *t = n->first; t; t = t->next) {
+		html_raw(h, "<li class=\"tile\"><p class=\"big\">");
+		html_inlines(h, &t->text);
+		html_raw(h, "</p>\n");
+		html_blocks(h, t->first);
+		html_raw(h, "</li>\n");
+	}
+	html_raw(h, "</ul>\n");
+}
+
+static void
+tiles_css(struct buf *b, const struct template *t)
+{
+	buf_adds(b, ".tiles{list-style:none;padding:0;display:grid;gap:1rem;"
+	    "grid-template-columns:repeat(auto-fill,minmax(min(100%,13rem),1fr))}\n"
+	    ".tile{padding:1rem;");
+	css_colour(b, "background", t->band);
+	buf_adds(b, "}\n.tile .big{font-size:2.2rem;font-weight:700;margin:0;line-height:1.1;");
+	css_colour(b, "color", t->accent);
+	buf_adds(b, "}\n");
+}
+
+const struct component comp_key_figures = {
+	.tag = "key-figures",
+	.make = tiles_make,
+	.shape = SHAPE_CARDS,
+	.whole_tag = "Div",
+	.part_tag = "Div",
+	.html = tiles_html,
+	.css = tiles_css,
+};

@@ -113,14 +113,10 @@ enum node_type {
 	N_NOTE,		/* one footnote: label, children are blocks */
 	N_TOC,		/* where the contents go */
 	N_DIVIDER,	/* a part's divider page: its title in text */
-	N_PANELS,	/* hundred-children panels: children are N_HUNDRED; start = per page;
-			 * text = the area; label = the headline (or NULL) */
-	N_HUNDRED,	/* one panel: start = N of 100, label = caption, text = the area,
-			 * alt = its description, src = the indicator's key (file name) */
-	N_TILES,	/* key-figure tiles: children are N_TILE; start = tiles a row */
-	N_TILE,		/* text = the big number; children: label, detail (N_PARAGRAPH),
-			 * a list (N_LIST) */
-	N_CHART		/* a chart: chart holds its data, alt its description */
+	N_COMPONENT,	/* a component's part of the document, from data: comp says which
+			 * and how it is laid out, drawn and written (components.c); start,
+			 * label, text, alt and data as the component keeps them */
+	N_PART		/* a part of a component (a panel, a tile): children of N_COMPONENT */
 };
 
 #define SUPER_SCALE	0.66	/* size of a superscript (footnote reference) ... */
@@ -171,7 +167,8 @@ struct node {
 	struct inl	 text;		/* heading, paragraph, cell, code, figure caption */
 	char		*alt;		/* N_FIGURE: alternative text, owned */
 	struct image	*image;		/* N_FIGURE: decoded by validate, owned */
-	struct chart	*chart;		/* N_CHART: what it plots, owned */
+	const struct component *comp;	/* N_COMPONENT, N_PART: the component */
+	void		*data;		/* N_COMPONENT: its own data, freed by comp->free */
 	unsigned	 fill;		/* N_CELL: a background colour (a status), 0 for none */
 };
 
@@ -563,7 +560,7 @@ enum piece_kind {
 	PC_RULE,	/* a filled rectangle that is decoration: rules, quote bars */
 	PC_FILL,	/* a tinted background: code blocks, table rows */
 	PC_IMAGE,	/* node->image scaled into the box */
-	PC_PANEL	/* a hundred-children panel (N_HUNDRED) drawn into the box */
+	PC_PANEL	/* a component (or a part of one) drawn into the box by its draw() */
 };
 
 enum piece_role {
@@ -636,7 +633,7 @@ PangoLayout	*layout_text(PangoContext *, const struct style *, const char *text,
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
 
-/* ---- components: tags in Markdown that make nodes from data (markdown.c dispatches) ---- */
+/* ---- components: tags in Markdown that make parts of a document from data ---- */
 
 struct component_call {
 	struct gen		*g;
@@ -649,46 +646,77 @@ struct component_call {
 /* The value of attribute `name` of a component's tag, or NULL. The caller frees. */
 char		*component_attr(const char *tag, const char *name);
 
-/* ---- comp_hundred.c: the hundred-children panel ---- */
+/* How a component's node takes its place on the pages: layout.c knows these shapes and no
+ * component. */
+enum shape {
+	SHAPE_NODES,	/* it makes ordinary nodes (a table, a divider): nothing of its own */
+	SHAPE_BOX,	/* one box height() tall, kept whole on a page like a figure */
+	SHAPE_CARDS,	/* its parts as cards, `start` to a row: a part's text large, then
+			 * its blocks (a label, a detail, a list) */
+	SHAPE_PAGES	/* its parts as boxes of one size, height() tall, `start` to a page
+			 * under its headline (`label`), on the infographic background */
+};
 
-/* <hundreds indicators="TABLE" per-page="5">: a panel per indicator for the row being
- * built; errors (a value outside 0-100, a missing column) at the data's cells. */
-struct node	*hundred_make(const struct component_call *);
-/* The height of a panel set w pt wide. */
-double		 hundred_height(double w);
-/* Draws panel n into the box (x, y, w): the number, its caption and the 10 x 10 children. */
-void		 hundred_draw(void *cr, PangoContext *, const struct template *,
-		     const struct node *n, double x, double y, double w);
-/* Writes panel n alone, with its headline, as a PNG at 300 dpi, a 1080 x 1080 PNG and an
- * SVG in language `lang` under dir/, each with its alternative text, which is also added
- * to `alt` as a line "FILE<tab>TEXT". Returns 0, or -1 after msg(). */
-int		 hundred_files(struct gen *, const struct template *, const struct node *n,
-		     const char *lang, const char *dir, struct buf *alt);
+struct hout;
 
-/* ---- comp_table.c: a data table from CSV ---- */
+/* A component: one file comp_NAME.c with its operations, and one line in components.c.
+ * The later stages ask the table, and name no component. */
+struct component {
+	const char	*tag;		/* "hundreds", "chart" ... */
+	/* Reads the tag's attributes and checks them against the data, errors at the tag or
+	 * the data's cells; returns its node (N_COMPONENT, or ordinary nodes), or NULL. */
+	struct node	*(*make)(const struct component_call *);
+	enum shape	 shape;
+	const char	*whole_tag;	/* the structure types the PDF tags the whole ... */
+	const char	*part_tag;	/* ... and each part as (NULL: none) */
+	/* The height of a box, or of a part, at width w. */
+	double		 (*height)(const struct node *, double w);
+	/* Draws the box, or a part, at (x, y), w wide, with cairo. */
+	void		 (*draw)(void *cr, PangoContext *, const struct template *,
+			    const struct node *, double x, double y, double w);
+	/* Writes itself as HTML (html.c's helpers). */
+	void		 (*html)(struct hout *, const struct node *);
+	/* Writes files of its own for a part beside the HTML (a panel's PNG and SVG), adding a
+	 * line "FILE<tab>TEXT" to `alt` for each; 0, or -1 after msg(). */
+	int		 (*files)(struct gen *, const struct template *, const struct node *part,
+			    const char *lang, const char *dir, struct buf *alt);
+	/* Adds the rules its HTML needs to the stylesheet, in the theme's colours. */
+	void		 (*css)(struct buf *, const struct template *);
+	void		 (*free)(void *);	/* its node's data */
+};
 
-/* <data-table data="TABLE" widths="auto 30% 25mm"> : the CSV as a table (N_TABLE rows). */
-struct node	*table_make(const struct component_call *);
+/* The component whose tag is `tag`, or NULL; *near is set to the nearest tag, if close. */
+const struct component *component_find(const char *tag, const char **near);
+/* The i-th component of the table, or NULL past its end. */
+const struct component *component_nth(size_t i);
 
-/* ---- comp_tiles.c: key-figure tiles ---- */
+/* ---- the components (each comp_NAME.c; listed in components.c) ---- */
 
-/* <key-figures data="TABLE">: a tile per row: the big number, its label, and a list. */
-struct node	*tiles_make(const struct component_call *);
+extern const struct component comp_hundreds, comp_data_table, comp_key_figures, comp_chart,
+    comp_indicator_table, comp_divider;
 
-/* ---- comp_chart.c: line, bar and judgement charts ---- */
-
-struct chart;
-/* <chart type="line|bar|judgement" data="TABLE" …>: see templates/README.md. */
-struct node	*chart_make(const struct component_call *);
-void		 chart_free(struct chart *);
-double		 chart_height(const struct node *, double w);
-void		 chart_draw(void *cr, PangoContext *, const struct template *,
-		     const struct node *, double x, double y, double w);
-/* The chart's title, or NULL. */
+/* The chart's title, or NULL; its figures as a table (N_TABLE: a header row, then a row per
+ * x) for readers who cannot see the picture, which the caller frees with node_free(). */
 const char	*chart_title(const struct node *);
-/* The chart's figures as a table (N_TABLE: a header row, then a row per x), for readers who
- * cannot see the picture. The caller frees it with node_free(). */
 struct node	*chart_table(const struct node *);
+
+/* ---- html.c: what a component's html() writes with ---- */
+
+/* Text, escaped; raw markup; inline text with its spans; blocks; a table. */
+void		 html_text(struct hout *, const char *);
+void		 html_raw(struct hout *, const char *);
+void		 html_inlines(struct hout *, const struct inl *);
+void		 html_blocks(struct hout *, const struct node *first);
+void		 html_table(struct hout *, const struct node *);
+/* The level of the heading node n is on this page (h1 …). */
+int		 html_heading_level(const struct hout *, const struct node *);
+/* Draws n with its component's draw() into an inline SVG w pt wide, named by `title` and
+ * described by `desc` for screen readers. */
+void		 html_svg(struct hout *, const struct node *, double w, const char *title,
+		    const char *desc);
+const struct template *html_template(const struct hout *);
+/* Adds "PROP:#rrggbb;" to a stylesheet. */
+void		 css_colour(struct buf *, const char *prop, unsigned colour);
 
 /* ---- indicators.c: a progress report's indicators ---- */
 
@@ -742,9 +770,6 @@ char		*indicator_phrase(const struct ind_stat *);
 void		 indicator_number(struct buf *, double);
 /* The status as a word: "Green", "Similar"; "–" for none. */
 const char	*rag_name(enum rag);
-/* <indicator-table phase="…">: indicator, year, the area, change, each comparator, status
- * for each indicator of the phase, and a note under it stating the rule. */
-struct node	*indicator_table_make(const struct component_call *);
 /* An indicator's years as a table (year, the area, each comparator) for a chart; *series
  * and *names are its columns and their names, "|"-separated (the caller frees all three;
  * the table with csv_free()). */

@@ -25,7 +25,7 @@ struct hpage {
 };
 
 /* What the writer carries through a document. */
-struct hctx {
+struct hout {
 	struct gen		*g;
 	const struct doc	*d;
 	const struct template	*t;
@@ -74,7 +74,7 @@ esc(struct buf *b, const char *s)
 
 /* The page a heading anchor is on, for a link to it from another page. */
 static const char *
-page_of_anchor(const struct hctx *h, const char *id)
+page_of_anchor(const struct hout *h, const char *id)
 {
 	for (size_t i = 0; i < h->npages; i++)
 		for (const struct node *n = h->pages[i].first; n != h->pages[i].end; n = n->next) {
@@ -98,7 +98,7 @@ page_of_anchor(const struct hctx *h, const char *id)
 /* A link's href: a web address as it is; "#anchor" as it is on a single page, or with the
  * page the anchor is on. */
 static void
-href(struct hctx *h, const char *link)
+href(struct hout *h, const char *link)
 {
 	const char *page;
 
@@ -121,7 +121,7 @@ open_at(const struct inl *in, size_t at, const struct span **v, size_t max)
 }
 
 static void
-open_span(struct hctx *h, const struct span *s)
+open_span(struct hout *h, const struct span *s)
 {
 	struct buf *b = h->out;
 
@@ -154,7 +154,7 @@ open_span(struct hctx *h, const struct span *s)
 }
 
 static void
-close_span(struct hctx *h, const struct span *s)
+close_span(struct hout *h, const struct span *s)
 {
 	struct buf *b = h->out;
 
@@ -177,7 +177,7 @@ close_span(struct hctx *h, const struct span *s)
 /* Inline text with its spans as nested elements; a hard break as <br>. Spans that cross
  * are closed and opened again, so the elements always nest. */
 static void
-inlines(struct hctx *h, const struct inl *in)
+inlines(struct hout *h, const struct inl *in)
 {
 	const char *s = inl_str(in);
 	size_t len = in->text.len, at = 0;
@@ -217,10 +217,10 @@ inlines(struct hctx *h, const struct inl *in)
 
 /* ---- blocks ---- */
 
-static void blocks(struct hctx *, const struct node *first, const struct node *end);
+static void blocks(struct hout *, const struct node *first, const struct node *end);
 
 static void
-tag_id(struct hctx *h, const char *tag, const struct node *n, const char *cls)
+tag_id(struct hout *h, const char *tag, const struct node *n, const char *cls)
 {
 	buf_adds(h->out, "<");
 	buf_adds(h->out, tag);
@@ -241,7 +241,7 @@ tag_id(struct hctx *h, const char *tag, const struct node *n, const char *cls)
  * title 1, a `#` heading 2 …), or on a chapter page of its own, one below the chapter's
  * heading, which is that page's h1. */
 static int
-heading_level(const struct hctx *h, const struct node *n)
+heading_level(const struct hout *h, const struct node *n)
 {
 	int l = n->hlevel > 0 ? n->hlevel : n->level + 1;
 
@@ -251,7 +251,7 @@ heading_level(const struct hctx *h, const struct node *n)
 }
 
 static void
-heading(struct hctx *h, const struct node *n)
+heading(struct hout *h, const struct node *n)
 {
 	char tag[4];
 
@@ -279,7 +279,7 @@ heading(struct hctx *h, const struct node *n)
 }
 
 static void
-paragraph(struct hctx *h, const struct node *n)
+paragraph(struct hout *h, const struct node *n)
 {
 	int numbered = h->t->numbered && h->chapter > 0 && !n->start && n->parent &&
 	    n->parent->type == N_DOCUMENT;
@@ -298,7 +298,7 @@ paragraph(struct hctx *h, const struct node *n)
 }
 
 static void
-list(struct hctx *h, const struct node *n)
+list(struct hout *h, const struct node *n)
 {
 	if (n->ordered) {
 		char a[48];
@@ -331,7 +331,7 @@ numeric_cell(const struct node *c)
 }
 
 static void
-table(struct hctx *h, const struct node *n)
+table(struct hout *h, const struct node *n)
 {
 	const struct node *head = n->rowheads ? NULL : n->first;
 
@@ -392,7 +392,7 @@ table(struct hctx *h, const struct node *n)
 /* Copies a picture into the assets folder; returns its file name there (the caller frees),
  * or NULL after msg(). */
 static char *
-copy_asset(struct hctx *h, const char *path, int number)
+copy_asset(struct hout *h, const char *path, int number)
 {
 	const char *base = strrchr(path, '/');
 	char *name = xasprintf("%d-%s", number, base ? base + 1 : path), *data, *to;
@@ -418,7 +418,7 @@ copy_asset(struct hctx *h, const char *path, int number)
 }
 
 static void
-figure(struct hctx *h, const struct node *n)
+figure(struct hout *h, const struct node *n)
 {
 	char *name = n->path ? copy_asset(h, n->path, ++h->figures) : NULL;
 
@@ -445,7 +445,7 @@ figure(struct hctx *h, const struct node *n)
 }
 
 static void
-footnotes(struct hctx *h, const struct node *n)
+footnotes(struct hout *h, const struct node *n)
 {
 	h->notes++;
 	buf_adds(h->out, "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n");
@@ -468,7 +468,7 @@ footnotes(struct hctx *h, const struct node *n)
 	buf_adds(h->out, "</ol>\n</section>\n");
 }
 
-/* ---- pictures drawn by gen: charts as inline SVG ---- */
+/* ---- pictures drawn by gen (a component's draw()) as inline SVG ---- */
 
 /* Appends cairo's SVG (after its opening tag) with every id given the prefix `pre` and renumbered in order of
  * first appearance (cairo numbers its surfaces across the whole process), so that several
@@ -520,12 +520,10 @@ add_svg(struct buf *b, const char *svg, const char *pre)
 	free(ids);
 }
 
-/* Draws `draw` into an SVG `w` points wide and `hgt` high, and appends it inline with a title
- * and a description for screen readers. */
-static void
-inline_svg(struct hctx *h, const struct node *n, double w, double hgt, const char *title,
-    const char *desc)
+void
+html_svg(struct hout *h, const struct node *n, double w, const char *title, const char *desc)
 {
+	double hgt = n->comp->height(n, w);
 	struct buf svg = { 0 };
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, w, hgt);
 	cairo_t *cr = cairo_create(s);
@@ -533,7 +531,7 @@ inline_svg(struct hctx *h, const struct node *n, double w, double hgt, const cha
 	char pre[32], *tag;
 	const char *open, *gt;
 
-	chart_draw(cr, ctx, h->t, n, 0, 0, w);
+	n->comp->draw(cr, ctx, h->t, n, 0, 0, w);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
 	cairo_surface_destroy(s);
@@ -561,133 +559,7 @@ inline_svg(struct hctx *h, const struct node *n, double w, double hgt, const cha
 }
 
 static void
-chart(struct hctx *h, const struct node *n)
-{
-	const double w = 480;
-	const char *title = chart_title(n);
-
-	tag_id(h, "figure", n, "chart");
-	inline_svg(h, n, w, chart_height(n, w), title ? title : "Chart", n->alt ? n->alt : "");
-	buf_adds(h->out, "<details><summary>The figures in this chart</summary>\n");
-	{
-		struct node *t = chart_table(n);
-
-		buf_adds(&t->text.text, title ? title : "The figures in this chart");
-		table(h, t);
-		node_free(t);
-	}
-	buf_adds(h->out, "</details></figure>\n");
-}
-
-/* ---- hundred-children panels and key-figure tiles ---- */
-
-/* The child, drawn once a page as a symbol the panels use 100 times each. */
-static const char child_symbol[] =
-	"<svg class=\"defs\" aria-hidden=\"true\" focusable=\"false\"><defs>"
-	"<symbol id=\"child\" viewBox=\"0 0 10 13\"><circle cx=\"5\" cy=\"2.6\" r=\"1.7\"/>"
-	"<path d=\"M2.4 6.1C2.4 4.9 7.6 4.9 7.6 6.1L6.7 11.7H3.3Z\"/></symbol>"
-	"</defs></svg>\n";
-
-/* Appends `text` as lines of at most `width` characters, broken between words, as <tspan>s
- * `lead` apart from y. Returns the lines. */
-static int
-svg_lines(struct buf *b, const char *text, int width, double x, double y, double lead)
-{
-	const char *p = text;
-	int lines = 0;
-
-	while (*p) {
-		const char *end = p, *brk = NULL;
-		char at[64];
-		glong chars = 0;
-
-		while (*end && chars <= width) {	/* the last space that keeps the line short */
-			if (*end == ' ')
-				brk = end;
-			end = g_utf8_next_char(end);
-			chars++;
-		}
-		if (*end == '\0' && chars <= width)
-			brk = end;
-		else if (brk == NULL)
-			brk = end;	/* a word longer than a line: it runs on */
-		snprintf(at, sizeof(at), "<tspan x=\"%g\" y=\"%g\">", x, y + lines * lead);
-		buf_adds(b, at);
-		esc_n(b, p, (size_t)(brk - p));
-		buf_adds(b, "</tspan>");
-		lines++;
-		p = *brk == ' ' ? brk + 1 : brk;
-	}
-	return lines;
-}
-
-/* A panel: its number and caption as the SVG's own text (selectable, searchable), the 100
- * children, and the sentence a screen reader says for it all. */
-static void
-panel(struct hctx *h, const struct node *p)
-{
-	char num[160];
-
-	buf_adds(h->out, "<li class=\"panel\"><svg viewBox=\"0 0 100 186\" role=\"img\" "
-	    "aria-label=\"");
-	esc(h->out, p->alt ? p->alt : "");
-	buf_adds(h->out, "\">");
-	if (p->start >= 0) {
-		snprintf(num, sizeof(num), "<text x=\"0\" y=\"20\" class=\"count\">%d</text>",
-		    p->start);
-		buf_adds(h->out, num);
-	} else {	/* no figure: what that means, where the number would be */
-		buf_adds(h->out, "<text x=\"0\" y=\"16\" class=\"count none\">");
-		esc(h->out, datum_words(p->level, 0));
-		buf_adds(h->out, "</text>");
-	}
-	buf_adds(h->out, "<text class=\"caption\">");
-	svg_lines(h->out, p->label ? p->label : "", 24, 0, 31, 7.5);
-	buf_adds(h->out, "</text>");
-	for (int i = 0; i < 100; i++) {
-		snprintf(num, sizeof(num), "<use href=\"#child\" x=\"%d\" y=\"%d\" width=\"10\" "
-		    "height=\"13\" class=\"%s\"/>", (i % 10) * 10, 56 + (i / 10) * 13,
-		    i < p->start ? "on" : "off");
-		buf_adds(h->out, num);
-	}
-	buf_adds(h->out, "</svg></li>\n");
-}
-
-static void
-panels(struct hctx *h, const struct node *n)
-{
-	if (n->label != NULL) {	/* a heading, as the PDF tags it */
-		char tag[48];
-
-		snprintf(tag, sizeof(tag), "<h%d class=\"headline\">", heading_level(h, n));
-		buf_adds(h->out, tag);
-		esc(h->out, n->label);
-		snprintf(tag, sizeof(tag), "</h%d>\n", heading_level(h, n));
-		buf_adds(h->out, tag);
-	}
-	buf_adds(h->out, child_symbol);
-	buf_adds(h->out, "<ul class=\"panels\">\n");
-	for (const struct node *p = n->first; p; p = p->next)
-		panel(h, p);
-	buf_adds(h->out, "</ul>\n");
-}
-
-static void
-tiles(struct hctx *h, const struct node *n)
-{
-	buf_adds(h->out, "<ul class=\"tiles\">\n");
-	for (const struct node *t = n->first; t; t = t->next) {
-		buf_adds(h->out, "<li class=\"tile\"><p class=\"big\">");
-		inlines(h, &t->text);
-		buf_adds(h->out, "</p>\n");
-		blocks(h, t->first, NULL);
-		buf_adds(h->out, "</li>\n");
-	}
-	buf_adds(h->out, "</ul>\n");
-}
-
-static void
-block(struct hctx *h, const struct node *n)
+block(struct hout *h, const struct node *n)
 {
 	switch (n->type) {
 	case N_HEADING:
@@ -731,14 +603,9 @@ block(struct hctx *h, const struct node *n)
 		buf_adds(h->out, tag);
 		break;
 	}
-	case N_PANELS:
-		panels(h, n);
-		break;
-	case N_TILES:
-		tiles(h, n);
-		break;
-	case N_CHART:
-		chart(h, n);
+	case N_COMPONENT:	/* it writes itself */
+		if (n->comp->html != NULL)
+			n->comp->html(h, n);
 		break;
 	case N_TOC:		/* the pages have their own contents list */
 	case N_DOCUMENT:
@@ -746,24 +613,67 @@ block(struct hctx *h, const struct node *n)
 	case N_ROW:
 	case N_CELL:
 	case N_NOTE:
-	case N_HUNDRED:
-	case N_TILE:
+	case N_PART:
 		break;
 	}
 }
 
 static void
-blocks(struct hctx *h, const struct node *first, const struct node *end)
+blocks(struct hout *h, const struct node *first, const struct node *end)
 {
 	for (const struct node *n = first; n != NULL && n != end; n = n->next)
 		block(h, n);
+}
+
+/* ---- what components write with ---- */
+
+void
+html_text(struct hout *h, const char *s)
+{
+	esc(h->out, s);
+}
+
+void
+html_raw(struct hout *h, const char *s)
+{
+	buf_adds(h->out, s);
+}
+
+void
+html_inlines(struct hout *h, const struct inl *in)
+{
+	inlines(h, in);
+}
+
+void
+html_blocks(struct hout *h, const struct node *first)
+{
+	blocks(h, first, NULL);
+}
+
+void
+html_table(struct hout *h, const struct node *n)
+{
+	table(h, n);
+}
+
+int
+html_heading_level(const struct hout *h, const struct node *n)
+{
+	return heading_level(h, n);
+}
+
+const struct template *
+html_template(const struct hout *h)
+{
+	return h->t;
 }
 
 /* ---- pages ---- */
 
 /* Splits the document's blocks into pages at headings of the template's split level. */
 static void
-paginate(struct hctx *h)
+paginate(struct hout *h)
 {
 	const struct node *n;
 
@@ -786,7 +696,7 @@ paginate(struct hctx *h)
 }
 
 static void
-page_title(struct hctx *h, const struct hpage *p)
+page_title(struct hout *h, const struct hpage *p)
 {
 	buf_adds(h->out, "<title>");
 	if (p->heading != NULL) {
@@ -799,7 +709,7 @@ page_title(struct hctx *h, const struct hpage *p)
 
 /* The document's title block: what the PDF's cover says. */
 static void
-title_block(struct hctx *h)
+title_block(struct hout *h)
 {
 	char date[64];
 	struct tm tm;
@@ -831,7 +741,7 @@ title_block(struct hctx *h)
 }
 
 static void
-contents(struct hctx *h)
+contents(struct hout *h)
 {
 	buf_adds(h->out, "<nav class=\"contents\" aria-labelledby=\"contents-h\">\n"
 	    "<h2 id=\"contents-h\">Contents</h2>\n<ol>\n");
@@ -846,7 +756,7 @@ contents(struct hctx *h)
 }
 
 static void
-pager(struct hctx *h, size_t i)
+pager(struct hout *h, size_t i)
 {
 	if (h->npages < 2)
 		return;
@@ -869,7 +779,7 @@ pager(struct hctx *h, size_t i)
 }
 
 static void
-write_page(struct hctx *h, size_t i)
+write_page(struct hout *h, size_t i)
 {
 	const struct hpage *p = &h->pages[i];
 
@@ -905,7 +815,7 @@ write_page(struct hctx *h, size_t i)
 
 /* ---- the stylesheet ---- */
 
-static void
+void
 css_colour(struct buf *b, const char *prop, unsigned c)
 {
 	char s[48];
@@ -1028,25 +938,14 @@ stylesheet(const struct template *t)
 	    "h2.divider,h1.divider{font-size:1.8rem;font-weight:700;padding:1.5rem 1rem;margin:2rem 0;");
 	css_colour(&b, "background", t->accent);
 	css_colour(&b, "color", t->accent_text);
-	buf_adds(&b, "}\n.in-cell{font:inherit;color:inherit;margin:0}\n.chart svg{width:100%;height:auto}\ndetails{margin:.5rem 0}\n"
-	    "summary{cursor:pointer}\n.defs{position:absolute;width:0;height:0}\n");
-	buf_adds(&b, ".tiles,.panels{list-style:none;padding:0;display:grid;gap:1rem;"
-	    "grid-template-columns:repeat(auto-fill,minmax(min(100%,13rem),1fr))}\n"
-	    ".tile{padding:1rem;");
-	css_colour(&b, "background", t->band);
-	buf_adds(&b, "}\n.tile .big{font-size:2.2rem;font-weight:700;margin:0;line-height:1.1;");
+	buf_adds(&b, "}\n.in-cell{font:inherit;color:inherit;margin:0}\ndetails{margin:.5rem 0}\n"
+	    "summary{cursor:pointer}\n.defs{position:absolute;width:0;height:0}\n"
+	    ".headline{font-size:1.6rem;font-weight:700;line-height:1.2;margin:1.5rem 0 1rem;");
 	css_colour(&b, "color", t->accent);
-	buf_adds(&b, "}\n.headline{font-size:1.4rem;font-weight:700;margin:1.5rem 0 1rem;");
-	css_colour(&b, "color", t->accent);
-	buf_adds(&b, "}\n.panel svg{width:100%;max-width:16rem;height:auto;overflow:visible}\n"
-	    ".panel .count{font-size:22px;font-weight:700;");
-	css_colour(&b, "fill", t->accent);
-	buf_adds(&b, "}\n.panel .count.none{font-size:11px}\n.panel .caption{font-size:6.2px;"
-	    "font-weight:600;");
-	css_colour(&b, "fill", t->role[R_BODY].colour);
-	buf_adds(&b, "}\n.panel .on{");
-	css_colour(&b, "fill", t->accent);
-	buf_adds(&b, "}\n.panel .off{fill:#fff;stroke:#6b7280;stroke-width:.5}\n");
+	buf_adds(&b, "}\n");
+	for (size_t i = 0; component_nth(i) != NULL; i++)	/* what each component needs */
+		if (component_nth(i)->css != NULL)
+			component_nth(i)->css(&b, t);
 	buf_adds(&b, "@media print{.skip,.pager,.masthead{display:none}html{font-size:11pt}"
 	    "main{max-width:none}a{color:inherit}.table{overflow:visible}"
 	    "details{display:block}h2,h3,h4{break-after:avoid}tr,figure{break-inside:avoid}}\n");
@@ -1055,7 +954,7 @@ stylesheet(const struct template *t)
 
 /* Writes `text` to outdir/OUTNAME/rel. Returns 0, or -1 after msg(). */
 static int
-put(struct hctx *h, const char *rel, const char *text, size_t len)
+put(struct hout *h, const char *rel, const char *text, size_t len)
 {
 	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel);
 	int rc = write_file(path, text, len);
@@ -1068,7 +967,7 @@ put(struct hctx *h, const char *rel, const char *text, size_t len)
 
 /* Makes a folder and those above it under outdir. */
 static int
-folder(struct hctx *h, const char *rel)
+folder(struct hout *h, const char *rel)
 {
 	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel), *p;
 	int rc = 0;
@@ -1089,7 +988,7 @@ folder(struct hctx *h, const char *rel)
 
 /* Whether outdir/OUTNAME/rel holds `len` bytes, and these bytes when `data` is given. */
 static int
-same_file(struct hctx *h, const char *rel, const char *data, size_t len)
+same_file(struct hout *h, const char *rel, const char *data, size_t len)
 {
 	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel), *old;
 	size_t olen;
@@ -1107,7 +1006,7 @@ same_file(struct hctx *h, const char *rel, const char *data, size_t len)
 /* The stylesheet and the fonts, in the assets folder: written where they are not there yet
  * or not the same (the rows of a document, built by several processes, share them). */
 static int
-write_assets(struct hctx *h)
+write_assets(struct hout *h)
 {
 	char *css = stylesheet(h->t), *rel, *src, *data;
 	size_t len;
@@ -1143,7 +1042,7 @@ write_assets(struct hctx *h)
 int
 html_write(struct gen *g, const struct doc *d)
 {
-	struct hctx h = { .g = g, .d = d, .t = d->tpl };
+	struct hout h = { .g = g, .d = d, .t = d->tpl };
 	int per_row = d->data.row_table != NULL, rc = 0;	/* its rows share their assets */
 	struct buf page = { 0 };
 

@@ -634,7 +634,7 @@ rule_note(const struct component_call *c, const struct ind_stat *st, size_t n)
 	return p;
 }
 
-struct node *
+static struct node *
 indicator_table_make(const struct component_call *c)
 {
 	char *phase = component_attr(c->tag, "phase");
@@ -701,6 +701,11 @@ indicator_table_make(const struct component_call *c)
 	free(phase);
 	return table;
 }
+
+const struct component comp_indicator_table = {
+	.tag = "indicator-table",
+	.make = indicator_table_make,
+};
 
 /* Adds a field to CSV text, quoted. */
 static void

@@ -741,8 +741,8 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 		return 0;	/* chains of headings are handled heading by heading */
 	if (n->type == N_TABLE)
 		return table_lead(f, n, fr);
-	if (n->type == N_CHART)
-		return chart_height(n, fr->w) + 10;
+	if (n->type == N_COMPONENT && n->comp->shape == SHAPE_BOX)
+		return n->comp->height(n, fr->w) + 10;
 	if (n->type == N_FIGURE && n->image != NULL) {
 		double w, h;
 
@@ -1241,12 +1241,12 @@ place_divider(struct flow *f, const struct node *n)
 	new_page(f, PG_BODY);
 }
 
-#define TILE_PAD 10.0	/* pt inside a key-figure tile */
-#define TILE_GAP 10.0	/* pt between tiles */
+#define CARD_PAD 10.0	/* pt inside a card (a component's part) */
+#define CARD_GAP 10.0	/* pt between cards */
 
-/* A style derived from body text for a part of a tile. */
+/* A style derived from body text for a part of a card. */
 static struct style
-tile_style(struct flow *f, double size, double leading, int weight, unsigned colour)
+card_style(struct flow *f, double size, double leading, int weight, unsigned colour)
 {
 	struct style s = f->t->role[R_BODY];
 
@@ -1257,33 +1257,33 @@ tile_style(struct flow *f, double size, double leading, int weight, unsigned col
 	return s;
 }
 
-/* Measures (emit = 0) or places (emit = 1) one tile's content from y in column x, w wide;
+/* Measures (emit = 0) or places (emit = 1) one card's content from y in column x, w wide;
  * returns its height. */
 static double
-one_tile(struct flow *f, const struct node *tile, double x, double y, double w, int emit)
+one_card(struct flow *f, const struct node *card, double x, double y, double w, int emit)
 {
-	struct style num = tile_style(f, 30, 34, 700, f->t->accent);
-	struct style lab = tile_style(f, 10.5, 14, 600, f->t->role[R_BODY].colour);
-	struct style small = tile_style(f, 9, 12.5, 400, f->t->role[R_BODY].colour);
-	double top = y + TILE_PAD, iw = w - 2 * TILE_PAD;
-	PangoLayout *l = make_layout(f, &num, NULL, inl_str(&tile->text), iw, 0);
+	struct style num = card_style(f, 30, 34, 700, f->t->accent);
+	struct style lab = card_style(f, 10.5, 14, 600, f->t->role[R_BODY].colour);
+	struct style small = card_style(f, 9, 12.5, 400, f->t->role[R_BODY].colour);
+	double top = y + CARD_PAD, iw = w - 2 * CARD_PAD;
+	PangoLayout *l = make_layout(f, &num, NULL, inl_str(&card->text), iw, 0);
 	struct piece *pc;
 	int k = 0;
 
 	if (emit) {
-		pc = add_piece(f, PC_TEXT, tile, x + TILE_PAD, top, iw, layout_h(l));
+		pc = add_piece(f, PC_TEXT, card, x + CARD_PAD, top, iw, layout_h(l));
 		pc->layout = l;
 		pc->line1 = pango_layout_get_line_count(l);
 		pc->colour = num.colour;
 		pc->first = 1;
 	}
 	top += layout_h(l);
-	for (const struct node *c = tile->first; c; c = c->next, k++) {
+	for (const struct node *c = card->first; c; c = c->next, k++) {
 		if (c->type == N_PARAGRAPH) {
 			l = make_layout(f, k == 0 ? &lab : &small, &c->text, inl_str(&c->text), iw, 0);
 			top += k == 0 ? 0 : 3;
 			if (emit) {
-				pc = add_piece(f, PC_TEXT, c, x + TILE_PAD, top, iw, layout_h(l));
+				pc = add_piece(f, PC_TEXT, c, x + CARD_PAD, top, iw, layout_h(l));
 				pc->layout = l;
 				pc->line1 = pango_layout_get_line_count(l);
 				pc->colour = k == 0 ? lab.colour : small.colour;
@@ -1299,12 +1299,12 @@ one_tile(struct flow *f, const struct node *tile, double x, double y, double w, 
 			l = make_layout(f, &small, &it->first->text, inl_str(&it->first->text),
 			    iw - 10, 0);
 			if (emit) {
-				pc = add_piece(f, PC_TEXT, it, x + TILE_PAD, top, 8, 0);
+				pc = add_piece(f, PC_TEXT, it, x + CARD_PAD, top, 8, 0);
 				pc->layout = b;
 				pc->line1 = 1;
 				pc->role = RO_LABEL;
 				pc->colour = f->t->accent;
-				pc = add_piece(f, PC_TEXT, it->first, x + TILE_PAD + 10, top, iw - 10,
+				pc = add_piece(f, PC_TEXT, it->first, x + CARD_PAD + 10, top, iw - 10,
 				    layout_h(l));
 				pc->layout = l;
 				pc->line1 = pango_layout_get_line_count(l);
@@ -1314,15 +1314,16 @@ one_tile(struct flow *f, const struct node *tile, double x, double y, double w, 
 			top += layout_h(l) + 1;
 		}
 	}
-	return top + TILE_PAD - y;
+	return top + CARD_PAD - y;
 }
 
-/* Key-figure tiles in rows of n->start, each row as tall as its tallest tile. */
+/* A component's parts as cards (key-figure tiles) in rows of n->start, each row as tall as
+ * its tallest card. */
 static void
-place_tiles(struct flow *f, const struct node *n, const struct frame *fr)
+place_cards(struct flow *f, const struct node *n, const struct frame *fr)
 {
 	int cols = n->start;
-	double tw = (fr->w - (cols - 1) * TILE_GAP) / cols;
+	double tw = (fr->w - (cols - 1) * CARD_GAP) / cols;
 	const struct node *row = n->first;
 
 	f->y += gap(f, 8);
@@ -1332,29 +1333,29 @@ place_tiles(struct flow *f, const struct node *n, const struct frame *fr)
 		int i;
 
 		for (i = 0; t != NULL && i < cols; t = t->next, i++)
-			h = fmax(h, one_tile(f, t, 0, 0, tw, 0));
+			h = fmax(h, one_card(f, t, 0, 0, tw, 0));
 		if (!f->fresh && f->y + h > bottom(f))
 			new_page(f, PG_BODY);
 		for (i = 0, t = row; t != NULL && i < cols; t = t->next, i++) {
-			double x = fr->x + i * (tw + TILE_GAP);
+			double x = fr->x + i * (tw + CARD_GAP);
 			struct piece *pc = add_piece(f, PC_FILL, NULL, x, f->y, tw, h);
 
 			pc->colour = f->t->band;
 			pc->role = RO_ARTIFACT;
-			one_tile(f, t, x, f->y, tw, 1);
+			one_card(f, t, x, f->y, tw, 1);
 		}
 		row = t;
-		f->y += h + TILE_GAP;
+		f->y += h + CARD_GAP;
 		f->fresh = 0;
 	}
 	f->space = text_style(f, fr)->after;
 }
 
-/* A chart, kept whole on a page, like a figure. */
+/* A component's box (a chart), kept whole on a page, like a figure. */
 static void
-place_chart(struct flow *f, const struct node *n, const struct frame *fr)
+place_box(struct flow *f, const struct node *n, const struct frame *fr)
 {
-	double h = chart_height(n, fr->w);
+	double h = n->comp->height(n, fr->w);
 	struct piece *pc;
 
 	f->y += gap(f, 10);
@@ -1367,12 +1368,12 @@ place_chart(struct flow *f, const struct node *n, const struct frame *fr)
 	f->space = 12;
 }
 
-#define PANEL_GAP 18.0	/* pt between hundred-children panels */
+#define PANEL_GAP 18.0	/* pt between the parts of a component set as pages */
 
-/* Hundred-children panels, `per page` to a page under the area's headline, all of one
- * size so a page of five and a page of four match. */
+/* A component's parts as pages (hundred-children panels), `per page` to a page under the
+ * headline, all of one size so a page of five and a page of four match. */
 static void
-place_panels(struct flow *f, const struct node *n)
+place_pages(struct flow *f, const struct node *n)
 {
 	const struct style *hs = &f->t->role[R_H1];
 	const char *head = n->label;	/* the headline the document gives, or none */
@@ -1404,10 +1405,10 @@ place_panels(struct flow *f, const struct node *n)
 			pc->first = k == 0;
 			y0 = f->y + layout_h(l) + hs->after + 12;
 		}
-		ph = hundred_height(pw);
-		if (y0 + ph > bottom(f)) {	/* a short page: smaller panels */
+		ph = n->comp->height(c, pw);
+		if (y0 + ph > bottom(f)) {	/* a short page: smaller parts */
 			pw *= (bottom(f) - y0) / ph;
-			ph = hundred_height(pw);
+			ph = n->comp->height(c, pw);
 		}
 		for (const struct node *p = c; p && in_row < per; p = p->next)
 			in_row++;
@@ -1441,17 +1442,15 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 		case N_DIVIDER:
 			place_divider(f, n);
 			break;
-		case N_PANELS:
-			place_panels(f, n);
+		case N_COMPONENT:	/* by its shape; the component is not named here */
+			if (n->comp->shape == SHAPE_PAGES)
+				place_pages(f, n);
+			else if (n->comp->shape == SHAPE_CARDS)
+				place_cards(f, n, &fr);
+			else if (n->comp->shape == SHAPE_BOX)
+				place_box(f, n, &fr);
 			break;
-		case N_HUNDRED:		/* placed by its N_PANELS */
-		case N_TILE:		/* placed by its N_TILES */
-			break;
-		case N_TILES:
-			place_tiles(f, n, &fr);
-			break;
-		case N_CHART:
-			place_chart(f, n, &fr);
+		case N_PART:		/* placed by its component */
 			break;
 		case N_HEADING:
 			place_heading(f, n, &fr);
@@ -1747,7 +1746,7 @@ static const char *const kind_names[] = { "text", "rule", "fill", "image", "pane
 static const char *const role_names[] = { "", " label", " caption", " toc", " artifact" };
 static const char *const node_names[] = { "document", "heading", "paragraph", "list", "item",
 	"quote", "code", "rule", "table", "row", "cell", "figure", "footnotes", "note", "toc",
-	"divider", "panels", "hundred", "tiles", "tile", "chart" };
+	"divider", "component", "part" };
 static const char *const page_names[] = { "cover", "contents", "body" };
 
 void

@@ -155,16 +155,17 @@ catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Writes each hundred-children panel alone, as PNG and SVG, in outdir/OUTNAME/. */
+/* Writes the files components make of their own beside the HTML (each hundred-children
+ * panel alone, as PNG and SVG), and their alternative texts, in outdir/OUTNAME/. */
 static void
-write_panels(struct gen *g, const struct doc *d)
+write_files(struct gen *g, const struct doc *d)
 {
 	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *path;
 	struct buf alt = { NULL, 0, 0 };
 	int made = 0;
 
 	for (const struct node *n = d->root->first; n; n = n->next) {
-		if (n->type != N_PANELS)
+		if (n->type != N_COMPONENT || n->comp->files == NULL)
 			continue;
 		if (!made && make_dirs(dir) == -1) {
 			msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
@@ -172,7 +173,7 @@ write_panels(struct gen *g, const struct doc *d)
 		}
 		made = 1;
 		for (const struct node *p = n->first; p; p = p->next)
-			if (hundred_files(g, d->tpl, p, d->lang, dir, &alt) == -1)
+			if (n->comp->files(g, d->tpl, p, d->lang, dir, &alt) == -1)
 				break;
 	}
 	/* The panels' alternative texts in one file, for posting them to social media. */
@@ -209,7 +210,7 @@ write_pdf(struct gen *g, const struct doc *d)
 		else if (g->verbose)
 			fprintf(stderr, "gen: wrote %s\n", out);
 		if (!g->pdf_only)
-			write_panels(g, d);
+			write_files(g, d);
 	}
 	unlink(tmp);
 	pending[0] = '\0';

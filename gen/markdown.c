@@ -276,23 +276,8 @@ container_depth(struct node *n)
 	return d;
 }
 
-/* ---- components: HTML-like tags alone on their lines, e.g. <divider title="…"> ---- */
-
-static struct node *divider_make(const struct component_call *);
-
-/* Every component: its tag, and the function that makes its node from the tag. A new
- * component is a file comp_NAME.c and a line here. */
-static const struct {
-	const char	*name;
-	struct node	*(*make)(const struct component_call *);
-} components[] = {
-	{ "divider", divider_make },
-	{ "hundreds", hundred_make },
-	{ "data-table", table_make },
-	{ "key-figures", tiles_make },
-	{ "chart", chart_make },
-	{ "indicator-table", indicator_table_make },
-};
+/* ---- components: HTML-like tags alone on their lines, e.g. <divider title="…">, found
+ * in components.c ---- */
 
 /* Tags of HTML, which gen does not typeset (a warning), as opposed to a misspelt
  * component (an error). */
@@ -308,49 +293,14 @@ static const char *const html_tags[] = {
 	"textarea", "tfoot", "th", "thead", "title", "tr", "track", "u", "ul", "var", "video",
 };
 
-char *
-component_attr(const char *tag, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = tag; (p = strstr(p, name)) != NULL; p += n) {
-		const char *v = p + n;
-		char q;
-		const char *e;
-
-		if (p == tag || (p[-1] != ' ' && p[-1] != '\t') || *v != '=')
-			continue;
-		q = v[1];
-		if ((q != '"' && q != '\'') || (e = strchr(v + 2, q)) == NULL)
-			return NULL;
-		return xstrndup(v + 2, (size_t)(e - v - 2));
-	}
-	return NULL;
-}
-
-/* <divider title="…">: a part's divider page. */
-static struct node *
-divider_make(const struct component_call *c)
-{
-	struct node *x = node_new(N_DIVIDER, c->file, c->line, c->col);
-	char *title = component_attr(c->tag, "title");
-
-	if (title == NULL)
-		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<divider> needs title=\"…\"");
-	else
-		buf_adds(&x->text.text, title);
-	free(title);
-	return x;
-}
-
 /* Reads an HTML block: a known component becomes its node; HTML is not typeset. */
 static struct node *
 component(struct md *md, cmark_node *n)
 {
-	const char *lit = cmark_node_get_literal(n), *p;
+	const char *lit = cmark_node_get_literal(n), *p, *near = NULL;
+	const struct component *comp;
 	char name[32];
 	size_t len = 0;
-	const char *cands[sizeof(components) / sizeof(components[0])];
 
 	p = lit ? lit : "";
 	while (*p == ' ')
@@ -364,14 +314,11 @@ component(struct md *md, cmark_node *n)
 	for (p++; (isalnum((unsigned char)*p) || *p == '-') && len < sizeof(name) - 1; p++)
 		name[len++] = (char)tolower((unsigned char)*p);
 	name[len] = '\0';
-	for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+	if ((comp = component_find(name, &near)) != NULL) {
 		struct component_call call = { md->g, md->data, md->file, 0, 0, lit };
 
-		cands[i] = components[i].name;
-		if (strcmp(name, components[i].name) != 0)
-			continue;
 		node_pos(md, n, &call.line, &call.col);
-		return components[i].make(&call);
+		return comp->make(&call);
 	}
 	for (size_t i = 0; i < sizeof(html_tags) / sizeof(html_tags[0]); i++)
 		if (strcmp(name, html_tags[i]) == 0) {
@@ -381,9 +328,9 @@ component(struct md *md, cmark_node *n)
 			return NULL;
 		}
 	/* A tag close to a component's name is a misspelling; anything else is HTML. */
-	if ((p = nearest_word(name, cands, sizeof(cands) / sizeof(cands[0]))) != NULL)
+	if (near != NULL)
 		msg(md->g, MSG_ERROR, md->file, pos_line(md, n), pos_col(md, n), "unknown "
-		    "component <%s> (did you mean <%s>?)", name, p);
+		    "component <%s> (did you mean <%s>?)", name, near);
 	else if (!md->warned_html++)
 		msg(md->g, MSG_WARNING, md->file, pos_line(md, n), pos_col(md, n),
 		    "raw HTML is not typeset (<%s> is not a component)", name);

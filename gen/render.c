@@ -155,13 +155,15 @@ piece_path(const struct piece *pc, const struct page *pg, int cover, struct tag 
 				rev[n++] = (struct tag){ "Caption", x, 1 };
 			rev[n++] = (struct tag){ "Table", x, 0 };
 			break;
-		case N_TILES:
-			rev[n++] = (struct tag){ "Div", x, 0 };
+		case N_COMPONENT:	/* as its component says; its headline a heading */
+			if (prev == NULL && pc->role == RO_CAPTION)
+				rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 1 };
+			rev[n++] = (struct tag){ x->comp->whole_tag, x, 0 };
 			break;
-		case N_TILE:
-			if (prev == NULL)	/* the number */
+		case N_PART:
+			if (prev == NULL && pc->kind == PC_TEXT)	/* a card's own text */
 				rev[n++] = (struct tag){ "P", x, 1 };
-			rev[n++] = (struct tag){ "Div", x, 0 };
+			rev[n++] = (struct tag){ x->comp->part_tag, x, 0 };
 			break;
 		case N_ROW:
 			rev[n++] = (struct tag){ "TR", x, 0 };
@@ -192,15 +194,6 @@ piece_path(const struct piece *pc, const struct page *pg, int cover, struct tag 
 			break;
 		case N_DIVIDER:
 			rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 0 };
-			break;
-		case N_PANELS:
-			if (prev == NULL && pc->role == RO_CAPTION)
-				rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 1 };
-			rev[n++] = (struct tag){ "Sect", x, 0 };
-			break;
-		case N_HUNDRED:
-		case N_CHART:
-			rev[n++] = (struct tag){ "Figure", x, 0 };
 			break;
 		case N_RULE:
 		case N_TOC:
@@ -538,10 +531,8 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		cairo_tag_begin(cr, CAIRO_TAG_DEST, attr);
 		buf_free(&b);
 	}
-	if (pc->kind == PC_PANEL && pc->node->type == N_CHART)
-		chart_draw(cr, r->ps->ctx, r->t, pc->node, x, pc->y, pc->w);
-	else if (pc->kind == PC_PANEL)
-		hundred_draw(cr, r->ps->ctx, r->t, pc->node, x, pc->y, pc->w);
+	if (pc->kind == PC_PANEL)	/* a component, or a part of one, draws itself */
+		pc->node->comp->draw(cr, r->ps->ctx, r->t, pc->node, x, pc->y, pc->w);
 	else if (pc->kind == PC_IMAGE && pc->node->image != NULL)
 		image_draw(pc->node->image, cr, x, pc->y, pc->w, pc->h);
 	else if (pc->kind == PC_IMAGE)

@@ -75,7 +75,8 @@ node_free(struct node *n)
 		free(n->path);
 		free(n->alt);
 		image_free(n->image);
-		chart_free(n->chart);
+		if (n->data != NULL && n->comp != NULL && n->comp->free != NULL)
+			n->comp->free(n->data);	/* a component's own data */
 		inl_free(&n->text);
 		free(n);
 		n = next;

@@ -377,12 +377,12 @@ outline(struct gen *g, struct doc *d)
 		if (n->type == N_CELL && n->hlevel == 1)
 			titled = 1;
 		if (first == NULL && (n->type == N_HEADING || n->type == N_DIVIDER ||
-		    (n->type == N_PANELS && n->label != NULL)))
+		    (n->type == N_COMPONENT && n->label != NULL)))
 			first = n;
 	}
 	if (!titled && d->title == NULL)
 		return;	/* the front matter is wrong, and said so: nothing to build */
-	if (!titled && first != NULL && first->type == N_PANELS && first->label != NULL) {
+	if (!titled && first != NULL && first->type == N_COMPONENT && first->label != NULL) {
 		first->hlevel = 1;
 		titled = 1;
 	}
@@ -408,7 +408,7 @@ outline(struct gen *g, struct doc *d)
 	prev = titled ? 1 : 0;
 	for (n = d->root->first; n != NULL; ) {
 		if (n->type == N_HEADING || n->type == N_DIVIDER ||
-		    (n->type == N_PANELS && n->label != NULL)) {	/* a headline heads them */
+		    (n->type == N_COMPONENT && n->label != NULL)) {	/* a headline heads them */
 			if (n->hlevel == 0)
 				n->hlevel = n->type == N_HEADING ? n->level + 1 : 2;
 			if (n->hlevel > prev + 1 && n->type == N_HEADING)

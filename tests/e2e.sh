@@ -571,3 +571,17 @@ if [ $rc -eq 0 ] && [ ! -s "$w/err" ] && [ "$room" = 12 ]; then
 else
 	fail e2e/marks-template "exit $rc, ${room:-no} mm beyond the bleed: $(head -2 "$w/err")"
 fi
+
+# One component interface: the stages after Markdown (layout, render, the HTML writer, the
+# tree and the command line) ask each component through its table and name none; no C file
+# holds a document's wording (the panels' headline is the document's).
+named=$(grep -nE 'comp_[a-z_]+|hundred_|chart_|tiles?_|N_PANELS|N_CHART|N_TILE|N_HUNDRED' \
+    gen/layout.c gen/render.c gen/tree.c gen/main.c gen/html.c gen/validate.c)
+worded=$(grep -n 'had 100 children\|as they grow up' gen/*.c | grep -v '^[^:]*:[0-9]*:\s*/\?\*')
+if [ -z "$named" ] && [ -z "$worded" ] &&
+    [ "$(grep -c '^	&comp_' gen/components.c)" -eq "$(ls gen/comp_*.c | wc -l | tr -d ' ')" -o \
+      "$(grep -c '^	&comp_' gen/components.c)" -gt "$(ls gen/comp_*.c | wc -l | tr -d ' ')" ]; then
+	pass e2e/component-interface
+else
+	fail e2e/component-interface "$(echo "$named $worded" | head -3)"
+fi
