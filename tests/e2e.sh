@@ -417,6 +417,7 @@ if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && grep -q '^year: 2024$' "$w/content/progres
 	pass e2e/gen-new
 else
 	fail e2e/gen-new "exit $rc, $rc2: $(head -3 "$w/out.txt")"
+fi
 
 # PDF/UA-1 and PDF/X-4 in one file, for every document of content/ (and its rows): what
 # Matterhorn's machine checks and a printer's preflight look for, read with qpdf's JSON and

@@ -17,6 +17,10 @@ unset SOURCE_DATE_EPOCH
 
 passed=0
 failed=0
+# A test script with a syntax error would stop part-way and say nothing in the count.
+for t in tests/*.sh; do
+	bash -n "$t" 2>"$TMP/syntax" || { echo "FAIL syntax/$t: $(head -2 "$TMP/syntax")"; exit 1; }
+done
 pass() { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "PASS $1"; return 0; }
 fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 # sanitized FILE: no sanitizer report in a captured stderr.
