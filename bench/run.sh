@@ -92,3 +92,20 @@ if [ "${BENCH_FULL:-0}" = 1 ]; then	# two minutes a run: one run
 else
 	printf '%-44s | %-8s | %-8s\n' "650 packs with panels (BENCH_FULL=1)" - -
 fi
+
+# gen preview: from the save of a CSV of the strategy to the new figure on the page, in
+# headless Chromium (tests/browser/preview.mjs; the browser tests' npm packages, from make test)
+if [ -d tests/browser/node_modules/puppeteer-core ]; then
+	pv=$TMP/preview
+	rm -rf "$pv" && mkdir -p "$pv" && cp -r content templates "$pv/" && ln -s "$ROOT/fonts" "$pv/fonts"
+	times=
+	for i in $(seq "$RUNS"); do
+		t=$(cd tests/browser && node preview.mjs "$pv" strategy-2022 key-figures.csv 40,374 \
+		    41,234 "$GEN" | sed -n 's/^save-to-screen: \([0-9]*\) ms$/\1/p')
+		times="$times $t"
+	done
+	med=$(echo $times | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	printf '%-44s | %-8s | %-8s\n' "preview: CSV saved to figure on screen" "0.$(printf '%03d' "$med")" -
+else
+	printf '%-44s | %-8s | %-8s\n' "preview (run make test first for the browser)" - -
+fi

@@ -814,6 +814,14 @@ int		 render_pdf(struct gen *, const struct doc *, const char *tmp, const char *
  * pictures in an assets folder. Returns 0, or -1 after msg(). */
 int		 html_write(struct gen *, const struct doc *);
 
+/* ---- preview.c: the document in a browser, following every save ---- */
+
+/* Builds the document in folder `dir` (the row named `row`, for a document built per row),
+ * serves it at http://127.0.0.1:PORT/ (a free port when 0) and builds it again on every save;
+ * runs until interrupted. */
+int		 preview_run(struct gen *, const char *dir, const char *row, unsigned port,
+		    jobs_fn *build);
+
 /* ---- new.c: next year's document from this year's ---- */
 
 /* Copies content/FROM to content/NAME with the year moved on, and prints what is left to

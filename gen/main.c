@@ -17,6 +17,7 @@ static const char usage_text[] =
 "       gen [options] check [DOC...]\n"
 "       gen [options] jobs [DOC...]\n"
 "       gen [options] new DOC --from OLD\n"
+"       gen [options] preview [DOC] [--port N]\n"
 "\n"
 "Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html.\n"
 "Each DOC is a folder name in content/ (or a path to a folder holding index.md); with\n"
@@ -24,7 +25,8 @@ static const char usage_text[] =
 "`check` reads and validates everything without rendering. `jobs` lists the outputs\n"
 "`build` would make, one a line (`build` takes those names too: DOC/ROW builds one\n"
 "row of a document built per row). `new` starts content/DOC from content/OLD with\n"
-"the year moved on, and says what to update by hand.\n"
+"the year moved on, and says what to update by hand. `preview` serves DOC at\n"
+"http://127.0.0.1:N/ (its HTML beside its PDF's pages) and builds it again on every save.\n"
 "\n"
 "options:\n"
 "  -C, --project DIR  the project folder (default: the current folder)\n"
@@ -309,6 +311,57 @@ new_command(struct gen *g, const char *root, int argc, char *argv[], const char 
 	return g->status;
 }
 
+/* `gen preview [DOC] [--port N]`: DOC a folder of content/, or one row of it (DOC/ROW);
+ * without DOC, the project's one document. */
+static int
+preview_command(struct gen *g, const char *root, const char *outdir, int argc, char *argv[],
+    unsigned port)
+{
+	char realroot[PATH_MAX], *dir, *row = NULL, *defout = NULL, **all;
+	size_t nall;
+	int rc;
+
+	if (argc > 2)
+		return usage("usage: gen preview [DOC] [--port N]%s", "");
+	if (realpath(root, realroot) == NULL)
+		return usage("`%s` is not a gen project", root);
+	g->root = root;
+	g->realroot = realroot;
+	g->jobs = 1;
+	g->outdir = outdir ? outdir : (defout = project_path(g, "out"));
+	g->epoch = source_date_epoch();
+	all = all_documents(g, &nall);
+	if (argc == 2) {
+		const char *slash = strchr(argv[1], '/');
+		char *name = slash ? xstrndup(argv[1], (size_t)(slash - argv[1])) :
+		    xstrdup(argv[1]), *rel = xasprintf("content/%s", name);
+
+		dir = project_path(g, rel);
+		row = slash ? xstrdup(argv[1]) : NULL;
+		free(rel);
+		free(name);
+	} else
+		dir = nall == 1 ? xstrdup(all[0]) : NULL;
+	for (size_t i = 0; i < nall; i++)
+		free(all[i]);
+	free(all);
+	if (dir == NULL || !is_dir(dir)) {
+		rc = usage(dir ? "no document `%s` in content/" : "say which document to preview: "
+		    "gen preview DOC%s", dir ? argv[1] : "");
+		free(dir);
+		free(row);
+		free(defout);
+		return rc;
+	}
+	if (fonts_init(g) == -1)
+		return EXIT_ENV;
+	rc = preview_run(g, dir, row, port, build_job);
+	free(dir);
+	free(row);
+	free(defout);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -323,6 +376,7 @@ main(int argc, char *argv[])
 		{ "html-only", no_argument, NULL, 'H' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "shard", required_argument, NULL, 'S' },
+		{ "port", required_argument, NULL, 'P' },
 		{ "marks", no_argument, NULL, 'm' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -331,6 +385,7 @@ main(int argc, char *argv[])
 	};
 	struct gen g = { 0 };
 	const char *root = ".", *outdir = NULL, *from = NULL;
+	unsigned port = 0;
 	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL;
 	int c, quiet = 0, build;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -367,6 +422,10 @@ main(int argc, char *argv[])
 		case 'F':
 			from = optarg;
 			break;
+		case 'P':
+			if (sscanf(optarg, "%u%c", &port, &(char){ 0 }) != 1 || port > 65535)
+				return usage("--port wants a port number, not `%s`", optarg);
+			break;
 		case 'S':
 			if (sscanf(optarg, "%u/%u%c", &g.shard_k, &g.shard_n, &(char){ 0 }) != 2 ||
 			    g.shard_n < 1 || g.shard_n > 100000 || g.shard_k < 1 ||
@@ -398,6 +457,8 @@ main(int argc, char *argv[])
 		return usage("no command: say `build` or `check`%s", "");
 	if (strcmp(argv[optind], "new") == 0)
 		return new_command(&g, root, argc - optind, argv + optind, from);
+	if (strcmp(argv[optind], "preview") == 0)
+		return preview_command(&g, root, outdir, argc - optind, argv + optind, port);
 	if (strcmp(argv[optind], "build") == 0)
 		build = 1;
 	else if (strcmp(argv[optind], "jobs") == 0)

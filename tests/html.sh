@@ -66,3 +66,22 @@ else
 		fail html/axe-can-fail "$(head -4 "$w.axe2")"
 	fi
 fi
+
+# `gen preview` in the browser: it follows a save of a CSV, shows an error over the last good
+# text and clears it, and answers nothing but its own address and files.
+if [ -d "$B/node_modules/puppeteer-core" ]; then
+	pv=$TMP/preview
+	mkdir -p "$pv"
+	cp -r content templates "$pv/"
+	ln -s "$ROOT/fonts" "$pv/fonts"
+	(cd "$B" && timeout 300 node preview.mjs "$pv" strategy-2022 key-figures.csv 40,374 \
+	    41,234 "$GEN") >"$TMP/preview.out" 2>&1
+	while read -r word name rest; do
+		case $word in
+		PASS) pass "$name" ;;
+		FAIL) fail "$name" "$rest" ;;
+		esac
+	done <"$TMP/preview.out"
+	grep -q '^PASS preview/serves-nothing-outside' "$TMP/preview.out" ||
+	    fail preview/run "$(tail -5 "$TMP/preview.out")"
+fi

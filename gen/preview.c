@@ -1,0 +1,649 @@
+/* preview.c: `gen preview DOC`, the document in a browser that follows every save. A small
+ * web server (libmicrohttpd) on the loopback address serves one page: the HTML twin's text
+ * beside the PDF's pages as pictures (poppler), and the messages of a build that failed over
+ * the last good pages. inotify sees a save of any file the document reads; the document is
+ * built again, the HTML first (it needs no layout) and then the PDF, and the open page is told
+ * by server-sent events and refreshes itself where it is. Called by main.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cairo.h>
+#include <microhttpd.h>
+#include <poppler.h>
+
+#include "gen.h"
+
+#define PAGE_SCALE	(80.0 / 72.0)	/* the PDF's pages at 80 pixels to the inch */
+#define KEEP_ALIVE	15		/* seconds between an event stream's keep-alives */
+
+/* What the server shows, and what the build loop changes (under `lock`). */
+struct preview {
+	struct gen	*g;
+	char		*dir;		/* content/DOC */
+	char		*row;		/* the row previewed, as `gen jobs` names it, or NULL */
+	jobs_fn		*build;		/* main.c's build of one document or row */
+	char		*outname;	/* out/OUTNAME.pdf and out/OUTNAME/, of the last build */
+	char		*assets;	/* the HTML's assets folder */
+	char		*title;
+	char		*lang;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 changed;
+	unsigned long	 generation;	/* one more for each change of what is shown */
+	unsigned long	 pages_made;	/* one more for each new set of pages: their URLs */
+	struct buf	 text;		/* the HTML twin's pages' <main>s, the last good ones */
+	struct buf	 errors;	/* the last build's messages as HTML, or empty */
+	struct buf	*pages;		/* the PDF's pages as PNG */
+	size_t		 npages;
+	unsigned	 port;
+	int		 stopping;
+	int		 pdf_pass;	/* the build loop's second pass, the PDF's */
+};
+
+/* ---- building ---- */
+
+/* Runs fn with stderr in a memory file; returns what it said (the caller frees), and says it
+ * on the terminal too. */
+static char *
+captured(struct preview *p, void (*fn)(struct preview *))
+{
+	int mfd = memfd_create("gen-preview", 0), saved = dup(STDERR_FILENO);
+	char *text = NULL;
+	off_t end;
+
+	fflush(stderr);
+	if (mfd >= 0 && saved >= 0)
+		dup2(mfd, STDERR_FILENO);
+	fn(p);
+	fflush(stderr);
+	if (mfd >= 0 && saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		end = lseek(mfd, 0, SEEK_END);
+		text = xcalloc((size_t)(end > 0 ? end : 0) + 1, 1);
+		if (end > 0 && pread(mfd, text, (size_t)end, 0) < 0)
+			text[0] = '\0';
+		fputs(text, stderr);
+	}
+	if (mfd >= 0)
+		close(mfd);
+	if (saved >= 0)
+		close(saved);
+	return text ? text : xstrdup("");
+}
+
+static void
+esc(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		switch (s[i]) {
+		case '&': buf_adds(b, "&amp;"); break;
+		case '<': buf_adds(b, "&lt;"); break;
+		case '>': buf_adds(b, "&gt;"); break;
+		case '"': buf_adds(b, "&quot;"); break;
+		default: buf_addc(b, s[i]);
+		}
+}
+
+/* The messages as HTML: each with the line of the file it points at, and a caret under the
+ * column, as a compiler shows them. */
+static void
+messages_html(struct preview *p, const char *text, struct buf *out)
+{
+	buf_adds(out, "<ul class=\"messages\">\n");
+	for (const char *l = text; *l; ) {
+		const char *nl = strchr(l, '\n'), *e = nl ? nl : l + strlen(l);
+		char path[1024];
+		int line = 0, col = 0;
+
+		buf_adds(out, "<li><pre>");
+		esc(out, l, (size_t)(e - l));
+		if (sscanf(l, "%1023[^:]:%d:%d:", path, &line, &col) >= 2 && line > 0 &&
+		    strstr(path, "..") == NULL) {
+			char *file, *src;
+			size_t len;
+
+			file = xstrdup(path);
+			if (read_file(file, MAX_FILE_BYTES, &src, &len) == 0) {
+				const char *s = src;
+
+				for (int k = 1; k < line && (s = strchr(s, '\n')) != NULL; k++)
+					s++;
+				if (s != NULL) {
+					size_t n = strcspn(s, "\n");
+
+					buf_adds(out, "\n    ");
+					esc(out, s, n);
+					if (col > 0) {
+						buf_adds(out, "\n    ");
+						for (int k = 1; k < col && k < 400; k++)
+							buf_addc(out, ' ');
+						buf_adds(out, "^");
+					}
+				}
+				free(src);
+			}
+			free(file);
+		}
+		buf_adds(out, "</pre></li>\n");
+		l = nl ? nl + 1 : e;
+	}
+	buf_adds(out, "</ul>\n");
+	(void)p;
+}
+
+/* Appends what is between <main …> and </main> of the HTML file at path. */
+static void
+add_main(struct buf *b, const char *path)
+{
+	char *html, *m, *end;
+	size_t len;
+
+	if (read_file(path, MAX_FILE_BYTES, &html, &len) == -1)
+		return;
+	if ((m = strstr(html, "<main")) != NULL && (m = strchr(m, '>')) != NULL &&
+	    (end = strstr(m, "</main>")) != NULL)
+		buf_add(b, m + 1, (size_t)(end - m - 1));
+	free(html);
+}
+
+/* The document's HTML pages in their order: index.html, then each the contents links to. */
+static void
+read_twin(struct preview *p, struct buf *b)
+{
+	char *dir = xasprintf("%s/%s", p->g->outdir, p->outname), *index, *html;
+	size_t len;
+
+	index = xasprintf("%s/index.html", dir);
+	add_main(b, index);
+	if (read_file(index, MAX_FILE_BYTES, &html, &len) == 0) {
+		char *nav = strstr(html, "<nav class=\"contents\"");
+
+		for (char *a = nav; a && (a = strstr(a, "<li><a href=\"")) != NULL; ) {
+			char *q, *file;
+
+			a += 13;
+			if ((q = strchr(a, '"')) == NULL || memchr(a, '/', (size_t)(q - a)))
+				break;
+			file = xasprintf("%s/%.*s", dir, (int)(q - a), a);
+			add_main(b, file);
+			free(file);
+		}
+		free(html);
+	}
+	free(index);
+	free(dir);
+}
+
+/* The PDF's pages as PNG, drawn by poppler. */
+static void
+read_pages(struct preview *p, struct buf **pages, size_t *n)
+{
+	char *path = xasprintf("%s/%s.pdf", p->g->outdir, p->outname), *abs, *uri;
+	PopplerDocument *doc;
+
+	*pages = NULL;
+	*n = 0;
+	abs = realpath(path, NULL);
+	uri = abs ? g_filename_to_uri(abs, NULL, NULL) : NULL;
+	doc = uri ? poppler_document_new_from_file(uri, NULL, NULL) : NULL;
+	for (int i = 0; doc != NULL && i < poppler_document_get_n_pages(doc); i++) {
+		PopplerPage *page = poppler_document_get_page(doc, i);
+		double w, h;
+		cairo_surface_t *s;
+		cairo_t *cr;
+
+		poppler_page_get_size(page, &w, &h);
+		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(w * PAGE_SCALE),
+		    (int)(h * PAGE_SCALE));
+		cr = cairo_create(s);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+		cairo_scale(cr, PAGE_SCALE, PAGE_SCALE);
+		poppler_page_render(page, cr);
+		cairo_destroy(cr);
+		*pages = xrealloc(*pages, (*n + 1) * sizeof(**pages));
+		memset(&(*pages)[*n], 0, sizeof(**pages));
+		cairo_surface_write_to_png_stream(s, cairo_to_buf, &(*pages)[*n]);
+		(*n)++;
+		cairo_surface_destroy(s);
+		g_object_unref(page);
+	}
+	if (doc != NULL)
+		g_object_unref(doc);
+	g_free(uri);
+	free(abs);
+	free(path);
+}
+
+/* One pass of the build: the document read and checked, and its HTML written (fast: it needs
+ * no layout), or its PDF (p->pdf_pass); p->outname names what was built. */
+static void
+build_once(struct preview *p)
+{
+	struct gen *g = p->g;
+	struct doc *d;
+	long row = -1;
+
+	g->errors = 0;
+	g->status = 0;
+	if ((d = doc_load(g, p->dir)) == NULL)
+		return;
+	if (d->data.row_table != NULL) {	/* the row asked for, or the first */
+		row = 0;
+		for (size_t r = 0; p->row != NULL && r < d->data.row_table->nrows; r++) {
+			const struct table *t = d->data.row_table;
+			char *slug = doc_slug(t->cells[r * t->ncols +
+			    (size_t)csv_column(t, d->tpl->per_row_name)].text);
+			char *name = xasprintf("%s/%s", d->name, slug);
+
+			if (strcmp(name, p->row) == 0)
+				row = (long)r;
+			free(name);
+			free(slug);
+		}
+		if (d->data.row_table->nrows == 0) {
+			doc_free(d);
+			return;
+		}
+	}
+	g->pdf_only = p->pdf_pass;
+	g->html_only = !p->pdf_pass;
+	p->build(g, d, row);
+	g->pdf_only = g->html_only = 0;
+	if (g->errors == 0 && g->status == 0) {
+		free(p->outname);
+		p->outname = xstrdup(d->outname);
+		free(p->title);
+		p->title = xstrdup(d->title ? d->title : d->name);
+		free(p->lang);
+		p->lang = xstrdup(d->lang);
+	}
+	doc_free(d);
+}
+
+/* Builds, and publishes what changed: the HTML at once, then the PDF's pages. */
+static void
+rebuild(struct preview *p)
+{
+	char *said;
+	struct buf text = { 0 }, errors = { 0 }, *pages = NULL;
+	size_t npages = 0;
+	int ok;
+
+	p->pdf_pass = 0;
+	said = captured(p, build_once);
+	ok = p->g->errors == 0 && p->g->status == 0;
+	if (ok)
+		read_twin(p, &text);
+	else
+		messages_html(p, said, &errors);
+	free(said);
+	pthread_mutex_lock(&p->lock);
+	if (ok) {
+		buf_free(&p->text);
+		p->text = text;
+	}
+	buf_free(&p->errors);
+	p->errors = errors;
+	p->generation++;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	if (!ok)
+		return;
+	/* The open page fetches the new text now: let it have the processor for a moment
+	 * before the PDF's layout takes it. */
+	nanosleep(&(struct timespec){ 0, 150 * 1000 * 1000 }, NULL);
+	p->pdf_pass = 1;
+	said = captured(p, build_once);
+	free(said);
+	if (p->g->errors != 0 || p->g->status != 0)
+		return;
+	read_pages(p, &pages, &npages);
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->npages; i++)
+		buf_free(&p->pages[i]);
+	free(p->pages);
+	p->pages = pages;
+	p->npages = npages;
+	p->pages_made++;
+	p->generation++;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- serving ---- */
+
+static const char preview_style[] =
+	"<style>.preview{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);"
+	"gap:2rem;padding:0 1rem}#doc{max-width:46rem}#pages img{display:block;width:100%;"
+	"max-width:40rem;margin:0 auto 1rem;box-shadow:0 1px 4px #0005}"
+	"#errors:not(:empty){position:sticky;top:0;z-index:5;background:#fff4f4;"
+	"border:3px solid #b10e1e;padding:.5rem 1rem;margin:0 1rem}"
+	"#errors pre{white-space:pre-wrap;margin:.25rem 0}"
+	"@media (max-width:60rem){.preview{grid-template-columns:minmax(0,1fr)}}</style>\n";
+
+/* The page: what the last good build says, its pages, and the last build's messages. */
+static char *
+page(struct preview *p)
+{
+	struct buf b = { 0 };
+	char gen[64];
+
+	pthread_mutex_lock(&p->lock);
+	snprintf(gen, sizeof(gen), "%lu", p->generation);
+	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"");
+	esc(&b, p->lang ? p->lang : "en-GB", strlen(p->lang ? p->lang : "en-GB"));
+	buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n<title>Preview: ");
+	esc(&b, p->title ? p->title : "", strlen(p->title ? p->title : ""));
+	buf_adds(&b, "</title>\n<link rel=\"stylesheet\" href=\"/assets/gen.css\">\n");
+	buf_adds(&b, preview_style);
+	buf_adds(&b, "</head>\n<body>\n<div id=\"errors\" role=\"alert\">");
+	buf_add(&b, p->errors.s ? p->errors.s : "", p->errors.len);
+	buf_adds(&b, "</div>\n<div class=\"preview\">\n<main id=\"doc\" data-generation=\"");
+	buf_adds(&b, gen);
+	buf_adds(&b, "\">\n");
+	buf_add(&b, p->text.s ? p->text.s : "", p->text.len);
+	buf_adds(&b, "</main>\n<div id=\"pages\" role=\"region\" aria-label=\"The PDF's pages\">\n");
+	for (size_t i = 0; i < p->npages; i++) {	/* new URLs only for new pages */
+		char img[256];
+
+		snprintf(img, sizeof(img), "<img src=\"/page/%zu.png?v=%lu\" alt=\"Page %zu of the "
+		    "PDF\" loading=\"lazy\">\n", i + 1, p->pages_made, i + 1);
+		buf_adds(&b, img);
+	}
+	pthread_mutex_unlock(&p->lock);
+	buf_adds(&b, "</div>\n</div>\n<script>\n"
+	    "new EventSource('/events').onmessage = async () => {\n"
+	    "  const y = scrollY, d = new DOMParser().parseFromString(\n"
+	    "    await (await fetch('/')).text(), 'text/html');\n"
+	    "  for (const id of ['errors', 'doc', 'pages'])\n"
+	    "    if (document.getElementById(id).innerHTML !== d.getElementById(id).innerHTML)\n"
+	    "      document.getElementById(id).replaceWith(d.getElementById(id));\n"
+	    "  scrollTo(0, y);\n"
+	    "};\n</script>\n</body>\n</html>\n");
+	return b.s;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *type, void *data, size_t len,
+    enum MHD_ResponseMemoryMode mode)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
+	enum MHD_Result rc;
+
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result
+refuse(struct MHD_Connection *c, unsigned status, const char *why)
+{
+	return reply(c, status, "text/plain; charset=utf-8", (void *)why, strlen(why),
+	    MHD_RESPMEM_PERSISTENT);
+}
+
+/* An event stream's state: the generation the browser has seen. */
+struct stream {
+	struct preview	*p;
+	unsigned long	 seen;
+};
+
+static ssize_t
+stream_next(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	struct preview *p = s->p;
+	struct timespec until;
+	int n = 0;
+
+	(void)pos;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += KEEP_ALIVE;
+	pthread_mutex_lock(&p->lock);
+	while (p->generation == s->seen && !p->stopping &&
+	    pthread_cond_timedwait(&p->changed, &p->lock, &until) == 0)
+		;
+	if (p->stopping)
+		n = -1;
+	else if (p->generation != s->seen) {
+		s->seen = p->generation;
+		n = snprintf(buf, max, "data: %lu\n\n", s->seen);
+	} else
+		n = snprintf(buf, max, ": still here\n\n");
+	pthread_mutex_unlock(&p->lock);
+	return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
+}
+
+/* A file of the HTML's assets: a name of letters, digits, dots, dashes and underscores, in
+ * the folder or its fonts/; read without following a link. */
+static enum MHD_Result
+asset(struct preview *p, struct MHD_Connection *c, const char *name)
+{
+	static const struct { const char *ext, *type; } types[] = {
+		{ ".css", "text/css" }, { ".otf", "font/otf" }, { ".ttf", "font/ttf" },
+		{ ".png", "image/png" }, { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" },
+		{ ".svg", "image/svg+xml" },
+	};
+	const char *type = NULL;
+	size_t n = strlen(name), slashes = 0;
+	char *path, *data;
+	size_t len;
+	int fd;
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = name[i];
+
+		if (ch == '/')
+			slashes++;
+		else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_'))
+			return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	if (n == 0 || name[0] == '.' || strstr(name, "..") || slashes > 1 ||
+	    (slashes == 1 && strncmp(name, "fonts/", 6) != 0))
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (n > strlen(types[i].ext) && strcmp(name + n - strlen(types[i].ext),
+		    types[i].ext) == 0)
+			type = types[i].type;
+	pthread_mutex_lock(&p->lock);
+	path = p->assets ? xasprintf("%s/%s", p->assets, name) : NULL;
+	pthread_mutex_unlock(&p->lock);
+	if (type == NULL || path == NULL ||
+	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)) < 0) {
+		free(path);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	free(path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		close(fd);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	len = (size_t)st.st_size;
+	data = xmalloc(len + 1);
+	if (read(fd, data, len) != (ssize_t)len) {
+		close(fd);
+		free(data);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	close(fd);
+	return reply(c, MHD_HTTP_OK, type, data, len, MHD_RESPMEM_MUST_FREE);
+}
+
+/* Whether the request's Host is this server by its loopback name, so that a page elsewhere
+ * cannot reach it by a name it has pointed at 127.0.0.1 (DNS rebinding). */
+static int
+own_host(const struct preview *p, const char *host)
+{
+	char a[64], b[64];
+
+	snprintf(a, sizeof(a), "127.0.0.1:%u", p->port);
+	snprintf(b, sizeof(b), "localhost:%u", p->port);
+	return host != NULL && (strcmp(host, a) == 0 || strcmp(host, b) == 0);
+}
+
+static enum MHD_Result
+answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_len, void **state)
+{
+	struct preview *p = cls;
+	unsigned long n;
+	char end;
+
+	(void)version;
+	(void)upload;
+	(void)upload_len;
+	(void)state;
+	if (!own_host(p, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+		return refuse(c, MHD_HTTP_FORBIDDEN, "this preview answers only to its own address\n");
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return refuse(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET\n");
+	if (strcmp(url, "/") == 0) {
+		char *html = page(p);
+
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, strlen(html),
+		    MHD_RESPMEM_MUST_FREE);
+	}
+	if (strcmp(url, "/events") == 0) {
+		struct stream *s = xcalloc(1, sizeof(*s));
+		struct MHD_Response *r;
+		enum MHD_Result rc;
+
+		s->p = p;
+		pthread_mutex_lock(&p->lock);
+		s->seen = p->generation;
+		pthread_mutex_unlock(&p->lock);
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_next, s, free);
+		MHD_add_response_header(r, "Content-Type", "text/event-stream");
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+		rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+		MHD_destroy_response(r);
+		return rc;
+	}
+	if (sscanf(url, "/page/%lu.pn%c", &n, &end) == 2 && end == 'g') {
+		void *png = NULL;
+		size_t len = 0;
+
+		pthread_mutex_lock(&p->lock);
+		if (n >= 1 && n <= p->npages) {
+			len = p->pages[n - 1].len;
+			png = xmalloc(len + 1);
+			memcpy(png, p->pages[n - 1].s, len);
+		}
+		pthread_mutex_unlock(&p->lock);
+		if (png == NULL)
+			return refuse(c, MHD_HTTP_NOT_FOUND, "no such page\n");
+		return reply(c, MHD_HTTP_OK, "image/png", png, len, MHD_RESPMEM_MUST_FREE);
+	}
+	if (strncmp(url, "/assets/", 8) == 0)
+		return asset(p, c, url + 8);
+	return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+}
+
+/* ---- watching ---- */
+
+/* Watches the folders the document reads: its own, its data/, and templates/. */
+static int
+watch(struct preview *p)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM;
+	char *data = xasprintf("%s/data", p->dir), *templates = project_path(p->g, "templates");
+
+	if (fd >= 0) {
+		inotify_add_watch(fd, p->dir, mask);
+		inotify_add_watch(fd, data, mask);
+		inotify_add_watch(fd, templates, mask);
+	}
+	free(data);
+	free(templates);
+	return fd;
+}
+
+/* Waits for a save, then for the writes around it to settle. */
+static void
+wait_for_save(int fd)
+{
+	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	struct pollfd pf = { fd, POLLIN, 0 };
+
+	while (poll(&pf, 1, -1) < 0 && errno == EINTR)
+		;
+	do	/* an editor's save is several events: take them all */
+		while (read(fd, events, sizeof(events)) > 0)
+			;
+	while (poll(&pf, 1, 25) > 0);
+}
+
+int
+preview_run(struct gen *g, const char *dir, const char *row, unsigned port, jobs_fn *build)
+{
+	struct preview p = { .g = g, .build = build };
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	struct MHD_Daemon *daemon;
+	const union MHD_DaemonInfo *info;
+	int fd;
+
+	p.dir = xstrdup(dir);
+	p.row = row ? xstrdup(row) : NULL;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	g->progress = 0;
+	rebuild(&p);
+	if (p.outname != NULL) {
+		const char *slash = strchr(p.outname, '/');
+
+		p.assets = slash ? xasprintf("%s/%.*s/assets", g->outdir, (int)(slash - p.outname),
+		    p.outname) : xasprintf("%s/%s/assets", g->outdir, p.outname);
+	}
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);	/* this machine alone */
+	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &p, MHD_OPTION_SOCK_ADDR, &addr,
+	    MHD_OPTION_END);
+	if (daemon == NULL) {
+		msg(g, MSG_FATAL, NULL, 0, 0, "cannot serve the preview on 127.0.0.1:%u: %s", port,
+		    strerror(errno));
+		return g->status;
+	}
+	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+	p.port = info ? info->port : port;
+	printf("Preview at http://127.0.0.1:%u/ (it follows every save; Ctrl-C to stop)\n",
+	    p.port);
+	fflush(stdout);
+	if ((fd = watch(&p)) < 0) {
+		msg(g, MSG_FATAL, NULL, 0, 0, "cannot watch the files: %s", strerror(errno));
+		MHD_stop_daemon(daemon);
+		return g->status;
+	}
+	for (;;) {	/* until interrupted */
+		wait_for_save(fd);
+		rebuild(&p);
+		if (p.assets == NULL && p.outname != NULL) {
+			const char *slash = strchr(p.outname, '/');
+
+			pthread_mutex_lock(&p.lock);
+			p.assets = slash ? xasprintf("%s/%.*s/assets", g->outdir,
+			    (int)(slash - p.outname), p.outname) :
+			    xasprintf("%s/%s/assets", g->outdir, p.outname);
+			pthread_mutex_unlock(&p.lock);
+		}
+	}
+	return 0;
+}
