@@ -2,11 +2,14 @@
  * matter, then every Markdown file in name order, the template it names and its fonts.
  * Called by main.c; hands a checked struct doc to render_pdf(). */
 #include <ctype.h>
+#include <limits.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <glib.h>
 
 #include "gen.h"
 
@@ -24,12 +27,12 @@ add_file(struct gen *g, struct doc *d, char *path)
 	size_t len, bad;
 	int line, col;
 
-	if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1) {
+	if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
 		if (errno == EFBIG)
 			msg(g, MSG_ERROR, path, 1, 1, "the file is larger than %u MB",
 			    MAX_FILE_BYTES >> 20);
 		else
-			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", read_error(errno));
 		free(path);
 		return -1;
 	}
@@ -298,9 +301,9 @@ load_data(struct gen *g, struct doc *d)
 		size_t len;
 		struct table *t;
 
-		if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
+		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1)
 			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
-			    "64 MB" : "cannot read: %s", strerror(errno));
+			    "64 MB" : "cannot read: %s", read_error(errno));
 		else {
 			if ((t = csv_read(g, path, text, len)) != NULL) {
 				d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
@@ -449,11 +452,29 @@ doc_row(struct gen *g, struct doc *d, size_t r)
 	    d->tpl->per_row_name)].text);
 
 	g->errors = 0;
+	g->docroot = d->ownroot;
 	d->data.row = r;
 	free(d->outname);
 	d->outname = xasprintf("%s/%s", d->name, slug);
 	free(slug);
 	return parse_body(g, d);
+}
+
+/* A document named by its path outside the project (`gen build ~/drafts/note`) may read its
+ * own folder as well as the project; one in content/ reads only the project, so a link there
+ * cannot lead out of it. Returns that folder, resolved, or NULL. The caller frees. */
+static char *
+own_root(const struct gen *g, const char *dir)
+{
+	char *parent = g_path_get_dirname(dir), *content = xasprintf("%s/content", g->realroot);
+	char real[PATH_MAX], *own = NULL;
+
+	if ((realpath(parent, real) == NULL || strcmp(real, content) != 0) &&
+	    realpath(dir, real) != NULL)
+		own = xstrdup(real);
+	g_free(parent);
+	free(content);
+	return own;
 }
 
 struct doc *
@@ -470,6 +491,8 @@ doc_load(struct gen *g, const char *dir)
 	d->name = xstrdup(slash ? slash + 1 : d->dir);
 	d->outname = xstrdup(d->name);
 	d->index = xasprintf("%s/index.md", d->dir);
+	d->ownroot = own_root(g, d->dir);
+	g->docroot = d->ownroot;
 	g->errors = 0;
 
 	if (add_file(g, d, xstrdup(d->index)) == -1 || add_chapters(g, d) == -1)
@@ -519,5 +542,6 @@ doc_free(struct doc *d)
 	free(d->name);
 	free(d->dir);
 	free(d->index);
+	free(d->ownroot);
 	free(d);
 }

@@ -42,12 +42,26 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, char);
 void	 buf_free(struct buf *);
 
-/* Reads a whole file into *out (NUL-terminated; the caller frees). Returns 0, or -1 with errno
- * set; a file larger than `max` gives -1 with errno EFBIG. */
-int	 read_file(const char *path, size_t max, char **out, size_t *len);
-/* Writes `len` bytes to a new file at `path`, checking every step (a full disk or a file size
- * limit shows at fwrite, fflush or fclose). Returns 0, or -1 with errno set. */
+struct gen;
+
+/* Reads a whole regular file into *out (NUL-terminated; the caller frees). Returns 0, or -1
+ * with errno set: EFBIG when larger than `max`, ENODEV when not a regular file (a FIFO is
+ * never waited on), EXDEV when, links resolved, it lies outside the project g->realroot
+ * and g->docroot (g NULL: anywhere). read_error() says each in words. */
+int	 read_file(const struct gen *, const char *path, size_t max, char **out, size_t *len);
+/* What read_file()'s errno means, for a message after "cannot read: ". */
+const char *read_error(int err);
+/* Writes `len` bytes to `path`: into a new file beside it with a name nobody can guess,
+ * created never through a link, synced, then renamed over `path` (a link there is replaced,
+ * not followed). A full disk or a file size limit shows as -1 with errno set; `path` is then
+ * as it was. */
 int	 write_file(const char *path, const void *data, size_t len);
+#define TEMP_MARK ".gen-"	/* in the temporary names: ".poverty.png.gen-0123456789ab.tmp" */
+/* Removes the temporary file write_file() is writing (async-signal-safe: for a handler). */
+void	 write_abandon(void);
+/* Removes the temporary files a killed build left in `dir` and up to `depth` levels of
+ * folders below (never through a link); call only while no other build writes there. */
+void	 remove_stale_temps(const char *dir, int depth);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when valid. */
 size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
@@ -55,8 +69,6 @@ void	 text_position(const char *s, size_t off, int *line, int *col);
 
 /* The candidate closest to `word` by edit distance, if close enough to suggest, or NULL. */
 const char *nearest_word(const char *word, const char *const *cands, size_t n);
-
-struct gen;
 
 /* The path of `rel` in the project, as the user would write it ("templates/x.xml" when
  * gen runs in the project folder). The caller frees. */
@@ -74,7 +86,8 @@ void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
 
 struct gen {
 	const char	*root;		/* the project folder as given: templates/, content/, fonts/ */
-	const char	*realroot;	/* the same, resolved: what inputs must stay inside */
+	const char	*realroot;	/* the same, resolved: what inputs must stay inside ... */
+	const char	*docroot;	/* ... or this, the document's own folder (doc->ownroot) */
 	const char	*outdir;	/* where outputs go (default root/out) */
 	int		 verbose;	/* -v: say each step */
 	int		 trace;		/* -T: print the pages instead of rendering */
@@ -183,8 +196,12 @@ void		 inl_free(struct inl *);
 /* ---- image.c: PNG, JPEG and SVG pictures ---- */
 
 struct image;
-/* Decodes the image at `path`; on failure returns NULL with a reason in *why (static). */
-struct image	*image_load(const char *path, const char **why);
+/* Decodes the image at `path`, a file of the project (read_file()); on failure returns NULL
+ * with a reason in *why (static), for "image `x` is ...". */
+struct image	*image_load(const struct gen *, const char *path, const char **why);
+/* Decodes a PNG, JPEG or SVG from `len` bytes at `data` (NUL-terminated, as read_file()
+ * gives them), which it takes; the same checks and reasons as image_load(). */
+struct image	*image_decode(char *data, size_t len, const char **why);
 /* Natural size in points (96 px to the inch for pixel images without a resolution). */
 void		 image_size(const struct image *, double *w, double *h);
 /* Draws the image scaled into the box (x, y, w, h) of `cr`. */
@@ -416,6 +433,7 @@ unsigned	 fonts_missing_glyph(struct gen *, const char *family, const char *text
 struct doc {
 	char		*name;		/* folder name: out/NAME.pdf */
 	char		*dir;		/* content/NAME */
+	char		*ownroot;	/* resolved, when named by its path outside the project */
 	char		*index;		/* content/NAME/index.md */
 	char		**files;	/* every Markdown file, index.md first, owned */
 	char		**texts;	/* their contents, owned */

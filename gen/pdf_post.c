@@ -598,7 +598,6 @@ write_pdf(struct post *c, const char *out)
 		return fail(c, "cannot write the output");
 	if (write_file(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q)) == -1) {
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "cannot write: %s", strerror(errno));
-		unlink(out);
 		return -1;
 	}
 	return 0;

@@ -353,7 +353,7 @@ read_logo(struct tctx *c, xmlNode *n)
 	else if (realpath(tdir, dir) == NULL || strncmp(real, dir, dl = strlen(dir)) != 0 ||
 	    real[dl] != '/')
 		terr(c, n, "logo", "logo `%s` is outside templates/", s);
-	else if (image_free(c->t->logo), (c->t->logo = image_load(real, &why)) == NULL) {
+	else if (image_free(c->t->logo), (c->t->logo = image_load(c->g, real, &why)) == NULL) {
 		char *m = xasprintf("logo `%%s` is %s", why);
 
 		terr(c, n, "logo", m, s);
@@ -673,10 +673,16 @@ read_include(struct tctx *c, xmlNode *n)
 		}
 	if (c->depth > MAX_INCLUDES)
 		terr(c, n, "file", "includes nested more than 8 deep at `%s`", (const char *)v);
-	else if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
-		terr(c, n, "file", errno == ENOENT ? "include `%s` not found in templates/" :
-		    "include `%s` cannot be read", (const char *)v);
-	else {
+	else if (read_file(c->g, path, MAX_FILE_BYTES, &text, &len) == -1) {
+		if (errno == ENOENT)
+			terr(c, n, "file", "include `%s` not found in templates/", (const char *)v);
+		else {
+			char *m = xasprintf("include `%%s` cannot be read: %s", read_error(errno));
+
+			terr(c, n, "file", m, (const char *)v);
+			free(m);
+		}
+	} else {
 		c->chain[c->depth++] = path;
 		read_xml_file(c, path, text, len);
 		c->depth--;
@@ -702,11 +708,11 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 	}
 	rel = xasprintf("templates/%s.xml", name);
 	path = project_path(g, rel);
-	if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1) {
+	if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
 		if (errno == ENOENT)
 			unknown_template(g, name, file, line, col);
 		else
-			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", read_error(errno));
 	} else {
 		t = template_parse(g, name, text, len);
 		free(text);

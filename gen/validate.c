@@ -92,28 +92,6 @@ check_links(struct gen *g, struct node *n, const struct anchors *a)
 	}
 }
 
-/* The image type from its first bytes: "png", "jpeg", "svg", or NULL. */
-static const char *
-sniff(const char *path)
-{
-	unsigned char h[512];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return NULL;
-	n = fread(h, 1, sizeof(h) - 1, f);
-	fclose(f);
-	h[n] = '\0';
-	if (n >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "png";
-	if (n >= 3 && memcmp(h, "\xff\xd8\xff", 3) == 0)
-		return "jpeg";
-	if (strstr((const char *)h, "<svg") != NULL)
-		return "svg";
-	return NULL;
-}
-
 /* Resolves a figure's path beside its Markdown file and keeps it inside the project. */
 static void
 check_figure(struct gen *g, struct node *f)
@@ -144,16 +122,11 @@ check_figure(struct gen *g, struct node *f)
 		    f->src);
 		return;
 	}
-	if (sniff(real) == NULL) {
-		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` is not a PNG, JPEG or SVG "
-		    "file", f->src);
-		return;
-	}
-	f->path = xstrdup(real);
-	if ((f->image = image_load(real, &why)) == NULL) {
+	if ((f->image = image_load(g, real, &why)) == NULL) {
 		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` is %s", f->src, why);
 		return;
 	}
+	f->path = xstrdup(real);
 	if (f->alt == NULL || f->alt[0] == '\0')
 		msg(g, MSG_WARNING, f->file, f->line, f->col, "image `%s` has no description; "
 		    "write one in ![...] for readers who cannot see it", f->src);
