@@ -228,25 +228,106 @@ resolve(struct bctx *b, size_t off, const char *name, const struct table **tp)
 
 /* ---- formats ---- */
 
-/* Writes v with `dec` decimals and thousands separators into b. */
-static void
-put_number(struct buf *b, double v, int dec, int sep, int sign)
-{
-	char digits[64], *p;
-	size_t intlen;
+/* A number as written in a cell, in decimal digits: formats work on these, not on a double,
+ * so 99999999999999999999999 keeps every digit and 2.25 is exactly halfway. */
+struct decimal {
+	int	 neg;		/* written with a minus */
+	char	*whole;		/* the digits before the point, no leading zeros ("" for 0) */
+	char	*frac;		/* the digits after it */
+};
 
-	if (v < 0 || (sign && v > 0))
-		buf_adds(b, v < 0 ? "\xe2\x88\x92" : "+");	/* U+2212 minus */
-	snprintf(digits, sizeof(digits), "%.*f", dec, fabs(v));
-	p = strchr(digits, '.');
-	intlen = p ? (size_t)(p - digits) : strlen(digits);
-	for (size_t i = 0; i < intlen; i++) {
-		if (sep && i > 0 && (intlen - i) % 3 == 0)
-			buf_addc(b, ',');
-		buf_addc(b, digits[i]);
+/* Reads "−40,374.5", "86 %", "+3" into d (the caller frees whole and frac); -1 when the
+ * text is not such a number. */
+static int
+decimal_read(const char *s, struct decimal *d)
+{
+	struct buf w = { 0 }, f = { 0 };
+
+	d->neg = 0;
+	while (*s == ' ')
+		s++;
+	if (*s == '-' || *s == '+')
+		d->neg = *s++ == '-';
+	else if (strncmp(s, "\xe2\x88\x92", 3) == 0) {	/* U+2212 minus */
+		d->neg = 1;
+		s += 3;
 	}
-	if (p != NULL)
-		buf_adds(b, p);
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return -1;
+	for (; isdigit((unsigned char)*s) || *s == ','; s++)
+		if (*s != ',' && (w.len > 0 || *s != '0'))
+			buf_addc(&w, *s);
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			buf_addc(&f, *s);
+	while (*s == ' ' || *s == '%')
+		s++;
+	if (*s != '\0') {
+		buf_free(&w);
+		buf_free(&f);
+		return -1;
+	}
+	d->whole = w.s ? w.s : xstrdup("");
+	d->frac = f.s ? f.s : xstrdup("");
+	return 0;
+}
+
+/* Writes the number `text` (its value `v`, for text that is not plain decimal digits) with
+ * `dec` decimals (-1: none for a whole number, else one), rounded half away from zero on the
+ * digits as written (2.25 to one place is 2.3, as spreadsheets and published statistics
+ * round), with thousands separators when `sep`, "+" before a positive number when `sign`,
+ * and never a minus before a number that shows as zero. */
+static void
+put_number(struct buf *b, const char *text, double v, int dec, int sep, int sign)
+{
+	struct decimal d;
+	struct buf digits = { 0 };
+	size_t intlen, flen, from = 0;
+	int zero = 1;
+
+	if (decimal_read(text, &d) == -1) {	/* not as a CSV number is written */
+		char tmp[64];
+
+		snprintf(tmp, sizeof(tmp), "%.*f", dec < 0 ? 6 : dec, fabs(v));
+		d.neg = v < 0;
+		d.whole = xstrndup(tmp, strcspn(tmp, "."));
+		d.frac = xstrdup(strchr(tmp, '.') ? strchr(tmp, '.') + 1 : "");
+	}
+	flen = strlen(d.frac);
+	if (dec < 0)
+		dec = strspn(d.frac, "0") == flen ? 0 : 1;
+	buf_adds(&digits, "0");		/* room for a carry */
+	buf_adds(&digits, d.whole);
+	intlen = digits.len;
+	buf_add(&digits, d.frac, flen < (size_t)dec ? flen : (size_t)dec);
+	for (size_t k = flen; k < (size_t)dec; k++)
+		buf_addc(&digits, '0');
+	if (flen > (size_t)dec && d.frac[dec] >= '5')	/* half or more: away from zero */
+		for (size_t k = digits.len; k-- > 0;) {
+			if (digits.s[k] != '9') {
+				digits.s[k]++;
+				break;
+			}
+			digits.s[k] = '0';
+		}
+	for (size_t k = 0; k < digits.len; k++)
+		zero &= digits.s[k] == '0';
+	if (!zero && (d.neg || sign))
+		buf_adds(b, d.neg ? "\xe2\x88\x92" : "+");	/* U+2212 minus */
+	while (from + 1 < intlen && digits.s[from] == '0')	/* the carry's room, unused */
+		from++;
+	for (size_t i = from; i < intlen; i++) {
+		if (sep && i > from && (intlen - i) % 3 == 0)
+			buf_addc(b, ',');
+		buf_addc(b, digits.s[i]);
+	}
+	if (dec > 0) {
+		buf_addc(b, '.');
+		buf_add(b, digits.s + intlen, (size_t)dec);
+	}
+	buf_free(&digits);
+	free(d.whole);
+	free(d.frac);
 }
 
 /* Applies the formats after the first `|` of a tag to a cell. Returns the text (caller
@@ -310,8 +391,7 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
 	}
 	if (isnan(cell->num))
 		return xstrdup("\xe2\x80\x93");	/* a missing value: an en dash */
-	put_number(&out, cell->num, dec < 0 ? (fabs(cell->num - round(cell->num)) < 1e-9 ? 0 :
-	    1) : dec, sep, sign);
+	put_number(&out, cell->text, cell->num, dec, sep, sign);
 	if (pct || (type == COL_PERCENT && !bare))	/* `number`: a percentage's figure alone */
 		buf_adds(&out, "%");
 	return out.s;
