@@ -342,3 +342,52 @@ else
 	fail e2e/jobs-same-output "exit $rc1 and $rc2; $(diff "$w/err1" "$w/err2" | head -4)" \
 	    "$(diff -r "$w/out1" "$w/out2" 2>&1 | head -2)"
 fi
+
+# Builds side by side into one out/: every one of them succeeds (each file is written under a
+# name of its own and renamed into place), and none leaves a temporary file.
+w=$TMP/pairs
+rel=$(realpath "$ROOT/${GEN_RELEASE:-gen/gen}")	# races, not memory: the quick build
+mkdir -p "$w/content/rows/data" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -sfn "$ROOT/fonts" "$w/fonts"
+cp content/constituencies/index.md "$w/content/rows/"
+cp content/constituencies/data/indicators.csv "$w/content/rows/data/"
+{ head -1 content/constituencies/data/areas.csv
+  for i in 1 2 3 4; do echo "Area $i,$((i * 7)),$i,95,50,25,35,$i,5,15"; done; } \
+    >"$w/content/rows/data/areas.csv"
+bad=
+for i in 1 2 3 4 5; do
+	(cd "$w" && exec timeout 300 "$rel" -j 2 build) 2>"$w/err-a" & a=$!
+	(cd "$w" && exec timeout 300 "$rel" -j 1 build) 2>"$w/err-b" & b=$!
+	wait $a || bad="$bad pair $i: $(head -2 "$w/err-a")"
+	wait $b || bad="$bad pair $i: $(head -2 "$w/err-b")"
+done
+left=$(find "$w/out" -name '*.tmp')
+if [ -z "$bad" ] && [ -z "$left" ] && [ "$(find "$w/out/rows" -name '*.png' | wc -l)" -gt 8 ]
+then
+	pass e2e/side-by-side
+else
+	fail e2e/side-by-side "${bad:-temporary files left: $left}"
+fi
+
+# kill -9 during a build on two processes: the workers end with their parent, and the next
+# build removes the temporary files the dead one left.
+(cd "$w" && exec "$rel" -j 2 build) 2>/dev/null & a=$!
+sleep 0.3
+kids=$(pgrep -P $a)
+kill -9 $a
+wait $a 2>/dev/null
+touch "$w/out/rows/.area-1.pdf.gen-0123456789ab.tmp"	# as a build killed mid-write leaves
+sleep 1
+alive=
+for k in $kids; do	# a zombie (dead, not yet reaped by whoever adopted it) counts as ended
+	[ -r "/proc/$k/stat" ] && [ "$(awk '{ print $3 }' "/proc/$k/stat")" != Z ] &&
+	    alive="$alive $k"
+done
+(cd "$w" && exec timeout 300 "$rel" build) 2>"$w/err" || alive="$alive (rebuild failed)"
+left=$(find "$w/out" -name '*.tmp')
+if [ -z "$alive" ] && [ -z "$left" ] && [ -n "$kids" ]; then
+	pass e2e/killed-build
+else
+	fail e2e/killed-build "workers ${kids:-none} alive:${alive:-no}; left: $left"
+fi
