@@ -10,6 +10,11 @@
 #include "gen.h"
 
 #define MAX_NEST 16	/* {{#each}} and {{#if}} inside one another */
+/* What one file's tags may expand to: as much text as a Markdown file may hold, and a bound
+ * on the tags met (loops in loops multiply them, even when they write nothing). */
+#define MAX_EXPANSION	MAX_FILE_BYTES
+#define MAX_PIECES	(MAX_FILE_BYTES / 16)	/* stretches of text in the map back */
+#define MAX_TAGS	10000000
 
 struct bctx {
 	struct gen		*g;
@@ -25,6 +30,8 @@ struct bctx {
 	int			 plain;		/* values go in unescaped (titles) */
 	struct { size_t off; const char *fmt; } *said;	/* what was reported where */
 	size_t			 nsaid;
+	size_t			 tags;		/* tags met, loops counted each time round */
+	int			 full;		/* a limit was passed: nothing more is written */
 };
 
 /* Where byte `off` of the source is, as the user counts. */
@@ -45,12 +52,31 @@ berr(struct bctx *b, size_t off, const char *fmt, const char *a, const char *c)
 	for (size_t i = 0; i < b->nsaid; i++)
 		if (b->said[i].off == off && b->said[i].fmt == fmt)
 			return;
-	b->said = xrealloc(b->said, (b->nsaid + 1) * sizeof(*b->said));
+	b->said = xgrow(b->said, b->nsaid, sizeof(*b->said));
 	b->said[b->nsaid].off = off;
 	b->said[b->nsaid++].fmt = fmt;
 
 	src_pos(b, off, &line, &col);
 	msg(b->g, MSG_ERROR, b->file, line, col, fmt, a, c);
+}
+
+/* Whether the expansion has passed a limit; the first time, reports it at the tag at `off`,
+ * the one that passed it, and stops all further output. */
+static int
+over(struct bctx *b, size_t off)
+{
+	if (b->full)
+		return 1;
+	if (b->out->text.len > MAX_EXPANSION || b->out->nmap > MAX_PIECES)
+		berr(b, off, "this tag makes the text more than %s MB long, the most a Markdown "
+		    "file may hold (loops inside loops multiply)%s", "64", "");
+	else if (b->tags > MAX_TAGS)
+		berr(b, off, "this tag makes more than %s tags to expand, the most gen does for "
+		    "one file (loops inside loops multiply)%s", "10,000,000", "");
+	else
+		return 0;
+	b->full = 1;
+	return 1;
 }
 
 /* Appends output bytes that came from source offset `from` (each maps to itself). */
@@ -59,9 +85,9 @@ emit_src(struct bctx *b, size_t from, size_t n)
 {
 	struct expansion *x = b->out;
 
-	if (n == 0)
+	if (n == 0 || b->full)
 		return;
-	x->map = xrealloc(x->map, (x->nmap + 1) * sizeof(*x->map));
+	x->map = xgrow(x->map, x->nmap, sizeof(*x->map));
 	x->map[x->nmap].out = x->text.len;
 	x->map[x->nmap].src = from;
 	x->map[x->nmap].literal = 1;
@@ -76,7 +102,9 @@ emit_value(struct bctx *b, size_t tag, const char *v)
 {
 	struct expansion *x = b->out;
 
-	x->map = xrealloc(x->map, (x->nmap + 1) * sizeof(*x->map));
+	if (b->full)
+		return;
+	x->map = xgrow(x->map, x->nmap, sizeof(*x->map));
 	x->map[x->nmap].out = x->text.len;
 	x->map[x->nmap].src = tag;
 	x->map[x->nmap].literal = 0;
@@ -470,6 +498,8 @@ expand_each(struct bctx *b, size_t off, size_t end, size_t to, int emit, const c
 		b->row[b->nrow++] = r;
 		after = expand(b, end, to, 1, 1, "/each");
 		b->nrow--;
+		if (over(b, off))
+			return after ? after : to;
 	}
 	if (t == NULL || !emit || t->nrows == 0) {
 		b->row[b->nrow++] = 0;
@@ -565,8 +595,10 @@ expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const ch
 		while (n > 0 && name[n - 1] == ' ')
 			name[--n] = '\0';
 		if ((c = resolve(b, off, name, &t)) != NULL &&
-		    (text = format(b, off, c, t, bar ? bar + 1 : "")) != NULL)
+		    (text = format(b, off, c, t, bar ? bar + 1 : "")) != NULL) {
 			emit_value(b, off, text);
+			over(b, off);
+		}
 		free(text);
 		free(name);
 	}
@@ -597,6 +629,8 @@ expand(struct bctx *b, size_t from, size_t to, int emit, int emit_else, const ch
 		}
 		if (emit)
 			emit_src(b, lit, i - lit);
+		if (emit && ++b->tags > MAX_TAGS && over(b, i))
+			emit = emit_else = 0;	/* read on to the closing tag, writing nothing */
 		if (until != NULL && strcmp(inner, until) == 0) {
 			free(inner);
 			return end;

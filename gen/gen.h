@@ -27,9 +27,15 @@ enum gen_exit {
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
+/* Makes room for element n of an array of `size`-byte elements grown only by this, one at a
+ * time from NULL (n: the count so far): it doubles at each power of two, so n additions copy
+ * O(n) bytes, not O(n^2) as a realloc by one does where realloc always copies (ASan). */
+void	*xgrow(void *v, size_t n, size_t size);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Where xmalloc() says "out of memory" before exiting with EXIT_ENV (stderr by default). */
+void	 oom_report_to(int fd);
 
 /* A growable byte buffer; `s` is always NUL-terminated. */
 struct buf {
@@ -67,6 +73,14 @@ size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
 void	 text_position(const char *s, size_t off, int *line, int *col);
 
+/* Pango finds where to break a word with no break in it by shaping the rest of it again for
+ * each line: time grows with the square of its length. So a run of more than MAX_WORD
+ * characters without a space gets a zero width space (U+200B) after every MAX_WORD. Returns
+ * the new text (the caller frees; NUL-terminated), with *at (the caller frees) the *nat
+ * offsets of `s` each went before; NULL when no run is that long. */
+#define MAX_WORD	200
+char	*break_long_words(const char *s, size_t len, size_t **at, size_t *nat);
+
 /* The candidate closest to `word` by edit distance, if close enough to suggest, or NULL. */
 const char *nearest_word(const char *word, const char *const *cands, size_t n);
 
@@ -77,10 +91,20 @@ char	*project_path(const struct gen *, const char *rel);
 /* ---- msg.c: diagnostics, the only place that prints a message ---- */
 
 enum msg_level { MSG_NOTE, MSG_WARNING, MSG_ERROR, MSG_FATAL };
-/* Prints "file:line:col: level: text" (fields that are 0/NULL are left out) and raises the
- * run's exit status: an error to EXIT_INPUT, a fatal one to EXIT_ENV. */
+/* Prints "file:line:col: level: text" (fields that are 0/NULL are left out; control
+ * characters escaped) and raises the run's exit status: an error to EXIT_INPUT, a fatal one
+ * to EXIT_ENV. Past 20 errors and warnings for one file, the rest are only counted. */
 void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Says for each file how many of its messages were not shown ("and 57 more"), and starts
+ * counting afresh: at the end of each document or job. */
+void	 msg_flush(struct gen *);
+
+/* Messages of one file, for the cap. */
+struct msg_count {
+	char	*file;		/* owned; "" for messages about no file */
+	size_t	 shown, hidden;
+};
 
 /* ---- the context ---- */
 
@@ -98,6 +122,8 @@ struct gen {
 	int		 progress;	/* show progress: stderr is a terminal */
 	int		 status;	/* worst enum gen_exit so far */
 	int		 errors;	/* errors in the current document */
+	struct msg_count *counts;	/* msg.c: messages per file since msg_flush(), owned */
+	size_t		 ncounts;
 	time_t		 epoch;		/* SOURCE_DATE_EPOCH, or -1 */
 };
 

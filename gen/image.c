@@ -37,7 +37,7 @@ size_ok(size_t w, size_t h, size_t len, const char **why)
 		return 0;
 	}
 	if (w * h / MAX_PIXELS_PER_BYTE > len) {
-		*why = "cut short: its file is far too small for the size it declares";
+		*why = "damaged: its file is far too small for the size it declares";
 		return 0;
 	}
 	return 1;

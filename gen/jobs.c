@@ -110,6 +110,7 @@ work(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, size_t 
 	for (size_t j = w; j < njobs; j += n) {
 		g->status = 0;
 		run(g, loaded[jobs[j].doc], jobs[j].row);
+		msg_flush(g);
 		worst = g->status > worst ? g->status : worst;
 		fflush(stderr);
 		if (send_report(STDERR_FILENO, pipefd, j) < 0)
@@ -205,6 +206,7 @@ list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, s
 		if (mfd >= 0 && saved >= 0)
 			dup2(mfd, STDERR_FILENO);
 		loaded[i] = d = doc_load(g, docs[i]);
+		msg_flush(g);
 		fflush(stderr);
 		if (mfd >= 0 && saved >= 0) {
 			dup2(saved, STDERR_FILENO);
@@ -256,6 +258,7 @@ run_here(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, job
 			fprintf(stderr, "\r\033[K  %zu of %zu\r", j + 1, njobs);
 		g->status = 0;
 		run(g, loaded[jobs[j].doc], jobs[j].row);
+		msg_flush(g);
 		worst = g->status > worst ? g->status : worst;
 		if (g->progress)
 			fputs("\r\033[K", stderr);
@@ -393,6 +396,7 @@ jobs_worker(struct gen *g, char *const *docs, size_t ndocs, jobs_fn *run)
 	 * it is writing and ends it; a parent already gone before this line is seen here. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != (pid_t)parent)
 		return EXIT_ENV;
+	oom_report_to(dup(STDERR_FILENO));	/* the parent's stderr, not the memory file */
 	if ((mfd = memfd_create("gen-messages", 0)) < 0 || dup2(mfd, STDERR_FILENO) < 0)
 		return EXIT_ENV;
 	loaded = xcalloc(ndocs + 1, sizeof(*loaded));

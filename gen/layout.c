@@ -108,6 +108,8 @@ layout_text(PangoContext *ctx, const struct style *s, const char *text, double w
 {
 	PangoLayout *l = pango_layout_new(ctx);
 	PangoFontDescription *fd = style_font(s);
+	size_t *at, nat;
+	char *broken = width > 0 ? break_long_words(text, strlen(text), &at, &nat) : NULL;
 
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
@@ -115,7 +117,11 @@ layout_text(PangoContext *ctx, const struct style *s, const char *text, double w
 		pango_layout_set_width(l, PT(width));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
-	pango_layout_set_text(l, text, -1);
+	pango_layout_set_text(l, broken ? broken : text, -1);
+	if (broken != NULL) {
+		free(broken);
+		free(at);
+	}
 	return l;
 }
 

@@ -236,7 +236,9 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 
 	if (g->progress)
 		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, n, dir);
-	if ((d = doc_load(g, dir)) == NULL)
+	d = doc_load(g, dir);
+	msg_flush(g);
+	if (d == NULL)
 		return;
 	if (d->data.row_table == NULL) {
 		if (g->trace) {
@@ -252,6 +254,7 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 		int worst = g->status;
 
 		doc_row(g, d, r);
+		msg_flush(g);
 		g->status = g->status > worst ? g->status : worst;
 	}
 	doc_free(d);
@@ -425,6 +428,7 @@ main(int argc, char *argv[])
 	else
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);
+	msg_flush(&g);
 	for (size_t i = 0; i < ndocs; i++)
 		free(docs[i]);
 	free(docs);

@@ -34,9 +34,13 @@ static int	visit(struct post *, qpdf_oh, int);
 static int
 fail(struct post *c, const char *what)
 {
-	if (qpdf_has_error(c->q))
-		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s: %s", what,
-		    qpdf_get_error_full_text(c->q, qpdf_get_error(c->q)));
+	const char *why = qpdf_has_error(c->q) ?
+	    qpdf_get_error_full_text(c->q, qpdf_get_error(c->q)) : NULL;
+
+	if (why != NULL && strstr(why, "bad_alloc") != NULL)	/* C++'s word for it */
+		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s: out of memory", what);
+	else if (why != NULL)
+		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s: %s", what, why);
 	else
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s", what);
 	return -1;

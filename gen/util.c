@@ -14,11 +14,25 @@
 
 #include "gen.h"
 
+/* Where running out of memory is reported: stderr, or in a worker process, whose stderr is
+ * a memory file sent only when a job ends, the parent's stderr. */
+static int oom_fd = STDERR_FILENO;
+
+void
+oom_report_to(int fd)
+{
+	oom_fd = fd;
+}
+
 static void
 oom(void)
 {
-	fputs("gen: out of memory\n", stderr);
-	exit(EXIT_ENV);
+	static const char text[] = "gen: error: out of memory\n";
+
+	if (write(oom_fd, text, sizeof(text) - 1) < 0) {
+		/* nothing more can be said */
+	}
+	_exit(EXIT_ENV);	/* exit() would run handlers that may allocate */
 }
 
 void *
@@ -48,6 +62,14 @@ xrealloc(void *p, size_t n)
 	if (p == NULL)
 		oom();
 	return p;
+}
+
+void *
+xgrow(void *v, size_t n, size_t size)
+{
+	if ((n & (n - 1)) != 0)		/* not a power of two: there is room */
+		return v;
+	return xrealloc(v, (n ? 2 * n : 1) * size);
 }
 
 char *
@@ -397,6 +419,40 @@ project_path(const struct gen *g, const char *rel)
 	if (strcmp(g->root, ".") == 0)
 		return xstrdup(rel);
 	return xasprintf("%s/%s", g->root, rel);
+}
+
+char *
+break_long_words(const char *s, size_t len, size_t **at, size_t *nat)
+{
+	static const char zwsp[] = "\xe2\x80\x8b";	/* U+200B zero width space */
+	size_t run = 0, from = 0;
+	struct buf b = { 0 };
+
+	*at = NULL;
+	*nat = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' || c == '\n' || c == '\t' ||
+		    (i + 2 < len && memcmp(s + i, zwsp, 3) == 0)) {
+			run = 0;
+			continue;
+		}
+		if ((c & 0xc0) == 0x80)		/* inside a character */
+			continue;
+		if (run++ < MAX_WORD)
+			continue;
+		*at = xgrow(*at, *nat, sizeof(**at));
+		(*at)[(*nat)++] = i;
+		buf_add(&b, s + from, i - from);
+		buf_add(&b, zwsp, 3);
+		from = i;
+		run = 1;
+	}
+	if (*nat == 0)
+		return NULL;
+	buf_add(&b, s + from, len - from);
+	return b.s;
 }
 
 /* Edit distance between two short strings; SIZE_MAX for long ones. */

@@ -13,9 +13,14 @@
 /* A missing picture or link target: an error, or in a draft a warning. */
 #define MISSING(g) ((g)->draft ? MSG_WARNING : MSG_ERROR)
 
+/* Every anchor, in a list for hints and in a hash table for lookups: a document of 200,000
+ * headings is checked in linear time. */
 struct anchors {
-	char	**v;	/* "#id" of every heading and note, owned */
-	size_t	  n;
+	char		**v;	/* "#id" of every heading and note, owned */
+	size_t		  n;
+	GHashTable	 *set;	/* the same strings, not owned by the table */
+	GHashTable	 *tries;	/* a heading's slug -> the next suffix to try (a pointer
+				 * holding a number), so 10,000 headings alike cost 10,000 */
 };
 
 /* GitHub's heading anchor: lower case, letters, digits, spaces, hyphens and underscores
@@ -43,17 +48,15 @@ slug(const char *text)
 static int
 has_anchor(const struct anchors *a, const char *id)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], id) == 0)
-			return 1;
-	return 0;
+	return g_hash_table_contains(a->set, id);
 }
 
 static void
 add_anchor(struct anchors *a, const char *id)
 {
-	a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
-	a->v[a->n++] = xasprintf("#%s", id);
+	a->v = xgrow(a->v, a->n, sizeof(*a->v));
+	a->v[a->n] = xasprintf("#%s", id);
+	g_hash_table_add(a->set, a->v[a->n++]);
 }
 
 static const char *
@@ -62,8 +65,10 @@ nearest(const struct anchors *a, const char *id)
 	return nearest_word(id, (const char *const *)a->v, a->n);
 }
 
+/* Checks the links of n; `hints` counts the "did you mean" searches, each a pass over every
+ * anchor, made only for as many broken links as are shown. */
 static void
-check_links(struct gen *g, struct node *n, const struct anchors *a)
+check_links(struct gen *g, struct node *n, const struct anchors *a, size_t *hints)
 {
 	for (size_t i = 0; i < n->text.nspans; i++) {
 		struct span *sp = &n->text.spans[i];
@@ -74,7 +79,7 @@ check_links(struct gen *g, struct node *n, const struct anchors *a)
 		if (sp->link[0] == '#') {
 			if (has_anchor(a, sp->link))
 				continue;
-			near = nearest(a, sp->link);
+			near = (*hints)++ < 20 ? nearest(a, sp->link) : NULL;
 			if (g->draft)
 				sp->style &= ~(unsigned)ST_LINK;
 			msg(g, MISSING(g), n->file, sp->line, sp->col,
@@ -157,24 +162,26 @@ name_heading(struct node *n, void *arg)
 {
 	struct anchors *a = arg;
 	char *base, *id;
+	size_t k;
 
 	if (n->type == N_NOTE)
 		add_anchor(a, n->id);
 	if (n->type != N_HEADING)
 		return;
 	base = slug(inl_str(&n->text));
-	id = xstrdup(base);
-	for (int k = 1;; k++) {
-		char *hash = xasprintf("#%s", id);
-		int taken = has_anchor(a, hash);
+	for (k = GPOINTER_TO_SIZE(g_hash_table_lookup(a->tries, base));; k++) {
+		char *hash;
+		int taken;
 
+		id = k == 0 ? xstrdup(base) : xasprintf("%s-%zu", base, k);
+		hash = xasprintf("#%s", id);
+		taken = has_anchor(a, hash);
 		free(hash);
 		if (!taken)
 			break;
 		free(id);
-		id = xasprintf("%s-%d", base, k);
 	}
-	free(base);
+	g_hash_table_replace(a->tries, base, GSIZE_TO_POINTER(k + 1));
 	add_anchor(a, id);
 	n->id = id;
 }
@@ -185,6 +192,7 @@ struct vctx {
 	const struct template	*t;
 	unsigned		 said[16];	/* characters already reported */
 	int			 nsaid;
+	size_t			 hints;		/* anchors suggested for broken links */
 };
 
 /* Warns of a character the fonts cannot show: it would print as an empty box. */
@@ -267,6 +275,44 @@ check_widths(struct vctx *v, const struct node *table)
 	free(copy);
 }
 
+/* How many of the sorted offsets at[0..n) are below `x`. */
+static size_t
+count_below(const size_t *at, size_t n, size_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (at[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Lets a word too long for any line break, in linear time: break_long_words(), with the
+ * spans moved along. */
+static void
+break_words(struct inl *in)
+{
+	size_t *at, nat;
+	char *s = break_long_words(inl_str(in), in->text.len, &at, &nat);
+
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < in->nspans; i++) {
+		in->spans[i].start += 3 * count_below(at, nat, in->spans[i].start);
+		in->spans[i].end += 3 * count_below(at, nat, in->spans[i].end);
+	}
+	free(in->text.s);
+	in->text.s = s;
+	in->text.len = strlen(s);
+	in->text.cap = in->text.len + 1;
+	free(at);
+}
+
 static void
 check_node(struct node *n, void *arg)
 {
@@ -274,21 +320,26 @@ check_node(struct node *n, void *arg)
 
 	if (n->type == N_TABLE && n->label != NULL && v->t != NULL)
 		check_widths(v, n);
-	check_links(v->g, n, v->a);
+	check_links(v->g, n, v->a, &v->hints);
 	if (v->t != NULL)
 		check_glyphs(v, n);
 	if (n->type == N_FIGURE)
 		check_figure(v->g, n);
+	if (n->type != N_CODE)		/* set with breaks anywhere: no need */
+		break_words(&n->text);
 }
 
 void
 validate(struct gen *g, struct doc *d)
 {
-	struct anchors a = { 0 };
-	struct vctx v = { g, &a, d->tpl, { 0 }, 0 };
+	struct anchors a = { NULL, 0, g_hash_table_new(g_str_hash, g_str_equal),
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL) };
+	struct vctx v = { g, &a, d->tpl, { 0 }, 0, 0 };
 
 	walk(d->root, name_heading, &a);
 	walk(d->root, check_node, &v);
+	g_hash_table_destroy(a.set);
+	g_hash_table_destroy(a.tries);
 	for (size_t i = 0; i < a.n; i++)
 		free(a.v[i]);
 	free(a.v);
