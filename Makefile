@@ -98,7 +98,7 @@ test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit \
 
 # Fuzzing (not part of `make test`): each libFuzzer target runs FUZZ_SECONDS over its seeds in
 # tests/fuzz/corpus; a finding is written to build/ and stops the run.
-FUZZ_SECONDS = 60
+FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = csv frontmatter markdown template
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o))
