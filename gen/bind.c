@@ -696,6 +696,8 @@ bind_text(struct gen *g, const char *file, const char *text, size_t len, int lin
 	free(b.said);
 	x->out_lines = line_starts(x->text.s, x->text.len, &x->nout_lines);
 	x->src_lines = line_starts(text, len, &x->nsrc_lines);
+	x->memo = xcalloc(1, sizeof(*x->memo));
+	x->memo->line = (size_t)-1;
 	return g->errors > before ? -1 : 0;
 }
 
@@ -765,10 +767,20 @@ bind_position(const struct expansion *x, int line, int col, int *sline, int *sco
 		src = x->srclen;
 	l = floor_index(x->src_lines, x->nsrc_lines, src, sizeof(size_t));
 	*sline = (int)l + x->line0;
-	*scol = 1 + x->col0;
-	for (p = x->src + x->src_lines[l]; p < x->src + src; p++)
+	/* Characters from the start of the line, or on from the last position asked for on
+	 * it: a line of 70,000 links is counted once, not once a link. */
+	if (x->memo != NULL && x->memo->line == l && x->memo->src <= src) {
+		p = x->src + x->memo->src;
+		*scol = x->memo->col;
+	} else {
+		p = x->src + x->src_lines[l];
+		*scol = 1 + x->col0;
+	}
+	for (; p < x->src + src; p++)
 		if (((unsigned char)*p & 0xc0) != 0x80)
 			(*scol)++;
+	if (x->memo != NULL)
+		*x->memo = (struct posmemo){ l, src, *scol };
 }
 
 void
@@ -778,5 +790,6 @@ bind_free(struct expansion *x)
 	free(x->map);
 	free(x->out_lines);
 	free(x->src_lines);
+	free(x->memo);
 	memset(x, 0, sizeof(*x));
 }

@@ -272,6 +272,10 @@ struct expansion {
 	size_t		 nout_lines;
 	size_t		*src_lines;	/* where each line of the source starts */
 	size_t		 nsrc_lines;
+	struct posmemo {		/* the last position bind_position() found, owned */
+		size_t	 line, src;
+		int	 col;
+	}		*memo;
 };
 
 /* Expands `{{ … }}` tags in text (its first line is line0 of file, its lines indented by

@@ -313,6 +313,112 @@ break_words(struct inl *in)
 	free(at);
 }
 
+/* Pango adds up a paragraph's width on one line in an int of 1/1024 pt: past about 250,000
+ * characters it overflows and the paragraph comes out as one clipped line. So a longer text
+ * is set in blocks of at most MAX_BLOCK bytes: a paragraph as several (with a warning), a
+ * heading, cell or caption that long is an error. */
+#define MAX_BLOCK	32768
+
+/* The text [a, b) of `from` as a new node of its type after `after`, spans cut to fit. */
+static struct node *
+split_off(struct node *from, struct node *after, size_t a, size_t b)
+{
+	struct node *n = node_new(from->type, from->file, from->line, from->col);
+
+	buf_add(&n->text.text, inl_str(&from->text) + a, b - a);
+	for (size_t i = 0; i < from->text.nspans; i++) {
+		const struct span *sp = &from->text.spans[i];
+		struct span *c;
+
+		if (sp->end <= a || sp->start >= b)
+			continue;
+		c = inl_span(&n->text, (sp->start > a ? sp->start : a) - a,
+		    (sp->end < b ? sp->end : b) - a, sp->style, sp->link);
+		c->line = sp->line;
+		c->col = sp->col;
+	}
+	n->parent = from->parent;
+	n->prev = after;
+	n->next = after->next;
+	if (after->next != NULL)
+		after->next->prev = n;
+	else if (from->parent != NULL)
+		from->parent->last = n;
+	after->next = n;
+	return n;
+}
+
+/* Where to end a block that starts at `from`: after the last space within MAX_BLOCK bytes,
+ * or else between two characters. */
+static size_t
+block_end(const char *s, size_t len, size_t from)
+{
+	size_t end = from + MAX_BLOCK;
+
+	if (end >= len)
+		return len;
+	for (size_t k = end; k > from + MAX_BLOCK / 2; k--)
+		if (s[k - 1] == ' ' || s[k - 1] == '\n')
+			return k;
+	while (end > from + 1 && ((unsigned char)s[end] & 0xc0) == 0x80)
+		end--;
+	return end;
+}
+
+/* The length of the longest line of s, in bytes. */
+static size_t
+longest_line(const char *s)
+{
+	size_t best = 0;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n");
+
+		best = n > best ? n : best;
+		s += n + (s[n] == '\n');
+	}
+	return best;
+}
+
+static void
+split_long_text(struct gen *g, struct node *n)
+{
+	const char *s = inl_str(&n->text);
+	size_t len = n->text.text.len, end, first;
+	struct node *after = n;
+	size_t kept = 0;
+
+	if (len <= MAX_BLOCK)
+		return;
+	if (n->type != N_PARAGRAPH) {
+		msg(g, MSG_ERROR, n->file, n->line, n->col, "this text is %zu bytes long; a "
+		    "heading, table cell, caption or list label can hold at most %d", len,
+		    MAX_BLOCK);
+		return;
+	}
+	msg(g, MSG_WARNING, n->file, n->line, n->col, "a paragraph of %zu bytes is set as "
+	    "paragraphs of at most %d", len, MAX_BLOCK);
+	first = block_end(s, len, 0);
+	for (size_t a = first; a < len; a = end) {
+		end = block_end(s, len, a);
+		after = split_off(n, after, a, end);
+	}
+	n->text.text.len = first;	/* the first block stays here */
+	n->text.text.s[first] = '\0';
+	for (size_t i = 0; i < n->text.nspans; i++) {
+		struct span *sp = &n->text.spans[i];
+
+		if (sp->start >= first) {
+			free(sp->link);
+			continue;
+		}
+		if (sp->end > first)
+			sp->end = first;
+		n->text.spans[kept++] = *sp;
+	}
+	n->text.nspans = kept;
+}
+
 static void
 check_node(struct node *n, void *arg)
 {
@@ -325,8 +431,12 @@ check_node(struct node *n, void *arg)
 		check_glyphs(v, n);
 	if (n->type == N_FIGURE)
 		check_figure(v->g, n);
-	if (n->type != N_CODE)		/* set with breaks anywhere: no need */
+	if (n->type != N_CODE) {	/* set with breaks anywhere: no need */
+		split_long_text(v->g, n);
 		break_words(&n->text);
+	} else if (longest_line(inl_str(&n->text)) > MAX_BLOCK)
+		msg(v->g, MSG_ERROR, n->file, n->line, n->col, "a line of this code is more than "
+		    "%d bytes long, more than can be set", MAX_BLOCK);
 }
 
 void
