@@ -691,8 +691,13 @@ bind_text(struct gen *g, const char *file, const char *text, size_t len, int lin
 		emit_src(&b, 0, len);
 	else
 		expand(&b, 0, len, 1, 1, NULL);
+	if (b.full) {		/* what was made is cut off at a limit: none of it is read */
+		x->text.len = 0;
+		x->nmap = 0;
+	}
 	if (x->text.s == NULL)
 		buf_adds(&x->text, "");
+	x->text.s[x->text.len] = '\0';
 	free(b.said);
 	x->out_lines = line_starts(x->text.s, x->text.len, &x->nout_lines);
 	x->src_lines = line_starts(text, len, &x->nsrc_lines);
