@@ -396,7 +396,6 @@ jobs_worker(struct gen *g, char *const *docs, size_t ndocs, jobs_fn *run)
 	 * it is writing and ends it; a parent already gone before this line is seen here. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != (pid_t)parent)
 		return EXIT_ENV;
-	oom_report_to(dup(STDERR_FILENO));	/* the parent's stderr, not the memory file */
 	if ((mfd = memfd_create("gen-messages", 0)) < 0 || dup2(mfd, STDERR_FILENO) < 0)
 		return EXIT_ENV;
 	loaded = xcalloc(ndocs + 1, sizeof(*loaded));

@@ -312,6 +312,9 @@ main(int argc, char *argv[])
 	int nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	size_t ndocs = 0;
 
+	/* stderr goes to a memory file while documents load and in worker processes; running
+	 * out of memory there must still be said where the user sees it. */
+	oom_report_to(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:o:qvdpj:ThV", longopts, NULL)) != -1) {
 		switch (c) {

@@ -14,14 +14,15 @@
 
 #include "gen.h"
 
-/* Where running out of memory is reported: stderr, or in a worker process, whose stderr is
- * a memory file sent only when a job ends, the parent's stderr. */
+/* Where running out of memory is reported: stderr as it was when gen started (main.c sets
+ * it), not the memory file that holds a loading document's or a worker's messages. */
 static int oom_fd = STDERR_FILENO;
 
 void
 oom_report_to(int fd)
 {
-	oom_fd = fd;
+	if (fd >= 0)
+		oom_fd = fd;
 }
 
 static void

@@ -391,3 +391,23 @@ if [ -z "$alive" ] && [ -z "$left" ] && [ -n "$kids" ]; then
 else
 	fail e2e/killed-build "workers ${kids:-none} alive:${alive:-no}; left: $left"
 fi
+
+# Out of memory under a limit, at -j 2: said as such, with exit 3 (it was exit 3 and no word:
+# the message went to the memory file that holds a loading document's messages).
+w=$TMP/oom
+mkdir -p "$w/content/doc/data" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -sfn "$ROOT/fonts" "$w/fonts"
+{ echo key,value; for i in $(seq 1 1000); do echo "k$i,value $i"; done; } >"$w/content/doc/data/t.csv"
+{ printf -- '---\ntitle: A test\ntemplate: plain\ndate: 2024-01-01\n---\n'
+  printf '{{#each t}}{{#each t}}{{#each t}}%s {{ value }}{{/each}}{{/each}}{{/each}}\n' \
+      "$(head -c 6000 /dev/zero | tr '\0' x)"; } >"$w/content/doc/index.md"
+(cd "$w" && ulimit -v 250000 && exec "$(realpath "$ROOT/${GEN_RELEASE:-gen/gen}")" -j 2 build doc) \
+    >/dev/null 2>"$w/err"
+rc=$?
+if { [ $rc -eq 3 ] && grep -qx 'gen: error: out of memory' "$w/err"; } ||
+    { [ $rc -eq 1 ] && grep -q 'more than 64 MB' "$w/err"; }; then
+	pass e2e/out-of-memory
+else
+	fail e2e/out-of-memory "exit $rc: $(head -2 "$w/err")"
+fi
