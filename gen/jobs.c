@@ -5,8 +5,8 @@
  * with GEN_WORKER="k n jobs parent-pid" in its environment and a pipe on fd 3; it reads the
  * documents again, quietly, builds its jobs and sends what each said on stderr, whole,
  * through the pipe. The parent prints the jobs' messages in job order, so the output reads as
- * a serial build's would, and takes the worst exit status. Called by main.c; the build of one job is main.c's
- * callback. */
+ * a serial build's would, and takes the worst exit status. Called by main.c; the build of one
+ * job is main.c's callback. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -398,7 +398,8 @@ w=$TMP/oom
 mkdir -p "$w/content/doc/data" "$w/templates"
 cp templates/*.xml templates/*.svg "$w/templates/"
 ln -sfn "$ROOT/fonts" "$w/fonts"
-{ echo key,value; for i in $(seq 1 1000); do echo "k$i,value $i"; done; } >"$w/content/doc/data/t.csv"
+{ echo key,value; for i in $(seq 1 1000); do echo "k$i,value $i"; done; } \
+    >"$w/content/doc/data/t.csv"
 { printf -- '---\ntitle: A test\ntemplate: plain\ndate: 2024-01-01\n---\n'
   printf '{{#each t}}{{#each t}}{{#each t}}%s {{ value }}{{/each}}{{/each}}{{/each}}\n' \
       "$(head -c 6000 /dev/zero | tr '\0' x)"; } >"$w/content/doc/index.md"
