@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "gen.h"
 
 #define MAX_NEST 16	/* {{#each}} and {{#if}} inside one another */
@@ -28,8 +30,7 @@ struct bctx {
 	size_t			 row[MAX_NEST];		/* ... and the row each is on */
 	int			 nrow;
 	int			 plain;		/* values go in unescaped (titles) */
-	struct { size_t off; const char *fmt; } *said;	/* what was reported where */
-	size_t			 nsaid;
+	GHashTable		*said;		/* "offset message" of each error reported */
 	size_t			 tags;		/* tags met, loops counted each time round */
 	int			 full;		/* a limit was passed: nothing more is written */
 };
@@ -47,15 +48,17 @@ static void
 berr(struct bctx *b, size_t off, const char *fmt, const char *a, const char *c)
 {
 	int line, col;
+	char *key = xasprintf("%zu %p", off, (const void *)fmt);
 
 	/* A tag inside a loop is met once per row: report it once. */
-	for (size_t i = 0; i < b->nsaid; i++)
-		if (b->said[i].off == off && b->said[i].fmt == fmt)
-			return;
-	b->said = xgrow(b->said, b->nsaid, sizeof(*b->said));
-	b->said[b->nsaid].off = off;
-	b->said[b->nsaid++].fmt = fmt;
-
+	if (b->said == NULL)
+		b->said = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	if (!g_hash_table_add(b->said, key))
+		return;
+	if (!msg_shown(b->g, MSG_ERROR, b->file)) {	/* counted, not found in the text */
+		msg(b->g, MSG_ERROR, b->file, 0, 0, "%s", "");
+		return;
+	}
 	src_pos(b, off, &line, &col);
 	msg(b->g, MSG_ERROR, b->file, line, col, fmt, a, c);
 }
@@ -698,7 +701,8 @@ bind_text(struct gen *g, const char *file, const char *text, size_t len, int lin
 	if (x->text.s == NULL)
 		buf_adds(&x->text, "");
 	x->text.s[x->text.len] = '\0';
-	free(b.said);
+	if (b.said != NULL)
+		g_hash_table_destroy(b.said);
 	x->out_lines = line_starts(x->text.s, x->text.len, &x->nout_lines);
 	x->src_lines = line_starts(text, len, &x->nsrc_lines);
 	x->memo = xcalloc(1, sizeof(*x->memo));
@@ -725,7 +729,8 @@ bind_plain(struct gen *g, const char *file, const char *text, int line0, int col
 	b.out = &x;
 	b.plain = 1;
 	expand(&b, 0, b.len, 1, 1, NULL);
-	free(b.said);
+	if (b.said != NULL)
+		g_hash_table_destroy(b.said);
 	free(x.map);
 	out = x.text.s ? x.text.s : xstrdup("");
 	if (g->errors > before) {

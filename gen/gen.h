@@ -96,6 +96,9 @@ enum msg_level { MSG_NOTE, MSG_WARNING, MSG_ERROR, MSG_FATAL };
  * to EXIT_ENV. Past 20 errors and warnings for one file, the rest are only counted. */
 void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Whether a message of `level` about `file` would be printed, not only counted: a caller
+ * can spare itself the work of placing it. */
+int	 msg_shown(struct gen *, enum msg_level, const char *file);
 /* Says for each file how many of its messages were not shown ("and 57 more"), and starts
  * counting afresh: at the end of each document or job. */
 void	 msg_flush(struct gen *);

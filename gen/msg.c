@@ -97,6 +97,14 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 	free(text);
 }
 
+int
+msg_shown(struct gen *g, enum msg_level level, const char *file)
+{
+	if (level != MSG_ERROR && level != MSG_WARNING)
+		return 1;
+	return count_for(g, file ? file : "")->shown < MAX_SHOWN;
+}
+
 void
 msg_flush(struct gen *g)
 {
