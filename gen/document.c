@@ -91,13 +91,17 @@ label_appendices(struct node *from, int *count)
 static int
 add_chapters(struct gen *g, struct doc *d)
 {
-	DIR *dir = opendir(d->dir);
+	DIR *dir;
 	struct dirent *e;
 	char **names = NULL;
 	size_t n = 0;
 	int bad = 0;
 
-	if (dir == NULL) {
+	if (!in_project(g, d->dir)) {	/* its names are not even listed */
+		msg(g, MSG_ERROR, d->dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
+		return -1;
+	}
+	if ((dir = opendir(d->dir)) == NULL) {
 		msg(g, MSG_ERROR, d->dir, 0, 0, "cannot read the folder: %s", strerror(errno));
 		return -1;
 	}
@@ -280,9 +284,14 @@ static void
 load_data(struct gen *g, struct doc *d)
 {
 	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
-	DIR *dp = opendir(dir);
+	DIR *dp = NULL;
 	struct dirent *e;
 	size_t n = 0;
+
+	if (!in_project(g, dir))	/* its names are not even listed */
+		msg(g, MSG_ERROR, dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
+	else
+		dp = opendir(dir);
 
 	while (dp != NULL && (e = readdir(dp)) != NULL) {
 		size_t l = strlen(e->d_name);

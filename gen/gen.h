@@ -55,6 +55,9 @@ struct gen;
  * never waited on), EXDEV when, links resolved, it lies outside the project g->realroot
  * and g->docroot (g NULL: anywhere). read_error() says each in words. */
 int	 read_file(const struct gen *, const char *path, size_t max, char **out, size_t *len);
+/* Whether `path`, links resolved, lies inside the project (as read_file() checks a file):
+ * for a folder, before its names are listed. */
+int	 in_project(const struct gen *, const char *path);
 /* What read_file()'s errno means, for a message after "cannot read: ". */
 const char *read_error(int err);
 /* Writes `len` bytes to `path`: into a new file beside it with a name nobody can guess,

@@ -171,6 +171,16 @@ fd_under(const char *root, int fd, const char *path)
 }
 
 int
+in_project(const struct gen *g, const char *path)
+{
+	char real[PATH_MAX];
+
+	if (g == NULL || g->realroot == NULL || realpath(path, real) == NULL)
+		return 1;	/* nothing to check against, or nothing there: opening says so */
+	return under(g->realroot, real) || (g->docroot != NULL && under(g->docroot, real));
+}
+
+int
 read_file(const struct gen *g, const char *path, size_t max, char **out, size_t *len)
 {
 	const char *root = g != NULL ? g->realroot : NULL, *own = g != NULL ? g->docroot : NULL;
@@ -233,7 +243,7 @@ read_error(int err)
 {
 	switch (err) {
 	case EXDEV:
-		return "the file is outside the project (a symbolic link leads out of it)";
+		return "it is outside the project (a symbolic link leads out of it)";
 	case ENODEV:
 		return "not a regular file (a FIFO, a device or a socket)";
 	case EFBIG:
