@@ -88,7 +88,7 @@ build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard te
 	@mkdir -p build/docs && touch $@
 
 # The fuzz targets, built by cc with the sanitizers and driven over their corpora once.
-REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document
+REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post
 build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 

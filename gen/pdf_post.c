@@ -582,8 +582,11 @@ fix_pages(struct post *c)
 	return 0;
 }
 
+static int	warnings(struct post *, int);
+
 /* Writes the result to `out`: object streams, compressed streams, deterministic /ID. qpdf
- * writes into memory and gen writes the file, so that a short write (a full disk) is seen. */
+ * writes into memory and gen writes the file, so that a short write (a full disk) is seen,
+ * and only when qpdf found nothing wrong: once written, the previous file is gone. */
 static int
 write_pdf(struct post *c, const char *out)
 {
@@ -600,6 +603,8 @@ write_pdf(struct post *c, const char *out)
 	qpdf_write(q);
 	if (qpdf_has_error(q))
 		return fail(c, "cannot write the output");
+	if (warnings(c, 1) > 0)
+		return -1;
 	if (write_file(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q)) == -1) {
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "cannot write: %s", strerror(errno));
 		return -1;
@@ -645,10 +650,7 @@ pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char
 	else if (read_pdf(&c) == 0 && fix_catalog(&c, xmpdate) == 0 && fix_info(&c, pdfdate) == 0 &&
 	    fix_structure(&c) == 0 && fix_pages(&c) == 0 && write_pdf(&c, out) == 0)
 		r = 0;
-	if (warnings(&c, r == 0) > 0 && r == 0) {
-		unlink(out);
-		r = -1;
-	}
+	warnings(&c, 0);	/* those of a failed run, under -v */
 	qpdf_cleanup(&c.q);
 	return r;
 }
