@@ -314,7 +314,7 @@ main(int argc, char *argv[])
 
 	/* stderr goes to a memory file while documents load and in worker processes; running
 	 * out of memory there must still be said where the user sees it. */
-	oom_report_to(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
+	oom_report_to(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10));	/* above a worker's fd 3 */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:o:qvdpj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -427,8 +427,7 @@ main(int argc, char *argv[])
 		jobs_run(&g, argv, docs, ndocs, g.jobs, build_job);
 		if (lock != -1)
 			close(lock);
-	}
-	else
+	} else
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);
 	msg_flush(&g);

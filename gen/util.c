@@ -177,7 +177,8 @@ in_project(const struct gen *g, const char *path)
 
 	if (g == NULL || g->realroot == NULL || realpath(path, real) == NULL)
 		return 1;	/* nothing to check against, or nothing there: opening says so */
-	return under(g->realroot, real) || (g->docroot != NULL && under(g->docroot, real));
+	return under(g->realroot, real) || (g->docroot != NULL && (under(g->docroot, real) ||
+	    strcmp(g->docroot, real) == 0));	/* a document's own folder is the folder itself */
 }
 
 int
@@ -334,13 +335,14 @@ fail:
 }
 
 /* Removes what write_file() left in `dir` and the folders below it (to `depth` levels) when
- * its build was killed; only while no other build runs there. Never follows a link. */
-void
-remove_stale_temps(const char *dir, int depth)
+ * its build was killed; only while no other build runs there. Follows no link below `dir`
+ * (`top`: dir itself). */
+static void
+remove_temps_in(const char *dir, int depth, int top)
 {
 	DIR *dp;
 	struct dirent *e;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (top ? 0 : O_NOFOLLOW));
 
 	if (dfd == -1 || (dp = fdopendir(dfd)) == NULL) {
 		if (dfd != -1)
@@ -357,7 +359,7 @@ remove_stale_temps(const char *dir, int depth)
 		if (S_ISDIR(st.st_mode) && depth > 0) {
 			char *sub = xasprintf("%s/%s", dir, e->d_name);
 
-			remove_stale_temps(sub, depth - 1);
+			remove_temps_in(sub, depth - 1, 0);
 			free(sub);
 		} else if (!S_ISDIR(st.st_mode) && e->d_name[0] == '.' && l > tail &&
 		    strncmp(e->d_name + l - tail, TEMP_MARK, strlen(TEMP_MARK)) == 0 &&
@@ -366,6 +368,12 @@ remove_stale_temps(const char *dir, int depth)
 			unlinkat(dfd, e->d_name, 0);
 	}
 	closedir(dp);
+}
+
+void
+remove_stale_temps(const char *dir, int depth)
+{
+	remove_temps_in(dir, depth, 1);	/* out/ itself may be a link the user made */
 }
 
 size_t
