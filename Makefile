@@ -4,14 +4,14 @@
 # Debian packages gen needs to build and run, and the tools its tests use.
 DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
-	libgdk-pixbuf-2.0-dev libfontconfig-dev libglib2.0-dev libpng-dev \
+	libjpeg-dev libfontconfig-dev libglib2.0-dev libpng-dev \
 	icc-profiles-free libgs-common libmicrohttpd-dev libpoppler-glib-dev
 DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
 PKGS = libcmark-gfm pangocairo pangoft2 cairo cairo-pdf libxml-2.0 libqpdf librsvg-2.0 \
-	gdk-pixbuf-2.0 fontconfig glib-2.0 libpng cairo-svg libmicrohttpd poppler-glib
+	libjpeg fontconfig glib-2.0 libpng cairo-svg libmicrohttpd poppler-glib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm
 
@@ -90,7 +90,7 @@ build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard te
 	@mkdir -p build/docs && touch $@
 
 # The fuzz targets, built by cc with the sanitizers and driven over their corpora once.
-REPLAY_TARGETS = csv frontmatter markdown template
+REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post
 build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 
@@ -110,8 +110,8 @@ test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit \
 
 # Fuzzing (not part of `make test`): each libFuzzer target runs FUZZ_SECONDS over its seeds in
 # tests/fuzz/corpus; a finding is written to build/ and stops the run.
-FUZZ_SECONDS = 60
-FUZZ_TARGETS = csv frontmatter markdown template
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = $(REPLAY_TARGETS)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o))
 
@@ -134,9 +134,10 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz_%)
 	  echo "fuzz $$t: $(FUZZ_SECONDS) s" && \
 	  if ! ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp \
 	    ./build/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -close_fd_mask=2 \
+	    -timeout=30 -rss_limit_mb=3072 \
 	    -artifact_prefix=build/fuzz-$$t- build/corpus/$$t >build/fuzz-$$t.log 2>&1; then \
 	    tail -25 build/fuzz-$$t.log; exit 1; \
-	  fi; tail -1 build/fuzz-$$t.log; \
+	  fi; grep "^Done" build/fuzz-$$t.log | tail -1; \
 	done
 
 .SECONDARY: $(FUZZ_OBJS)

@@ -7,9 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "gen.h"
 
 #define MAX_NEST 16	/* {{#each}} and {{#if}} inside one another */
+/* What one file's tags may expand to: as much text as a Markdown file may hold, and a bound
+ * on the tags met (loops in loops multiply them, even when they write nothing). */
+#define MAX_EXPANSION	MAX_FILE_BYTES
+#define MAX_PIECES	(MAX_FILE_BYTES / 16)	/* stretches of text in the map back */
+#define MAX_TAGS	10000000
 
 struct bctx {
 	struct gen		*g;
@@ -23,8 +30,9 @@ struct bctx {
 	size_t			 row[MAX_NEST];		/* ... and the row each is on */
 	int			 nrow;
 	int			 plain;		/* values go in unescaped (titles) */
-	struct { size_t off; const char *fmt; } *said;	/* what was reported where */
-	size_t			 nsaid;
+	GHashTable		*said;		/* "offset message" of each error reported */
+	size_t			 tags;		/* tags met, loops counted each time round */
+	int			 full;		/* a limit was passed: nothing more is written */
 };
 
 /* Where byte `off` of the source is, as the user counts. */
@@ -40,17 +48,38 @@ static void
 berr(struct bctx *b, size_t off, const char *fmt, const char *a, const char *c)
 {
 	int line, col;
+	char *key = xasprintf("%zu %p", off, (const void *)fmt);
 
 	/* A tag inside a loop is met once per row: report it once. */
-	for (size_t i = 0; i < b->nsaid; i++)
-		if (b->said[i].off == off && b->said[i].fmt == fmt)
-			return;
-	b->said = xrealloc(b->said, (b->nsaid + 1) * sizeof(*b->said));
-	b->said[b->nsaid].off = off;
-	b->said[b->nsaid++].fmt = fmt;
-
+	if (b->said == NULL)
+		b->said = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	if (!g_hash_table_add(b->said, key))
+		return;
+	if (!msg_shown(b->g, MSG_ERROR, b->file)) {	/* counted, not found in the text */
+		msg(b->g, MSG_ERROR, b->file, 0, 0, "%s", "");
+		return;
+	}
 	src_pos(b, off, &line, &col);
 	msg(b->g, MSG_ERROR, b->file, line, col, fmt, a, c);
+}
+
+/* Whether the expansion has passed a limit; the first time, reports it at the tag at `off`,
+ * the one that passed it, and stops all further output. */
+static int
+over(struct bctx *b, size_t off)
+{
+	if (b->full)
+		return 1;
+	if (b->out->text.len > MAX_EXPANSION || b->out->nmap > MAX_PIECES)
+		berr(b, off, "this tag makes the text more than %s MB long, the most a Markdown "
+		    "file may hold (loops inside loops multiply)%s", "64", "");
+	else if (b->tags > MAX_TAGS)
+		berr(b, off, "this tag makes more than %s tags to expand, the most gen does for "
+		    "one file (loops inside loops multiply)%s", "10,000,000", "");
+	else
+		return 0;
+	b->full = 1;
+	return 1;
 }
 
 /* Appends output bytes that came from source offset `from` (each maps to itself). */
@@ -59,9 +88,9 @@ emit_src(struct bctx *b, size_t from, size_t n)
 {
 	struct expansion *x = b->out;
 
-	if (n == 0)
+	if (n == 0 || b->full)
 		return;
-	x->map = xrealloc(x->map, (x->nmap + 1) * sizeof(*x->map));
+	x->map = xgrow(x->map, x->nmap, sizeof(*x->map));
 	x->map[x->nmap].out = x->text.len;
 	x->map[x->nmap].src = from;
 	x->map[x->nmap].literal = 1;
@@ -76,7 +105,9 @@ emit_value(struct bctx *b, size_t tag, const char *v)
 {
 	struct expansion *x = b->out;
 
-	x->map = xrealloc(x->map, (x->nmap + 1) * sizeof(*x->map));
+	if (b->full)
+		return;
+	x->map = xgrow(x->map, x->nmap, sizeof(*x->map));
 	x->map[x->nmap].out = x->text.len;
 	x->map[x->nmap].src = tag;
 	x->map[x->nmap].literal = 0;
@@ -105,6 +136,8 @@ datasets_find(const struct datasets *d, const char *name)
 int
 datasets_broken(const struct datasets *d, const char *name)
 {
+	if (d != NULL && d->unread)
+		return 1;
 	for (size_t i = 0; d != NULL && i < d->n; i++)
 		if (strcmp(d->v[i]->name, name) == 0)
 			return d->v[i]->ncols == 0;
@@ -254,25 +287,106 @@ resolve(struct bctx *b, size_t off, const char *name, const struct table **tp)
 
 /* ---- formats ---- */
 
-/* Writes v with `dec` decimals and thousands separators into b. */
-static void
-put_number(struct buf *b, double v, int dec, int sep, int sign)
-{
-	char digits[64], *p;
-	size_t intlen;
+/* A number as written in a cell, in decimal digits: formats work on these, not on a double,
+ * so 99999999999999999999999 keeps every digit and 2.25 is exactly halfway. */
+struct decimal {
+	int	 neg;		/* written with a minus */
+	char	*whole;		/* the digits before the point, no leading zeros ("" for 0) */
+	char	*frac;		/* the digits after it */
+};
 
-	if (v < 0 || (sign && v > 0))
-		buf_adds(b, v < 0 ? "\xe2\x88\x92" : "+");	/* U+2212 minus */
-	snprintf(digits, sizeof(digits), "%.*f", dec, fabs(v));
-	p = strchr(digits, '.');
-	intlen = p ? (size_t)(p - digits) : strlen(digits);
-	for (size_t i = 0; i < intlen; i++) {
-		if (sep && i > 0 && (intlen - i) % 3 == 0)
-			buf_addc(b, ',');
-		buf_addc(b, digits[i]);
+/* Reads "−40,374.5", "86 %", "+3" into d (the caller frees whole and frac); -1 when the
+ * text is not such a number. */
+static int
+decimal_read(const char *s, struct decimal *d)
+{
+	struct buf w = { 0 }, f = { 0 };
+
+	d->neg = 0;
+	while (*s == ' ')
+		s++;
+	if (*s == '-' || *s == '+')
+		d->neg = *s++ == '-';
+	else if (strncmp(s, "\xe2\x88\x92", 3) == 0) {	/* U+2212 minus */
+		d->neg = 1;
+		s += 3;
 	}
-	if (p != NULL)
-		buf_adds(b, p);
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return -1;
+	for (; isdigit((unsigned char)*s) || *s == ','; s++)
+		if (*s != ',' && (w.len > 0 || *s != '0'))
+			buf_addc(&w, *s);
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			buf_addc(&f, *s);
+	while (*s == ' ' || *s == '%')
+		s++;
+	if (*s != '\0') {
+		buf_free(&w);
+		buf_free(&f);
+		return -1;
+	}
+	d->whole = w.s ? w.s : xstrdup("");
+	d->frac = f.s ? f.s : xstrdup("");
+	return 0;
+}
+
+/* Writes the number `text` (its value `v`, for text that is not plain decimal digits) with
+ * `dec` decimals (-1: none for a whole number, else one), rounded half away from zero on the
+ * digits as written (2.25 to one place is 2.3, as spreadsheets and published statistics
+ * round), with thousands separators when `sep`, "+" before a positive number when `sign`,
+ * and never a minus before a number that shows as zero. */
+static void
+put_number(struct buf *b, const char *text, double v, int dec, int sep, int sign)
+{
+	struct decimal d;
+	struct buf digits = { 0 };
+	size_t intlen, flen, from = 0;
+	int zero = 1;
+
+	if (decimal_read(text, &d) == -1) {	/* not as a CSV number is written */
+		char tmp[64];
+
+		snprintf(tmp, sizeof(tmp), "%.*f", dec < 0 ? 6 : dec, fabs(v));
+		d.neg = v < 0;
+		d.whole = xstrndup(tmp, strcspn(tmp, "."));
+		d.frac = xstrdup(strchr(tmp, '.') ? strchr(tmp, '.') + 1 : "");
+	}
+	flen = strlen(d.frac);
+	if (dec < 0)
+		dec = strspn(d.frac, "0") == flen ? 0 : 1;
+	buf_adds(&digits, "0");		/* room for a carry */
+	buf_adds(&digits, d.whole);
+	intlen = digits.len;
+	buf_add(&digits, d.frac, flen < (size_t)dec ? flen : (size_t)dec);
+	for (size_t k = flen; k < (size_t)dec; k++)
+		buf_addc(&digits, '0');
+	if (flen > (size_t)dec && d.frac[dec] >= '5')	/* half or more: away from zero */
+		for (size_t k = digits.len; k-- > 0;) {
+			if (digits.s[k] != '9') {
+				digits.s[k]++;
+				break;
+			}
+			digits.s[k] = '0';
+		}
+	for (size_t k = 0; k < digits.len; k++)
+		zero &= digits.s[k] == '0';
+	if (!zero && (d.neg || sign))
+		buf_adds(b, d.neg ? "\xe2\x88\x92" : "+");	/* U+2212 minus */
+	while (from + 1 < intlen && digits.s[from] == '0')	/* the carry's room, unused */
+		from++;
+	for (size_t i = from; i < intlen; i++) {
+		if (sep && i > from && (intlen - i) % 3 == 0)
+			buf_addc(b, ',');
+		buf_addc(b, digits.s[i]);
+	}
+	if (dec > 0) {
+		buf_addc(b, '.');
+		buf_add(b, digits.s + intlen, (size_t)dec);
+	}
+	buf_free(&digits);
+	free(d.whole);
+	free(d.frac);
 }
 
 /* Whether column c of t has a number in any cell: a column of figures, perhaps with slips,
@@ -351,9 +465,9 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
 			csv_need_numbers(b->g, t, c);
 		return NULL;
 	}
-	put_number(&out, cell->num, dec < 0 ? (fabs(cell->num - round(cell->num)) < 1e-9 ? 0 :
-	    1) : dec, sep, sign);
-	if (pct || ((cell->pct || type == COL_PERCENT) && !bare))	/* `number`: a percentage's figure alone */
+	put_number(&out, cell->text, cell->num, dec, sep, sign);
+	if (pct || ((cell->pct || type == COL_PERCENT) && !bare))	/* `number`: a percentage's
+								 * figure alone */
 		buf_adds(&out, "%");
 	return out.s;
 }
@@ -466,6 +580,8 @@ expand_each(struct bctx *b, size_t off, size_t end, size_t to, int emit, const c
 		b->row[b->nrow++] = r;
 		after = expand(b, end, to, 1, 1, "/each");
 		b->nrow--;
+		if (over(b, off))
+			return after ? after : to;
 	}
 	if (t == NULL || !emit || t->nrows == 0) {
 		b->row[b->nrow++] = 0;
@@ -582,8 +698,10 @@ expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const ch
 			return end;
 		}
 		if ((c = resolve(b, off, name, &t)) != NULL &&
-		    (text = format(b, off, c, t, bar ? bar + 1 : "")) != NULL)
+		    (text = format(b, off, c, t, bar ? bar + 1 : "")) != NULL) {
 			emit_value(b, off, text);
+			over(b, off);
+		}
 		free(text);
 		free(name);
 	}
@@ -614,6 +732,8 @@ expand(struct bctx *b, size_t from, size_t to, int emit, int emit_else, const ch
 		}
 		if (emit)
 			emit_src(b, lit, i - lit);
+		if (emit && ++b->tags > MAX_TAGS && over(b, i))
+			emit = emit_else = 0;	/* read on to the closing tag, writing nothing */
 		if (until != NULL && strcmp(inner, until) == 0) {
 			free(inner);
 			return end;
@@ -674,11 +794,19 @@ bind_text(struct gen *g, const char *file, const char *text, size_t len, int lin
 		emit_src(&b, 0, len);
 	else
 		expand(&b, 0, len, 1, 1, NULL);
+	if (b.full) {		/* what was made is cut off at a limit: none of it is read */
+		x->text.len = 0;
+		x->nmap = 0;
+	}
 	if (x->text.s == NULL)
 		buf_adds(&x->text, "");
-	free(b.said);
+	x->text.s[x->text.len] = '\0';
+	if (b.said != NULL)
+		g_hash_table_destroy(b.said);
 	x->out_lines = line_starts(x->text.s, x->text.len, &x->nout_lines);
 	x->src_lines = line_starts(text, len, &x->nsrc_lines);
+	x->memo = xcalloc(1, sizeof(*x->memo));
+	x->memo->line = (size_t)-1;
 	return g->errors > before ? -1 : 0;
 }
 
@@ -701,7 +829,8 @@ bind_plain(struct gen *g, const char *file, const char *text, int line0, int col
 	b.out = &x;
 	b.plain = 1;
 	expand(&b, 0, b.len, 1, 1, NULL);
-	free(b.said);
+	if (b.said != NULL)
+		g_hash_table_destroy(b.said);
 	free(x.map);
 	out = x.text.s ? x.text.s : xstrdup("");
 	if (g->errors > before) {
@@ -748,10 +877,20 @@ bind_position(const struct expansion *x, int line, int col, int *sline, int *sco
 		src = x->srclen;
 	l = floor_index(x->src_lines, x->nsrc_lines, src, sizeof(size_t));
 	*sline = (int)l + x->line0;
-	*scol = 1 + x->col0;
-	for (p = x->src + x->src_lines[l]; p < x->src + src; p++)
+	/* Characters from the start of the line, or on from the last position asked for on
+	 * it: a line of 70,000 links is counted once, not once a link. */
+	if (x->memo != NULL && x->memo->line == l && x->memo->src <= src) {
+		p = x->src + x->memo->src;
+		*scol = x->memo->col;
+	} else {
+		p = x->src + x->src_lines[l];
+		*scol = 1 + x->col0;
+	}
+	for (; p < x->src + src; p++)
 		if (((unsigned char)*p & 0xc0) != 0x80)
 			(*scol)++;
+	if (x->memo != NULL)
+		*x->memo = (struct posmemo){ l, src, *scol };
 }
 
 void
@@ -761,5 +900,6 @@ bind_free(struct expansion *x)
 	free(x->map);
 	free(x->out_lines);
 	free(x->src_lines);
+	free(x->memo);
 	memset(x, 0, sizeof(*x));
 }

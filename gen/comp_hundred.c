@@ -543,20 +543,15 @@ set_dpi(struct buf *png, double dpi)
 	return -1;
 }
 
-/* Writes `len` bytes to `path` through a temporary file beside it. */
+/* Writes `len` bytes to `path` (whole or not at all: write_file()). */
 static int
 write_atomic(struct gen *g, const char *path, const char *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	int rc = 0;
-
-	if (write_file(tmp, data, len) == -1 || rename(tmp, path) == -1) {
+	if (write_file(path, data, len) == -1) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
-		unlink(tmp);
-		rc = -1;
+		return -1;
 	}
-	free(tmp);
-	return rc;
+	return 0;
 }
 
 /* The panel as PNG: drawn once at 1080 px square and compressed once, then written as the

@@ -2,11 +2,14 @@
  * matter, then every Markdown file in name order, the template it names and its fonts.
  * Called by main.c; hands a checked struct doc to render_pdf(). */
 #include <ctype.h>
+#include <limits.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <glib.h>
 
 #include "gen.h"
 
@@ -24,12 +27,12 @@ add_file(struct gen *g, struct doc *d, char *path)
 	size_t len, bad;
 	int line, col;
 
-	if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1) {
+	if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
 		if (errno == EFBIG)
 			msg(g, MSG_ERROR, path, 1, 1, "the file is larger than %u MB",
 			    MAX_FILE_BYTES >> 20);
 		else
-			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", read_error(errno));
 		free(path);
 		return -1;
 	}
@@ -88,13 +91,17 @@ label_appendices(struct node *from, int *count)
 static int
 add_chapters(struct gen *g, struct doc *d)
 {
-	DIR *dir = opendir(d->dir);
+	DIR *dir;
 	struct dirent *e;
 	char **names = NULL;
 	size_t n = 0;
 	int bad = 0;
 
-	if (dir == NULL) {
+	if (!in_project(g, d->dir)) {	/* its names are not even listed */
+		msg(g, MSG_ERROR, d->dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
+		return -1;
+	}
+	if ((dir = opendir(d->dir)) == NULL) {
 		msg(g, MSG_ERROR, d->dir, 0, 0, "cannot read the folder: %s", strerror(errno));
 		return -1;
 	}
@@ -295,9 +302,15 @@ static void
 load_data(struct gen *g, struct doc *d)
 {
 	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
-	DIR *dp = opendir(dir);
+	DIR *dp = NULL;
 	struct dirent *e;
 	size_t n = 0;
+
+	if (!in_project(g, dir)) {	/* its names are not even listed */
+		msg(g, MSG_ERROR, dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
+		d->data.unread = 1;	/* what names a table in it says nothing more */
+	} else
+		dp = opendir(dir);
 
 	while (dp != NULL && (e = readdir(dp)) != NULL) {
 		size_t l = strlen(e->d_name);
@@ -316,9 +329,9 @@ load_data(struct gen *g, struct doc *d)
 		size_t len;
 		struct table *t;
 
-		if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1) {
+		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
 			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
-			    "64 MB" : "cannot read: %s", strerror(errno));
+			    "64 MB" : "cannot read: %s", read_error(errno));
 			t = NULL;
 		} else {
 			t = csv_read(g, path, text, len);
@@ -486,11 +499,29 @@ doc_row(struct gen *g, struct doc *d, size_t r)
 	    d->tpl->per_row_name)].text);
 
 	g->errors = 0;
+	g->docroot = d->ownroot;
 	d->data.row = r;
 	free(d->outname);
 	d->outname = xasprintf("%s/%s", d->name, slug);
 	free(slug);
 	return parse_body(g, d);
+}
+
+/* A document named by its path outside the project (`gen build ~/drafts/note`) may read its
+ * own folder as well as the project; one in content/ reads only the project, so a link there
+ * cannot lead out of it. Returns that folder, resolved, or NULL. The caller frees. */
+static char *
+own_root(const struct gen *g, const char *dir)
+{
+	char *parent = g_path_get_dirname(dir), *content = xasprintf("%s/content", g->realroot);
+	char real[PATH_MAX], *own = NULL;
+
+	if ((realpath(parent, real) == NULL || strcmp(real, content) != 0) &&
+	    realpath(dir, real) != NULL)
+		own = xstrdup(real);
+	g_free(parent);
+	free(content);
+	return own;
 }
 
 struct doc *
@@ -507,6 +538,8 @@ doc_load(struct gen *g, const char *dir)
 	d->name = xstrdup(slash ? slash + 1 : d->dir);
 	d->outname = xstrdup(d->name);
 	d->index = xasprintf("%s/index.md", d->dir);
+	d->ownroot = own_root(g, d->dir);
+	g->docroot = d->ownroot;
 	g->errors = 0;
 
 	if (add_file(g, d, xstrdup(d->index)) == -1 || add_chapters(g, d) == -1)
@@ -569,5 +602,6 @@ doc_free(struct doc *d)
 	free(d->name);
 	free(d->dir);
 	free(d->index);
+	free(d->ownroot);
 	free(d);
 }

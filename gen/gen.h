@@ -27,9 +27,17 @@ enum gen_exit {
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
+/* Makes room for element n of an array of `size`-byte elements grown only by this, one at a
+ * time from NULL (n: the count so far): it doubles at each power of two, so n additions copy
+ * O(n) bytes, not O(n^2) as a realloc by one does where realloc always copies (ASan). */
+void	*xgrow(void *v, size_t n, size_t size);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Where xmalloc() says "out of memory" before exiting with EXIT_ENV (stderr by default). */
+void	 oom_report_to(int fd);
+/* Makes GLib's failed allocations say "out of memory" and exit the same way. */
+void	 oom_catch_glib(void);
 
 /* A growable byte buffer; `s` is always NUL-terminated. */
 struct buf {
@@ -42,21 +50,44 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, char);
 void	 buf_free(struct buf *);
 
-/* Reads a whole file into *out (NUL-terminated; the caller frees). Returns 0, or -1 with errno
- * set; a file larger than `max` gives -1 with errno EFBIG. */
-int	 read_file(const char *path, size_t max, char **out, size_t *len);
-/* Writes `len` bytes to a new file at `path`, checking every step (a full disk or a file size
- * limit shows at fwrite, fflush or fclose). Returns 0, or -1 with errno set. */
+struct gen;
+
+/* Reads a whole regular file into *out (NUL-terminated; the caller frees). Returns 0, or -1
+ * with errno set: EFBIG when larger than `max`, ENODEV when not a regular file (a FIFO is
+ * never waited on), EXDEV when, links resolved, it lies outside the project g->realroot
+ * and g->docroot (g NULL: anywhere). read_error() says each in words. */
+int	 read_file(const struct gen *, const char *path, size_t max, char **out, size_t *len);
+/* Whether `path`, links resolved, lies inside the project (as read_file() checks a file):
+ * for a folder, before its names are listed. */
+int	 in_project(const struct gen *, const char *path);
+/* What read_file()'s errno means, for a message after "cannot read: ". */
+const char *read_error(int err);
+/* Writes `len` bytes to `path`: into a new file beside it with a name nobody can guess,
+ * created never through a link, synced, then renamed over `path` (a link there is replaced,
+ * not followed). A full disk or a file size limit shows as -1 with errno set; `path` is then
+ * as it was. */
 int	 write_file(const char *path, const void *data, size_t len);
+#define TEMP_MARK ".gen-"	/* in the temporary names: ".poverty.png.gen-0123456789ab.tmp" */
+/* Removes the temporary file write_file() is writing (async-signal-safe: for a handler). */
+void	 write_abandon(void);
+/* Removes the temporary files a killed build left in `dir` and up to `depth` levels of
+ * folders below (never through a link); call only while no other build writes there. */
+void	 remove_stale_temps(const char *dir, int depth);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when valid. */
 size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
 void	 text_position(const char *s, size_t off, int *line, int *col);
 
+/* Pango finds where to break a word with no break in it by shaping the rest of it again for
+ * each line: time grows with the square of its length. So a run of more than MAX_WORD
+ * characters without a space gets a zero width space (U+200B) after every MAX_WORD. Returns
+ * the new text (the caller frees; NUL-terminated), with *at (the caller frees) the *nat
+ * offsets of `s` each went before; NULL when no run is that long. */
+#define MAX_WORD	200
+char	*break_long_words(const char *s, size_t len, size_t **at, size_t *nat);
+
 /* The candidate closest to `word` by edit distance, if close enough to suggest, or NULL. */
 const char *nearest_word(const char *word, const char *const *cands, size_t n);
-
-struct gen;
 
 /* The path of `rel` in the project, as the user would write it ("templates/x.xml" when
  * gen runs in the project folder). The caller frees. */
@@ -65,16 +96,30 @@ char	*project_path(const struct gen *, const char *rel);
 /* ---- msg.c: diagnostics, the only place that prints a message ---- */
 
 enum msg_level { MSG_NOTE, MSG_WARNING, MSG_ERROR, MSG_FATAL };
-/* Prints "file:line:col: level: text" (fields that are 0/NULL are left out) and raises the
- * run's exit status: an error to EXIT_INPUT, a fatal one to EXIT_ENV. */
+/* Prints "file:line:col: level: text" (fields that are 0/NULL are left out; control
+ * characters escaped) and raises the run's exit status: an error to EXIT_INPUT, a fatal one
+ * to EXIT_ENV. Past 20 errors and warnings for one file, the rest are only counted. */
 void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Whether a message of `level` about `file` would be printed, not only counted: a caller
+ * can spare itself the work of placing it. */
+int	 msg_shown(struct gen *, enum msg_level, const char *file);
+/* Says for each file how many of its messages were not shown ("and 57 more"), and starts
+ * counting afresh: at the end of each document or job. */
+void	 msg_flush(struct gen *);
+
+/* Messages of one file, for the cap. */
+struct msg_count {
+	char	*file;		/* owned; "" for messages about no file */
+	size_t	 shown, hidden;
+};
 
 /* ---- the context ---- */
 
 struct gen {
 	const char	*root;		/* the project folder as given: templates/, content/, fonts/ */
-	const char	*realroot;	/* the same, resolved: what inputs must stay inside */
+	const char	*realroot;	/* the same, resolved: what inputs must stay inside ... */
+	const char	*docroot;	/* ... or this, the document's own folder (doc->ownroot) */
 	const char	*outdir;	/* where outputs go (default root/out) */
 	int		 verbose;	/* -v: say each step */
 	int		 trace;		/* -T: print the pages instead of rendering */
@@ -91,6 +136,8 @@ struct gen {
 	int		 progress;	/* show progress: stderr is a terminal */
 	int		 status;	/* worst enum gen_exit so far */
 	int		 errors;	/* errors in the current document */
+	struct msg_count *counts;	/* msg.c: messages per file since msg_flush(), owned */
+	size_t		 ncounts;
 	time_t		 epoch;		/* SOURCE_DATE_EPOCH, or -1 */
 };
 
@@ -190,8 +237,12 @@ void		 inl_free(struct inl *);
 /* ---- image.c: PNG, JPEG and SVG pictures ---- */
 
 struct image;
-/* Decodes the image at `path`; on failure returns NULL with a reason in *why (static). */
-struct image	*image_load(const char *path, const char **why);
+/* Decodes the image at `path`, a file of the project (read_file()); on failure returns NULL
+ * with a reason in *why (static), for "image `x` is ...". */
+struct image	*image_load(const struct gen *, const char *path, const char **why);
+/* Decodes a PNG, JPEG or SVG from `len` bytes at `data` (NUL-terminated, as read_file()
+ * gives them), which it takes; the same checks and reasons as image_load(). */
+struct image	*image_decode(char *data, size_t len, const char **why);
 /* Natural size in points (96 px to the inch for pixel images without a resolution). */
 void		 image_size(const struct image *, double *w, double *h);
 /* The pixels of a PNG or JPEG; -1 for an SVG, which has none. */
@@ -217,6 +268,7 @@ struct datasets {
 	int		  latest_published;	/* no figure for the year: the latest before it */
 	int		  year;		/* the report's year (front matter `year:`), or 0 */
 	const char	 *area;		/* the area reported on (front matter `area:`), or NULL */
+	int		  unread;	/* the data folder could not be read (and said so) */
 };
 
 /* The table of data/NAME.csv, or NULL (also when the file could not be read at all). */
@@ -245,6 +297,10 @@ struct expansion {
 	size_t		 nout_lines;
 	size_t		*src_lines;	/* where each line of the source starts */
 	size_t		 nsrc_lines;
+	struct posmemo {		/* the last position bind_position() found, owned */
+		size_t	 line, src;
+		int	 col;
+	}		*memo;
 };
 
 /* Expands `{{ … }}` tags in text (its first line is line0 of file, its lines indented by
@@ -518,6 +574,7 @@ unsigned	 fonts_missing_glyph(struct gen *, const char *family, const char *text
 struct doc {
 	char		*name;		/* folder name: out/NAME.pdf */
 	char		*dir;		/* content/NAME */
+	char		*ownroot;	/* resolved, when named by its path outside the project */
 	char		*index;		/* content/NAME/index.md */
 	char		**files;	/* every Markdown file, index.md first, owned */
 	char		**texts;	/* their contents, owned */

@@ -399,8 +399,8 @@ copy_asset(struct hout *h, const char *path, int number)
 	size_t len;
 	int rc;
 
-	if (read_file(path, 256u << 20, &data, &len) == -1) {
-		msg(h->g, MSG_FATAL, path, 0, 0, "cannot read: %s", strerror(errno));
+	if (read_file(h->g, path, 256u << 20, &data, &len) == -1) {
+		msg(h->g, MSG_FATAL, path, 0, 0, "cannot read: %s", read_error(errno));
 		free(name);
 		return NULL;
 	}
@@ -995,7 +995,7 @@ same_file(struct hout *h, const char *rel, const char *data, size_t len)
 	struct stat st;
 	int same = stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
 
-	if (same && data != NULL && read_file(path, len + 1, &old, &olen) == 0) {
+	if (same && data != NULL && read_file(NULL, path, len + 1, &old, &olen) == 0) {
 		same = olen == len && memcmp(old, data, len) == 0;
 		free(old);
 	}
@@ -1026,7 +1026,7 @@ write_assets(struct hout *h)
 		rel = xasprintf("%sfonts/%s", h->up, strrchr(font_files[i].file, '/') + 1);
 		if (stat(src, &st) == 0 && same_file(h, rel, NULL, (size_t)st.st_size))
 			;	/* the font is there */
-		else if (read_file(src, 64u << 20, &data, &len) == -1) {
+		else if (read_file(NULL, src, 64u << 20, &data, &len) == -1) {
 			msg(h->g, MSG_FATAL, src, 0, 0, "cannot read: %s", strerror(errno));
 			rc = -1;
 		} else {

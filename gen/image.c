@@ -1,12 +1,15 @@
-/* image.c: pictures placed by Markdown images: PNG (cairo), JPEG (gdk-pixbuf to decode,
- * embedded in the PDF as the original JPEG) and SVG (librsvg, drawn as vectors).
+/* image.c: pictures placed by Markdown images: PNG (cairo), JPEG (libjpeg to decode and check
+ * every byte, embedded in the PDF as the original JPEG) and SVG (librsvg, drawn as vectors).
  * Called by validate.c, which decodes each image once, and render.c, which draws it. */
+#include <errno.h>
+#include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cairo.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <jpeglib.h>
 #include <librsvg/rsvg.h>
 
 #include "gen.h"
@@ -19,86 +22,172 @@ struct image {
 	double		 w, h;		/* natural size, pt */
 };
 
-/* Copies a pixbuf into a cairo image surface (premultiplied ARGB32). */
-static cairo_surface_t *
-pixbuf_surface(GdkPixbuf *pb)
+/* A picture that declares more pixels than this for each byte of its file is refused before
+ * it is decoded: no PNG (deflate packs at most 1,032 bytes into one, 8 pixels a byte) or JPEG
+ * can hold that many, so its data must be missing. */
+#define MAX_PIXELS_PER_BYTE 10000
+
+/* Whether a picture of w x h pixels in a file of `len` bytes is worth decoding. */
+static int
+size_ok(size_t w, size_t h, size_t len, const char **why)
 {
-	int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
-	int n = gdk_pixbuf_get_n_channels(pb), rs = gdk_pixbuf_get_rowstride(pb);
-	const guchar *px = gdk_pixbuf_read_pixels(pb);
-	cairo_surface_t *s = cairo_image_surface_create(n == 4 ? CAIRO_FORMAT_ARGB32 :
-	    CAIRO_FORMAT_RGB24, w, h);
-	unsigned char *d = cairo_image_surface_get_data(s);
-	int ds = cairo_image_surface_get_stride(s);
+	if (w == 0 || h == 0 || w > MAX_IMAGE_PIXELS || h > MAX_IMAGE_PIXELS ||
+	    w * h > MAX_IMAGE_PIXELS) {
+		*why = "a picture of no size or of more than 100 megapixels";
+		return 0;
+	}
+	if (w * h / MAX_PIXELS_PER_BYTE > len) {
+		*why = "damaged: its file is far too small for the size it declares";
+		return 0;
+	}
+	return 1;
+}
 
+/* libjpeg's error handler: back to load_jpeg() instead of exit(). */
+struct jpeg_err {
+	struct jpeg_error_mgr	 pub;
+	jmp_buf			 jump;
+	int			 warnings;	/* corrupt or missing data libjpeg made good */
+};
+
+static void
+jpeg_fail(j_common_ptr j)
+{
+	longjmp(((struct jpeg_err *)j->err)->jump, 1);
+}
+
+/* libjpeg's warnings (level -1) are damaged data it papered over, such as a file cut short
+ * and filled in grey: counted, and the picture refused. */
+static void
+jpeg_note(j_common_ptr j, int level)
+{
+	if (level < 0)
+		((struct jpeg_err *)j->err)->warnings++;
+}
+
+/* Decodes a whole JPEG with libjpeg into a cairo surface; NULL if any of it is damaged. */
+static cairo_surface_t *
+jpeg_surface(const char *data, size_t len, const char **why)
+{
+	struct jpeg_decompress_struct j;
+	struct jpeg_err err;
+	cairo_surface_t *volatile s = NULL;
+	unsigned char *volatile row = NULL;
+	unsigned char *px;
+	int stride;
+
+	j.err = jpeg_std_error(&err.pub);
+	err.pub.error_exit = jpeg_fail;
+	err.pub.emit_message = jpeg_note;
+	err.warnings = 0;
+	*why = "not a readable JPEG (its data is damaged or cut short)";
+	if (setjmp(err.jump)) {
+		jpeg_destroy_decompress(&j);
+		free(row);
+		if (s != NULL)
+			cairo_surface_destroy(s);
+		return NULL;
+	}
+	jpeg_create_decompress(&j);
+	jpeg_mem_src(&j, (const unsigned char *)data, (unsigned long)len);
+	jpeg_read_header(&j, TRUE);
+	if (!size_ok(j.image_width, j.image_height, len, why))
+		longjmp(err.jump, 1);
+	*why = "not a readable JPEG (its data is damaged or cut short)";
+	if (j.jpeg_color_space == JCS_CMYK || j.jpeg_color_space == JCS_YCCK)
+		j.out_color_space = JCS_CMYK;
+	else
+		j.out_color_space = JCS_RGB;
+	jpeg_start_decompress(&j);
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)j.output_width,
+	    (int)j.output_height);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+		longjmp(err.jump, 1);
 	cairo_surface_flush(s);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			const guchar *p = px + y * rs + x * n;
-			unsigned a = n == 4 ? p[3] : 255;
-			uint32_t v = a << 24 | (p[0] * a / 255) << 16 | (p[1] * a / 255) << 8 |
-			    (p[2] * a / 255);
+	px = cairo_image_surface_get_data(s);
+	stride = cairo_image_surface_get_stride(s);
+	row = xmalloc((size_t)j.output_width * (size_t)j.output_components);
+	while (j.output_scanline < j.output_height) {
+		uint32_t *d = (uint32_t *)(void *)(px + (size_t)j.output_scanline * stride);
+		JSAMPROW r = row;
 
-			memcpy(d + y * ds + x * 4, &v, 4);
+		jpeg_read_scanlines(&j, &r, 1);
+		for (JDIMENSION x = 0; x < j.output_width; x++) {
+			const unsigned char *p = row + x * (size_t)j.output_components;
+			unsigned rgb[3];
+
+			for (int c = 0; c < 3; c++)	/* Adobe's CMYK is stored inverted */
+				rgb[c] = j.out_color_space == JCS_CMYK ? p[c] * p[3] / 255 : p[c];
+			d[x] = 0xffu << 24 | rgb[0] << 16 | rgb[1] << 8 | rgb[2];
 		}
+	}
+	jpeg_finish_decompress(&j);
+	if (err.warnings > 0)
+		longjmp(err.jump, 1);
+	jpeg_destroy_decompress(&j);
+	free(row);
 	cairo_surface_mark_dirty(s);
 	return s;
 }
 
+/* A JPEG: decoded in full to check it (a file cut short or corrupt is refused); the PDF
+ * embeds the original bytes. Takes `data`. */
 static struct image *
-load_jpeg(const char *path, const char **why)
+load_jpeg(char *data, size_t len, const char **why)
 {
-	GError *err = NULL;
-	GdkPixbuf *pb;
+	cairo_surface_t *s = jpeg_surface(data, len, why);
 	struct image *im;
-	char *data;
-	size_t len;
-	int w, h;
 
-	if (gdk_pixbuf_get_file_info(path, &w, &h) == NULL || (size_t)w * (size_t)h >
-	    MAX_IMAGE_PIXELS) {
-		*why = "not a readable JPEG, or larger than 100 megapixels";
-		return NULL;
-	}
-	if ((pb = gdk_pixbuf_new_from_file(path, &err)) == NULL) {
-		g_error_free(err);
-		*why = "not a readable JPEG";
+	if (s == NULL) {
+		free(data);
 		return NULL;
 	}
 	im = xcalloc(1, sizeof(*im));
-	im->surface = pixbuf_surface(pb);
-	im->w = gdk_pixbuf_get_width(pb) * 0.75;
-	im->h = gdk_pixbuf_get_height(pb) * 0.75;
-	g_object_unref(pb);
-	if (read_file(path, MAX_FILE_BYTES, &data, &len) == 0)
-		cairo_surface_set_mime_data(im->surface, CAIRO_MIME_TYPE_JPEG,
-		    (unsigned char *)data, len, free, data);
+	im->surface = s;
+	im->w = cairo_image_surface_get_width(s) * 0.75;
+	im->h = cairo_image_surface_get_height(s) * 0.75;
+	cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, (unsigned char *)data, len, free,
+	    data);
 	return im;
 }
 
-static struct image *
-load_png(const char *path, const char **why)
+/* What cairo's PNG reader reads from: the file's bytes in memory. */
+struct png_src {
+	const char	*p;
+	size_t		 left;
+};
+
+static cairo_status_t
+png_read(void *closure, unsigned char *data, unsigned int len)
 {
-	unsigned char ihdr[24];
-	FILE *f = fopen(path, "rb");
+	struct png_src *src = closure;
+
+	if (len > src->left)
+		return CAIRO_STATUS_READ_ERROR;
+	memcpy(data, src->p, len);
+	src->p += len;
+	src->left -= len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static struct image *
+load_png(const char *data, size_t len, const char **why)
+{
+	const unsigned char *ihdr = (const unsigned char *)data;
+	struct png_src src = { data, len };
 	cairo_surface_t *s;
 	struct image *im;
 	size_t w, h;
 
-	if (f == NULL || fread(ihdr, 1, sizeof(ihdr), f) != sizeof(ihdr)) {
-		if (f != NULL)
-			fclose(f);
+	if (len < 24) {
 		*why = "not a readable PNG";
 		return NULL;
 	}
-	fclose(f);
 	w = (size_t)ihdr[16] << 24 | ihdr[17] << 16 | ihdr[18] << 8 | ihdr[19];
 	h = (size_t)ihdr[20] << 24 | ihdr[21] << 16 | ihdr[22] << 8 | ihdr[23];
-	if (w == 0 || h == 0 || w * h > MAX_IMAGE_PIXELS) {
-		*why = "a PNG of no size or of more than 100 megapixels";
+	if (!size_ok(w, h, len, why))
 		return NULL;
-	}
-	s = cairo_image_surface_create_from_png(path);
+	s = cairo_image_surface_create_from_png_stream(png_read, &src);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(s);
 		*why = "not a readable PNG";
@@ -129,22 +218,17 @@ svg_draws(RsvgHandle *h)
 	return ok;
 }
 
+/* An SVG, read from memory: with no file name librsvg has no folder to load other files
+ * from, so an SVG cannot pull in anything from outside. */
 static struct image *
-load_svg(const char *path, const char **why)
+load_svg(const char *data, size_t len, const char **why)
 {
 	GError *err = NULL;
-	char *data;
-	size_t len;
 	RsvgHandle *h;
 	struct image *im;
 	double w, h_;
 
-	if (read_file(path, MAX_FILE_BYTES, &data, &len) == -1) {
-		*why = "cannot be read";
-		return NULL;
-	}
 	h = rsvg_handle_new_from_data((const guint8 *)data, len, &err);
-	free(data);
 	if (h == NULL) {
 		g_error_free(err);
 		*why = "not a readable SVG";
@@ -175,23 +259,35 @@ load_svg(const char *path, const char **why)
 }
 
 struct image *
-image_load(const char *path, const char **why)
+image_decode(char *data, size_t len, const char **why)
 {
-	unsigned char head[8] = { 0 };
-	FILE *f = fopen(path, "rb");
+	struct image *im;
 
-	if (f == NULL) {
-		*why = "cannot be read";
+	if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0)
+		im = load_png(data, len, why);
+	else if (len >= 3 && memcmp(data, "\xff\xd8\xff", 3) == 0)
+		return load_jpeg(data, len, why);	/* keeps the bytes, or frees them */
+	else if (strstr(data, "<svg") != NULL)
+		im = load_svg(data, len, why);
+	else {
+		*why = "not a PNG, JPEG or SVG file";
+		im = NULL;
+	}
+	free(data);
+	return im;
+}
+
+struct image *
+image_load(const struct gen *g, const char *path, const char **why)
+{
+	char *data;
+	size_t len;
+
+	if (read_file(g, path, MAX_FILE_BYTES, &data, &len) == -1) {
+		*why = errno == ENOENT ? "not found" : read_error(errno);
 		return NULL;
 	}
-	if (fread(head, 1, sizeof(head), f) < 3)
-		memset(head, 0, sizeof(head));
-	fclose(f);
-	if (memcmp(head, "\x89PNG", 4) == 0)
-		return load_png(path, why);
-	if (memcmp(head, "\xff\xd8\xff", 3) == 0)
-		return load_jpeg(path, why);
-	return load_svg(path, why);
+	return image_decode(data, len, why);
 }
 
 void

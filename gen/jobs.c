@@ -2,11 +2,11 @@
  * documents, and each data row of a document built once per row, are then jobs, and job k
  * goes to worker process k mod N. A worker is gen itself started afresh (not a fork: by then
  * the libraries run threads of their own, and a fork can copy a lock another thread holds)
- * with GEN_WORKER="k n jobs" in its environment and a pipe on fd 3; it reads the documents
- * again, quietly, builds its jobs and sends what each said on stderr, whole, through the pipe.
- * The parent prints the jobs' messages in job order, so the output reads as a serial build's
- * would, and takes the worst exit status. Called by main.c; the build of one job is main.c's
- * callback. */
+ * with GEN_WORKER="k n jobs parent-pid" in its environment and a pipe on fd 3; it reads the
+ * documents again, quietly, builds its jobs and sends what each said on stderr, whole,
+ * through the pipe. The parent prints the jobs' messages in job order, so the output reads as
+ * a serial build's would, and takes the worst exit status. Called by main.c; the build of one
+ * job is main.c's callback. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,6 +110,7 @@ work(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, size_t 
 	for (size_t j = w; j < njobs; j += n) {
 		g->status = 0;
 		run(g, loaded[jobs[j].doc], jobs[j].row);
+		msg_flush(g);
 		worst = g->status > worst ? g->status : worst;
 		fflush(stderr);
 		if (send_report(STDERR_FILENO, pipefd, j) < 0)
@@ -240,6 +242,7 @@ list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, s
 		if (mfd >= 0 && saved >= 0)
 			dup2(mfd, STDERR_FILENO);
 		loaded[i] = d = doc_load(g, docs[i]);
+		msg_flush(g);
 		fflush(stderr);
 		if (mfd >= 0 && saved >= 0) {
 			dup2(saved, STDERR_FILENO);
@@ -292,6 +295,7 @@ run_here(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, job
 			fprintf(stderr, "\r\033[K  %zu of %zu\r", j + 1, njobs);
 		g->status = 0;
 		run(g, loaded[jobs[j].doc], jobs[j].row);
+		msg_flush(g);
 		worst = g->status > worst ? g->status : worst;
 		if (g->progress)
 			fputs("\r\033[K", stderr);
@@ -317,7 +321,7 @@ spawn_worker(char *const *argv, size_t w, size_t n, size_t njobs, int pipefd)
 	for (size_t i = 0; environ[i] != NULL; i++)	/* this process's own, if any, goes */
 		if (strncmp(environ[i], "GEN_WORKER=", 11) != 0)
 			env[nenv++] = environ[i];
-	snprintf(var, sizeof(var), "GEN_WORKER=%zu %zu %zu", w, n, njobs);
+	snprintf(var, sizeof(var), "GEN_WORKER=%zu %zu %zu %ld", w, n, njobs, (long)getpid());
 	env[nenv] = var;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd, REPORT_FD);
@@ -441,12 +445,17 @@ jobs_worker(struct gen *g, char *const *docs, size_t ndocs, jobs_fn *run)
 	struct buf tail = { NULL, 0, 0 };
 	struct job *jobs;
 	size_t w, n, want, njobs;
+	long parent;
 	struct stat st;
 	int mfd, rc;
 
-	if (v == NULL || sscanf(v, "%zu %zu %zu", &w, &n, &want) != 3 || w >= n ||
+	if (v == NULL || sscanf(v, "%zu %zu %zu %ld", &w, &n, &want, &parent) != 4 || w >= n ||
 	    fstat(REPORT_FD, &st) == -1 || !S_ISFIFO(st.st_mode))
 		return -1;	/* not a worker: GEN_WORKER is the parent's to set */
+	/* A worker whose parent dies (even by kill -9) is sent SIGTERM, which removes the file
+	 * it is writing and ends it; a parent already gone before this line is seen here. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != (pid_t)parent)
+		return EXIT_ENV;
 	if ((mfd = memfd_create("gen-messages", 0)) < 0 || dup2(mfd, STDERR_FILENO) < 0)
 		return EXIT_ENV;
 	loaded = xcalloc(ndocs + 1, sizeof(*loaded));

@@ -108,6 +108,8 @@ layout_text(PangoContext *ctx, const struct style *s, const char *text, double w
 {
 	PangoLayout *l = pango_layout_new(ctx);
 	PangoFontDescription *fd = style_font(s);
+	size_t *at, nat;
+	char *broken = width > 0 ? break_long_words(text, strlen(text), &at, &nat) : NULL;
 
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
@@ -115,7 +117,11 @@ layout_text(PangoContext *ctx, const struct style *s, const char *text, double w
 		pango_layout_set_width(l, PT(width));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
-	pango_layout_set_text(l, text, -1);
+	pango_layout_set_text(l, broken ? broken : text, -1);
+	if (broken != NULL) {
+		free(broken);
+		free(at);
+	}
 	return l;
 }
 
@@ -1112,6 +1118,69 @@ table_lead(struct flow *f, const struct node *table, const struct frame *fr)
 	return h;
 }
 
+/* Whether a cell's words are a figure: digits with their signs and separators. */
+static int
+is_figure(const char *s)
+{
+	int digits = 0;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits = 1;
+		else if (strchr(" ,.%+-", *s) == NULL && strncmp(s, "\xe2\x88\x92", 3) != 0 &&
+		    strncmp(s, "\xc2\xa3", 2) != 0 && ((unsigned char)*s & 0xc0) != 0x80)
+			return 0;	/* not a digit, a sign, a separator, − or £ */
+	}
+	return digits;
+}
+
+/* Says when a column is narrower than a word in it, which pango then breaks inside: a
+ * warning naming the table, or an error at the cell when the word is a figure (split over
+ * two lines, it misreads). Only the widths chosen here tell, so layout says it, on the
+ * main flow only (the worker thread's measures what the main flow places again). */
+static void
+check_columns(struct flow *f, const struct node *table, int ncols, const double *w)
+{
+	const struct style *s = &f->t->role[R_TABLE];
+	const char *name = table->src != NULL ? table->src : "";
+
+	for (int c = 0; c < ncols && !f->storing; c++) {
+		const struct node *worst = NULL;
+		double widest = 0;
+
+		for (const struct node *r = table->first; r; r = r->next) {
+			const struct node *cl = r->first;
+			PangoRectangle lr;
+			double ww;
+
+			for (int k = 0; cl != NULL && k < c; k++)
+				cl = cl->next;
+			if (cl == NULL || cl->text.text.len == 0)
+				continue;
+			pango_layout_get_extents(make_layout(f, s, &cl->text, inl_str(&cl->text),
+			    1.0 / PANGO_SCALE, LO_WORDS), NULL, &lr);
+			ww = FROM_PANGO(lr.width) + 2 * CELL_PAD;
+			if (ww <= w[c] + 0.5)
+				continue;
+			if (is_figure(inl_str(&cl->text)))
+				msg(f->g, MSG_ERROR, cl->file, cl->line, cl->col, "`%s` does not fit "
+				    "column %d of the table%s%s%s (%.0f mm wide) and would be broken; "
+				    "give the column more room (widths=\"…\") or the table fewer "
+				    "columns", inl_str(&cl->text), c + 1, *name ? " `" : "", name,
+				    *name ? "`" : "", w[c] * 25.4 / 72);
+			else if (ww > widest) {
+				widest = ww;
+				worst = cl;
+			}
+		}
+		if (worst != NULL)
+			msg(f->g, MSG_WARNING, table->file, table->line, table->col, "column %d "
+			    "of the table%s%s%s is %.0f mm wide, narrower than a word in it (line %d), "
+			    "which is broken", c + 1, *name ? " `" : "", name, *name ? "`" : "",
+			    w[c] * 25.4 / 72, worst->line);
+	}
+}
+
 static void
 place_table(struct flow *f, const struct node *table, const struct frame *fr)
 {
@@ -1131,6 +1200,7 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 	w = xcalloc((size_t)ncols, sizeof(double));
 	rows = xcalloc((size_t)nrows, sizeof(*rows));
 	column_widths(f, table, ncols, fr->w, w);
+	check_columns(f, table, ncols, w);
 	for (const struct node *r = table->first; r; r = r->next, i++) {
 		rows[i].node = r;
 		measure_row(f, &rows[i], ncols, w, head && i == 0, table->rowheads);

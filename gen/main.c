@@ -2,11 +2,13 @@
  * exit statuses, progress on a terminal, and outputs renamed into place only when whole. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,14 +133,10 @@ make_dirs(const char *path)
 	return 0;
 }
 
-/* The temporary file being written, removed if the build is interrupted: the one piece of
- * state a signal handler can reach, so it is here and nowhere else. */
-static char pending[PATH_MAX];
-
 static void
 on_signal(int sig)
 {
-	unlink(pending);	/* async-signal-safe */
+	write_abandon();	/* the temporary file being written */
 	jobs_kill(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -194,31 +192,55 @@ static void
 write_pdf(struct gen *g, const struct doc *d)
 {
 	char *out = xasprintf("%s/%s.pdf", g->outdir, d->outname);
-	char *dir = xstrdup(out), *slash = strrchr(dir, '/');
-	char *tmp;
+	char *dir = xstrdup(out);
 
-	*slash = '\0';
+	*strrchr(dir, '/') = '\0';
 	if (make_dirs(dir) == -1) {
 		msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
 		free(dir);
 		free(out);
 		return;
 	}
-	tmp = xasprintf("%s/.%s.%ld.tmp", dir, slash + 1, (long)getpid());
-	snprintf(pending, sizeof(pending), "%s", tmp);
-	if (render_pdf(g, d, tmp, out) == 0) {
-		if (rename(tmp, out) == -1)
-			msg(g, MSG_FATAL, out, 0, 0, "cannot write: %s", strerror(errno));
-		else if (g->verbose)
+	/* write_file() puts it beside `out` under a temporary name and renames it */
+	if (render_pdf(g, d, out, out) == 0) {
+		if (g->verbose)
 			fprintf(stderr, "gen: wrote %s\n", out);
 		if (!g->pdf_only)
 			write_files(g, d);
 	}
-	unlink(tmp);
-	pending[0] = '\0';
-	free(tmp);
 	free(dir);
 	free(out);
+}
+
+/* Builds into one out/ may run side by side: each writes whole files under names of its own
+ * and renames them into place (write_file()), so neither sees the other's half-written file
+ * and the last rename wins (the same input gives the same bytes). Each build holds a shared
+ * lock on out/.gen.lock while it writes; one that finds no other build there (an exclusive
+ * lock granted at once) first removes the temporary files a killed build left. Returns the
+ * lock's descriptor; -1 without one when out/ cannot be written (the writes will say so). */
+static int
+lock_out(struct gen *g)
+{
+	char *path;
+	struct stat st;
+	int fd;
+
+	if (make_dirs(g->outdir) == -1)
+		return -1;
+	path = xasprintf("%s/.gen.lock", g->outdir);
+	fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+	free(path);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		remove_stale_temps(g->outdir, 2);	/* out/DOC/ROW/poverty.png */
+	while (flock(fd, LOCK_SH) == -1 && errno == EINTR)
+		;	/* waits while another build removes its stale files */
+	return fd;
 }
 
 /* jobs_run()'s callback: builds document `d`, or its data row `row`. */
@@ -244,7 +266,9 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 
 	if (g->progress)
 		fprintf(stderr, "[%zu/%zu] %s\n", i + 1, n, dir);
-	if ((d = doc_load(g, dir)) == NULL)
+	d = doc_load(g, dir);
+	msg_flush(g);
+	if (d == NULL)
 		return;
 	if (d->data.row_table == NULL) {
 		if (g->trace) {
@@ -260,6 +284,7 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 		int worst = g->status;
 
 		doc_row(g, d, r);
+		msg_flush(g);
 		g->status = g->status > worst ? g->status : worst;
 	}
 	doc_free(d);
@@ -392,6 +417,10 @@ main(int argc, char *argv[])
 	int nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	size_t ndocs = 0;
 
+	/* stderr goes to a memory file while documents load and in worker processes; running
+	 * out of memory there must still be said where the user sees it. */
+	oom_report_to(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10));	/* above a worker's fd 3 */
+	oom_catch_glib();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:o:qvdpmj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -555,11 +584,16 @@ main(int argc, char *argv[])
 		jobs_list(&g, docs, ndocs);
 	else if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
 		g.status = c;	/* a worker process of another gen's */
-	else if (build && !g.trace)
+	else if (build && !g.trace) {
+		int lock = lock_out(&g);
+
 		jobs_run(&g, argv, docs, ndocs, g.jobs, build_job);
-	else
+		if (lock != -1)
+			close(lock);
+	} else
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);
+	msg_flush(&g);
 	for (size_t i = 0; i < ndocs; i++)
 		free(docs[i]);
 	free(docs);

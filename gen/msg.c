@@ -1,8 +1,13 @@
 /* msg.c: every diagnostic gen prints goes through msg(), in GNU style
- * "file:line:col: level: text", and raises the run's exit status. */
+ * "file:line:col: level: text", and raises the run's exit status. Each file's errors and
+ * warnings are shown up to MAX_SHOWN; msg_flush() then says how many more there were. */
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "gen.h"
+
+#define MAX_SHOWN	20	/* errors and warnings shown for one file */
 
 static const char *const level_names[] = {
 	[MSG_NOTE] = "note",
@@ -11,28 +16,44 @@ static const char *const level_names[] = {
 	[MSG_FATAL] = "error",
 };
 
+/* Prints `s` with control characters escaped (\n, \t, \x1b ...): a name or a value holding
+ * a newline cannot forge a line of its own, nor an escape sequence move the cursor. */
+static void
+put_escaped(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			fputs("\\n", stderr);
+		else if (c == '\t')
+			fputs("\\t", stderr);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else
+			fputc(c, stderr);
+	}
+}
+
+/* The count of messages for `file` ("" for none), added when new. */
+static struct msg_count *
+count_for(struct gen *g, const char *file)
+{
+	for (size_t i = 0; i < g->ncounts; i++)
+		if (strcmp(g->counts[i].file, file) == 0)
+			return &g->counts[i];
+	g->counts = xrealloc(g->counts, (g->ncounts + 1) * sizeof(*g->counts));
+	g->counts[g->ncounts] = (struct msg_count){ xstrdup(file), 0, 0 };
+	return &g->counts[g->ncounts++];
+}
+
 void
 msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
     const char *fmt, ...)
 {
 	va_list ap;
-
-	fflush(stdout);
-	if (file != NULL) {
-		fputs(file, stderr);
-		if (line > 0) {
-			fprintf(stderr, ":%d", line);
-			if (col > 0)
-				fprintf(stderr, ":%d", col);
-		}
-		fputs(": ", stderr);
-	} else
-		fputs("gen: ", stderr);
-	fprintf(stderr, "%s: ", level_names[level]);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	char *text;
+	int n;
 
 	if (level == MSG_ERROR) {
 		g->errors++;
@@ -42,4 +63,63 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 		g->errors++;
 		g->status = EXIT_ENV;
 	}
+	if (level == MSG_ERROR || level == MSG_WARNING) {
+		struct msg_count *c = count_for(g, file ? file : "");
+
+		if (c->shown == MAX_SHOWN) {
+			c->hidden++;
+			return;
+		}
+		c->shown++;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	text = xmalloc(n < 0 ? 1 : (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(text, n < 0 ? 1 : (size_t)n + 1, fmt, ap);
+	va_end(ap);
+
+	fflush(stdout);
+	if (file != NULL) {
+		put_escaped(file);
+		if (line > 0) {
+			fprintf(stderr, ":%d", line);
+			if (col > 0)
+				fprintf(stderr, ":%d", col);
+		}
+		fputs(": ", stderr);
+	} else
+		fputs("gen: ", stderr);
+	fprintf(stderr, "%s: ", level_names[level]);
+	put_escaped(text);
+	fputc('\n', stderr);
+	free(text);
+}
+
+int
+msg_shown(struct gen *g, enum msg_level level, const char *file)
+{
+	if (level != MSG_ERROR && level != MSG_WARNING)
+		return 1;
+	return count_for(g, file ? file : "")->shown < MAX_SHOWN;
+}
+
+void
+msg_flush(struct gen *g)
+{
+	for (size_t i = 0; i < g->ncounts; i++) {
+		struct msg_count *c = &g->counts[i];
+
+		if (c->hidden > 0) {
+			if (c->file[0] != '\0')
+				put_escaped(c->file);
+			fprintf(stderr, "%snote: and %zu more errors or warnings, not shown\n",
+			    c->file[0] != '\0' ? ": " : "gen: ", c->hidden);
+		}
+		free(c->file);
+	}
+	free(g->counts);
+	g->counts = NULL;
+	g->ncounts = 0;
 }

@@ -169,7 +169,7 @@ copy_folder(struct gen *g, const char *from, const char *to, int depth)
 		if (lstat(src, &st) == 0 && S_ISDIR(st.st_mode) && depth == 0)
 			rc = copy_folder(g, src, dst, depth + 1);
 		else if (S_ISREG(st.st_mode)) {
-			if (read_file(src, MAX_FILE_BYTES, &data, &len) == -1 ||
+			if (read_file(g, src, MAX_FILE_BYTES, &data, &len) == -1 ||
 			    write_file(dst, data, len) == -1) {
 				msg(g, MSG_FATAL, src, 0, 0, "cannot copy: %s", strerror(errno));
 				rc = -1;
@@ -230,7 +230,7 @@ to_do(struct gen *g, const char *dir, int year)
 		int n;
 
 		path = xasprintf("%s/%s", dir, v[i]);
-		if (read_file(path, MAX_FILE_BYTES, &text, &len) == 0) {
+		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == 0) {
 			if ((n = mentions(text, year)) > 0)
 				printf("  %s: the narrative names %d %d time%s; write it for %d\n", path,
 				    year, n, n == 1 ? "" : "s", year + 1);
@@ -247,7 +247,7 @@ to_do(struct gen *g, const char *dir, int year)
 		struct table *t;
 
 		path = xasprintf("%s/%s", data, v[i]);
-		if (read_file(path, MAX_FILE_BYTES, &text, &len) == 0) {
+		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == 0) {
 			if ((t = csv_read(g, path, text, len)) != NULL) {
 				int c = csv_column(t, "year"), has = 0;
 
@@ -290,7 +290,7 @@ new_document(struct gen *g, const char *name, const char *from)
 		    "document and changes none", name);
 	else if (copy_folder(g, src, dst, 0) == 0) {
 		index = xasprintf("%s/index.md", dst);
-		if (read_file(index, MAX_FILE_BYTES, &text, &len) == -1)
+		if (read_file(g, index, MAX_FILE_BYTES, &text, &len) == -1)
 			msg(g, MSG_ERROR, index, 0, 0, "cannot read: %s", strerror(errno));
 		else {
 			if (frontmatter_parse(g, index, text, len, &fm) == 0) {

@@ -48,9 +48,13 @@ static int	visit(struct post *, qpdf_oh, int);
 static int
 fail(struct post *c, const char *what)
 {
-	if (qpdf_has_error(c->q))
-		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s: %s", what,
-		    qpdf_get_error_full_text(c->q, qpdf_get_error(c->q)));
+	const char *why = qpdf_has_error(c->q) ?
+	    qpdf_get_error_full_text(c->q, qpdf_get_error(c->q)) : NULL;
+
+	if (why != NULL && strstr(why, "bad_alloc") != NULL)	/* C++'s word for it */
+		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s: out of memory", what);
+	else if (why != NULL)
+		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s: %s", what, why);
 	else
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s", what);
 	return -1;
@@ -733,9 +737,10 @@ icc_stream(struct post *c, const char *path, int n, qpdf_oh *out)
 	char *data;
 	size_t len;
 
-	if (read_file(path, MAX_FILE_BYTES, &data, &len) == -1) {
+	/* a system file, outside the project: read_file() without the project's check */
+	if (read_file(NULL, path, MAX_FILE_BYTES, &data, &len) == -1) {
 		msg(c->g, MSG_FATAL, path, 0, 0, "cannot read the colour profile: %s (install "
-		    "icc-profiles-free and libgs-common)", strerror(errno));
+		    "icc-profiles-free and libgs-common)", read_error(errno));
 		return -1;
 	}
 	st = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
@@ -830,9 +835,11 @@ fix_colour(struct post *c)
 	}
 	return check(c, "cannot set the colour for print");
 }
+static int	warnings(struct post *, int);
 
 /* Writes the result to `out`: object streams, compressed streams, deterministic /ID. qpdf
- * writes into memory and gen writes the file, so that a short write (a full disk) is seen. */
+ * writes into memory and gen writes the file, so that a short write (a full disk) is seen,
+ * and only when qpdf found nothing wrong: once written, the previous file is gone. */
 static int
 write_pdf(struct post *c, const char *out)
 {
@@ -850,9 +857,10 @@ write_pdf(struct post *c, const char *out)
 	qpdf_write(q);
 	if (qpdf_has_error(q))
 		return fail(c, "cannot write the output");
+	if (warnings(c, 1) > 0)
+		return -1;
 	if (write_file(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q)) == -1) {
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "cannot write: %s", strerror(errno));
-		unlink(out);
 		return -1;
 	}
 	return 0;
@@ -897,10 +905,7 @@ pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char
 	    fix_structure(&c) == 0 && fix_pages(&c) == 0 && fix_colour(&c) == 0 &&
 	    write_pdf(&c, out) == 0)
 		r = 0;
-	if (warnings(&c, r == 0) > 0 && r == 0) {
-		unlink(out);
-		r = -1;
-	}
+	warnings(&c, 0);	/* those of a failed run, under -v */
 	qpdf_cleanup(&c.q);
 	return r;
 }

@@ -113,7 +113,7 @@ messages_html(struct preview *p, const char *text, struct buf *out)
 			size_t len;
 
 			file = xstrdup(path);
-			if (read_file(file, MAX_FILE_BYTES, &src, &len) == 0) {
+			if (read_file(p->g, file, MAX_FILE_BYTES, &src, &len) == 0) {
 				const char *s = src;
 
 				for (int k = 1; k < line && (s = strchr(s, '\n')) != NULL; k++)
@@ -148,7 +148,7 @@ add_main(struct buf *b, const char *path)
 	char *html, *m, *end;
 	size_t len;
 
-	if (read_file(path, MAX_FILE_BYTES, &html, &len) == -1)
+	if (read_file(NULL, path, MAX_FILE_BYTES, &html, &len) == -1)
 		return;
 	if ((m = strstr(html, "<main")) != NULL && (m = strchr(m, '>')) != NULL &&
 	    (end = strstr(m, "</main>")) != NULL)
@@ -165,7 +165,7 @@ read_twin(struct preview *p, struct buf *b)
 
 	index = xasprintf("%s/index.html", dir);
 	add_main(b, index);
-	if (read_file(index, MAX_FILE_BYTES, &html, &len) == 0) {
+	if (read_file(NULL, index, MAX_FILE_BYTES, &html, &len) == 0) {
 		char *nav = strstr(html, "<nav class=\"contents\"");
 
 		for (char *a = nav; a && (a = strstr(a, "<li><a href=\"")) != NULL; ) {

@@ -889,12 +889,17 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 	struct buf raw = { NULL, 0, 0 };
 	struct pdf_post post = { 0 };
 	cairo_status_t st;
-	int rc = 0;
+	int rc = 0, before;
 
 	r.g = g;
 	r.d = d;
 	r.t = d->tpl;
+	before = g->errors;
 	r.ps = layout_document(g, d);
+	if (g->errors > before) {	/* text layout cannot set (a figure too wide) */
+		pages_free((struct pages *)r.ps);
+		return -1;
+	}
 	r.marks = g->marks || d->tpl->marks ? MARK_ROOM : 0;
 	r.surface = cairo_pdf_surface_create_for_stream(cairo_to_buf, &raw,
 	    d->tpl->page_w + 2 * (d->tpl->bleed + r.marks),

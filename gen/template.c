@@ -392,7 +392,7 @@ read_logo(struct tctx *c, xmlNode *n)
 	else if (realpath(tdir, dir) == NULL || strncmp(real, dir, dl = strlen(dir)) != 0 ||
 	    real[dl] != '/')
 		terr(c, n, "logo", "logo `%s` is outside templates/", s);
-	else if (image_free(c->t->logo), (c->t->logo = image_load(real, &why)) == NULL) {
+	else if (image_free(c->t->logo), (c->t->logo = image_load(c->g, real, &why)) == NULL) {
 		char *m = xasprintf("logo `%%s` is %s", why);
 
 		terr(c, n, "logo", m, s);
@@ -756,6 +756,105 @@ unknown_template(struct gen *g, const char *name, const char *file, int line, in
 	free(dir);
 }
 
+/* Every attribute each element takes: an attribute not listed is an error, with the nearest
+ * listed one as a hint (a misspelt margin would otherwise be dropped without a word). An
+ * attribute a reader takes must be added here. */
+static const struct {
+	const char	*elem;
+	const char	*attrs[11];
+} known_attrs[] = {
+	{ "template", { NULL } },
+	{ "page", { "size", "width", "height", "bleed", "margin", "margin-top", "margin-bottom",
+	    "margin-inner", "margin-outer", NULL } },
+	{ "theme", { NULL } },
+	{ "style", { "role", "family", "weight", "style", "page-break", "size", "leading",
+	    "before", "after", "colour", NULL } },
+	{ "colour", { "accent", "accent-text", "band", "rule", "series", "muted", "grid",
+	    "outline", NULL } },
+	{ "data", { "table", NULL } },
+	{ "column", { "name", "type", NULL } },
+	{ "include", { "file", NULL } },
+	{ "front", { NULL } },
+	{ "field", { "key", "label", "required", NULL } },
+	{ "sections", { NULL } },
+	{ "section", { "key", "heading", "required", NULL } },
+	{ "header", { "left", "centre", "right", "inside", "outside", NULL } },
+	{ "footer", { "left", "centre", "right", "inside", "outside", NULL } },
+	{ "indicators", { "data", "list", "latest", NULL } },
+	{ "comparator", { "column", "label", NULL } },
+	{ "html", { "split", NULL } },
+	{ "marks", { NULL } },
+	{ "infographic", { "background", NULL } },
+	{ "numbering", { NULL } },
+	{ "per-row", { "table", "name", NULL } },
+	{ "cover", { "logo", NULL } },
+	{ "contents", { "depth", NULL } },
+};
+
+/* The message for an attribute <elem> does not take, "%s" standing for it. The caller
+ * frees. */
+static char *
+attr_hint(const char *elem, const char *const *names, size_t n, const char *near)
+{
+	struct buf b = { 0 };
+
+	buf_adds(&b, "unknown attribute `%s` of <");
+	buf_adds(&b, elem);
+	if (near != NULL) {
+		buf_adds(&b, "> (did you mean `");
+		buf_adds(&b, near);
+		buf_adds(&b, "`?)");
+	} else if (n == 0)
+		buf_adds(&b, ">, which takes none");
+	else {
+		buf_adds(&b, "> (it takes ");
+		for (size_t i = 0; i < n; i++) {
+			buf_adds(&b, names[i]);
+			buf_adds(&b, i + 2 < n ? ", " : i + 1 < n ? " and " : ")");
+		}
+	}
+	return b.s;
+}
+
+/* Reports each attribute of each element below `root` that the element does not take.
+ * Elements gen does not know are reported where they are read. Walks without recursion. */
+static void
+check_attrs(struct tctx *c, xmlNode *root)
+{
+	xmlNode *n = root;
+
+	while (n != NULL) {
+		size_t k, na;
+
+		for (k = 0; n->type == XML_ELEMENT_NODE &&
+		    k < sizeof(known_attrs) / sizeof(known_attrs[0]); k++)
+			if (strcmp((const char *)n->name, known_attrs[k].elem) == 0)
+				break;
+		if (n->type == XML_ELEMENT_NODE && k < sizeof(known_attrs) / sizeof(known_attrs[0]))
+			for (xmlAttr *a = n->properties; a != NULL; a = a->next) {
+				const char *const *names = known_attrs[k].attrs, *near;
+				const char *name = (const char *)a->name;
+				char *m;
+
+				for (na = 0; names[na] != NULL && strcmp(names[na], name) != 0; na++)
+					;
+				if (names[na] != NULL)
+					continue;
+				near = nearest_word(name, names, na);
+				m = attr_hint(known_attrs[k].elem, names, na, near);
+				terr(c, n, name, m, name);
+				free(m);
+			}
+		if (n->children != NULL && n->type == XML_ELEMENT_NODE) {
+			n = n->children;
+			continue;
+		}
+		while (n != NULL && n != root && n->next == NULL)
+			n = n->parent;
+		n = n == NULL || n == root ? NULL : n->next;
+	}
+}
+
 /* Parses one template file's text and reads its elements into the template. */
 static void
 read_xml_file(struct tctx *c, const char *path, const char *text, size_t len)
@@ -773,8 +872,10 @@ read_xml_file(struct tctx *c, const char *path, const char *text, size_t len)
 		if (root == NULL || strcmp((const char *)root->name, "template") != 0)
 			terr(c, root ? root : (xmlNode *)doc, NULL,
 			    "the root element must be <template>%s", "");
-		else
+		else {
+			check_attrs(c, root);
 			read_root(c, root);
+		}
 		xmlFreeDoc(doc);
 	} else
 		c->bad = 1;
@@ -808,10 +909,16 @@ read_include(struct tctx *c, xmlNode *n)
 		}
 	if (c->depth > MAX_INCLUDES)
 		terr(c, n, "file", "includes nested more than 8 deep at `%s`", (const char *)v);
-	else if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1)
-		terr(c, n, "file", errno == ENOENT ? "include `%s` not found in templates/" :
-		    "include `%s` cannot be read", (const char *)v);
-	else {
+	else if (read_file(c->g, path, MAX_FILE_BYTES, &text, &len) == -1) {
+		if (errno == ENOENT)
+			terr(c, n, "file", "include `%s` not found in templates/", (const char *)v);
+		else {
+			char *m = xasprintf("include `%%s` cannot be read: %s", read_error(errno));
+
+			terr(c, n, "file", m, (const char *)v);
+			free(m);
+		}
+	} else {
 		c->chain[c->depth++] = path;
 		read_xml_file(c, path, text, len);
 		c->depth--;
@@ -837,11 +944,11 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 	}
 	rel = xasprintf("templates/%s.xml", name);
 	path = project_path(g, rel);
-	if (read_file(path, MAX_FILE_BYTES, &text, &len) == -1) {
+	if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
 		if (errno == ENOENT)
 			unknown_template(g, name, file, line, col);
 		else
-			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", read_error(errno));
 	} else {
 		t = template_parse(g, name, text, len);
 		free(text);

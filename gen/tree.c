@@ -34,7 +34,7 @@ inl_span(struct inl *in, size_t start, size_t end, unsigned style, const char *l
 {
 	struct span *sp;
 
-	in->spans = xrealloc(in->spans, (in->nspans + 1) * sizeof(*in->spans));
+	in->spans = xgrow(in->spans, in->nspans, sizeof(*in->spans));
 	sp = &in->spans[in->nspans++];
 	memset(sp, 0, sizeof(*sp));
 	sp->start = start;

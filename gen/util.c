@@ -1,19 +1,59 @@
 /* util.c: allocation that never fails, growable buffers, whole-file reads and UTF-8 checks.
  * Called by every stage; owns no state. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
 
 #include "gen.h"
+
+/* Where running out of memory is reported: stderr as it was when gen started (main.c sets
+ * it), not the memory file that holds a loading document's or a worker's messages. */
+static int oom_fd = STDERR_FILENO;
+
+void
+oom_report_to(int fd)
+{
+	if (fd >= 0)
+		oom_fd = fd;
+}
 
 static void
 oom(void)
 {
-	fputs("gen: out of memory\n", stderr);
-	exit(EXIT_ENV);
+	static const char text[] = "gen: error: out of memory\n";
+
+	if (write(oom_fd, text, sizeof(text) - 1) < 0) {
+		/* nothing more can be said */
+	}
+	_exit(EXIT_ENV);	/* exit() would run handlers that may allocate */
+}
+
+/* GLib's own allocations (its hash tables, pango's, cairo's fonts) end the program through
+ * g_error() when memory runs out: said here, as gen says it, before GLib aborts. */
+static void
+glib_error(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+	(void)domain;
+	(void)data;
+	if ((level & G_LOG_LEVEL_ERROR) && message != NULL && strstr(message, "allocate"))
+		oom();
+	g_log_default_handler(domain, level, message, NULL);
+}
+
+void
+oom_catch_glib(void)
+{
+	g_log_set_handler("GLib", G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL, glib_error, NULL);
 }
 
 void *
@@ -43,6 +83,14 @@ xrealloc(void *p, size_t n)
 	if (p == NULL)
 		oom();
 	return p;
+}
+
+void *
+xgrow(void *v, size_t n, size_t size)
+{
+	if ((n & (n - 1)) != 0)		/* not a power of two: there is room */
+		return v;
+	return xrealloc(v, (n ? 2 * n : 1) * size);
 }
 
 char *
@@ -117,55 +165,235 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-int
-read_file(const char *path, size_t max, char **out, size_t *len)
+/* Whether `real`, a resolved path, lies inside the resolved folder `root`. */
+static int
+under(const char *root, const char *real)
 {
-	FILE *f;
+	size_t rl = strlen(root);
+
+	return strcmp(root, "/") == 0 || (strncmp(real, root, rl) == 0 && real[rl] == '/');
+}
+
+/* Whether the open file `fd` lies inside `root`: by its own resolved name, from /proc, not
+ * by `path`, which a link swapped in meanwhile could change. */
+static int
+fd_under(const char *root, int fd, const char *path)
+{
+	char proc[64], real[PATH_MAX];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((n = readlink(proc, real, sizeof(real) - 1)) > 0)
+		real[n] = '\0';
+	else if (realpath(path, real) == NULL)
+		return 0;
+	return under(root, real);
+}
+
+int
+in_project(const struct gen *g, const char *path)
+{
+	char real[PATH_MAX];
+
+	if (g == NULL || g->realroot == NULL || realpath(path, real) == NULL)
+		return 1;	/* nothing to check against, or nothing there: opening says so */
+	return under(g->realroot, real) || (g->docroot != NULL && (under(g->docroot, real) ||
+	    strcmp(g->docroot, real) == 0));	/* a document's own folder is the folder itself */
+}
+
+int
+read_file(const struct gen *g, const char *path, size_t max, char **out, size_t *len)
+{
+	const char *root = g != NULL ? g->realroot : NULL, *own = g != NULL ? g->docroot : NULL;
+	char real[PATH_MAX];
 	struct stat st;
 	char *p;
-	size_t n;
+	size_t n = 0;
+	ssize_t r;
+	int fd, e;
 
-	if ((f = fopen(path, "rb")) == NULL)
-		return -1;
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	/* Outside the project, nothing is even opened; nor is a device (opening one can act),
+	 * and a FIFO is opened without waiting for a writer, then refused. */
+	if (root != NULL && realpath(path, real) != NULL && !under(root, real) &&
+	    (own == NULL || !under(own, real))) {
+		errno = EXDEV;
 		return -1;
 	}
-	if ((uintmax_t)st.st_size > max) {
-		fclose(f);
-		errno = EFBIG;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1)
+		return -1;
+	if (root != NULL && !fd_under(root, fd, path) &&
+	    (own == NULL || !fd_under(own, fd, path)))
+		e = EXDEV;
+	else if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		e = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+	else if ((uintmax_t)st.st_size > max)
+		e = EFBIG;
+	else
+		e = 0;
+	if (e != 0) {
+		close(fd);
+		errno = e;
 		return -1;
 	}
 	p = xmalloc((size_t)st.st_size + 1);
-	n = fread(p, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		free(p);
-		fclose(f);
-		return -1;
+	while (n < (size_t)st.st_size && (r = read(fd, p + n, (size_t)st.st_size - n)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			free(p);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		n += (size_t)r;
 	}
-	fclose(f);
+	close(fd);
 	p[n] = '\0';
 	*out = p;
 	*len = n;
 	return 0;
 }
 
+const char *
+read_error(int err)
+{
+	switch (err) {
+	case EXDEV:
+		return "it is outside the project (a symbolic link leads out of it)";
+	case ENODEV:
+		return "not a regular file (a FIFO, a device or a socket)";
+	case EFBIG:
+		return "the file is larger than 64 MB";
+	default:
+		return strerror(err);
+	}
+}
+
+/* The temporary file write_file() is writing, for write_abandon() in a signal handler: the
+ * one piece of state a handler can reach. Only the main thread writes files. */
+static char writing[PATH_MAX];
+
+void
+write_abandon(void)
+{
+	if (writing[0] != '\0')
+		unlink(writing);	/* async-signal-safe */
+}
+
+/* Creates a new file beside `path` under a name nobody can guess, never through a link:
+ * ".NAME.gen-XXXXXXXXXXXX.tmp". Returns its descriptor and sets writing[], or -1. */
+static int
+create_temp(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	unsigned char rnd[6];
+	int fd = -1;
+
+	for (int tries = 0; tries < 100 && fd == -1; tries++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return -1;
+		if (snprintf(writing, sizeof(writing), "%.*s.%s" TEMP_MARK "%02x%02x%02x%02x%02x"
+		    "%02x.tmp", (int)dl, path, path + dl, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
+		    rnd[5]) >= (int)sizeof(writing)) {
+			writing[0] = '\0';
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = open(writing, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd == -1 && errno != EEXIST) {
+			writing[0] = '\0';
+			return -1;
+		}
+	}
+	return fd;
+}
+
 int
 write_file(const char *path, const void *data, size_t len)
 {
-	FILE *f;
-	int e;
+	const char *s = data;
+	ssize_t n;
+	int fd, e;
 
-	if ((f = fopen(path, "wb")) == NULL)
+	if ((fd = create_temp(path)) == -1)
 		return -1;
-	if (fwrite(data, 1, len, f) != len || fflush(f) != 0) {
-		e = errno;
-		fclose(f);
-		errno = e;
-		return -1;
+	while (len > 0) {
+		if ((n = write(fd, s, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		s += n;
+		len -= (size_t)n;
 	}
-	return fclose(f);
+	/* On disk before the rename, so a crash leaves the old file or the new, whole. */
+	if (fdatasync(fd) == -1 && errno != EINVAL)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(writing, path) == -1)	/* replaces a link at `path`, never follows it */
+		goto fail;
+	writing[0] = '\0';
+	return 0;
+fail:
+	e = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(writing);
+	writing[0] = '\0';
+	errno = e;
+	return -1;
+}
+
+/* Removes what write_file() left in `dir` and the folders below it (to `depth` levels) when
+ * its build was killed; only while no other build runs there. Follows no link below `dir`
+ * (`top`: dir itself). */
+static void
+remove_temps_in(const char *dir, int depth, int top)
+{
+	DIR *dp;
+	struct dirent *e;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (top ? 0 : O_NOFOLLOW));
+
+	if (dfd == -1 || (dp = fdopendir(dfd)) == NULL) {
+		if (dfd != -1)
+			close(dfd);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name), tail = strlen(TEMP_MARK) + 12 + 4;
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode) && depth > 0) {
+			char *sub = xasprintf("%s/%s", dir, e->d_name);
+
+			remove_temps_in(sub, depth - 1, 0);
+			free(sub);
+		} else if (!S_ISDIR(st.st_mode) && e->d_name[0] == '.' && l > tail &&
+		    strncmp(e->d_name + l - tail, TEMP_MARK, strlen(TEMP_MARK)) == 0 &&
+		    strspn(e->d_name + l - 16, "0123456789abcdef") == 12 &&
+		    strcmp(e->d_name + l - 4, ".tmp") == 0)
+			unlinkat(dfd, e->d_name, 0);
+	}
+	closedir(dp);
+}
+
+void
+remove_stale_temps(const char *dir, int depth)
+{
+	remove_temps_in(dir, depth, 1);	/* out/ itself may be a link the user made */
 }
 
 size_t
@@ -230,6 +458,40 @@ project_path(const struct gen *g, const char *rel)
 	if (strcmp(g->root, ".") == 0)
 		return xstrdup(rel);
 	return xasprintf("%s/%s", g->root, rel);
+}
+
+char *
+break_long_words(const char *s, size_t len, size_t **at, size_t *nat)
+{
+	static const char zwsp[] = "\xe2\x80\x8b";	/* U+200B zero width space */
+	size_t run = 0, from = 0;
+	struct buf b = { 0 };
+
+	*at = NULL;
+	*nat = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' || c == '\n' || c == '\t' ||
+		    (i + 2 < len && memcmp(s + i, zwsp, 3) == 0)) {
+			run = 0;
+			continue;
+		}
+		if ((c & 0xc0) == 0x80)		/* inside a character */
+			continue;
+		if (run++ < MAX_WORD)
+			continue;
+		*at = xgrow(*at, *nat, sizeof(**at));
+		(*at)[(*nat)++] = i;
+		buf_add(&b, s + from, i - from);
+		buf_add(&b, zwsp, 3);
+		from = i;
+		run = 1;
+	}
+	if (*nat == 0)
+		return NULL;
+	buf_add(&b, s + from, len - from);
+	return b.s;
 }
 
 /* Edit distance between two short strings; SIZE_MAX for long ones. */

@@ -23,9 +23,14 @@ not_ua(struct gen *g, struct doc *d)
 	return g->draft ? MSG_WARNING : MSG_ERROR;
 }
 
+/* Every anchor, in a list for hints and in a hash table for lookups: a document of 200,000
+ * headings is checked in linear time. */
 struct anchors {
-	char	**v;	/* "#id" of every heading and note, owned */
-	size_t	  n;
+	char		**v;	/* "#id" of every heading and note, owned */
+	size_t		  n;
+	GHashTable	 *set;	/* the same strings, not owned by the table */
+	GHashTable	 *tries;	/* a heading's slug -> the next suffix to try (a pointer
+				 * holding a number), so 10,000 headings alike cost 10,000 */
 };
 
 /* GitHub's heading anchor: lower case, letters, digits, spaces, hyphens and underscores
@@ -53,17 +58,15 @@ slug(const char *text)
 static int
 has_anchor(const struct anchors *a, const char *id)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], id) == 0)
-			return 1;
-	return 0;
+	return g_hash_table_contains(a->set, id);
 }
 
 static void
 add_anchor(struct anchors *a, const char *id)
 {
-	a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
-	a->v[a->n++] = xasprintf("#%s", id);
+	a->v = xgrow(a->v, a->n, sizeof(*a->v));
+	a->v[a->n] = xasprintf("#%s", id);
+	g_hash_table_add(a->set, a->v[a->n++]);
 }
 
 static const char *
@@ -72,8 +75,10 @@ nearest(const struct anchors *a, const char *id)
 	return nearest_word(id, (const char *const *)a->v, a->n);
 }
 
+/* Checks the links of n; `hints` counts the "did you mean" searches, each a pass over every
+ * anchor, made only for as many broken links as are shown. */
 static void
-check_links(struct gen *g, struct node *n, const struct anchors *a)
+check_links(struct gen *g, struct node *n, const struct anchors *a, size_t *hints)
 {
 	for (size_t i = 0; i < n->text.nspans; i++) {
 		struct span *sp = &n->text.spans[i];
@@ -84,7 +89,7 @@ check_links(struct gen *g, struct node *n, const struct anchors *a)
 		if (sp->link[0] == '#') {
 			if (has_anchor(a, sp->link))
 				continue;
-			near = nearest(a, sp->link);
+			near = (*hints)++ < 20 ? nearest(a, sp->link) : NULL;
 			if (g->draft)
 				sp->style &= ~(unsigned)ST_LINK;
 			msg(g, MISSING(g), n->file, sp->line, sp->col,
@@ -100,28 +105,6 @@ check_links(struct gen *g, struct node *n, const struct anchors *a)
 			sp->style &= ~(unsigned)ST_LINK;
 		}
 	}
-}
-
-/* The image type from its first bytes: "png", "jpeg", "svg", or NULL. */
-static const char *
-sniff(const char *path)
-{
-	unsigned char h[512];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return NULL;
-	n = fread(h, 1, sizeof(h) - 1, f);
-	fclose(f);
-	h[n] = '\0';
-	if (n >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "png";
-	if (n >= 3 && memcmp(h, "\xff\xd8\xff", 3) == 0)
-		return "jpeg";
-	if (strstr((const char *)h, "<svg") != NULL)
-		return "svg";
-	return NULL;
 }
 
 #define PRINT_PPI 300	/* what print needs of a raster picture */
@@ -183,16 +166,11 @@ check_figure(struct gen *g, struct doc *d, struct node *f)
 		    f->src);
 		return;
 	}
-	if (sniff(real) == NULL) {
-		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` is not a PNG, JPEG or SVG "
-		    "file", f->src);
-		return;
-	}
-	f->path = xstrdup(real);
-	if ((f->image = image_load(real, &why)) == NULL) {
+	if ((f->image = image_load(g, real, &why)) == NULL) {
 		msg(g, MISSING(g), f->file, f->line, f->col, "image `%s` is %s", f->src, why);
 		return;
 	}
+	f->path = xstrdup(real);
 	check_ppi(g, t, f);
 }
 
@@ -221,24 +199,26 @@ name_heading(struct node *n, void *arg)
 {
 	struct anchors *a = arg;
 	char *base, *id;
+	size_t k;
 
 	if (n->type == N_NOTE)
 		add_anchor(a, n->id);
 	if (n->type != N_HEADING)
 		return;
 	base = slug(inl_str(&n->text));
-	id = xstrdup(base);
-	for (int k = 1;; k++) {
-		char *hash = xasprintf("#%s", id);
-		int taken = has_anchor(a, hash);
+	for (k = GPOINTER_TO_SIZE(g_hash_table_lookup(a->tries, base));; k++) {
+		char *hash;
+		int taken;
 
+		id = k == 0 ? xstrdup(base) : xasprintf("%s-%zu", base, k);
+		hash = xasprintf("#%s", id);
+		taken = has_anchor(a, hash);
 		free(hash);
 		if (!taken)
 			break;
 		free(id);
-		id = xasprintf("%s-%d", base, k);
 	}
-	free(base);
+	g_hash_table_replace(a->tries, base, GSIZE_TO_POINTER(k + 1));
 	add_anchor(a, id);
 	n->id = id;
 }
@@ -250,6 +230,7 @@ struct vctx {
 	const struct template	*t;
 	unsigned		 said[16];	/* characters already reported */
 	int			 nsaid;
+	size_t			 hints;		/* anchors suggested for broken links */
 };
 
 /* Warns of a character the fonts cannot show: it would print as an empty box. */
@@ -424,6 +405,150 @@ outline(struct gen *g, struct doc *d)
 	}
 }
 
+/* How many of the sorted offsets at[0..n) are below `x`. */
+static size_t
+count_below(const size_t *at, size_t n, size_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (at[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Lets a word too long for any line break, in linear time: break_long_words(), with the
+ * spans moved along. */
+static void
+break_words(struct inl *in)
+{
+	size_t *at, nat;
+	char *s = break_long_words(inl_str(in), in->text.len, &at, &nat);
+
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < in->nspans; i++) {
+		in->spans[i].start += 3 * count_below(at, nat, in->spans[i].start);
+		in->spans[i].end += 3 * count_below(at, nat, in->spans[i].end);
+	}
+	free(in->text.s);
+	in->text.s = s;
+	in->text.len = strlen(s);
+	in->text.cap = in->text.len + 1;
+	free(at);
+}
+
+/* Pango adds up a paragraph's width on one line in an int of 1/1024 pt: past about 250,000
+ * characters it overflows and the paragraph comes out as one clipped line. So a longer text
+ * is set in blocks of at most MAX_BLOCK bytes: a paragraph as several (with a warning), a
+ * heading, cell or caption that long is an error. */
+#define MAX_BLOCK	32768
+
+/* The text [a, b) of `from` as a new node of its type after `after`, spans cut to fit. */
+static struct node *
+split_off(struct node *from, struct node *after, size_t a, size_t b)
+{
+	struct node *n = node_new(from->type, from->file, from->line, from->col);
+
+	buf_add(&n->text.text, inl_str(&from->text) + a, b - a);
+	for (size_t i = 0; i < from->text.nspans; i++) {
+		const struct span *sp = &from->text.spans[i];
+		struct span *c;
+
+		if (sp->end <= a || sp->start >= b)
+			continue;
+		c = inl_span(&n->text, (sp->start > a ? sp->start : a) - a,
+		    (sp->end < b ? sp->end : b) - a, sp->style, sp->link);
+		c->line = sp->line;
+		c->col = sp->col;
+	}
+	n->parent = from->parent;
+	n->prev = after;
+	n->next = after->next;
+	if (after->next != NULL)
+		after->next->prev = n;
+	else if (from->parent != NULL)
+		from->parent->last = n;
+	after->next = n;
+	return n;
+}
+
+/* Where to end a block that starts at `from`: after the last space within MAX_BLOCK bytes,
+ * or else between two characters. */
+static size_t
+block_end(const char *s, size_t len, size_t from)
+{
+	size_t end = from + MAX_BLOCK;
+
+	if (end >= len)
+		return len;
+	for (size_t k = end; k > from + MAX_BLOCK / 2; k--)
+		if (s[k - 1] == ' ' || s[k - 1] == '\n')
+			return k;
+	while (end > from + 1 && ((unsigned char)s[end] & 0xc0) == 0x80)
+		end--;
+	return end;
+}
+
+/* The length of the longest line of s, in bytes. */
+static size_t
+longest_line(const char *s)
+{
+	size_t best = 0;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n");
+
+		best = n > best ? n : best;
+		s += n + (s[n] == '\n');
+	}
+	return best;
+}
+
+static void
+split_long_text(struct gen *g, struct node *n)
+{
+	const char *s = inl_str(&n->text);
+	size_t len = n->text.text.len, end, first;
+	struct node *after = n;
+	size_t kept = 0;
+
+	if (len <= MAX_BLOCK)
+		return;
+	if (n->type != N_PARAGRAPH) {
+		msg(g, MSG_ERROR, n->file, n->line, n->col, "this text is %zu bytes long; a "
+		    "heading, table cell, caption or list label can hold at most %d", len,
+		    MAX_BLOCK);
+		return;
+	}
+	msg(g, MSG_WARNING, n->file, n->line, n->col, "a paragraph of %zu bytes is set as "
+	    "paragraphs of at most %d", len, MAX_BLOCK);
+	first = block_end(s, len, 0);
+	for (size_t a = first; a < len; a = end) {
+		end = block_end(s, len, a);
+		after = split_off(n, after, a, end);
+	}
+	n->text.text.len = first;	/* the first block stays here */
+	n->text.text.s[first] = '\0';
+	for (size_t i = 0; i < n->text.nspans; i++) {
+		struct span *sp = &n->text.spans[i];
+
+		if (sp->start >= first) {
+			free(sp->link);
+			continue;
+		}
+		if (sp->end > first)
+			sp->end = first;
+		n->text.spans[kept++] = *sp;
+	}
+	n->text.nspans = kept;
+}
+
 static void
 check_node(struct node *n, void *arg)
 {
@@ -431,25 +556,34 @@ check_node(struct node *n, void *arg)
 
 	if (n->type == N_TABLE && n->label != NULL && v->t != NULL)
 		check_widths(v, n);
-	check_links(v->g, n, v->a);
+	check_links(v->g, n, v->a, &v->hints);
 	if (v->t != NULL)
 		check_glyphs(v, n);
 	if (n->type == N_FIGURE)
 		check_figure(v->g, v->d, n);
 	if (n->type == N_TABLE && !n->rowheads)
 		check_header(v->g, v->d, n);
+	if (n->type != N_CODE) {	/* set with breaks anywhere: no need */
+		split_long_text(v->g, n);
+		break_words(&n->text);
+	} else if (longest_line(inl_str(&n->text)) > MAX_BLOCK)
+		msg(v->g, MSG_ERROR, n->file, n->line, n->col, "a line of this code is more than "
+		    "%d bytes long, more than can be set", MAX_BLOCK);
 }
 
 void
 validate(struct gen *g, struct doc *d)
 {
-	struct anchors a = { 0 };
-	struct vctx v = { g, d, &a, d->tpl, { 0 }, 0 };
+	struct anchors a = { NULL, 0, g_hash_table_new(g_str_hash, g_str_equal),
+	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL) };
+	struct vctx v = { g, d, &a, d->tpl, { 0 }, 0, 0 };
 
 	d->not_ua = 0;
 	outline(g, d);
 	walk(d->root, name_heading, &a);
 	walk(d->root, check_node, &v);
+	g_hash_table_destroy(a.set);
+	g_hash_table_destroy(a.tries);
 	for (size_t i = 0; i < a.n; i++)
 		free(a.v[i]);
 	free(a.v);

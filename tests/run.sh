@@ -38,7 +38,7 @@ done <"$TMP/unit.out"
 { [ $rc -le 1 ] && sanitized "$TMP/unit.err"; } || fail unit/run "exit $rc: $(head -5 "$TMP/unit.err")"
 
 # ---- every fuzz target over its seeds and past findings ----
-for t in csv frontmatter markdown template; do
+for t in csv frontmatter markdown template png jpeg svg component document post; do
 	if [ ! -x build/replay-$t ]; then
 		fail fuzz-replay/$t "build/replay-$t is not built (make test builds it)"
 		continue

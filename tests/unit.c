@@ -77,6 +77,7 @@ test_frontmatter(void)
 	check(rc == 0 && fm.n == 0 && fm.body == 0, "frontmatter-none",
 	    "text without front matter was not left whole");
 	frontmatter_free(&fm);
+	msg_flush(&g);
 }
 
 /* Ten lines of 15 pt. */
@@ -320,6 +321,7 @@ test_csv(void)
 	check(t && g.errors == 20, "csv-too-many-errors", "errors not cut off at 20 in a file");
 	csv_free(t);
 	buf_free(&b);
+	msg_flush(&g);
 }
 
 /* A datasets of two tables made from CSV text, for the indicator tests. */
@@ -435,6 +437,7 @@ test_indicators(void)
 	check(indicator_stat(ds, "nope", &s) == -1, "indicator-unknown", "an unknown key found");
 	csv_free(v[0]);
 	csv_free(v[1]);
+	msg_flush(&g);
 }
 
 int

@@ -17,5 +17,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			csv_set_type(&g, t, c, (enum col_type)(c % 4));
 		csv_free(t);
 	}
+	msg_flush(&g);
 	return 0;
 }

@@ -18,5 +18,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	frontmatter_get(&fm, "title");
 	frontmatter_free(&fm);
 	free(text);
+	msg_flush(&g);
 	return 0;
 }

@@ -29,5 +29,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	node_free(root);
 	csv_free(t);
 	free(text);
+	msg_flush(&g);
 	return 0;
 }

@@ -19,5 +19,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.realroot = ".";
 	template_free(template_parse(&g, "fuzz", text, size));
 	free(text);
+	msg_flush(&g);
 	return 0;
 }

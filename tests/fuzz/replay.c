@@ -17,7 +17,7 @@ main(int argc, char *argv[])
 		char *data;
 		size_t len;
 
-		if (read_file(argv[i], 1 << 20, &data, &len) == -1) {
+		if (read_file(NULL, argv[i], 1 << 20, &data, &len) == -1) {
 			printf("FAIL %s cannot be read\n", argv[i]);
 			return 1;
 		}

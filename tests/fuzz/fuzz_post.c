@@ -1,0 +1,43 @@
+/* fuzz_post.c: libFuzzer target over the post-pass (make fuzz): the input is taken for the PDF
+ * cairo wrote, and pdf_post() adds what cairo cannot (language, XMP, figures' /Alt,
+ * artifacts, boxes) and writes it, into a folder of its own that is emptied after each. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../gen/gen.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char dir[] = "/tmp/gen-fuzz-post.XXXXXX";
+
+static void
+remove_dir(void)
+{
+	rmdir(dir);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct pdf_elem elems[] = { { "Document", NULL, NULL, NULL, NULL },
+	    { "Figure", NULL, "A chart of the figures", NULL, NULL },
+	    { "Table", NULL, NULL, NULL, NULL }, { "TH", "Column", NULL, NULL, NULL },
+	    { "Figure", NULL, "A photograph", NULL, NULL } };
+	static char *out;
+	struct gen g = { 0 };
+	struct pdf_post p = { .lang = "en-GB", .title = "Fuzz", .author = "An author",
+	    .subject = "A subject", .keywords = "some, keywords", .date = 1656547200,
+	    .elems = elems, .nelems = sizeof(elems) / sizeof(elems[0]), .bleed = 8.5, .ua = 1 };
+
+	if (out == NULL) {
+		if (mkdtemp(dir) == NULL)
+			abort();
+		atexit(remove_dir);
+		out = xasprintf("%s/out.pdf", dir);
+	}
+	pdf_post(&g, (const char *)data, size, out, "out/fuzz.pdf", &p);
+	unlink(out);
+	msg_flush(&g);
+	return 0;
+}
