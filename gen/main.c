@@ -148,7 +148,7 @@ catch_signals(void)
 static void
 write_panels(struct gen *g, const struct doc *d)
 {
-	char *dir = xasprintf("%s/%s", g->outdir, d->outname);
+	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *sub;
 	int made = 0;
 
 	for (const struct node *n = d->root->first; n; n = n->next) {
@@ -159,9 +159,16 @@ write_panels(struct gen *g, const struct doc *d)
 			break;
 		}
 		made = 1;
+		sub = n->src ? xasprintf("%s/%s", dir, n->src) : xstrdup(dir);
+		if (n->src != NULL && make_dirs(sub) == -1) {
+			msg(g, MSG_FATAL, sub, 0, 0, "cannot make the folder: %s", strerror(errno));
+			free(sub);
+			break;
+		}
 		for (const struct node *p = n->first; p; p = p->next)
-			if (hundred_files(g, d->tpl, p, dir) == -1)
+			if (hundred_files(g, d->tpl, p, sub) == -1)
 				break;
+		free(sub);
 	}
 	free(dir);
 }
