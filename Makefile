@@ -22,8 +22,8 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS)
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
-	document.c validate.c layout.c comp_hundred.c comp_table.c comp_tiles.c comp_chart.c \
-	indicators.c render.c pdf_post.c jobs.c
+	document.c validate.c layout.c comp_hundred.c comp_table.c comp_tiles.c comp_outcome.c \
+	comp_chart.c indicators.c render.c pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o)
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 

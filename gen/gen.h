@@ -100,7 +100,7 @@ enum node_type {
 	N_CODE,		/* preformatted text, no inline styles */
 	N_RULE,		/* thematic break */
 	N_TABLE,	/* children are N_ROW; first row is the header */
-	N_ROW,		/* children are N_CELL */
+	N_ROW,		/* children are N_CELL; start: a totals row (bold, ruled above) */
 	N_CELL,		/* inline text; align */
 	N_FIGURE,	/* an image alone in its paragraph: src, alt, caption */
 	N_FOOTNOTES,	/* the notes of one chapter: children are N_NOTE */
@@ -396,9 +396,18 @@ struct style {
 	double	 leading;	/* line pitch, pt */
 	double	 before, after;	/* space above and below, pt */
 	unsigned colour;	/* 0xRRGGBB */
-	int	 page_break;	/* starts a new page (h1 in chapters) */
+	int	 page_break;	/* a heading starts a new page: enum page_break */
 	int	 line, col;	/* where the template sets it, for errors; 0 for defaults */
 };
+
+/* When a heading starts a new page (a template's page-break=). */
+enum page_break {
+	PB_NO,		/* it flows, kept with what follows */
+	PB_YES,		/* always */
+	PB_RIGHT,	/* always, on a right-hand (odd) page */
+	PB_AUTO		/* unless the page so far is less than PB_AUTO_SHARE full */
+};
+#define PB_AUTO_SHARE	0.4
 
 enum style_role { R_BODY, R_H1, R_H2, R_H3, R_H4, R_CODE, R_CAPTION, R_HEADER, R_FOOTER,
 	R_TITLE, R_SUBTITLE, R_TOC1, R_TOC2, R_NOTE, R_TABLE, R_NROLES };
@@ -633,6 +642,12 @@ int		 hundred_files(struct gen *, const struct template *, const struct node *n,
 
 /* <data-table data="TABLE" widths="auto 30% 25mm"> : the CSV as a table (N_TABLE rows). */
 struct node	*table_make(const struct component_call *);
+
+/* ---- comp_outcome.c: a strategy's outcome grid ---- */
+
+/* <outcomes data="TABLE" headers="A|B|C">: a row per outcome, the outcome in bold and its
+ * items ("a; b; c") one to a line (an N_TABLE). */
+struct node	*outcome_make(const struct component_call *);
 
 /* ---- comp_tiles.c: key-figure tiles ---- */
 

@@ -751,6 +751,51 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 	return 40;
 }
 
+static size_t text_weight(const struct node *);
+
+/* About how tall the section that heading n opens is, up to the next heading of its level
+ * or above, by its words; -1 for a section with a table, a chart, a figure or tiles, which
+ * opens a page of its own. */
+static double
+chapter_height(struct flow *f, const struct node *n)
+{
+	const struct style *body = &f->t->role[R_BODY];
+	double h = 0, per_line = f->width / (body->size * 0.5);
+
+	for (const struct node *b = n; b != NULL; b = b->next) {
+		if (b != n && b->type == N_HEADING && b->level <= n->level)
+			break;
+		switch (b->type) {
+		case N_TABLE: case N_CHART: case N_FIGURE: case N_TILES: case N_PANELS:
+		case N_DIVIDER:
+			return -1;
+		default:
+			h += (ceil((double)text_weight(b) / per_line) + 1) * body->leading;
+		}
+	}
+	return h;
+}
+
+/* A heading's page break (enum page_break): an appendix, or a chapter whose template asks,
+ * opens a page; on a right-hand page after a blank one if need be; or, with "auto", unless
+ * the page the last chapter ended on is less than PB_AUTO_SHARE full or the chapter fits
+ * whole in what is left of it (a chapter with a table, chart, figure or tiles always opens
+ * a page). */
+static void
+heading_break(struct flow *f, const struct node *n, int how)
+{
+	double h = chapter_height(f, n);
+
+	if (how == PB_AUTO && h >= 0 && (f->y - f->top < PB_AUTO_SHARE * (bottom(f) - f->top) ||
+	    f->y + gap(f, f->t->role[R_H1].before) + h <= bottom(f)))
+		return;
+	break_page(f);
+	if (how == PB_RIGHT && f->ps->n % 2 == 0) {	/* a left-hand page: left blank */
+		cur_page(f)->bare = 1;
+		new_page(f, PG_BODY);
+	}
+}
+
 static void
 place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 {
@@ -761,9 +806,9 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 	double need;
 	const struct node *next = n->next;
 
-	if (level == 1 && (s->page_break || n->start) && fr->quote == 0 &&
+	if ((s->page_break || (level == 1 && n->start)) && fr->quote == 0 &&
 	    n->parent->type == N_DOCUMENT)
-		break_page(f);	/* a chapter, or an appendix, opens a page */
+		heading_break(f, n, n->start ? PB_YES : s->page_break);
 	pango_layout_get_extents(l, NULL, &logical);
 	need = gap(f, s->before) + FROM_PANGO(logical.height);
 	/* Keep with what follows: a chain of headings and the first lines after them. */
@@ -1046,6 +1091,12 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 	int c = 0;
 	struct piece *pc;
 
+	if (row->node->start && !header) {	/* a totals row: ruled above, never banded */
+		pc = add_piece(f, PC_RULE, row->node, fr->x, f->y, fr->w, 0.9);
+		pc->colour = f->t->role[R_TABLE].colour;
+		pc->role = RO_ARTIFACT;
+		band = 0;
+	}
 	if (header || band) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, fr->w, row->h);
 		pc->colour = header ? f->t->accent : f->t->band;
@@ -1365,26 +1416,118 @@ place_chart(struct flow *f, const struct node *n, const struct frame *fr)
 }
 
 #define PANEL_GAP 18.0	/* pt between hundred-children panels */
+#define PANEL_FILL 0.8	/* a panel page is filled to at least this share of its height */
+#define PANEL_MIN 120.0	/* pt: a panel narrower than this (42 mm) is hard to read */
 
-/* Hundred-children panels, `per page` to a page under the area's headline, all of one
- * size so a page of five and a page of four match. */
+/* How the panels of one area sit on their pages: `cols` across, up to `per` a page, each
+ * `w` wide. */
+struct panel_plan {
+	int	 per, cols;
+	double	 w;
+};
+
+/* The widest a panel can be in `rows` rows of `room` pt, `cols` across `width` pt. */
+static double
+panel_width(int rows, int cols, double width, double room)
+{
+	double by_w = (width - (cols - 1) * PANEL_GAP) / cols;
+	double ph = (room - (rows - 1) * PANEL_GAP) / rows;
+	double by_h = (ph - hundred_height(0)) / (hundred_height(1) - hundred_height(0));
+
+	return fmax(1, fmin(by_w, by_h));
+}
+
+/* Chooses how `n` panels go on pages whose panels start at y0 and may end at `end`, with
+ * at most `most` a page, shared evenly among the pages: as many a page as fill every page
+ * to PANEL_FILL of its height with panels at least PANEL_MIN wide, and of those ways the
+ * one with the largest panels. When no way does, the one that comes nearest. */
+static struct panel_plan
+panel_plan(int n, int most, double width, double y0, double end, double page_h)
+{
+	struct panel_plan best = { most, most, 0 }, nearest = best;
+	double best_score = -1, best_fill = -1;
+
+	for (int per = 1; per <= most && per <= n; per++) {
+		int pages = (n + per - 1) / per, kmax = (n + pages - 1) / pages, kmin = n / pages;
+
+		for (int cols = 1; cols <= kmax; cols++) {
+			int rmax = (kmax + cols - 1) / cols, rmin = (kmin + cols - 1) / cols;
+			double w = panel_width(rmax, cols, width, end - y0), h = hundred_height(w);
+			double fill = (y0 + rmin * h + (rmin - 1) * PANEL_GAP) / page_h;
+			double score = kmax * 10000.0 + w;
+
+			if (fill >= PANEL_FILL && w >= PANEL_MIN && score > best_score) {
+				best = (struct panel_plan){ kmax, cols, w };
+				best_score = score;
+			}
+			if (fill > best_fill) {
+				nearest = (struct panel_plan){ kmax, cols, w };
+				best_fill = fill;
+			}
+		}
+	}
+	return best_score < 0 ? nearest : best;
+}
+
+/* The headline of a page of panels (and the area's name under it, when the headline does
+ * not name it); returns where the panels start. */
+static double
+panels_head(struct flow *f, const struct node *n, int first)
+{
+	const struct style *hs = &f->t->role[R_H1], *as = &f->t->role[R_H2];
+	double y = f->y;
+
+	if (n->label != NULL) {
+		PangoLayout *l = make_layout(f, hs, NULL, n->label, f->width, 0);
+		struct piece *pc = add_piece(f, PC_TEXT, n, 0, y, f->width, layout_h(l));
+
+		pc->layout = l;
+		pc->line1 = pango_layout_get_line_count(l);
+		pc->colour = hs->colour;
+		pc->role = first ? RO_CAPTION : RO_ARTIFACT;
+		pc->first = first;
+		y += layout_h(l) + hs->after;
+	}
+	if (n->label == NULL || n->level) {
+		PangoLayout *l = make_layout(f, as, NULL, inl_str(&n->text), f->width, 0);
+		struct piece *pc = add_piece(f, PC_TEXT, n, 0, y, f->width, layout_h(l));
+
+		pc->layout = l;
+		pc->line1 = pango_layout_get_line_count(l);
+		pc->colour = as->colour;
+		pc->role = RO_ARTIFACT;
+		y += layout_h(l) + as->after;
+	}
+	return y + 12;
+}
+
+/* Hundred-children panels, on pages of their own under the headline, all of one size and
+ * as large as the page allows (panel_plan()), each row centred. */
 static void
 place_panels(struct flow *f, const struct node *n)
 {
-	const struct style *hs = &f->t->role[R_H1];
-	char *head = xasprintf("If %s had 100 children (0–18 yrs), as they grow up…",
-	    inl_str(&n->text));
-	int per = n->start, k = 0;
-	double pw = (f->width - (per - 1) * PANEL_GAP) / per, ph, y0;
 	const struct node *c = n->first;
+	int total = 0, k = 0, page = 0;
+	struct panel_plan plan;
+	double y0;
 
-	while (c != NULL) {
-		PangoLayout *l = make_layout(f, hs, NULL, head, f->width, 0);
+	for (const struct node *p = c; p != NULL; p = p->next)
+		total++;
+	break_page(f);
+	if (total == 0)
+		return;
+	y0 = f->y + (n->label ? layout_h(make_layout(f, &f->t->role[R_H1], NULL, n->label,
+	    f->width, 0)) + f->t->role[R_H1].after : 0) + (n->label == NULL || n->level ?
+	    layout_h(make_layout(f, &f->t->role[R_H2], NULL, inl_str(&n->text), f->width, 0)) +
+	    f->t->role[R_H2].after : 0) + 12;
+	plan = panel_plan(total, n->start, f->width, y0, bottom(f), f->t->page_h);
+	for (int pages = (total + plan.per - 1) / plan.per; page < pages; page++) {
+		int on_page = (total - k) / (pages - page), rows, placed = 0;
+		double ph = hundred_height(plan.w), y;
 		struct piece *pc;
-		int in_row = 0;
-		double total, x;
 
-		break_page(f);
+		if (page > 0)
+			break_page(f);
 		if (f->t->infographic) {	/* the full-bleed infographic page */
 			pc = add_piece(f, PC_FILL, NULL, -f->t->bleed, -f->t->bleed, f->t->page_w +
 			    2 * f->t->bleed, f->t->page_h + 2 * f->t->bleed);
@@ -1392,31 +1535,26 @@ place_panels(struct flow *f, const struct node *n)
 			pc->colour = f->t->infographic_bg;
 			pc->role = RO_ARTIFACT;
 		}
-		pc = add_piece(f, PC_TEXT, n, 0, f->y, f->width, layout_h(l));
-		pc->layout = l;
-		pc->line1 = pango_layout_get_line_count(l);
-		pc->colour = hs->colour;
-		pc->role = k == 0 ? RO_CAPTION : RO_ARTIFACT;
-		pc->first = k == 0;
-		y0 = f->y + layout_h(l) + hs->after + 12;
-		ph = hundred_height(pw);
-		if (y0 + ph > bottom(f)) {	/* a short page: smaller panels */
-			pw *= (bottom(f) - y0) / ph;
-			ph = hundred_height(pw);
+		if ((total - k) % (pages - page) != 0)
+			on_page++;
+		y = panels_head(f, n, k == 0);
+		rows = (on_page + plan.cols - 1) / plan.cols;
+		for (int r = 0; r < rows; r++) {
+			int in_row = (on_page - placed) / (rows - r) +
+			    ((on_page - placed) % (rows - r) != 0);
+			double x = (f->width - in_row * plan.w - (in_row - 1) * PANEL_GAP) / 2;
+
+			for (int i = 0; i < in_row; i++, c = c->next, k++, placed++) {
+				pc = add_piece(f, PC_PANEL, c, x + i * (plan.w + PANEL_GAP), y,
+				    plan.w, ph);
+				pc->first = 1;
+			}
+			y += ph + (r + 1 < rows ? PANEL_GAP : 0);
 		}
-		for (const struct node *p = c; p && in_row < per; p = p->next)
-			in_row++;
-		total = in_row * pw + (in_row - 1) * PANEL_GAP;
-		x = (f->width - total) / 2;
-		for (int i = 0; i < in_row; i++, c = c->next, k++) {
-			pc = add_piece(f, PC_PANEL, c, x + i * (pw + PANEL_GAP), y0, pw, ph);
-			pc->first = 1;
-		}
-		f->y = y0 + ph;
+		f->y = y;
 		f->fresh = 0;
 	}
 	f->space = text_style(f, &(struct frame){ 0, 0, R_BODY, 0, 0 })->after;
-	free(head);
 }
 
 static void	ahead_join(struct flow *);

@@ -292,6 +292,7 @@ static const struct {
 	{ "key-figures", tiles_make },
 	{ "chart", chart_make },
 	{ "indicator-table", indicator_table_make },
+	{ "outcomes", outcome_make },
 };
 
 /* Tags of HTML, which gen does not typeset (a warning), as opposed to a misspelt

@@ -201,7 +201,16 @@ read_style(struct tctx *c, xmlNode *n)
 		xmlFree(v);
 	}
 	if ((v = xmlGetProp(n, (const xmlChar *)"page-break")) != NULL) {
-		st->page_break = strcmp((const char *)v, "yes") == 0;
+		static const char *const breaks[] = { "no", "yes", "right", "auto" };
+		size_t i;
+
+		for (i = 0; i < 4 && strcmp((const char *)v, breaks[i]) != 0; i++)
+			;
+		if (i == 4)
+			terr(c, n, "page-break", "unknown page-break `%s` (yes, right, auto or no)",
+			    (const char *)v);
+		else
+			st->page_break = (int)i;
 		xmlFree(v);
 	}
 	attr_length(c, n, "size", &st->size);

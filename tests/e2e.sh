@@ -158,7 +158,7 @@ fi
 # The strategy's key figures and action plans: the tiles' numbers, and a long table's header
 # row again on the page it runs on to.
 if [ -f "$pdf" ]; then
-	kf=$(grep -l 'Sefton in Figures' "$TMP"/page.* | head -1)
+	kf=$(grep -l '40,374' $(grep -l 'Sefton in Figures' "$TMP"/page.*) /dev/null | head -1)
 	[ -n "$kf" ] && pdftotext -q -f "${kf##*.}" -l "${kf##*.}" "$pdf" - | tr -s ' \n' '  ' \
 	    >"$TMP/kf.txt" && kf=$TMP/kf.txt
 	# (the tiles' text in reading order is the structure tree's; on the page, columns)
