@@ -368,6 +368,27 @@ text(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, do
 	return lr.width / (double)PANGO_SCALE;
 }
 
+/* A judgement's function at (x, y), on one line of `width` pt: shortened at a word with an
+ * ellipsis when longer (the table beside the chart gives it whole). */
+static void
+label(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, double x,
+    double y, double width)
+{
+	struct style st = t->role[R_BODY];
+	PangoLayout *l;
+
+	st.size = 8;
+	st.weight = 400;
+	st.italic = 0;
+	l = layout_text(ctx, &st, s, 0);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	colour(cr, 0x1f2430);
+	cairo_move_to(cr, x, y);
+	pango_cairo_show_layout(cr, l);
+	g_object_unref(l);
+}
+
 /* A marker of shape s (circle, square, triangle …): a second cue beside colour. */
 static void
 marker(cairo_t *cr, int s, double x, double y, double r)
@@ -562,8 +583,8 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 		double se = value(ch, r, ch->y[1]), pv = value(ch, r, ch->y[2]);
 		double av = value(ch, r, ch->y[3]);
 
-		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, 8, 400, x,
-		    ry + 2, 0, 0x1f2430);
+		label(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, x, ry + 2,
+		    lw - 6);
 		if (!isnan(g)) {
 			colour(cr, t->accent);
 			cairo_rectangle(cr, left, ry + 4, unit * g - unit * 0.5, JROW - 8);
