@@ -287,10 +287,10 @@ for doc in progress-2019 progress-2023; do
 done
 p23=$TMP/e2e-p/progress-2023.pdf
 if [ $ok -eq 1 ] && pdftotext -q "$p23" - | tr -s ' \n' '  ' >"$TMP/p23.txt" &&
-    grep -q 'Appendix A: Nursery and Primary' "$TMP/p23.txt" &&
+    grep -q 'Appendix 1: Nursery and Primary' "$TMP/p23.txt" &&
     grep -qE '(Green|Amber|Red)' "$TMP/p23.txt" && grep -q 'no data' "$TMP/p23.txt" &&
     grep -q 'Some figures are illustrative' "$TMP/p23.txt" &&
-    grep -qE 'up [0-9.]+ points? on 2022|down [0-9.]+ points? on 2022' "$TMP/p23.txt" &&
+    grep -qE $'(up|down) [0-9.]+( |\xc2\xa0)points? on 2022' "$TMP/p23.txt" &&
     cmp -s content/progress-2019/data/indicator-list.csv \
     content/progress-2023/data/indicator-list.csv; then
 	pass e2e/progress-reports
