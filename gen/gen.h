@@ -444,6 +444,8 @@ struct template {
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
 	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	char		*appendix_label;	/* "Appendix {n}: ", owned; NULL: "{n}. " */
+	int		 appendix_numbers;	/* appendices numbered 1, 2 (else A, B) */
 	char		*ind_data, *ind_list;	/* <indicators data=… list=…> */
 	struct comparator *cmp;		/* its <comparator>s, owned; the first judges */
 	size_t		 ncmp;

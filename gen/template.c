@@ -497,6 +497,30 @@ read_indicators(struct tctx *c, xmlNode *n)
 	}
 }
 
+/* <appendices label="Appendix {n}: " numbering="letters|numbers"/>: how an appendix's
+ * chapters are headed. */
+static void
+read_appendices(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v;
+
+	if ((v = xmlGetProp(n, (const xmlChar *)"label")) != NULL) {
+		free(c->t->appendix_label);
+		c->t->appendix_label = xstrdup((const char *)v);
+		xmlFree(v);
+	}
+	if ((v = xmlGetProp(n, (const xmlChar *)"numbering")) != NULL) {
+		if (strcmp((const char *)v, "letters") == 0)
+			c->t->appendix_numbers = 0;
+		else if (strcmp((const char *)v, "numbers") == 0)
+			c->t->appendix_numbers = 1;
+		else
+			terr(c, n, "numbering", "unknown numbering `%s` (letters or numbers)",
+			    (const char *)v);
+		xmlFree(v);
+	}
+}
+
 static void
 read_root(struct tctx *c, xmlNode *root)
 {
@@ -526,7 +550,9 @@ read_root(struct tctx *c, xmlNode *root)
 		else if (strcmp(name, "infographic") == 0) {
 			c->t->infographic = 1;
 			attr_colour(c, n, "background", &c->t->infographic_bg);
-		} else if (strcmp(name, "numbering") == 0)
+		} else if (strcmp(name, "appendices") == 0)
+			read_appendices(c, n);
+		else if (strcmp(name, "numbering") == 0)
 			c->t->numbered = 1;
 		else if (strcmp(name, "per-row") == 0)
 			read_per_row(c, n);
@@ -833,6 +859,7 @@ template_free(struct template *t)
 		free(t->footer.slot[i]);
 	}
 	free(t->per_row);
+	free(t->appendix_label);
 	free(t->per_row_name);
 	free(t->ind_data);
 	free(t->ind_list);
