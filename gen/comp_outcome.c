@@ -76,9 +76,16 @@ outcome_make(const struct component_call *c)
 		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<outcomes> needs data=\"TABLE\": "
 		    "the CSV file in data/ with a row for each outcome");
 	else if ((t = datasets_find(c->data, name)) == NULL) {
+		const char *names[64], *near;
+		size_t n = 0;
+
+		for (size_t i = 0; c->data != NULL && i < c->data->n && n < 64; i++)
+			names[n++] = c->data->v[i]->name;
+		near = nearest_word(name, names, n);
 		if (!datasets_broken(c->data, name))
 			msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<outcomes> names `%s`, but "
-			    "there is no data/%s.csv", name, name);
+			    "there is no data/%s.csv%s%s%s", name, name, near ? " (did you mean `" :
+			    "", near ? near : "", near ? "`?)" : "");
 	} else if (t->ncols < 2) {
 		msg(c->g, MSG_ERROR, t->path, 1, 1, "<outcomes> needs at least two columns: the "
 		    "outcome, then what is done for it (data/%s.csv has %zu)", name, t->ncols);
