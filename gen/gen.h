@@ -469,6 +469,8 @@ struct template {
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
+	char		*toc_title;	/* the contents page's heading, owned; NULL: none */
+	int		 front_roman;	/* the cover, contents and index.md numbered i, ii … */
 	struct style	 role[R_NROLES];
 };
 
@@ -582,7 +584,14 @@ struct pages {
 	PangoLayout	**layouts;	/* every layout, owned */
 	size_t		 nlayouts;
 	int		 ntoc;		/* contents pages */
+	int		 front;		/* pages numbered i, ii … before the body's 1 (0: none) */
 };
+
+/* The number page `i` (from 0) shows: "iv" in roman front matter, else "3". The caller
+ * frees. */
+char		*page_label(const struct pages *, size_t i);
+/* How many pages the body numbers count ({pages}). */
+size_t		 page_count(const struct pages *);
 
 /* Line geometry of a layout, pt from its top: what layout breaks pages by and render
  * draws at. Text set to a pitch keeps it exactly. */

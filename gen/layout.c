@@ -48,6 +48,8 @@ struct flow {
 	int			 para_no;	/* ... and the paragraph in it */
 	const struct node	**heads;	/* headings in order, with ... */
 	int			*head_page;	/* ... the body page each starts on */
+	int			 body_start;	/* the body page index.md's pages end before (front
+						 * matter numbered in roman), or 0 */
 	size_t			 nheads;
 	GHashTable		*ahead;		/* layouts made ahead, by layout_key() */
 	GHashTable		*reuse;		/* the contents' layouts, kept for its next pass */
@@ -1568,6 +1570,11 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 
 		if (n == f->split)	/* from here on, the worker's layouts */
 			ahead_join(f);
+		if (f->t->front_roman && f->body_start == 0 && !f->storing && n->parent != NULL &&
+		    n->parent->type == N_DOCUMENT && strcmp(n->file, f->d->files[0]) != 0) {
+			break_page(f);	/* the body's page 1 */
+			f->body_start = (int)f->ps->n - 1;
+		}
 		fr = number_block(f, n, fr0);
 		in = fr;
 
@@ -1739,11 +1746,29 @@ ahead_end(struct flow *f)
 
 /* ---- the contents: laid out after the body, with its page numbers ---- */
 
+char *
+page_label(const struct pages *ps, size_t i)
+{
+	static const char *const ones[] = { "", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii",
+	    "ix" }, *const tens[] = { "", "x", "xx", "xxx", "xl", "l", "lx", "lxx", "lxxx", "xc" };
+
+	if ((int)i < ps->front && i < 99)
+		return xasprintf("%s%s", tens[(i + 1) / 10], ones[(i + 1) % 10]);
+	return xasprintf("%zu", i + 1 - (size_t)ps->front);
+}
+
+size_t
+page_count(const struct pages *ps)
+{
+	return ps->n - (size_t)ps->front;
+}
+
 static void
 place_contents(struct flow *f, int first_body)
 {
 	const struct style *ts = &f->t->role[R_H1];
-	PangoLayout *title = make_layout(f, ts, NULL, "Contents", f->width, 0);
+	PangoLayout *title = make_layout(f, ts, NULL, f->t->toc_title ? f->t->toc_title : "",
+	    f->width, 0);
 	struct frame fr = { 0, f->width, R_BODY, 0, 0 };
 	struct piece *pc;
 
@@ -1766,7 +1791,8 @@ place_contents(struct flow *f, int first_body)
 
 		if (h->level > f->t->toc_depth)
 			continue;
-		num = xasprintf("%d", first_body + f->head_page[i] + 1);
+		num = page_label(&(struct pages){ .front = f->t->front_roman ? first_body +
+		    f->body_start : 0 }, (size_t)(first_body + f->head_page[i]));
 		l = make_layout(f, s, &h->text, inl_str(&h->text), fr.w - indent - 40, 0);
 		nl = make_layout(f, s, NULL, num, -1, 0);
 		free(num);
@@ -1845,6 +1871,8 @@ layout_document(struct gen *g, const struct doc *d)
 		g_hash_table_destroy(f.reuse);
 		f.reuse = NULL;
 	}
+	if (d->tpl->front_roman)
+		all->front = (int)all->n + f.body_start;
 	all->v = xrealloc(all->v, (all->n + body->n) * sizeof(*all->v));
 	memcpy(all->v + all->n, body->v, body->n * sizeof(*body->v));
 	all->n += body->n;

@@ -525,7 +525,7 @@ static char *
 furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 {
 	struct buf b = { 0 };
-	char num[32], date[64];
+	char num[32], date[64], *label = NULL;
 	struct tm tm;
 
 	gmtime_r(&r->d->date, &tm);
@@ -543,9 +543,9 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 			else if (n == 7 && strncmp(p + 1, "section", 7) == 0)
 				v = pg->chapter ? inl_str(&pg->chapter->text) : "";
 			else if (n == 4 && strncmp(p + 1, "page", 4) == 0)
-				snprintf(num, sizeof(num), "%d", r->pageno), v = num;
+				label = page_label(r->ps, (size_t)r->pageno - 1), v = label;
 			else if (n == 5 && strncmp(p + 1, "pages", 5) == 0)
-				snprintf(num, sizeof(num), "%zu", r->ps->n), v = num;
+				snprintf(num, sizeof(num), "%zu", page_count(r->ps)), v = num;
 			else if (n == 4 && strncmp(p + 1, "date", 4) == 0)
 				v = date;
 			else if (n == 4 && strncmp(p + 1, "note", 4) == 0)
@@ -553,6 +553,8 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 				    "illustrative, not published statistics" : "";
 			if (v != NULL) {
 				buf_adds(&b, v);
+				free(label);
+				label = NULL;
 				p += n + 1;
 				continue;
 			}

@@ -550,6 +550,14 @@ read_root(struct tctx *c, xmlNode *root)
 		else if (strcmp(name, "infographic") == 0) {
 			c->t->infographic = 1;
 			attr_colour(c, n, "background", &c->t->infographic_bg);
+		} else if (strcmp(name, "page-numbers") == 0) {
+			xmlChar *v = xmlGetProp(n, (const xmlChar *)"front");
+
+			c->t->front_roman = v != NULL && strcmp((const char *)v, "roman") == 0;
+			if (v != NULL && !c->t->front_roman && strcmp((const char *)v, "arabic") != 0)
+				terr(c, n, "front", "unknown numbering `%s` (roman or arabic)",
+				    (const char *)v);
+			xmlFree(v);
 		} else if (strcmp(name, "appendices") == 0)
 			read_appendices(c, n);
 		else if (strcmp(name, "numbering") == 0)
@@ -563,7 +571,14 @@ read_root(struct tctx *c, xmlNode *root)
 		else if (strcmp(name, "contents") == 0) {
 			xmlChar *d = xmlGetProp(n, (const xmlChar *)"depth");
 
+			xmlChar *title = xmlGetProp(n, (const xmlChar *)"title");
+
 			c->t->toc = 1;
+			if (title != NULL) {
+				free(c->t->toc_title);
+				c->t->toc_title = xstrdup((const char *)title);
+				xmlFree(title);
+			}
 			if (d != NULL) {
 				c->t->toc_depth = atoi((const char *)d);
 				if (c->t->toc_depth < 1 || c->t->toc_depth > 4)
@@ -860,6 +875,7 @@ template_free(struct template *t)
 	}
 	free(t->per_row);
 	free(t->appendix_label);
+	free(t->toc_title);
 	free(t->per_row_name);
 	free(t->ind_data);
 	free(t->ind_list);
