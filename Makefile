@@ -74,6 +74,11 @@ UNIT_OBJS = $(filter-out build/asan/main.o,$(SAN_OBJS))
 build/unit: tests/unit.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/unit.c $(UNIT_OBJS) $(PKG_LIBS)
 
+build/pngdiff: tests/pngdiff.c
+	@mkdir -p build
+	$(CC) $(WARN) -O2 $$(pkg-config --cflags libpng) -o $@ tests/pngdiff.c \
+	    $$(pkg-config --libs libpng)
+
 build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
@@ -92,7 +97,7 @@ REPLAY_TARGETS = csv frontmatter markdown template
 build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 
-test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit \
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff \
 		$(REPLAY_TARGETS:%=build/replay-%)
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 

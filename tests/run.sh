@@ -72,6 +72,7 @@ done
 source tests/good.sh
 source tests/hundreds.sh
 source tests/e2e.sh
+source tests/pages.sh
 
 # ---- every example of the CommonMark spec builds ----
 mkdir -p "$TMP/spec-tmp"
