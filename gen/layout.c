@@ -1515,7 +1515,10 @@ place_panels(struct flow *f, const struct node *n)
 
 	for (const struct node *p = c; p != NULL; p = p->next)
 		total++;
-	break_page(f);
+	if (n->prev == NULL || n->prev->type != N_HEADING)
+		break_page(f);	/* under a heading, the panels start on its page */
+	else
+		f->y += gap(f, 12);
 	if (total == 0)
 		return;
 	y0 = f->y + (n->label ? layout_h(make_layout(f, &f->t->role[R_H1], NULL, n->label,
