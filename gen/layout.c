@@ -732,6 +732,16 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 		n = n->first;
 	if (n == NULL)
 		return 0;
+	if (n->type == N_PARAGRAPH && !n->start) {
+		/* its first lines as set; a paragraph too short to split by the widow and
+		 * orphan rule comes whole */
+		const struct style *s = text_style(f, fr);
+		PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
+		const struct lines *ln = layout_lines(l);
+		int k = ln->n < 2 * MIN_LINES ? ln->n : MIN_LINES;
+
+		return s->before + (k > 0 ? ln->top[k - 1] + ln->h[k - 1] : 0);
+	}
 	if (n->type == N_PARAGRAPH || n->type == N_CODE) {
 		const struct style *s = text_style(f, fr);
 		int lines = (int)(n->text.text.len / 60) + 1;
