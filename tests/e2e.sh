@@ -187,7 +187,7 @@ if [ -f "$chart" ]; then
 	qpdf --qdf --object-streams=disable "$chart" "$TMP/chart.qdf" 2>/dev/null
 	if grep -aq '/Alt (Line chart: Children with a good level of development' "$TMP/chart.qdf" &&
 	    grep -aq 'not published in 2020' "$TMP/chart.qdf" &&
-	    grep -aq 'Supply and quality of teachers: grade 1' "$TMP/chart.qdf" &&
+	    grep -aq 'Supply and quality of teachers: Grade awarded 1' "$TMP/chart.qdf" &&
 	    [ "$(pdfinfo -struct-text "$chart" | grep -c '^ *Figure')" -eq 3 ]; then
 		pass e2e/charts
 	else
