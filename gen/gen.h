@@ -447,6 +447,8 @@ struct template {
 	char		*appendix_label;	/* "Appendix {n}: ", owned; NULL: "{n}. " */
 	int		 appendix_numbers;	/* appendices numbered 1, 2 (else A, B) */
 	char		*ind_data, *ind_list;	/* <indicators data=… list=…> */
+	char		*ind_note;	/* illustrative-note=: {note} when a figure is marked
+					 * illustrative, owned */
 	struct comparator *cmp;		/* its <comparator>s, owned; the first judges */
 	size_t		 ncmp;
 	int		 latest_published;	/* latest="published" */

@@ -549,8 +549,8 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 			else if (n == 4 && strncmp(p + 1, "date", 4) == 0)
 				v = date;
 			else if (n == 4 && strncmp(p + 1, "note", 4) == 0)
-				v = indicators_illustrative(&r->d->data) ? "Some figures are "
-				    "illustrative, not published statistics" : "";
+				v = indicators_illustrative(&r->d->data) && r->t->ind_note ?
+				    r->t->ind_note : "";
 			if (v != NULL) {
 				buf_adds(&b, v);
 				free(label);

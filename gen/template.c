@@ -454,7 +454,13 @@ read_indicators(struct tctx *c, xmlNode *n)
 	xmlChar *a = xmlGetProp(n, (const xmlChar *)"data");
 	xmlChar *b = xmlGetProp(n, (const xmlChar *)"list");
 	xmlChar *latest = xmlGetProp(n, (const xmlChar *)"latest");
+	xmlChar *note = xmlGetProp(n, (const xmlChar *)"illustrative-note");
 
+	if (note != NULL) {
+		free(c->t->ind_note);
+		c->t->ind_note = xstrdup((const char *)note);
+		xmlFree(note);
+	}
 	free(c->t->ind_data);
 	free(c->t->ind_list);
 	c->t->ind_data = xstrdup(a ? (const char *)a : "indicators");
@@ -876,6 +882,7 @@ template_free(struct template *t)
 	free(t->per_row);
 	free(t->appendix_label);
 	free(t->toc_title);
+	free(t->ind_note);
 	free(t->per_row_name);
 	free(t->ind_data);
 	free(t->ind_list);
