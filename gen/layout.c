@@ -50,6 +50,10 @@ struct flow {
 	int			*head_page;	/* ... the body page each starts on */
 	int			 body_start;	/* the body page index.md's pages end before (front
 						 * matter numbered in roman), or 0 */
+	int			 panel_per, panel_cols;	/* the last area's panels: so many a page,
+						 * in columns ... */
+	double			 panel_w;	/* ... this wide, for the next area's to match */
+	size_t			 panel_n;	/* ... of so many panels */
 	size_t			 nheads;
 	GHashTable		*ahead;		/* layouts made ahead, by layout_key() */
 	GHashTable		*reuse;		/* the contents' layouts, kept for its next pass */
@@ -1536,6 +1540,13 @@ place_panels(struct flow *f, const struct node *n)
 	    layout_h(make_layout(f, &f->t->role[R_H2], NULL, inl_str(&n->text), f->width, 0)) +
 	    f->t->role[R_H2].after : 0) + 12;
 	plan = panel_plan(total, n->start, f->width, y0, bottom(f), f->t->page_h);
+	if (n->prev != NULL && n->prev->type == N_PANELS && f->panel_w > 0 &&
+	    n->prev->first != NULL && total == (int)f->panel_n)	/* an area list: as the last */
+		plan = (struct panel_plan){ f->panel_per, f->panel_cols, f->panel_w };
+	f->panel_per = plan.per;
+	f->panel_cols = plan.cols;
+	f->panel_w = plan.w;
+	f->panel_n = (size_t)total;
 	for (int pages = (total + plan.per - 1) / plan.per; page < pages; page++) {
 		int on_page = (total - k) / (pages - page), rows, placed = 0;
 		double ph = hundred_height(plan.w), y;
