@@ -24,7 +24,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c components.c comp_hundred.c comp_table.c comp_tiles.c \
-	comp_chart.c \
+	comp_outcome.c comp_chart.c \
 	indicators.c theme.c render.c html.c new.c preview.c pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o)
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
@@ -76,6 +76,11 @@ UNIT_OBJS = $(filter-out build/asan/main.o,$(SAN_OBJS))
 build/unit: tests/unit.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/unit.c $(UNIT_OBJS) $(PKG_LIBS)
 
+build/pngdiff: tests/pngdiff.c
+	@mkdir -p build
+	$(CC) $(WARN) -O2 $$(pkg-config --cflags libpng) -o $@ tests/pngdiff.c \
+	    $$(pkg-config --libs libpng)
+
 build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
@@ -104,7 +109,7 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit \
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff \
 		$(REPLAY_TARGETS:%=build/replay-%) tests/browser/node_modules/.stamp
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 

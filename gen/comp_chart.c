@@ -29,12 +29,22 @@ struct chart {
 	char		*name[MAX_SERIES];	/* the series' names, owned */
 	int		 n;		/* series */
 	char		*title, *unit;	/* owned */
+	char		*scale;		/* judgement: what grades 1 to 7 mean, "a|b|…", owned */
 	double		 ymin, ymax;	/* the value axis: 0 for bars, near the data for lines */
 	double		 ystep;		/* its gridlines' step */
 };
 
-static const char *const grades[] = { "", "Very good", "Good", "Highly satisfactory",
-	"Satisfactory", "Unsatisfactory", "Poor", "Very poor" };
+/* The meaning of grade g (1 to 7) in the tag's scale="Very good|Good|…", or NULL. */
+static char *
+grade_words(const struct chart *ch, int g)
+{
+	const char *p = ch->scale;
+
+	for (int i = 1; p != NULL && i < g; i++)
+		if ((p = strchr(p, '|')) != NULL)
+			p++;
+	return p == NULL ? NULL : xstrndup(p, strcspn(p, "|"));
+}
 
 static void	chart_free(void *);
 
@@ -152,12 +162,19 @@ describe(const struct chart *ch)
 	char num[160];
 
 	if (ch->type == CH_JUDGEMENT) {
-		buf_adds(&b, ch->title ? ch->title : "Summary of judgements");
-		buf_adds(&b, ", graded from 1 (very good) to 7 (very poor).");
-		for (size_t r = 0; r < nr; r++) {
-			static const char *const what[] = { "grade", "self-evaluation",
-			    "previous grade", "average of all authorities" };
+		char *best = grade_words(ch, 1), *worst = grade_words(ch, 7);
 
+		if (ch->title != NULL) {
+			buf_adds(&b, ch->title);
+			buf_adds(&b, ": ");
+		}
+		snprintf(num, sizeof(num), "grades from 1%s%s%s to 7%s%s%s.", best ? " (" : "",
+		    best ? best : "", best ? ")" : "", worst ? " (" : "", worst ? worst : "",
+		    worst ? ")" : "");
+		buf_adds(&b, num);
+		free(best);
+		free(worst);
+		for (size_t r = 0; r < nr; r++) {
 			buf_adds(&b, " ");
 			buf_adds(&b, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
 			buf_adds(&b, ":");
@@ -166,7 +183,7 @@ describe(const struct chart *ch)
 
 				if (isnan(v))
 					continue;
-				snprintf(num, sizeof(num), "%s %s %g", s ? "," : "", what[s], v);
+				snprintf(num, sizeof(num), "%s %s %g", s ? "," : "", ch->name[s], v);
 				buf_adds(&b, num);
 			}
 			buf_adds(&b, ".");
@@ -260,15 +277,22 @@ chart_make(const struct component_call *c)
 		static const char *const keys[] = { "grade", "self", "previous", "average" };
 		char *label = component_attr(c->tag, "label");
 
+		char *names = component_attr(c->tag, "names"), *save = NULL;
+		char *nm = names ? strtok_r(names, "|", &save) : NULL;
+
 		ch->x = column(c, t, label ? label : t->cols[0]);
+		ch->scale = component_attr(c->tag, "scale");
 		for (int s = 0; s < 4; s++) {
 			char *col = component_attr(c->tag, keys[s]);
 
 			ch->y[s] = col ? column(c, t, col) : -1;
 			bad |= col != NULL && ch->y[s] < 0;
-			ch->name[s] = xstrdup(keys[s]);
+			/* the key's words: names="…", one for each of the four, or the column */
+			ch->name[s] = xstrdup(nm ? nm : col ? col : keys[s]);
+			nm = nm ? strtok_r(NULL, "|", &save) : NULL;
 			free(col);
 		}
+		free(names);
 		ch->n = 4;
 		bad |= ch->x < 0 || ch->y[0] < 0;
 		free(label);
@@ -390,6 +414,7 @@ chart_free(void *p)
 		return;
 	for (int s = 0; s < MAX_SERIES; s++)
 		free(ch->name[s]);
+	free(ch->scale);
 	free(ch->title);
 	free(ch->unit);
 	csv_free(ch->owned);
@@ -424,6 +449,27 @@ text(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, do
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
 	return lr.width / (double)PANGO_SCALE;
+}
+
+/* A judgement's function at (x, y), on one line of `width` pt: shortened at a word with an
+ * ellipsis when longer (the table beside the chart gives it whole). */
+static void
+label(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, double x,
+    double y, double width)
+{
+	struct style st = t->role[R_BODY];
+	PangoLayout *l;
+
+	st.size = CHART_TEXT;
+	st.weight = 400;
+	st.italic = 0;
+	l = layout_text(ctx, &st, s, 0);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	colour(cr, t->role[R_BODY].colour);
+	cairo_move_to(cr, x, y);
+	pango_cairo_show_layout(cr, l);
+	g_object_unref(l);
 }
 
 /* A marker of shape s (circle, square, triangle …): a second cue beside colour. */
@@ -580,12 +626,10 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 {
 	double lw = w * 0.45, left = x + lw + 6, right = x + w - 6, unit = (right - left) / 7;
 	double top = y + 52;
-	static const char *const keys[] = { "Grade awarded", "Self-evaluation",
-	    "Previous grade", "Average of all authorities" };
 	double lx = x;
 
-	text(cr, ctx, t, ch->title ? ch->title : "Summary table of judgements", 10.5, 700, x, y,
-	    0, t->role[R_BODY].colour);
+	if (ch->title != NULL)
+		text(cr, ctx, t, ch->title, 10.5, 700, x, y, 0, t->role[R_BODY].colour);
 	for (int s = 0; s < 4; s++) {	/* the key */
 		if (ch->y[s] < 0)
 			continue;
@@ -604,7 +648,7 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 			cairo_close_path(cr);
 		}
 		cairo_fill(cr);
-		lx += 16 + text(cr, ctx, t, keys[s], CHART_TEXT, 400, lx + 13, y + 17, 0,
+		lx += 16 + text(cr, ctx, t, ch->name[s], CHART_TEXT, 400, lx + 13, y + 17, 0,
 		    t->role[R_BODY].colour) + 10;
 	}
 	for (int g = 1; g <= 7; g++) {	/* the scale */
@@ -624,8 +668,8 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 		double se = value(ch, r, ch->y[1]), pv = value(ch, r, ch->y[2]);
 		double av = value(ch, r, ch->y[3]);
 
-		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, CHART_TEXT,
-		    400, x, ry + 2, 0, t->role[R_BODY].colour);
+		label(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, x, ry + 2,
+		    lw - 6);
 		if (!isnan(g)) {
 			colour(cr, t->accent);
 			cairo_rectangle(cr, left, ry + 4, unit * g - unit * 0.5, JROW - 8);
@@ -653,14 +697,17 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 	{
 		struct buf b = { 0 };	/* what the grades mean */
 
-		for (int gr = 1; gr <= 7; gr++) {
-			char part[48];
+		for (int gr = 1; gr <= 7 && ch->scale != NULL; gr++) {
+			char *w = grade_words(ch, gr), *part = xasprintf("%s%d = %s", gr > 1 ? ", " :
+			    "", gr, w ? w : "");
 
-			snprintf(part, sizeof(part), "%s%d = %s", gr > 1 ? ", " : "", gr, grades[gr]);
 			buf_adds(&b, part);
+			free(part);
+			free(w);
 		}
-		text(cr, ctx, t, b.s, CHART_TEXT, 400, x, top + JROW * ch->t->nrows + 4, 0,
-		    t->muted);
+		if (b.s != NULL)
+			text(cr, ctx, t, b.s, CHART_TEXT, 400, x, top + JROW * ch->t->nrows + 4, 0,
+			    t->muted);
 		buf_free(&b);
 	}
 }

@@ -23,8 +23,6 @@
 
 /* ---- from data ---- */
 
-static struct node *hundred_panels(struct gen *, const struct datasets *, const char *,
-    int, int, const char *, int);
 
 /* The text of column `col` of row r, or "" when the table has no such column. */
 static const char *
@@ -124,27 +122,72 @@ one_panel(const struct table *ind, size_t i, const struct table *areas, size_t r
 	return n;
 }
 
-/* The panels' headline: the tag's headline="…" with {area} standing for the area's name
- * ("If {area} had 100 children (0–18 yrs), as they grow up…"), or NULL for none. The
- * wording is the document's; the caller frees. */
-static char *
-headline(const struct component_call *call, const char *area)
+/* The table a tag names, or NULL after an error with the nearest name. */
+static const struct table *
+named_table(struct gen *g, const struct datasets *d, const char *file, int line, int col,
+    const char *attr, const char *name)
 {
-	char *h = component_attr(call->tag, "headline"), *at;
-	struct buf b = { 0 };
+	const struct table *t = datasets_find(d, name);
+	const char *names[64], *near;
+	size_t n = 0;
 
-	if (h == NULL)
-		return NULL;
-	for (const char *p = h; *p; p = at + 6) {
-		if ((at = strstr(p, "{area}")) == NULL) {
-			buf_adds(&b, p);
-			break;
-		}
-		buf_add(&b, p, (size_t)(at - p));
+	if (t != NULL || datasets_broken(d, name))
+		return t;	/* found, or its errors are said */
+	for (size_t i = 0; d != NULL && i < d->n && n < 64; i++)
+		names[n++] = d->v[i]->name;
+	near = nearest_word(name, names, n);
+	msg(g, MSG_ERROR, file, line, col, "<hundreds>%s names `%s`, but there is no data/%s.csv"
+	    "%s%s%s", attr, name, name, near ? " (did you mean `" : "", near ? near : "",
+	    near ? "`?)" : "");
+	return NULL;
+}
+
+/* The headline with {area} replaced by the area's name; the caller frees. */
+static char *
+headline(const char *heading, const char *area)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *p, *q;
+
+	for (p = heading; (q = strstr(p, "{area}")) != NULL; p = q + 6) {
+		buf_add(&b, p, (size_t)(q - p));
 		buf_adds(&b, area);
 	}
-	free(h);
+	buf_adds(&b, p);
 	return b.s ? b.s : xstrdup("");
+}
+
+#define NAME_FITS	60	/* characters of an area's name a panel's title holds well */
+
+/* The panels of indicator table `ind` for row `row` of `areas`: a component headed by
+ * `heading` (NULL: none). In a document of several areas (`several`) the panels' files go
+ * in a folder of the area's own, and a headline that does not name the area has the area's
+ * name set under it. */
+static struct node *
+area_panels(struct gen *g, const struct table *ind, const struct table *areas, size_t row,
+    const char *heading, int per_page, int several, const char *file, int line, int col)
+{
+	const struct cell *name = &areas->cells[row * areas->ncols];
+	struct node *panels;
+	glong len;
+
+	if ((len = g_utf8_strlen(name->text, -1)) > NAME_FITS)
+		csv_say(g, areas, MSG_WARNING, name->line, name->col, "the area's name is %ld "
+		    "characters long; a panel's title holds about %d well, so its children are "
+		    "drawn smaller", len, NAME_FITS);
+	panels = node_new(N_COMPONENT, file, line, col);
+	panels->comp = &comp_hundreds;
+	panels->start = per_page < 1 ? 1 : per_page > 8 ? 8 : per_page;
+	buf_adds(&panels->text.text, name->text);
+	if (heading != NULL) {
+		panels->label = headline(heading, name->text);
+		panels->level = strstr(heading, "{area}") == NULL;
+	}
+	if (several)
+		panels->src = doc_slug(name->text);
+	for (size_t i = 0; i < ind->nrows; i++)
+		node_append(panels, one_panel(ind, i, areas, row, file, line, col));
+	return panels;
 }
 
 static struct node *
@@ -156,67 +199,43 @@ hundred_make(const struct component_call *call)
 	int line = call->line, col = call->col, per_page;
 	char *indicators = component_attr(call->tag, "indicators");
 	char *pp = component_attr(call->tag, "per-page");
-	struct node *panels;
+	char *list = component_attr(call->tag, "areas");
+	char *heading = component_attr(call->tag, "heading");
+	const struct table *ind = NULL, *areas = NULL;
+	struct node *first = NULL, *last = NULL;
 
 	per_page = pp ? atoi(pp) : 5;
-	free(pp);
-	if (indicators == NULL) {
+	if (indicators == NULL)
 		msg(g, MSG_ERROR, file, line, col, "<hundreds> needs indicators=\"TABLE\": the "
 		    "data file that lists each panel's column and caption");
-		return NULL;
+	else if ((ind = named_table(g, d, file, line, col, "", indicators)) == NULL)
+		;
+	else if (list != NULL)
+		areas = named_table(g, d, file, line, col, " areas=", list);
+	else if ((areas = d ? d->row_table : NULL) == NULL)
+		msg(g, MSG_ERROR, file, line, col, "<hundreds> shows the figures of the area being "
+		    "built (a template with <per-row table=\"…\" name=\"…\"/>), or of every row of "
+		    "an area list: give areas=\"TABLE\"");
+	if (ind != NULL && areas != NULL && check_panels(g, ind, areas) == 0) {
+		for (size_t r = 0; r < areas->nrows; r++) {
+			struct node *p;
+
+			if (list == NULL && r != d->row)
+				continue;
+			p = area_panels(g, ind, areas, r, heading, per_page, list != NULL, file,
+			    line, col);
+			if (last != NULL)
+				last->next = p;
+			else
+				first = p;
+			last = p;
+		}
 	}
-	panels = hundred_panels(g, d, file, line, col, indicators, per_page);
-	if (panels != NULL)
-		panels->label = headline(call, inl_str(&panels->text));
 	free(indicators);
-	return panels;
-}
-
-#define NAME_FITS	60	/* characters of an area's name a panel's title holds well */
-
-/* The panels of indicator table `indicators` for the row being built. */
-static struct node *
-hundred_panels(struct gen *g, const struct datasets *d, const char *file, int line, int col,
-    const char *indicators, int per_page)
-{
-	const struct table *ind = datasets_find(d, indicators), *areas = d ? d->row_table : NULL;
-	const struct cell *name;
-	struct node *panels;
-	glong len;
-
-	if (ind == NULL) {
-		const char *names[64], *near;
-		size_t n = 0;
-
-		if (datasets_broken(d, indicators))
-			return NULL;	/* its errors are said */
-		for (size_t i = 0; d != NULL && i < d->n && n < 64; i++)
-			names[n++] = d->v[i]->name;
-		near = nearest_word(indicators, names, n);
-		msg(g, MSG_ERROR, file, line, col, "<hundreds> names `%s`, but there is no "
-		    "data/%s.csv%s%s%s", indicators, indicators, near ? " (did you mean `" : "",
-		    near ? near : "", near ? "`?)" : "");
-		return NULL;
-	}
-	if (areas == NULL) {
-		msg(g, MSG_ERROR, file, line, col, "<hundreds> shows one area's figures: its "
-		    "template needs <per-row table=\"…\" name=\"…\"/>");
-		return NULL;
-	}
-	if (check_panels(g, ind, areas) > 0)
-		return NULL;
-	name = &areas->cells[d->row * areas->ncols];
-	if ((len = g_utf8_strlen(name->text, -1)) > NAME_FITS)
-		csv_say(g, areas, MSG_WARNING, name->line, name->col, "the area's name is %ld "
-		    "characters long; a panel's title holds about %d well, so its children are "
-		    "drawn smaller", len, NAME_FITS);
-	panels = node_new(N_COMPONENT, file, line, col);
-	panels->comp = &comp_hundreds;
-	panels->start = per_page < 1 ? 1 : per_page > 8 ? 8 : per_page;
-	buf_adds(&panels->text.text, name->text);
-	for (size_t i = 0; i < ind->nrows; i++)
-		node_append(panels, one_panel(ind, i, areas, d->row, file, line, col));
-	return panels;
+	free(pp);
+	free(list);
+	free(heading);
+	return first;
 }
 
 /* ---- drawing ---- */
@@ -407,6 +426,21 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
 
 /* ---- the panel alone: PNG and SVG ---- */
 
+/* A panel's headline when it stands alone: the tag's heading, with the area's name after it
+ * when the heading does not name it; the area's name alone without a heading. The caller
+ * frees. */
+static char *
+panel_headline(const struct node *n)
+{
+	const struct node *p = n->parent;
+
+	if (p == NULL || p->label == NULL)
+		return xstrdup(inl_str(&n->text));
+	if (p->level)
+		return xasprintf("%s\n%s", p->label, inl_str(&n->text));
+	return xstrdup(p->label);
+}
+
 /* Draws the panel with its headline on a white square of side `side` pt: the headline
  * across the top, the number and caption on the left, the children on the right. With
  * `words`, lists its text for an SVG. */
@@ -416,7 +450,7 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 {
 	const struct style *body = &t->role[R_BODY];
 	double m = side * 0.07, inner = side - 2 * m, top, room, gw;
-	const char *head = n->parent && n->parent->label ? n->parent->label : "";
+	char *head = panel_headline(n);
 	PangoLayout *l = text_layout(ctx, body, head, side * 0.045, 700, inner);
 	PangoRectangle lr;
 
@@ -425,6 +459,7 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	show(cr, l, m, m, t->accent, words);
 	pango_layout_get_extents(l, NULL, &lr);
 	g_object_unref(l);
+	free(head);
 	top = m + lr.height / (double)PANGO_SCALE + side * 0.06;
 	room = side - m - top;
 	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
@@ -673,7 +708,7 @@ static int
 svg_file(struct gen *g, const struct template *t, const struct node *n, const char *lang,
     const char *path)
 {
-	char *title = xstrdup(n->parent && n->parent->label ? n->parent->label : n->alt);
+	char *title = panel_headline(n);
 	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 }, words = { NULL, 0, 0 };
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, 540, 540);
 	cairo_t *cr = cairo_create(s);
@@ -809,6 +844,12 @@ hundred_html(struct hout *h, const struct node *n)
 		snprintf(tag, sizeof(tag), "</h%d>\n", html_heading_level(h, n));
 		html_raw(h, tag);
 	}
+	if (n->label == NULL || n->level) {	/* the area's name, as the PDF sets it under the
+						 * headline: a visual cue (each panel's text names it) */
+		html_raw(h, "<p class=\"area\" aria-hidden=\"true\">");
+		html_text(h, inl_str(&n->text));
+		html_raw(h, "</p>\n");
+	}
 	html_raw(h, child_symbol);
 	html_raw(h, "<ul class=\"panels\">\n");
 	for (const struct node *p = n->first; p; p = p->next)
@@ -819,7 +860,8 @@ hundred_html(struct hout *h, const struct node *n)
 static void
 hundred_css(struct buf *b, const struct template *t)
 {
-	buf_adds(b, ".panels{list-style:none;padding:0;display:grid;gap:1rem;"
+	buf_adds(b, ".area{font-size:1.3rem;font-weight:700;margin:.5rem 0}\n"
+	    ".panels{list-style:none;padding:0;display:grid;gap:1rem;"
 	    "grid-template-columns:repeat(auto-fill,minmax(min(100%,13rem),1fr))}\n"
 	    ".panel svg{width:100%;max-width:16rem;height:auto;overflow:visible}\n"
 	    ".panel .count{font-size:22px;font-weight:700;");

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gen.h"
 
@@ -67,12 +68,35 @@ cell(const char *file, int line, int col, const char *text, int align)
 	return n;
 }
 
+/* Whether a row whose first cell says `first` is a totals row: one the tag's totals= names
+ * ("Total schools budget|Schools formula spending share"), or else one whose first word is
+ * "Total" or "Totals"; totals="none" marks none. */
+static int
+totals_row(const char *first, const char *totals)
+{
+	size_t n;
+
+	if (totals != NULL) {
+		if (strcasecmp(totals, "none") == 0)
+			return 0;
+		for (const char *p = totals; *p; p += n + (p[n] == '|')) {
+			n = strcspn(p, "|");
+			if (n == strlen(first) && strncasecmp(p, first, n) == 0)
+				return 1;
+		}
+		return 0;
+	}
+	n = strncasecmp(first, "totals", 6) == 0 ? 6 : strncasecmp(first, "total", 5) == 0 ? 5 :
+	    0;
+	return n > 0 && (first[n] == '\0' || first[n] == ' ' || first[n] == ':');
+}
+
 static struct node *
 table_make(const struct component_call *c)
 {
 	char *name = component_attr(c->tag, "data"), *headers = component_attr(c->tag, "headers");
 	char *widths = component_attr(c->tag, "widths"), *caption = component_attr(c->tag,
-	    "caption"), *save = NULL, *h;
+	    "caption"), *totals = component_attr(c->tag, "totals"), *save = NULL, *h;
 	const struct table *t = NULL;
 	struct node *table = NULL, *row;
 	size_t col = 0;
@@ -99,12 +123,16 @@ table_make(const struct component_call *c)
 			    h ? h : t->cols[col], num[col]));
 		for (size_t r = 0; r < t->nrows; r++) {
 			row = node_new(N_ROW, t->path, t->cells[r * t->ncols].line, 1);
+			row->start = t->ncols > 0 && totals_row(t->cells[r * t->ncols].text, totals);
 			node_append(table, row);
 			for (col = 0; col < t->ncols; col++) {
 				const struct cell *ce = &t->cells[r * t->ncols + col];
+				struct node *x = cell(t->path, ce->line, ce->col, num[col] ?
+				    shown_text(c->g, t, ce) : ce->text, num[col]);
 
-				node_append(row, cell(t->path, ce->line, ce->col, num[col] ?
-				    shown_text(c->g, t, ce) : ce->text, num[col]));
+				if (row->start && x->text.text.len > 0)	/* in bold */
+					inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
+				node_append(row, x);
 			}
 		}
 	}
@@ -113,6 +141,7 @@ table_make(const struct component_call *c)
 	free(headers);
 	free(widths);
 	free(caption);
+	free(totals);
 	return table;
 }
 

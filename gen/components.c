@@ -14,6 +14,7 @@ static const struct component *const components[] = {
 	&comp_key_figures,
 	&comp_chart,
 	&comp_indicator_table,
+	&comp_outcomes,
 };
 
 #define NCOMPONENTS	(sizeof(components) / sizeof(components[0]))

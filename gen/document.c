@@ -60,9 +60,30 @@ is_appendix(const char *name)
 	return strncmp(name, "appendix", 8) == 0;
 }
 
+/* The heading's prefix of appendix `i` (from 0), as the template words and numbers it:
+ * "Appendix A: ", "Appendix 1: ". The caller frees. */
+static char *
+appendix_prefix(const struct template *t, int i)
+{
+	const char *label = t && t->appendix_label ? t->appendix_label : "{n}. ", *p, *q;
+	char n[16];
+	struct buf b = { 0 };
+
+	if (t && t->appendix_numbers)
+		snprintf(n, sizeof(n), "%d", i + 1);
+	else
+		snprintf(n, sizeof(n), "%c", 'A' + i);
+	for (p = label; (q = strstr(p, "{n}")) != NULL; p = q + 3) {
+		buf_add(&b, p, (size_t)(q - p));
+		buf_adds(&b, n);
+	}
+	buf_adds(&b, p);
+	return b.s ? b.s : xstrdup("");
+}
+
 /* Heads each chapter of an appendix file "Appendix A: …", "Appendix B: …" in turn. */
 static void
-label_appendices(struct node *from, int *count)
+label_appendices(const struct template *t, struct node *from, int *count)
 {
 	for (struct node *n = from; n != NULL; n = n->next) {
 		struct inl *in = &n->text;
@@ -73,7 +94,7 @@ label_appendices(struct node *from, int *count)
 		if (n->type != N_HEADING || n->level != 1 || *count >= 26)
 			continue;
 		n->start = 1;	/* an appendix: a page of its own, outside the numbering */
-		prefix = xasprintf("Appendix %c: ", 'A' + (*count)++);
+		prefix = appendix_prefix(t, (*count)++);
 		plen = strlen(prefix);
 		buf_adds(&b, prefix);
 		buf_add(&b, in->text.s ? in->text.s : "", in->text.len);
@@ -224,6 +245,24 @@ text_node(enum node_type type, const char *file, int line, int col, const char *
 	return n;
 }
 
+/* A cover block's value: items written "a; b" set one to a line (a report to two bodies,
+ * on two dates) when `split`. The caller frees. */
+static char *
+one_a_line(const char *v, int split)
+{
+	struct buf b = { 0 };
+
+	for (; *v; v++) {
+		if (split && v[0] == ';' && v[1] == ' ') {
+			buf_addc(&b, '\n');
+			while (v[1] == ' ')
+				v++;
+		} else
+			buf_addc(&b, *v);
+	}
+	return b.s ? b.s : xstrdup("");
+}
+
 /* What the template sets from the front matter before the Markdown: the cover block, a
  * table of label and value, then a headed section for each long value (Markdown). */
 static void
@@ -238,6 +277,7 @@ front_blocks(struct gen *g, struct doc *d)
 		const struct fm_entry *e = frontmatter_get(&d->fm, f->key);
 		struct node *row;
 		struct expansion x;
+		char *lines;
 
 		if (e == NULL || e->value[0] == '\0') {
 			if (f->required)
@@ -254,7 +294,9 @@ front_blocks(struct gen *g, struct doc *d)
 			row = node_new(N_ROW, d->index, e->line, 1);
 			node_append(table, row);
 			node_append(row, text_node(N_CELL, d->index, e->line, 1, f->label));
-			node_append(row, text_node(N_CELL, d->index, e->line, e->col, e->value));
+			lines = one_a_line(e->value, strcmp(f->key, "title") != 0);
+			node_append(row, text_node(N_CELL, d->index, e->line, e->col, lines));
+			free(lines);
 			if (strcmp(f->key, "title") == 0)	/* the cover block's title ... */
 				row->last->hlevel = 1;		/* ... is the document's H1 */
 			continue;
@@ -407,7 +449,8 @@ parse_body(struct gen *g, struct doc *d)
 		bind_free(&x);
 		slash = strrchr(d->files[i], '/');
 		if (is_appendix(slash ? slash + 1 : d->files[i]))
-			label_appendices(last ? last->next : d->root->first, &appendices);
+			label_appendices(d->tpl, last ? last->next : d->root->first,
+			    &appendices);
 	}
 	validate(g, d);
 	return g->errors > before ? -1 : 0;

@@ -153,7 +153,7 @@ enum node_type {
 	N_CODE,		/* preformatted text, no inline styles */
 	N_RULE,		/* thematic break */
 	N_TABLE,	/* children are N_ROW; first row is the header */
-	N_ROW,		/* children are N_CELL */
+	N_ROW,		/* children are N_CELL; start: a totals row (bold, ruled above) */
 	N_CELL,		/* inline text; align */
 	N_FIGURE,	/* an image alone in its paragraph: src, alt, caption */
 	N_FOOTNOTES,	/* the notes of one chapter: children are N_NOTE */
@@ -463,10 +463,19 @@ struct style {
 	double	 leading;	/* line pitch, pt */
 	double	 before, after;	/* space above and below, pt */
 	unsigned colour;	/* 0xRRGGBB */
-	int	 page_break;	/* starts a new page (h1 in chapters) */
+	int	 page_break;	/* a heading starts a new page: enum page_break */
 	int	 line, col;	/* where the template sets it, for errors; 0 for defaults */
 	const char *file;	/* ... in this file (the template's own list) */
 };
+
+/* When a heading starts a new page (a template's page-break=). */
+enum page_break {
+	PB_NO,		/* it flows, kept with what follows */
+	PB_YES,		/* always */
+	PB_RIGHT,	/* always, on a right-hand (odd) page */
+	PB_AUTO		/* unless the page so far is less than PB_AUTO_SHARE full */
+};
+#define PB_AUTO_SHARE	0.4
 
 enum style_role { R_BODY, R_H1, R_H2, R_H3, R_H4, R_CODE, R_CAPTION, R_HEADER, R_FOOTER,
 	R_TITLE, R_SUBTITLE, R_TOC1, R_TOC2, R_NOTE, R_TABLE, R_NROLES };
@@ -503,7 +512,11 @@ struct template {
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
 	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	char		*appendix_label;	/* "Appendix {n}: ", owned; NULL: "{n}. " */
+	int		 appendix_numbers;	/* appendices numbered 1, 2 (else A, B) */
 	char		*ind_data, *ind_list;	/* <indicators data=… list=…> */
+	char		*ind_note;	/* illustrative-note=: {note} when a figure is marked
+					 * illustrative, owned */
 	struct comparator *cmp;		/* its <comparator>s, owned; the first judges */
 	size_t		 ncmp;
 	int		 latest_published;	/* latest="published" */
@@ -539,6 +552,8 @@ struct template {
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
 	int		 html_split;	/* <html split="N"/>: a web page per heading of level N */
+	char		*toc_title;	/* the contents page's heading, owned; NULL: none */
+	int		 front_roman;	/* the cover, contents and index.md numbered i, ii … */
 	struct style	 role[R_NROLES];
 };
 
@@ -660,7 +675,14 @@ struct pages {
 	PangoLayout	**layouts;	/* every layout, owned */
 	size_t		 nlayouts;
 	int		 ntoc;		/* contents pages */
+	int		 front;		/* pages numbered i, ii … before the body's 1 (0: none) */
 };
+
+/* The number page `i` (from 0) shows: "iv" in roman front matter, else "3". The caller
+ * frees. */
+char		*page_label(const struct pages *, size_t i);
+/* How many pages the body numbers count ({pages}). */
+size_t		 page_count(const struct pages *);
 
 /* Line geometry of a layout, pt from its top: what layout breaks pages by and render
  * draws at. Text set to a pitch keeps it exactly. */
@@ -750,7 +772,7 @@ const struct component *component_nth(size_t i);
 /* ---- the components (each comp_NAME.c; listed in components.c) ---- */
 
 extern const struct component comp_hundreds, comp_data_table, comp_key_figures, comp_chart,
-    comp_indicator_table, comp_divider;
+    comp_indicator_table, comp_divider, comp_outcomes;
 
 /* The chart's title, or NULL; its figures as a table (N_TABLE: a header row, then a row per
  * x) for readers who cannot see the picture, which the caller frees with node_free(). */

@@ -890,7 +890,8 @@ stylesheet(const struct template *t)
 	css_style(&b, t, R_TITLE);
 	css_colour(&b, "color", t->accent);	/* the title's own colour is for the cover band */
 	buf_adds(&b, "font-size:2.2rem;line-height:1.15;margin:1.5rem 0 1rem}\n"
-	    "h6{font-size:1rem}\n.pnum{font-weight:600;margin-right:.6em}\n");
+	    "h6{font-size:1rem}\nh1,h2,h3{overflow-wrap:break-word;hyphens:auto}\n"
+	    "@media (max-width:30rem){h1{font-size:1.6rem}h2{font-size:min(1.4rem,1.75rem)}}\n.pnum{font-weight:600;margin-right:.6em}\n");
 	buf_adds(&b, "a{");
 	css_colour(&b, "color", t->accent);
 	buf_adds(&b, "text-decoration:underline;text-underline-offset:.15em}\n"

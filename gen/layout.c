@@ -48,6 +48,12 @@ struct flow {
 	int			 para_no;	/* ... and the paragraph in it */
 	const struct node	**heads;	/* headings in order, with ... */
 	int			*head_page;	/* ... the body page each starts on */
+	int			 body_start;	/* the body page index.md's pages end before (front
+						 * matter numbered in roman), or 0 */
+	int			 panel_per, panel_cols;	/* the last area's panels: so many a page,
+						 * in columns ... */
+	double			 panel_w;	/* ... this wide, for the next area's to match */
+	size_t			 panel_n;	/* ... of so many panels */
 	size_t			 nheads;
 	GHashTable		*ahead;		/* layouts made ahead, by layout_key() */
 	GHashTable		*reuse;		/* the contents' layouts, kept for its next pass */
@@ -737,6 +743,16 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 		n = n->first;
 	if (n == NULL)
 		return 0;
+	if (n->type == N_PARAGRAPH && !n->start) {
+		/* its first lines as set; a paragraph too short to split by the widow and
+		 * orphan rule comes whole */
+		const struct style *s = text_style(f, fr);
+		PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
+		const struct lines *ln = layout_lines(l);
+		int k = ln->n < 2 * MIN_LINES ? ln->n : MIN_LINES;
+
+		return s->before + (k > 0 ? ln->top[k - 1] + ln->h[k - 1] : 0);
+	}
 	if (n->type == N_PARAGRAPH || n->type == N_CODE) {
 		const struct style *s = text_style(f, fr);
 		int lines = (int)(n->text.text.len / 60) + 1;
@@ -758,6 +774,50 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 	return 40;
 }
 
+static size_t text_weight(const struct node *);
+
+/* About how tall the section that heading n opens is, up to the next heading of its level
+ * or above, by its words; -1 for a section with a table, a chart, a figure or tiles, which
+ * opens a page of its own. */
+static double
+chapter_height(struct flow *f, const struct node *n)
+{
+	const struct style *body = &f->t->role[R_BODY];
+	double h = 0, per_line = f->width / (body->size * 0.5);
+
+	for (const struct node *b = n; b != NULL; b = b->next) {
+		if (b != n && b->type == N_HEADING && b->level <= n->level)
+			break;
+		switch (b->type) {
+		case N_TABLE: case N_FIGURE: case N_COMPONENT: case N_DIVIDER:
+			return -1;
+		default:
+			h += (ceil((double)text_weight(b) / per_line) + 1) * body->leading;
+		}
+	}
+	return h;
+}
+
+/* A heading's page break (enum page_break): an appendix, or a chapter whose template asks,
+ * opens a page; on a right-hand page after a blank one if need be; or, with "auto", unless
+ * the page the last chapter ended on is less than PB_AUTO_SHARE full or the chapter fits
+ * whole in what is left of it (a chapter with a table, chart, figure or tiles always opens
+ * a page). */
+static void
+heading_break(struct flow *f, const struct node *n, int how)
+{
+	double h = chapter_height(f, n);
+
+	if (how == PB_AUTO && h >= 0 && (f->y - f->top < PB_AUTO_SHARE * (bottom(f) - f->top) ||
+	    f->y + gap(f, f->t->role[R_H1].before) + h <= bottom(f)))
+		return;
+	break_page(f);
+	if (how == PB_RIGHT && f->ps->n % 2 == 0) {	/* a left-hand page: left blank */
+		cur_page(f)->bare = 1;
+		new_page(f, PG_BODY);
+	}
+}
+
 static void
 place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 {
@@ -770,9 +830,9 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 	double need;
 	const struct node *next = n->next;
 
-	if (level == 1 && !title && (s->page_break || n->start) && fr->quote == 0 &&
+	if (!title && (s->page_break || (level == 1 && n->start)) && fr->quote == 0 &&
 	    n->parent->type == N_DOCUMENT)
-		break_page(f);	/* a chapter, or an appendix, opens a page */
+		heading_break(f, n, n->start ? PB_YES : s->page_break);
 	pango_layout_get_extents(l, NULL, &logical);
 	need = gap(f, s->before) + FROM_PANGO(logical.height);
 	/* Keep with what follows: a chain of headings and the first lines after them. */
@@ -1055,6 +1115,12 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 	int c = 0;
 	struct piece *pc;
 
+	if (row->node->start && !header) {	/* a totals row: ruled above, never banded */
+		pc = add_piece(f, PC_RULE, row->node, fr->x, f->y, fr->w, 0.9);
+		pc->colour = f->t->role[R_TABLE].colour;
+		pc->role = RO_ARTIFACT;
+		band = 0;
+	}
 	if (header || band) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, fr->w, row->h);
 		pc->colour = header ? f->t->accent : f->t->band;
@@ -1438,26 +1504,134 @@ place_box(struct flow *f, const struct node *n, const struct frame *fr)
 	f->space = 12;
 }
 
-#define PANEL_GAP 18.0	/* pt between the parts of a component set as pages */
+#define PANEL_GAP 18.0	/* pt between hundred-children panels */
+#define PANEL_FILL 0.8	/* a panel page is filled to at least this share of its height */
+#define PANEL_MIN 120.0	/* pt: a panel narrower than this (42 mm) is hard to read */
 
-/* A component's parts as pages (hundred-children panels), `per page` to a page under the
- * headline, all of one size so a page of five and a page of four match. */
+/* How the panels of one area sit on their pages: `cols` across, up to `per` a page, each
+ * `w` wide. */
+struct panel_plan {
+	int	 per, cols;
+	double	 w;
+};
+
+/* The widest a part can be in `rows` rows of `room` pt, `cols` across `width` pt (a part's
+ * height is its component's: a width times a ratio, plus a fixed part). */
+static double
+panel_width(const struct node *part, int rows, int cols, double width, double room)
+{
+	double by_w = (width - (cols - 1) * PANEL_GAP) / cols;
+	double ph = (room - (rows - 1) * PANEL_GAP) / rows, h0 = part->comp->height(part, 0);
+	double by_h = (ph - h0) / (part->comp->height(part, 1) - h0);
+
+	return fmax(1, fmin(by_w, by_h));
+}
+
+/* Chooses how `n` panels go on pages whose panels start at y0 and may end at `end`, with
+ * at most `most` a page, shared evenly among the pages: as many a page as fill every page
+ * to PANEL_FILL of its height with panels at least PANEL_MIN wide, and of those ways the
+ * one with the largest panels. When no way does, the one that comes nearest. */
+static struct panel_plan
+panel_plan(const struct node *part, int n, int most, double width, double y0, double end,
+    double page_h)
+{
+	struct panel_plan best = { most, most, 0 }, nearest = best;
+	double best_score = -1, best_fill = -1;
+
+	for (int per = 1; per <= most && per <= n; per++) {
+		int pages = (n + per - 1) / per, kmax = (n + pages - 1) / pages, kmin = n / pages;
+
+		for (int cols = 1; cols <= kmax; cols++) {
+			int rmax = (kmax + cols - 1) / cols, rmin = (kmin + cols - 1) / cols;
+			double w = panel_width(part, rmax, cols, width, end - y0);
+			double h = part->comp->height(part, w);
+			double fill = (y0 + rmin * h + (rmin - 1) * PANEL_GAP) / page_h;
+			double score = kmax * 10000.0 + w;
+
+			if (fill >= PANEL_FILL && w >= PANEL_MIN && score > best_score) {
+				best = (struct panel_plan){ kmax, cols, w };
+				best_score = score;
+			}
+			if (fill > best_fill) {
+				nearest = (struct panel_plan){ kmax, cols, w };
+				best_fill = fill;
+			}
+		}
+	}
+	return best_score < 0 ? nearest : best;
+}
+
+/* The headline of a page of panels (and the area's name under it, when the headline does
+ * not name it); returns where the panels start. */
+static double
+panels_head(struct flow *f, const struct node *n, int first)
+{
+	const struct style *hs = &f->t->role[R_H1], *as = &f->t->role[R_H2];
+	double y = f->y;
+
+	if (n->label != NULL) {
+		PangoLayout *l = make_layout(f, hs, NULL, n->label, f->width, 0);
+		struct piece *pc = add_piece(f, PC_TEXT, n, 0, y, f->width, layout_h(l));
+
+		pc->layout = l;
+		pc->line1 = pango_layout_get_line_count(l);
+		pc->colour = hs->colour;
+		pc->role = first ? RO_CAPTION : RO_ARTIFACT;
+		pc->first = first;
+		y += layout_h(l) + hs->after;
+	}
+	if (n->label == NULL || n->level) {
+		PangoLayout *l = make_layout(f, as, NULL, inl_str(&n->text), f->width, 0);
+		struct piece *pc = add_piece(f, PC_TEXT, n, 0, y, f->width, layout_h(l));
+
+		pc->layout = l;
+		pc->line1 = pango_layout_get_line_count(l);
+		pc->colour = as->colour;
+		pc->role = RO_ARTIFACT;
+		y += layout_h(l) + as->after;
+	}
+	return y + 12;
+}
+
+/* A component's parts as pages (hundred-children panels), on pages of their own under the
+ * headline, all of one size and as large as the page allows (panel_plan()), each row
+ * centred. */
 static void
 place_pages(struct flow *f, const struct node *n)
 {
-	const struct style *hs = &f->t->role[R_H1];
-	const char *head = n->label;	/* the headline the document gives, or none */
-	int per = n->start, k = 0;
-	double pw = (f->width - (per - 1) * PANEL_GAP) / per, ph, y0;
 	const struct node *c = n->first;
+	int total = 0, k = 0, page = 0;
+	struct panel_plan plan;
+	double y0;
 
-	while (c != NULL) {
-		PangoLayout *l = head ? make_layout(f, hs, NULL, head, f->width, 0) : NULL;
+	for (const struct node *p = c; p != NULL; p = p->next)
+		total++;
+	if (n->prev == NULL || n->prev->type != N_HEADING)
+		break_page(f);	/* under a heading, the panels start on its page */
+	else
+		f->y += gap(f, 12);
+	if (total == 0)
+		return;
+	y0 = f->y + (n->label ? layout_h(make_layout(f, &f->t->role[R_H1], NULL, n->label,
+	    f->width, 0)) + f->t->role[R_H1].after : 0) + (n->label == NULL || n->level ?
+	    layout_h(make_layout(f, &f->t->role[R_H2], NULL, inl_str(&n->text), f->width, 0)) +
+	    f->t->role[R_H2].after : 0) + 12;
+	plan = panel_plan(c, total, n->start, f->width, y0, bottom(f), f->t->page_h);
+	if (n->prev != NULL && n->prev->type == N_COMPONENT && n->prev->comp == n->comp &&
+	    f->panel_w > 0 &&
+	    n->prev->first != NULL && total == (int)f->panel_n)	/* an area list: as the last */
+		plan = (struct panel_plan){ f->panel_per, f->panel_cols, f->panel_w };
+	f->panel_per = plan.per;
+	f->panel_cols = plan.cols;
+	f->panel_w = plan.w;
+	f->panel_n = (size_t)total;
+	for (int pages = (total + plan.per - 1) / plan.per; page < pages; page++) {
+		int on_page = (total - k) / (pages - page), rows, placed = 0;
+		double ph = n->comp->height(c, plan.w), y;
 		struct piece *pc;
-		int in_row = 0;
-		double total, x;
 
-		break_page(f);
+		if (page > 0)
+			break_page(f);
 		if (f->t->infographic) {	/* the full-bleed infographic page */
 			pc = add_piece(f, PC_FILL, NULL, -f->t->bleed, -f->t->bleed, f->t->page_w +
 			    2 * f->t->bleed, f->t->page_h + 2 * f->t->bleed);
@@ -1465,30 +1639,23 @@ place_pages(struct flow *f, const struct node *n)
 			pc->colour = f->t->infographic_bg;
 			pc->role = RO_ARTIFACT;
 		}
-		y0 = f->y;
-		if (l != NULL) {
-			pc = add_piece(f, PC_TEXT, n, 0, f->y, f->width, layout_h(l));
-			pc->layout = l;
-			pc->line1 = pango_layout_get_line_count(l);
-			pc->colour = hs->colour;
-			pc->role = k == 0 ? RO_CAPTION : RO_ARTIFACT;
-			pc->first = k == 0;
-			y0 = f->y + layout_h(l) + hs->after + 12;
+		if ((total - k) % (pages - page) != 0)
+			on_page++;
+		y = panels_head(f, n, k == 0);
+		rows = (on_page + plan.cols - 1) / plan.cols;
+		for (int r = 0; r < rows; r++) {
+			int in_row = (on_page - placed) / (rows - r) +
+			    ((on_page - placed) % (rows - r) != 0);
+			double x = (f->width - in_row * plan.w - (in_row - 1) * PANEL_GAP) / 2;
+
+			for (int i = 0; i < in_row; i++, c = c->next, k++, placed++) {
+				pc = add_piece(f, PC_PANEL, c, x + i * (plan.w + PANEL_GAP), y,
+				    plan.w, ph);
+				pc->first = 1;
+			}
+			y += ph + (r + 1 < rows ? PANEL_GAP : 0);
 		}
-		ph = n->comp->height(c, pw);
-		if (y0 + ph > bottom(f)) {	/* a short page: smaller parts */
-			pw *= (bottom(f) - y0) / ph;
-			ph = n->comp->height(c, pw);
-		}
-		for (const struct node *p = c; p && in_row < per; p = p->next)
-			in_row++;
-		total = in_row * pw + (in_row - 1) * PANEL_GAP;
-		x = (f->width - total) / 2;
-		for (int i = 0; i < in_row; i++, c = c->next, k++) {
-			pc = add_piece(f, PC_PANEL, c, x + i * (pw + PANEL_GAP), y0, pw, ph);
-			pc->first = 1;
-		}
-		f->y = y0 + ph;
+		f->y = y;
 		f->fresh = 0;
 	}
 	f->space = text_style(f, &(struct frame){ 0, 0, R_BODY, 0, 0 })->after;
@@ -1505,6 +1672,11 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 
 		if (n == f->split)	/* from here on, the worker's layouts */
 			ahead_join(f);
+		if (f->t->front_roman && f->body_start == 0 && !f->storing && n->parent != NULL &&
+		    n->parent->type == N_DOCUMENT && strcmp(n->file, f->d->files[0]) != 0) {
+			break_page(f);	/* the body's page 1 */
+			f->body_start = (int)f->ps->n - 1;
+		}
 		fr = number_block(f, n, fr0);
 		in = fr;
 
@@ -1674,11 +1846,29 @@ ahead_end(struct flow *f)
 
 /* ---- the contents: laid out after the body, with its page numbers ---- */
 
+char *
+page_label(const struct pages *ps, size_t i)
+{
+	static const char *const ones[] = { "", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii",
+	    "ix" }, *const tens[] = { "", "x", "xx", "xxx", "xl", "l", "lx", "lxx", "lxxx", "xc" };
+
+	if ((int)i < ps->front && i < 99)
+		return xasprintf("%s%s", tens[(i + 1) / 10], ones[(i + 1) % 10]);
+	return xasprintf("%zu", i + 1 - (size_t)ps->front);
+}
+
+size_t
+page_count(const struct pages *ps)
+{
+	return ps->n - (size_t)ps->front;
+}
+
 static void
 place_contents(struct flow *f, int first_body)
 {
 	const struct style *ts = &f->t->role[R_H1];
-	PangoLayout *title = make_layout(f, ts, NULL, "Contents", f->width, 0);
+	PangoLayout *title = make_layout(f, ts, NULL, f->t->toc_title ? f->t->toc_title : "",
+	    f->width, 0);
 	struct frame fr = { 0, f->width, R_BODY, 0, 0 };
 	struct piece *pc;
 
@@ -1701,7 +1891,8 @@ place_contents(struct flow *f, int first_body)
 
 		if (h->level > f->t->toc_depth)
 			continue;
-		num = xasprintf("%d", first_body + f->head_page[i] + 1);
+		num = page_label(&(struct pages){ .front = f->t->front_roman ? first_body +
+		    f->body_start : 0 }, (size_t)(first_body + f->head_page[i]));
 		l = make_layout(f, s, &h->text, inl_str(&h->text), fr.w - indent - 40, 0);
 		nl = make_layout(f, s, NULL, num, -1, 0);
 		free(num);
@@ -1780,6 +1971,8 @@ layout_document(struct gen *g, const struct doc *d)
 		g_hash_table_destroy(f.reuse);
 		f.reuse = NULL;
 	}
+	if (d->tpl->front_roman)
+		all->front = (int)all->n + f.body_start;
 	all->v = xrealloc(all->v, (all->n + body->n) * sizeof(*all->v));
 	memcpy(all->v + all->n, body->v, body->n * sizeof(*body->v));
 	all->n += body->n;

@@ -160,7 +160,7 @@ catch_signals(void)
 static void
 write_files(struct gen *g, const struct doc *d)
 {
-	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *path;
+	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *path, *sub;
 	struct buf alt = { NULL, 0, 0 };
 	int made = 0;
 
@@ -172,9 +172,16 @@ write_files(struct gen *g, const struct doc *d)
 			break;
 		}
 		made = 1;
+		sub = n->src ? xasprintf("%s/%s", dir, n->src) : xstrdup(dir);
+		if (n->src != NULL && make_dirs(sub) == -1) {
+			msg(g, MSG_FATAL, sub, 0, 0, "cannot make the folder: %s", strerror(errno));
+			free(sub);
+			break;
+		}
 		for (const struct node *p = n->first; p; p = p->next)
-			if (n->comp->files(g, d->tpl, p, d->lang, dir, &alt) == -1)
+			if (n->comp->files(g, d->tpl, p, d->lang, sub, &alt) == -1)
 				break;
+		free(sub);
 	}
 	/* The panels' alternative texts in one file, for posting them to social media. */
 	if (alt.len > 0) {

@@ -6,6 +6,7 @@
  * Called by main.c through render_pdf(); reads the tree and the pages, changes neither. */
 #include <errno.h>
 #include <malloc.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -583,7 +584,7 @@ static char *
 furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 {
 	struct buf b = { 0 };
-	char num[32], date[64];
+	char num[32], date[64], *label = NULL;
 	struct tm tm;
 
 	gmtime_r(&r->d->date, &tm);
@@ -601,16 +602,18 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 			else if (n == 7 && strncmp(p + 1, "section", 7) == 0)
 				v = pg->chapter ? inl_str(&pg->chapter->text) : "";
 			else if (n == 4 && strncmp(p + 1, "page", 4) == 0)
-				snprintf(num, sizeof(num), "%d", r->pageno), v = num;
+				label = page_label(r->ps, (size_t)r->pageno - 1), v = label;
 			else if (n == 5 && strncmp(p + 1, "pages", 5) == 0)
-				snprintf(num, sizeof(num), "%zu", r->ps->n), v = num;
+				snprintf(num, sizeof(num), "%zu", page_count(r->ps)), v = num;
 			else if (n == 4 && strncmp(p + 1, "date", 4) == 0)
 				v = date;
 			else if (n == 4 && strncmp(p + 1, "note", 4) == 0)
-				v = indicators_illustrative(&r->d->data) ? "Some figures are "
-				    "illustrative, not published statistics" : "";
+				v = indicators_illustrative(&r->d->data) && r->t->ind_note ?
+				    r->t->ind_note : "";
 			if (v != NULL) {
 				buf_adds(&b, v);
+				free(label);
+				label = NULL;
 				p += n + 1;
 				continue;
 			}
@@ -622,54 +625,117 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 	return b.s;
 }
 
-/* Draws one line of running head or foot: each slot's text at its place, shortened with
- * an ellipsis rather than run into the next. Returns whether it drew anything. */
+#define BAND_GAP 12.0	/* pt kept between two slots of a running head */
+
+/* `text` shortened at a word, with an ellipsis, to fit `room` pt; as it is when it fits.
+ * The caller frees. */
+static char *
+shorten(struct rctx *r, enum style_role role, const char *text, double room)
+{
+	char *s = xstrdup(text), *cut, *with;
+	PangoLayout *l = simple_layout(r, role, s, -1);
+	double w = layout_width(l);
+
+	g_object_unref(l);
+	if (w <= room)
+		return s;
+	while ((cut = strrchr(s, ' ')) != NULL) {
+		for (;;) {	/* no ellipsis after a comma, a colon or a dash */
+			if (cut > s && strchr(" ,:;", cut[-1]) != NULL)
+				cut--;
+			else if (cut - s >= 3 && strncmp(cut - 3, "\xe2\x80\x93", 3) == 0)
+				cut -= 3;
+			else
+				break;
+		}
+		*cut = '\0';
+		with = xasprintf("%s\xe2\x80\xa6", s);
+		l = simple_layout(r, role, with, -1);
+		w = layout_width(l);
+		g_object_unref(l);
+		if (w <= room) {
+			free(s);
+			return with;
+		}
+		free(with);
+	}
+	free(s);
+	return xstrdup(text);	/* one word: as it is */
+}
+
+/* Draws one line of running head or foot: each slot's text at its place (left, centre,
+ * right), whole when it fits beside the others, or else shortened at a word with an
+ * ellipsis to the room they leave it. Returns whether it drew anything. */
 static int
 draw_band(struct rctx *r, const struct page *pg, const struct furniture *fu,
     enum style_role role, double y)
 {
 	const struct template *t = r->t;
-	double colw = t->page_w - t->margin_inner - t->margin_outer;
+	double colw = t->page_w - t->margin_inner - t->margin_outer, w[3] = { 0 }, room[3];
 	int odd = r->pageno % 2, drew = 0;
 	/* Where each slot goes: 0 left, 1 centre, 2 right; inside and outside follow the
 	 * binding (a right-hand, odd page is bound on its left). */
 	const int place[FU_NSLOTS] = { 0, 1, 2, odd ? 0 : 2, odd ? 2 : 0 };
+	char *text[3] = { NULL, NULL, NULL };
+	int note[3] = { 0, 0, 0 };	/* the slot holds {note}, the caveat */
 
 	for (int i = 0; i < FU_NSLOTS; i++) {
-		char *text;
+		char *s;
 		PangoLayout *l;
-		double w, x;
 
 		if (fu->slot[i] == NULL)
 			continue;
-		text = furniture_text(r, pg, fu->slot[i]);
-		if (text[0] != '\0') {
-			l = simple_layout(r, role, text, -1);
-			if (layout_width(l) > colw * 0.48) {
-				g_object_unref(l);
-				l = simple_layout(r, role, text, colw * 0.48);
-				pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-				pango_layout_set_height(l, 0);	/* one line */
-			}
-			w = layout_width(l);
-			x = place[i] == 0 ? r->left : place[i] == 1 ? r->left + (colw - w) / 2 :
-			    r->left + colw - w;
-			if (!r->caveat && strstr(fu->slot[i], "{note}") != NULL) {
-				/* A caveat on every page is said once to a screen reader:
-				 * tagged where it first appears, an artifact after. */
-				struct piece pc = { 0 };
-
-				pc.colour = t->role[role].colour;
-				tags_to(r, (struct tag[]){ { "P", &r->caveat, 0 } }, 1);
-				draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), x, y);
-				close_leaf(r);
-				r->caveat = 1;
-			} else
-				draw_artifact_text(r, l, x, y, t->role[role].colour);
-			g_object_unref(l);
-			drew = 1;
+		s = furniture_text(r, pg, fu->slot[i]);
+		if (s[0] == '\0' || text[place[i]] != NULL) {
+			free(s);
+			continue;
 		}
-		free(text);
+		text[place[i]] = s;
+		note[place[i]] = strstr(fu->slot[i], "{note}") != NULL;
+		l = simple_layout(r, role, s, -1);
+		w[place[i]] = layout_width(l);
+		g_object_unref(l);
+	}
+	if (text[1] != NULL) {	/* a centre slot: each side keeps to its half */
+		room[1] = fmin(w[1], colw - (text[0] || text[2] ? 2 * BAND_GAP : 0));
+		room[0] = room[2] = (colw - room[1]) / 2 - BAND_GAP;
+	} else if (w[0] + w[2] + BAND_GAP <= colw || text[0] == NULL || text[2] == NULL) {
+		room[0] = room[2] = colw;
+	} else if (w[0] <= (colw - BAND_GAP) / 2) {	/* the shorter keeps its words */
+		room[0] = w[0];
+		room[2] = colw - w[0] - BAND_GAP;
+	} else if (w[2] <= (colw - BAND_GAP) / 2) {
+		room[2] = w[2];
+		room[0] = colw - w[2] - BAND_GAP;
+	} else
+		room[0] = room[2] = (colw - BAND_GAP) / 2;
+	for (int k = 0; k < 3; k++) {
+		PangoLayout *l;
+		char *s;
+		double x, lw;
+
+		if (text[k] == NULL)
+			continue;
+		s = shorten(r, role, text[k], room[k]);
+		l = simple_layout(r, role, s, -1);
+		lw = layout_width(l);
+		x = k == 0 ? r->left : k == 1 ? r->left + (colw - lw) / 2 : r->left + colw - lw;
+		if (!r->caveat && note[k]) {
+			/* A caveat on every page is said once to a screen reader: tagged
+			 * where it first appears, an artifact after. */
+			struct piece pc = { 0 };
+
+			pc.colour = t->role[role].colour;
+			tags_to(r, (struct tag[]){ { "P", &r->caveat, 0 } }, 1);
+			draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), x, y);
+			close_leaf(r);
+			r->caveat = 1;
+		} else
+			draw_artifact_text(r, l, x, y, t->role[role].colour);
+		g_object_unref(l);
+		free(s);
+		free(text[k]);
+		drew = 1;
 	}
 	return drew;
 }

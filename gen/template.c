@@ -203,7 +203,16 @@ read_style(struct tctx *c, xmlNode *n)
 		xmlFree(v);
 	}
 	if ((v = xmlGetProp(n, (const xmlChar *)"page-break")) != NULL) {
-		st->page_break = strcmp((const char *)v, "yes") == 0;
+		static const char *const breaks[] = { "no", "yes", "right", "auto" };
+		size_t i;
+
+		for (i = 0; i < 4 && strcmp((const char *)v, breaks[i]) != 0; i++)
+			;
+		if (i == 4)
+			terr(c, n, "page-break", "unknown page-break `%s` (yes, right, auto or no)",
+			    (const char *)v);
+		else
+			st->page_break = (int)i;
 		xmlFree(v);
 	}
 	attr_length(c, n, "size", &st->size);
@@ -500,7 +509,13 @@ read_indicators(struct tctx *c, xmlNode *n)
 	xmlChar *a = xmlGetProp(n, (const xmlChar *)"data");
 	xmlChar *b = xmlGetProp(n, (const xmlChar *)"list");
 	xmlChar *latest = xmlGetProp(n, (const xmlChar *)"latest");
+	xmlChar *note = xmlGetProp(n, (const xmlChar *)"illustrative-note");
 
+	if (note != NULL) {
+		free(c->t->ind_note);
+		c->t->ind_note = xstrdup((const char *)note);
+		xmlFree(note);
+	}
 	free(c->t->ind_data);
 	free(c->t->ind_list);
 	c->t->ind_data = xstrdup(a ? (const char *)a : "indicators");
@@ -543,6 +558,30 @@ read_indicators(struct tctx *c, xmlNode *n)
 	}
 }
 
+/* <appendices label="Appendix {n}: " numbering="letters|numbers"/>: how an appendix's
+ * chapters are headed. */
+static void
+read_appendices(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v;
+
+	if ((v = xmlGetProp(n, (const xmlChar *)"label")) != NULL) {
+		free(c->t->appendix_label);
+		c->t->appendix_label = xstrdup((const char *)v);
+		xmlFree(v);
+	}
+	if ((v = xmlGetProp(n, (const xmlChar *)"numbering")) != NULL) {
+		if (strcmp((const char *)v, "letters") == 0)
+			c->t->appendix_numbers = 0;
+		else if (strcmp((const char *)v, "numbers") == 0)
+			c->t->appendix_numbers = 1;
+		else
+			terr(c, n, "numbering", "unknown numbering `%s` (letters or numbers)",
+			    (const char *)v);
+		xmlFree(v);
+	}
+}
+
 static void
 read_root(struct tctx *c, xmlNode *root)
 {
@@ -577,7 +616,17 @@ read_root(struct tctx *c, xmlNode *root)
 			c->t->bg_file = c->cur;
 			c->t->bg_line = (int)xmlGetLineNo(n);
 			c->t->bg_col = src_col(c->src, c->t->bg_line, "background=");
-		} else if (strcmp(name, "numbering") == 0)
+		} else if (strcmp(name, "page-numbers") == 0) {
+			xmlChar *v = xmlGetProp(n, (const xmlChar *)"front");
+
+			c->t->front_roman = v != NULL && strcmp((const char *)v, "roman") == 0;
+			if (v != NULL && !c->t->front_roman && strcmp((const char *)v, "arabic") != 0)
+				terr(c, n, "front", "unknown numbering `%s` (roman or arabic)",
+				    (const char *)v);
+			xmlFree(v);
+		} else if (strcmp(name, "appendices") == 0)
+			read_appendices(c, n);
+		else if (strcmp(name, "numbering") == 0)
 			c->t->numbered = 1;
 		else if (strcmp(name, "marks") == 0)
 			c->t->marks = 1;
@@ -590,7 +639,14 @@ read_root(struct tctx *c, xmlNode *root)
 		else if (strcmp(name, "contents") == 0) {
 			xmlChar *d = xmlGetProp(n, (const xmlChar *)"depth");
 
+			xmlChar *title = xmlGetProp(n, (const xmlChar *)"title");
+
 			c->t->toc = 1;
+			if (title != NULL) {
+				free(c->t->toc_title);
+				c->t->toc_title = xstrdup((const char *)title);
+				xmlFree(title);
+			}
 			if (d != NULL) {
 				c->t->toc_depth = atoi((const char *)d);
 				if (c->t->toc_depth < 1 || c->t->toc_depth > 4)
@@ -780,7 +836,9 @@ static const struct {
 	{ "section", { "key", "heading", "required", NULL } },
 	{ "header", { "left", "centre", "right", "inside", "outside", NULL } },
 	{ "footer", { "left", "centre", "right", "inside", "outside", NULL } },
-	{ "indicators", { "data", "list", "latest", NULL } },
+	{ "indicators", { "data", "list", "latest", "illustrative-note", NULL } },
+	{ "page-numbers", { "front", NULL } },
+	{ "appendices", { "label", "numbering", NULL } },
 	{ "comparator", { "column", "label", NULL } },
 	{ "html", { "split", NULL } },
 	{ "marks", { NULL } },
@@ -788,7 +846,7 @@ static const struct {
 	{ "numbering", { NULL } },
 	{ "per-row", { "table", "name", NULL } },
 	{ "cover", { "logo", NULL } },
-	{ "contents", { "depth", NULL } },
+	{ "contents", { "depth", "title", NULL } },
 };
 
 /* The message for an attribute <elem> does not take, "%s" standing for it. The caller
@@ -1003,6 +1061,9 @@ template_free(struct template *t)
 		free(t->footer.slot[i]);
 	}
 	free(t->per_row);
+	free(t->appendix_label);
+	free(t->toc_title);
+	free(t->ind_note);
 	free(t->per_row_name);
 	free(t->ind_data);
 	free(t->ind_list);

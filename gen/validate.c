@@ -1,6 +1,7 @@
 /* validate.c: every user error in a document's tree is found here, after the front ends and
  * before layout: heading anchors, link targets, images. It also normalises (anchors, resolved
  * image paths) so layout and render only read. Called by document.c. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -571,6 +572,126 @@ check_node(struct node *n, void *arg)
 		    "%d bytes long, more than can be set", MAX_BLOCK);
 }
 
+/* ---- words a line never breaks ---- */
+
+/* The length of the month's name at `p` (January … December, or its first three
+ * letters), or 0. */
+static size_t
+month_at(const char *p)
+{
+	static const char *const months[] = { "January", "February", "March", "April", "May",
+	    "June", "July", "August", "September", "October", "November", "December" };
+
+	for (size_t i = 0; i < sizeof(months) / sizeof(months[0]); i++) {
+		size_t n = strlen(months[i]);
+
+		if (strncmp(p, months[i], n) == 0 && !isalpha((unsigned char)p[n]))
+			return n;
+		if (strncmp(p, months[i], 3) == 0 && !isalpha((unsigned char)p[3]))
+			return 3;
+	}
+	return 0;
+}
+
+/* The length of a unit set with the figure before it (12 years, £2 trillion), or 0. */
+static size_t
+unit_at(const char *p)
+{
+	static const char *const units[] = { "per cent", "percentage points", "points", "pupils",
+	    "children", "schools", "years", "yrs", "million", "billion", "trillion", "mm", "cm",
+	    "km", "kg", "g", "pt" };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t n = strlen(units[i]);
+
+		if (strncmp(p, units[i], n) == 0 && !isalnum((unsigned char)p[n]))
+			return n;
+	}
+	return 0;
+}
+
+/* Past a figure at p: digits, with , and . between digits, and a % after. */
+static const char *
+figure_end(const char *p)
+{
+	while (isdigit((unsigned char)*p) || ((*p == ',' || *p == '.') &&
+	    isdigit((unsigned char)p[1])))
+		p++;
+	return *p == '%' ? p + 1 : p;
+}
+
+#define EN_RULE		"\xe2\x80\x93"
+#define WORD_JOINER	"\xe2\x81\xa0"	/* U+2060: no break here, and nothing shown */
+#define NO_BREAK_SPACE	"\xc2\xa0"
+
+/* Where a line would make a reader stumble, the text is tied: a word joiner after an en
+ * rule between figures (2020–2025, 0–18: pango breaks after an en rule), and a no-break
+ * space between a figure and its unit (12 years, 0–18 yrs, £2 trillion) and inside a date
+ * (30 June 2022, June 2022). Spans move with the text. */
+static void
+tie_text(struct node *n, void *arg)
+{
+	struct inl *in = &n->text;
+	const char *s = in->text.s, *p;
+	struct buf b = { 0 };
+	size_t *at = NULL, nat = 0;	/* old offsets where the text grew, one a byte */
+
+	(void)arg;
+	if (s == NULL || n->type == N_CODE || strpbrk(s, "0123456789") == NULL)
+		return;
+	for (p = s; *p; ) {
+		const char *q;
+		size_t k;
+
+		if (!isdigit((unsigned char)*p) || (p > s && isalnum((unsigned char)p[-1]))) {
+			buf_addc(&b, *p++);
+			continue;
+		}
+		q = figure_end(p);
+		buf_add(&b, p, (size_t)(q - p));
+		p = q;
+		while (strncmp(p, EN_RULE, 3) == 0 && isdigit((unsigned char)p[3])) {
+			buf_adds(&b, EN_RULE WORD_JOINER);
+			at = xrealloc(at, (nat + 3) * sizeof(*at));
+			for (int i = 0; i < 3; i++)
+				at[nat++] = (size_t)(p + 3 - s);
+			q = figure_end(p + 3);
+			buf_add(&b, p + 3, (size_t)(q - p - 3));
+			p = q;
+		}
+		if (*p == ' ' && ((k = unit_at(p + 1)) > 0 || (k = month_at(p + 1)) > 0)) {
+			int month = month_at(p + 1) > 0;
+
+			buf_adds(&b, NO_BREAK_SPACE);
+			at = xrealloc(at, (nat + 2) * sizeof(*at));
+			at[nat++] = (size_t)(p + 1 - s);
+			buf_add(&b, p + 1, k);
+			p += 1 + k;
+			if (month && *p == ' ' && isdigit((unsigned char)p[1])) {	/* its year */
+				buf_adds(&b, NO_BREAK_SPACE);
+				at[nat++] = (size_t)(p + 1 - s);
+				p++;
+			}
+		}
+	}
+	if (nat > 0) {
+		for (size_t i = 0; i < in->nspans; i++) {
+			size_t ds = 0, de = 0;
+
+			for (size_t k = 0; k < nat; k++) {
+				ds += at[k] <= in->spans[i].start;
+				de += at[k] <= in->spans[i].end;
+			}
+			in->spans[i].start += ds;
+			in->spans[i].end += de;
+		}
+		buf_free(&in->text);
+		in->text = b;
+	} else
+		buf_free(&b);
+	free(at);
+}
+
 void
 validate(struct gen *g, struct doc *d)
 {
@@ -584,6 +705,7 @@ validate(struct gen *g, struct doc *d)
 	walk(d->root, check_node, &v);
 	g_hash_table_destroy(a.set);
 	g_hash_table_destroy(a.tries);
+	walk(d->root, tie_text, NULL);
 	for (size_t i = 0; i < a.n; i++)
 		free(a.v[i]);
 	free(a.v);

@@ -164,7 +164,7 @@ fi
 # The strategy's key figures and action plans: the tiles' numbers, and a long table's header
 # row again on the page it runs on to.
 if [ -f "$pdf" ]; then
-	kf=$(grep -l 'Sefton in Figures' "$TMP"/page.* | head -1)
+	kf=$(grep -l '40,374' $(grep -l 'Sefton in Figures' "$TMP"/page.*) /dev/null | head -1)
 	[ -n "$kf" ] && pdftotext -q -f "${kf##*.}" -l "${kf##*.}" "$pdf" - | tr -s ' \n' '  ' \
 	    >"$TMP/kf.txt" && kf=$TMP/kf.txt
 	# (the tiles' text in reading order is the structure tree's; on the page, columns)
@@ -193,7 +193,7 @@ if [ -f "$chart" ]; then
 	qpdf --qdf --object-streams=disable "$chart" "$TMP/chart.qdf" 2>/dev/null
 	if grep -aq '/Alt (Line chart: Children with a good level of development' "$TMP/chart.qdf" &&
 	    grep -aq 'not published in 2020' "$TMP/chart.qdf" &&
-	    grep -aq 'Supply and quality of teachers: grade 1' "$TMP/chart.qdf" &&
+	    grep -aq 'Supply and quality of teachers: Grade awarded 1' "$TMP/chart.qdf" &&
 	    [ "$(pdfinfo -struct-text "$chart" | grep -c '^ *Figure')" -eq 3 ]; then
 		pass e2e/charts
 	else
@@ -310,10 +310,10 @@ for doc in progress-2019 progress-2023; do
 done
 p23=$TMP/e2e-p/progress-2023.pdf
 if [ $ok -eq 1 ] && pdftotext -q "$p23" - | tr -s ' \n' '  ' >"$TMP/p23.txt" &&
-    grep -q 'Appendix A: Nursery and Primary' "$TMP/p23.txt" &&
+    grep -q 'Appendix 1: Nursery and Primary' "$TMP/p23.txt" &&
     grep -qE '(Green|Amber|Red)' "$TMP/p23.txt" && grep -q 'no data' "$TMP/p23.txt" &&
     grep -q 'Some figures are illustrative' "$TMP/p23.txt" &&
-    grep -qE 'up [0-9.]+ points? on 2022|down [0-9.]+ points? on 2022' "$TMP/p23.txt" &&
+    grep -qE $'(up|down) [0-9.]+( |\xc2\xa0)points? on 2022' "$TMP/p23.txt" &&
     cmp -s content/progress-2019/data/indicator-list.csv \
     content/progress-2023/data/indicator-list.csv; then
 	pass e2e/progress-reports

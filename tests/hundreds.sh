@@ -19,7 +19,8 @@ if [ -d "$dir" ]; then
 		if [ "$got" = "$want" ]; then pass "hundreds/count-$key"
 		else fail "hundreds/count-$key" "$got children filled in $key.svg, not $want"; fi
 	done
-	if grep -q '<title>If Test Area had 100 children (0–18 yrs), as they grow up…</title>' "$dir/many.svg" &&
+	if grep -q '<title>If Test Area had 100 children (0–18 yrs), as they grow up…</title>' \
+	    "$dir/many.svg" &&
 	    grep -q '<desc>29 in every 100 children in Test Area will have many</desc>' \
 	    "$dir/many.svg" &&
 	    grep -q 'role="img" lang="en-GB" xml:lang="en-GB" aria-label="29 in every 100' \

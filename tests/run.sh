@@ -76,6 +76,7 @@ done
 source tests/good.sh
 source tests/hundreds.sh
 source tests/e2e.sh
+source tests/pages.sh
 
 # ---- the HTML twins: WCAG 2.2 AA in a real browser, and the PDF's words ----
 source tests/html.sh
