@@ -38,14 +38,16 @@ oom(void)
 	_exit(EXIT_ENV);	/* exit() would run handlers that may allocate */
 }
 
-/* GLib's own allocations (its hash tables, pango's, cairo's fonts) end the program through
- * g_error() when memory runs out: said here, as gen says it, before GLib aborts. */
+/* GLib's own allocations (its hash tables, pango's, cairo's fonts) and its threads end the
+ * program through g_error() when memory runs out: said here, as gen says it, before GLib
+ * aborts. */
 static void
 glib_error(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
 {
 	(void)domain;
 	(void)data;
-	if ((level & G_LOG_LEVEL_ERROR) && message != NULL && strstr(message, "allocate"))
+	if ((level & G_LOG_LEVEL_ERROR) && message != NULL && (strstr(message, "allocate") ||
+	    strstr(message, "creating thread")))	/* a thread's stack is memory too */
 		oom();
 	g_log_default_handler(domain, level, message, NULL);
 }
