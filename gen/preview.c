@@ -138,7 +138,6 @@ messages_html(struct preview *p, const char *text, struct buf *out)
 		l = nl ? nl + 1 : e;
 	}
 	buf_adds(out, "</ul>\n");
-	(void)p;
 }
 
 /* Appends what is between <main …> and </main> of the HTML file at path. */
@@ -591,6 +590,22 @@ wait_for_save(int fd)
 	while (poll(&pf, 1, 25) > 0);
 }
 
+/* The HTML's assets folder, once a build has said where the document goes: beside its
+ * pages, or for a row of a document built per row, beside the rows. */
+static void
+find_assets(struct preview *p)
+{
+	const char *slash;
+
+	if (p->assets != NULL || p->outname == NULL)
+		return;
+	slash = strchr(p->outname, '/');
+	pthread_mutex_lock(&p->lock);
+	p->assets = xasprintf("%s/%.*s/assets", p->g->outdir,
+	    (int)(slash ? (size_t)(slash - p->outname) : strlen(p->outname)), p->outname);
+	pthread_mutex_unlock(&p->lock);
+}
+
 int
 preview_run(struct gen *g, const char *dir, const char *row, unsigned port, jobs_fn *build)
 {
@@ -606,12 +621,7 @@ preview_run(struct gen *g, const char *dir, const char *row, unsigned port, jobs
 	pthread_cond_init(&p.changed, NULL);
 	g->progress = 0;
 	rebuild(&p);
-	if (p.outname != NULL) {
-		const char *slash = strchr(p.outname, '/');
-
-		p.assets = slash ? xasprintf("%s/%.*s/assets", g->outdir, (int)(slash - p.outname),
-		    p.outname) : xasprintf("%s/%s/assets", g->outdir, p.outname);
-	}
+	find_assets(&p);
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);	/* this machine alone */
 	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
@@ -635,15 +645,7 @@ preview_run(struct gen *g, const char *dir, const char *row, unsigned port, jobs
 	for (;;) {	/* until interrupted */
 		wait_for_save(fd);
 		rebuild(&p);
-		if (p.assets == NULL && p.outname != NULL) {
-			const char *slash = strchr(p.outname, '/');
-
-			pthread_mutex_lock(&p.lock);
-			p.assets = slash ? xasprintf("%s/%.*s/assets", g->outdir,
-			    (int)(slash - p.outname), p.outname) :
-			    xasprintf("%s/%s/assets", g->outdir, p.outname);
-			pthread_mutex_unlock(&p.lock);
-		}
+		find_assets(&p);
 	}
 	return 0;
 }
