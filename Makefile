@@ -96,7 +96,7 @@ build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard te
 
 # The fuzz targets, built by cc with the sanitizers and driven over their corpora once.
 REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post
-build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_OBJS)
+build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_image.h tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 
 # The browser tests' npm packages (axe-core, puppeteer-core, pdfjs-dist), pinned by
@@ -129,7 +129,7 @@ build/fuzz/%.o: gen/%.c gen/gen.h build/fuzz-deps.stamp
 	clang $(WARN) -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(PKG_CFLAGS) \
 		-c -o $@ $<
 
-build/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+build/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_image.h $(FUZZ_OBJS)
 	clang $(WARN) -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) $(PKG_CFLAGS) -o $@ $< \
 		$(FUZZ_OBJS) $(PKG_LIBS)
 
