@@ -111,7 +111,7 @@ static void table(struct out *o)
 
 static void section(struct out *o, int k)
 {
-	fputs("## ", o->md);
+	fputs("# ", o->md);
 	fputs("== ", o->typ);
 	fprintf(o->md, "%d ", k + 1);
 	fprintf(o->typ, "%d ", k + 1);
