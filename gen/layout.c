@@ -58,6 +58,14 @@ struct flow {
 	GHashTable		*ahead;		/* layouts made ahead, by layout_key() */
 	GHashTable		*reuse;		/* the contents' layouts, kept for its next pass */
 	int			 storing;	/* the worker's flow: make_layout() fills ahead */
+	const struct node	*lead_n;	/* the paragraph lead_height() laid out ... */
+	const struct style	*lead_s;	/* ... in this style ... */
+	double			 lead_w;	/* ... this wide: place_paragraph() takes ... */
+	PangoLayout		*lead_l;	/* ... this layout rather than make it again */
+	const struct node	*tw_table;	/* the table table_widths() measured ... */
+	double			 tw_avail;	/* ... in this width: ... */
+	double			*tw_w;		/* ... its columns' widths ... */
+	double			*tw_min;	/* ... and each cell's longest word, row by row */
 	struct worker		*worker;	/* making layouts from ... */
 	const struct node	*split;		/* ... this top-level block on */
 };
@@ -146,7 +154,8 @@ enum {
 	LO_CENTRE = 1 << 1,	/* lines centred ... */
 	LO_RIGHT = 1 << 2,	/* ... or set right */
 	LO_TNUM = 1 << 3,	/* figures of one width */
-	LO_WORDS = 1 << 4	/* broken only between words (for a column's narrowest width) */
+	LO_WORDS = 1 << 4,	/* broken only between words (for a column's narrowest width) */
+	LO_TEMP = 1 << 5	/* only measured: the caller unrefs it, the pages never hold it */
 };
 
 /* Everything a layout is made from, as a string: layouts with equal keys are equal. The
@@ -199,12 +208,15 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 	if (f->ahead != NULL && !f->storing && (q = g_hash_table_lookup(f->ahead, key)) != NULL &&
 	    (l = g_queue_pop_head(q)) != NULL) {
 		free(key);
-		own_layout(f, l);
+		if (!(opts & LO_TEMP))
+			own_layout(f, l);
 		return l;
 	}
 	if (f->reuse != NULL && (l = g_hash_table_lookup(f->reuse, key)) != NULL) {
 		free(key);
-		own_layout(f, g_object_ref(l));	/* drawn as it is: layouts do not change */
+		g_object_ref(l);	/* drawn as it is: layouts do not change */
+		if (!(opts & LO_TEMP))
+			own_layout(f, l);
 		return l;
 	}
 	l = pango_layout_new(f->ps->ctx);
@@ -269,12 +281,15 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 		} else
 			free(key);
 		g_queue_push_tail(q, l);
+		if (opts & LO_TEMP)
+			g_object_ref(l);	/* the queue's, and the caller's */
 	} else {
 		if (f->reuse != NULL)
 			g_hash_table_insert(f->reuse, key, g_object_ref(l));
 		else
 			free(key);
-		own_layout(f, l);
+		if (!(opts & LO_TEMP))
+			own_layout(f, l);
 	}
 	return l;
 }
@@ -751,6 +766,11 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 		const struct lines *ln = layout_lines(l);
 		int k = ln->n < 2 * MIN_LINES ? ln->n : MIN_LINES;
 
+		f->lead_n = n;
+		f->lead_s = s;
+		f->lead_w = fr->w;
+		f->lead_l = l;
+
 		return s->before + (k > 0 ? ln->top[k - 1] + ln->h[k - 1] : 0);
 	}
 	if (n->type == N_PARAGRAPH || n->type == N_CODE) {
@@ -867,7 +887,8 @@ place_paragraph(struct flow *f, const struct node *n, const struct frame *fr)
 {
 	/* a component's note (a status table's rule) is set as a caption */
 	const struct style *s = n->start ? &f->t->role[R_CAPTION] : text_style(f, fr);
-	PangoLayout *l = make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
+	PangoLayout *l = f->lead_n == n && f->lead_s == s && f->lead_w == fr->w ? f->lead_l :
+	    make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
 	double after = fr->tight && n->next == NULL ? TIGHT_AFTER : fr->tight ? TIGHT_AFTER :
 	    s->after;
 
@@ -1031,29 +1052,42 @@ spec_widths(const char *spec, int ncols, double avail, const double *nat, const 
 	free(copy);
 }
 
+/* The width of `in` laid out `width` pt wide with `opts`: measured, and let go. */
+static double
+text_width(struct flow *f, const struct style *s, const struct inl *in, double width, int opts)
+{
+	PangoLayout *l = make_layout(f, s, in, inl_str(in), width, opts | LO_TEMP);
+	PangoRectangle lr;
+
+	pango_layout_get_extents(l, NULL, &lr);
+	g_object_unref(l);
+	return FROM_PANGO(lr.width);
+}
+
 /* Column widths: natural widths when they fit, else shrunk towards each column's longest
- * word, proportionally to what each column can give. */
+ * word, proportionally to what each column can give. Each cell's longest word goes in cmin,
+ * row by row. */
 static void
-column_widths(struct flow *f, const struct node *table, int ncols, double avail, double *w)
+column_widths(struct flow *f, const struct node *table, int ncols, double avail, double *w,
+    double *cmin)
 {
 	const struct style *s = &f->t->role[R_TABLE];
 	double *nat = xcalloc((size_t)ncols, sizeof(double)), *min = xcalloc((size_t)ncols,
 	    sizeof(double)), tn = 0, tm = 0;
+	size_t row = 0;
 
-	for (const struct node *r = table->first; r; r = r->next) {
+	for (const struct node *r = table->first; r; r = r->next, row++) {
 		int c = 0;
 
 		for (const struct node *cl = r->first; cl && c < ncols; cl = cl->next, c++) {
-			PangoLayout *l = make_layout(f, s, &cl->text, inl_str(&cl->text),
-			    -1, 0);
-			PangoRectangle lr;
+			double *m = &cmin[row * (size_t)ncols + (size_t)c];
 
-			pango_layout_get_extents(l, NULL, &lr);
-			nat[c] = fmax(nat[c], FROM_PANGO(lr.width) + 2 * CELL_PAD);
-			l = make_layout(f, s, &cl->text, inl_str(&cl->text), 1.0 / PANGO_SCALE,
-			    LO_WORDS);	/* one word a line: the longest word's width */
-			pango_layout_get_extents(l, NULL, &lr);
-			min[c] = fmax(min[c], FROM_PANGO(lr.width) + 2 * CELL_PAD);
+			nat[c] = fmax(nat[c], text_width(f, s, &cl->text, -1, 0) +
+			    2 * CELL_PAD);
+			/* one word a line: the longest word's width */
+			*m = text_width(f, s, &cl->text, 1.0 / PANGO_SCALE, LO_WORDS) +
+			    2 * CELL_PAD;
+			min[c] = fmax(min[c], *m);
 		}
 	}
 	for (int c = 0; c < ncols; c++) {
@@ -1082,9 +1116,35 @@ column_widths(struct flow *f, const struct node *table, int ncols, double avail,
 	free(min);
 }
 
+/* A table's column widths in `avail` pt, and each cell's narrowest width, row by row: worked
+ * out once for the table, whether its heading asks first (table_lead()) or the table. */
+static const double *
+table_widths(struct flow *f, const struct node *table, int ncols, double avail,
+    const double **cmin)
+{
+	size_t nrows = 0;
+
+	if (f->tw_table != table || f->tw_avail != avail) {
+		for (const struct node *r = table->first; r; r = r->next)
+			nrows++;
+		free(f->tw_w);
+		free(f->tw_min);
+		f->tw_w = xcalloc((size_t)ncols, sizeof(double));
+		f->tw_min = xcalloc(nrows * (size_t)ncols, sizeof(double));
+		column_widths(f, table, ncols, avail, f->tw_w, f->tw_min);
+		f->tw_table = table;
+		f->tw_avail = avail;
+	}
+	if (cmin != NULL)
+		*cmin = f->tw_min;
+	return f->tw_w;
+}
+
+/* Lays out a row's cells in columns `w` wide; with LO_TEMP in `opts`, only to measure (the
+ * caller unrefs the cells). */
 static void
 measure_row(struct flow *f, struct row *row, int ncols, const double *w, int header,
-    int rowhead)
+    int rowhead, int opts)
 {
 	const struct style *ts = &f->t->role[R_TABLE];
 	int c = 0;
@@ -1099,8 +1159,8 @@ measure_row(struct flow *f, struct row *row, int ncols, const double *w, int hea
 			s.weight = 700;
 		/* Set right, figures are of one width, so columns of numbers align. */
 		row->cell[c] = make_layout(f, &s, &cl->text, inl_str(&cl->text),
-		    w[c] - 2 * CELL_PAD, cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
-		    LO_RIGHT | LO_TNUM : 0);
+		    w[c] - 2 * CELL_PAD, opts | (cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
+		    LO_RIGHT | LO_TNUM : 0));
 		pango_layout_get_extents(row->cell[c], NULL, &lr);
 		row->h = fmax(row->h, FROM_PANGO(lr.height));
 	}
@@ -1158,7 +1218,8 @@ static double
 table_lead(struct flow *f, const struct node *table, const struct frame *fr)
 {
 	int ncols = 0, i = 0;
-	double *w, h = 6;
+	const double *w;
+	double h = 6;
 	struct row rows[2];
 
 	for (const struct node *r = table->first; r; r = r->next) {
@@ -1170,17 +1231,20 @@ table_lead(struct flow *f, const struct node *table, const struct frame *fr)
 	}
 	if (ncols == 0)
 		return 0;
-	w = xcalloc((size_t)ncols, sizeof(double));
-	column_widths(f, table, ncols, fr->w, w);
+	w = table_widths(f, table, ncols, fr->w, NULL);
 	for (const struct node *r = table->first; r && i < 2; r = r->next, i++) {
+		int c = 0;
+
 		rows[i].node = r;
-		measure_row(f, &rows[i], ncols, w, !table->rowheads && i == 0, table->rowheads);
+		measure_row(f, &rows[i], ncols, w, !table->rowheads && i == 0, table->rowheads,
+		    LO_TEMP);
 		h += rows[i].h;
+		for (const struct node *cl = r->first; cl && c < ncols; cl = cl->next, c++)
+			g_object_unref(rows[i].cell[c]);
 		free(rows[i].cell);
 	}
 	if (table->text.text.len > 0)
 		h += f->t->role[R_CAPTION].leading * 2;
-	free(w);
 	return h;
 }
 
@@ -1205,27 +1269,26 @@ is_figure(const char *s)
  * two lines, it misreads). Only the widths chosen here tell, so layout says it, on the
  * main flow only (the worker thread's measures what the main flow places again). */
 static void
-check_columns(struct flow *f, const struct node *table, int ncols, const double *w)
+check_columns(struct flow *f, const struct node *table, int ncols, const double *w,
+    const double *cmin)
 {
-	const struct style *s = &f->t->role[R_TABLE];
 	const char *name = table->src != NULL ? table->src : "";
 
 	for (int c = 0; c < ncols && !f->storing; c++) {
 		const struct node *worst = NULL;
 		double widest = 0;
 
-		for (const struct node *r = table->first; r; r = r->next) {
+		size_t row = 0;
+
+		for (const struct node *r = table->first; r; r = r->next, row++) {
 			const struct node *cl = r->first;
-			PangoRectangle lr;
 			double ww;
 
 			for (int k = 0; cl != NULL && k < c; k++)
 				cl = cl->next;
 			if (cl == NULL || cl->text.text.len == 0)
 				continue;
-			pango_layout_get_extents(make_layout(f, s, &cl->text, inl_str(&cl->text),
-			    1.0 / PANGO_SCALE, LO_WORDS), NULL, &lr);
-			ww = FROM_PANGO(lr.width) + 2 * CELL_PAD;
+			ww = cmin[row * (size_t)ncols + (size_t)c];
 			if (ww <= w[c] + 0.5)
 				continue;
 			if (is_figure(inl_str(&cl->text)))
@@ -1251,7 +1314,7 @@ static void
 place_table(struct flow *f, const struct node *table, const struct frame *fr)
 {
 	int ncols = 0, nrows = 0, i = 0, head = !table->rowheads;
-	double *w;
+	const double *w, *cmin;
 	struct row *rows;
 
 	for (const struct node *r = table->first; r; r = r->next, nrows++) {
@@ -1263,13 +1326,12 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 	}
 	if (ncols == 0)
 		return;
-	w = xcalloc((size_t)ncols, sizeof(double));
 	rows = xcalloc((size_t)nrows, sizeof(*rows));
-	column_widths(f, table, ncols, fr->w, w);
-	check_columns(f, table, ncols, w);
+	w = table_widths(f, table, ncols, fr->w, &cmin);
+	check_columns(f, table, ncols, w, cmin);
 	for (const struct node *r = table->first; r; r = r->next, i++) {
 		rows[i].node = r;
-		measure_row(f, &rows[i], ncols, w, head && i == 0, table->rowheads);
+		measure_row(f, &rows[i], ncols, w, head && i == 0, table->rowheads, 0);
 	}
 	f->y += gap(f, 6);
 	if (table->text.text.len > 0) {	/* a caption, kept with the first rows */
@@ -1303,7 +1365,6 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 	for (i = 0; i < nrows; i++)
 		free(rows[i].cell);
 	free(rows);
-	free(w);
 }
 
 #define NUM_INDENT 34.0	/* pt: numbered paragraphs hang their numbers in this */
@@ -1748,6 +1809,8 @@ flow_free(struct flow *f)
 	free(f->note_done);
 	free(f->note_h);
 	free(f->foot);
+	free(f->tw_w);
+	free(f->tw_min);
 }
 
 /* Bytes of text in `n` and the blocks inside it. */

@@ -642,10 +642,20 @@ fix_content(struct post *c, qpdf_oh page)
 	free(data);
 	if (n == 0)
 		return 0;
-	st = qpdf_oh_new_stream(q);
+	/* cairo writes one stream a page: its data is replaced where it is, as a new stream
+	 * would cost qpdf a walk over every object */
+	st = qpdf_oh_get_key(q, page, "/Contents");
 	null = qpdf_oh_new_null(q);
-	qpdf_oh_replace_stream_data(q, st, (const unsigned char *)b.s, b.len, null, null);
-	qpdf_oh_replace_key(q, page, "/Contents", st);
+	if (qpdf_oh_is_stream(q, st))
+		qpdf_oh_replace_stream_data(q, st, (const unsigned char *)b.s, b.len, null, null);
+	else {
+		qpdf_oh_release(q, st);
+		st = qpdf_oh_new_stream(q);
+		qpdf_oh_replace_stream_data(q, st, (const unsigned char *)b.s, b.len, null, null);
+		qpdf_oh_replace_key(q, page, "/Contents", st);
+	}
+	qpdf_oh_release(q, st);
+	qpdf_oh_release(q, null);
 	buf_free(&b);
 	return check(c, "cannot replace a page's content");
 }
