@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L	/* gmtime_r */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include <glib.h>
 #include <qpdf/qpdf-c.h>
+#include <zlib.h>
 
 #include "gen.h"
 
@@ -738,25 +740,65 @@ fix_pages(struct post *c)
 	return 0;
 }
 
-/* A stream holding the ICC profile at `path`, of `n` colour components. */
+/* The colour profiles, read and compressed once a process: a batch's every PDF holds them. */
+static struct profile {
+	const char	*path;
+	unsigned char	*z;		/* the file, deflated */
+	size_t		 len;
+} profiles[] = { { OUTPUT_PROFILE, NULL, 0 }, { SRGB_PROFILE, NULL, 0 } };
+static pthread_mutex_t profiles_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Sets p->z to the profile at p->path deflated, unless it is already; -1 if it cannot be
+ * read, with errno set. */
 static int
-icc_stream(struct post *c, const char *path, int n, qpdf_oh *out)
+load_profile(struct profile *p)
 {
-	qpdf_data q = c->q;
-	qpdf_oh st, d, null;
 	char *data;
 	size_t len;
+	uLongf zlen;
 
+	if (p->z != NULL)
+		return 0;
 	/* a system file, outside the project: read_file() without the project's check */
-	if (read_file(NULL, path, MAX_FILE_BYTES, &data, &len) == -1) {
-		msg(c->g, MSG_FATAL, path, 0, 0, "cannot read the colour profile: %s (install "
+	if (read_file(NULL, p->path, MAX_FILE_BYTES, &data, &len) == -1)
+		return -1;
+	zlen = compressBound((uLong)len);
+	p->z = xmalloc(zlen);
+	if (compress2(p->z, &zlen, (const Bytef *)data, (uLong)len, Z_DEFAULT_COMPRESSION) !=
+	    Z_OK) {
+		free(data);
+		free(p->z);
+		p->z = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	free(data);
+	p->len = zlen;
+	return 0;
+}
+
+/* A stream holding the ICC profile `which` (an index into profiles[]), of `n` colour
+ * components. */
+static int
+icc_stream(struct post *c, size_t which, int n, qpdf_oh *out)
+{
+	qpdf_data q = c->q;
+	struct profile *p = &profiles[which];
+	qpdf_oh st, d, null;
+	int r;
+
+	pthread_mutex_lock(&profiles_lock);
+	r = load_profile(p);
+	pthread_mutex_unlock(&profiles_lock);
+	if (r == -1) {
+		msg(c->g, MSG_FATAL, p->path, 0, 0, "cannot read the colour profile: %s (install "
 		    "icc-profiles-free and libgs-common)", read_error(errno));
 		return -1;
 	}
 	st = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
 	null = qpdf_oh_new_null(q);
-	qpdf_oh_replace_stream_data(q, st, (const unsigned char *)data, len, null, null);
-	free(data);
+	qpdf_oh_replace_stream_data(q, st, p->z, p->len, qpdf_oh_new_name(q, "/FlateDecode"),
+	    null);
 	d = qpdf_oh_get_dict(q, st);
 	qpdf_oh_replace_key(q, d, "/N", qpdf_oh_new_integer(q, n));
 	*out = st;
@@ -812,7 +854,7 @@ fix_colour(struct post *c)
 	qpdf_oh root = qpdf_get_root(q), oi, dest, arr, srgb, size;
 	long n;
 
-	if (icc_stream(c, OUTPUT_PROFILE, 4, &dest) < 0 || icc_stream(c, SRGB_PROFILE, 3,
+	if (icc_stream(c, 0, 4, &dest) < 0 || icc_stream(c, 1, 3,
 	    &srgb) < 0)
 		return -1;
 	qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, srgb), "/Alternate",
@@ -860,7 +902,9 @@ write_pdf(struct post *c, const char *out)
 		return fail(c, "cannot start writing the output");
 	qpdf_set_object_stream_mode(q, qpdf_o_generate);
 	qpdf_set_compress_streams(q, QPDF_TRUE);
-	qpdf_set_decode_level(q, qpdf_dl_generalized);
+	/* Streams stay as they are compressed (cairo's, the profiles); those rewritten here are
+	 * compressed as they are written. */
+	qpdf_set_decode_level(q, qpdf_dl_none);
 	qpdf_set_deterministic_ID(q, QPDF_TRUE);
 	/* PDF/X-4 allows at most PDF 1.6; PDF/UA-1 asks for nothing 1.6 lacks. */
 	qpdf_set_minimum_pdf_version(q, "1.6");
