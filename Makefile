@@ -5,13 +5,13 @@
 DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
 	libjpeg-dev libfontconfig-dev libglib2.0-dev libpng-dev \
-	icc-profiles-free libgs-common libmicrohttpd-dev libpoppler-glib-dev zlib1g-dev
+	icc-profiles-free libgs-common libmicrohttpd-dev libpoppler-glib-dev zlib1g-dev libharfbuzz-dev
 DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
 PKGS = libcmark-gfm pangocairo pangoft2 cairo cairo-pdf libxml-2.0 libqpdf librsvg-2.0 \
-	libjpeg fontconfig glib-2.0 libpng cairo-svg libmicrohttpd poppler-glib zlib
+	libjpeg fontconfig glib-2.0 libpng cairo-svg libmicrohttpd poppler-glib zlib harfbuzz
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm
 
@@ -23,7 +23,7 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS)
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
-	document.c validate.c layout.c components.c comp_hundred.c comp_table.c comp_tiles.c \
+	document.c validate.c layout.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c \
 	indicators.c theme.c render.c html.c new.c preview.c pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o)

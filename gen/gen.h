@@ -626,6 +626,7 @@ void		 validate(struct gen *, struct doc *);
 typedef struct _PangoLayout PangoLayout;
 typedef struct _PangoContext PangoContext;
 typedef struct _PangoLayoutLine PangoLayoutLine;
+typedef struct _PangoAttrList PangoAttrList;
 
 enum piece_kind {
 	PC_TEXT,	/* lines [line0, line1) of a layout */
@@ -695,6 +696,20 @@ struct lines {
 };
 /* The geometry of a layout, measured once and kept with the layout (which owns it). */
 const struct lines *layout_lines(PangoLayout *);
+
+/* ---- linebreak.c: paragraphs set left, broken before pango lays them out ---- */
+
+struct widths;
+/* Makes `l` (its font set) hold `text`, styled by `al`, broken into lines `width` pango units
+ * wide: with a newline after each line but the last, its attributes moved to match, and no
+ * width of its own. Widths of words are kept in *wd (made when NULL; one a thread). Returns
+ * -1, changing nothing, when pango should break the text itself. */
+int		 pre_break(struct widths **wd, PangoContext *, PangoLayout *l, const char *text,
+		    size_t len, PangoAttrList *al, int width);
+void		 widths_free(struct widths *);
+/* The offset in a block's own text of byte `off` of its layout's text (which has a newline
+ * after each line pre_break() ended). */
+size_t		 layout_text_offset(PangoLayout *, size_t off);
 
 /* Lays the document out into pages. The caller frees with pages_free(). */
 struct pages	*layout_document(struct gen *, const struct doc *);

@@ -1,7 +1,8 @@
-/* layout.c: lines and pages. Pango breaks each block into lines; this file stacks blocks down
- * the text column, keeps headings with what follows, never leaves a single line of a paragraph
- * alone at a page's foot or head, repeats table headers, then builds the contents with the
- * page numbers it found. Called by render.c; hands on struct pages. */
+/* layout.c: lines and pages. Pango breaks each block into lines (linebreak.c does it first
+ * for text set left); this file stacks blocks down the text column, keeps headings with what
+ * follows, never leaves a single line of a paragraph alone at a page's foot or head, repeats
+ * table headers, then builds the contents with the page numbers it found. Called by
+ * render.c; hands on struct pages. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -66,6 +67,7 @@ struct flow {
 	double			 tw_avail;	/* ... in this width: ... */
 	double			*tw_w;		/* ... its columns' widths ... */
 	double			*tw_min;	/* ... and each cell's longest word, row by row */
+	struct widths		*widths;	/* pre_break()'s widths of words, this thread's */
 	struct worker		*worker;	/* making layouts from ... */
 	const struct node	*split;		/* ... this top-level block on */
 };
@@ -224,12 +226,10 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 	al = pango_attr_list_new();
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
-	pango_layout_set_width(l, w);
 	pango_layout_set_wrap(l, opts & LO_CODE ? PANGO_WRAP_CHAR : opts & LO_WORDS ?
 	    PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_alignment(l, opts & LO_CENTRE ? PANGO_ALIGN_CENTER : opts & LO_RIGHT ?
 	    PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(l, text, (int)len);
 	attr_add(al, pango_attr_line_height_new_absolute(PT(s->leading)), 0, len);
 	g_object_set_data(G_OBJECT(l), "gen-pitch", GINT_TO_POINTER(PT(s->leading)));
 	if (opts & LO_CODE)
@@ -271,7 +271,12 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 		    sp->start, sp->end);
 		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), sp->start, sp->end);
 	}
-	pango_layout_set_attributes(l, al);
+	if (w <= 0 || (opts & (LO_CODE | LO_WORDS | LO_CENTRE | LO_RIGHT)) ||
+	    pre_break(&f->widths, f->ps->ctx, l, text, len, al, w) != 0) {
+		pango_layout_set_width(l, w);	/* pango breaks it */
+		pango_layout_set_text(l, text, (int)len);
+		pango_layout_set_attributes(l, al);
+	}
 	pango_attr_list_unref(al);
 	if (f->storing) {		/* the worker's: measured now, taken later */
 		layout_lines(l);
@@ -565,8 +570,8 @@ each_note(struct flow *f, const struct node *n, PangoLayout *l, int a, int b,
 		return;
 	first = pango_layout_get_line_readonly(l, a);
 	last = pango_layout_get_line_readonly(l, b - 1);
-	from = (size_t)first->start_index;
-	to = (size_t)(last->start_index + last->length);
+	from = layout_text_offset(l, (size_t)first->start_index);
+	to = layout_text_offset(l, (size_t)(last->start_index + last->length));
 	for (size_t i = 0; i < n->text.nspans; i++) {
 		const struct node *note = span_note(f, &n->text.spans[i]);
 
@@ -1811,6 +1816,7 @@ flow_free(struct flow *f)
 	free(f->foot);
 	free(f->tw_w);
 	free(f->tw_min);
+	widths_free(f->widths);
 }
 
 /* Bytes of text in `n` and the blocks inside it. */

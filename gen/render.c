@@ -399,7 +399,8 @@ draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double 
 		double w = pango_glyph_string_get_width(run->glyphs) / (double)PANGO_SCALE;
 
 		if (links) {
-			const struct span *sp = span_at(pc, (size_t)run->item->offset, ST_LINK);
+			const struct span *sp = span_at(pc, layout_text_offset(line->layout,
+			    (size_t)run->item->offset), ST_LINK);
 
 			if (!in_inline || sp != open_link) {
 				if (in_inline)
@@ -410,8 +411,8 @@ draw_line(struct rctx *r, const struct piece *pc, PangoLayoutLine *line, double 
 			}
 		}
 		set_colour(r->cr, run_colour(run, pc->colour));
-		cairo_move_to(r->cr, x, base - (span_at(pc, (size_t)run->item->offset, ST_SUPER) ?
-		    rise(run) : 0));
+		cairo_move_to(r->cr, x, base - (span_at(pc, layout_text_offset(line->layout,
+		    (size_t)run->item->offset), ST_SUPER) ? rise(run) : 0));
 		pango_cairo_show_glyph_item(r->cr, text, run);
 		decorate(r->cr, run, x, base, w);
 		x += w;
