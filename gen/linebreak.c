@@ -325,8 +325,8 @@ choose_breaks(struct widths *wd, PangoContext *ctx, const char *text, size_t len
 		long a = g_utf8_pointer_to_offset(text, text + item->offset), b = a;
 		struct shaper *sh = &v[nv].sh;
 
-		if (item->analysis.level % 2 != 0)
-			rc = -1;
+		if (item->analysis.level % 2 != 0 || a + item->num_chars > nchars)
+			rc = -1;	/* right to left; or attributes that split a character */
 		shaper_init(sh, item);
 		v[nv].a = a;
 		v[nv++].b = a + item->num_chars;

@@ -1,9 +1,12 @@
 /* unit.c: unit tests of the decisions that are easiest to get subtly wrong: front matter,
- * the widow and orphan rule, UTF-8 checks. Linked with gen's objects; run by tests/run.sh,
- * it prints "PASS name" or "FAIL name: why" per test. */
+ * the widow and orphan rule, UTF-8 checks, line breaks. Linked with gen's objects; run by
+ * tests/run.sh from the repository's root, it prints "PASS name" or "FAIL name: why" per
+ * test. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <pango/pangocairo.h>
 
 #include "../gen/gen.h"
 
@@ -440,13 +443,196 @@ test_indicators(void)
 	msg_flush(&g);
 }
 
+
+/* Whether two layouts have the same lines: the same text, extents, glyphs and positions. */
+static int
+same_lines(PangoLayout *a, PangoLayout *b, char *why, size_t nwhy)
+{
+	int n = pango_layout_get_line_count(a);
+	const char *ta = pango_layout_get_text(a), *tb = pango_layout_get_text(b);
+
+	if (pango_layout_get_line_count(b) != n) {
+		snprintf(why, nwhy, "%d lines, not %d", pango_layout_get_line_count(b), n);
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		PangoLayoutLine *la = pango_layout_get_line_readonly(a, i);
+		PangoLayoutLine *lb = pango_layout_get_line_readonly(b, i);
+		PangoRectangle ra, rb;
+		GSList *x, *y;
+
+		pango_layout_line_get_extents(la, NULL, &ra);
+		pango_layout_line_get_extents(lb, NULL, &rb);
+		if (la->length != lb->length || memcmp(ta + la->start_index, tb + lb->start_index,
+		    (size_t)la->length) != 0 || ra.x != rb.x || ra.width != rb.width ||
+		    ra.height != rb.height) {
+			snprintf(why, nwhy, "line %d: '%.*s' (%d wide), not '%.*s' (%d wide)", i,
+			    lb->length, tb + lb->start_index, rb.width, la->length,
+			    ta + la->start_index, ra.width);
+			return 0;
+		}
+		for (x = la->runs, y = lb->runs; x && y; x = x->next, y = y->next) {
+			PangoGlyphString *ga = ((PangoGlyphItem *)x->data)->glyphs;
+			PangoGlyphString *gb = ((PangoGlyphItem *)y->data)->glyphs;
+
+			if (ga->num_glyphs != gb->num_glyphs || memcmp(ga->glyphs, gb->glyphs,
+			    (size_t)ga->num_glyphs * sizeof(*ga->glyphs)) != 0) {
+				snprintf(why, nwhy, "line %d: other glyphs", i);
+				return 0;
+			}
+		}
+		if (x != NULL || y != NULL) {
+			snprintf(why, nwhy, "line %d: other runs", i);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* linebreak.c breaks text set left as pango does: the same lines, glyph for glyph, for text
+ * with bold words, links and figures at several widths; and leaves to pango what it must. */
+static void
+test_linebreak(void)
+{
+	static const char *words[] = { "the", "council", "will", "publish", "progress",
+	    "against", "each", "priority,", "every", "year:", "well-known", "figures", "2009–2011",
+	    "£1,234.56", "https://www.gnu.org/licenses/", "and/or", "Wellbeing", "AVAWAY",
+	    "“quoted”", "T.", "V", "—", "self-evaluation", "(LAVA)" };
+	PangoContext *ctx;
+	PangoFontDescription *fd = pango_font_description_from_string("Inter");
+	struct widths *wd = NULL;
+	char why[400] = "";
+	int ok = 1, prebroken = 0, cases = 0;
+	unsigned seed = 7;
+
+	ctx = layout_context();
+	pango_font_description_set_absolute_size(fd, 10.5 * PANGO_SCALE);
+	for (int para = 0; ok && para < 120; para++) {
+		struct buf t = { NULL, 0, 0 };
+		int nw = 5 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 90;
+		int width = (170 + (para % 6) * 62) * PANGO_SCALE;	/* no word is wider */
+		size_t bold = 0, bold_end = 0, link = 0, link_end = 0;
+
+		for (int i = 0; i < nw; i++) {
+			seed = seed * 1103515245 + 12345;
+			if (i > 0)
+				buf_adds(&t, (seed >> 8) % 13 == 0 ? "  " : " ");
+			if (i == nw / 3)
+				bold = t.len;
+			if (i == nw / 2)
+				link = t.len;
+			buf_adds(&t, words[(seed >> 16) % (sizeof(words) / sizeof(words[0]))]);
+			if (i == nw / 3 + 1)
+				bold_end = t.len;
+			if (i == nw / 2 + 2)
+				link_end = t.len;
+		}
+		for (int attrs = 0; ok && attrs < 2; attrs++) {
+			PangoAttrList *al = pango_attr_list_new();
+			PangoLayout *a = pango_layout_new(ctx), *b = pango_layout_new(ctx);
+			PangoAttribute *at;
+
+			if (attrs) {
+				at = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
+				at->start_index = (guint)bold;
+				at->end_index = (guint)(bold_end > bold ? bold_end : t.len);
+				pango_attr_list_insert(al, at);
+				at = pango_attr_underline_new(PANGO_UNDERLINE_SINGLE);
+				at->start_index = (guint)link;
+				at->end_index = (guint)(link_end > link ? link_end : t.len);
+				pango_attr_list_insert(al, at);
+				at = pango_attr_font_features_new("tnum 1");
+				at->start_index = 0;
+				at->end_index = (guint)t.len;
+				pango_attr_list_insert(al, at);
+			}
+			pango_layout_set_font_description(a, fd);
+			pango_layout_set_font_description(b, fd);
+			pango_layout_set_wrap(a, PANGO_WRAP_WORD_CHAR);
+			pango_layout_set_wrap(b, PANGO_WRAP_WORD_CHAR);
+			pango_layout_set_width(a, width);
+			pango_layout_set_text(a, t.s, (int)t.len);
+			pango_layout_set_attributes(a, al);
+			if (pre_break(&wd, ctx, b, t.s, t.len, al, width) == 0) {
+				prebroken++;
+				ok = same_lines(a, b, why, sizeof(why));
+			}
+			cases++;
+			g_object_unref(a);
+			g_object_unref(b);
+			pango_attr_list_unref(al);
+		}
+		buf_free(&t);
+	}
+	/* lines that fit only with the kerning across a break (a hyphen before T, Y or a
+	 * figure; a slash before J): set at exactly their width, and a unit either side */
+	for (int i = 0; ok && i < 4; i++) {
+		static const char *lines[] = { "The plan for well-Year", "Outcomes in 2009-2011",
+		    "Choose and/Join", "A T-Vat" };
+		char text[128];
+		PangoLayout *m = pango_layout_new(ctx);
+		PangoRectangle r;
+
+		pango_layout_set_font_description(m, fd);
+		pango_layout_set_text(m, lines[i], -1);
+		pango_layout_get_extents(m, NULL, &r);
+		g_object_unref(m);
+		snprintf(text, sizeof(text), "%s and more words after it", lines[i]);
+		for (int d = -1; ok && d <= 1; d++) {
+			PangoAttrList *al = pango_attr_list_new();
+			PangoLayout *a = pango_layout_new(ctx), *b = pango_layout_new(ctx);
+
+			pango_layout_set_font_description(a, fd);
+			pango_layout_set_font_description(b, fd);
+			pango_layout_set_wrap(a, PANGO_WRAP_WORD_CHAR);
+			pango_layout_set_width(a, r.width + d);
+			pango_layout_set_text(a, text, -1);
+			if (pre_break(&wd, ctx, b, text, strlen(text), al, r.width + d) == 0)
+				ok = same_lines(a, b, why, sizeof(why));
+			else {
+				ok = 0;
+				snprintf(why, sizeof(why), "'%s' left to pango", text);
+			}
+			g_object_unref(a);
+			g_object_unref(b);
+			pango_attr_list_unref(al);
+		}
+	}
+	if (ok && prebroken < cases * 9 / 10)
+		snprintf(why, sizeof(why), "pango broke %d of %d paragraphs itself",
+		    cases - prebroken, cases);
+	check(ok && prebroken >= cases * 9 / 10, "linebreak-as-pango", why);
+	{
+		PangoLayout *l = pango_layout_new(ctx);
+		PangoAttrList *al = pango_attr_list_new();
+		static const char soft[] = "a self\xc2\xad" "evaluation", longw[] =
+		    "Supercalifragilisticexpialidociousandmoreandmore";
+
+		pango_layout_set_font_description(l, fd);
+		check(pre_break(&wd, ctx, l, soft, strlen(soft), al, 20 * PANGO_SCALE) == -1 &&
+		    pre_break(&wd, ctx, l, longw, strlen(longw), al, 50 * PANGO_SCALE) == -1,
+		    "linebreak-leaves-to-pango", "a soft hyphen or an overlong word was broken");
+		g_object_unref(l);
+		pango_attr_list_unref(al);
+	}
+	widths_free(wd);
+	pango_font_description_free(fd);
+	g_object_unref(ctx);
+}
+
 int
 main(void)
 {
+	char *conf = realpath("fonts/fonts.conf", NULL);	/* run from the root */
+
+	if (conf != NULL)	/* before pango starts: fonts/ alone, as gen has it */
+		setenv("FONTCONFIG_FILE", conf, 1);
+	free(conf);
 	test_frontmatter();
 	test_widows();
 	test_utf8();
 	test_csv();
 	test_indicators();
+	test_linebreak();
 	return failed;
 }
