@@ -907,6 +907,13 @@ int		 render_pdf(struct gen *, const struct doc *, const char *tmp, const char *
  * index.html, a page per chapter when the template splits it, and the stylesheet, fonts and
  * pictures in an assets folder. Returns 0, or -1 after msg(). */
 int		 html_write(struct gen *, const struct doc *);
+/* The same in two steps, so the twin can be made while the PDF is: html_make() makes every
+ * file in memory (NULL after msg()); html_put() writes them, messages going to `g`; the
+ * caller frees with html_free(), written or not. */
+struct html_twin;
+struct html_twin *html_make(struct gen *, const struct doc *);
+int		 html_put(struct html_twin *, struct gen *g);
+void		 html_free(struct html_twin *);
 
 /* ---- preview.c: the document in a browser, following every save ---- */
 

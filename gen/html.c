@@ -39,6 +39,16 @@ struct hout {
 	int			 chapter, para;	/* numbered paragraphs, as the PDF numbers them */
 	size_t			 page;		/* the page being written: 0 is index.html */
 	struct buf		*out;		/* the page being written */
+	struct staged		*files;		/* what put() was given, when staging ... */
+	size_t			 nfiles;
+	int			 staging;	/* ... for html_put() to write */
+};
+
+/* A file of the twin, made but not yet written. */
+struct staged {
+	char	*rel;		/* under outdir/OUTNAME */
+	char	*data;
+	size_t	 len;
 };
 
 /* ---- text ---- */
@@ -389,6 +399,8 @@ table(struct hout *h, const struct node *n)
 	buf_adds(h->out, "</table>\n</div>\n");
 }
 
+static int	put(struct hout *, const char *, const char *, size_t);
+
 /* Copies a picture into the assets folder; returns its file name there (the caller frees),
  * or NULL after msg(). */
 static char *
@@ -404,10 +416,8 @@ copy_asset(struct hout *h, const char *path, int number)
 		free(name);
 		return NULL;
 	}
-	to = xasprintf("%s/%s/%s%s", h->g->outdir, h->d->outname, h->up, name);
-	rc = write_file(to, data, len);
-	if (rc == -1)
-		msg(h->g, MSG_FATAL, to, 0, 0, "cannot write: %s", strerror(errno));
+	to = xasprintf("%s%s", h->up, name);
+	rc = put(h, to, data, len);
 	free(to);
 	free(data);
 	if (rc == -1) {
@@ -953,12 +963,27 @@ stylesheet(const struct template *t)
 	return b.s;
 }
 
-/* Writes `text` to outdir/OUTNAME/rel. Returns 0, or -1 after msg(). */
+/* Writes `text` to outdir/OUTNAME/rel, or keeps a copy for html_put() when staging.
+ * Returns 0, or -1 after msg(). */
 static int
 put(struct hout *h, const char *rel, const char *text, size_t len)
 {
-	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel);
-	int rc = write_file(path, text, len);
+	char *path;
+	int rc;
+
+	if (h->staging) {
+		struct staged *f;
+
+		h->files = xrealloc(h->files, (h->nfiles + 1) * sizeof(*h->files));
+		f = &h->files[h->nfiles++];
+		f->rel = xstrdup(rel);
+		f->data = xmalloc(len + 1);
+		memcpy(f->data, text, len);
+		f->len = len;
+		return 0;
+	}
+	path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel);
+	rc = write_file(path, text, len);
 
 	if (rc == -1)
 		msg(h->g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
@@ -966,13 +991,16 @@ put(struct hout *h, const char *rel, const char *text, size_t len)
 	return rc;
 }
 
-/* Makes a folder and those above it under outdir. */
+/* Makes a folder and those above it under outdir (when staging, html_put() will). */
 static int
 folder(struct hout *h, const char *rel)
 {
-	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel), *p;
+	char *path, *p;
 	int rc = 0;
 
+	if (h->staging)
+		return 0;
+	path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel);
 	for (p = path + 1; rc == 0 && (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (mkdir(path, 0777) == -1 && errno != EEXIST)
@@ -1040,19 +1068,18 @@ write_assets(struct hout *h)
 	return rc;
 }
 
-int
-html_write(struct gen *g, const struct doc *d)
+/* Writes the twin's pages through put(). Returns 0, or -1 after msg(). */
+static int
+write_twin(struct hout *hp)
 {
-	struct hout h = { .g = g, .d = d, .t = d->tpl };
-	int per_row = d->data.row_table != NULL, rc = 0;	/* its rows share their assets */
+	struct hout h = *hp;	/* copied back at the end: the staged files */
+	int rc = 0;
 	struct buf page = { 0 };
 
-	h.up = per_row ? "../" ASSETS "/" : ASSETS "/";
-	h.split = d->tpl->html_split;
-	if (folder(&h, h.up) == -1)
+	if (folder(&h, h.up) == -1 || write_assets(&h) == -1) {
+		*hp = h;
 		return -1;
-	if (write_assets(&h) == -1)
-		return -1;
+	}
 	paginate(&h);
 	for (size_t i = 0; rc == 0 && i < h.npages; i++) {
 		h.page = i;
@@ -1067,5 +1094,79 @@ html_write(struct gen *g, const struct doc *d)
 	for (size_t i = 0; i < h.npages; i++)
 		free(h.pages[i].file);
 	free(h.pages);
+	h.pages = NULL;
+	h.npages = 0;
+	*hp = h;
 	return rc;
+}
+
+static void
+twin_init(struct hout *h, struct gen *g, const struct doc *d)
+{
+	*h = (struct hout){ .g = g, .d = d, .t = d->tpl };
+	/* the rows of a per-row document share their assets */
+	h->up = d->data.row_table != NULL ? "../" ASSETS "/" : ASSETS "/";
+	h->split = d->tpl->html_split;
+}
+
+int
+html_write(struct gen *g, const struct doc *d)
+{
+	struct hout h;
+
+	twin_init(&h, g, d);
+	return write_twin(&h);
+}
+
+struct html_twin *
+html_make(struct gen *g, const struct doc *d)
+{
+	struct hout *h = xmalloc(sizeof(*h));
+
+	twin_init(h, g, d);
+	h->staging = 1;
+	if (write_twin(h) == -1) {
+		html_free((struct html_twin *)h);
+		return NULL;
+	}
+	return (struct html_twin *)h;
+}
+
+int
+html_put(struct html_twin *tw, struct gen *g)
+{
+	struct hout *h = (struct hout *)tw;
+	int rc = 0;
+
+	h->g = g;
+	h->staging = 0;
+	for (size_t i = 0; rc == 0 && i < h->nfiles; i++) {
+		const struct staged *f = &h->files[i];
+		char *dir = xstrdup(f->rel), *slash = strrchr(dir, '/');
+
+		if (slash != NULL) {
+			*slash = '\0';
+			rc = folder(h, dir);
+		} else
+			rc = folder(h, "");
+		free(dir);
+		if (rc == 0)
+			rc = put(h, f->rel, f->data, f->len);
+	}
+	return rc;
+}
+
+void
+html_free(struct html_twin *tw)
+{
+	struct hout *h = (struct hout *)tw;
+
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < h->nfiles; i++) {
+		free(h->files[i].rel);
+		free(h->files[i].data);
+	}
+	free(h->files);
+	free(h);
 }

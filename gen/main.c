@@ -2,6 +2,7 @@
  * exit statuses, progress on a terminal, and outputs renamed into place only when whole. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -250,15 +251,52 @@ lock_out(struct gen *g)
 	return fd;
 }
 
-/* jobs_run()'s callback: builds document `d`, or its data row `row`. */
+/* The HTML twin made on a thread of its own, while the PDF is drawn and written. */
+struct twin_task {
+	struct gen		 g;	/* a copy, with messages counted apart */
+	const struct doc	*d;
+	struct html_twin	*twin;
+};
+
+static void *
+make_twin(void *arg)
+{
+	struct twin_task *t = arg;
+
+	t->twin = html_make(&t->g, t->d);
+	return NULL;
+}
+
+/* jobs_run()'s callback: builds document `d`, or its data row `row`. The HTML twin is written
+ * only for a PDF that was made; with two threads or more, it is made beside the PDF (which
+ * keeps one processor busy while it draws and writes) and written when the PDF is. */
 static void
 build_job(struct gen *g, struct doc *d, long row)
 {
+	struct twin_task t;
+	pthread_t thread;
 	int errors;
 
 	if (row >= 0 && doc_row(g, d, (size_t)row) != 0)
 		return;
 	errors = g->errors;
+	if (!g->html_only && !g->pdf_only && g->jobs > 1) {
+		t = (struct twin_task){ .g = *g, .d = d };
+		t.g.counts = NULL;
+		t.g.ncounts = 0;
+		t.g.errors = 0;
+		if (pthread_create(&thread, NULL, make_twin, &t) == 0) {
+			write_pdf(g, d);
+			pthread_join(thread, NULL);
+			msg_flush(&t.g);
+			g->status = t.g.status > g->status ? t.g.status : g->status;
+			if (t.twin != NULL && g->errors == errors)
+				html_put(t.twin, g);
+			g->errors += t.g.errors;
+			html_free(t.twin);
+			return;
+		}
+	}
 	if (!g->html_only)
 		write_pdf(g, d);
 	if (!g->pdf_only && g->errors == errors)	/* the HTML twin of a PDF that was made */

@@ -81,6 +81,7 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 	va_end(ap);
 
 	fflush(stdout);
+	flockfile(stderr);	/* one message a line, whatever thread says it */
 	if (file != NULL) {
 		put_escaped(file);
 		if (line > 0) {
@@ -94,6 +95,7 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 	fprintf(stderr, "%s: ", level_names[level]);
 	put_escaped(text);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 	free(text);
 }
 
