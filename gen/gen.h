@@ -67,8 +67,15 @@ const char *read_error(int err);
  * not followed). A full disk or a file size limit shows as -1 with errno set; `path` is then
  * as it was. */
 int	 write_file(const char *path, const void *data, size_t len);
+/* From write_batch_begin() to write_batch_end(), write_file() returns once the file is
+ * written under its temporary name; write_batch_end() syncs the batch's files together (one
+ * journal commit for all, where a sync each costs one each) and renames them into place,
+ * reporting each it could not put there; it returns -1 after such a failure. */
+void	 write_batch_begin(void);
+int	 write_batch_end(struct gen *);
 #define TEMP_MARK ".gen-"	/* in the temporary names: ".poverty.png.gen-0123456789ab.tmp" */
-/* Removes the temporary file write_file() is writing (async-signal-safe: for a handler). */
+/* Removes the temporary files write_file() is writing or holds in a batch (async-signal-safe:
+ * for a handler). */
 void	 write_abandon(void);
 /* Removes the temporary files a killed build left in `dir` and up to `depth` levels of
  * folders below (never through a link); call only while no other build writes there. */

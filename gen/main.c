@@ -280,6 +280,7 @@ build_job(struct gen *g, struct doc *d, long row)
 	if (row >= 0 && doc_row(g, d, (size_t)row) != 0)
 		return;
 	errors = g->errors;
+	write_batch_begin();	/* the job's files reach the disk together */
 	if (!g->html_only && !g->pdf_only && g->jobs > 1) {
 		t = (struct twin_task){ .g = *g, .d = d };
 		t.g.counts = NULL;
@@ -294,6 +295,7 @@ build_job(struct gen *g, struct doc *d, long row)
 				html_put(t.twin, g);
 			g->errors += t.g.errors;
 			html_free(t.twin);
+			write_batch_end(g);
 			return;
 		}
 	}
@@ -301,6 +303,7 @@ build_job(struct gen *g, struct doc *d, long row)
 		write_pdf(g, d);
 	if (!g->pdf_only && g->errors == errors)	/* the HTML twin of a PDF that was made */
 		html_write(g, d);
+	write_batch_end(g);
 }
 
 /* Checks one document, once or once per row of its data; or, with -T, prints its pages. */

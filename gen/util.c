@@ -276,15 +276,30 @@ read_error(int err)
 	}
 }
 
-/* The temporary file write_file() is writing, for write_abandon() in a signal handler: the
- * one piece of state a handler can reach. Only the main thread writes files. */
+/* The temporary file write_file() is writing, and those a batch holds until it ends, for
+ * write_abandon() in a signal handler: the one state a handler can reach. Only the main
+ * thread writes files. */
 static char writing[PATH_MAX];
+#define BATCH_MAX	64	/* files a batch holds; one more settles those first */
+static char *volatile held[BATCH_MAX];	/* their temporary names; NULL where none */
+
+/* A batch's files, written but not yet renamed into place (write_batch_begin()). */
+static struct {
+	int		 on;		/* between write_batch_begin() and _end() */
+	size_t		 n;
+	int		 fd[BATCH_MAX];	/* open, its data on its way to disk */
+	char		*path[BATCH_MAX];	/* where it goes */
+	struct buf	 failed;	/* "path\0strerror\0" of each that could not be put in place */
+} batch;
 
 void
 write_abandon(void)
 {
 	if (writing[0] != '\0')
 		unlink(writing);	/* async-signal-safe */
+	for (size_t i = 0; i < BATCH_MAX; i++)
+		if (held[i] != NULL)
+			unlink(held[i]);
 }
 
 /* Creates a new file beside `path` under a name nobody can guess, never through a link:
@@ -316,6 +331,57 @@ create_temp(const char *path)
 	return fd;
 }
 
+/* Puts the batch's files in place: each synced (the first sync commits them all to the
+ * journal together, as their data was sent to disk as each was written: one commit for a
+ * pack's thirty files, not thirty), then renamed over its path. */
+static void
+batch_settle(void)
+{
+	for (size_t i = 0; i < batch.n; i++) {
+		char *tmp = held[i];
+		int e = 0;
+
+		if (fdatasync(batch.fd[i]) == -1 && errno != EINVAL)
+			e = errno;
+		if (close(batch.fd[i]) == -1 && e == 0)
+			e = errno;
+		if (e == 0 && rename(tmp, batch.path[i]) == -1)
+			e = errno;
+		if (e != 0) {
+			unlink(tmp);
+			buf_add(&batch.failed, batch.path[i], strlen(batch.path[i]) + 1);
+			buf_add(&batch.failed, strerror(e), strlen(strerror(e)) + 1);
+		}
+		held[i] = NULL;
+		free(tmp);
+		free(batch.path[i]);
+	}
+	batch.n = 0;
+}
+
+void
+write_batch_begin(void)
+{
+	batch.on = 1;
+}
+
+int
+write_batch_end(struct gen *g)
+{
+	int rc = 0;
+
+	batch_settle();
+	batch.on = 0;
+	for (size_t at = 0; at < batch.failed.len; rc = -1) {
+		const char *path = batch.failed.s + at, *why = path + strlen(path) + 1;
+
+		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", why);
+		at = (size_t)(why + strlen(why) + 1 - batch.failed.s);
+	}
+	buf_free(&batch.failed);
+	return rc;
+}
+
 int
 write_file(const char *path, const void *data, size_t len)
 {
@@ -333,6 +399,16 @@ write_file(const char *path, const void *data, size_t len)
 		}
 		s += n;
 		len -= (size_t)n;
+	}
+	if (batch.on) {	/* its data sent to disk now; synced and renamed with the rest */
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		if (batch.n == BATCH_MAX)
+			batch_settle();
+		batch.fd[batch.n] = fd;
+		batch.path[batch.n] = xstrdup(path);
+		held[batch.n++] = xstrdup(writing);
+		writing[0] = '\0';
+		return 0;
 	}
 	/* On disk before the rename, so a crash leaves the old file or the new, whole. */
 	if (fdatasync(fd) == -1 && errno != EINVAL)
