@@ -68,9 +68,10 @@ const char *read_error(int err);
  * as it was. */
 int	 write_file(const char *path, const void *data, size_t len);
 /* From write_batch_begin() to write_batch_end(), write_file() returns once the file is
- * written under its temporary name; write_batch_end() syncs the batch's files together (one
- * journal commit for all, where a sync each costs one each) and renames them into place,
- * reporting each it could not put there; it returns -1 after such a failure. */
+ * written under its temporary name, its data sent to disk; write_batch_end() syncs the
+ * batch's files together (one wait for all, where a sync after each waits each time) and
+ * renames them into place, reporting each it could not put there; it returns -1 after such
+ * a failure. */
 void	 write_batch_begin(void);
 int	 write_batch_end(struct gen *);
 #define TEMP_MARK ".gen-"	/* in the temporary names: ".poverty.png.gen-0123456789ab.tmp" */

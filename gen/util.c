@@ -331,9 +331,10 @@ create_temp(const char *path)
 	return fd;
 }
 
-/* Puts the batch's files in place: each synced (the first sync commits them all to the
- * journal together, as their data was sent to disk as each was written: one commit for a
- * pack's thirty files, not thirty), then renamed over its path. */
+/* Puts the batch's files in place: each synced, then renamed over its path. Their data went
+ * to disk as each was written, so the syncs wait for little (on a journal, the first commit
+ * takes them all): a pack's thirty files wait once, where a sync after each waited thirty
+ * times. */
 static void
 batch_settle(void)
 {
