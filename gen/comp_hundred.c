@@ -343,6 +343,45 @@ show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour, struct bu
 		svg_words(words, l, x, y);
 }
 
+/* The 10 x 10 children in pixels: each kind of child drawn once, on white, and copied to
+ * each cell, its corner moved to the nearest whole pixel (a fiftieth of the drawing, for a
+ * shift of the children by at most half a pixel). */
+static void
+grid_pixels(cairo_t *cr, double x, double y, double cw, int count, const struct template *t)
+{
+	cairo_matrix_t m;
+	cairo_surface_t *one[2];
+	int tw, th;
+
+	cairo_get_matrix(cr, &m);
+	tw = (int)ceil(cw * m.xx) + 1;
+	th = (int)ceil(cw * CHILD_H * m.yy) + 1;
+	for (int k = 0; k < 2; k++) {
+		cairo_t *rc;
+
+		one[k] = cairo_image_surface_create(CAIRO_FORMAT_RGB24, tw, th);
+		rc = cairo_create(one[k]);
+		cairo_set_source_rgb(rc, 1, 1, 1);
+		cairo_paint(rc);
+		cairo_scale(rc, m.xx, m.yy);
+		child(rc, 0, 0, cw, k, t);
+		cairo_destroy(rc);
+	}
+	cairo_save(cr);
+	for (int i = 0; i < GRID * GRID; i++) {
+		double dx = x + (i % GRID) * cw, dy = y + (i / GRID) * cw * CHILD_H;
+
+		cairo_user_to_device(cr, &dx, &dy);
+		cairo_identity_matrix(cr);
+		cairo_set_source_surface(cr, one[i < count], floor(dx + 0.5), floor(dy + 0.5));
+		cairo_paint(cr);
+		cairo_set_matrix(cr, &m);
+	}
+	cairo_restore(cr);
+	cairo_surface_destroy(one[0]);
+	cairo_surface_destroy(one[1]);
+}
+
 /* The 10 x 10 children, w wide, the first `count` of them filled. */
 static void
 grid(cairo_t *cr, double x, double y, double w, int count, const struct template *t)
@@ -350,10 +389,17 @@ grid(cairo_t *cr, double x, double y, double w, int count, const struct template
 	double cw = w / GRID;
 	cairo_rectangle_t cell = { 0, 0, cw, cw * CHILD_H };
 	cairo_surface_t *one[2];
+	cairo_matrix_t m;
 	cairo_t *rc;
 
+	cairo_get_matrix(cr, &m);
+	if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE &&
+	    m.xy == 0 && m.yx == 0 && m.xx > 0 && m.yy > 0) {
+		grid_pixels(cr, x, y, cw, count, t);
+		return;
+	}
 	if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF) {
-		for (int i = 0; i < GRID * GRID; i++)	/* pixels, or SVG paths to count */
+		for (int i = 0; i < GRID * GRID; i++)	/* SVG paths, to count */
 			child(cr, x + (i % GRID) * cw, y + (i / GRID) * cw * CHILD_H, cw,
 			    i < count, t);
 		return;
