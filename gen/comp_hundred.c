@@ -343,15 +343,17 @@ show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour, struct bu
 		svg_words(words, l, x, y);
 }
 
-/* The 10 x 10 children in pixels: each kind of child drawn once, on white, and copied to
- * each cell, its corner moved to the nearest whole pixel (a fiftieth of the drawing, for a
- * shift of the children by at most half a pixel). */
+/* The 10 x 10 children in pixels: each kind of child drawn once, on white, and its pixels
+ * copied to each cell, its corner moved to the nearest whole pixel (a fiftieth of the
+ * drawing, for a shift of the children by at most half a pixel). */
 static void
 grid_pixels(cairo_t *cr, double x, double y, double cw, int count, const struct template *t)
 {
 	cairo_matrix_t m;
-	cairo_surface_t *one[2];
-	int tw, th;
+	cairo_surface_t *one[2], *target = cairo_get_target(cr);
+	unsigned char *data = cairo_image_surface_get_data(target);
+	int tw, th, stride = cairo_image_surface_get_stride(target);
+	int W = cairo_image_surface_get_width(target), H = cairo_image_surface_get_height(target);
 
 	cairo_get_matrix(cr, &m);
 	tw = (int)ceil(cw * m.xx) + 1;
@@ -367,17 +369,26 @@ grid_pixels(cairo_t *cr, double x, double y, double cw, int count, const struct 
 		child(rc, 0, 0, cw, k, t);
 		cairo_destroy(rc);
 	}
-	cairo_save(cr);
-	for (int i = 0; i < GRID * GRID; i++) {
+	cairo_surface_flush(target);
+	cairo_surface_flush(one[0]);
+	cairo_surface_flush(one[1]);
+	for (int i = 0; i < GRID * GRID; i++) {	/* opaque: each cell's rows copied */
+		cairo_surface_t *src = one[i < count];
 		double dx = x + (i % GRID) * cw, dy = y + (i / GRID) * cw * CHILD_H;
+		int left, top, from, to;
 
 		cairo_user_to_device(cr, &dx, &dy);
-		cairo_identity_matrix(cr);
-		cairo_set_source_surface(cr, one[i < count], floor(dx + 0.5), floor(dy + 0.5));
-		cairo_paint(cr);
-		cairo_set_matrix(cr, &m);
+		left = (int)floor(dx + 0.5);
+		top = (int)floor(dy + 0.5);
+		from = left < 0 ? -left : 0;	/* the columns inside the picture */
+		to = left + tw > W ? W - left : tw;
+		for (int r = top < 0 ? -top : 0; r < th && top + r < H && from < to; r++)
+			memcpy(data + (size_t)(top + r) * (size_t)stride + (size_t)(left + from) * 4,
+			    cairo_image_surface_get_data(src) + (size_t)r *
+			    (size_t)cairo_image_surface_get_stride(src) + (size_t)from * 4,
+			    (size_t)(to - from) * 4);
 	}
-	cairo_restore(cr);
+	cairo_surface_mark_dirty(target);
 	cairo_surface_destroy(one[0]);
 	cairo_surface_destroy(one[1]);
 }
