@@ -616,7 +616,11 @@ else
 fi
 
 # kill -9 during a build on two processes: the workers end with their parent, and the next
-# build removes the temporary files the dead one left.
+# build removes the temporary files the dead one left. Sixty areas, so that the build is
+# still running when it is killed.
+{ head -1 content/constituencies/data/areas.csv
+  for i in $(seq 1 60); do echo "Area $i,$((i % 101)),$((i % 13)),95,50,25,35,$i,5,15"; done; } \
+    >"$w/content/rows/data/areas.csv"
 (cd "$w" && exec "$rel" -j 2 build) 2>/dev/null & a=$!
 sleep 0.3
 kids=$(pgrep -P $a)
