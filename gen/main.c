@@ -2,10 +2,10 @@
  * exit statuses, progress on a terminal, and outputs renamed into place only when whole. */
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
