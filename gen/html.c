@@ -1070,33 +1070,29 @@ write_assets(struct hout *h)
 
 /* Writes the twin's pages through put(). Returns 0, or -1 after msg(). */
 static int
-write_twin(struct hout *hp)
+write_twin(struct hout *h)
 {
-	struct hout h = *hp;	/* copied back at the end: the staged files */
 	int rc = 0;
 	struct buf page = { 0 };
 
-	if (folder(&h, h.up) == -1 || write_assets(&h) == -1) {
-		*hp = h;
+	if (folder(h, h->up) == -1 || write_assets(h) == -1)
 		return -1;
-	}
-	paginate(&h);
-	for (size_t i = 0; rc == 0 && i < h.npages; i++) {
-		h.page = i;
-		h.out = &page;
+	paginate(h);
+	for (size_t i = 0; rc == 0 && i < h->npages; i++) {
+		h->page = i;
+		h->out = &page;
 		page.len = 0;
 		if (page.s != NULL)
 			page.s[0] = '\0';
-		write_page(&h, i);
-		rc = put(&h, h.pages[i].file, page.s, page.len);
+		write_page(h, i);
+		rc = put(h, h->pages[i].file, page.s, page.len);
 	}
 	buf_free(&page);
-	for (size_t i = 0; i < h.npages; i++)
-		free(h.pages[i].file);
-	free(h.pages);
-	h.pages = NULL;
-	h.npages = 0;
-	*hp = h;
+	for (size_t i = 0; i < h->npages; i++)
+		free(h->pages[i].file);
+	free(h->pages);
+	h->pages = NULL;
+	h->npages = 0;
 	return rc;
 }
 
@@ -1118,24 +1114,29 @@ html_write(struct gen *g, const struct doc *d)
 	return write_twin(&h);
 }
 
+/* The twin made by html_make(): its files, staged. */
+struct html_twin {
+	struct hout	 h;
+};
+
 struct html_twin *
 html_make(struct gen *g, const struct doc *d)
 {
-	struct hout *h = xmalloc(sizeof(*h));
+	struct html_twin *tw = xmalloc(sizeof(*tw));
 
-	twin_init(h, g, d);
-	h->staging = 1;
-	if (write_twin(h) == -1) {
-		html_free((struct html_twin *)h);
+	twin_init(&tw->h, g, d);
+	tw->h.staging = 1;
+	if (write_twin(&tw->h) == -1) {
+		html_free(tw);
 		return NULL;
 	}
-	return (struct html_twin *)h;
+	return tw;
 }
 
 int
 html_put(struct html_twin *tw, struct gen *g)
 {
-	struct hout *h = (struct hout *)tw;
+	struct hout *h = &tw->h;
 	int rc = 0;
 
 	h->g = g;
@@ -1159,14 +1160,12 @@ html_put(struct html_twin *tw, struct gen *g)
 void
 html_free(struct html_twin *tw)
 {
-	struct hout *h = (struct hout *)tw;
-
-	if (h == NULL)
+	if (tw == NULL)
 		return;
-	for (size_t i = 0; i < h->nfiles; i++) {
-		free(h->files[i].rel);
-		free(h->files[i].data);
+	for (size_t i = 0; i < tw->h.nfiles; i++) {
+		free(tw->h.files[i].rel);
+		free(tw->h.files[i].data);
 	}
-	free(h->files);
-	free(h);
+	free(tw->h.files);
+	free(tw);
 }

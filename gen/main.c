@@ -281,28 +281,26 @@ build_job(struct gen *g, struct doc *d, long row)
 		return;
 	errors = g->errors;
 	write_batch_begin();	/* the job's files reach the disk together */
-	if (!g->html_only && !g->pdf_only && g->jobs > 1) {
-		t = (struct twin_task){ .g = *g, .d = d };
-		t.g.counts = NULL;
-		t.g.ncounts = 0;
-		t.g.errors = 0;
-		if (pthread_create(&thread, NULL, make_twin, &t) == 0) {
-			write_pdf(g, d);
-			pthread_join(thread, NULL);
-			msg_flush(&t.g);
-			g->status = t.g.status > g->status ? t.g.status : g->status;
-			if (t.twin != NULL && g->errors == errors)
-				html_put(t.twin, g);
-			g->errors += t.g.errors;
-			html_free(t.twin);
-			write_batch_end(g);
-			return;
-		}
-	}
-	if (!g->html_only)
+	t = (struct twin_task){ .g = *g, .d = d };
+	t.g.counts = NULL;
+	t.g.ncounts = 0;
+	t.g.errors = 0;
+	if (!g->html_only && !g->pdf_only && g->jobs > 1 &&
+	    pthread_create(&thread, NULL, make_twin, &t) == 0) {
 		write_pdf(g, d);
-	if (!g->pdf_only && g->errors == errors)	/* the HTML twin of a PDF that was made */
-		html_write(g, d);
+		pthread_join(thread, NULL);
+		msg_flush(&t.g);
+		g->status = t.g.status > g->status ? t.g.status : g->status;
+		if (t.twin != NULL && g->errors == errors)
+			html_put(t.twin, g);
+		g->errors += t.g.errors;
+		html_free(t.twin);
+	} else {
+		if (!g->html_only)
+			write_pdf(g, d);
+		if (!g->pdf_only && g->errors == errors)	/* the twin of a PDF that was made */
+			html_write(g, d);
+	}
 	write_batch_end(g);
 }
 
