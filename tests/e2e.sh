@@ -592,14 +592,7 @@ fi
 # name of its own and renamed into place), and none leaves a temporary file.
 w=$TMP/pairs
 rel=$(realpath "$ROOT/${GEN_RELEASE:-gen/gen}")	# races, not memory: the quick build
-mkdir -p "$w/content/rows/data" "$w/templates"
-cp templates/*.xml templates/*.svg "$w/templates/"
-ln -sfn "$ROOT/fonts" "$w/fonts"
-cp content/constituencies/index.md "$w/content/rows/"
-cp content/constituencies/data/indicators.csv "$w/content/rows/data/"
-{ head -1 content/constituencies/data/areas.csv
-  for i in 1 2 3 4; do echo "Area $i,$((i * 7)),$i,95,50,25,35,$i,5,15"; done; } \
-    >"$w/content/rows/data/areas.csv"
+bash tests/areas.sh "$w" 4
 bad=
 for i in 1 2 3 4 5; do
 	(cd "$w" && exec timeout 300 "$rel" -j 2 build) 2>"$w/err-a" & a=$!
@@ -608,7 +601,7 @@ for i in 1 2 3 4 5; do
 	wait $b || bad="$bad pair $i: $(head -2 "$w/err-b")"
 done
 left=$(find "$w/out" -name '*.tmp')
-if [ -z "$bad" ] && [ -z "$left" ] && [ "$(find "$w/out/rows" -name '*.png' | wc -l)" -gt 8 ]
+if [ -z "$bad" ] && [ -z "$left" ] && [ "$(find "$w/out/doc" -name '*.png' | wc -l)" -gt 8 ]
 then
 	pass e2e/side-by-side
 else
@@ -618,15 +611,13 @@ fi
 # kill -9 during a build on two processes: the workers end with their parent, and the next
 # build removes the temporary files the dead one left. Sixty areas, so that the build is
 # still running when it is killed.
-{ head -1 content/constituencies/data/areas.csv
-  for i in $(seq 1 60); do echo "Area $i,$((i % 101)),$((i % 13)),95,50,25,35,$i,5,15"; done; } \
-    >"$w/content/rows/data/areas.csv"
+bash tests/areas.sh "$w" 60
 (cd "$w" && exec "$rel" -j 2 build) 2>/dev/null & a=$!
 sleep 0.3
 kids=$(pgrep -P $a)
 kill -9 $a
 wait $a 2>/dev/null
-touch "$w/out/rows/.area-1.pdf.gen-0123456789ab.tmp"	# as a build killed mid-write leaves
+touch "$w/out/doc/.area-1.pdf.gen-0123456789ab.tmp"	# as a build killed mid-write leaves
 sleep 1
 alive=
 for k in $kids; do	# a zombie (dead, not yet reaped by whoever adopted it) counts as ended
