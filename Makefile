@@ -169,6 +169,22 @@ bench/node_modules/.stamp: bench/package.json bench/package-lock.json
 	    npm ci --prefix bench --no-audit --no-fund --loglevel=error; then touch $@; \
 	else echo "note: npm or the Typst packages unavailable: no Typst timings"; fi
 
+# Remakes profiles/FOGRA39.icc, the FOGRA39 output profile, from Fogra's characterisation
+# data in icc-profiles-free with ArgyllCMS's colprof (about 30 s). Not part of `make`: the
+# profile is kept in the repository, byte for byte what this makes (colprof writes the time
+# it ran into the profile's header; the date below replaces it). See profiles/README.md.
+PROFILE_DATE = \007\352\000\014\000\007\000\000\000\000\000\000
+profile: build/deps.stamp
+	$(call install_debs,argyll)
+	@rm -rf build/profile && mkdir -p build/profile
+	cp /usr/share/color/icc/FOGRA39L.ti3 build/profile/
+	cd build/profile && colprof -qm -nc -l 330 \
+	    -D "FOGRA39 (ISO 12647-2:2004 coated), made from FOGRA39L.ti3 by ArgyllCMS colprof" \
+	    -C "Profile of the FOGRA39L characterisation data (Fogra; Zlib licence)" FOGRA39L
+	printf '$(PROFILE_DATE)' | dd of=build/profile/FOGRA39L.icc bs=1 seek=24 conv=notrunc \
+	    status=none
+	cp build/profile/FOGRA39L.icc profiles/FOGRA39.icc
+
 # `make install` puts gen on the PATH (PREFIX=/usr/local by default; DESTDIR for packaging).
 PREFIX = /usr/local
 install: gen/gen
@@ -178,4 +194,4 @@ install: gen/gen
 clean:
 	rm -rf build out gen/gen
 
-.PHONY: all docs test fuzz bench install clean
+.PHONY: all docs test fuzz bench profile install clean
