@@ -6,7 +6,7 @@ DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
 	libjpeg-dev libfontconfig-dev libglib2.0-dev libpng-dev \
 	icc-profiles-free libgs-common libmicrohttpd-dev libpoppler-glib-dev zlib1g-dev libharfbuzz-dev
-DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel
+DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel ghostscript
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
@@ -26,8 +26,8 @@ SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template
 	document.c validate.c layout.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c \
 	indicators.c theme.c render.c html.c new.c preview.c pdf_post.c jobs.c
-OBJS = $(SRCS:%.c=build/release/%.o)
-SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
+OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
+SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o
 
 # One stamp per document: a document built once per data row has no single out/ file.
 DOCS = $(patsubst content/%/index.md,build/docs/%.stamp,$(wildcard content/*/index.md))
@@ -71,6 +71,19 @@ build/release/%.o: gen/%.c gen/gen.h build/deps.stamp
 build/asan/%.o: gen/%.c gen/gen.h build/deps.stamp
 	@mkdir -p build/asan
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+# The FOGRA39 output profile gen carries, as an array (see profiles/README.md).
+build/fogra39.c: profiles/FOGRA39.icc
+	@mkdir -p build
+	{ echo '/* Made by the Makefile from profiles/FOGRA39.icc: the FOGRA39 output profile. */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'const unsigned char fogra39_icc[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '};'; \
+	  echo 'const size_t fogra39_icc_len = sizeof(fogra39_icc);'; } >$@.tmp && mv $@.tmp $@
+
+build/fogra39.o: build/fogra39.c
+	$(CC) $(WARN) -c -o $@ $<
 
 UNIT_OBJS = $(filter-out build/asan/main.o,$(SAN_OBJS))
 build/unit: tests/unit.c $(UNIT_OBJS)
@@ -118,7 +131,7 @@ test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/p
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = $(REPLAY_TARGETS)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o))
+FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o)) build/fogra39.o
 
 build/fuzz-deps.stamp: build/deps.stamp
 	$(call install_debs,clang libclang-rt-14-dev)

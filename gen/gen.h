@@ -511,6 +511,16 @@ struct furniture {
 	char		*slot[FU_NSLOTS];	/* owned; NULL when empty */
 };
 
+/* A colour's values for print: the PDF uses them exactly in place of its RGB
+ * (<print><ink rgb= cmyk=/></print> in the theme). */
+struct ink {
+	unsigned	 rgb;		/* 0xRRGGBB, as the theme's colours give it */
+	unsigned short	 cmyk[4];	/* C, M, Y, K in hundredths of a per cent (0-10000) */
+};
+
+/* The printing condition a PDF's output intent names (<print intent=…>). */
+enum print_intent { PI_FOGRA39, PI_SWOP };
+
 struct template {
 	char		*name;		/* as named in front matter */
 	struct furniture header;	/* on every page but the first of a chapter */
@@ -550,6 +560,9 @@ struct template {
 	unsigned	 outline;	/* the children of a panel not counted */
 	const char	*colour_file;	/* where <colour> was last read, for messages */
 	int		 colour_line, colour_col;
+	struct ink	*inks;		/* colours given for print, owned; the last for an RGB wins */
+	size_t		 ninks;
+	int		 intent;	/* enum print_intent */
 	const char	*bg_file;	/* where <infographic background=…> was read */
 	int		 bg_line, bg_col;
 	char		**files;	/* the files read (the template, its includes), owned */
@@ -960,14 +973,22 @@ struct pdf_post {
 	size_t		 nelems;
 	double		 bleed;		/* pt the BleedBox extends beyond the TrimBox */
 	double		 marks;		/* pt beyond the BleedBox for crop marks and the slug */
+	const struct ink *inks;		/* RGB colours drawn in these CMYK values */
+	size_t		 ninks;
+	int		 intent;	/* the output intent: enum print_intent */
 	int		 ua;		/* claim PDF/UA-1 (and check the tree holds to it) */
 };
+
+/* The FOGRA39 output profile gen carries, made by the Makefile into build/ from
+ * profiles/FOGRA39.icc. */
+extern const unsigned char fogra39_icc[];
+extern const size_t fogra39_icc_len;
 
 /* Rewrites the PDF cairo wrote (`len` bytes at `pdf`, kept until the call returns: qpdf reads
  * it lazily) into the file `out`, naming `name` in messages: /Lang, /ViewerPreferences
  * DisplayDocTitle, XMP metadata with the PDF/X-4 and PDF/UA-1 identifiers, the elements'
- * attributes (/Alt, /Scope, /ID, links' /Contents), /Tabs /S, page boxes, the output intent
- * and sRGB for the colours, D: dates, /Private content turned into Artifacts, deterministic
+ * attributes (/Alt, /Scope, /ID, links' /Contents), /Tabs /S, page boxes, the output intent,
+ * the inks' colours in their CMYK and the rest in sRGB, D: dates, /Private content turned into Artifacts, deterministic
  * /ID, duplicate resource keys removed. Fails, writing nothing, when the structure breaks
  * what the XMP claims. Returns 0, or -1 after msg(). */
 int		 pdf_post(struct gen *, const char *pdf, size_t len, const char *out,

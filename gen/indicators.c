@@ -449,7 +449,8 @@ rag_name(enum rag r)
 	return names[r];
 }
 
-/* The status's colour, so that it is seen as well as read. */
+/* The status's colour, so that it is seen as well as read (its CMYK for print is among
+ * template.c's defaults). */
 static unsigned
 rag_fill(enum rag r)
 {

@@ -996,6 +996,9 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 		post.nelems = r.nelems;
 		post.bleed = d->tpl->bleed;
 		post.marks = r.marks;
+		post.inks = d->tpl->inks;
+		post.ninks = d->tpl->ninks;
+		post.intent = d->tpl->intent;
 		post.ua = !d->not_ua;
 		if (d->not_ua)
 			msg(g, MSG_NOTE, path, 0, 0, "this draft breaks PDF/UA-1 (see the warnings "

@@ -72,11 +72,12 @@ for dir in tests/layout/*/; do
 done
 
 # ---- template, data and component features (each a small project), counted panels; the
-# strategy, the constituency packs and charts end to end ----
+# strategy, the constituency packs and charts end to end; colour for the press ----
 source tests/good.sh
 source tests/hundreds.sh
 source tests/e2e.sh
 source tests/pages.sh
+source tests/print.sh
 
 # ---- the HTML twins: WCAG 2.2 AA in a real browser, and the PDF's words ----
 source tests/html.sh

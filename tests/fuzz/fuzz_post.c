@@ -1,6 +1,7 @@
 /* fuzz_post.c: libFuzzer target over the post-pass (make fuzz): the input is taken for the PDF
  * cairo wrote, and pdf_post() adds what cairo cannot (language, XMP, figures' /Alt,
- * artifacts, boxes) and writes it, into a folder of its own that is emptied after each. */
+ * artifacts, boxes, inks in CMYK) and writes it, into a folder of its own that is emptied
+ * after each. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -24,11 +25,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    { "Figure", NULL, "A chart of the figures", NULL, NULL },
 	    { "Table", NULL, NULL, NULL, NULL }, { "TH", "Column", NULL, NULL, NULL },
 	    { "Figure", NULL, "A photograph", NULL, NULL } };
+	static const struct ink inks[] = { { 0x000000, { 0, 0, 0, 10000 } },
+	    { 0x1d4f91, { 9400, 6500, 0, 1900 } } };
 	static char *out;
 	struct gen g = { 0 };
 	struct pdf_post p = { .lang = "en-GB", .title = "Fuzz", .author = "An author",
 	    .subject = "A subject", .keywords = "some, keywords", .date = 1656547200,
-	    .elems = elems, .nelems = sizeof(elems) / sizeof(elems[0]), .bleed = 8.5, .ua = 1 };
+	    .elems = elems, .nelems = sizeof(elems) / sizeof(elems[0]), .bleed = 8.5, .inks = inks,
+	    .ninks = sizeof(inks) / sizeof(inks[0]), .ua = 1 };
 
 	if (out == NULL) {
 		if (mkdtemp(dir) == NULL)
