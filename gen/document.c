@@ -222,6 +222,8 @@ read_settings(struct gen *g, struct doc *d)
 	d->title = fm_value(d, "title");
 	d->subtitle = fm_value(d, "subtitle");
 	d->strapline = fm_value(d, "strapline");
+	d->source = fm_value(d, "source");
+	d->list_title = fm_value(d, "list-title");
 	d->author = fm_value(d, "author");
 	d->subject = fm_value(d, "subject");
 	d->keywords = fm_value(d, "keywords");

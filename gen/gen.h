@@ -147,6 +147,7 @@ struct gen {
 	struct msg_count *counts;	/* msg.c: messages per file since msg_flush(), owned */
 	size_t		 ncounts;
 	time_t		 epoch;		/* SOURCE_DATE_EPOCH, or -1 */
+	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
 };
 
 /* ---- the tree ---- */
@@ -573,6 +574,9 @@ struct template {
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
 	int		 html_split;	/* <html split="N"/>: a web page per heading of level N */
+	char		*html_download;	/* <html download=…>: the link to the PDF, {size}, owned */
+	char		*html_published;	/* … published=: {date}, {author}, owned */
+	char		*html_source;	/* … source=: {source}, owned */
 	char		*toc_title;	/* the contents page's heading, owned; NULL: none */
 	int		 front_roman;	/* the cover, contents and index.md numbered i, ii … */
 	struct style	 role[R_NROLES];
@@ -618,6 +622,8 @@ struct doc {
 	size_t		 nfiles;
 	struct frontmatter fm;
 	const char	*title, *subtitle, *author, *subject, *keywords, *lang, *strapline;
+	const char	*source;	/* where its figures come from (`source:`), or NULL */
+	const char	*list_title;	/* one output per row: their list page's (`list-title:`) */
 	char		*bound[6];	/* per row: those values with their tags expanded */
 	char		*outname;	/* out/NAME.pdf, or out/DOC/SLUG.pdf for one per row */
 	time_t		 date;		/* from front matter `date`, or SOURCE_DATE_EPOCH */

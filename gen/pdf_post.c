@@ -1083,6 +1083,7 @@ write_pdf(struct post *c, const char *out)
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "cannot write: %s", strerror(errno));
 		return -1;
 	}
+	c->g->pdf_bytes = qpdf_get_buffer_length(q);
 	return 0;
 }
 

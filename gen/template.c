@@ -577,11 +577,54 @@ read_per_row(struct tctx *c, xmlNode *n)
 	xmlFree(name);
 }
 
-/* <html split="1"/>: the HTML twin has a page per heading of that level (0: one page). */
+/* The words of <html> attribute `name` of `n` into *out, checking that each {placeholder}
+ * is one of those it takes, `names` ("|date|author|"). */
+static void
+html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char **out)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	const char *p, *e;
+	char want[40];
+
+	if (v == NULL)
+		return;
+	for (p = (const char *)v; (p = strchr(p, '{')) != NULL; p = e) {
+		e = strchr(p, '}');
+		if (e != NULL && e - p < 32)
+			snprintf(want, sizeof(want), "|%.*s|", (int)(e - p - 1), p + 1);
+		if (e == NULL || e - p >= 32 || strstr(names, want) == NULL) {
+			struct buf b = { 0 };
+			char *m;
+
+			for (const char *q = names + 1; *q; q = strchr(q, '|') + 1) {
+				buf_adds(&b, q == names + 1 ? "{" : strchr(q, '|')[1] ? ", {" :
+				    " or {");
+				buf_add(&b, q, (size_t)(strchr(q, '|') - q));
+				buf_adds(&b, "}");
+			}
+			m = xasprintf("`%.*s` in %s= is nothing gen fills in (it fills in %s)",
+			    e != NULL && e - p < 32 ? (int)(e - p + 1) : 1, p, name, b.s);
+			terr(c, n, name, "%s", m);
+			free(m);
+			buf_free(&b);
+			break;
+		}
+	}
+	free(*out);
+	*out = xstrdup((const char *)v);
+	xmlFree(v);
+}
+
+/* <html split="1"/>: the HTML twin has a page per heading of that level (0: one page); its
+ * words for publishing: the link to the PDF, the date and the source. */
 static void
 read_html(struct tctx *c, xmlNode *n)
 {
 	xmlChar *v = xmlGetProp(n, (const xmlChar *)"split");
+
+	html_words(c, n, "download", "|size|", &c->t->html_download);
+	html_words(c, n, "published", "|date|author|", &c->t->html_published);
+	html_words(c, n, "source", "|source|", &c->t->html_source);
 
 	if (v != NULL) {
 		if (strlen((const char *)v) != 1 || v[0] < '0' || v[0] > '4')
@@ -819,6 +862,9 @@ defaults(struct template *t)
 	t->outline = 0x7d8696;
 	t->toc_depth = 2;
 	t->intent = PI_FOGRA39;
+	t->html_download = xstrdup("Download the PDF ({size})");
+	t->html_published = xstrdup("Published {date}");
+	t->html_source = xstrdup("Source: {source}");
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		set_ink(t, k[i].rgb, k[i].cmyk);
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
@@ -970,7 +1016,7 @@ static const struct {
 	{ "page-numbers", { "front", NULL } },
 	{ "appendices", { "label", "numbering", NULL } },
 	{ "comparator", { "column", "label", NULL } },
-	{ "html", { "split", NULL } },
+	{ "html", { "split", "download", "published", "source", NULL } },
 	{ "marks", { NULL } },
 	{ "infographic", { "background", NULL } },
 	{ "numbering", { NULL } },
@@ -1194,6 +1240,9 @@ template_free(struct template *t)
 	free(t->per_row);
 	free(t->appendix_label);
 	free(t->toc_title);
+	free(t->html_download);
+	free(t->html_published);
+	free(t->html_source);
 	free(t->ind_note);
 	free(t->per_row_name);
 	free(t->ind_data);

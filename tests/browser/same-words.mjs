@@ -65,7 +65,7 @@ async function htmlBlocks(browser, files) {
     await page.goto('file://' + resolve(f), { waitUntil: 'load' });
     const index = f.endsWith('/index.html');
     out.push(...await page.evaluate((index) => {
-      const skip = 'nav ol, .skip, .masthead, .pager, details, .back, .pnum, svg.defs, [aria-hidden=true]' +
+      const skip = 'nav ol, .skip, .masthead, .download, .pager, details, .back, .pnum, svg.defs, [aria-hidden=true]' +
         (index ? '' : ', footer');
       const blocks = [];
       // a block's own words, not those of the blocks it holds (a cell's heading)
