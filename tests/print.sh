@@ -19,7 +19,7 @@ press_project() {
 <template>
   <include file="brand.xml"/>
   <footer/>
-  <theme>$2</theme>
+  <theme>${2:-}</theme>
 </template>
 EOF
 	{
