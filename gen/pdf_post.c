@@ -910,8 +910,11 @@ icc_stream(struct post *c, size_t which, int n, qpdf_oh *out)
 	r = load_profile(p);
 	pthread_mutex_unlock(&profiles_lock);
 	if (r == -1) {
-		msg(c->g, MSG_FATAL, p->path, 0, 0, "cannot read the colour profile: %s (install "
-		    "icc-profiles-free and libgs-common)", read_error(errno));
+		if (p->path == NULL)	/* the profile gen carries: only memory can fail */
+			msg(c->g, MSG_FATAL, c->in, 0, 0, "out of memory");
+		else
+			msg(c->g, MSG_FATAL, p->path, 0, 0, "cannot read the colour profile: %s "
+			    "(install icc-profiles-free and libgs-common)", read_error(errno));
 		return -1;
 	}
 	st = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
