@@ -359,7 +359,8 @@ table(struct hout *h, const struct node *n)
 	char id[32];
 
 	/* A wide table scrolls on its own, not the page (WCAG 1.4.10): a region a keyboard
-	 * can reach and scroll, named by the table's caption, or else by its heading. */
+	 * can reach and scroll, named by the table's caption, or else by the heading it comes
+	 * under, or else by the document's title. */
 	snprintf(id, sizeof(id), "tcap-%d", ++h->tables);
 	buf_adds(h->out, "<div class=\"table\" role=\"region\" tabindex=\"0\" ");
 	if (n->text.text.len > 0) {
@@ -370,7 +371,7 @@ table(struct hout *h, const struct node *n)
 		esc(h->out, above->id);
 	} else {
 		buf_adds(h->out, "aria-label=\"");
-		esc(h->out, n->src ? n->src : h->d->title);
+		esc(h->out, h->d->title);	/* a cover block, first on the page */
 	}
 	buf_adds(h->out, "\">\n<table>\n");
 	if (n->text.text.len > 0) {
