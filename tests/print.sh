@@ -1,7 +1,8 @@
 # tests/print.sh: colour for the press. Text, rules and black in black ink alone (Ghostscript's
 # ink coverage of a page of body text), the brand's colours in exactly their CMYK on pages and
 # in the panels' forms, the output intent the template chooses (FOGRA39 unless it asks for
-# SWOP), crop marks in black ink. Sourced by tests/run.sh (uses its GEN, ROOT, TMP, pass, fail).
+# SWOP), crop marks in black ink, an SVG picture's fills in the inks too. Sourced by
+# tests/run.sh (uses its GEN, ROOT, TMP, pass and fail).
 
 # press_project DIR [THEME-XML]: a project with the repository's templates and fonts, and a
 # document of body text in the brand two pages long (running heads; paragraphs with emphasis,
@@ -137,4 +138,28 @@ if [ -s "$TMP/press-all.err" ] || [ -n "$bad" ] || [ "$forms" -eq 0 ]; then
 	fail print/brand-inks "${bad:-no panel form in the accent in CMYK} $(head -2 "$TMP/press-all.err")"
 else
 	pass print/brand-inks
+fi
+
+# A picture's vector fills print as the theme's inks too: an SVG in the accent and the text
+# colour is drawn in their CMYK, with no RGB left; a PNG stays an image in sRGB, which the
+# printer converts.
+w=$TMP/press-pictures
+press_project "$w"
+cat >"$w/content/doc/mark.svg" <<'SVG'
+<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100"><rect width="100" height="100" fill="#1d4f91"/><circle cx="150" cy="50" r="40" fill="none" stroke="#1f2430" stroke-width="4"/></svg>
+SVG
+cp "$ROOT/tests/pages/panels.png" "$w/content/doc/photo.png"
+printf '\n![A blue square beside a black ring](mark.svg "A mark")\n\n![A page of panels](photo.png "A picture")\n' \
+    >>"$w/content/doc/index.md"
+(cd "$w" && "$GEN" build doc) >/dev/null 2>"$w/err"
+qpdf --qdf --object-streams=disable "$w/out/doc.pdf" "$TMP/pictures.qdf.pdf" 2>/dev/null
+if ! grep -aq '0.94 0.65 0 0.19 k' "$TMP/pictures.qdf.pdf" ||
+    ! grep -aq '^0 0 0 1 K' "$TMP/pictures.qdf.pdf" ||
+    grep -aqE '(^| )(rg|RG)( |$)' "$TMP/pictures.qdf.pdf"; then
+	fail print/picture-inks "the SVG's fills are not in the inks' CMYK: $(head -2 "$w/err")"
+elif ! qpdf --json --json-key=qpdf "$w/out/doc.pdf" 2>/dev/null |
+    grep -B12 '"/Subtype": "/Image"' | grep -q '"/ColorSpace": "[0-9]* 0 R"'; then
+	fail print/picture-inks "the PNG is not in an ICC colour space"
+else
+	pass print/picture-inks
 fi
