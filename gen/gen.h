@@ -115,6 +115,9 @@ int	 msg_shown(struct gen *, enum msg_level, const char *file);
 /* Says for each file how many of its messages were not shown ("and 57 more"), and starts
  * counting afresh: at the end of each document or job. */
 void	 msg_flush(struct gen *);
+/* Says what is wrong with the command line: "gen: text" and where help is. Returns
+ * EXIT_USAGE. */
+int	 msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Messages of one file, for the cap. */
 struct msg_count {
@@ -895,6 +898,13 @@ int		 jobs_worker(struct gen *, char *const *docs, size_t ndocs, jobs_fn *);
 /* Prints the outputs `gen build` would make of `docs`, one per line ("strategy-2022",
  * "constituencies/bootle-constituency"), after --shard; returns the exit status. */
 int		 jobs_list(struct gen *, char *const *docs, size_t ndocs);
+/* Whether job `row` of `d` (-1: the document) is asked for: in the shard (by a hash of its
+ * output's name, so an output stays in its shard whatever else is added), and named, when
+ * names are given (g->only). */
+int		 jobs_wanted(const struct gen *, const struct doc *, long row);
+/* Says of each name given (g->only) that is one of `d`'s rows, DOC/ROW, but names none of
+ * them; returns how many, a command-line error. */
+int		 jobs_unknown_rows(struct gen *, const struct doc *);
 /* Passes signal `sig` on to the worker processes (async-signal-safe). */
 void		 jobs_kill(int sig);
 
@@ -933,9 +943,15 @@ int		 preview_run(struct gen *, const char *dir, const char *row, unsigned port,
 
 /* ---- new.c: next year's document from this year's ---- */
 
-/* Copies content/FROM to content/NAME with the year moved on, and prints what is left to
- * update by hand. Returns 0, or -1 after msg(). */
+/* Copies content/FROM to content/NAME whole or not at all, with the year moved on, and
+ * prints each line it changed and what is left to update by hand. Returns the exit status,
+ * after saying what went wrong. */
 int		 new_document(struct gen *, const char *name, const char *from);
+/* Line `s` with each year around `from` (the year before, that year, the year after) moved
+ * on by one, each exactly once: dates (29 February to the 28th) with their weekdays made
+ * right, academic years as a whole ("2023/24" to "2024/25"); `force` moves a date of any
+ * year. Adds to `left` what it left as it was, in words, "; " between. The caller frees. */
+char		*year_move_line(const char *s, int from, int force, struct buf *left);
 
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 

@@ -61,10 +61,7 @@ static const char usage_text[] =
 static int
 usage(const char *fmt, const char *arg)
 {
-	fputs("gen: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'gen --help'.\n", stderr);
-	return EXIT_USAGE;
+	return msg_usage(fmt, arg);
 }
 
 static int
@@ -317,6 +314,8 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 	if (d == NULL)
 		return;
 	if (d->data.row_table == NULL) {
+		if (jobs_unknown_rows(g, d) > 0)
+			g->status = EXIT_USAGE;
 		if (g->trace) {
 			struct pages *ps = layout_document(g, d);
 
@@ -326,9 +325,13 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 		doc_free(d);
 		return;
 	}
+	if (jobs_unknown_rows(g, d) > 0)
+		g->status = EXIT_USAGE;
 	for (size_t r = 0; r < d->data.row_table->nrows; r++) {
 		int worst = g->status;
 
+		if (!jobs_wanted(g, d, (long)r))
+			continue;
 		doc_row(g, d, r);
 		msg_flush(g);
 		g->status = g->status > worst ? g->status : worst;
@@ -336,16 +339,31 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 	doc_free(d);
 }
 
+/* A whole number from `min` to `max` written in digits alone (no sign, no space), up to
+ * `stop` (a character, or '\0' for the end); -1 when it is not one. *end is set after it. */
+static long
+parse_number(const char *s, long min, long max, char stop, const char **end)
+{
+	long v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (*p - '0')) > max)
+			return -1;	/* before it could overflow */
+	if (p == s || *p != stop || v < min)
+		return -1;
+	*end = p;
+	return v;
+}
+
 /* The -j argument: a whole number from 1 to 64; 0 when it is not one. */
 static int
 parse_jobs(const char *s)
 {
-	char *end;
-	long v;
+	const char *end;
+	long v = parse_number(s, 1, 64, '\0', &end);
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return errno == 0 && end != s && *end == '\0' && v >= 1 && v <= 64 ? (int)v : 0;
+	return v < 0 ? 0 : (int)v;
 }
 
 static time_t
@@ -378,8 +396,39 @@ new_command(struct gen *g, const char *root, int argc, char *argv[], const char 
 	if (!ok)
 		return usage("`%s` is not a gen project (it has no content/ folder)", root);
 	g->root = root;
-	new_document(g, argv[1], from);
-	return g->status;
+	return new_document(g, argv[1], from);
+}
+
+/* Whether `row` (DOC/ROW) names a row of the document in `dir`, said when it does not. The
+ * document's own messages are left for the preview to show. */
+static int
+row_known(struct gen *g, const char *dir, char *row)
+{
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC), bad = 0;
+	struct doc *d;
+
+	fflush(stderr);
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	d = doc_load(g, dir);
+	msg_flush(g);
+	fflush(stderr);
+	if (saved >= 0 && null >= 0)
+		dup2(saved, STDERR_FILENO);
+	if (saved >= 0)
+		close(saved);
+	if (null >= 0)
+		close(null);
+	g->only = &row;
+	g->nonly = 1;
+	if (d != NULL)
+		bad = jobs_unknown_rows(g, d);
+	g->only = NULL;
+	g->nonly = 0;
+	g->errors = 0;
+	g->status = 0;
+	doc_free(d);
+	return bad == 0;
 }
 
 /* `gen preview [DOC] [--port N]`: DOC a folder of content/, or one row of it (DOC/ROW);
@@ -403,6 +452,8 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	g->epoch = source_date_epoch();
 	all = all_documents(g, &nall);
 	if (argc == 2) {
+		for (size_t n = strlen(argv[1]); n > 1 && argv[1][n - 1] == '/'; n--)
+			argv[1][n - 1] = '\0';	/* `strategy-2022/` names it too */
 		const char *slash = strchr(argv[1], '/');
 		char *name = slash ? xstrndup(argv[1], (size_t)(slash - argv[1])) :
 		    xstrdup(argv[1]), *rel = xasprintf("content/%s", name);
@@ -426,7 +477,10 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	}
 	if (fonts_init(g) == -1)
 		return EXIT_ENV;
-	rc = preview_run(g, dir, row, port, build_job);
+	if (row != NULL && !row_known(g, dir, row))
+		rc = EXIT_USAGE;
+	else
+		rc = preview_run(g, dir, row, port, build_job);
 	free(dir);
 	free(row);
 	free(defout);
@@ -458,7 +512,9 @@ main(int argc, char *argv[])
 	const char *root = ".", *outdir = NULL, *from = NULL;
 	unsigned port = 0;
 	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL;
-	int c, quiet = 0, build;
+	int c, quiet = 0, build, given = 0;	/* given: --from, --port, --shard */
+	long k, n;
+	const char *end;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	size_t ndocs = 0;
@@ -496,17 +552,23 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			from = optarg;
+			given |= 1 << 0;
 			break;
 		case 'P':
-			if (sscanf(optarg, "%u%c", &port, &(char){ 0 }) != 1 || port > 65535)
-				return usage("--port wants a port number, not `%s`", optarg);
+			if ((k = parse_number(optarg, 0, 65535, '\0', &end)) < 0)
+				return usage("--port wants a port number from 1 to 65535 (0: any "
+				    "free one), not `%s`", optarg);
+			port = (unsigned)k;
+			given |= 1 << 1;
 			break;
 		case 'S':
-			if (sscanf(optarg, "%u/%u%c", &g.shard_k, &g.shard_n, &(char){ 0 }) != 2 ||
-			    g.shard_n < 1 || g.shard_n > 100000 || g.shard_k < 1 ||
-			    g.shard_k > g.shard_n)
-				return usage("--shard wants K/N, the K-th of N shares (1 <= K <= N), "
-				    "not `%s`", optarg);
+			if ((k = parse_number(optarg, 1, 100000, '/', &end)) < 0 ||
+			    (n = parse_number(end + 1, 1, 100000, '\0', &end)) < 0 || k > n)
+				return usage("--shard wants K/N, the K-th of N shares, with 1 <= K <= N "
+				    "<= 100000, not `%s`", optarg);
+			g.shard_k = (unsigned)k;
+			g.shard_n = (unsigned)n;
+			given |= 1 << 2;
 			break;
 		case 'm':
 			g.marks = 1;
@@ -530,6 +592,14 @@ main(int argc, char *argv[])
 		return usage("--pdf-only and --html-only together would write nothing%s", "");
 	if (optind >= argc)
 		return usage("no command: say `build` or `check`%s", "");
+	/* An option that does nothing for the command is a slip, not to be passed over. */
+	if ((given & 1 << 0) && strcmp(argv[optind], "new") != 0)
+		return usage("--from is for `gen new DOC --from OLD`, not `%s`", argv[optind]);
+	if ((given & 1 << 1) && strcmp(argv[optind], "preview") != 0)
+		return usage("--port is for `gen preview`, not `%s`", argv[optind]);
+	if ((given & 1 << 2) && (strcmp(argv[optind], "new") == 0 ||
+	    strcmp(argv[optind], "preview") == 0))
+		return usage("--shard is for `gen build` and `gen jobs`, not `%s`", argv[optind]);
 	if (strcmp(argv[optind], "new") == 0)
 		return new_command(&g, root, argc - optind, argv + optind, from);
 	if (strcmp(argv[optind], "preview") == 0)
@@ -566,7 +636,11 @@ main(int argc, char *argv[])
 	else
 		for (; optind < argc; optind++) {
 			const char *a = argv[optind];
-			char *rel = xasprintf("content/%s", a);
+			char *rel;
+
+			for (size_t n = strlen(a); n > 1 && a[n - 1] == '/'; n--)
+				argv[optind][n - 1] = '\0';	/* `strategy-2022/` names it too */
+			rel = xasprintf("content/%s", a);
 			char *dir = strchr(a, '/') ? xstrdup(a) : project_path(&g, rel);
 
 			free(rel);
