@@ -57,7 +57,7 @@ add_file(struct gen *g, struct doc *d, char *path)
 static int
 is_appendix(const char *name)
 {
-	return strncmp(name, "appendix", 8) == 0;
+	return strncasecmp(name, "appendix", 8) == 0;
 }
 
 /* The heading's prefix of appendix `i` (from 0), as the template words and numbers it:
@@ -129,11 +129,21 @@ add_chapters(struct gen *g, struct doc *d)
 	while ((e = readdir(dir)) != NULL) {
 		size_t l = strlen(e->d_name);
 
-		if (l > 3 && strcmp(e->d_name + l - 3, ".md") == 0 && e->d_name[0] != '.' &&
-		    strcmp(e->d_name, "index.md") != 0) {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
+		/* 04-PLAN.MD as Windows saves it is a chapter too */
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "index.md") == 0 || !((l > 3 &&
+		    strcasecmp(e->d_name + l - 3, ".md") == 0) || (l > 9 &&
+		    strcasecmp(e->d_name + l - 9, ".markdown") == 0)))
+			continue;
+		if (strcasecmp(e->d_name, "index.md") == 0) {	/* INDEX.MD beside index.md */
+			char *path = xasprintf("%s/%s", d->dir, e->d_name);
+
+			msg(g, MSG_WARNING, path, 0, 0, "not read: the document starts from "
+			    "index.md, in lower case, and this name differs from it only in case");
+			free(path);
+			continue;
 		}
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dir);
 	if (n > 1)
@@ -225,7 +235,19 @@ read_settings(struct gen *g, struct doc *d)
 	d->author = fm_value(d, "author");
 	d->subject = fm_value(d, "subject");
 	d->keywords = fm_value(d, "keywords");
-	d->lang = fm_value(d, "lang") ? fm_value(d, "lang") : "en-GB";
+	d->lang = "en-GB";
+	if ((e = frontmatter_get(&d->fm, "lang")) != NULL && *e->value) {
+		char *why;
+
+		/* the entry's own text, put in its canonical case (en-gb to en-GB) */
+		if (lang_check(e->value, &why) != NULL)
+			d->lang = e->value;
+		else {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "%s", why);
+			free(why);
+			bad = 1;
+		}
+	}
 	if (!bad && (e = frontmatter_get(&d->fm, "template")) != NULL &&
 	    (d->tpl = template_load(g, e->value, d->index, e->line, e->col)) == NULL)
 		bad = 1;
@@ -324,8 +346,8 @@ apply_types(struct gen *g, struct doc *d)
 			struct table *t = d->data.v[k];
 			int c;
 
-			if (strcmp(t->name, ct->table) != 0)
-				continue;
+			if (strcmp(t->name, ct->table) != 0 || t->ncols == 0)
+				continue;	/* a file not read has said why */
 			if ((c = csv_column(t, ct->column)) < 0) {
 				const char *near = nearest_word(ct->column,
 				    (const char *const *)t->cols, t->ncols);

@@ -941,6 +941,14 @@ void		 html_free(struct html_twin *);
 int		 preview_run(struct gen *, const char *dir, const char *row, unsigned port,
 		    jobs_fn *build);
 
+/* ---- lang.c: the document's language ---- */
+
+/* Checks `tag` as a language tag of BCP 47 (en-GB, cy, sr-Cyrl, es-419, en-GB-x-sefton) with
+ * its language and region from ISO 639-1 and ISO 3166-1, and puts it in its canonical case
+ * in place (en-gb to en-GB). Returns it, or NULL with *why, a sentence naming the tag, to
+ * free. */
+char		*lang_check(char *tag, char **why);
+
 /* ---- new.c: next year's document from this year's ---- */
 
 /* Copies content/FROM to content/NAME whole or not at all, with the year moved on, and

@@ -78,6 +78,27 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Says of folder content/NAME, which has no index.md, that it has one in another case
+ * (INDEX.MD), which does not make it a document. */
+static void
+index_in_other_case(struct gen *g, const char *content, const char *name)
+{
+	char *dir = xasprintf("%s/%s", content, name), *path;
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	while (dp != NULL && (e = readdir(dp)) != NULL)
+		if (strcasecmp(e->d_name, "index.md") == 0) {
+			path = xasprintf("%s/%s", dir, e->d_name);
+			msg(g, MSG_WARNING, path, 0, 0, "%s is not built: a document starts from "
+			    "index.md, in lower case (rename this file)", name);
+			free(path);
+		}
+	if (dp != NULL)
+		closedir(dp);
+	free(dir);
+}
+
 /* Every folder in content/ that holds an index.md, in name order. */
 static char **
 all_documents(struct gen *g, size_t *n)
@@ -96,7 +117,8 @@ all_documents(struct gen *g, size_t *n)
 		if (access(index, F_OK) == 0) {
 			v = xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
-		}
+		} else
+			index_in_other_case(g, dir, e->d_name);
 		free(index);
 	}
 	if (dp != NULL)

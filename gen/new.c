@@ -471,8 +471,8 @@ static int
 cmp_chapter(const void *a, const void *b)
 {
 	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	int rx = strcmp(x, "index.md") == 0 ? 0 : strncmp(x, "appendix", 8) == 0 ? 2 : 1;
-	int ry = strcmp(y, "index.md") == 0 ? 0 : strncmp(y, "appendix", 8) == 0 ? 2 : 1;
+	int rx = strcmp(x, "index.md") == 0 ? 0 : strncasecmp(x, "appendix", 8) == 0 ? 2 : 1;
+	int ry = strcmp(y, "index.md") == 0 ? 0 : strncasecmp(y, "appendix", 8) == 0 ? 2 : 1;
 
 	return rx != ry ? rx - ry : strcmp(x, y);
 }
