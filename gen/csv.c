@@ -526,6 +526,15 @@ decode(struct reader *r, const char *text, size_t *len, char **conv)
 	const char *wide;
 
 	*conv = NULL;
+	if (*len >= 2 && (memcmp(text, "\xff\xfe", 2) == 0 || memcmp(text, "\xfe\xff", 2) == 0)) {
+		*conv = g_convert(text, (gssize)*len, "UTF-8", "UTF-16", NULL, &n, NULL);
+		if (*conv == NULL) {
+			rerr(r, 0, 0, "this UTF-16 text is damaged; %s", SAVE_AS);
+			return NULL;
+		}
+		*len = n;
+		return *conv;
+	}
 	if ((wide = wide_encoding(text, *len)) != NULL) {
 		char *name = xasprintf("%.6s (%s-endian)", wide, wide[6] == 'L' ? "little" :
 		    "big");
@@ -541,15 +550,6 @@ decode(struct reader *r, const char *text, size_t *len, char **conv)
 		free(name);
 		if (*conv == NULL)
 			return NULL;
-		*len = n;
-		return *conv;
-	}
-	if (*len >= 2 && (memcmp(text, "\xff\xfe", 2) == 0 || memcmp(text, "\xfe\xff", 2) == 0)) {
-		*conv = g_convert(text, (gssize)*len, "UTF-8", "UTF-16", NULL, &n, NULL);
-		if (*conv == NULL) {
-			rerr(r, 0, 0, "this UTF-16 text is damaged; %s", SAVE_AS);
-			return NULL;
-		}
 		*len = n;
 		return *conv;
 	}

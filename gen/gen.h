@@ -295,9 +295,16 @@ struct srcmap {
 	int	 literal;	/* copied from the source, byte for byte */
 };
 
-/* A Markdown file with its {{ }} tags expanded, and the way back to the source. */
+/* A Markdown file with its {{ }} tags expanded, and the way back to the source. A value
+ * from data stands in the text as a seal: U+FDD0, its index in `values` in hexadecimal
+ * digits U+FDE0-U+FDEF, U+FDD1 (noncharacters, which no input holds and which Markdown reads
+ * as letters), so that cmark never reads a value as markup; bind_unseal() puts the values
+ * in the text cmark hands back. */
 struct expansion {
 	struct buf	 text;		/* the expanded text */
+	char		**values;	/* the values sealed in it, owned */
+	size_t		 nvalues;
+	size_t		 vbytes;	/* their length, counted against the limit */
 	struct srcmap	*map;		/* owned, by `out` */
 	size_t		 nmap;
 	const char	*src;		/* the source text (not owned) */
@@ -323,6 +330,9 @@ int		 bind_text(struct gen *, const char *file, const char *text, size_t len,
 void		 bind_position(const struct expansion *, int line, int col, int *sline,
 		     int *scol);
 void		 bind_free(struct expansion *);
+/* `s` (text, a URL or a tag that cmark read from the expansion) with each value put back
+ * where its seal is: a copy for the caller to free, or NULL when `s` holds no seal. */
+char		*bind_unseal(const struct expansion *, const char *s);
 /* Expands the tags of a plain value (a title), with no Markdown escapes. The caller frees
  * the result; NULL after reporting an error. */
 char		*bind_plain(struct gen *, const char *file, const char *text, int line0,
