@@ -244,6 +244,30 @@ quoted(struct reader *r, const struct cell *c)
 	plain(r, c, 1);
 }
 
+/* Leaves out of cell c, just read, each character that would reorder, hide or break its
+ * text unseen (hidden_char()), with a warning at the cell for each. */
+static void
+leave_hidden(struct reader *r, struct cell *c)
+{
+	size_t len = (size_t)(r->out - c->text), at, from = 0;
+	unsigned ch;
+
+	if (memchr(c->text, '\0', len) != NULL || hidden_find(c->text, len, &at, &ch) == NULL)
+		return;		/* a NUL byte is an error of its own */
+	while (hidden_find(c->text + from, len - from, &at, &ch) != NULL) {
+		char *say = hidden_say(ch, " in this cell");
+
+		msg(r->g, MSG_WARNING, r->t->path, c->line, c->col, "%s", say);
+		free(say);
+		from += at + 1;		/* past its first byte: the next character's start */
+		while (from < len && ((unsigned char)c->text[from] & 0xc0) == 0x80)
+			from++;
+	}
+	*r->out = '\0';
+	hidden_strip(c->text);
+	r->out = c->text + strlen(c->text);
+}
+
 /* Reads one field at r->p into the store (NUL-terminated) and sets c's text and position.
  * Returns what ended it, which it steps over. */
 static int
@@ -268,6 +292,8 @@ field(struct reader *r, struct cell *c)
 	if ((bad = utf8_invalid(c->text, (size_t)(r->out - c->text))) != (size_t)-1)
 		rerr(r, c->line, c->col, "invalid UTF-8 (byte 0x%02x); %s",
 		    (unsigned char)c->text[bad], SAVE_AS);
+	else
+		leave_hidden(r, c);
 	*r->out++ = '\0';
 	if (r->p == r->end)
 		return END_FILE;

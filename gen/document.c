@@ -19,6 +19,42 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Warns of each character of the file's text that is left out (hidden_char(): a bidi
+ * control, a control character ...) where it stands; the Markdown reader and the front
+ * matter leave them out. A NUL, which cmark would make U+FFFD, becomes a DEL, left out the
+ * same way, and a noncharacter of the values' seals (struct expansion) becomes U+FDD2. */
+static void
+say_hidden(struct gen *g, const char *path, char *text, size_t len)
+{
+	size_t at, from = 0, pos = 0;
+	unsigned c;
+	int line = 1, col = 1;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		from = pos = 3;		/* a byte-order mark at the start is no slip */
+	while (hidden_find(text + from, len - from, &at, &c) != NULL) {
+		if (c >= 0xfdd0 && c <= 0xfdef)	/* never taken for a value's seal */
+			memcpy(text + from + at, "\xef\xb7\x92", 3);
+		from += at + (size_t)g_unichar_to_utf8(c, NULL);
+		if (!msg_shown(g, MSG_WARNING, path)) {	/* only counted */
+			msg(g, MSG_WARNING, path, 0, 0, "%s", "");
+			continue;
+		}
+		char *say = hidden_say(c, "");
+
+		for (at = from - (size_t)g_unichar_to_utf8(c, NULL); pos < at; pos++)
+			if (text[pos] == '\n')		/* onward from the last one */
+				line++, col = 1;
+			else if (((unsigned char)text[pos] & 0xc0) != 0x80)
+				col++;
+		msg(g, MSG_WARNING, path, line, col, "%s", say);
+		free(say);
+	}
+	for (char *p = memchr(text, '\0', len); p != NULL; p = memchr(p, '\0',
+	    len - (size_t)(p - text)))
+		*p = 0x7f;
+}
+
 /* Reads one Markdown file into d->files/d->texts; reports unreadable or non-UTF-8 files. */
 static int
 add_file(struct gen *g, struct doc *d, char *path)
@@ -44,6 +80,7 @@ add_file(struct gen *g, struct doc *d, char *path)
 		free(path);
 		return -1;
 	}
+	say_hidden(g, path, text, len);
 	d->files = xrealloc(d->files, (d->nfiles + 1) * sizeof(*d->files));
 	d->texts = xrealloc(d->texts, (d->nfiles + 1) * sizeof(*d->texts));
 	d->files[d->nfiles] = path;

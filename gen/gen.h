@@ -85,6 +85,21 @@ void	 remove_stale_temps(const char *dir, int depth);
 size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
 void	 text_position(const char *s, size_t off, int *line, int *col);
+/* What character `c` is, in words ("a RIGHT-TO-LEFT OVERRIDE"), when it is one that gen
+ * leaves out of what it reads because it would reorder, hide or break text unseen: control
+ * characters but tab and line ends, bidirectional controls (U+202A-U+202E, U+2066-U+2069,
+ * U+200E, U+200F, U+061C), line and paragraph separators, byte-order marks inside text,
+ * noncharacters, tag and other invisible format characters; NULL for any other. */
+const char *hidden_char(unsigned c);
+/* The first such character in s[0, len) (valid UTF-8): its words, its offset in *at and
+ * the character in *c; NULL when there is none. */
+const char *hidden_find(const char *s, size_t len, size_t *at, unsigned *c);
+/* Leaves those characters out of s, in place (a line or page break becomes a space); returns
+ * how many there were. */
+size_t	 hidden_strip(char *s);
+/* The warning that character `c` (one hidden_char() names) is left out; `where` follows
+ * its name (" in this cell", or ""). The caller frees. */
+char	*hidden_say(unsigned c, const char *where);
 
 /* Pango finds where to break a word with no break in it by shaping the rest of it again for
  * each line: time grows with the square of its length. So a run of more than MAX_WORD

@@ -62,12 +62,22 @@ pos_col(struct md *md, cmark_node *n)
 }
 
 /* Text `s` that cmark read, with the data's values put back where their seals stand (see
- * struct expansion): `s` itself, or a copy in *own for the caller to free. */
+ * struct expansion) and the characters that would reorder or hide it unseen left out
+ * (hidden_char()): `s` itself, or a copy in *own for the caller to free. */
 static const char *
 unsealed(struct md *md, const char *s, char **own)
 {
+	size_t at;
+	unsigned c;
+
 	*own = bind_unseal(md->x, s);
-	return *own != NULL ? *own : s != NULL ? s : "";
+	s = *own != NULL ? *own : s != NULL ? s : "";
+	if (hidden_find(s, strlen(s), &at, &c) != NULL) {	/* said when the file was read */
+		if (*own == NULL)
+			s = *own = xstrdup(s);
+		hidden_strip(*own);
+	}
+	return s;
 }
 
 static struct node *
