@@ -21,6 +21,10 @@ enum gen_exit {
 /* Limits on input, so hostile files give an error rather than unbounded memory. */
 #define MAX_FILE_BYTES	(64u << 20)	/* one Markdown, CSV or XML file */
 #define MAX_DEPTH	64		/* nesting of block quotes and lists that is laid out */
+#define QUOTE_INDENT	14.0		/* pt per block-quote level */
+#define LIST_INDENT	18.0		/* pt per list level (6 more for numbers) */
+#define MIN_MEASURE	0.5		/* of the column: nested lists and quotes indent no
+					 * further than leaves lines this wide */
 
 /* ---- util.c: allocation that never returns NULL, small strings, files ---- */
 

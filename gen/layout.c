@@ -13,8 +13,6 @@
 
 #include "gen.h"
 
-#define QUOTE_INDENT	14.0	/* pt per block-quote level */
-#define LIST_INDENT	18.0	/* pt per list level */
 #define LABEL_GAP	6.0	/* pt between a list label and its text */
 #define CELL_PAD	4.0	/* pt around table cell text */
 #define CODE_PAD	6.0	/* pt around code block text */
@@ -84,12 +82,29 @@ struct worker {
 };
 
 /* Where and how wide a block goes, and in which style. */
+#define MAX_BARS	32	/* quotes' bars: more would take half the column */
+
 struct frame {
 	double		 x, w;		/* from the column's left */
 	enum style_role	 role;		/* R_BODY, R_NOTE, R_TABLE ... */
-	int		 quote;		/* block-quote depth, for the bars */
+	int		 quote;		/* block-quote depth */
 	int		 tight;		/* in a tight list */
+	int		 capped;	/* lists and quotes here indent no further */
+	int		 bars;		/* the outermost quotes, which have a bar ... */
+	double		 bar[MAX_BARS];	/* ... at these x */
 };
+
+/* The indent of a list or quote inside frame `fr`: `want`, or 0 from where it would leave
+ * lines narrower than the column's MIN_MEASURE (validate.c warns there); `in` is the
+ * frame inside, capped from then on. */
+static double
+indent(const struct flow *f, const struct frame *fr, double want, struct frame *in)
+{
+	if (!fr->capped && fr->w - want >= f->width * MIN_MEASURE)
+		return want;
+	in->capped = 1;
+	return 0;
+}
 
 PangoContext *
 layout_context(void)
@@ -476,10 +491,9 @@ static void
 quote_bars(struct flow *f, const struct node *n, const struct frame *fr, double y0,
     double y1, double gap)
 {
-	for (int q = 0; q < fr->quote; q++) {
+	for (int q = 0; q < fr->bars; q++) {
 		double top = y0 - (quote_continues(n, q, fr->quote) ? gap : 0);
-		struct piece *pc = add_piece(f, PC_RULE, NULL, fr->x - (fr->quote - q) *
-		    QUOTE_INDENT, top, 2.5, y1 - top);
+		struct piece *pc = add_piece(f, PC_RULE, NULL, fr->bar[q], top, 2.5, y1 - top);
 
 		pc->colour = 0xc8d3e6;
 		pc->role = RO_ARTIFACT;
@@ -974,18 +988,19 @@ static void
 place_list(struct flow *f, const struct node *list, struct frame fr)
 {
 	const struct style *s = text_style(f, &fr);
-	double indent = list->ordered ? LIST_INDENT + 6 : LIST_INDENT;
+	struct frame inner = fr;
+	double in_by = indent(f, &fr, list->ordered ? LIST_INDENT + 6 : LIST_INDENT, &inner);
 	int index = 0;
 
 	if (list->parent->type == N_DOCUMENT || list->parent->type == N_QUOTE)
 		f->y += gap(f, 0);
 	for (const struct node *it = list->first; it; it = it->next, index++) {
-		struct frame in = fr;
+		struct frame in = inner;
 		PangoLayout *lab;
 		PangoRectangle logical;
 
-		in.x = fr.x + indent;
-		in.w = fr.w - indent;
+		in.x = fr.x + in_by;
+		in.w = fr.w - in_by;
 		in.tight = list->tight;
 		if (f->has_label) {	/* an item that opens with a list: its label first */
 			f->y += gap(f, 0);
@@ -1724,7 +1739,7 @@ place_pages(struct flow *f, const struct node *n)
 		f->y = y;
 		f->fresh = 0;
 	}
-	f->space = text_style(f, &(struct frame){ 0, 0, R_BODY, 0, 0 })->after;
+	f->space = text_style(f, &(struct frame){ .w = 0, .role = R_BODY })->after;
 }
 
 static void	ahead_join(struct flow *);
@@ -1779,8 +1794,10 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 			place_list(f, n, fr);
 			break;
 		case N_QUOTE:
-			in.x = fr.x + QUOTE_INDENT;
-			in.w = fr.w - QUOTE_INDENT;
+			if ((in.x = indent(f, &fr, QUOTE_INDENT, &in)) > 0 && fr.bars < MAX_BARS)
+				in.bar[in.bars++] = fr.x;	/* its bar, in the indent */
+			in.w = fr.w - in.x;
+			in.x += fr.x;
 			in.quote = fr.quote + 1;
 			place_blocks(f, n->first, in);
 			f->space = text_style(f, &fr)->after;
@@ -1852,7 +1869,7 @@ work_ahead(void *arg)
 	f->ahead = w->made;
 	f->storing = 1;
 	new_page(f, PG_BODY);
-	place_blocks(f, from, (struct frame){ 0, f->width, R_BODY, 0, 0 });
+	place_blocks(f, from, (struct frame){ .w = f->width, .role = R_BODY });
 	g_object_ref(w->ctx);	/* the pages go, their context stays for the first thread */
 	pages_free(f->ps);
 	flow_free(f);
@@ -1938,7 +1955,7 @@ place_contents(struct flow *f, int first_body)
 	const struct style *ts = &f->t->role[R_H1];
 	PangoLayout *title = make_layout(f, ts, NULL, f->t->toc_title ? f->t->toc_title : "",
 	    f->width, 0);
-	struct frame fr = { 0, f->width, R_BODY, 0, 0 };
+	struct frame fr = { .w = f->width, .role = R_BODY };
 	struct piece *pc;
 
 	new_page(f, PG_TOC);
@@ -1998,7 +2015,7 @@ layout_document(struct gen *g, const struct doc *d)
 	f.top = d->tpl->margin_top;
 	f.bottom = d->tpl->page_h - d->tpl->margin_bottom;
 	f.width = d->tpl->page_w - d->tpl->margin_inner - d->tpl->margin_outer;
-	fr = (struct frame){ 0, f.width, R_BODY, 0, 0 };
+	fr = (struct frame){ .w = f.width, .role = R_BODY };
 
 	ahead_start(&f);
 	find_notes(&f, d->root);

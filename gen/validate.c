@@ -232,7 +232,38 @@ struct vctx {
 	unsigned		 said[16];	/* characters already reported */
 	int			 nsaid;
 	size_t			 hints;		/* anchors suggested for broken links */
+	GHashTable		*nested;	/* files told their nesting is capped */
 };
+
+/* Warns, once a file, at the list or quote `n` from which nested lists and quotes indent no
+ * further, as layout.c's indent() sets them: the lines keep MIN_MEASURE of the column. */
+static void
+check_nesting(struct vctx *v, const struct node *n)
+{
+	const struct node *chain[MAX_DEPTH + 2];
+	double col = v->t->page_w - v->t->margin_inner - v->t->margin_outer, w = col;
+	int k = 0;
+
+	if ((n->type != N_LIST && n->type != N_QUOTE) || g_hash_table_contains(v->nested,
+	    n->file))
+		return;
+	for (const struct node *c = n; c != NULL && k < MAX_DEPTH + 2; c = c->parent)
+		if (c->type == N_LIST || c->type == N_QUOTE)
+			chain[k++] = c;
+	while (k-- > 0) {
+		double want = chain[k]->type == N_QUOTE ? QUOTE_INDENT : chain[k]->ordered ?
+		    LIST_INDENT + 6 : LIST_INDENT;
+
+		if (w - want < col * MIN_MEASURE)
+			break;
+		w -= want;
+	}
+	if (k != 0)	/* capped above n, or not at all */
+		return;
+	g_hash_table_add(v->nested, (char *)n->file);
+	msg(v->g, MSG_WARNING, n->file, n->line, n->col, "lists and quotes nested this deep "
+	    "are set no further in, so that their lines keep half the column's width");
+}
 
 /* Warns of a character the fonts cannot show: it would print as an empty box. */
 static void
@@ -558,8 +589,10 @@ check_node(struct node *n, void *arg)
 	if (n->type == N_TABLE && n->label != NULL && v->t != NULL)
 		check_widths(v, n);
 	check_links(v->g, n, v->a, &v->hints);
-	if (v->t != NULL)
+	if (v->t != NULL) {
 		check_glyphs(v, n);
+		check_nesting(v, n);
+	}
 	if (n->type == N_FIGURE)
 		check_figure(v->g, v->d, n);
 	if (n->type == N_TABLE && !n->rowheads)
@@ -697,12 +730,14 @@ validate(struct gen *g, struct doc *d)
 {
 	struct anchors a = { NULL, 0, g_hash_table_new(g_str_hash, g_str_equal),
 	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL) };
-	struct vctx v = { g, d, &a, d->tpl, { 0 }, 0, 0 };
+	struct vctx v = { g, d, &a, d->tpl, { 0 }, 0, 0, g_hash_table_new(g_str_hash,
+	    g_str_equal) };
 
 	d->not_ua = 0;
 	outline(g, d);
 	walk(d->root, name_heading, &a);
 	walk(d->root, check_node, &v);
+	g_hash_table_destroy(v.nested);
 	g_hash_table_destroy(a.set);
 	g_hash_table_destroy(a.tries);
 	walk(d->root, tie_text, NULL);
