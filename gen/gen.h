@@ -766,6 +766,19 @@ PangoLayout	*layout_text(PangoContext *, const struct style *, const char *text,
 		     double width);
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
+#define COVER_BAND	0.62	/* of the page's height: the cover's band of colour */
+/* The cover's title, subtitle and strapline, laid out on its band. */
+struct cover {
+	PangoLayout	*layout[3];	/* title, subtitle, strapline; NULL where none */
+	double		 y[3];		/* the top of each on the page */
+	double		 scale;		/* of the title's size: below 1 when smaller to fit */
+};
+/* Lays out the cover's words to fit its band below the logo: at their size where they fit,
+ * or else the title smaller, down to half its size, then the others too. Returns 0, or -1
+ * when they do not fit even so (laid out at half size all the same). The caller unrefs the
+ * layouts. */
+int		 layout_cover(PangoContext *, const struct template *, const struct doc *,
+		     struct cover *);
 
 /* ---- components: tags in Markdown that make parts of a document from data ---- */
 

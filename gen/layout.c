@@ -106,6 +106,65 @@ indent(const struct flow *f, const struct frame *fr, double want, struct frame *
 	return 0;
 }
 
+int
+layout_cover(PangoContext *ctx, const struct template *t, const struct doc *d,
+    struct cover *c)
+{
+	const char *text[3] = { d->title, d->subtitle, d->strapline };
+	const enum style_role role[3] = { R_TITLE, R_SUBTITLE, R_BODY };
+	double band = t->page_h * COVER_BAND, colw = t->page_w - t->margin_inner -
+	    t->margin_outer, top = t->margin_top, bottom = band - 24, lw, lh;
+
+	if (t->logo != NULL) {	/* below the logo, 64 pt wide */
+		image_size(t->logo, &lw, &lh);
+		top += 64 * lh / lw + 24;
+	}
+	memset(c, 0, sizeof(*c));
+	/* The title alone smaller first (to half its size), then the others too. */
+	for (int step = 0; step <= 20; step++) {
+		double scale[3], y = 0, end = 0, y0;
+
+		scale[0] = 1 - (step < 10 ? step : 10) * 0.05;
+		scale[1] = scale[2] = 1 - (step > 10 ? step - 10 : 0) * 0.05;
+		for (int i = 0; i < 3; i++) {
+			struct style st = t->role[role[i]];
+			PangoRectangle lr;
+
+			if (text[i] == NULL)
+				continue;
+			if (role[i] == R_BODY) {	/* the strapline: 14 pt italic */
+				st.size = 14;
+				st.italic = 1;
+			}
+			if (i > 0)	/* never below 10 pt */
+				scale[i] = fmax(scale[i], fmin(1, 10 / st.size));
+			if (role[i] == R_BODY)
+				y += 18 * scale[i];
+			st.size *= scale[i];
+			c->layout[i] = layout_text(ctx, &st, text[i], colw);
+			pango_layout_get_extents(c->layout[i], NULL, &lr);
+			c->y[i] = y;
+			end = y + FROM_PANGO(lr.height);
+			if (lr.width > 0)	/* its lines' pitch, or their own height */
+				y += fmax(pango_layout_get_line_count(c->layout[i]) * st.leading *
+				    scale[i], FROM_PANGO(lr.height)) + 12 * scale[i];
+		}
+		if (end <= bottom - top || step == 20) {
+			y0 = fmin(band * 0.38, bottom - end);	/* only as high as it must */
+			for (int i = 0; i < 3; i++)
+				c->y[i] += fmax(y0, top);
+			c->scale = scale[0];
+			return end <= bottom - top ? 0 : -1;
+		}
+		for (int i = 0; i < 3; i++)
+			if (c->layout[i] != NULL) {
+				g_object_unref(c->layout[i]);
+				c->layout[i] = NULL;
+			}
+	}
+	return -1;
+}
+
 PangoContext *
 layout_context(void)
 {
