@@ -499,9 +499,10 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	}
 	if (fonts_init(g) == -1)
 		return EXIT_ENV;
-	if (row != NULL && !row_known(g, dir, row))
+	if (row != NULL && !row_known(g, dir, row)) {
 		rc = EXIT_USAGE;
-	else
+		fonts_fini(g);
+	} else
 		rc = preview_run(g, dir, row, port, build_job);
 	free(dir);
 	free(row);

@@ -906,5 +906,6 @@ done:
 	free(from);
 	free(name);
 	free(content);
+	msg_flush(g);
 	return rc;
 }

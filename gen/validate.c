@@ -380,9 +380,12 @@ check_cover_fit(struct vctx *v)
 	g_object_unref(ctx);
 	if (rc == -1)
 		msg(v->g, MSG_ERROR, v->d->index, e ? e->line : 1, e ? e->col : 1, "the title "
-		    "(%ld characters), subtitle and strapline do not fit on the cover, even with "
-		    "the title at half its size and the others at 10 pt: shorten the title, or "
-		    "move words to `subtitle:`", g_utf8_strlen(v->d->title, -1));
+		    "(%ld characters)%s not fit on the cover, even with the title at half its "
+		    "size%s: shorten the title, or move words to `subtitle:`",
+		    g_utf8_strlen(v->d->title, -1), v->d->subtitle && v->d->strapline ?
+		    ", subtitle and strapline do" : v->d->subtitle ? " and subtitle do" :
+		    v->d->strapline ? " and strapline do" : " does", v->d->subtitle ||
+		    v->d->strapline ? " and the rest at 10 pt" : "");
 }
 
 /* Checks the cover's words, which are no node of the tree: the title, subtitle and
