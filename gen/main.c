@@ -72,6 +72,29 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Whether folder `dir` holds an index.md, and so is a document. */
+static int
+has_index(const char *dir)
+{
+	char *index = xasprintf("%s/index.md", dir);
+	int ok = access(index, F_OK) == 0;
+
+	free(index);
+	return ok;
+}
+
+/* Whether `dir` is the same folder as one of docs[0, n). */
+static int
+listed(char *const *docs, size_t n, const char *dir)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		if (realpath(docs[i], a) != NULL && realpath(dir, b) != NULL && strcmp(a, b) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -534,13 +557,13 @@ main(int argc, char *argv[])
 	struct gen g = { 0 };
 	const char *root = ".", *outdir = NULL, *from = NULL;
 	unsigned port = 0;
-	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL;
+	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL, **whole = NULL;
 	int c, quiet = 0, build, given = 0;	/* given: --from, --port, --shard */
 	long k, n;
 	const char *end;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
-	size_t ndocs = 0;
+	size_t ndocs = 0, nwhole = 0;
 
 	/* stderr goes to a memory file while documents load and in worker processes; running
 	 * out of memory there must still be said where the user sees it. */
@@ -690,12 +713,9 @@ main(int argc, char *argv[])
 					}
 					continue;
 				}
-			} else if (is_dir(dir) && g.nonly > 0) {	/* a whole document, beside rows */
-				g.only = xrealloc(g.only, (g.nonly + 1) * sizeof(*g.only));
-				g.only[g.nonly++] = xstrdup(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir);
 			}
 
-			if (!is_dir(dir)) {
+			if (!is_dir(dir) || !has_index(dir)) {
 				size_t nall;
 				char **all = all_documents(&g, &nall), *msgtext;
 				const char **names = xcalloc(nall + 1, sizeof(*names)), *near;
@@ -705,6 +725,8 @@ main(int argc, char *argv[])
 					names[k] = strrchr(all[k], '/') + 1;
 				near = strchr(a, '/') ? NULL : nearest_word(a, names, nall);
 				msgtext = near ? xasprintf("no document `%s` (did you mean `%s`?)", a, near) :
+				    is_dir(dir) ? xasprintf("`%s` is not a document: a document is a "
+				    "folder of content/ that holds index.md", a) :
 				    xasprintf("no document `%s` (no such folder in content/)", a);
 				rc = usage("%s", msgtext);
 				free(msgtext);
@@ -717,12 +739,32 @@ main(int argc, char *argv[])
 				while (ndocs > 0)
 					free(docs[--ndocs]);
 				free(docs);
+				while (nwhole > 0)
+					free(whole[--nwhole]);
+				free(whole);
+				while (g.nonly > 0)
+					free(g.only[--g.nonly]);
+				free(g.only);
 				free(defout);
 				return rc;
+			}
+			/* a whole document, which rows named beside it must not narrow */
+			whole = xrealloc(whole, (nwhole + 1) * sizeof(*whole));
+			whole[nwhole++] = xstrdup(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir);
+			if (listed(docs, ndocs, dir)) {	/* named twice: built once */
+				free(dir);
+				continue;
 			}
 			docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
 			docs[ndocs++] = dir;
 		}
+	for (size_t i = 0; i < nwhole; i++)
+		if (g.nonly > 0) {
+			g.only = xrealloc(g.only, (g.nonly + 1) * sizeof(*g.only));
+			g.only[g.nonly++] = whole[i];
+		} else
+			free(whole[i]);
+	free(whole);
 	if (build == 2)
 		jobs_list(&g, docs, ndocs);
 	else if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)

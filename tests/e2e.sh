@@ -488,6 +488,26 @@ grep -qxF 'content/big/data/big.csv: error: cannot copy: the file is larger than
 rm -rf "$w/content/big" "$w/content/outside"
 if [ -z "$why" ]; then pass e2e/gen-new-refused; else fail e2e/gen-new-refused "$why"; fi
 
+# Names typed on the command line: a document and a row of it build every row once; one
+# named twice, or with a trailing slash, is built once; a row that is not there builds nothing.
+w=$TMP/names
+mkdir -p "$w/content" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -s "$ROOT/fonts" "$w/fonts"
+cp -r content/constituencies "$w/content/"
+a=$(cd "$w" && "$GEN" jobs constituencies/bootle-constituency constituencies/ constituencies 2>&1)
+b=$(cd "$w" && "$GEN" jobs constituencies/bootle-constituency constituencies/bootle-constituency 2>&1)
+(cd "$w" && "$GEN" -p build constituencies/bootle-constituency constituencies/nosuch) \
+    >"$w/out.txt" 2>&1
+rc=$?
+if [ "$a" = "$(cd "$w" && "$GEN" jobs constituencies)" ] && [ "$(echo "$a" | wc -l)" -eq 3 ] &&
+    [ "$b" = constituencies/bootle-constituency ] && [ $rc -eq 2 ] && [ ! -e "$w/out/constituencies" ] &&
+    grep -qxF 'gen: no output `constituencies/nosuch`: no row of content/constituencies/data/areas.csv makes it (`gen jobs constituencies` lists them)' "$w/out.txt"; then
+	pass e2e/names
+else
+	fail e2e/names "exit $rc; $(echo "$a" | tr '\n' ' '); $b; $(head -2 "$w/out.txt")"
+fi
+
 # PDF/UA-1 and PDF/X-4 in one file, for every document of content/ (and its rows): what
 # Matterhorn's machine checks and a printer's preflight look for, read with qpdf's JSON and
 # poppler. ua_x_check NAME PDF reports one pass or the first failure.
