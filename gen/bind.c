@@ -141,7 +141,7 @@ emit_value(struct bctx *b, size_t tag, const char *v)
 }
 
 char *
-bind_unseal(const struct expansion *x, const char *s)
+bind_unseal(const struct expansion *x, const char *s, int attr)
 {
 	struct buf b = { 0 };
 	const char *p = s, *at;
@@ -159,7 +159,12 @@ bind_unseal(const struct expansion *x, const char *s)
 			q += 3;
 		}
 		if (strncmp(q, SEAL_CLOSE, 3) == 0 && i < x->nvalues) {
-			buf_adds(&b, x->values[i]);
+			for (const char *v = x->values[i]; *v; v++)	/* in a tag, as HTML has it */
+				if (attr && strchr("&\"'<>", *v) != NULL)
+					buf_adds(&b, *v == '&' ? "&amp;" : *v == '"' ? "&quot;" :
+					    *v == '\'' ? "&#39;" : *v == '<' ? "&lt;" : "&gt;");
+				else
+					buf_addc(&b, *v);
 			p = q + 3;
 		} else {	/* not a whole seal: cannot be, as input holds none; dropped */
 			p = at + 3;

@@ -350,8 +350,9 @@ void		 bind_position(const struct expansion *, int line, int col, int *sline,
 		     int *scol);
 void		 bind_free(struct expansion *);
 /* `s` (text, a URL or a tag that cmark read from the expansion) with each value put back
- * where its seal is: a copy for the caller to free, or NULL when `s` holds no seal. */
-char		*bind_unseal(const struct expansion *, const char *s);
+ * where its seal is, with `attr` as an HTML attribute's value writes it (&quot; ...): a copy
+ * for the caller to free, or NULL when `s` holds no seal. */
+char		*bind_unseal(const struct expansion *, const char *s, int attr);
 /* Expands the tags of a plain value (a title), with no Markdown escapes. The caller frees
  * the result; NULL after reporting an error. */
 char		*bind_plain(struct gen *, const char *file, const char *text, int line0,
@@ -790,7 +791,8 @@ struct component_call {
 	const char		*tag;	/* the tag's text, for component_attr() */
 };
 
-/* The value of attribute `name` of a component's tag, or NULL. The caller frees. */
+/* The value of attribute `name` of a component's tag, or NULL, with &amp; &quot; &#39;
+ * &lt; &gt; read as HTML reads them. The caller frees. */
 char		*component_attr(const char *tag, const char *name);
 
 /* How a component's node takes its place on the pages: layout.c knows these shapes and no

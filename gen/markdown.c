@@ -62,15 +62,16 @@ pos_col(struct md *md, cmark_node *n)
 }
 
 /* Text `s` that cmark read, with the data's values put back where their seals stand (see
- * struct expansion) and the characters that would reorder or hide it unseen left out
- * (hidden_char()): `s` itself, or a copy in *own for the caller to free. */
+ * struct expansion; in a tag's attributes, `attr`, as HTML writes them) and the characters
+ * that would reorder or hide it unseen left out (hidden_char()): `s` itself, or a copy in
+ * *own for the caller to free. */
 static const char *
-unsealed(struct md *md, const char *s, char **own)
+unsealed_as(struct md *md, const char *s, char **own, int attr)
 {
 	size_t at;
 	unsigned c;
 
-	*own = bind_unseal(md->x, s);
+	*own = bind_unseal(md->x, s, attr);
 	s = *own != NULL ? *own : s != NULL ? s : "";
 	if (hidden_find(s, strlen(s), &at, &c) != NULL) {	/* said when the file was read */
 		if (*own == NULL)
@@ -78,6 +79,12 @@ unsealed(struct md *md, const char *s, char **own)
 		hidden_strip(*own);
 	}
 	return s;
+}
+
+static const char *
+unsealed(struct md *md, const char *s, char **own)
+{
+	return unsealed_as(md, s, own, 0);
 }
 
 static struct node *
@@ -324,7 +331,8 @@ static struct node *
 component(struct md *md, cmark_node *n)
 {
 	char *own;
-	const char *lit = unsealed(md, cmark_node_get_literal(n), &own), *p, *near = NULL;
+	const char *lit = unsealed_as(md, cmark_node_get_literal(n), &own, 1), *p,
+	    *near = NULL;
 	const struct component *comp;
 	char name[32];
 	size_t len = 0;
