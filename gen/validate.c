@@ -339,7 +339,7 @@ check_glyphs(struct vctx *v, const struct node *n)
 	size_t pos = 0;
 
 	if (n->text.text.len == 0)
-		;
+		;	/* but perhaps words drawn from data, below */
 	else if (n->type == N_CODE)
 		missing_in(v, code, text, 0, n->text.text.len, mc);
 	else {
@@ -354,6 +354,8 @@ check_glyphs(struct vctx *v, const struct node *n)
 		}
 		missing_in(v, body, text, pos, n->text.text.len, mb);
 	}
+	if (n->type != N_FIGURE && n->alt != NULL)	/* a panel's or chart's words from data */
+		missing_in(v, body, n->alt, 0, strlen(n->alt), mb);
 	say_missing(v, body, mb, n->file, n->line, n->col);
 	say_missing(v, code, mc, n->file, n->line, n->col);
 	g_array_free(mb, TRUE);
