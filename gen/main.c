@@ -573,10 +573,11 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "C:o:qvdpmj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
-			root = optarg;
-			break;
 		case 'o':
-			outdir = optarg;
+			if (*optarg == '\0')
+				return usage("%s wants a folder, not an empty name", c == 'C' ? "-C" :
+				    "-o");
+			*(c == 'C' ? &root : &outdir) = optarg;
 			break;
 		case 'q':
 			quiet = 1;
