@@ -246,10 +246,10 @@ add_cased(struct buf *b, const char *word, const char *like, size_t n)
 static void
 note(struct buf *left, const char *fmt, const char *a, const char *b)
 {
-	if (left->len > 0)
-		buf_adds(left, "; ");
 	char *s = xasprintf(fmt, a, b);
 
+	if (left->len > 0)
+		buf_adds(left, "; ");
 	buf_adds(left, s);
 	free(s);
 }

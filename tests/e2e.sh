@@ -706,11 +706,14 @@ kids=$(pgrep -P $a)
 kill -9 $a
 wait $a 2>/dev/null
 touch "$w/out/doc/.area-1.pdf.gen-0123456789ab.tmp"	# as a build killed mid-write leaves
-sleep 1
-alive=
-for k in $kids; do	# a zombie (dead, not yet reaped by whoever adopted it) counts as ended
-	[ -r "/proc/$k/stat" ] && [ "$(awk '{ print $3 }' "/proc/$k/stat")" != Z ] &&
-	    alive="$alive $k"
+for i in $(seq 20); do	# each ends on its own SIGTERM: within 10 s on a loaded machine
+	alive=
+	for k in $kids; do	# a zombie (dead, not yet reaped by whoever adopted it) has ended
+		[ -r "/proc/$k/stat" ] && [ "$(awk '{ print $3 }' "/proc/$k/stat")" != Z ] &&
+		    alive="$alive $k"
+	done
+	[ -z "$alive" ] && break
+	sleep 0.5
 done
 (cd "$w" && exec timeout 300 "$rel" build) 2>"$w/err" || alive="$alive (rebuild failed)"
 left=$(find "$w/out" -name '*.tmp')
