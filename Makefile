@@ -25,7 +25,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c \
-	indicators.c theme.c render.c html.c new.c preview.c pdf_post.c jobs.c
+	indicators.c theme.c render.c html.c new.c lang.c preview.c pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o
 
@@ -201,8 +201,8 @@ profile: build/deps.stamp
 # `make install` puts gen on the PATH (PREFIX=/usr/local by default; DESTDIR for packaging).
 PREFIX = /usr/local
 install: gen/gen
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 gen/gen $(DESTDIR)$(PREFIX)/bin/gen
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 gen/gen "$(DESTDIR)$(PREFIX)/bin/gen"
 
 clean:
 	rm -rf build out gen/gen

@@ -19,6 +19,42 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Warns of each character of the file's text that is left out (hidden_char(): a bidi
+ * control, a control character ...) where it stands; the Markdown reader and the front
+ * matter leave them out. A NUL, which cmark would make U+FFFD, becomes a DEL, left out the
+ * same way, and a noncharacter of the values' seals (struct expansion) becomes U+FDD2. */
+static void
+say_hidden(struct gen *g, const char *path, char *text, size_t len)
+{
+	size_t at, from = 0, pos = 0;
+	unsigned c;
+	int line = 1, col = 1;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		from = pos = 3;		/* a byte-order mark at the start is no slip */
+	while (hidden_find(text + from, len - from, &at, &c) != NULL) {
+		if (c >= 0xfdd0 && c <= 0xfdef)	/* never taken for a value's seal */
+			memcpy(text + from + at, "\xef\xb7\x92", 3);
+		from += at + (size_t)g_unichar_to_utf8(c, NULL);
+		if (!msg_shown(g, MSG_WARNING, path)) {	/* only counted */
+			msg(g, MSG_WARNING, path, 0, 0, "%s", "");
+			continue;
+		}
+		char *say = hidden_say(c, "");
+
+		for (at = from - (size_t)g_unichar_to_utf8(c, NULL); pos < at; pos++)
+			if (text[pos] == '\n')		/* onward from the last one */
+				line++, col = 1;
+			else if (((unsigned char)text[pos] & 0xc0) != 0x80)
+				col++;
+		msg(g, MSG_WARNING, path, line, col, "%s", say);
+		free(say);
+	}
+	for (char *p = memchr(text, '\0', len); p != NULL; p = memchr(p, '\0',
+	    len - (size_t)(p - text)))
+		*p = 0x7f;
+}
+
 /* Reads one Markdown file into d->files/d->texts; reports unreadable or non-UTF-8 files. */
 static int
 add_file(struct gen *g, struct doc *d, char *path)
@@ -44,6 +80,7 @@ add_file(struct gen *g, struct doc *d, char *path)
 		free(path);
 		return -1;
 	}
+	say_hidden(g, path, text, len);
 	d->files = xrealloc(d->files, (d->nfiles + 1) * sizeof(*d->files));
 	d->texts = xrealloc(d->texts, (d->nfiles + 1) * sizeof(*d->texts));
 	d->files[d->nfiles] = path;
@@ -57,7 +94,7 @@ add_file(struct gen *g, struct doc *d, char *path)
 static int
 is_appendix(const char *name)
 {
-	return strncmp(name, "appendix", 8) == 0;
+	return strncasecmp(name, "appendix", 8) == 0;
 }
 
 /* The heading's prefix of appendix `i` (from 0), as the template words and numbers it:
@@ -129,11 +166,21 @@ add_chapters(struct gen *g, struct doc *d)
 	while ((e = readdir(dir)) != NULL) {
 		size_t l = strlen(e->d_name);
 
-		if (l > 3 && strcmp(e->d_name + l - 3, ".md") == 0 && e->d_name[0] != '.' &&
-		    strcmp(e->d_name, "index.md") != 0) {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
+		/* 04-PLAN.MD as Windows saves it is a chapter too */
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "index.md") == 0 || !((l > 3 &&
+		    strcasecmp(e->d_name + l - 3, ".md") == 0) || (l > 9 &&
+		    strcasecmp(e->d_name + l - 9, ".markdown") == 0)))
+			continue;
+		if (strcasecmp(e->d_name, "index.md") == 0) {	/* INDEX.MD beside index.md */
+			char *path = xasprintf("%s/%s", d->dir, e->d_name);
+
+			msg(g, MSG_WARNING, path, 0, 0, "not read: the document starts from "
+			    "index.md, in lower case, and this name differs from it only in case");
+			free(path);
+			continue;
 		}
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dir);
 	if (n > 1)
@@ -227,7 +274,19 @@ read_settings(struct gen *g, struct doc *d)
 	d->author = fm_value(d, "author");
 	d->subject = fm_value(d, "subject");
 	d->keywords = fm_value(d, "keywords");
-	d->lang = fm_value(d, "lang") ? fm_value(d, "lang") : "en-GB";
+	d->lang = "en-GB";
+	if ((e = frontmatter_get(&d->fm, "lang")) != NULL && *e->value) {
+		char *why;
+
+		/* the entry's own text, put in its canonical case (en-gb to en-GB) */
+		if (lang_check(e->value, &why) != NULL)
+			d->lang = e->value;
+		else {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "%s", why);
+			free(why);
+			bad = 1;
+		}
+	}
 	if (!bad && (e = frontmatter_get(&d->fm, "template")) != NULL &&
 	    (d->tpl = template_load(g, e->value, d->index, e->line, e->col)) == NULL)
 		bad = 1;
@@ -326,8 +385,8 @@ apply_types(struct gen *g, struct doc *d)
 			struct table *t = d->data.v[k];
 			int c;
 
-			if (strcmp(t->name, ct->table) != 0)
-				continue;
+			if (strcmp(t->name, ct->table) != 0 || t->ncols == 0)
+				continue;	/* a file not read has said why */
 			if ((c = csv_column(t, ct->column)) < 0) {
 				const char *near = nearest_word(ct->column,
 				    (const char *const *)t->cols, t->ncols);

@@ -21,6 +21,10 @@ enum gen_exit {
 /* Limits on input, so hostile files give an error rather than unbounded memory. */
 #define MAX_FILE_BYTES	(64u << 20)	/* one Markdown, CSV or XML file */
 #define MAX_DEPTH	64		/* nesting of block quotes and lists that is laid out */
+#define QUOTE_INDENT	14.0		/* pt per block-quote level */
+#define LIST_INDENT	18.0		/* pt per list level (6 more for numbers) */
+#define MIN_MEASURE	0.5		/* of the column: nested lists and quotes indent no
+					 * further than leaves lines this wide */
 
 /* ---- util.c: allocation that never returns NULL, small strings, files ---- */
 
@@ -85,6 +89,21 @@ void	 remove_stale_temps(const char *dir, int depth);
 size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
 void	 text_position(const char *s, size_t off, int *line, int *col);
+/* What character `c` is, in words ("a RIGHT-TO-LEFT OVERRIDE"), when it is one that gen
+ * leaves out of what it reads because it would reorder, hide or break text unseen: control
+ * characters but tab and line ends, bidirectional controls (U+202A-U+202E, U+2066-U+2069,
+ * U+200E, U+200F, U+061C), line and paragraph separators, byte-order marks inside text,
+ * noncharacters, tag and other invisible format characters; NULL for any other. */
+const char *hidden_char(unsigned c);
+/* The first such character in s[0, len) (valid UTF-8): its words, its offset in *at and
+ * the character in *c; NULL when there is none. */
+const char *hidden_find(const char *s, size_t len, size_t *at, unsigned *c);
+/* Leaves those characters out of s, in place (a line or page break becomes a space); returns
+ * how many there were. */
+size_t	 hidden_strip(char *s);
+/* The warning that character `c` (one hidden_char() names) is left out; `where` follows
+ * its name (" in this cell", or ""). The caller frees. */
+char	*hidden_say(unsigned c, const char *where);
 
 /* Pango finds where to break a word with no break in it by shaping the rest of it again for
  * each line: time grows with the square of its length. So a run of more than MAX_WORD
@@ -115,6 +134,9 @@ int	 msg_shown(struct gen *, enum msg_level, const char *file);
 /* Says for each file how many of its messages were not shown ("and 57 more"), and starts
  * counting afresh: at the end of each document or job. */
 void	 msg_flush(struct gen *);
+/* Says what is wrong with the command line: "gen: text" and where help is. Returns
+ * EXIT_USAGE. */
+int	 msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Messages of one file, for the cap. */
 struct msg_count {
@@ -293,9 +315,16 @@ struct srcmap {
 	int	 literal;	/* copied from the source, byte for byte */
 };
 
-/* A Markdown file with its {{ }} tags expanded, and the way back to the source. */
+/* A Markdown file with its {{ }} tags expanded, and the way back to the source. A value
+ * from data stands in the text as a seal: U+FDD0, its index in `values` in hexadecimal
+ * digits U+FDE0-U+FDEF, U+FDD1 (noncharacters, which no input holds and which Markdown reads
+ * as letters), so that cmark never reads a value as markup; bind_unseal() puts the values
+ * in the text cmark hands back. */
 struct expansion {
 	struct buf	 text;		/* the expanded text */
+	char		**values;	/* the values sealed in it, owned */
+	size_t		 nvalues;
+	size_t		 vbytes;	/* their length, counted against the limit */
 	struct srcmap	*map;		/* owned, by `out` */
 	size_t		 nmap;
 	const char	*src;		/* the source text (not owned) */
@@ -321,6 +350,10 @@ int		 bind_text(struct gen *, const char *file, const char *text, size_t len,
 void		 bind_position(const struct expansion *, int line, int col, int *sline,
 		     int *scol);
 void		 bind_free(struct expansion *);
+/* `s` (text, a URL or a tag that cmark read from the expansion) with each value put back
+ * where its seal is, with `attr` as an HTML attribute's value writes it (&quot; ...): a copy
+ * for the caller to free, or NULL when `s` holds no seal. */
+char		*bind_unseal(const struct expansion *, const char *s, int attr);
 /* Expands the tags of a plain value (a title), with no Markdown escapes. The caller frees
  * the result; NULL after reporting an error. */
 char		*bind_plain(struct gen *, const char *file, const char *text, int line0,
@@ -753,6 +786,19 @@ PangoLayout	*layout_text(PangoContext *, const struct style *, const char *text,
 		     double width);
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
+#define COVER_BAND	0.62	/* of the page's height: the cover's band of colour */
+/* The cover's title, subtitle and strapline, laid out on its band. */
+struct cover {
+	PangoLayout	*layout[3];	/* title, subtitle, strapline; NULL where none */
+	double		 y[3];		/* the top of each on the page */
+	double		 scale;		/* of the title's size: below 1 when smaller to fit */
+};
+/* Lays out the cover's words to fit its band below the logo: at their size where they fit,
+ * or else the title smaller, down to half its size, then the others too. Returns 0, or -1
+ * when they do not fit even so (laid out at half size all the same). The caller unrefs the
+ * layouts. */
+int		 layout_cover(PangoContext *, const struct template *, const struct doc *,
+		     struct cover *);
 
 /* ---- components: tags in Markdown that make parts of a document from data ---- */
 
@@ -764,7 +810,8 @@ struct component_call {
 	const char		*tag;	/* the tag's text, for component_attr() */
 };
 
-/* The value of attribute `name` of a component's tag, or NULL. The caller frees. */
+/* The value of attribute `name` of a component's tag, or NULL, with &amp; &quot; &#39;
+ * &lt; &gt; read as HTML reads them. The caller frees. */
 char		*component_attr(const char *tag, const char *name);
 
 /* How a component's node takes its place on the pages: layout.c knows these shapes and no
@@ -914,6 +961,13 @@ int		 jobs_worker(struct gen *, char *const *docs, size_t ndocs, jobs_fn *);
 /* Prints the outputs `gen build` would make of `docs`, one per line ("strategy-2022",
  * "constituencies/bootle-constituency"), after --shard; returns the exit status. */
 int		 jobs_list(struct gen *, char *const *docs, size_t ndocs);
+/* Whether job `row` of `d` (-1: the document) is asked for: in the shard (by a hash of its
+ * output's name, so an output stays in its shard whatever else is added), and named, when
+ * names are given (g->only). */
+int		 jobs_wanted(const struct gen *, const struct doc *, long row);
+/* Says of each name given (g->only) that is one of `d`'s rows, DOC/ROW, but names none of
+ * them; returns how many, a command-line error. */
+int		 jobs_unknown_rows(struct gen *, const struct doc *);
 /* Passes signal `sig` on to the worker processes (async-signal-safe). */
 void		 jobs_kill(int sig);
 
@@ -950,11 +1004,25 @@ void		 html_free(struct html_twin *);
 int		 preview_run(struct gen *, const char *dir, const char *row, unsigned port,
 		    jobs_fn *build);
 
+/* ---- lang.c: the document's language ---- */
+
+/* Checks `tag` as a language tag of BCP 47 (en-GB, cy, sr-Cyrl, es-419, en-GB-x-sefton) with
+ * its language and region from ISO 639-1 and ISO 3166-1, and puts it in its canonical case
+ * in place (en-gb to en-GB). Returns it, or NULL with *why, a sentence naming the tag, to
+ * free. */
+char		*lang_check(char *tag, char **why);
+
 /* ---- new.c: next year's document from this year's ---- */
 
-/* Copies content/FROM to content/NAME with the year moved on, and prints what is left to
- * update by hand. Returns 0, or -1 after msg(). */
+/* Copies content/FROM to content/NAME whole or not at all, with the year moved on, and
+ * prints each line it changed and what is left to update by hand. Returns the exit status,
+ * after saying what went wrong. */
 int		 new_document(struct gen *, const char *name, const char *from);
+/* Line `s` with each year around `from` (the year before, that year, the year after) moved
+ * on by one, each exactly once: dates (29 February to the 28th) with their weekdays made
+ * right, academic years as a whole ("2023/24" to "2024/25"); `force` moves a date of any
+ * year. Adds to `left` what it left as it was, in words, "; " between. The caller frees. */
+char		*year_move_line(const char *s, int from, int force, struct buf *left);
 
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 

@@ -13,8 +13,6 @@
 
 #include "gen.h"
 
-#define QUOTE_INDENT	14.0	/* pt per block-quote level */
-#define LIST_INDENT	18.0	/* pt per list level */
 #define LABEL_GAP	6.0	/* pt between a list label and its text */
 #define CELL_PAD	4.0	/* pt around table cell text */
 #define CODE_PAD	6.0	/* pt around code block text */
@@ -84,12 +82,88 @@ struct worker {
 };
 
 /* Where and how wide a block goes, and in which style. */
+#define MAX_BARS	32	/* quotes' bars: more would take half the column */
+
 struct frame {
 	double		 x, w;		/* from the column's left */
 	enum style_role	 role;		/* R_BODY, R_NOTE, R_TABLE ... */
-	int		 quote;		/* block-quote depth, for the bars */
+	int		 quote;		/* block-quote depth */
 	int		 tight;		/* in a tight list */
+	int		 capped;	/* lists and quotes here indent no further */
+	int		 bars;		/* the outermost quotes, which have a bar ... */
+	double		 bar[MAX_BARS];	/* ... at these x */
 };
+
+/* The indent of a list or quote inside frame `fr`: `want`, or 0 from where it would leave
+ * lines narrower than the column's MIN_MEASURE (validate.c warns there); `in` is the
+ * frame inside, capped from then on. */
+static double
+indent(const struct flow *f, const struct frame *fr, double want, struct frame *in)
+{
+	if (!fr->capped && fr->w - want >= f->width * MIN_MEASURE)
+		return want;
+	in->capped = 1;
+	return 0;
+}
+
+int
+layout_cover(PangoContext *ctx, const struct template *t, const struct doc *d,
+    struct cover *c)
+{
+	const char *text[3] = { d->title, d->subtitle, d->strapline };
+	const enum style_role role[3] = { R_TITLE, R_SUBTITLE, R_BODY };
+	double band = t->page_h * COVER_BAND, colw = t->page_w - t->margin_inner -
+	    t->margin_outer, top = t->margin_top, bottom = band - 24, lw, lh;
+
+	if (t->logo != NULL) {	/* below the logo, 64 pt wide */
+		image_size(t->logo, &lw, &lh);
+		top += 64 * lh / lw + 24;
+	}
+	memset(c, 0, sizeof(*c));
+	/* The title alone smaller first (to half its size), then the others too. */
+	for (int step = 0; step <= 20; step++) {
+		double scale[3], y = 0, end = 0, y0;
+
+		scale[0] = 1 - (step < 10 ? step : 10) * 0.05;
+		scale[1] = scale[2] = 1 - (step > 10 ? step - 10 : 0) * 0.05;
+		for (int i = 0; i < 3; i++) {
+			struct style st = t->role[role[i]];
+			PangoRectangle lr;
+
+			if (text[i] == NULL)
+				continue;
+			if (role[i] == R_BODY) {	/* the strapline: 14 pt italic */
+				st.size = 14;
+				st.italic = 1;
+			}
+			if (i > 0)	/* never below 10 pt */
+				scale[i] = fmax(scale[i], fmin(1, 10 / st.size));
+			if (role[i] == R_BODY)
+				y += 18 * scale[i];
+			st.size *= scale[i];
+			c->layout[i] = layout_text(ctx, &st, text[i], colw);
+			pango_layout_get_extents(c->layout[i], NULL, &lr);
+			c->y[i] = y;
+			end = y + FROM_PANGO(lr.height);
+			if (lr.width > 0)	/* its lines' pitch, or their own height */
+				y += fmax(pango_layout_get_line_count(c->layout[i]) * st.leading *
+				    scale[i], FROM_PANGO(lr.height)) + 12 * scale[i];
+		}
+		if (end <= bottom - top || step == 20) {
+			y0 = fmin(band * 0.38, bottom - end);	/* only as high as it must */
+			for (int i = 0; i < 3; i++)
+				c->y[i] += fmax(y0, top);
+			c->scale = scale[0];
+			return end <= bottom - top ? 0 : -1;
+		}
+		for (int i = 0; i < 3; i++)
+			if (c->layout[i] != NULL) {
+				g_object_unref(c->layout[i]);
+				c->layout[i] = NULL;
+			}
+	}
+	return -1;
+}
 
 PangoContext *
 layout_context(void)
@@ -476,10 +550,9 @@ static void
 quote_bars(struct flow *f, const struct node *n, const struct frame *fr, double y0,
     double y1, double gap)
 {
-	for (int q = 0; q < fr->quote; q++) {
+	for (int q = 0; q < fr->bars; q++) {
 		double top = y0 - (quote_continues(n, q, fr->quote) ? gap : 0);
-		struct piece *pc = add_piece(f, PC_RULE, NULL, fr->x - (fr->quote - q) *
-		    QUOTE_INDENT, top, 2.5, y1 - top);
+		struct piece *pc = add_piece(f, PC_RULE, NULL, fr->bar[q], top, 2.5, y1 - top);
 
 		pc->colour = 0xc8d3e6;
 		pc->role = RO_ARTIFACT;
@@ -974,18 +1047,19 @@ static void
 place_list(struct flow *f, const struct node *list, struct frame fr)
 {
 	const struct style *s = text_style(f, &fr);
-	double indent = list->ordered ? LIST_INDENT + 6 : LIST_INDENT;
+	struct frame inner = fr;
+	double in_by = indent(f, &fr, list->ordered ? LIST_INDENT + 6 : LIST_INDENT, &inner);
 	int index = 0;
 
 	if (list->parent->type == N_DOCUMENT || list->parent->type == N_QUOTE)
 		f->y += gap(f, 0);
 	for (const struct node *it = list->first; it; it = it->next, index++) {
-		struct frame in = fr;
+		struct frame in = inner;
 		PangoLayout *lab;
 		PangoRectangle logical;
 
-		in.x = fr.x + indent;
-		in.w = fr.w - indent;
+		in.x = fr.x + in_by;
+		in.w = fr.w - in_by;
 		in.tight = list->tight;
 		if (f->has_label) {	/* an item that opens with a list: its label first */
 			f->y += gap(f, 0);
@@ -1724,7 +1798,7 @@ place_pages(struct flow *f, const struct node *n)
 		f->y = y;
 		f->fresh = 0;
 	}
-	f->space = text_style(f, &(struct frame){ 0, 0, R_BODY, 0, 0 })->after;
+	f->space = text_style(f, &(struct frame){ .w = 0, .role = R_BODY })->after;
 }
 
 static void	ahead_join(struct flow *);
@@ -1779,8 +1853,10 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 			place_list(f, n, fr);
 			break;
 		case N_QUOTE:
-			in.x = fr.x + QUOTE_INDENT;
-			in.w = fr.w - QUOTE_INDENT;
+			if ((in.x = indent(f, &fr, QUOTE_INDENT, &in)) > 0 && fr.bars < MAX_BARS)
+				in.bar[in.bars++] = fr.x;	/* its bar, in the indent */
+			in.w = fr.w - in.x;
+			in.x += fr.x;
 			in.quote = fr.quote + 1;
 			place_blocks(f, n->first, in);
 			f->space = text_style(f, &fr)->after;
@@ -1852,7 +1928,7 @@ work_ahead(void *arg)
 	f->ahead = w->made;
 	f->storing = 1;
 	new_page(f, PG_BODY);
-	place_blocks(f, from, (struct frame){ 0, f->width, R_BODY, 0, 0 });
+	place_blocks(f, from, (struct frame){ .w = f->width, .role = R_BODY });
 	g_object_ref(w->ctx);	/* the pages go, their context stays for the first thread */
 	pages_free(f->ps);
 	flow_free(f);
@@ -1938,7 +2014,7 @@ place_contents(struct flow *f, int first_body)
 	const struct style *ts = &f->t->role[R_H1];
 	PangoLayout *title = make_layout(f, ts, NULL, f->t->toc_title ? f->t->toc_title : "",
 	    f->width, 0);
-	struct frame fr = { 0, f->width, R_BODY, 0, 0 };
+	struct frame fr = { .w = f->width, .role = R_BODY };
 	struct piece *pc;
 
 	new_page(f, PG_TOC);
@@ -1998,7 +2074,7 @@ layout_document(struct gen *g, const struct doc *d)
 	f.top = d->tpl->margin_top;
 	f.bottom = d->tpl->page_h - d->tpl->margin_bottom;
 	f.width = d->tpl->page_w - d->tpl->margin_inner - d->tpl->margin_outer;
-	fr = (struct frame){ 0, f.width, R_BODY, 0, 0 };
+	fr = (struct frame){ .w = f.width, .role = R_BODY };
 
 	ahead_start(&f);
 	find_notes(&f, d->root);

@@ -768,11 +768,13 @@ draw_cover(struct rctx *r)
 	const struct template *t = r->t;
 	const struct doc *d = r->d;
 	double colw = t->page_w - t->margin_inner - t->margin_outer, y;
-	double band = t->page_h * 0.62;
+	double band = t->page_h * COVER_BAND;
 	PangoLayout *l;
 	char date[64];
 	struct tm tm;
 	struct piece pc = { 0 };
+	struct cover cv;
+	const char *words[3] = { d->title, d->subtitle, d->strapline };
 
 	close_leaf(r);
 	elem_begin(r, "Private", NULL);
@@ -789,31 +791,18 @@ draw_cover(struct rctx *r)
 		cairo_tag_end(r->cr, "Private");
 	}
 
-	y = band * 0.38;
-	const struct { enum style_role role; const char *text; } lines[] = {
-		{ R_TITLE, d->title }, { R_SUBTITLE, d->subtitle }, { R_BODY, d->strapline },
-	};
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		if (lines[i].text == NULL)
+	/* The title, subtitle and strapline on the band, smaller where they must be to fit
+	 * (validate.c has said when even half size does not). */
+	layout_cover(r->ps->ctx, t, d, &cv);
+	for (int i = 0; i < 3; i++) {
+		if (cv.layout[i] == NULL)
 			continue;
-		l = simple_layout(r, lines[i].role, lines[i].text, colw);
-		if (lines[i].role == R_BODY) {
-			PangoFontDescription *fd = pango_font_description_copy(
-			    pango_layout_get_font_description(l));
-
-			pango_font_description_set_absolute_size(fd, 14 * PANGO_SCALE);
-			pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
-			pango_layout_set_font_description(l, fd);
-			pango_font_description_free(fd);
-			y += 18;
-		}
 		/* The title is the document's one H1. */
-		tags_to(r, (struct tag[]){ { i == 0 ? "H1" : "P", lines[i].text, 0 } }, 1);
+		tags_to(r, (struct tag[]){ { i == 0 ? "H1" : "P", words[i], 0 } }, 1);
 		pc.colour = t->accent_text;
-		draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), r->left, y);
-		y += layout_width(l) > 0 ? pango_layout_get_line_count(l) *
-		    t->role[lines[i].role].leading + 12 : 0;
-		g_object_unref(l);
+		draw_lines(r, &pc, cv.layout[i], 0, pango_layout_get_line_count(cv.layout[i]),
+		    r->left, cv.y[i]);
+		g_object_unref(cv.layout[i]);
 	}
 	gmtime_r(&d->date, &tm);
 	strftime(date, sizeof(date), "%B %Y", &tm);
