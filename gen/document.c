@@ -393,6 +393,46 @@ load_data(struct gen *g, struct doc *d)
 	apply_types(g, d);
 }
 
+/* Reads each declaration data/NAME.source of the document, in name order: the table NAME,
+ * made from published files among its data (official.c). */
+static void
+load_declarations(struct gen *g, struct doc *d)
+{
+	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
+	DIR *dp = d->data.unread ? NULL : opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 7 && strcmp(e->d_name + l - 7, ".source") == 0 && e->d_name[0] != '.') {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(e->d_name);
+		}
+	}
+	if (dp != NULL)
+		closedir(dp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]), *text;
+		size_t len;
+
+		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1)
+			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
+			    "64 MB" : "cannot read: %s", read_error(errno));
+		else {
+			official_read(g, &d->data, path, text, len);
+			free(text);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+}
+
 /* A progress report's year and indicators: `year:` in the front matter, and the data
  * checked once. */
 static void
@@ -599,6 +639,7 @@ doc_load(struct gen *g, const char *dir)
 		d->data.ncmp = d->tpl->ncmp;
 		d->data.latest_published = d->tpl->latest_published;
 	}
+	load_declarations(g, d);
 	if (d->tpl != NULL && d->tpl->ind_data != NULL)
 		check_indicators(g, d);
 	if (d->tpl != NULL && d->tpl->per_row != NULL) {
