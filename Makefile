@@ -95,7 +95,8 @@ build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard te
 	@mkdir -p build/docs && touch $@
 
 # The fuzz targets, built by cc with the sanitizers and driven over their corpora once.
-REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post
+REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post \
+	official
 build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_image.h tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 

@@ -494,6 +494,9 @@ extern const struct pubshape shape_ees, shape_fingertips;
  * ROW:COL. Returns 0, or -1 after errors. */
 int		 official_read(struct gen *, struct datasets *, const char *path,
 		     const char *text, size_t len);
+/* |v| to `dp` decimal places, rounded half away from zero as published statistics round,
+ * its whole part grouped in thousands when `group`: "1,234.6". */
+void		 figure_fixed(struct buf *, double v, int dp, int group);
 /* The label of the period `by` years on from `label`: "2021/22" + 1 is "2022/23". */
 void		 period_shift(const char *label, int by, char *out, size_t size);
 /* Whether a column's name is `name`, as the declaration may write it (without regard to
@@ -957,6 +960,9 @@ struct table	*indicator_series(struct gen *, const struct datasets *, const char
 		    char **series, char **names);
 /* Whether any figure of the indicators is marked illustrative. */
 int		 indicators_illustrative(const struct datasets *);
+/* Whether the indicators' data or list is there but could not be read (its errors said):
+ * what uses them then says nothing more. */
+int		 indicators_broken(const struct datasets *);
 
 /* ---- jobs.c: building on several processes ---- */
 

@@ -455,25 +455,6 @@ indicator_number(struct buf *b, double v)
 	buf_adds(b, s);
 }
 
-/* |v| to `dp` decimal places, rounded half away from zero as published statistics round,
- * its whole part grouped in thousands when `group`. */
-static void
-fixed(struct buf *b, double v, int dp, int group)
-{
-	double p = pow(10, dp), a = floor(fabs(v) * p + 0.5 + 1e-7);
-	char t[64];
-	size_t whole;
-
-	snprintf(t, sizeof(t), "%.*f", dp, a / p);
-	whole = strcspn(t, ".");
-	for (size_t i = 0; i < whole; i++) {
-		if (group && i > 0 && (whole - i) % 3 == 0)
-			buf_addc(b, ',');
-		buf_addc(b, t[i]);
-	}
-	buf_adds(b, t + whole);
-}
-
 /* Whether v shows as zero at the figure's decimal places. */
 static int
 shows_zero(const struct ind_stat *s, double v)
@@ -492,11 +473,11 @@ digits(struct buf *b, const struct ind_stat *s, double v)
 	int group = money || strcmp(s->unit, "number") == 0;
 
 	if (s->dp >= 0)
-		fixed(b, v, s->dp, group);
+		figure_fixed(b, v, s->dp, group);
 	else if (strcmp(s->unit, "score") == 0)
-		fixed(b, v, 2, 0);
+		figure_fixed(b, v, 2, 0);
 	else if (group && fabs(fabs(v) - round(fabs(v))) < 0.05)
-		fixed(b, v, 0, 1);
+		figure_fixed(b, v, 0, 1);
 	else
 		indicator_number(b, fabs(v));
 }
@@ -800,7 +781,12 @@ indicator_table_make(const struct component_call *c)
 	struct ind_stat *st;
 	struct buf widths = { 0 };
 	size_t ncmp = c->data->ncmp, n = 0;
+	int periods;
 
+	if (phase != NULL && (l == NULL || t == NULL) && indicators_broken(c->data)) {
+		free(phase);	/* their errors are said */
+		return NULL;
+	}
 	if (phase == NULL || l == NULL || t == NULL) {
 		msg(c->g, MSG_ERROR, c->file, c->line, c->col, phase ? "<indicator-table> needs "
 		    "data/indicators.csv and data/indicator-list.csv" : "<indicator-table> needs "
@@ -809,10 +795,11 @@ indicator_table_make(const struct component_call *c)
 		return NULL;
 	}
 	table = node_new(N_TABLE, c->file, c->line, c->col);
-	/* room for a period written "2022/23" */
-	buf_adds(&widths, csv_column(t, "period") >= 0 ? "auto 11% 14% 12%" : "auto 8% 14% 12%");
+	periods = csv_column(t, "period") >= 0;
+	/* room for a period written "2022/23", and for "2021/22 suppressed" */
+	buf_adds(&widths, periods ? "auto 11% 14% 14%" : "auto 8% 14% 12%");
 	for (size_t i = 0; i < ncmp; i++)	/* room for "not published" on two lines */
-		buf_adds(&widths, " 13%");
+		buf_adds(&widths, periods ? " 14%" : " 13%");
 	buf_adds(&widths, " 11%");
 	table->label = widths.s;
 	table->src = xasprintf("indicators (%s)", phase);
@@ -891,7 +878,7 @@ series_value(struct buf *b, const struct cell *c, int dp, int last)
 	}
 	if (c->num < 0 && floor(fabs(c->num) * pow(10, dp) + 0.5 + 1e-7) != 0)
 		buf_addc(&v, '-');
-	fixed(&v, c->num, dp, 0);
+	figure_fixed(&v, c->num, dp, 0);
 	csv_field(b, v.s, last);
 	buf_free(&v);
 }
@@ -964,4 +951,11 @@ indicators_illustrative(const struct datasets *d)
 		if (strcmp(col(t, r, "source"), "illustrative") == 0)
 			return 1;
 	return 0;
+}
+
+int
+indicators_broken(const struct datasets *d)
+{
+	return datasets_broken(d, d && d->ind_data ? d->ind_data : "indicators") ||
+	    datasets_broken(d, d && d->ind_list ? d->ind_list : "indicator-list");
 }

@@ -4,6 +4,7 @@
  * from them the table NAME in the shape gen's own data has, so the indicators, their status,
  * sentences, charts and panels read it as they read a CSV. Called by document.c. */
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ struct section {
 	unsigned char	*pass;		/* per row of the file: every filter holds; owned */
 	GHashTable	*rows;		/* an area's code -> GArray of its rows (size_t) */
 	int		 illustrative;	/* `illustrative: yes`: its figures are examples */
+	int		 failed;	/* a row could not be taken (said once): the rest of the
+					 * file is not taken either */
 };
 
 /* A measure the declaration takes: `att8: avg_att8` in a section. */
@@ -127,6 +130,23 @@ period_shift(const char *label, int by, char *out, size_t size)
 	}
 	snprintf(out, size, "%s", b.s ? b.s : "");
 	buf_free(&b);
+}
+
+void
+figure_fixed(struct buf *b, double v, int dp, int group)
+{
+	double p = pow(10, dp), a = floor(fabs(v) * p + 0.5 + 1e-7);
+	char t[400];
+	size_t whole;
+
+	snprintf(t, sizeof(t), "%.*f", dp, a / p);
+	whole = strcspn(t, ".");
+	for (size_t i = 0; i < whole; i++) {
+		if (group && i > 0 && (whole - i) % 3 == 0)
+			buf_addc(b, ',');
+		buf_addc(b, t[i]);
+	}
+	buf_adds(b, t + whole);
 }
 
 static void	derr(struct decl *, int, int, const char *, ...)
@@ -645,8 +665,8 @@ read_top(struct decl *dc)
 				break;
 		if (i == dc->nplaces)
 			derr(dc, area->line, 1, "the template sets the figures beside `%s` (%s): say "
-			    "which area that is, as `%s: E92000001`, by its GSS code", dc->d->cmp[k].column,
-			    dc->d->cmp[k].label, dc->d->cmp[k].column);
+			    "which area that is with a line `%s:` and its GSS code",
+			    dc->d->cmp[k].column, dc->d->cmp[k].label, dc->d->cmp[k].column);
 	}
 	if (areas != NULL) {
 		const char *p = areas->value;
@@ -826,7 +846,7 @@ declared(const struct section *sec, int c)
  * Fingertips' `Persons` and no category). Two rows left is an error at the later one, naming
  * the column they differ in. Returns the row, or (size_t)-1. */
 static size_t
-pick(struct decl *dc, const struct want *w, const struct place *pl, const struct period *p,
+pick(struct decl *dc, struct want *w, const struct place *pl, const struct period *p,
     size_t *v, size_t n)
 {
 	const struct section *sec = w->sec;
@@ -858,6 +878,7 @@ pick(struct decl *dc, const struct want *w, const struct place *pl, const struct
 		    "[%s], as `%s: %s`", a->line, b->line, w->s->value, pl->name, pl->code, p->label,
 		    t->cols[c], a->text, b->text, dc->path, sec->file, t->cols[c], a->text);
 		dc->errors++;
+		w->sec->failed = 1;
 		return (size_t)-1;
 	}
 	csv_say(dc->g, t, MSG_ERROR, t->cells[v[1] * t->ncols].line, 1, "rows %d and %d both "
@@ -865,6 +886,7 @@ pick(struct decl *dc, const struct want *w, const struct place *pl, const struct
 	    t->cells[v[0] * t->ncols].line, t->cells[v[1] * t->ncols].line, w->s->value,
 	    pl->name, pl->code, p->label);
 	dc->errors++;
+	w->sec->failed = 1;
 	return (size_t)-1;
 }
 
@@ -881,7 +903,7 @@ cmp_taken(const void *a, const void *b)
 /* The rows of measure w for place pl, one a period, in the order of the periods: into *out
  * (the caller frees); returns how many. */
 static size_t
-rows_of(struct decl *dc, const struct want *w, const struct place *pl, struct taken **out)
+rows_of(struct decl *dc, struct want *w, const struct place *pl, struct taken **out)
 {
 	const struct section *sec = w->sec;
 	const struct pubfile *f = &sec->pf;
@@ -890,7 +912,7 @@ rows_of(struct decl *dc, const struct want *w, const struct place *pl, struct ta
 	size_t n = 0, k = 0, *group;
 
 	*out = NULL;
-	for (guint j = 0; rows != NULL && j < rows->len; j++) {
+	for (guint j = 0; !sec->failed && rows != NULL && j < rows->len; j++) {
 		size_t r = g_array_index(rows, size_t, j);
 
 		if (!sec->pass[r] || (w->m.key >= 0 && strcmp(text_at(f->t, r, w->m.key),
@@ -899,17 +921,20 @@ rows_of(struct decl *dc, const struct want *w, const struct place *pl, struct ta
 		v = xgrow(v, n, sizeof(*v));
 		if (f->shape->period(dc->g, f, r, &v[n].p) == -1) {
 			dc->errors++;
-			continue;
+			w->sec->failed = 1;
+			break;
 		}
 		v[n++].row = r;
 	}
+	if (sec->failed)
+		n = 0;
 	if (n == 0) {
 		free(v);
 		return 0;
 	}
 	qsort(v, n, sizeof(*v), cmp_taken);
 	group = xmalloc(n * sizeof(*group));
-	for (size_t i = 0; i < n;) {
+	for (size_t i = 0; i < n && !sec->failed;) {
 		size_t j = i, m = 0, r;
 
 		while (j < n && v[j].p.year == v[i].p.year)
@@ -922,7 +947,7 @@ rows_of(struct decl *dc, const struct want *w, const struct place *pl, struct ta
 	}
 	free(group);
 	*out = v;
-	return k;
+	return sec->failed ? 0 : k;
 }
 
 /* The label of year `year` in the periods v[0, n) of a measure: its own, or the last one's
@@ -1011,7 +1036,9 @@ long_row(struct decl *dc, struct buf *b, const struct want *w, const struct take
 		return;
 	}
 	snprintf(y, sizeof(y), "%d", a->p.year);
-	snprintf(dp, sizeof(dp), w->m.dp >= 0 ? "%d" : "", w->m.dp);
+	dp[0] = '\0';
+	if (w->m.dp >= 0)
+		snprintf(dp, sizeof(dp), "%d", w->m.dp);
 	field(b, w->s->key, 0);
 	field(b, dc->place[0].name, 0);
 	field(b, y, 0);
@@ -1053,19 +1080,23 @@ make_long(struct decl *dc, struct buf *b)
 	}
 	buf_adds(b, ",ci-lower,ci-upper,name,unit,dp,source\n");
 	for (size_t i = 0; i < dc->nwant; i++) {
-		const struct want *w = &dc->want[i];
+		struct want *w = &dc->want[i];
+		int missing = 0;	/* said of the measure: its comparators are not said */
 
 		for (size_t k = 0; k < dc->nplaces; k++) {
 			n[k] = rows_of(dc, w, &dc->place[k], &v[k]);
 			if (d->year > 0)	/* a report shows nothing after its year */
 				while (n[k] > 0 && v[k][n[k] - 1].p.year > d->year)
 					n[k]--;
-			if (n[k] == 0)
+			if (w->sec->failed || missing)
+				continue;
+			if (n[k] == 0) {
 				derr(dc, w->s->line, w->s->vcol, "%s has no `%s` for %s (%s) under "
 				    "its filters", w->sec->file, w->s->value, dc->place[k].name,
 				    dc->place[k].code);
-			else if (d->year > 0 && !d->latest_published && n[k] > 0)
-				has_year(dc, w, &dc->place[k], v[k], n[k], d->year,
+				missing = 1;
+			} else if (d->year > 0 && !d->latest_published)
+				missing = !has_year(dc, w, &dc->place[k], v[k], n[k], d->year,
 				    "the report's year");
 		}
 		for (size_t j = 0; j < n[0]; j++)
@@ -1077,6 +1108,31 @@ make_long(struct decl *dc, struct buf *b)
 	}
 	free(v);
 	free(n);
+}
+
+/* A figure of a row for each area, as gen's own data writes it: to the measure's decimal
+ * places, with `%` for a percentage ("18.4%"), or a symbol. */
+static void
+wide_figure(struct buf *b, const struct want *w, const char *fig, size_t r)
+{
+	const struct cell *c = &w->sec->pf.t->cells[r * w->sec->pf.t->ncols + (size_t)w->m.col];
+	struct buf v = { 0 };
+
+	if (c->kind != D_NUMBER || strcmp(fig, c->text) != 0) {
+		field(b, fig, 0);
+		return;
+	}
+	if (w->m.dp < 0)
+		buf_adds(&v, fig);
+	else {
+		if (c->num < 0 && floor(fabs(c->num) * pow(10, w->m.dp) + 0.5 + 1e-7) != 0)
+			buf_addc(&v, '-');
+		figure_fixed(&v, c->num, w->m.dp, 0);
+	}
+	if (strcmp(w->m.unit, "%") == 0)
+		buf_addc(&v, '%');
+	field(b, v.s, 0);
+	buf_free(&v);
 }
 
 /* A row for each area: its name and code, then each measure's figure in the document's
@@ -1108,7 +1164,7 @@ make_wide(struct decl *dc, struct buf *b)
 			if (dc->d->year == 0 && n[at] > 0 && v[at][n[at] - 1].p.year > year[i])
 				year[i] = v[at][n[at] - 1].p.year;
 		}
-		for (size_t k = 0; k < dc->nplaces; k++) {
+		for (size_t k = 0; k < dc->nplaces && !dc->want[i].sec->failed; k++) {
 			size_t at = k * dc->nwant + i;
 
 			if (n[at] == 0)
@@ -1136,7 +1192,7 @@ make_wide(struct decl *dc, struct buf *b)
 				dc->errors++;
 				fig = "";
 			}
-			field(b, fig, 0);
+			wide_figure(b, w, fig, v[at][j].row);
 			field(b, v[at][j].p.label, i + 1 == dc->nwant);
 		}
 	}
