@@ -499,8 +499,8 @@ int		 official_read(struct gen *, struct datasets *, const char *path,
 void		 figure_fixed(struct buf *, double v, int dp, int group);
 /* The label of the period `by` years on from `label`: "2021/22" + 1 is "2022/23". */
 void		 period_shift(const char *label, int by, char *out, size_t size);
-/* Whether a column's name is `name`, as the declaration may write it (without regard to
- * case). The value text of a cell, trimmed, is compared the same way by official.c. */
+/* Whether a and b are the same words, without regard to case or to spaces around them: how
+ * a declaration's names and values are matched with a published file's. */
 int		 same_words(const char *a, const char *b);
 
 /* ---- frontmatter.c ---- */

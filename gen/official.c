@@ -291,31 +291,27 @@ parse(struct decl *dc, const char *text, size_t len)
 
 /* ---- the published files ---- */
 
-/* The names of the document's data files that are not metadata, "x.csv", for a hint. */
-static const char *
+/* The data file nearest in name to `file`, "x.csv", for a hint, or NULL. The caller frees. */
+static char *
 nearest_file(const struct datasets *d, const char *file)
 {
-	static char near[256];
-	const char **names = xcalloc(d->n + 1, sizeof(*names)), *w;
-	char **owned = xcalloc(d->n + 1, sizeof(*owned));
+	char **names = xcalloc(d->n + 1, sizeof(*names));
+	const char *w;
+	char *near;
 	size_t n = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
 		size_t l = strlen(d->v[i]->name);
 
-		if (l > 5 && strcmp(d->v[i]->name + l - 5, ".meta") == 0)
-			continue;
-		names[n] = owned[n] = xasprintf("%s.csv", d->v[i]->name);
-		n++;
+		if (l <= 5 || strcmp(d->v[i]->name + l - 5, ".meta") != 0)	/* not metadata */
+			names[n++] = xasprintf("%s.csv", d->v[i]->name);
 	}
-	w = nearest_word(file, names, n);
-	if (w != NULL)
-		snprintf(near, sizeof(near), "%s", w);
+	w = nearest_word(file, (const char *const *)names, n);
+	near = w ? xstrdup(w) : NULL;
 	for (size_t i = 0; i < n; i++)
-		free(owned[i]);
-	free(owned);
+		free(names[i]);
 	free(names);
-	return w ? near : NULL;
+	return near;
 }
 
 /* Finds a section's file among the document's tables and opens it as its shape. */
@@ -325,7 +321,7 @@ open_section(struct decl *dc, struct section *sec)
 	size_t l = strlen(sec->file);
 	char *name;
 	const struct table *t;
-	const char *near;
+	char *near;
 
 	if (l <= 4 || strcasecmp(sec->file + l - 4, ".csv") != 0 || strchr(sec->file, '/') ||
 	    strchr(sec->file, '\\')) {
@@ -335,12 +331,15 @@ open_section(struct decl *dc, struct section *sec)
 	}
 	name = xstrndup(sec->file, l - 4);
 	t = datasets_find(dc->d, name);
+	if (t != NULL && (strlen(t->path) < 4 || strcmp(t->path + strlen(t->path) - 4, ".csv")))
+		t = NULL;	/* a table another declaration made, not a file */
 	if (t == NULL) {
 		if (!datasets_broken(dc->d, name)) {	/* else its own errors are said */
 			near = nearest_file(dc->d, sec->file);
 			derr(dc, sec->line, sec->col, "there is no %s in the data folder%s%s%s",
 			    sec->file, near ? " (did you mean `" : "", near ? near : "",
 			    near ? "`?)" : "");
+			free(near);
 		} else
 			dc->errors++;
 		free(name);
@@ -702,7 +701,8 @@ every_area(struct decl *dc, const struct setting *s)
 	const char *level = s->value + 6, **levels = NULL, *near;
 	struct section *sec = &dc->sec[0];
 	const struct pubfile *f = &sec->pf;
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);	/* levels */
+	GHashTable *taken = g_hash_table_new(g_str_hash, g_str_equal);	/* codes */
 	size_t nlevels = 0;
 
 	while (*level == ' ')
@@ -715,9 +715,8 @@ every_area(struct decl *dc, const struct setting *s)
 			levels = xgrow(levels, nlevels, sizeof(*levels));
 			levels[nlevels++] = lv;
 		}
-		if (!sec->pass[r] || code == NULL || !same_words(lv, level))
-			continue;
-		if (g_hash_table_add(seen, (gpointer)code))
+		if (sec->pass[r] && code != NULL && same_words(lv, level) &&
+		    g_hash_table_add(taken, (gpointer)code))
 			add_place(dc, NULL, code, s->line, s->vcol);
 	}
 	if (dc->nplaces == 0) {
@@ -731,6 +730,7 @@ every_area(struct decl *dc, const struct setting *s)
 	}
 	free(levels);
 	g_hash_table_destroy(seen);
+	g_hash_table_destroy(taken);
 }
 
 /* "breakdown `Total` and sex `Total`": a section's filters, for a message. The caller frees. */
