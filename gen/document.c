@@ -339,33 +339,44 @@ apply_types(struct gen *g, struct doc *d)
 	}
 }
 
+/* The names of the files of folder `dir` that end in `ext`, in name order (*n of them); the
+ * caller frees each and the array. */
+static char **
+names_ending(const char *dir, const char *ext, size_t *n)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t k = strlen(ext);
+
+	*n = 0;
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l > k && strcmp(e->d_name + l - k, ext) == 0 && e->d_name[0] != '.') {
+			names = xrealloc(names, (*n + 1) * sizeof(*names));
+			names[(*n)++] = xstrdup(e->d_name);
+		}
+	}
+	if (dp != NULL)
+		closedir(dp);
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), cmp_str);
+	return names;
+}
+
 /* Reads every data/NAME.csv of the document, in name order. */
 static void
 load_data(struct gen *g, struct doc *d)
 {
 	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
-	DIR *dp = NULL;
-	struct dirent *e;
 	size_t n = 0;
 
 	if (!in_project(g, dir)) {	/* its names are not even listed */
 		msg(g, MSG_ERROR, dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
 		d->data.unread = 1;	/* what names a table in it says nothing more */
 	} else
-		dp = opendir(dir);
-
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 4 && strcmp(e->d_name + l - 4, ".csv") == 0 && e->d_name[0] != '.') {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
-		}
-	}
-	if (dp != NULL)
-		closedir(dp);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
+		names = names_ending(dir, ".csv", &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]), *text;
 		size_t len;
@@ -399,22 +410,10 @@ static void
 load_declarations(struct gen *g, struct doc *d)
 {
 	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
-	DIR *dp = d->data.unread ? NULL : opendir(dir);
-	struct dirent *e;
 	size_t n = 0;
 
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 7 && strcmp(e->d_name + l - 7, ".source") == 0 && e->d_name[0] != '.') {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
-		}
-	}
-	if (dp != NULL)
-		closedir(dp);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
+	if (!d->data.unread)
+		names = names_ending(dir, ".source", &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]), *text;
 		size_t len;

@@ -429,25 +429,10 @@ ees_period(struct gen *g, const struct pubfile *f, size_t r, struct period *p)
 static const char *
 figure_of(const struct cell *c)
 {
-	switch ((enum datum)c->kind) {
-	case D_NUMBER:
+	if (c->kind == D_NUMBER)
 		return c->text;
-	case D_NA:
-		return "x";
-	case D_SUPPRESSED:
-		return "c";
-	case D_NOT_APPLICABLE:
-		return "z";
-	case D_LOW:
-		return "low";
-	case D_UNRELIABLE:
-		return "u";
-	case D_NO_DATA:
-		return "w";
-	case D_EMPTY:
-	case D_TEXT:
-		break;
-	}
+	if (datum_symbol(c->kind) != NULL)
+		return datum_symbol(c->kind);
 	if (same_words(c->text, "k"))
 		return "x";
 	if (same_words(c->text, "~"))

@@ -303,26 +303,12 @@ ft_figure(struct gen *g, const struct pubfile *f, const struct measure *m, size_
 	const struct table *t = f->t;
 	const struct cell *c = &t->cells[r * t->ncols + (size_t)m->col];
 
-	switch ((enum datum)c->kind) {
-	case D_NUMBER:
+	if (c->kind == D_NUMBER)
 		return c->text;
-	case D_EMPTY:		/* Fingertips leaves the value empty and says why in a note */
+	if (c->kind == D_EMPTY)	/* Fingertips leaves the value empty and says why in a note */
 		return note_symbol(text_at(t, r, csv_column(t, "Value note")));
-	case D_NA:
-		return "x";
-	case D_SUPPRESSED:
-		return "c";
-	case D_NOT_APPLICABLE:
-		return "z";
-	case D_LOW:
-		return "low";
-	case D_UNRELIABLE:
-		return "u";
-	case D_NO_DATA:
-		return "w";
-	case D_TEXT:
-		break;
-	}
+	if (datum_symbol(c->kind) != NULL)
+		return datum_symbol(c->kind);
 	csv_say(g, t, MSG_ERROR, c->line, c->col, "`%s` in column `Value` is not a number; "
 	    "Fingertips leaves a value it does not give empty, and says why in `Value note`",
 	    c->text);

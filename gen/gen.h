@@ -425,6 +425,9 @@ void		 csv_say(struct gen *, const struct table *, enum msg_level, int line, int
 		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The name of column c as a spreadsheet letters it: "A", "AB". */
 void		 csv_letters(size_t c, char *out, size_t size);
+/* Adds `s` to CSV text as a quoted field, then a comma, or a line end when `last`: for a
+ * table made from others (an indicator's years, published statistics). */
+void		 csv_add_field(struct buf *, const char *s, int last);
 void		 csv_free(struct table *);
 
 /* ---- official.c, ees.c, fingertips.c: published statistics, read as downloaded ---- */
@@ -497,6 +500,9 @@ int		 official_read(struct gen *, struct datasets *, const char *path,
 /* |v| to `dp` decimal places, rounded half away from zero as published statistics round,
  * its whole part grouped in thousands when `group`: "1,234.6". */
 void		 figure_fixed(struct buf *, double v, int dp, int group);
+/* The symbol gen's own data writes for a figure not given of kind k ("c", "x", "z", "low",
+ * "u", "w"), or NULL for a number or text. */
+const char	*datum_symbol(enum datum k);
 /* The label of the period `by` years on from `label`: "2021/22" + 1 is "2022/23". */
 void		 period_shift(const char *label, int by, char *out, size_t size);
 /* Whether a and b are the same words, without regard to case or to spaces around them: how

@@ -852,19 +852,6 @@ const struct component comp_indicator_table = {
 	.make = indicator_table_make,
 };
 
-/* Adds a field to CSV text, quoted. */
-static void
-csv_field(struct buf *b, const char *s, int last)
-{
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *s);
-	}
-	buf_adds(b, last ? "\"\n" : "\",");
-}
-
 /* Adds a figure to a chart's CSV text: to the indicator's decimal places where the data
  * gives them (a published file's 46.2176 is 46.2), else as written. */
 static void
@@ -873,13 +860,13 @@ series_value(struct buf *b, const struct cell *c, int dp, int last)
 	struct buf v = { 0 };
 
 	if (c == NULL || c->kind != D_NUMBER || dp < 0) {
-		csv_field(b, c ? c->text : "", last);
+		csv_add_field(b, c ? c->text : "", last);
 		return;
 	}
 	if (c->num < 0 && floor(fabs(c->num) * pow(10, dp) + 0.5 + 1e-7) != 0)
 		buf_addc(&v, '-');
 	figure_fixed(&v, c->num, dp, 0);
-	csv_field(b, v.s, last);
+	csv_add_field(b, v.s, last);
 	buf_free(&v);
 }
 
@@ -930,7 +917,7 @@ indicator_series(struct gen *g, const struct datasets *d, const char *key, char 
 	buf_addc(&b, '\n');
 	for (size_t r = next_row(d, t, key, -1); r < t->nrows; r = next_row(d, t, key, (long)r)) {
 		/* the years as the data writes them: "2022/23" where it gives the period */
-		csv_field(&b, col(t, r, csv_column(t, "period") >= 0 ? "period" : "year"), 0);
+		csv_add_field(&b, col(t, r, csv_column(t, "period") >= 0 ? "period" : "year"), 0);
 		series_value(&b, cell_at(t, r, "value"), dp, d->ncmp == 0);
 		for (size_t i = 0; i < d->ncmp; i++)
 			series_value(&b, cell_at(t, r, d->cmp[i].column), dp, i + 1 == d->ncmp);

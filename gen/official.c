@@ -149,6 +149,30 @@ figure_fixed(struct buf *b, double v, int dp, int group)
 	buf_adds(b, t + whole);
 }
 
+const char *
+datum_symbol(enum datum k)
+{
+	switch (k) {
+	case D_NA:
+		return "x";
+	case D_SUPPRESSED:
+		return "c";
+	case D_NOT_APPLICABLE:
+		return "z";
+	case D_LOW:
+		return "low";
+	case D_UNRELIABLE:
+		return "u";
+	case D_NO_DATA:
+		return "w";
+	case D_EMPTY:
+	case D_NUMBER:
+	case D_TEXT:
+		break;
+	}
+	return NULL;
+}
+
 static void	derr(struct decl *, int, int, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 
@@ -978,19 +1002,6 @@ held_text(const struct taken *v, size_t n, char *out, size_t size)
 		snprintf(out, size, "%s to %s", v[0].p.label, v[n - 1].p.label);
 }
 
-/* Adds a field to CSV text, quoted. */
-static void
-field(struct buf *b, const char *s, int last)
-{
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *s);
-	}
-	buf_adds(b, last ? "\"\n" : "\",");
-}
-
 /* A confidence limit of measure m in row r, or "". */
 static const char *
 limit(const struct want *w, int c, size_t r)
@@ -1039,11 +1050,11 @@ long_row(struct decl *dc, struct buf *b, const struct want *w, const struct take
 	dp[0] = '\0';
 	if (w->m.dp >= 0)
 		snprintf(dp, sizeof(dp), "%d", w->m.dp);
-	field(b, w->s->key, 0);
-	field(b, dc->place[0].name, 0);
-	field(b, y, 0);
-	field(b, a->p.label, 0);
-	field(b, fig, 0);
+	csv_add_field(b, w->s->key, 0);
+	csv_add_field(b, dc->place[0].name, 0);
+	csv_add_field(b, y, 0);
+	csv_add_field(b, a->p.label, 0);
+	csv_add_field(b, fig, 0);
 	for (size_t k = 1; k < dc->nplaces; k++) {
 		const char *c = "x";	/* the comparator's figure that year is not in the file */
 
@@ -1053,14 +1064,14 @@ long_row(struct decl *dc, struct buf *b, const struct want *w, const struct take
 				dc->errors++;
 				c = "x";
 			}
-		field(b, c, 0);
+		csv_add_field(b, c, 0);
 	}
-	field(b, limit(w, w->m.lo, a->row), 0);
-	field(b, limit(w, w->m.hi, a->row), 0);
-	field(b, w->m.name, 0);
-	field(b, w->m.unit, 0);
-	field(b, dp, 0);
-	field(b, w->sec->illustrative ? "illustrative" : "published", 1);
+	csv_add_field(b, limit(w, w->m.lo, a->row), 0);
+	csv_add_field(b, limit(w, w->m.hi, a->row), 0);
+	csv_add_field(b, w->m.name, 0);
+	csv_add_field(b, w->m.unit, 0);
+	csv_add_field(b, dp, 0);
+	csv_add_field(b, w->sec->illustrative ? "illustrative" : "published", 1);
 }
 
 /* The long form of a report's indicators: a row for each measure and period of the area,
@@ -1075,7 +1086,7 @@ make_long(struct decl *dc, struct buf *b)
 	buf_adds(b, "indicator,area,year,period,value");
 	for (size_t k = 1; k < dc->nplaces; k++) {
 		buf_addc(b, ',');
-		field(b, dc->place[k].column, 1);
+		csv_add_field(b, dc->place[k].column, 1);
 		b->s[--b->len] = '\0';		/* the line goes on */
 	}
 	buf_adds(b, ",ci-lower,ci-upper,name,unit,dp,source\n");
@@ -1119,7 +1130,7 @@ wide_figure(struct buf *b, const struct want *w, const char *fig, size_t r)
 	struct buf v = { 0 };
 
 	if (c->kind != D_NUMBER || strcmp(fig, c->text) != 0) {
-		field(b, fig, 0);
+		csv_add_field(b, fig, 0);
 		return;
 	}
 	if (w->m.dp < 0)
@@ -1131,7 +1142,7 @@ wide_figure(struct buf *b, const struct want *w, const char *fig, size_t r)
 	}
 	if (strcmp(w->m.unit, "%") == 0)
 		buf_addc(&v, '%');
-	field(b, v.s, 0);
+	csv_add_field(b, v.s, 0);
 	buf_free(&v);
 }
 
@@ -1149,8 +1160,8 @@ make_wide(struct decl *dc, struct buf *b)
 		char *period = xasprintf("%s-period", dc->want[i].s->key);
 
 		buf_addc(b, ',');
-		field(b, dc->want[i].s->key, 0);
-		field(b, period, 1);
+		csv_add_field(b, dc->want[i].s->key, 0);
+		csv_add_field(b, period, 1);
 		b->s[--b->len] = '\0';
 		free(period);
 	}
@@ -1178,8 +1189,8 @@ make_wide(struct decl *dc, struct buf *b)
 		}
 	}
 	for (size_t k = 0; dc->errors == 0 && k < dc->nplaces; k++) {
-		field(b, dc->place[k].name, 0);
-		field(b, dc->place[k].code, dc->nwant == 0);
+		csv_add_field(b, dc->place[k].name, 0);
+		csv_add_field(b, dc->place[k].code, dc->nwant == 0);
 		for (size_t i = 0; i < dc->nwant; i++) {
 			const struct want *w = &dc->want[i];
 			size_t at = k * dc->nwant + i, j;
@@ -1193,7 +1204,7 @@ make_wide(struct decl *dc, struct buf *b)
 				fig = "";
 			}
 			wide_figure(b, w, fig, v[at][j].row);
-			field(b, v[at][j].p.label, i + 1 == dc->nwant);
+			csv_add_field(b, v[at][j].p.label, i + 1 == dc->nwant);
 		}
 	}
 	for (size_t i = 0; i < dc->nplaces * dc->nwant; i++)
