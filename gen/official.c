@@ -1033,45 +1033,68 @@ has_year(struct decl *dc, const struct want *w, const struct place *pl,
 	return 0;
 }
 
-/* One row of the long form for measure w in period v[i] of the area. */
+/* The row of periods v[0, n) in `year`, or NULL. */
+static const struct taken *
+taken_in(const struct taken *v, size_t n, int year)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].p.year == year)
+			return &v[i];
+	return NULL;
+}
+
+/* One row of the long form: measure w in `year`, from each place's periods v[k][0, n[k])
+ * (the area's first); a place with no row that year has no figure published ("x"). */
 static void
-long_row(struct decl *dc, struct buf *b, const struct want *w, const struct taken *a,
-    struct taken **cmp, const size_t *ncmp)
+long_row(struct decl *dc, struct buf *b, const struct want *w, int year, struct taken **v,
+    const size_t *n)
 {
 	const struct pubfile *f = &w->sec->pf;
-	const char *fig = f->shape->figure(dc->g, f, &w->m, a->row);
-	char y[16], dp[16];
+	const struct taken *a = taken_in(v[0], n[0], year), *t;
+	char y[16], dp[16], label[64];
 
-	if (fig == NULL) {
-		dc->errors++;
-		return;
-	}
-	snprintf(y, sizeof(y), "%d", a->p.year);
+	label[0] = '\0';
+	for (size_t k = 0; k < dc->nplaces && label[0] == '\0'; k++)
+		if ((t = taken_in(v[k], n[k], year)) != NULL)
+			snprintf(label, sizeof(label), "%s", t->p.label);
+	if (label[0] == '\0')	/* a year none has, within the series: named as its neighbours */
+		label_of(v[0], n[0], year, label, sizeof(label));
+	snprintf(y, sizeof(y), "%d", year);
 	dp[0] = '\0';
 	if (w->m.dp >= 0)
 		snprintf(dp, sizeof(dp), "%d", w->m.dp);
 	csv_add_field(b, w->s->key, 0);
 	csv_add_field(b, dc->place[0].name, 0);
 	csv_add_field(b, y, 0);
-	csv_add_field(b, a->p.label, 0);
-	csv_add_field(b, fig, 0);
-	for (size_t k = 1; k < dc->nplaces; k++) {
-		const char *c = "x";	/* the comparator's figure that year is not in the file */
+	csv_add_field(b, label, 0);
+	for (size_t k = 0; k < dc->nplaces; k++) {
+		const char *fig = "x";	/* the place's figure that year is not in the file */
 
-		for (size_t i = 0; i < ncmp[k]; i++)
-			if (cmp[k][i].p.year == a->p.year &&
-			    (c = f->shape->figure(dc->g, f, &w->m, cmp[k][i].row)) == NULL) {
-				dc->errors++;
-				c = "x";
-			}
-		csv_add_field(b, c, 0);
+		if ((t = taken_in(v[k], n[k], year)) != NULL &&
+		    (fig = f->shape->figure(dc->g, f, &w->m, t->row)) == NULL) {
+			dc->errors++;
+			fig = "x";
+		}
+		csv_add_field(b, fig, 0);
 	}
-	csv_add_field(b, limit(w, w->m.lo, a->row), 0);
-	csv_add_field(b, limit(w, w->m.hi, a->row), 0);
+	csv_add_field(b, a ? limit(w, w->m.lo, a->row) : "", 0);
+	csv_add_field(b, a ? limit(w, w->m.hi, a->row) : "", 0);
 	csv_add_field(b, w->m.name, 0);
 	csv_add_field(b, w->m.unit, 0);
 	csv_add_field(b, dp, 0);
 	csv_add_field(b, w->sec->illustrative ? "illustrative" : "published", 1);
+}
+
+/* The last year of any of the places' periods v[k][0, n[k]). */
+static int
+last_year(struct taken **v, const size_t *n, size_t nplaces)
+{
+	int last = 0;
+
+	for (size_t k = 0; k < nplaces; k++)
+		if (n[k] > 0 && v[k][n[k] - 1].p.year > last)
+			last = v[k][n[k] - 1].p.year;
+	return last;
 }
 
 /* The long form of a report's indicators: a row for each measure and period of the area,
@@ -1110,8 +1133,11 @@ make_long(struct decl *dc, struct buf *b)
 				missing = !has_year(dc, w, &dc->place[k], v[k], n[k], d->year,
 				    "the report's year");
 		}
-		for (size_t j = 0; j < n[0]; j++)
-			long_row(dc, b, w, &v[0][j], v, n);
+		/* every year from the area's first to the last any place has: a year within the
+		 * series that a file leaves out is a year with no figure, a gap in a chart */
+		for (int y = n[0] > 0 ? v[0][0].p.year : 1, last = last_year(v, n, dc->nplaces);
+		    n[0] > 0 && y <= last; y++)
+			long_row(dc, b, w, y, v, n);
 		for (size_t k = 0; k < dc->nplaces; k++) {
 			free(v[k]);
 			v[k] = NULL;
