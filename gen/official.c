@@ -801,9 +801,12 @@ find_places(struct decl *dc)
 				GHashTableIter it;
 				gpointer key;
 
+				/* the area written by its name, or known by another code in an
+				 * earlier file (an LA's old number) */
 				for (size_t r = 0; r < f->t->nrows && hint == NULL; r++) {
 					f->shape->area(f, r, &code, &code2, &name, &level);
-					if (code != NULL && name != NULL && same_words(name, pl->code))
+					if (code != NULL && name != NULL && (same_words(name, pl->code) ||
+					    (pl->name != NULL && same_words(name, pl->name))))
 						hint = code;
 				}
 				codes = xcalloc(g_hash_table_size(sec->rows) + 1, sizeof(*codes));
@@ -815,7 +818,7 @@ find_places(struct decl *dc)
 				if (hint != NULL)
 					derr(dc, pl->line, pl->col, "%s has no area with the code `%s`: "
 					    "give the area's GSS code (%s has `%s` as %s)", sec->file,
-					    pl->code, sec->file, pl->code, hint);
+					    pl->code, sec->file, pl->name ? pl->name : pl->code, hint);
 				else
 					derr(dc, pl->line, pl->col, "%s has no area with the code `%s`%s%s%s",
 					    sec->file, pl->code, near ? " (did you mean `" : "",
