@@ -460,6 +460,8 @@ ees_figure(struct gen *g, const struct pubfile *f, const struct measure *m, size
 
 const struct pubshape shape_ees = {
 	.what = "an EES data file",
+	.codes = "its levels' code columns (country_code, region_code, new_la_code, "
+	    "old_la_code, pcon_code …)",
 	.looks = ees_looks,
 	.open = ees_open,
 	.measure = ees_measure,

@@ -317,6 +317,7 @@ ft_figure(struct gen *g, const struct pubfile *f, const struct measure *m, size_
 
 const struct pubshape shape_fingertips = {
 	.what = "a Fingertips export",
+	.codes = "column `Area Code`",
 	.looks = ft_looks,
 	.open = ft_open,
 	.measure = ft_measure,

@@ -466,6 +466,7 @@ struct measure {
  * the file's own cells go to the file, at ROW:COL, through csv_say(). */
 struct pubshape {
 	const char	*what;		/* "an EES data file", for messages */
+	const char	*codes;		/* where its areas' codes are, for messages */
 	/* Whether table t (of data/NAME.csv) looks like this shape. */
 	int		 (*looks)(const struct datasets *, const struct table *t);
 	/* Checks the file's columns (and metadata) and fills in its breakdowns; 0, or -1 after

@@ -816,13 +816,15 @@ find_places(struct decl *dc)
 				qsort(codes, n, sizeof(*codes), cmp_str);
 				near = hint ? NULL : nearest_word(pl->code, codes, n);
 				if (hint != NULL)
-					derr(dc, pl->line, pl->col, "%s has no area with the code `%s`: "
-					    "give the area's GSS code (%s has `%s` as %s)", sec->file,
-					    pl->code, sec->file, pl->name ? pl->name : pl->code, hint);
+					derr(dc, pl->line, pl->col, "%s has no area with the code `%s` in "
+					    "%s: give the area's GSS code (%s has `%s` as %s)", sec->file,
+					    pl->code, f->shape->codes, sec->file, pl->name ? pl->name :
+					    pl->code, hint);
 				else
-					derr(dc, pl->line, pl->col, "%s has no area with the code `%s`%s%s%s",
-					    sec->file, pl->code, near ? " (did you mean `" : "",
-					    near ? near : "", near ? "`?)" : "");
+					derr(dc, pl->line, pl->col, "%s has no area with the code `%s` in "
+					    "%s%s%s%s", sec->file, pl->code, f->shape->codes,
+					    near ? " (did you mean `" : "", near ? near : "",
+					    near ? "`?)" : "");
 				free(codes);
 				continue;
 			}
