@@ -193,7 +193,9 @@ check_meta(struct gen *g, const struct table *t, const struct table *m)
 	return bad;
 }
 
-/* Whether column `name` holds a geographic level's code or name. */
+/* Whether column `name` holds a geographic level's code or name. (geographic_level itself
+ * is a breakdown: one area's code may be at two levels, as an LA's is at `Local authority`
+ * and `Local authority district`.) */
 static int
 is_geography(const char *name)
 {
@@ -202,7 +204,7 @@ is_geography(const char *name)
 		    (levels[i].code2 && strcmp(name, levels[i].code2) == 0) ||
 		    strcmp(name, levels[i].name) == 0)
 			return 1;
-	return strcmp(name, "geographic_level") == 0;
+	return 0;
 }
 
 /* Checks that the file has the columns each of its geographic levels needs. */
@@ -256,6 +258,7 @@ ees_open(struct gen *g, const struct datasets *d, struct pubfile *f)
 	f->meta = m;
 	f->breakdown = xcalloc(t->ncols + 1, 1);
 	f->fallback = xcalloc(t->ncols + 1, sizeof(*f->fallback));
+	f->level = xcalloc(t->ncols + 1, 1);
 	for (size_t c = 0; c < t->ncols; c++) {
 		const char *name = t->cols[c];
 
@@ -263,8 +266,9 @@ ees_open(struct gen *g, const struct datasets *d, struct pubfile *f)
 		    strcmp(name, "time_period") == 0)
 			continue;
 		f->breakdown[c] = 1;
+		f->level[c] = strcmp(name, "geographic_level") == 0;
 		/* A filter's aggregate is `Total`, as the standards have it. */
-		if (strcmp(name, "time_identifier") != 0)
+		if (strcmp(name, "time_identifier") != 0 && strcmp(name, "geographic_level") != 0)
 			f->fallback[c] = "Total";
 	}
 	return 0;

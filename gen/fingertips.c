@@ -19,10 +19,11 @@ static const char *const needed[] = { "Indicator ID", "Indicator Name", "Area Co
  * the declaration names none: the whole population (no category), both sexes. */
 static const struct {
 	const char	*col, *fallback;
+	int		 level;		/* it says an area's type or its parent */
 } breakdowns[] = {
-	{ "Parent Code", NULL }, { "Parent Name", NULL }, { "Area Type", NULL },
-	{ "Sex", "Persons" }, { "Age", NULL }, { "Category Type", "" }, { "Category", "" },
-	{ "Time period", NULL }, { "Time period range", NULL }
+	{ "Parent Code", NULL, 1 }, { "Parent Name", NULL, 1 }, { "Area Type", NULL, 1 },
+	{ "Sex", "Persons", 0 }, { "Age", NULL, 0 }, { "Category Type", "", 0 },
+	{ "Category", "", 0 }, { "Time period", NULL, 0 }, { "Time period range", NULL, 0 }
 };
 
 static const char *
@@ -52,12 +53,14 @@ ft_open(struct gen *g, const struct datasets *d, struct pubfile *f)
 		return -1;
 	f->breakdown = xcalloc(t->ncols + 1, 1);
 	f->fallback = xcalloc(t->ncols + 1, sizeof(*f->fallback));
+	f->level = xcalloc(t->ncols + 1, 1);
 	for (size_t i = 0; i < sizeof(breakdowns) / sizeof(*breakdowns); i++) {
 		int c = csv_column(t, breakdowns[i].col);
 
 		if (c >= 0) {
 			f->breakdown[c] = 1;
 			f->fallback[c] = breakdowns[i].fallback;
+			f->level[c] = (unsigned char)breakdowns[i].level;
 		}
 	}
 	return 0;

@@ -448,7 +448,12 @@ struct pubfile {
 						 * differ in it (a filter, a time identifier) */
 	const char		**fallback;	/* per column: the value taken where rows differ
 						 * and the declaration names none ("Total"), or
-						 * NULL; both arrays owned */
+						 * NULL */
+	unsigned char		*level;		/* per column: it says an area's level or type
+						 * (geographic_level, Area Type): a value the
+						 * declaration names there is taken where an
+						 * area's rows differ in it, not required of
+						 * every area's rows; the three arrays owned */
 };
 
 /* A measure of a published file: where its figures are, what it is called, its format. */

@@ -567,8 +567,9 @@ read_section(struct decl *dc, struct section *sec)
 	for (size_t r = 0; r < t->nrows; r++) {
 		sec->pass[r] = 1;
 		for (size_t k = 0; k < sec->nfilters && sec->pass[r]; k++)
-			sec->pass[r] = same_words(text_at(t, r, sec->filters[k].col),
-			    sec->filters[k].s->value);
+			if (!sec->pf.level[sec->filters[k].col])	/* a level: pick() */
+				sec->pass[r] = same_words(text_at(t, r, sec->filters[k].col),
+				    sec->filters[k].s->value);
 	}
 }
 
@@ -762,15 +763,62 @@ static char *
 filters_text(const struct section *sec)
 {
 	struct buf b = { 0 };
+	size_t shown = 0, n = 0;
 
+	for (size_t k = 0; k < sec->nfilters; k++)
+		n += !sec->pf.level[sec->filters[k].col];
 	for (size_t k = 0; k < sec->nfilters; k++) {
-		buf_adds(&b, k == 0 ? "" : k + 1 == sec->nfilters ? " and " : ", ");
+		if (sec->pf.level[sec->filters[k].col])
+			continue;
+		buf_adds(&b, shown == 0 ? "" : shown + 1 == n ? " and " : ", ");
+		shown++;
 		buf_adds(&b, sec->pf.t->cols[sec->filters[k].col]);
 		buf_adds(&b, " `");
 		buf_adds(&b, sec->filters[k].s->value);
 		buf_adds(&b, "`");
 	}
 	return b.s ? b.s : xstrdup("");
+}
+
+/* A level the section names (Area Type, geographic_level) must be one of the area's: the
+ * comparators, at levels of their own, are not held to it. */
+static void
+check_levels(struct decl *dc, const struct section *sec, const struct place *pl,
+    const GArray *rows)
+{
+	const struct table *t = sec->pf.t;
+
+	for (size_t k = 0; k < sec->nfilters; k++) {
+		int c = sec->filters[k].col;
+		const char **held = NULL;
+		size_t n = 0;
+		guint j;
+
+		if (!sec->pf.level[c])
+			continue;
+		for (j = 0; j < rows->len; j++) {
+			const char *v = text_at(t, g_array_index(rows, size_t, j), c);
+			size_t i;
+
+			if (same_words(v, sec->filters[k].s->value))
+				break;
+			for (i = 0; i < n && strcmp(held[i], v) != 0; i++)
+				;
+			if (i == n) {
+				held = xgrow(held, n, sizeof(*held));
+				held[n++] = v;
+			}
+		}
+		if (j == rows->len) {
+			char *list = listed(held, n);
+
+			derr(dc, sec->filters[k].s->line, sec->filters[k].s->vcol, "no row of %s for "
+			    "%s (%s) has %s `%s`; its rows have %s", sec->file, pl->name, pl->code,
+			    t->cols[c], sec->filters[k].s->value, list);
+			free(list);
+		}
+		free(held);
+	}
 }
 
 static int
@@ -843,7 +891,8 @@ find_places(struct decl *dc)
 				derr(dc, pl->line, pl->col, "no row of %s for %s (%s) has %s", sec->file,
 				    pl->name, pl->code, which);
 				free(which);
-			}
+			} else if (pl->column == NULL)	/* the area, or one of the list */
+				check_levels(dc, sec, pl, rows);
 		}
 	}
 }
@@ -858,6 +907,21 @@ differ(const struct table *t, const size_t *v, size_t n, int c)
 		if (!same_words(text_at(t, v[i], c), text_at(t, v[0], c)))
 			return 1;
 	return 0;
+}
+
+/* Keeps those of rows v[0, n) that say `value` in column c, when they differ there and
+ * any does; returns how many are kept. */
+static size_t
+prefer(const struct table *t, size_t *v, size_t n, int c, const char *value)
+{
+	size_t k = 0;
+
+	if (!differ(t, v, n, c))
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if (same_words(text_at(t, v[i], c), value))
+			v[k++] = v[i];
+	return k > 0 ? k : n;
 }
 
 /* Whether the declaration's section names a filter on column c. */
@@ -882,18 +946,13 @@ pick(struct decl *dc, struct want *w, const struct place *pl, const struct perio
 	const struct pubfile *f = &sec->pf;
 	const struct table *t = f->t;
 
-	for (size_t c = 0; c < t->ncols && n > 1; c++) {
-		size_t k = 0;
-
-		if (!f->breakdown[c] || f->fallback[c] == NULL || declared(sec, (int)c) ||
-		    !differ(t, v, n, (int)c))
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (same_words(text_at(t, v[i], (int)c), f->fallback[c]))
-				v[k++] = v[i];
-		if (k > 0)
-			n = k;
-	}
+	/* a level the declaration names (geographic_level: Local authority), where the
+	 * area has rows at it; then each breakdown's aggregate */
+	for (size_t k = 0; k < sec->nfilters && n > 1; k++)
+		n = prefer(t, v, n, sec->filters[k].col, sec->filters[k].s->value);
+	for (size_t c = 0; c < t->ncols && n > 1; c++)
+		if (f->breakdown[c] && f->fallback[c] != NULL && !declared(sec, (int)c))
+			n = prefer(t, v, n, (int)c, f->fallback[c]);
 	if (n == 1)
 		return v[0];
 	for (size_t c = 0; c < t->ncols; c++) {
@@ -909,6 +968,21 @@ pick(struct decl *dc, struct want *w, const struct place *pl, const struct perio
 		dc->errors++;
 		w->sec->failed = 1;
 		return (size_t)-1;
+	}
+	{
+		const char *code, *code2, *name[2], *level;
+
+		f->shape->area(f, v[0], &code, &code2, &name[0], &level);
+		f->shape->area(f, v[1], &code, &code2, &name[1], &level);
+		if (name[0] != NULL && name[1] != NULL && !same_words(name[0], name[1])) {
+			csv_say(dc->g, t, MSG_ERROR, t->cells[v[1] * t->ncols].line, 1, "rows %d and "
+			    "%d give one code, %s, to two areas, `%s` and `%s`",
+			    t->cells[v[0] * t->ncols].line, t->cells[v[1] * t->ncols].line, pl->code,
+			    name[0], name[1]);
+			dc->errors++;
+			w->sec->failed = 1;
+			return (size_t)-1;
+		}
 	}
 	csv_say(dc->g, t, MSG_ERROR, t->cells[v[1] * t->ncols].line, 1, "rows %d and %d both "
 	    "give `%s` for %s (%s) in %s, and nothing in them tells them apart",
@@ -1301,6 +1375,7 @@ decl_free(struct decl *dc)
 		free(sec->pass);
 		free(sec->pf.breakdown);
 		free(sec->pf.fallback);
+		free(sec->pf.level);
 		if (sec->rows != NULL)
 			g_hash_table_destroy(sec->rows);
 	}
