@@ -25,7 +25,8 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c \
-	indicators.c theme.c render.c html.c new.c lang.c preview.c pdf_post.c jobs.c
+	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c \
+	pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o
 
@@ -108,7 +109,8 @@ build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard te
 	@mkdir -p build/docs && touch $@
 
 # The fuzz targets, built by cc with the sanitizers and driven over their corpora once.
-REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post
+REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post \
+	official
 build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_image.h tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 

@@ -656,6 +656,8 @@ emit_phrase(struct bctx *b, size_t off, const char *key)
 
 	while (*key == ' ')
 		key++;
+	if (indicator_stat(b->data, key, &s) == -1 && indicators_broken(b->data))
+		return;		/* their errors are said */
 	if (indicator_stat(b->data, key, &s) == -1) {
 		const struct table *l = datasets_find(b->data, b->data && b->data->ind_list ?
 		    b->data->ind_list : "indicator-list");

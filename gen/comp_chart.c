@@ -235,8 +235,10 @@ chart_make(const struct component_call *c)
 	if (data != NULL)
 		t = datasets_find(c->data, data);
 	if ((ind = component_attr(c->tag, "indicator")) != NULL) {
-		if ((owned = indicator_series(c->g, c->data, ind, &ind_series, &ind_names)) == NULL ||
-		    owned->nrows == 0)
+		if ((owned = indicator_series(c->g, c->data, ind, &ind_series, &ind_names)) == NULL &&
+		    indicators_broken(c->data))
+			bad = 1;	/* their errors are said */
+		else if (owned == NULL || owned->nrows == 0)
 			msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> names indicator `%s`, "
 			    "which has no rows in the indicators' data", ind);
 		t = owned != NULL && owned->nrows > 0 ? owned : NULL;
@@ -252,7 +254,7 @@ chart_make(const struct component_call *c)
 		    "\"bar\" or \"judgement\"");
 		bad = 1;
 	} else if (t == NULL) {
-		if (data == NULL || !datasets_broken(c->data, data))
+		if (!bad && (data == NULL || !datasets_broken(c->data, data)))
 			msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs data=\"TABLE\", a "
 		    "file in data/%s%s", data ? ": there is no " : "", data ? data : "");
 		bad = 1;

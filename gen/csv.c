@@ -1243,6 +1243,18 @@ csv_need_unique(struct gen *g, const struct table *t, const int *cols, size_t n)
 }
 
 void
+csv_add_field(struct buf *b, const char *s, int last)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_adds(b, last ? "\"\n" : "\",");
+}
+
+void
 csv_free(struct table *t)
 {
 	if (t == NULL)

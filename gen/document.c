@@ -400,33 +400,44 @@ apply_types(struct gen *g, struct doc *d)
 	}
 }
 
+/* The names of the files of folder `dir` that end in `ext`, in name order (*n of them); the
+ * caller frees each and the array. */
+static char **
+names_ending(const char *dir, const char *ext, size_t *n)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t k = strlen(ext);
+
+	*n = 0;
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l > k && strcmp(e->d_name + l - k, ext) == 0 && e->d_name[0] != '.') {
+			names = xrealloc(names, (*n + 1) * sizeof(*names));
+			names[(*n)++] = xstrdup(e->d_name);
+		}
+	}
+	if (dp != NULL)
+		closedir(dp);
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), cmp_str);
+	return names;
+}
+
 /* Reads every data/NAME.csv of the document, in name order. */
 static void
 load_data(struct gen *g, struct doc *d)
 {
 	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
-	DIR *dp = NULL;
-	struct dirent *e;
 	size_t n = 0;
 
 	if (!in_project(g, dir)) {	/* its names are not even listed */
 		msg(g, MSG_ERROR, dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
 		d->data.unread = 1;	/* what names a table in it says nothing more */
 	} else
-		dp = opendir(dir);
-
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 4 && strcmp(e->d_name + l - 4, ".csv") == 0 && e->d_name[0] != '.') {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
-		}
-	}
-	if (dp != NULL)
-		closedir(dp);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
+		names = names_ending(dir, ".csv", &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]), *text;
 		size_t len;
@@ -452,6 +463,34 @@ load_data(struct gen *g, struct doc *d)
 	free(names);
 	free(dir);
 	apply_types(g, d);
+}
+
+/* Reads each declaration data/NAME.source of the document, in name order: the table NAME,
+ * made from published files among its data (official.c). */
+static void
+load_declarations(struct gen *g, struct doc *d)
+{
+	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
+	size_t n = 0;
+
+	if (!d->data.unread)
+		names = names_ending(dir, ".source", &n);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]), *text;
+		size_t len;
+
+		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1)
+			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
+			    "64 MB" : "cannot read: %s", read_error(errno));
+		else {
+			official_read(g, &d->data, path, text, len);
+			free(text);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
 }
 
 /* A progress report's year and indicators: `year:` in the front matter, and the data
@@ -660,6 +699,7 @@ doc_load(struct gen *g, const char *dir)
 		d->data.ncmp = d->tpl->ncmp;
 		d->data.latest_published = d->tpl->latest_published;
 	}
+	load_declarations(g, d);
 	if (d->tpl != NULL && d->tpl->ind_data != NULL)
 		check_indicators(g, d);
 	if (d->tpl != NULL && d->tpl->per_row != NULL) {

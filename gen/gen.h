@@ -459,7 +459,95 @@ void		 csv_say(struct gen *, const struct table *, enum msg_level, int line, int
 		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The name of column c as a spreadsheet letters it: "A", "AB". */
 void		 csv_letters(size_t c, char *out, size_t size);
+/* Adds `s` to CSV text as a quoted field, then a comma, or a line end when `last`: for a
+ * table made from others (an indicator's years, published statistics). */
+void		 csv_add_field(struct buf *, const char *s, int last);
 void		 csv_free(struct table *);
+
+/* ---- official.c, ees.c, fingertips.c: published statistics, read as downloaded ---- */
+
+/* A period of a published file: the year it is placed in, and how readers write it. */
+struct period {
+	int	 year;		/* the calendar year it ends in: 2023 for 2022/23 */
+	char	 label[64];	/* "2022/23", "Q1 2023", "2020–22", "Autumn term 2022/23" */
+};
+
+/* One published file that a declaration takes figures from, as its shape opens it. */
+struct pubfile {
+	const char		*file;		/* as the declaration names it: "ks4-la.csv" */
+	const struct table	*t;		/* the file, read as any data file */
+	const struct table	*meta;		/* an EES file's .meta.csv, or NULL */
+	const struct pubshape	*shape;
+	unsigned char		*breakdown;	/* per column: rows of one area and period may
+						 * differ in it (a filter, a time identifier) */
+	const char		**fallback;	/* per column: the value taken where rows differ
+						 * and the declaration names none ("Total"), or
+						 * NULL */
+	unsigned char		*level;		/* per column: it says an area's level or type
+						 * (geographic_level, Area Type): a value the
+						 * declaration names there is taken where an
+						 * area's rows differ in it, not required of
+						 * every area's rows; the three arrays owned */
+};
+
+/* A measure of a published file: where its figures are, what it is called, its format. */
+struct measure {
+	int		 col;		/* the column of its figures */
+	int		 lo, hi;	/* the columns of its 95% confidence limits, or -1 */
+	int		 key;		/* its rows are those whose column `key` says `id` ... */
+	const char	*id;		/* ... (-1 and NULL: every row) */
+	const char	*name;		/* its label: "Average Attainment 8 score per pupil" */
+	const char	*unit;		/* "%", "£", "£m", "pp", "number", or "" when not said */
+	int		 dp;		/* decimal places to show, or -1 when not said */
+};
+
+/* A published shape (ees.c, fingertips.c): how official.c reads a file of it. Messages about
+ * the file's own cells go to the file, at ROW:COL, through csv_say(). */
+struct pubshape {
+	const char	*what;		/* "an EES data file", for messages */
+	const char	*codes;		/* where its areas' codes are, for messages */
+	/* Whether table t (of data/NAME.csv) looks like this shape. */
+	int		 (*looks)(const struct datasets *, const struct table *t);
+	/* Checks the file's columns (and metadata) and fills in its breakdowns; 0, or -1 after
+	 * errors at the file. */
+	int		 (*open)(struct gen *, const struct datasets *, struct pubfile *);
+	/* Finds the measure the declaration writes as `text`; 0, or -1 with the reason, to follow
+	 * "FILE has no measure `text`", in *why (the caller frees). */
+	int		 (*measure)(const struct pubfile *, const char *text, struct measure *,
+			    char **why);
+	/* The area row r is of: its code (and a second code, as an LA's old number), its name
+	 * and its level ("Local authority", "Region"); *code NULL when the row has none. */
+	void		 (*area)(const struct pubfile *, size_t r, const char **code,
+			    const char **code2, const char **name, const char **level);
+	/* The period of row r; 0, or -1 after an error at its cell. */
+	int		 (*period)(struct gen *, const struct pubfile *, size_t r, struct period *);
+	/* The figure of measure m in row r as a cell of gen's own data holds it (the number as
+	 * written, or a symbol: "c", "x", "z", "low", "u"); NULL after an error at its cell. */
+	const char	*(*figure)(struct gen *, const struct pubfile *, const struct measure *,
+			    size_t r);
+};
+
+extern const struct pubshape shape_ees, shape_fingertips;
+
+/* Reads a declaration, data/NAME.source (`path`, its `len` bytes of `text`): which published
+ * files among d's tables, which of their measures, filters and rows (the area and the
+ * comparators, or a list of areas), and adds the table NAME they make to d, in the shape
+ * gen's own data has: the long form of a progress report's indicators (`area:`), or a row
+ * for each area (`areas:`). Every mismatch is an error at the declaration or at the file's
+ * ROW:COL. Returns 0, or -1 after errors. */
+int		 official_read(struct gen *, struct datasets *, const char *path,
+		     const char *text, size_t len);
+/* |v| to `dp` decimal places, rounded half away from zero as published statistics round,
+ * its whole part grouped in thousands when `group`: "1,234.6". */
+void		 figure_fixed(struct buf *, double v, int dp, int group);
+/* The symbol gen's own data writes for a figure not given of kind k ("c", "x", "z", "low",
+ * "u", "w"), or NULL for a number or text. */
+const char	*datum_symbol(enum datum k);
+/* The label of the period `by` years on from `label`: "2021/22" + 1 is "2022/23". */
+void		 period_shift(const char *label, int by, char *out, size_t size);
+/* Whether a and b are the same words, without regard to case or to spaces around them: how
+ * a declaration's names and values are matched with a published file's. */
+int		 same_words(const char *a, const char *b);
 
 /* ---- frontmatter.c ---- */
 
@@ -896,7 +984,9 @@ enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED, RAG_BETTER, RAG_SIMILAR, RAG
 
 /* One indicator as the report states it. */
 struct ind_stat {
-	const char	*key, *name, *unit;	/* unit: "%", "points" or "score" */
+	const char	*key, *name, *unit;	/* unit: "%", "points", "score", "number", "£",
+					 * "£m" or "pp" */
+	int		 dp;		/* decimal places to show, or -1: as gen's own rule */
 	const char	*area;		/* the area reported on */
 	int		 found;		/* the indicator list names it */
 	int		 higher_better;	/* "better" is not "lower" */
@@ -913,6 +1003,9 @@ struct ind_stat {
 	double		 target;
 	int		 illustrative;	/* the latest figure is marked so in the data */
 	enum rag	 rag;
+	char		 period[64];	/* how the data writes `year` ("2022/23"), ... */
+	char		 prev_period[64];	/* ... the year before ... */
+	char		 report_period[64];	/* ... and the report's year */
 };
 
 /* A comparator of a progress report: a column of the indicators' data, as the template
@@ -945,6 +1038,9 @@ struct table	*indicator_series(struct gen *, const struct datasets *, const char
 		    char **series, char **names);
 /* Whether any figure of the indicators is marked illustrative. */
 int		 indicators_illustrative(const struct datasets *);
+/* Whether the indicators' data or list is there but could not be read (its errors said):
+ * what uses them then says nothing more. */
+int		 indicators_broken(const struct datasets *);
 
 /* ---- jobs.c: building on several processes ---- */
 

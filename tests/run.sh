@@ -38,7 +38,7 @@ done <"$TMP/unit.out"
 { [ $rc -le 1 ] && sanitized "$TMP/unit.err"; } || fail unit/run "exit $rc: $(head -5 "$TMP/unit.err")"
 
 # ---- every fuzz target over its seeds and past findings ----
-for t in csv frontmatter markdown template png jpeg svg component document post; do
+for t in csv frontmatter markdown template png jpeg svg component document post official; do
 	if [ ! -x build/replay-$t ]; then
 		fail fuzz-replay/$t "build/replay-$t is not built (make test builds it)"
 		continue
@@ -74,6 +74,7 @@ done
 # ---- template, data and component features (each a small project), counted panels; the
 # strategy, the constituency packs and charts end to end; colour for the press ----
 source tests/good.sh
+source tests/official.sh
 source tests/hundreds.sh
 source tests/e2e.sh
 source tests/pages.sh

@@ -718,6 +718,45 @@ test_hidden(void)
 	    "width space taken");
 }
 
+/* Periods moved on, as a report says the year before; figures rounded as published. */
+static void
+test_periods(void)
+{
+	static const struct {
+		const char	*label, *want;
+		int		 by;
+	} cases[] = {
+		{ "2022/23", "2021/22", -1 }, { "2023", "2022", -1 }, { "2020\xe2\x80\x93" "22",
+		    "2019\xe2\x80\x93" "21", -1 }, { "2019/20\xe2\x80\x93" "2021/22",
+		    "2020/21\xe2\x80\x93" "2022/23", 1 }, { "Q3 2022/23", "Q3 2021/22", -1 },
+		{ "Autumn term 1999/00", "Autumn term 2000/01", 1 }, { "Week 12, 2023",
+		    "Week 12, 2022", -1 }, { "October 2022 to March 2023",
+		    "October 2021 to March 2022", -1 }
+	};
+	char out[64], why[160];
+	struct buf b = { 0 };
+	int ok = 1;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		period_shift(cases[i].label, cases[i].by, out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0 && ok) {
+			snprintf(why, sizeof(why), "%s moved by %d is %s", cases[i].label, cases[i].by,
+			    out);
+			ok = 0;
+		}
+	}
+	check(ok, "period-shift", why);
+	figure_fixed(&b, 2.25, 1, 0);
+	buf_adds(&b, " ");
+	figure_fixed(&b, 1234567.5, 0, 1);
+	buf_adds(&b, " ");
+	figure_fixed(&b, -46.2176, 1, 0);
+	check(strcmp(b.s, "2.3 1,234,568 46.2") == 0, "figure-fixed", b.s);
+	buf_free(&b);
+	check(same_words("  Total ", "total") && !same_words("Total", "Totals"), "same-words",
+	    "filter values compare without regard to case and spaces");
+}
+
 int
 main(void)
 {
@@ -731,6 +770,7 @@ main(void)
 	test_utf8();
 	test_csv();
 	test_indicators();
+	test_periods();
 	test_linebreak();
 	test_new();
 	test_lang();
