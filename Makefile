@@ -81,6 +81,11 @@ build/pngdiff: tests/pngdiff.c
 	$(CC) $(WARN) -O2 $$(pkg-config --cflags libpng) -o $@ tests/pngdiff.c \
 	    $$(pkg-config --libs libpng)
 
+build/factcheck: tests/factcheck.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 $$(pkg-config --cflags libxml-2.0) -o $@ tests/factcheck.c \
+	    $$(pkg-config --libs libxml-2.0)
+
 build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
@@ -109,7 +114,7 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff \
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff build/factcheck \
 		$(REPLAY_TARGETS:%=build/replay-%) tests/browser/node_modules/.stamp
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 

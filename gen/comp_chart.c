@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -15,7 +16,10 @@
 #define CHART_TEXT	MIN_TEXT_PT	/* labels, axes and keys */
 /* Series s's colour from the theme, which theme.c checks against the page. */
 #define SERIES(t, s)	((t)->series[(s) % (t)->nseries])
-#define JROW		17.0	/* pt a judgement row */
+#define JROW		25.0	/* pt a judgement row: two lines of its function's name */
+#define JMARKS		3	/* grades one mark of a row may give ("3 (literacy); 2 (numeracy)") */
+#define JHEAD		44.0	/* pt above the rows: the title, the key, the scale */
+#define JWORDS		44.0	/* pt kept right of grade 7 for its word beside the bar */
 
 enum chart_type { CH_LINE, CH_BAR, CH_JUDGEMENT };
 
@@ -30,6 +34,9 @@ struct chart {
 	int		 n;		/* series */
 	char		*title, *unit;	/* owned */
 	char		*scale;		/* judgement: what grades 1 to 7 mean, "a|b|…", owned */
+	int		 fn;		/* judgement: the column of the functions' names, or -1 */
+	double		*marks;		/* judgement: each row's grades for each of the four
+					 * marks, JMARKS a mark (NAN: none), owned */
 	double		 ymin, ymax;	/* the value axis: 0 for bars, near the data for lines */
 	double		 ystep;		/* its gridlines' step */
 };
@@ -70,6 +77,17 @@ value(const struct chart *ch, size_t r, int col)
 	return col < 0 ? NAN : figure(&ch->t->cells[r * ch->t->ncols + (size_t)col], &bad);
 }
 
+/* What row r of a judgement chart is called: its number, and its function's name. */
+static char *
+row_name(const struct chart *ch, size_t r)
+{
+	const char *no = ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text;
+
+	if (ch->fn < 0)
+		return xstrdup(no);
+	return xasprintf("%s %s", no, ch->t->cells[r * ch->t->ncols + (size_t)ch->fn].text);
+}
+
 /* Looks up column `name` of t, reporting a missing one at the tag. */
 static int
 column(const struct component_call *c, const struct table *t, const char *name)
@@ -86,26 +104,82 @@ column(const struct component_call *c, const struct table *t, const char *name)
 	return col;
 }
 
+/* The grade mark m of row r gives (k-th of its grades), or NAN. */
+static double
+mark(const struct chart *ch, size_t r, int m, int k)
+{
+	return ch->marks[(r * 4 + (size_t)m) * JMARKS + (size_t)k];
+}
+
+/* Reads a judgement cell of mark m: a grade (`6`), a grade with its meaning (`6 Poor`), or
+ * several, each with a note, `3 Highly satisfactory (literacy); 2 Good (numeracy)`; or a
+ * symbol for none (`not stated`). A meaning that is not the scale's for its grade, or a
+ * grade outside 1 to 7, is an error at the cell. Returns the bad cells (0 or 1). */
+static int
+read_marks(const struct component_call *c, struct chart *ch, size_t r, int m)
+{
+	const struct cell *ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[m]];
+	const char *p = ce->text, *col = ch->t->cols[ch->y[m]];
+	int k = 0;
+
+	if (DATUM_MISSING(ce->kind))
+		return 0;
+	while (*p != '\0') {
+		char *end, *words;
+		long g = strtol(p, &end, 10);
+		size_t n;
+
+		while (*end == ' ')
+			end++;
+		n = strcspn(end, ";(");
+		while (n > 0 && end[n - 1] == ' ')
+			n--;
+		words = grade_words(ch, (int)g);
+		if (end == p || g < 1 || g > 7 || k == JMARKS || (n > 0 && (words == NULL ||
+		    strlen(words) != n || strncasecmp(words, end, n) != 0))) {
+			if (g >= 1 && g <= 7 && k < JMARKS && words != NULL)
+				csv_say(c->g, ch->t, MSG_ERROR, ce->line, ce->col, "`%s` in column "
+				    "`%s`: grade %ld is `%s` on the chart's scale", ce->text, col, g,
+				    words);
+			else
+				csv_say(c->g, ch->t, MSG_ERROR, ce->line, ce->col, "`%s` in column `%s` "
+				    "is not a grade from 1 to 7 (a grade, its meaning if you like, "
+				    "several parted by `;`, or `not stated`)", ce->text, col);
+			free(words);
+			return 1;
+		}
+		free(words);
+		ch->marks[(r * 4 + (size_t)m) * JMARKS + (size_t)k++] = (double)g;
+		p = end + strcspn(end, ";");
+		p += *p == ';';
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
 /* Checks every figure the chart plots, each bad one an error at its cell. */
 static int
-check_figures(const struct component_call *c, const struct chart *ch)
+check_figures(const struct component_call *c, struct chart *ch)
 {
 	int bad_cells = 0;
 
+	if (ch->type == CH_JUDGEMENT) {
+		size_t n = ch->t->nrows * 4 * JMARKS;
+
+		ch->marks = xcalloc(n + 1, sizeof(double));
+		for (size_t i = 0; i < n; i++)
+			ch->marks[i] = NAN;
+	}
 	for (int s = 0; s < ch->n; s++) {
 		if (ch->y[s] < 0)
 			continue;
-		bad_cells += csv_need_numbers(c->g, ch->t, (size_t)ch->y[s]);
-		for (size_t r = 0; ch->type == CH_JUDGEMENT && r < ch->t->nrows; r++) {
-			const struct cell *ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
-
-			if (ce->kind == D_NUMBER && (ce->num < 1 || ce->num > 7 ||
-			    ce->num != floor(ce->num))) {
-				csv_say(c->g, ch->t, MSG_ERROR, ce->line, ce->col, "`%s` in column `%s` "
-				    "is not a grade from 1 to 7", ce->text, ch->t->cols[ch->y[s]]);
-				bad_cells++;
-			}
+		if (ch->type != CH_JUDGEMENT) {
+			bad_cells += csv_need_numbers(c->g, ch->t, (size_t)ch->y[s]);
+			continue;
 		}
+		for (size_t r = 0; r < ch->t->nrows; r++)
+			bad_cells += read_marks(c, ch, r, s);
 	}
 	return bad_cells;
 }
@@ -175,16 +249,23 @@ describe(const struct chart *ch)
 		free(best);
 		free(worst);
 		for (size_t r = 0; r < nr; r++) {
+			char *rn = row_name(ch, r);
+			int said = 0;
+
 			buf_adds(&b, " ");
-			buf_adds(&b, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
+			buf_adds(&b, rn);
+			free(rn);
 			buf_adds(&b, ":");
 			for (int s = 0; s < 4; s++) {
-				double v = value(ch, r, ch->y[s]);
+				const struct cell *ce;
 
-				if (isnan(v))
+				if (ch->y[s] < 0)
 					continue;
-				snprintf(num, sizeof(num), "%s %s %g", s ? "," : "", ch->name[s], v);
+				ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
+				snprintf(num, sizeof(num), "%s %s ", said++ ? "," : "", ch->name[s]);
 				buf_adds(&b, num);
+				buf_adds(&b, DATUM_MISSING(ce->kind) ? datum_words(ce->kind, 1) :
+				    ce->text);
 			}
 			buf_adds(&b, ".");
 		}
@@ -267,6 +348,7 @@ chart_make(const struct component_call *c)
 		return NULL;
 	}
 	ch = xcalloc(1, sizeof(*ch));
+	ch->fn = -1;
 	ch->t = t;
 	ch->owned = owned;
 	ch->type = strcmp(type, "line") == 0 ? CH_LINE : strcmp(type, "bar") == 0 ? CH_BAR :
@@ -280,7 +362,12 @@ chart_make(const struct component_call *c)
 		char *names = component_attr(c->tag, "names"), *save = NULL;
 		char *nm = names ? strtok_r(names, "|", &save) : NULL;
 
+		char *name = component_attr(c->tag, "name");
+
 		ch->x = column(c, t, label ? label : t->cols[0]);
+		ch->fn = name ? column(c, t, name) : -1;
+		bad |= name != NULL && ch->fn < 0;
+		free(name);
 		ch->scale = component_attr(c->tag, "scale");
 		for (int s = 0; s < 4; s++) {
 			char *col = component_attr(c->tag, keys[s]);
@@ -381,6 +468,8 @@ chart_table(const struct node *n)
 	row = node_new(N_ROW, n->file, n->line, n->col);
 	node_append(table, row);
 	node_append(row, figure_cell(n, t->cols[ch->x], 0));
+	if (ch->fn >= 0)
+		node_append(row, figure_cell(n, t->cols[ch->fn], 0));
 	for (int s = 0; s < ch->n; s++)
 		if (ch->y[s] >= 0)
 			node_append(row, figure_cell(n, ch->type == CH_JUDGEMENT ? judged[s] :
@@ -389,6 +478,9 @@ chart_table(const struct node *n)
 		row = node_new(N_ROW, n->file, n->line, n->col);
 		node_append(table, row);
 		node_append(row, figure_cell(n, t->cells[r * t->ncols + (size_t)ch->x].text, 0));
+		if (ch->fn >= 0)
+			node_append(row, figure_cell(n, t->cells[r * t->ncols + (size_t)ch->fn].text,
+			    0));
 		for (int s = 0; s < ch->n; s++) {
 			const struct cell *c;
 			char num[64];
@@ -399,7 +491,8 @@ chart_table(const struct node *n)
 			if (c->kind == D_NUMBER)
 				snprintf(num, sizeof(num), "%g%s", c->num, ch->unit ? ch->unit : "");
 			node_append(row, figure_cell(n, c->kind == D_NUMBER ? num :
-			    datum_words(c->kind, 0), 2));
+			    DATUM_MISSING(c->kind) ? datum_words(c->kind, 0) : c->text,
+			    c->kind == D_TEXT ? 0 : 2));
 		}
 	}
 	return table;
@@ -415,6 +508,7 @@ chart_free(void *p)
 	for (int s = 0; s < MAX_SERIES; s++)
 		free(ch->name[s]);
 	free(ch->scale);
+	free(ch->marks);
 	free(ch->title);
 	free(ch->unit);
 	csv_free(ch->owned);
@@ -451,23 +545,28 @@ text(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, do
 	return lr.width / (double)PANGO_SCALE;
 }
 
-/* A judgement's function at (x, y), on one line of `width` pt: shortened at a word with an
- * ellipsis when longer (the table beside the chart gives it whole). */
+/* A judgement's function at (x, y) in at most two lines of `width` pt, set right against
+ * its bar and centred on the row: shortened at a word with an ellipsis when longer (the
+ * table beside the chart gives it whole). */
 static void
 label(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, double x,
     double y, double width)
 {
 	struct style st = t->role[R_BODY];
 	PangoLayout *l;
+	PangoRectangle lr;
 
 	st.size = CHART_TEXT;
+	st.leading = CHART_TEXT * 1.2;
 	st.weight = 400;
 	st.italic = 0;
-	l = layout_text(ctx, &st, s, 0);
-	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	l = layout_text(ctx, &st, s, width);
+	pango_layout_set_height(l, -2);		/* two lines at most */
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
+	pango_layout_get_extents(l, NULL, &lr);
 	colour(cr, t->role[R_BODY].colour);
-	cairo_move_to(cr, x, y);
+	cairo_move_to(cr, x, y + (JROW - lr.height / (double)PANGO_SCALE) / 2);
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
 }
@@ -510,7 +609,7 @@ chart_height(const struct node *n, double w)
 	const struct chart *ch = n->data;
 
 	if (ch->type == CH_JUDGEMENT)
-		return 52 + JROW * ch->t->nrows + 16;
+		return JHEAD + JROW * ch->t->nrows + 16;
 	return fmin(w * 0.55, 300);
 }
 
@@ -618,44 +717,67 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 		    end[i].c);
 }
 
-/* The inspection chart: for each function a bar to its grade, a triangle at the
- * self-evaluation, a line at the previous grade and a diamond at the average. */
+/* Whether mark m is drawn anywhere in the chart: the key names only the marks drawn. */
+static int
+mark_drawn(const struct chart *ch, int m)
+{
+	for (size_t r = 0; ch->y[m] >= 0 && r < ch->t->nrows; r++)
+		if (!isnan(mark(ch, r, m, 0)))
+			return 1;
+	return 0;
+}
+
+/* Draws mark m (the bar's key excepted) centred at (cx, cy), `size` pt tall. */
+static void
+draw_mark(cairo_t *cr, const struct template *t, int m, double cx, double cy, double size)
+{
+	colour(cr, m == 3 ? SERIES(t, 1) : t->role[R_BODY].colour);
+	if (m == 1)
+		marker(cr, 2, cx, cy, size / 4);
+	else if (m == 2)
+		cairo_rectangle(cr, cx - 0.8, cy - size / 2, 1.6, size);
+	else {
+		double d = size / 4;
+
+		cairo_move_to(cr, cx, cy - d);
+		cairo_line_to(cr, cx + d, cy);
+		cairo_line_to(cr, cx, cy + d);
+		cairo_line_to(cr, cx - d, cy);
+		cairo_close_path(cr);
+	}
+	cairo_fill(cr);
+}
+
+/* The inspection chart: for each function its number and name, a bar to its grade with the
+ * grade's meaning beside it, a triangle at the self-evaluation, a line at each previous grade
+ * and a diamond at the average; a key naming every mark drawn, the scale above, and what
+ * the grades mean below. */
 static void
 draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
     const struct chart *ch, double x, double y, double w)
 {
-	double lw = w * 0.45, left = x + lw + 6, right = x + w - 6, unit = (right - left) / 7;
-	double top = y + 52;
-	double lx = x;
+	double lw = w * 0.47, left = x + lw + 8, right = x + w - JWORDS, unit = (right - left) / 7;
+	double top = y + JHEAD, lx = x;
 
 	if (ch->title != NULL)
 		text(cr, ctx, t, ch->title, 10.5, 700, x, y, 0, t->role[R_BODY].colour);
-	for (int s = 0; s < 4; s++) {	/* the key */
-		if (ch->y[s] < 0)
+	for (int s = 0; s < 4; s++) {	/* the key: every mark drawn, and only those */
+		if (!mark_drawn(ch, s))
 			continue;
-		colour(cr, s == 0 ? t->accent : s == 3 ? SERIES(t, 1) : t->role[R_BODY].colour);
-		if (s == 0)
-			cairo_rectangle(cr, lx, y + 20, 10, 6);
-		else if (s == 1)
-			marker(cr, 2, lx + 5, y + 23, 3.5);
-		else if (s == 2)
-			cairo_rectangle(cr, lx + 4, y + 18, 1.5, 10);
-		else {
-			cairo_move_to(cr, lx + 5, y + 19);
-			cairo_line_to(cr, lx + 9, y + 23);
-			cairo_line_to(cr, lx + 5, y + 27);
-			cairo_line_to(cr, lx + 1, y + 23);
-			cairo_close_path(cr);
-		}
-		cairo_fill(cr);
-		lx += 16 + text(cr, ctx, t, ch->name[s], CHART_TEXT, 400, lx + 13, y + 17, 0,
-		    t->role[R_BODY].colour) + 10;
+		if (s == 0) {
+			colour(cr, t->accent);
+			cairo_rectangle(cr, lx, y + 19, 12, 7);
+			cairo_fill(cr);
+		} else
+			draw_mark(cr, t, s, lx + 6, y + 22.5, 12);
+		lx += 16 + text(cr, ctx, t, ch->name[s], CHART_TEXT, 400, lx + 15, y + 17, 0,
+		    t->role[R_BODY].colour) + 12;
 	}
 	for (int g = 1; g <= 7; g++) {	/* the scale */
 		char lab[8];
 
 		snprintf(lab, sizeof(lab), "%d", g);
-		text(cr, ctx, t, lab, CHART_TEXT, 600, left + unit * (g - 0.5), top - 13, 1,
+		text(cr, ctx, t, lab, CHART_TEXT, 600, left + unit * (g - 0.5), top - 12, 1,
 		    t->muted);
 		colour(cr, t->grid);
 		cairo_set_line_width(cr, 0.4);
@@ -664,34 +786,53 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 		cairo_stroke(cr);
 	}
 	for (size_t r = 0; r < ch->t->nrows; r++) {
-		double ry = top + JROW * r, g = value(ch, r, ch->y[0]);
-		double se = value(ch, r, ch->y[1]), pv = value(ch, r, ch->y[2]);
-		double av = value(ch, r, ch->y[3]);
+		double ry = top + JROW * r, g = value(ch, r, ch->y[0]), end = left, reach;
+		char *rn = row_name(ch, r), *words;
 
-		label(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, x, ry + 2,
-		    lw - 6);
+		label(cr, ctx, t, rn, x, ry, lw);
+		free(rn);
 		if (!isnan(g)) {
+			end = left + unit * (g - 0.5);
 			colour(cr, t->accent);
-			cairo_rectangle(cr, left, ry + 4, unit * g - unit * 0.5, JROW - 8);
+			cairo_rectangle(cr, left, ry + 5, end - left, JROW - 10);
 			cairo_fill(cr);
 		}
-		colour(cr, t->role[R_BODY].colour);
-		if (!isnan(se))
-			marker(cr, 2, left + unit * (se - 0.5), ry + JROW / 2, 4);
-		if (!isnan(pv)) {
-			cairo_rectangle(cr, left + unit * (pv - 0.5) - 0.8, ry + 1.5, 1.6, JROW - 3);
-			cairo_fill(cr);
-		}
-		if (!isnan(av)) {
-			double cx = left + unit * (av - 0.5), cy = ry + JROW / 2;
+		reach = end;
+		for (int s = 1; s < 4; s++)
+			for (int k = 0; k < JMARKS; k++) {
+				double v = mark(ch, r, s, k);
 
-			colour(cr, SERIES(t, 1));
-			cairo_move_to(cr, cx, cy - 4.5);
-			cairo_line_to(cr, cx + 4.5, cy);
-			cairo_line_to(cr, cx, cy + 4.5);
-			cairo_line_to(cr, cx - 4.5, cy);
-			cairo_close_path(cr);
-			cairo_fill(cr);
+				if (isnan(v))
+					continue;
+				draw_mark(cr, t, s, left + unit * (v - 0.5), ry + JROW / 2, s == 2 ?
+				    JROW - 4 : 12);
+				reach = fmax(reach, left + unit * (v - 0.5) + 5);
+			}
+		/* the grade's meaning beside its bar, clear of the marks that follow it */
+		if (!isnan(g) && (words = grade_words(ch, (int)g)) != NULL) {
+			struct style st = t->role[R_BODY];
+			PangoLayout *l;
+			PangoRectangle lr;
+			double at = end + 4;
+
+			st.size = CHART_TEXT;
+			st.weight = 600;
+			l = layout_text(ctx, &st, words, 0);
+			pango_layout_get_extents(l, NULL, &lr);
+			for (int s = 1; s < 4; s++)	/* a mark under the words: after it */
+				for (int k = 0; k < JMARKS; k++) {
+					double mx = left + unit * (mark(ch, r, s, k) - 0.5);
+
+					if (!isnan(mx) && mx + 5 > at && mx - 5 < at + lr.width /
+					    (double)PANGO_SCALE)
+						at = mx + 7;
+				}
+			(void)reach;
+			colour(cr, t->role[R_BODY].colour);
+			cairo_move_to(cr, at, ry + (JROW - lr.height / (double)PANGO_SCALE) / 2);
+			pango_cairo_show_layout(cr, l);
+			g_object_unref(l);
+			free(words);
 		}
 	}
 	{

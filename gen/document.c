@@ -180,6 +180,26 @@ fm_value(struct doc *d, const char *key)
 	return e && *e->value ? e->value : NULL;
 }
 
+/* The imprint as the cover sets it: a paragraph a line, the lines of each (a front-matter
+ * block breaks them) run together. NULL for none; the caller frees. */
+static char *
+imprint_text(const char *v)
+{
+	struct buf b = { 0 };
+
+	for (const char *p = v; p != NULL && *p; p++) {
+		if (*p != '\n')
+			buf_addc(&b, *p);
+		else if (p[1] == '\n') {	/* a blank line: the next paragraph */
+			while (p[1] == '\n')
+				p++;
+			buf_addc(&b, '\n');
+		} else if (p[1] != '\0')
+			buf_addc(&b, ' ');
+	}
+	return b.s;
+}
+
 /* Checks index.md's front matter and takes the document's settings from it. */
 static int
 read_settings(struct gen *g, struct doc *d)
@@ -223,6 +243,8 @@ read_settings(struct gen *g, struct doc *d)
 	d->subtitle = fm_value(d, "subtitle");
 	d->strapline = fm_value(d, "strapline");
 	d->author = fm_value(d, "author");
+	d->imprint = imprint_text(fm_value(d, "imprint"));
+	d->rights = fm_value(d, "rights");
 	d->subject = fm_value(d, "subject");
 	d->keywords = fm_value(d, "keywords");
 	d->lang = fm_value(d, "lang") ? fm_value(d, "lang") : "en-GB";
@@ -642,6 +664,7 @@ doc_free(struct doc *d)
 	for (size_t i = 0; i < sizeof(d->bound) / sizeof(d->bound[0]); i++)
 		free(d->bound[i]);
 	free(d->outname);
+	free(d->imprint);
 	free(d->name);
 	free(d->dir);
 	free(d->index);

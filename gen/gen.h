@@ -161,7 +161,8 @@ enum node_type {
 	N_CODE,		/* preformatted text, no inline styles */
 	N_RULE,		/* thematic break */
 	N_TABLE,	/* children are N_ROW; first row is the header */
-	N_ROW,		/* children are N_CELL; start: a totals row (bold, ruled above) */
+	N_ROW,		/* children are N_CELL; start: a totals row (bold, ruled above); level
+			 * 1: a group's row, one cell across the table heading the rows after */
 	N_CELL,		/* inline text; align */
 	N_FIGURE,	/* an image alone in its paragraph: src, alt, caption */
 	N_FOOTNOTES,	/* the notes of one chapter: children are N_NOTE */
@@ -215,7 +216,9 @@ struct node {
 	int		 rowheads;	/* N_TABLE: no header row; each row's first cell heads it */
 	int		 hlevel;	/* N_HEADING, N_DIVIDER, N_PANELS, N_CELL: the structure
 				 * heading it is tagged as, 1-6 (validate); 1 is the title */
-	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2" */
+	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2"; a numbered chapter's
+				 * N_HEADING "3." ("" when only its paragraphs are) and
+				 * N_PARAGRAPH "3.1" or "12" (validate.c) */
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
 	char		*src;		/* N_FIGURE: image path as written, owned */
 	char		*path;		/* N_FIGURE: resolved path (validate), owned */
@@ -340,7 +343,8 @@ enum datum {
 	D_NOT_APPLICABLE,	/* z [z]: not applicable */
 	D_LOW,			/* low [low]: rounds to zero, but is not zero */
 	D_UNRELIABLE,		/* u [u]: too unreliable to publish */
-	D_NO_DATA		/* w [w]: no data (there were no cases) */
+	D_NO_DATA,		/* w [w]: no data (there were no cases) */
+	D_NOT_STATED		/* "not stated": the source gives none (a previous grade) */
 };
 
 /* Whether a cell of that kind stands for a figure that is not given (the symbols and an
@@ -476,6 +480,14 @@ struct style {
 	const char *file;	/* ... in this file (the template's own list) */
 };
 
+#define COVER_PLAIN	2	/* a cover with the title on white, the accent a rule */
+
+/* How paragraphs are numbered (<numbering style=…/>): validate.c gives each its label. */
+enum numbering {
+	NUMBER_CHAPTERS = 1,	/* a committee report's: chapters 1., 2., their paragraphs 1.1 */
+	NUMBER_CONTINUOUS	/* an inspection report's: 1, 2 … through the chapters named */
+};
+
 /* When a heading starts a new page (a template's page-break=). */
 enum page_break {
 	PB_NO,		/* it flows, kept with what follows */
@@ -519,7 +531,9 @@ struct template {
 	size_t		 nfront;
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
-	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	int		 numbered;	/* paragraphs numbered: enum numbering, 0 for none */
+	char		*number_chapters;	/* continuous: the chapters numbered, a pattern
+					 * of their headings ("Section *"), owned; NULL: all */
 	char		*appendix_label;	/* "Appendix {n}: ", owned; NULL: "{n}. " */
 	int		 appendix_numbers;	/* appendices numbered 1, 2 (else A, B) */
 	char		*ind_data, *ind_list;	/* <indicators data=… list=…> */
@@ -555,7 +569,8 @@ struct template {
 	char		**files;	/* the files read (the template, its includes), owned */
 	size_t		 nfiles;
 	int		 marks;		/* <marks/>: crop marks and a slug, as --marks */
-	int		 cover;		/* has a cover page */
+	int		 cover;		/* has a cover page: 1 its title on a band of the
+					 * accent colour, COVER_PLAIN on white */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
@@ -605,6 +620,9 @@ struct doc {
 	size_t		 nfiles;
 	struct frontmatter fm;
 	const char	*title, *subtitle, *author, *subject, *keywords, *lang, *strapline;
+	char		*imprint;	/* the cover's foot: who publishes it and how it may be
+					 * used, a paragraph a line (owned) */
+	const char	*rights;	/* the copyright line under it: "© Crown copyright 2004" */
 	char		*bound[6];	/* per row: those values with their tags expanded */
 	char		*outname;	/* out/NAME.pdf, or out/DOC/SLUG.pdf for one per row */
 	time_t		 date;		/* from front matter `date`, or SOURCE_DATE_EPOCH */
@@ -747,6 +765,8 @@ struct component_call {
 
 /* The value of attribute `name` of a component's tag, or NULL. The caller frees. */
 char		*component_attr(const char *tag, const char *name);
+/* Adds the items of a cell written "a; b; c" to `b`, one to a line, each after a bullet. */
+void		 component_items(struct buf *b, const char *text);
 
 /* How a component's node takes its place on the pages: layout.c knows these shapes and no
  * component. */
@@ -947,6 +967,7 @@ struct pdf_elem {
 	const char	*alt;		/* Figure: its /Alt (not owned) */
 	char		*id;		/* Note: a /ID unique in the document, owned */
 	char		*contents;	/* Link: its annotation's /Contents, owned */
+	int		 colspan;	/* TH: the columns it spans, when more than one */
 };
 
 struct pdf_post {

@@ -45,8 +45,7 @@ struct flow {
 	const struct node	**foot;		/* the notes waiting for this page's foot */
 	double			 foot_h;	/* the height they need there, rule included */
 	size_t			 nfoot;
-	int			 chapter_no;	/* numbered paragraphs: the chapter ... */
-	int			 para_no;	/* ... and the paragraph in it */
+	int			 chapter_no;	/* in a chapter whose paragraphs are numbered */
 	const struct node	**heads;	/* headings in order, with ... */
 	int			*head_page;	/* ... the body page each starts on */
 	int			 body_start;	/* the body page index.md's pages end before (front
@@ -1084,6 +1083,8 @@ column_widths(struct flow *f, const struct node *table, int ncols, double avail,
 	for (const struct node *r = table->first; r; r = r->next, row++) {
 		int c = 0;
 
+		if (r->level > 0)	/* a group's row spans the columns: it sets no width */
+			continue;
 		for (const struct node *cl = r->first; cl && c < ncols; cl = cl->next, c++) {
 			double *m = &cmin[row * (size_t)ncols + (size_t)c];
 
@@ -1154,17 +1155,23 @@ measure_row(struct flow *f, struct row *row, int ncols, const double *w, int hea
 	const struct style *ts = &f->t->role[R_TABLE];
 	int c = 0;
 
+	double all = 0;
+
+	for (int k = 0; k < ncols; k++)
+		all += w[k];
 	row->cell = xcalloc((size_t)ncols, sizeof(*row->cell));
 	row->h = ts->leading;
 	for (const struct node *cl = row->node->first; cl && c < ncols; cl = cl->next, c++) {
 		PangoRectangle lr;
 		struct style s = *ts;
+		/* a group's row: its one cell across the table */
+		double cw = row->node->level > 0 ? all : w[c];
 
 		if (header || (rowhead && c == 0))
 			s.weight = 700;
 		/* Set right, figures are of one width, so columns of numbers align. */
 		row->cell[c] = make_layout(f, &s, &cl->text, inl_str(&cl->text),
-		    w[c] - 2 * CELL_PAD, opts | (cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
+		    cw - 2 * CELL_PAD, opts | (cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
 		    LO_RIGHT | LO_TNUM : 0));
 		pango_layout_get_extents(row->cell[c], NULL, &lr);
 		row->h = fmax(row->h, FROM_PANGO(lr.height));
@@ -1186,10 +1193,15 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 		pc->role = RO_ARTIFACT;
 		band = 0;
 	}
-	if (header || band) {
+	if (header || band || row->node->level > 0) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, fr->w, row->h);
 		pc->colour = header ? f->t->accent : f->t->band;
 		pc->role = RO_ARTIFACT;
+		if (row->node->level > 0) {	/* a group's row: on the band, ruled above */
+			pc = add_piece(f, PC_RULE, row->node, fr->x, f->y, fr->w, 1.2);
+			pc->colour = f->t->accent;
+			pc->role = RO_ARTIFACT;
+		}
 	} else if (row->node->parent->rowheads) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, w[0], row->h);
 		pc->colour = f->t->band;
@@ -1201,8 +1213,8 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 			pc->colour = cl->fill;
 			pc->role = RO_ARTIFACT;
 		}
-		pc = add_piece(f, PC_TEXT, cl, x + CELL_PAD, f->y + CELL_PAD, w[c] - 2 * CELL_PAD,
-		    row->h - 2 * CELL_PAD);
+		pc = add_piece(f, PC_TEXT, cl, x + CELL_PAD, f->y + CELL_PAD, (row->node->level > 0 ?
+		    fr->w : w[c]) - 2 * CELL_PAD, row->h - 2 * CELL_PAD);
 		pc->layout = row->cell[c];
 		pc->line0 = 0;
 		pc->line1 = pango_layout_get_line_count(row->cell[c]);
@@ -1289,6 +1301,8 @@ check_columns(struct flow *f, const struct node *table, int ncols, const double 
 			const struct node *cl = r->first;
 			double ww;
 
+			if (r->level > 0)	/* a group's row spans the columns */
+				continue;
 			for (int k = 0; cl != NULL && k < c; k++)
 				cl = cl->next;
 			if (cl == NULL || cl->text.text.len == 0)
@@ -1318,7 +1332,7 @@ check_columns(struct flow *f, const struct node *table, int ncols, const double 
 static void
 place_table(struct flow *f, const struct node *table, const struct frame *fr)
 {
-	int ncols = 0, nrows = 0, i = 0, head = !table->rowheads;
+	int ncols = 0, nrows = 0, i = 0, k, head = !table->rowheads;
 	const double *w, *cmin;
 	struct row *rows;
 
@@ -1355,16 +1369,20 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 		f->y += layout_h(l) + 4;
 		f->fresh = 0;
 	}
-	for (i = 0; i < nrows; i++) {
-		double need = rows[i].h + (head && i == 0 && nrows > 1 ? rows[1].h : 0);
+	for (i = 0, k = 0; i < nrows; i++) {
+		/* a header or a group's row is kept with the row after it */
+		int lead = (head && i == 0) || rows[i].node->level > 0;
+		double need = rows[i].h + (lead && i + 1 < nrows ? rows[i + 1].h : 0);
 
 		if (!f->fresh && f->y + need > bottom(f)) {
 			new_page(f, PG_BODY);
 			if (head && i > 0)
 				emit_row(f, &rows[0], ncols, w, fr, 1, 0, 1);
 		}
-		emit_row(f, &rows[i], ncols, w, fr, head && i == 0, head && i > 0 && i % 2 == 0,
-		    0);
+		/* every other row banded, counted afresh under each group */
+		k = rows[i].node->level > 0 || (head && i == 0) ? 0 : k + 1;
+		emit_row(f, &rows[i], ncols, w, fr, head && i == 0, head && i > 0 &&
+		    rows[i].node->level == 0 && k % 2 == 0, 0);
 	}
 	f->space = text_style(f, fr)->after + 4;
 	for (i = 0; i < nrows; i++)
@@ -1380,37 +1398,28 @@ static struct frame
 number_block(struct flow *f, const struct node *n, struct frame fr)
 {
 	const struct style *s = NULL;
-	char *label = NULL;
 	PangoRectangle lr;
 
 	if (!f->t->numbered || n->parent == NULL || n->parent->type != N_DOCUMENT)
 		return fr;
-	if (n->type == N_HEADING && n->level == 1 && n->start) {
-		f->chapter_no = -1;	/* appendices are not numbered */
+	if (n->type == N_HEADING && n->level == 1)	/* validate.c numbered the chapter */
+		f->chapter_no = n->label != NULL;
+	if (!f->chapter_no)
 		return fr;
-	}
-	if (f->chapter_no < 0)
-		return fr;
-	if (n->type == N_HEADING && n->level == 1) {
-		f->chapter_no++;
-		f->para_no = 0;
-		label = xasprintf("%d.", f->chapter_no);
-		s = &f->t->role[R_H1];
-	} else if (f->chapter_no == 0)
-		return fr;
-	else if (n->type == N_PARAGRAPH && !n->start) {	/* start: a component's note */
-		label = xasprintf("%d.%d", f->chapter_no, ++f->para_no);
-		s = text_style(f, &fr);
-	}
-	if (label != NULL) {
-		f->label.layout = make_layout(f, s, NULL, label, -1, 0);
+	if (f->t->numbered == NUMBER_CONTINUOUS && n->type != N_PARAGRAPH &&
+	    n->type != N_LIST && n->type != N_QUOTE && n->type != N_CODE)
+		return fr;	/* headings, tables and figures at the margin; text indented,
+				 * the paragraphs' numbers hung in the margin it leaves */
+	if (n->label != NULL && n->label[0] != '\0')
+		s = n->type == N_HEADING ? &f->t->role[R_H1] : text_style(f, &fr);
+	if (s != NULL) {
+		f->label.layout = make_layout(f, s, NULL, n->label, -1, 0);
 		pango_layout_get_extents(f->label.layout, NULL, &lr);
 		f->label.node = n;
 		f->label.x = fr.x;
 		f->label.w = FROM_PANGO(lr.width);
 		f->label.colour = s->colour;
 		f->has_label = 1;
-		free(label);
 	}
 	fr.x += NUM_INDENT;
 	fr.w -= NUM_INDENT;

@@ -582,6 +582,30 @@ read_appendices(struct tctx *c, xmlNode *n)
 	}
 }
 
+/* <numbering style="chapters|continuous" chapters="Section *"/>: a committee report's
+ * numbered chapters and paragraphs (1., 1.1), or an inspection report's paragraphs numbered
+ * 1, 2 … through the chapters whose headings match the pattern (all without one). */
+static void
+read_numbering(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v;
+
+	c->t->numbered = NUMBER_CHAPTERS;
+	if ((v = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
+		if (strcmp((const char *)v, "continuous") == 0)
+			c->t->numbered = NUMBER_CONTINUOUS;
+		else if (strcmp((const char *)v, "chapters") != 0)
+			terr(c, n, "style", "unknown numbering style `%s` (chapters or continuous)",
+			    (const char *)v);
+		xmlFree(v);
+	}
+	if ((v = xmlGetProp(n, (const xmlChar *)"chapters")) != NULL) {
+		free(c->t->number_chapters);
+		c->t->number_chapters = xstrdup((const char *)v);
+		xmlFree(v);
+	}
+}
+
 static void
 read_root(struct tctx *c, xmlNode *root)
 {
@@ -627,13 +651,22 @@ read_root(struct tctx *c, xmlNode *root)
 		} else if (strcmp(name, "appendices") == 0)
 			read_appendices(c, n);
 		else if (strcmp(name, "numbering") == 0)
-			c->t->numbered = 1;
+			read_numbering(c, n);
 		else if (strcmp(name, "marks") == 0)
 			c->t->marks = 1;
 		else if (strcmp(name, "per-row") == 0)
 			read_per_row(c, n);
 		else if (strcmp(name, "cover") == 0) {
+			xmlChar *v = xmlGetProp(n, (const xmlChar *)"style");
+
 			c->t->cover = 1;
+			if (v != NULL && strcmp((const char *)v, "plain") == 0)
+				c->t->cover = COVER_PLAIN;
+			else if (v != NULL && strcmp((const char *)v, "band") != 0)
+				terr(c, n, "style", "unknown cover style `%s` (band or plain)",
+				    (const char *)v);
+			if (v != NULL)
+				xmlFree(v);
 			read_logo(c, n);
 		}
 		else if (strcmp(name, "contents") == 0) {
@@ -843,9 +876,9 @@ static const struct {
 	{ "html", { "split", NULL } },
 	{ "marks", { NULL } },
 	{ "infographic", { "background", NULL } },
-	{ "numbering", { NULL } },
+	{ "numbering", { "style", "chapters", NULL } },
 	{ "per-row", { "table", "name", NULL } },
-	{ "cover", { "logo", NULL } },
+	{ "cover", { "logo", "style", NULL } },
 	{ "contents", { "depth", "title", NULL } },
 };
 
@@ -1062,6 +1095,7 @@ template_free(struct template *t)
 	}
 	free(t->per_row);
 	free(t->appendix_label);
+	free(t->number_chapters);
 	free(t->toc_title);
 	free(t->ind_note);
 	free(t->per_row_name);
