@@ -92,10 +92,11 @@ build/specsplit: tests/specsplit.c
 
 docs: $(DOCS)
 
-# A document is rebuilt when its content, the templates, the fonts or gen change.
+# A document is rebuilt when its content, the templates, the fonts or gen change, or the
+# data of any document (which another may share).
 .SECONDEXPANSION:
 build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard templates/*) \
-		$(wildcard fonts/*/*)
+		$(wildcard fonts/*/*) $(wildcard content/*/data/*.csv)
 	./gen/gen -q build $*
 	@mkdir -p build/docs && touch $@
 

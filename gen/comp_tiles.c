@@ -155,7 +155,8 @@ tiles_css(struct buf *b, const struct template *t)
 	    "grid-template-columns:repeat(auto-fill,minmax(min(100%,13rem),1fr))}\n"
 	    ".tile{padding:1rem;");
 	css_colour(b, "background", t->band);
-	buf_adds(b, "}\n.tile .big{font-size:2.2rem;font-weight:700;margin:0;line-height:1.1;");
+	buf_adds(b, "}\n.tile .big{font-size:2.2rem;font-weight:700;margin:0;line-height:1.1;"
+	    "white-space:nowrap;");	/* a figure is never broken */
 	css_colour(b, "color", t->accent);
 	buf_adds(b, "}\n");
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -361,6 +362,77 @@ apply_types(struct gen *g, struct doc *d)
 	}
 }
 
+/* Adds the table file `path` to the document's data as `name`: an error said and a failed
+ * table kept when it cannot be read. */
+static void
+add_table(struct gen *g, struct doc *d, const char *path)
+{
+	char *text;
+	size_t len;
+	struct table *t;
+
+	if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
+		msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
+		    "64 MB" : "cannot read: %s", read_error(errno));
+		t = NULL;
+	} else {
+		t = csv_read(g, path, text, len);
+		free(text);
+	}
+	/* A file that could not be read stays known, so that what uses it adds no error of
+	 * its own. */
+	if (t == NULL)
+		t = csv_failed(path);
+	d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
+	d->data.v[d->data.n++] = t;
+}
+
+/* The tables other documents share with this one: `shared-data: strategy-2022/priorities`
+ * (several parted by `;`) reads content/strategy-2022/data/priorities.csv as this document's
+ * table `priorities`, so that what two documents say of one thing is written once. */
+static void
+load_shared(struct gen *g, struct doc *d)
+{
+	const struct fm_entry *e = frontmatter_get(&d->fm, "shared-data");
+	char *list = e ? xstrdup(e->value) : NULL, *save = NULL;
+
+	for (char *it = list ? strtok_r(list, ";", &save) : NULL; it != NULL;
+	    it = strtok_r(NULL, ";", &save)) {
+		char *slash, *path;
+		size_t n;
+
+		it += strspn(it, " ");
+		for (n = strlen(it); n > 0 && it[n - 1] == ' '; n--)
+			it[n - 1] = '\0';
+		slash = strchr(it, '/');
+		if (slash == NULL || slash == it || slash[1] == '\0' || strchr(slash + 1, '/') ||
+		    it[strspn(it, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		    "-_./")] != '\0' || strstr(it, "..") != NULL) {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: `%s` is not "
+			    "DOCUMENT/TABLE (e.g. strategy-2022/priorities, a table in the data folder "
+			    "of another document in content/)", it);
+			continue;
+		}
+		if (datasets_find(&d->data, slash + 1) != NULL || datasets_broken(&d->data,
+		    slash + 1)) {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: this document has "
+			    "a table `%s` of its own; share one or the other", slash + 1);
+			continue;
+		}
+		slash[0] = '\0';
+		n = (size_t)(strrchr(d->dir, '/') ? strrchr(d->dir, '/') - d->dir : 0);
+		path = n ? xasprintf("%.*s/%s/data/%s.csv", (int)n, d->dir, it, slash + 1) :
+		    xasprintf("../%s/data/%s.csv", it, slash + 1);
+		if (access(path, F_OK) != 0)
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: there is no "
+			    "%s/data/%s.csv beside this document", it, slash + 1);
+		else
+			add_table(g, d, path);
+		free(path);
+	}
+	free(list);
+}
+
 /* Reads every data/NAME.csv of the document, in name order. */
 static void
 load_data(struct gen *g, struct doc *d)
@@ -389,29 +461,15 @@ load_data(struct gen *g, struct doc *d)
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]), *text;
-		size_t len;
-		struct table *t;
+		char *path = xasprintf("%s/%s", dir, names[i]);
 
-		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
-			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
-			    "64 MB" : "cannot read: %s", read_error(errno));
-			t = NULL;
-		} else {
-			t = csv_read(g, path, text, len);
-			free(text);
-		}
-		/* A file that could not be read stays known, so that what uses it adds no
-		 * error of its own. */
-		if (t == NULL)
-			t = csv_failed(path);
-		d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
-		d->data.v[d->data.n++] = t;
+		add_table(g, d, path);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
 	free(dir);
+	load_shared(g, d);
 	apply_types(g, d);
 }
 

@@ -1468,6 +1468,21 @@ card_style(struct flow *f, double size, double leading, int weight, unsigned col
 	return s;
 }
 
+/* Makes s smaller, as far as the smallest text allowed, until `in` fits `width` pt: on one
+ * line, or (LO_WORDS) with none of its words broken. */
+static void
+fit_card_style(struct flow *f, struct style *s, const struct inl *in, double width, int opts)
+{
+	double w = text_width(f, s, in, opts & LO_WORDS ? 1.0 / PANGO_SCALE : -1, opts);
+
+	if (w > width && w > 0) {
+		double k = fmax(MIN_TEXT_PT / s->size, width / w * 0.98);
+
+		s->size *= k;
+		s->leading *= k;
+	}
+}
+
 /* Measures (emit = 0) or places (emit = 1) one card's content from y in column x, w wide;
  * returns its height. */
 static double
@@ -1477,7 +1492,18 @@ one_card(struct flow *f, const struct node *card, double x, double y, double w, 
 	struct style lab = card_style(f, 10.5, 14, 600, f->t->role[R_BODY].colour);
 	struct style small = card_style(f, 9, 12.5, 400, f->t->role[R_BODY].colour);
 	double top = y + CARD_PAD, iw = w - 2 * CARD_PAD;
-	PangoLayout *l = make_layout(f, &num, NULL, inl_str(&card->text), iw, 0);
+	PangoLayout *l;
+
+	/* No word of a tile is ever broken: the number on one line, and each word of its
+	 * words within the tile, the type made smaller where a tile is too narrow. */
+	fit_card_style(f, &num, &card->text, iw, 0);
+	for (const struct node *c = card->first; c; c = c->next) {
+		if (c->type == N_PARAGRAPH)
+			fit_card_style(f, c == card->first ? &lab : &small, &c->text, iw, LO_WORDS);
+		for (const struct node *it = c->type == N_LIST ? c->first : NULL; it; it = it->next)
+			fit_card_style(f, &small, &it->first->text, iw - 10, LO_WORDS);
+	}
+	l = make_layout(f, &num, NULL, inl_str(&card->text), iw, 0);
 	struct piece *pc;
 	int k = 0;
 

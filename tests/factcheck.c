@@ -2,7 +2,8 @@
  * reader gets: the PDF's text (pdftotext) and the HTML twin's text (every page of it, read
  * with libxml2's HTML parser). A fact is words from a source document, with the source's line;
  * each must be in both, exactly, except that quotes, apostrophes, dashes and spacing may take
- * either typographic form. A line `-<TAB>WORDS` says words that must be in neither.
+ * either typographic form, and a number's thousands may be grouped or not. A line
+ * `-<TAB>WORDS` says words that must be in neither.
  *
  * Usage: factcheck FACTS OUTDIR DOC. Prints a line per fact missing (or present where it must
  * not be) with the facts list's line and the source's, then a count; exits 0 when every fact
@@ -51,9 +52,33 @@ add(struct sbuf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* Drops in place what may differ in how a fact is set but not in what it says: the spaces
+ * around a dash or a slash ("2022 - 2027", "2022–2027"; a line may end after a slash), and
+ * the commas that group a number's
+ * thousands ("3,757", "3757"). Returns s. */
+static char *
+tidy(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (*r == ' ' && (r[1] == '-' || r[1] == '/' || (w > s && (w[-1] == '-' ||
+		    w[-1] == '/'))))
+			continue;
+		if (*r == ',' && w > s && isdigit((unsigned char)w[-1]) &&
+		    isdigit((unsigned char)r[1]) && isdigit((unsigned char)r[2]) &&
+		    isdigit((unsigned char)r[3]) && !isdigit((unsigned char)r[4]))
+			continue;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return s;
+}
+
 /* The words of `in` in one form: curly quotes and apostrophes straight, dashes and the
  * minus sign a hyphen, every run of spaces (no-break and thin ones too) and `|` one space,
- * soft hyphens and zero-width spaces gone, an ellipsis three dots. The caller frees. */
+ * soft hyphens, zero-width spaces and word joiners gone, an ellipsis three dots; then
+ * tidy(). The caller frees. */
 static char *
 normalise(const char *in, int bars)
 {
@@ -64,7 +89,8 @@ normalise(const char *in, int bars)
 		{ "\xe2\x80\x94", "-" }, { "\xe2\x88\x92", "-" },
 		{ "\xc2\xa0", " " }, { "\xe2\x80\xaf", " " }, { "\xe2\x80\x89", " " },
 		{ "\xe2\x80\x8a", " " }, { "\xe2\x80\x82", " " }, { "\xe2\x80\x83", " " },
-		{ "\xc2\xad", "" }, { "\xe2\x80\x8b", "" }, { "\xe2\x80\xa6", "..." },
+		{ "\xc2\xad", "" }, { "\xe2\x80\x8b", "" }, { "\xe2\x81\xa0", "" },
+		{ "\xef\xbb\xbf", "" }, { "\xe2\x80\xa6", "..." },
 	};
 	struct sbuf b = { 0 };
 	int space = 1;
@@ -100,7 +126,7 @@ normalise(const char *in, int bars)
 	}
 	while (b.len > 0 && b.s[b.len - 1] == ' ')
 		b.s[--b.len] = '\0';
-	return b.s;
+	return tidy(b.s);
 }
 
 /* The PDF's text, as pdftotext reads it; NULL when there is no such PDF. */
@@ -158,6 +184,14 @@ walk(xmlNode *n, struct sbuf *b)
 				continue;
 			if (!in)
 				add(b, " ", 1);
+			if (strcmp(name, "img") == 0) {	/* a picture's words are its alt text */
+				xmlChar *alt = xmlGetProp(n, (const xmlChar *)"alt");
+
+				if (alt != NULL) {
+					add(b, (const char *)alt, strlen((const char *)alt));
+					xmlFree(alt);
+				}
+			}
 			walk(n->children, b);
 			if (!in)
 				add(b, " ", 1);
