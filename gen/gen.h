@@ -574,6 +574,9 @@ struct template {
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
+	int		 parts;		/* <contents parts="yes">: a divider opens a part, listed in
+					 * the contents and bookmarks above the chapters after it,
+					 * and named by {part} in running heads */
 	int		 html_split;	/* <html split="N"/>: a web page per heading of level N */
 	char		*toc_title;	/* the contents page's heading, owned; NULL: none */
 	int		 front_roman;	/* the cover, contents and index.md numbered i, ii … */
@@ -690,6 +693,7 @@ struct page {
 	size_t		 n, cap;
 	enum page_kind	 kind;
 	const struct node *chapter;	/* the chapter heading in force, for the running header */
+	const struct node *part;	/* the part's divider in force, or NULL ({part}) */
 	int		 opens_chapter;	/* a chapter starts here: no running header */
 	int		 bare;		/* a divider: no running header or page number */
 };

@@ -686,7 +686,11 @@ paginate(struct hout *h)
 	for (n = h->d->root->first; n && h->split > 0; n = n->next) {
 		struct hpage *p;
 
-		if (n->type != N_HEADING || n->level != h->split)
+		/* a page for each heading of the level, or each part (a divider with its first
+		 * chapter, when that follows it at once) */
+		if (n->type == N_DIVIDER ? !h->t->parts : n->type != N_HEADING ||
+		    n->level != h->split || (h->t->parts && n->prev != NULL &&
+		    n->prev->type == N_DIVIDER))
 			continue;
 		h->pages = xrealloc(h->pages, (h->npages + 1) * sizeof(*h->pages));
 		h->pages[h->npages - 1].end = n;

@@ -36,6 +36,7 @@ struct flow {
 	double			 space;		/* space owed below the last block */
 	int			 fresh;		/* nothing placed on the current page yet */
 	const struct node	*chapter;	/* the chapter heading in force */
+	const struct node	*part;		/* the part's divider in force (<contents parts>) */
 	struct piece		 label;		/* a list label waiting for its item's first line */
 	int			 has_label;
 	const struct node	**notes;	/* footnote N is notes[N - 1] */
@@ -328,6 +329,7 @@ new_page(struct flow *f, enum page_kind kind)
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	p->chapter = f->chapter;
+	p->part = f->part;
 	f->y = f->top;
 	f->space = 0;
 	f->fresh = 1;
@@ -1438,6 +1440,15 @@ place_divider(struct flow *f, const struct node *n)
 	break_page(f);
 	cur_page(f)->bare = 1;
 	cur_page(f)->opens_chapter = 1;
+	if (t->parts && n->id != NULL) {	/* a part: in the contents, over its chapters */
+		f->part = n;
+		f->chapter = NULL;
+		f->heads = xrealloc(f->heads, (f->nheads + 1) * sizeof(*f->heads));
+		f->head_page = xrealloc(f->head_page, (f->nheads + 1) * sizeof(*f->head_page));
+		f->heads[f->nheads] = n;
+		f->head_page[f->nheads] = (int)f->ps->n - 1;
+		f->nheads++;
+	}
 	pc = add_piece(f, PC_FILL, n, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed,
 	    t->page_h + 2 * t->bleed);
 	pc->absolute = 1;
@@ -1987,13 +1998,15 @@ place_contents(struct flow *f, int first_body)
 	f->fresh = 0;
 	for (size_t i = 0; i < f->nheads; i++) {
 		const struct node *h = f->heads[i];
-		const struct style *s = &f->t->role[h->level <= 1 ? R_TOC1 : R_TOC2];
-		double indent = h->level <= 1 ? 0 : 14.0 * (h->level - 1);
+		/* its level in the contents: a part's chapters are listed under it */
+		int lv = h->hlevel > 1 ? h->hlevel - 1 : h->level;
+		const struct style *s = &f->t->role[lv <= 1 ? R_TOC1 : R_TOC2];
+		double indent = lv <= 1 ? 0 : 14.0 * (lv - 1);
 		char *num;
 		PangoLayout *l, *nl;
 		PangoRectangle lr;
 
-		if (h->level > f->t->toc_depth)
+		if (lv > f->t->toc_depth)
 			continue;
 		num = page_label(&(struct pages){ .front = f->t->front_roman ? first_body +
 		    f->body_start : 0 }, (size_t)(first_body + f->head_page[i]));

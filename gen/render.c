@@ -456,7 +456,10 @@ draw_artifact_text(struct rctx *r, PangoLayout *l, double x, double y, unsigned 
 static void
 add_bookmark(struct rctx *r, const struct node *h)
 {
-	int level = h->level < 1 ? 1 : h->level > 4 ? 4 : h->level;
+	/* its level in the outline: a part's chapters nest under it */
+	int level = h->hlevel > 1 ? h->hlevel - 1 : h->level;
+
+	level = level < 1 ? 1 : level > 4 ? 4 : level;
 	int parent = 0;
 	char *attr;
 	struct buf b = { 0 };
@@ -523,7 +526,8 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		return;
 	}
 	tags_to(r, path, piece_path(pc, pg, r->t->cover, path));
-	if (pc->first && pc->node != NULL && pc->node->type == N_HEADING && pc->node->id) {
+	if (pc->first && pc->node != NULL && pc->node->id && (pc->node->type == N_HEADING ||
+	    (pc->node->type == N_DIVIDER && r->t->parts))) {	/* a part's divider too */
 		anchor = pc->node->id;
 		if (pc->node->level <= 4)
 			add_bookmark(r, pc->node);
@@ -583,7 +587,7 @@ layout_width(PangoLayout *l)
 	return lr.width / (double)PANGO_SCALE;
 }
 
-/* A running head's text with {title}, {subtitle}, {section}, {page}, {pages} and {date}
+/* A running head's text with {title}, {subtitle}, {section}, {part}, {page}, {pages} and {date}
  * filled in. The caller frees. */
 static char *
 furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
@@ -606,6 +610,9 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 				v = r->d->subtitle ? r->d->subtitle : "";
 			else if (n == 7 && strncmp(p + 1, "section", 7) == 0)
 				v = pg->chapter ? inl_str(&pg->chapter->text) : "";
+			else if (n == 4 && strncmp(p + 1, "part", 4) == 0)	/* or the chapter */
+				v = pg->part ? inl_str(&pg->part->text) : pg->chapter ?
+				    inl_str(&pg->chapter->text) : "";
 			else if (n == 4 && strncmp(p + 1, "page", 4) == 0)
 				label = page_label(r->ps, (size_t)r->pageno - 1), v = label;
 			else if (n == 5 && strncmp(p + 1, "pages", 5) == 0)

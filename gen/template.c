@@ -673,8 +673,17 @@ read_root(struct tctx *c, xmlNode *root)
 			xmlChar *d = xmlGetProp(n, (const xmlChar *)"depth");
 
 			xmlChar *title = xmlGetProp(n, (const xmlChar *)"title");
+			xmlChar *parts = xmlGetProp(n, (const xmlChar *)"parts");
 
 			c->t->toc = 1;
+			if (parts != NULL) {
+				c->t->parts = strcmp((const char *)parts, "yes") == 0;
+				if (strcmp((const char *)parts, "yes") && strcmp((const char *)parts,
+				    "no"))
+					terr(c, n, "parts", "contents parts=\"%s\": yes or no",
+					    (const char *)parts);
+				xmlFree(parts);
+			}
 			if (title != NULL) {
 				free(c->t->toc_title);
 				c->t->toc_title = xstrdup((const char *)title);
@@ -879,7 +888,7 @@ static const struct {
 	{ "numbering", { "style", "chapters", NULL } },
 	{ "per-row", { "table", "name", NULL } },
 	{ "cover", { "logo", "style", NULL } },
-	{ "contents", { "depth", "title", NULL } },
+	{ "contents", { "depth", "title", "parts", NULL } },
 };
 
 /* The message for an attribute <elem> does not take, "%s" standing for it. The caller

@@ -205,7 +205,7 @@ name_heading(struct node *n, void *arg)
 
 	if (n->type == N_NOTE)
 		add_anchor(a, n->id);
-	if (n->type != N_HEADING)
+	if (n->type != N_HEADING && n->type != N_DIVIDER)	/* a part's title is a target */
 		return;
 	base = slug(inl_str(&n->text));
 	for (k = GPOINTER_TO_SIZE(g_hash_table_lookup(a->tries, base));; k++) {
@@ -354,7 +354,7 @@ static void
 outline(struct gen *g, struct doc *d)
 {
 	struct node *n = d->root, *first = NULL;
-	int titled = d->tpl != NULL && d->tpl->cover, prev;
+	int titled = d->tpl != NULL && d->tpl->cover, prev, part = 0;
 
 	for (n = d->root->first; n != NULL; n = next_node(n)) {
 		if (n->type == N_CELL && n->hlevel == 1)
@@ -390,10 +390,13 @@ outline(struct gen *g, struct doc *d)
 	}
 	prev = titled ? 1 : 0;
 	for (n = d->root->first; n != NULL; ) {
+		if (n->type == N_DIVIDER && d->tpl != NULL && d->tpl->parts)
+			part = 1;	/* the chapters after it are its sections */
 		if (n->type == N_HEADING || n->type == N_DIVIDER ||
 		    (n->type == N_COMPONENT && n->label != NULL)) {	/* a headline heads them */
 			if (n->hlevel == 0)
-				n->hlevel = n->type == N_HEADING ? n->level + 1 : 2;
+				n->hlevel = n->type == N_HEADING ? n->level + 1 + part :
+				    n->type == N_DIVIDER ? 2 : 2 + part;
 			if (n->hlevel > prev + 1 && n->type == N_HEADING)
 				msg(g, not_ua(g, d), n->file, n->line, n->col, "a `%s` heading "
 				    "after %s%s%s skips a level (screen readers navigate by "
