@@ -86,6 +86,10 @@ build/factcheck: tests/factcheck.c
 	$(CC) $(WARN) -D_GNU_SOURCE -O2 $$(pkg-config --cflags libxml-2.0) -o $@ tests/factcheck.c \
 	    $$(pkg-config --libs libxml-2.0)
 
+build/overlap: tests/overlap.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 -o $@ tests/overlap.c
+
 build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
@@ -115,7 +119,7 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff build/factcheck \
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff build/factcheck build/overlap \
 		$(REPLAY_TARGETS:%=build/replay-%) tests/browser/node_modules/.stamp
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 

@@ -55,6 +55,16 @@ grade_words(const struct chart *ch, int g)
 
 static void	chart_free(void *);
 
+/* A tag's attribute in its typographic form, or NULL. The caller frees. */
+static char *
+typeset_attr(const char *tag, const char *name)
+{
+	char *v = component_attr(tag, name), *t = v ? typeset(v, strlen(v), NULL) : NULL;
+
+	free(v);
+	return t;
+}
+
 /* ---- from data ---- */
 
 /* A cell's figure, or NAN when the year has none (an empty cell, or a symbol of official
@@ -82,10 +92,11 @@ static char *
 row_name(const struct chart *ch, size_t r)
 {
 	const char *no = ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text;
+	char *s = ch->fn < 0 ? xstrdup(no) : xasprintf("%s %s", no, ch->t->cells[r *
+	    ch->t->ncols + (size_t)ch->fn].text), *t = typeset(s, strlen(s), NULL);
 
-	if (ch->fn < 0)
-		return xstrdup(no);
-	return xasprintf("%s %s", no, ch->t->cells[r * ch->t->ncols + (size_t)ch->fn].text);
+	free(s);
+	return t;
 }
 
 /* Looks up column `name` of t, reporting a missing one at the tag. */
@@ -353,7 +364,7 @@ chart_make(const struct component_call *c)
 	ch->owned = owned;
 	ch->type = strcmp(type, "line") == 0 ? CH_LINE : strcmp(type, "bar") == 0 ? CH_BAR :
 	    CH_JUDGEMENT;
-	ch->title = component_attr(c->tag, "title");
+	ch->title = typeset_attr(c->tag, "title");
 	ch->unit = component_attr(c->tag, "unit");
 	if (ch->type == CH_JUDGEMENT) {
 		static const char *const keys[] = { "grade", "self", "previous", "average" };
@@ -375,7 +386,8 @@ chart_make(const struct component_call *c)
 			ch->y[s] = col ? column(c, t, col) : -1;
 			bad |= col != NULL && ch->y[s] < 0;
 			/* the key's words: names="…", one for each of the four, or the column */
-			ch->name[s] = xstrdup(nm ? nm : col ? col : keys[s]);
+			ch->name[s] = typeset(nm ? nm : col ? col : keys[s], strlen(nm ? nm : col ?
+			    col : keys[s]), NULL);
 			nm = nm ? strtok_r(NULL, "|", &save) : NULL;
 			free(col);
 		}
@@ -407,7 +419,7 @@ chart_make(const struct component_call *c)
 		    s = strtok_r(NULL, "|", &s1), nm = nm ? strtok_r(NULL, "|", &s2) : NULL) {
 			ch->y[ch->n] = column(c, t, s);
 			bad |= ch->y[ch->n] < 0;
-			ch->name[ch->n++] = xstrdup(nm ? nm : s);
+			ch->name[ch->n++] = typeset(nm ? nm : s, strlen(nm ? nm : s), NULL);
 		}
 		if (ch->n == 0) {
 			msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<chart> needs series=\"a|b\": "
@@ -452,6 +464,7 @@ figure_cell(const struct node *n, const char *text, int align)
 	struct node *c = node_new(N_CELL, n->file, n->line, n->col);
 
 	buf_adds(&c->text.text, text);
+	inl_typeset(&c->text);
 	c->align = align;
 	return c;
 }
@@ -613,24 +626,115 @@ chart_height(const struct node *n, double w)
 	return fmin(w * 0.55, 300);
 }
 
-/* Line and bar charts: title, legend, value axis with grid, years, the series. */
+/* A label's box on the chart, kept so that no later label covers it. */
+struct lbox {
+	double	 x0, y0, x1, y1;
+};
+
+#define MAX_LABELS	256
+
+/* The labels placed so far. */
+struct placed {
+	struct lbox	 v[MAX_LABELS];
+	int		 n;
+};
+
+static int
+collides(const struct placed *pl, double x0, double y0, double x1, double y1)
+{
+	for (int i = 0; i < pl->n; i++)
+		if (x0 < pl->v[i].x1 && x1 > pl->v[i].x0 && y0 < pl->v[i].y1 && y1 > pl->v[i].y0)
+			return 1;
+	return 0;
+}
+
+static void
+keep(struct placed *pl, double x0, double y0, double x1, double y1)
+{
+	if (pl->n < MAX_LABELS)
+		pl->v[pl->n++] = (struct lbox){ x0, y0, x1, y1 };
+}
+
+/* The width and height of text s at `size` and `weight`. */
+static void
+measure(PangoContext *ctx, const struct template *t, const char *s, double size, int weight,
+    double *w, double *h)
+{
+	struct style st = t->role[R_BODY];
+	PangoLayout *l;
+	PangoRectangle lr;
+
+	st.size = size;
+	st.weight = weight;
+	st.italic = 0;
+	l = layout_text(ctx, &st, s, 0);
+	pango_layout_get_extents(l, NULL, &lr);
+	*w = lr.width / (double)PANGO_SCALE;
+	*h = lr.height / (double)PANGO_SCALE;
+	g_object_unref(l);
+}
+
+/* Sets a label (align as text()) at the first place from (x, y) moving by `step` pt (up when
+ * negative) where it covers no label placed before, within [lo, hi]; keeps its box. */
+static void
+place_text(cairo_t *cr, PangoContext *ctx, const struct template *t, struct placed *pl,
+    const char *s, int weight, double x, double y, int align, unsigned c, double step,
+    double lo, double hi)
+{
+	double w, h, x0;
+
+	measure(ctx, t, s, CHART_TEXT, weight, &w, &h);
+	x0 = x - (align == 1 ? w / 2 : align == 2 ? w : 0);
+	for (int tries = 0; tries < 40 && collides(pl, x0, y, x0 + w, y + h); tries++) {
+		if (y + step < lo || y + step + h > hi)
+			break;
+		y += step;
+	}
+	text(cr, ctx, t, s, CHART_TEXT, weight, x, y, align, c);
+	keep(pl, x0, y, x0 + w, y + h);
+}
+
+/* The value of a point, as the chart labels it ("72%", "−0.03": a true minus). */
+static void
+point_label(char *out, size_t size, double v, const char *unit)
+{
+	snprintf(out, size, "%s%g%s", v < 0 ? "\xe2\x88\x92" : "", fabs(v), unit ? unit : "");
+}
+
+/* Line and bar charts: title, a key naming each series as it is drawn (its line, dash and
+ * marker), value axis with grid, years, the series; each run of years without figures said
+ * once under it ("not published"), and the values where lines end set apart. */
 static void
 draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct chart *ch,
     double x, double y, double w, double h)
 {
 	size_t nr = ch->t->nrows;
-	double top = y + 38, left = x + 34, right = x + w - 8, bottom = y + h - 20, lx = x;
+	double top = y + 38, left = x + 34, right = x + w - 30, bottom = y + h - 20, lx = x;
 	double slot = nr ? (right - left) / nr : 1;
 	int nticks = (int)lround((ch->ymax - ch->ymin) / ch->ystep);
 	struct { double x, y; unsigned c; char s[32]; } end[MAX_SERIES * 16];
 	int nend = 0;
+	struct placed pl = { .n = 0 };
 
 	text(cr, ctx, t, ch->title ? ch->title : "", 10.5, 700, x, y, 0, t->role[R_BODY].colour);
-	for (int s = 0; s < ch->n; s++) {	/* the legend */
+	for (int s = 0; s < ch->n; s++) {	/* the key: each series' line, dash and marker */
 		colour(cr, SERIES(t, s));
-		marker(cr, s, lx + 4, y + 23, 3.2);
-		lx += 12 + text(cr, ctx, t, ch->name[s], 8.5, 400, lx + 10, y + 17, 0,
-		    t->role[R_BODY].colour) + 10;
+		if (ch->type == CH_LINE) {
+			cairo_set_line_width(cr, 1.6);
+			dash(cr, s);
+			cairo_move_to(cr, lx, y + 23);
+			cairo_line_to(cr, lx + 16, y + 23);
+			cairo_stroke(cr);
+			cairo_set_dash(cr, NULL, 0, 0);
+			marker(cr, s, lx + 8, y + 23, 3.2);
+			lx += 20;
+		} else {
+			cairo_rectangle(cr, lx, y + 19, 10, 8);
+			cairo_fill(cr);
+			lx += 14;
+		}
+		lx += text(cr, ctx, t, ch->name[s], 8.5, 400, lx, y + 17, 0,
+		    t->role[R_BODY].colour) + 12;
 	}
 	cairo_set_line_width(cr, 0.4);
 	for (int i = 0; i <= nticks; i++) {	/* grid and value labels */
@@ -641,22 +745,12 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 		cairo_move_to(cr, left, gy);
 		cairo_line_to(cr, right, gy);
 		cairo_stroke(cr);
-		snprintf(lab, sizeof(lab), "%g%s", ch->ymin + ch->ystep * i, ch->unit ? ch->unit :
-		    "");
+		point_label(lab, sizeof(lab), ch->ymin + ch->ystep * i, ch->unit);
 		text(cr, ctx, t, lab, CHART_TEXT, 400, left - 4, gy - 5, 2, t->muted);
 	}
-	for (size_t r = 0; r < nr; r++) {	/* the years, and those with no figures */
-		int none = 1;
-
+	for (size_t r = 0; r < nr; r++)	/* the years */
 		text(cr, ctx, t, ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text, CHART_TEXT,
 		    400, left + slot * (r + 0.5), bottom + 4, 1, t->muted);
-		for (int s = 0; s < ch->n; s++)
-			none &= isnan(value(ch, r, ch->y[s]));
-		if (none)	/* what the gap means: "not published", "suppressed" */
-			text(cr, ctx, t, datum_words(ch->t->cells[r * ch->t->ncols +
-			    (size_t)ch->y[0]].kind, 0), CHART_TEXT, 400, left + slot * (r + 0.5),
-			    bottom - 13, 1, t->muted);
-	}
 	for (int s = 0; s < ch->n; s++) {
 		int drawing = 0;
 
@@ -664,7 +758,6 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 			double v = value(ch, r, ch->y[s]), cx = left + slot * (r + 0.5);
 			double vy = bottom - (bottom - top) * (isnan(v) ? 0 : (v - ch->ymin) /
 			    (ch->ymax - ch->ymin));
-			char lab[32];
 
 			if (ch->type == CH_BAR) {
 				double bw = slot * 0.8 / ch->n, bx = left + slot * r + slot * 0.1 +
@@ -675,9 +768,7 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 					continue;
 				cairo_rectangle(cr, bx, vy, bw - 1, bottom - vy);
 				cairo_fill(cr);
-				snprintf(lab, sizeof(lab), "%g", v);
-				text(cr, ctx, t, lab, CHART_TEXT, 400, bx + bw / 2, vy - 11, 1,
-				    t->role[R_BODY].colour);
+				keep(&pl, bx, vy, bx + bw - 1, bottom);
 				continue;
 			}
 			if (isnan(v)) {	/* a gap in the line */
@@ -698,23 +789,75 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 			if ((r + 1 == nr || isnan(value(ch, r + 1, ch->y[s]))) &&
 			    nend < MAX_SERIES * 16) {	/* the value where a line ends */
 				end[nend].x = cx;
-				end[nend].y = vy - 13;
+				end[nend].y = vy - 6;
 				end[nend].c = SERIES(t, s);
-				snprintf(end[nend++].s, sizeof(end[0].s), "%g%s", v,
-				    ch->unit ? ch->unit : "");
+				point_label(end[nend++].s, sizeof(end[0].s), v, ch->unit);
 			}
 		}
 		cairo_new_path(cr);
 	}
-	/* End labels at one year, pushed apart so none covers another. */
-	for (int i = 0; i < nend; i++)
-		for (int k = 0; k < nend; k++)
-			if (k != i && end[k].x == end[i].x && end[k].y <= end[i].y &&
-			    end[i].y - end[k].y < 10 && (end[k].y < end[i].y || k < i))
-				end[i].y = end[k].y + 10;
-	for (int i = 0; i < nend; i++)
-		text(cr, ctx, t, end[i].s, CHART_TEXT, 600, end[i].x + 6, end[i].y + 5, 0,
-		    end[i].c);
+	/* End labels at one year in the order of their points, each at least a line below the
+	 * one above it, and the group moved up whole if it would fall below the axis. */
+	for (int i = 1; i < nend; i++)	/* by year, then from the top */
+		for (int k = i; k > 0 && (end[k].x < end[k - 1].x || (end[k].x == end[k - 1].x &&
+		    end[k].y < end[k - 1].y)); k--) {
+			__typeof__(end[0]) tmp = end[k];
+
+			end[k] = end[k - 1];
+			end[k - 1] = tmp;
+		}
+	for (int i = 0, j; i < nend; i = j) {
+		double over;
+
+		for (j = i + 1; j < nend && end[j].x == end[i].x; j++)
+			end[j].y = fmax(end[j].y, end[j - 1].y + 10.5);
+		if ((over = end[j - 1].y + 10 - bottom) > 0)
+			for (int k = i; k < j; k++)
+				end[k].y -= over;
+	}
+	for (int i = 0; i < nend; i++) {
+		double lw, lh;
+
+		measure(ctx, t, end[i].s, CHART_TEXT, 600, &lw, &lh);
+		text(cr, ctx, t, end[i].s, CHART_TEXT, 600, end[i].x + 6, end[i].y, 0, end[i].c);
+		keep(&pl, end[i].x + 6, end[i].y, end[i].x + 6 + lw, end[i].y + lh);
+	}
+	for (size_t r = 0; ch->type == CH_BAR && r < nr; r++)	/* the bars' values */
+		for (int s = 0; s < ch->n; s++) {
+			double v = value(ch, r, ch->y[s]), bw = slot * 0.8 / ch->n;
+			double vy = bottom - (bottom - top) * (v - ch->ymin) / (ch->ymax - ch->ymin);
+			char lab[32];
+
+			if (isnan(v))
+				continue;
+			point_label(lab, sizeof(lab), v, NULL);
+			place_text(cr, ctx, t, &pl, lab, 400, left + slot * r + slot * 0.1 + bw * s +
+			    bw / 2, vy - 11, 1, t->role[R_BODY].colour, -10, y + 30, bottom);
+		}
+	/* What each run of years without any figure means, said once under the run. */
+	for (size_t r = 0, e; r < nr; r = e) {
+		int none = 1;
+		enum datum k = ch->t->cells[r * ch->t->ncols + (size_t)ch->y[0]].kind;
+
+		for (int s = 0; s < ch->n; s++)
+			none &= isnan(value(ch, r, ch->y[s]));
+		for (e = r + 1; none && e < nr; e++) {
+			int all = 1;
+
+			for (int s = 0; s < ch->n; s++)
+				all &= isnan(value(ch, e, ch->y[s]));
+			if (!all || ch->t->cells[e * ch->t->ncols + (size_t)ch->y[0]].kind != k)
+				break;
+		}
+		if (none) {
+			double lw, lh, cx = left + slot * (r + e) / 2.0;
+
+			measure(ctx, t, datum_words(k, 0), CHART_TEXT, 400, &lw, &lh);
+			cx = fmin(fmax(cx, left + lw / 2), right - lw / 2);	/* within the axes */
+			place_text(cr, ctx, t, &pl, datum_words(k, 0), 400, cx, bottom - 13, 1,
+			    t->muted, -11, top, bottom);
+		}
+	}
 }
 
 /* Whether mark m is drawn anywhere in the chart: the key names only the marks drawn. */

@@ -27,6 +27,7 @@ header_row(const struct component_call *c, const struct table *t, char *headers,
 		struct node *x = cell(t->path, t->col_line[col], t->col_col[col]);
 
 		buf_adds(&x->text.text, h ? h : t->cols[col]);
+		inl_typeset(&x->text);
 		node_append(row, x);
 		if (h != NULL) {
 			n++;
@@ -96,6 +97,7 @@ outcome_make(const struct component_call *c)
 					inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
 				} else
 					component_items(&x->text.text, ce->text);
+				inl_typeset(&x->text);
 				node_append(row, x);
 			}
 		}

@@ -71,6 +71,7 @@ cell(const char *file, int line, int col, const char *text, int align, int bulle
 				buf_addc(&n->text.text, *p);
 		}
 	n->align = align;
+	inl_typeset(&n->text);
 	return n;
 }
 
@@ -138,8 +139,10 @@ table_make(const struct component_call *c)
 		table = node_new(N_TABLE, c->file, c->line, c->col);
 		table->label = widths ? xstrdup(widths) : NULL;
 		table->src = xstrdup(name);
-		if (caption != NULL)
+		if (caption != NULL) {
 			buf_adds(&table->text.text, caption);
+			inl_typeset(&table->text);
+		}
 		row = node_new(N_ROW, c->file, c->line, c->col);
 		node_append(table, row);
 		for (h = headers ? strtok_r(headers, "|", &save) : NULL; col < t->ncols; col++) {

@@ -246,6 +246,7 @@ read_settings(struct gen *g, struct doc *d)
 	d->author = fm_value(d, "author");
 	d->imprint = imprint_text(fm_value(d, "imprint"));
 	d->rights = fm_value(d, "rights");
+	d->short_title = fm_value(d, "short-title");
 	d->subject = fm_value(d, "subject");
 	d->keywords = fm_value(d, "keywords");
 	d->lang = fm_value(d, "lang") ? fm_value(d, "lang") : "en-GB";

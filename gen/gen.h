@@ -94,6 +94,13 @@ void	 text_position(const char *s, size_t off, int *line, int *col);
 #define MAX_WORD	200
 char	*break_long_words(const char *s, size_t len, size_t **at, size_t *nat);
 
+/* The typographic form of `len` bytes of text, as a reader gets every word gen sets: quotes
+ * and apostrophes curly, a hyphen between figures an en dash (2019–2020), a hyphen between
+ * spaces an en dash, one before a figure a minus sign (−3); web and mail addresses as they
+ * are. The caller frees; with `map`, *map (the caller frees) gives for each byte offset of
+ * the text, and its end, the offset in the result. */
+char	*typeset(const char *s, size_t len, size_t **map);
+
 /* The candidate closest to `word` by edit distance, if close enough to suggest, or NULL. */
 const char *nearest_word(const char *word, const char *const *cands, size_t n);
 
@@ -220,7 +227,8 @@ struct node {
 				 * N_HEADING "3." ("" when only its paragraphs are) and
 				 * N_PARAGRAPH "3.1" or "12" (validate.c) */
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
-	char		*src;		/* N_FIGURE: image path as written, owned */
+	char		*src;		/* N_FIGURE: image path as written; N_HEADING: its words
+				 * as written, before typeset() (its anchor); owned */
 	char		*path;		/* N_FIGURE: resolved path (validate), owned */
 	struct inl	 text;		/* heading, paragraph, cell, code, figure caption */
 	char		*alt;		/* N_FIGURE: alternative text, owned */
@@ -244,6 +252,9 @@ void		 node_free(struct node *);
 /* Adds a span over [start, end) of the text; `link` is copied. Returns it to set a position. */
 struct span	*inl_span(struct inl *, size_t start, size_t end, unsigned style, const char *link);
 void		 inl_free(struct inl *);
+/* Sets the words of `in` in their typographic form (typeset()), its code as it is; the spans
+ * move with their text. */
+void		 inl_typeset(struct inl *);
 
 /* ---- image.c: PNG, JPEG and SVG pictures ---- */
 
@@ -626,6 +637,7 @@ struct doc {
 	char		*imprint;	/* the cover's foot: who publishes it and how it may be
 					 * used, a paragraph a line (owned) */
 	const char	*rights;	/* the copyright line under it: "© Crown copyright 2004" */
+	const char	*short_title;	/* what running heads call it, when the title is long */
 	char		*bound[6];	/* per row: those values with their tags expanded */
 	char		*outname;	/* out/NAME.pdf, or out/DOC/SLUG.pdf for one per row */
 	time_t		 date;		/* from front matter `date`, or SOURCE_DATE_EPOCH */

@@ -604,8 +604,8 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 		if (*p == '{') {
 			size_t n = strcspn(p + 1, "}");
 
-			if (n == 5 && strncmp(p + 1, "title", 5) == 0)
-				v = r->d->title;
+			if (n == 5 && strncmp(p + 1, "title", 5) == 0)	/* a short one */
+				v = r->d->short_title ? r->d->short_title : r->d->title;
 			else if (n == 8 && strncmp(p + 1, "subtitle", 8) == 0)
 				v = r->d->subtitle ? r->d->subtitle : "";
 			else if (n == 7 && strncmp(p + 1, "section", 7) == 0)

@@ -207,7 +207,7 @@ name_heading(struct node *n, void *arg)
 		add_anchor(a, n->id);
 	if (n->type != N_HEADING && n->type != N_DIVIDER)	/* a part's title is a target */
 		return;
-	base = slug(inl_str(&n->text));
+	base = slug(n->src != NULL ? n->src : inl_str(&n->text));	/* words as written */
 	for (k = GPOINTER_TO_SIZE(g_hash_table_lookup(a->tries, base));; k++) {
 		char *hash;
 		int taken;
