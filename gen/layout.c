@@ -157,7 +157,8 @@ enum {
 	LO_RIGHT = 1 << 2,	/* ... or set right */
 	LO_TNUM = 1 << 3,	/* figures of one width */
 	LO_WORDS = 1 << 4,	/* broken only between words (for a column's narrowest width) */
-	LO_TEMP = 1 << 5	/* only measured: the caller unrefs it, the pages never hold it */
+	LO_TEMP = 1 << 5,	/* only measured: the caller unrefs it, the pages never hold it */
+	LO_HANG = 1 << 6	/* lines after a bullet ("• ") hang under its words, not under it */
 };
 
 /* Everything a layout is made from, as a string: layouts with equal keys are equal. The
@@ -271,7 +272,17 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 		    sp->start, sp->end);
 		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), sp->start, sp->end);
 	}
-	if (w <= 0 || (opts & (LO_CODE | LO_WORDS | LO_CENTRE | LO_RIGHT)) ||
+	if (opts & LO_HANG) {	/* each item's lines after its first under its words */
+		PangoLayout *b = pango_layout_new(f->ps->ctx);
+		PangoRectangle br;
+
+		pango_layout_set_font_description(b, pango_layout_get_font_description(l));
+		pango_layout_set_text(b, "\xe2\x80\xa2\xc2\xa0", -1);
+		pango_layout_get_extents(b, NULL, &br);
+		pango_layout_set_indent(l, -br.width);
+		g_object_unref(b);
+	}
+	if (w <= 0 || (opts & (LO_CODE | LO_WORDS | LO_CENTRE | LO_RIGHT | LO_HANG)) ||
 	    pre_break(&f->widths, f->ps->ctx, l, text, len, al, w) != 0) {
 		pango_layout_set_width(l, w);	/* pango breaks it */
 		pango_layout_set_text(l, text, (int)len);
@@ -1174,7 +1185,8 @@ measure_row(struct flow *f, struct row *row, int ncols, const double *w, int hea
 		/* Set right, figures are of one width, so columns of numbers align. */
 		row->cell[c] = make_layout(f, &s, &cl->text, inl_str(&cl->text),
 		    cw - 2 * CELL_PAD, opts | (cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
-		    LO_RIGHT | LO_TNUM : 0));
+		    LO_RIGHT | LO_TNUM : 0) | (strncmp(inl_str(&cl->text), "\xe2\x80\xa2\xc2\xa0",
+		    5) == 0 ? LO_HANG : 0));
 		pango_layout_get_extents(row->cell[c], NULL, &lr);
 		row->h = fmax(row->h, FROM_PANGO(lr.height));
 	}
