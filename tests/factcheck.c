@@ -76,9 +76,9 @@ tidy(char *s)
 }
 
 /* The words of `in` in one form: curly quotes and apostrophes straight, dashes and the
- * minus sign a hyphen, every run of spaces (no-break and thin ones too) and `|` one space,
- * soft hyphens, zero-width spaces and word joiners gone, an ellipsis three dots; then
- * tidy(). The caller frees. */
+ * minus sign a hyphen, every run of spaces (no-break and thin ones too), bullets and `|` one
+ * space, soft hyphens, zero-width spaces and word joiners gone, an ellipsis three dots;
+ * then tidy(). The caller frees. */
 static char *
 normalise(const char *in, int bars)
 {
@@ -87,6 +87,7 @@ normalise(const char *in, int bars)
 		{ "\xe2\x80\x9c", "\"" }, { "\xe2\x80\x9d", "\"" },
 		{ "\xe2\x80\x90", "-" }, { "\xe2\x80\x91", "-" }, { "\xe2\x80\x93", "-" },
 		{ "\xe2\x80\x94", "-" }, { "\xe2\x88\x92", "-" },
+		{ "\xe2\x80\xa2", " " },	/* a list's bullet: a mark, not a word */
 		{ "\xc2\xa0", " " }, { "\xe2\x80\xaf", " " }, { "\xe2\x80\x89", " " },
 		{ "\xe2\x80\x8a", " " }, { "\xe2\x80\x82", " " }, { "\xe2\x80\x83", " " },
 		{ "\xc2\xad", "" }, { "\xe2\x80\x8b", "" }, { "\xe2\x81\xa0", "" },
