@@ -185,12 +185,21 @@ check_figures(const struct component_call *c, struct chart *ch)
 	for (int s = 0; s < ch->n; s++) {
 		if (ch->y[s] < 0)
 			continue;
-		if (ch->type != CH_JUDGEMENT) {
+		if (ch->type != CH_JUDGEMENT || s == 0)	/* a bar's grade: a figure */
 			bad_cells += csv_need_numbers(c->g, ch->t, (size_t)ch->y[s]);
-			continue;
+		for (size_t r = 0; ch->type == CH_JUDGEMENT && r < ch->t->nrows; r++) {
+			const struct cell *ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
+
+			if (s > 0)	/* the other marks: grades as read_marks() reads them */
+				bad_cells += read_marks(c, ch, r, s);
+			else if (ce->kind == D_NUMBER && (ce->num < 1 || ce->num > 7 ||
+			    ce->num != floor(ce->num))) {
+				csv_say(c->g, ch->t, MSG_ERROR, ce->line, ce->col, "`%s` in column `%s` "
+				    "is not a grade from 1 to 7", ce->text, ch->t->cols[ch->y[s]]);
+				bad_cells++;
+			} else if (ce->kind == D_NUMBER)
+				ch->marks[r * 4 * JMARKS] = ce->num;
 		}
-		for (size_t r = 0; r < ch->t->nrows; r++)
-			bad_cells += read_marks(c, ch, r, s);
 	}
 	return bad_cells;
 }

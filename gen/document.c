@@ -388,6 +388,35 @@ add_table(struct gen *g, struct doc *d, const char *path)
 	d->data.v[d->data.n++] = t;
 }
 
+/* Says that the shared table `table` of document `doc` is not at `path`, with the nearest
+ * table that document has. */
+static void
+shared_missing(struct gen *g, const struct doc *d, const struct fm_entry *e, const char *path,
+    const char *doc, const char *table)
+{
+	char *dir = xstrndup(path, (size_t)(strrchr(path, '/') - path)), *names[64];
+	const char *near;
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (dp != NULL && (de = readdir(dp)) != NULL && n < 64) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 4 && strcmp(de->d_name + l - 4, ".csv") == 0)
+			names[n++] = xstrndup(de->d_name, l - 4);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	near = nearest_word(table, (const char *const *)names, n);
+	msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: there is no %s/data/%s.csv "
+	    "beside this document%s%s/%s%s", doc, table, near ? " (did you mean `" : "",
+	    near ? doc : "", near ? near : "", near ? "`?)" : "");
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(dir);
+}
+
 /* The tables other documents share with this one: `shared-data: strategy-2022/priorities`
  * (several parted by `;`) reads content/strategy-2022/data/priorities.csv as this document's
  * table `priorities`, so that what two documents say of one thing is written once. */
@@ -425,8 +454,7 @@ load_shared(struct gen *g, struct doc *d)
 		path = n ? xasprintf("%.*s/%s/data/%s.csv", (int)n, d->dir, it, slash + 1) :
 		    xasprintf("../%s/data/%s.csv", it, slash + 1);
 		if (access(path, F_OK) != 0)
-			msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: there is no "
-			    "%s/data/%s.csv beside this document", it, slash + 1);
+			shared_missing(g, d, e, path, it, slash + 1);
 		else
 			add_table(g, d, path);
 		free(path);

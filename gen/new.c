@@ -118,7 +118,9 @@ move_front_matter(const char *text, size_t body, int *year)
 				line = nd;
 			}
 		}
-		moved = *year > 0 ? move_years(line, *year) : xstrdup(line);
+		/* shared-data: names other documents ("strategy-2022"), not years */
+		moved = *year > 0 && strncmp(line, "shared-data:", 12) != 0 ?
+		    move_years(line, *year) : xstrdup(line);
 		if (strcmp(moved, orig) != 0)	/* said, so it can be checked */
 			printf("  %.*s  ->  %s", (int)strcspn(orig, "\n"), orig, moved);
 		buf_adds(&b, moved);
