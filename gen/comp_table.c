@@ -54,7 +54,7 @@ shown_text(struct gen *g, const struct table *t, const struct cell *ce)
 }
 
 /* A cell: a list written "a; b; c" is set one item to a line, each after a bullet when
- * `bullets`. */
+ * `bullets` (items="bullets", in a column where some cell holds a list). */
 static struct node *
 cell(const char *file, int line, int col, const char *text, int align, int bullets)
 {
@@ -121,7 +121,8 @@ table_make(const struct component_call *c)
 	const struct table *t = NULL;
 	struct node *table = NULL, *row;
 	size_t col = 0;
-	int *num = NULL, gc = -1, bullets = items != NULL && strcmp(items, "bullets") == 0;
+	int *num = NULL, *listed = NULL, gc = -1;
+	int bullets = items != NULL && strcmp(items, "bullets") == 0;
 	const char *last = NULL;
 
 	if (name == NULL)
@@ -133,6 +134,10 @@ table_make(const struct component_call *c)
 	else if ((t = find(c, name)) != NULL &&
 	    (group == NULL || (gc = csv_need_column(c->g, t, group, "<data-table group=…>")) >= 0)) {
 		num = xcalloc(t->ncols + 1, sizeof(*num));
+		listed = xcalloc(t->ncols + 1, sizeof(*listed));
+		for (size_t r = 0; r < t->nrows; r++)	/* the columns that hold lists */
+			for (col = 0; col < t->ncols; col++)
+				listed[col] |= strstr(t->cells[r * t->ncols + col].text, "; ") != NULL;
 		for (col = 0; col < t->ncols; col++)
 			num[col] = numeric_column(t, col) ? 2 : 0;
 		col = 0;
@@ -173,7 +178,7 @@ table_make(const struct component_call *c)
 				if ((int)col == gc)
 					continue;
 				x = cell(t->path, ce->line, ce->col, num[col] ? shown_text(c->g, t,
-				    ce) : ce->text, num[col], bullets);
+				    ce) : ce->text, num[col], bullets && listed[col]);
 
 				if (row->start && x->text.text.len > 0)	/* in bold */
 					inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
@@ -182,6 +187,7 @@ table_make(const struct component_call *c)
 		}
 	}
 	free(num);
+	free(listed);
 	free(name);
 	free(headers);
 	free(widths);
