@@ -545,19 +545,28 @@ colour(cairo_t *cr, unsigned c)
 	cairo_set_source_rgb(cr, (c >> 16) / 255.0, ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
 }
 
+/* A line of the chart's text at `size` and `weight`, in the body's family. The caller unrefs
+ * it. */
+static PangoLayout *
+chart_layout(PangoContext *ctx, const struct template *t, const char *s, double size,
+    int weight)
+{
+	struct style st = t->role[R_BODY];
+
+	st.size = size;
+	st.weight = weight;
+	st.italic = 0;
+	return layout_text(ctx, &st, s, 0);
+}
+
 /* Sets text at (x, y); align 0 left, 1 centre, 2 right of x. Returns its width. */
 static double
 text(cairo_t *cr, PangoContext *ctx, const struct template *t, const char *s, double size,
     int weight, double x, double y, int align, unsigned c)
 {
-	struct style st = t->role[R_BODY];
-	PangoLayout *l;
+	PangoLayout *l = chart_layout(ctx, t, s, size, weight);
 	PangoRectangle lr;
 
-	st.size = size;
-	st.weight = weight;
-	st.italic = 0;
-	l = layout_text(ctx, &st, s, 0);
 	pango_layout_get_extents(l, NULL, &lr);
 	colour(cr, c);
 	cairo_move_to(cr, x - (align == 1 ? lr.width / 2.0 : align == 2 ? lr.width : 0) /
@@ -669,14 +678,9 @@ static void
 measure(PangoContext *ctx, const struct template *t, const char *s, double size, int weight,
     double *w, double *h)
 {
-	struct style st = t->role[R_BODY];
-	PangoLayout *l;
+	PangoLayout *l = chart_layout(ctx, t, s, size, weight);
 	PangoRectangle lr;
 
-	st.size = size;
-	st.weight = weight;
-	st.italic = 0;
-	l = layout_text(ctx, &st, s, 0);
 	pango_layout_get_extents(l, NULL, &lr);
 	*w = lr.width / (double)PANGO_SCALE;
 	*h = lr.height / (double)PANGO_SCALE;
@@ -938,7 +942,7 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 		cairo_stroke(cr);
 	}
 	for (size_t r = 0; r < ch->t->nrows; r++) {
-		double ry = top + JROW * r, g = value(ch, r, ch->y[0]), end = left, reach;
+		double ry = top + JROW * r, g = value(ch, r, ch->y[0]), end = left;
 		char *rn = row_name(ch, r), *words;
 
 		label(cr, ctx, t, rn, x, ry, lw);
@@ -949,7 +953,6 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 			cairo_rectangle(cr, left, ry + 5, end - left, JROW - 10);
 			cairo_fill(cr);
 		}
-		reach = end;
 		for (int s = 1; s < 4; s++)
 			for (int k = 0; k < JMARKS; k++) {
 				double v = mark(ch, r, s, k);
@@ -958,18 +961,13 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 					continue;
 				draw_mark(cr, t, s, left + unit * (v - 0.5), ry + JROW / 2, s == 2 ?
 				    JROW - 4 : 12);
-				reach = fmax(reach, left + unit * (v - 0.5) + 5);
 			}
 		/* the grade's meaning beside its bar, clear of the marks that follow it */
 		if (!isnan(g) && (words = grade_words(ch, (int)g)) != NULL) {
-			struct style st = t->role[R_BODY];
-			PangoLayout *l;
+			PangoLayout *l = chart_layout(ctx, t, words, CHART_TEXT, 600);
 			PangoRectangle lr;
 			double at = end + 4;
 
-			st.size = CHART_TEXT;
-			st.weight = 600;
-			l = layout_text(ctx, &st, words, 0);
 			pango_layout_get_extents(l, NULL, &lr);
 			for (int s = 1; s < 4; s++)	/* a mark under the words: after it */
 				for (int k = 0; k < JMARKS; k++) {
@@ -979,7 +977,6 @@ draw_judgement(cairo_t *cr, PangoContext *ctx, const struct template *t,
 					    (double)PANGO_SCALE)
 						at = mx + 7;
 				}
-			(void)reach;
 			colour(cr, t->role[R_BODY].colour);
 			cairo_move_to(cr, at, ry + (JROW - lr.height / (double)PANGO_SCALE) / 2);
 			pango_cairo_show_layout(cr, l);
