@@ -95,16 +95,26 @@ build/pngdiff: tests/pngdiff.c
 	$(CC) $(WARN) -O2 $$(pkg-config --cflags libpng) -o $@ tests/pngdiff.c \
 	    $$(pkg-config --libs libpng)
 
+build/factcheck: tests/factcheck.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 $$(pkg-config --cflags libxml-2.0) -o $@ tests/factcheck.c \
+	    $$(pkg-config --libs libxml-2.0)
+
+build/overlap: tests/overlap.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 -o $@ tests/overlap.c
+
 build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
 
 docs: $(DOCS)
 
-# A document is rebuilt when its content, the templates, the fonts or gen change.
+# A document is rebuilt when its content, the templates, the fonts or gen change, or the
+# data of any document (which another may share).
 .SECONDEXPANSION:
 build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard templates/*) \
-		$(wildcard fonts/*/*)
+		$(wildcard fonts/*/*) $(wildcard content/*/data/*.csv)
 	./gen/gen -q build $*
 	@mkdir -p build/docs && touch $@
 
@@ -124,7 +134,7 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff \
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff build/factcheck build/overlap \
 		$(REPLAY_TARGETS:%=build/replay-%) tests/browser/node_modules/.stamp
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 

@@ -88,6 +88,26 @@ component_attr(const char *tag, const char *name)
 	return NULL;
 }
 
+void
+component_items(struct buf *b, const char *text)
+{
+	const char *p = text, *e;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if ((e = strstr(p, "; ")) == NULL)
+			e = p + strlen(p);
+		if (e > p) {
+			if (b->len > 0)
+				buf_addc(b, '\n');
+			buf_adds(b, "\xe2\x80\xa2\xc2\xa0");	/* a bullet and a no-break space */
+			buf_add(b, p, (size_t)(e - p));
+		}
+		p = *e ? e + 2 : e;
+	}
+}
+
 /* <divider title="…">: a part's divider page, an ordinary node the layout knows. */
 static struct node *
 divider_make(const struct component_call *c)

@@ -852,7 +852,8 @@ static const struct {
 	{ "z", D_NOT_APPLICABLE }, { "[z]", D_NOT_APPLICABLE },
 	{ "low", D_LOW }, { "[low]", D_LOW },
 	{ "u", D_UNRELIABLE }, { "[u]", D_UNRELIABLE },
-	{ "w", D_NO_DATA }, { "[w]", D_NO_DATA }
+	{ "w", D_NO_DATA }, { "[w]", D_NO_DATA },
+	{ "not stated", D_NOT_STATED }
 };
 
 const char *
@@ -873,6 +874,8 @@ datum_words(enum datum k, int sentence)
 		    "too unreliable to publish";
 	case D_NO_DATA:
 		return sentence ? "not published because there were no cases" : "no cases";
+	case D_NOT_STATED:
+		return "not stated";
 	case D_NUMBER:
 	case D_TEXT:
 		break;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -227,6 +228,26 @@ fm_value(struct doc *d, const char *key)
 	return e && *e->value ? e->value : NULL;
 }
 
+/* The imprint as the cover sets it: a paragraph a line, the lines of each (a front-matter
+ * block breaks them) run together. NULL for none; the caller frees. */
+static char *
+imprint_text(const char *v)
+{
+	struct buf b = { 0 };
+
+	for (const char *p = v; p != NULL && *p; p++) {
+		if (*p != '\n')
+			buf_addc(&b, *p);
+		else if (p[1] == '\n') {	/* a blank line: the next paragraph */
+			while (p[1] == '\n')
+				p++;
+			buf_addc(&b, '\n');
+		} else if (p[1] != '\0')
+			buf_addc(&b, ' ');
+	}
+	return b.s;
+}
+
 /* Checks index.md's front matter and takes the document's settings from it. */
 static int
 read_settings(struct gen *g, struct doc *d)
@@ -272,6 +293,9 @@ read_settings(struct gen *g, struct doc *d)
 	d->source = fm_value(d, "source");
 	d->list_title = fm_value(d, "list-title");
 	d->author = fm_value(d, "author");
+	d->imprint = imprint_text(fm_value(d, "imprint"));
+	d->rights = fm_value(d, "rights");
+	d->short_title = fm_value(d, "short-title");
 	d->subject = fm_value(d, "subject");
 	d->keywords = fm_value(d, "keywords");
 	d->lang = "en-GB";
@@ -426,6 +450,99 @@ names_ending(const char *dir, const char *ext, size_t *n)
 	return names;
 }
 
+/* Adds the table file `path` to the document's data as `name`: an error said and a failed
+ * table kept when it cannot be read. */
+static void
+add_table(struct gen *g, struct doc *d, const char *path)
+{
+	char *text;
+	size_t len;
+	struct table *t;
+
+	if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
+		msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
+		    "64 MB" : "cannot read: %s", read_error(errno));
+		t = NULL;
+	} else {
+		t = csv_read(g, path, text, len);
+		free(text);
+	}
+	/* A file that could not be read stays known, so that what uses it adds no error of
+	 * its own. */
+	if (t == NULL)
+		t = csv_failed(path);
+	d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
+	d->data.v[d->data.n++] = t;
+}
+
+/* Says that the shared table `table` of document `doc` is not at `path`, with the nearest
+ * table that document has. */
+static void
+shared_missing(struct gen *g, const struct doc *d, const struct fm_entry *e, const char *path,
+    const char *doc, const char *table)
+{
+	char *dir = xstrndup(path, (size_t)(strrchr(path, '/') - path)), **names;
+	const char *near;
+	size_t n;
+
+	names = names_ending(dir, ".csv", &n);
+	for (size_t i = 0; i < n; i++)
+		names[i][strlen(names[i]) - 4] = '\0';
+	near = nearest_word(table, (const char *const *)names, n);
+	msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: there is no %s/data/%s.csv "
+	    "beside this document%s%s/%s%s", doc, table, near ? " (did you mean `" : "",
+	    near ? doc : "", near ? near : "", near ? "`?)" : "");
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+}
+
+/* The tables other documents share with this one: `shared-data: strategy-2022/priorities`
+ * (several parted by `;`) reads content/strategy-2022/data/priorities.csv as this document's
+ * table `priorities`, so that what two documents say of one thing is written once. */
+static void
+load_shared(struct gen *g, struct doc *d)
+{
+	const struct fm_entry *e = frontmatter_get(&d->fm, "shared-data");
+	char *list = e ? xstrdup(e->value) : NULL, *save = NULL;
+
+	for (char *it = list ? strtok_r(list, ";", &save) : NULL; it != NULL;
+	    it = strtok_r(NULL, ";", &save)) {
+		char *slash, *path;
+		size_t n;
+
+		it += strspn(it, " ");
+		for (n = strlen(it); n > 0 && it[n - 1] == ' '; n--)
+			it[n - 1] = '\0';
+		slash = strchr(it, '/');
+		if (slash == NULL || slash == it || slash[1] == '\0' || strchr(slash + 1, '/') ||
+		    it[strspn(it, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		    "-_./")] != '\0' || strstr(it, "..") != NULL) {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: `%s` is not "
+			    "DOCUMENT/TABLE (e.g. strategy-2022/priorities, a table in the data folder "
+			    "of another document in content/)", it);
+			continue;
+		}
+		if (datasets_find(&d->data, slash + 1) != NULL || datasets_broken(&d->data,
+		    slash + 1)) {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: this document has "
+			    "a table `%s` of its own; share one or the other", slash + 1);
+			continue;
+		}
+		slash[0] = '\0';
+		n = (size_t)(strrchr(d->dir, '/') ? strrchr(d->dir, '/') - d->dir : 0);
+		path = n ? xasprintf("%.*s/%s/data/%s.csv", (int)n, d->dir, it, slash + 1) :
+		    xasprintf("../%s/data/%s.csv", it, slash + 1);
+		if (access(path, F_OK) != 0)
+			shared_missing(g, d, e, path, it, slash + 1);
+		else
+			add_table(g, d, path);
+		free(path);
+	}
+	free(list);
+}
+
 /* Reads every data/NAME.csv of the document, in name order. */
 static void
 load_data(struct gen *g, struct doc *d)
@@ -439,29 +556,15 @@ load_data(struct gen *g, struct doc *d)
 	} else
 		names = names_ending(dir, ".csv", &n);
 	for (size_t i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]), *text;
-		size_t len;
-		struct table *t;
+		char *path = xasprintf("%s/%s", dir, names[i]);
 
-		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
-			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
-			    "64 MB" : "cannot read: %s", read_error(errno));
-			t = NULL;
-		} else {
-			t = csv_read(g, path, text, len);
-			free(text);
-		}
-		/* A file that could not be read stays known, so that what uses it adds no
-		 * error of its own. */
-		if (t == NULL)
-			t = csv_failed(path);
-		d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
-		d->data.v[d->data.n++] = t;
+		add_table(g, d, path);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
 	free(dir);
+	load_shared(g, d);
 	apply_types(g, d);
 }
 
@@ -743,6 +846,7 @@ doc_free(struct doc *d)
 	for (size_t i = 0; i < sizeof(d->bound) / sizeof(d->bound[0]); i++)
 		free(d->bound[i]);
 	free(d->outname);
+	free(d->imprint);
 	free(d->name);
 	free(d->dir);
 	free(d->index);

@@ -113,6 +113,13 @@ char	*hidden_say(unsigned c, const char *where);
 #define MAX_WORD	200
 char	*break_long_words(const char *s, size_t len, size_t **at, size_t *nat);
 
+/* The typographic form of `len` bytes of text, as a reader gets every word gen sets: quotes
+ * and apostrophes curly, a hyphen between figures an en dash (2019–2020), a hyphen between
+ * spaces an en dash, one before a figure a minus sign (−3); web and mail addresses as they
+ * are. The caller frees; with `map`, *map (the caller frees) gives for each byte offset of
+ * the text, and its end, the offset in the result. */
+char	*typeset(const char *s, size_t len, size_t **map);
+
 /* The candidate closest to `word` by edit distance, if close enough to suggest, or NULL. */
 const char *nearest_word(const char *word, const char *const *cands, size_t n);
 
@@ -184,7 +191,8 @@ enum node_type {
 	N_CODE,		/* preformatted text, no inline styles */
 	N_RULE,		/* thematic break */
 	N_TABLE,	/* children are N_ROW; first row is the header */
-	N_ROW,		/* children are N_CELL; start: a totals row (bold, ruled above) */
+	N_ROW,		/* children are N_CELL; start: a totals row (bold, ruled above); level
+			 * 1: a group's row, one cell across the table heading the rows after */
 	N_CELL,		/* inline text; align */
 	N_FIGURE,	/* an image alone in its paragraph: src, alt, caption */
 	N_FOOTNOTES,	/* the notes of one chapter: children are N_NOTE */
@@ -238,9 +246,12 @@ struct node {
 	int		 rowheads;	/* N_TABLE: no header row; each row's first cell heads it */
 	int		 hlevel;	/* N_HEADING, N_DIVIDER, N_PANELS, N_CELL: the structure
 				 * heading it is tagged as, 1-6 (validate); 1 is the title */
-	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2" */
+	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2"; a numbered chapter's
+				 * N_HEADING "3." ("" when only its paragraphs are) and
+				 * N_PARAGRAPH "3.1" or "12" (validate.c) */
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
-	char		*src;		/* N_FIGURE: image path as written, owned */
+	char		*src;		/* N_FIGURE: image path as written; N_HEADING: its words
+				 * as written, before typeset() (its anchor); owned */
 	char		*path;		/* N_FIGURE: resolved path (validate), owned */
 	struct inl	 text;		/* heading, paragraph, cell, code, figure caption */
 	char		*alt;		/* N_FIGURE: alternative text, owned */
@@ -264,6 +275,9 @@ void		 node_free(struct node *);
 /* Adds a span over [start, end) of the text; `link` is copied. Returns it to set a position. */
 struct span	*inl_span(struct inl *, size_t start, size_t end, unsigned style, const char *link);
 void		 inl_free(struct inl *);
+/* Sets the words of `in` in their typographic form (typeset()), its code as it is; the spans
+ * move with their text. */
+void		 inl_typeset(struct inl *);
 
 /* ---- image.c: PNG, JPEG and SVG pictures ---- */
 
@@ -374,7 +388,8 @@ enum datum {
 	D_NOT_APPLICABLE,	/* z [z]: not applicable */
 	D_LOW,			/* low [low]: rounds to zero, but is not zero */
 	D_UNRELIABLE,		/* u [u]: too unreliable to publish */
-	D_NO_DATA		/* w [w]: no data (there were no cases) */
+	D_NO_DATA,		/* w [w]: no data (there were no cases) */
+	D_NOT_STATED		/* "not stated": the source gives none (a previous grade) */
 };
 
 /* Whether a cell of that kind stands for a figure that is not given (the symbols and an
@@ -598,6 +613,14 @@ struct style {
 	const char *file;	/* ... in this file (the template's own list) */
 };
 
+#define COVER_PLAIN	2	/* a cover with the title on white, the accent a rule */
+
+/* How paragraphs are numbered (<numbering style=…/>): validate.c gives each its label. */
+enum numbering {
+	NUMBER_CHAPTERS = 1,	/* a committee report's: chapters 1., 2., their paragraphs 1.1 */
+	NUMBER_CONTINUOUS	/* an inspection report's: 1, 2 … through the chapters named */
+};
+
 /* When a heading starts a new page (a template's page-break=). */
 enum page_break {
 	PB_NO,		/* it flows, kept with what follows */
@@ -651,7 +674,9 @@ struct template {
 	size_t		 nfront;
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
-	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	int		 numbered;	/* paragraphs numbered: enum numbering, 0 for none */
+	char		*number_chapters;	/* continuous: the chapters numbered, a pattern
+					 * of their headings ("Section *"), owned; NULL: all */
 	char		*appendix_label;	/* "Appendix {n}: ", owned; NULL: "{n}. " */
 	int		 appendix_numbers;	/* appendices numbered 1, 2 (else A, B) */
 	char		*ind_data, *ind_list;	/* <indicators data=… list=…> */
@@ -690,10 +715,14 @@ struct template {
 	char		**files;	/* the files read (the template, its includes), owned */
 	size_t		 nfiles;
 	int		 marks;		/* <marks/>: crop marks and a slug, as --marks */
-	int		 cover;		/* has a cover page */
+	int		 cover;		/* has a cover page: 1 its title on a band of the
+					 * accent colour, COVER_PLAIN on white */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
+	int		 parts;		/* <contents parts="yes">: a divider opens a part, listed in
+					 * the contents and bookmarks above the chapters after it,
+					 * and named by {part} in running heads */
 	int		 html_split;	/* <html split="N"/>: a web page per heading of level N */
 	char		*html_download;	/* <html download=…>: the link to the PDF, {size}, owned */
 	char		*html_published;	/* … published=: {date}, {author}, owned */
@@ -745,6 +774,10 @@ struct doc {
 	const char	*title, *subtitle, *author, *subject, *keywords, *lang, *strapline;
 	const char	*source;	/* where its figures come from (`source:`), or NULL */
 	const char	*list_title;	/* one output per row: their list page's (`list-title:`) */
+	char		*imprint;	/* the cover's foot: who publishes it and how it may be
+					 * used, a paragraph a line (owned) */
+	const char	*rights;	/* the copyright line under it: "© Crown copyright 2004" */
+	const char	*short_title;	/* what running heads call it, when the title is long */
 	char		*bound[6];	/* per row: those values with their tags expanded */
 	char		*outname;	/* out/NAME.pdf, or out/DOC/SLUG.pdf for one per row */
 	time_t		 date;		/* from front matter `date`, or SOURCE_DATE_EPOCH */
@@ -812,6 +845,7 @@ struct page {
 	size_t		 n, cap;
 	enum page_kind	 kind;
 	const struct node *chapter;	/* the chapter heading in force, for the running header */
+	const struct node *part;	/* the part's divider in force, or NULL ({part}) */
 	int		 opens_chapter;	/* a chapter starts here: no running header */
 	int		 bare;		/* a divider: no running header or page number */
 };
@@ -875,13 +909,16 @@ PangoLayout	*layout_text(PangoContext *, const struct style *, const char *text,
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
 #define COVER_BAND	0.62	/* of the page's height: the cover's band of colour */
+#define COVER_PLAIN_TOP	0.2	/* ... and where a plain cover's title starts */
 /* The cover's title, subtitle and strapline, laid out on its band. */
 struct cover {
 	PangoLayout	*layout[3];	/* title, subtitle, strapline; NULL where none */
 	double		 y[3];		/* the top of each on the page */
 	double		 scale;		/* of the title's size: below 1 when smaller to fit */
+	double		 bottom;	/* the foot of the last of them on the page */
 };
-/* Lays out the cover's words to fit its band below the logo: at their size where they fit,
+/* Lays out the cover's words to fit its band below the logo (a plain cover: below its
+ * rule, above where the band would end): at their size where they fit,
  * or else the title smaller, down to half its size, then the others too. Returns 0, or -1
  * when they do not fit even so (laid out at half size all the same). The caller unrefs the
  * layouts. */
@@ -901,6 +938,8 @@ struct component_call {
 /* The value of attribute `name` of a component's tag, or NULL, with &amp; &quot; &#39;
  * &lt; &gt; read as HTML reads them. The caller frees. */
 char		*component_attr(const char *tag, const char *name);
+/* Adds the items of a cell written "a; b; c" to `b`, one to a line, each after a bullet. */
+void		 component_items(struct buf *b, const char *text);
 
 /* How a component's node takes its place on the pages: layout.c knows these shapes and no
  * component. */
@@ -1130,6 +1169,7 @@ struct pdf_elem {
 	const char	*alt;		/* Figure: its /Alt (not owned) */
 	char		*id;		/* Note: a /ID unique in the document, owned */
 	char		*contents;	/* Link: its annotation's /Contents, owned */
+	int		 colspan;	/* TH: the columns it spans, when more than one */
 };
 
 struct pdf_post {

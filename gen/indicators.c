@@ -609,6 +609,7 @@ cell(const char *file, int line, const char *text, int align)
 	struct node *n = node_new(N_CELL, file, line, 1);
 
 	buf_adds(&n->text.text, text);
+	inl_typeset(&n->text);
 	n->align = align;
 	return n;
 }

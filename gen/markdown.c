@@ -267,6 +267,7 @@ convert_figure(struct md *md, cmark_node *p, cmark_node *img)
 	f->src = xstrdup(unsealed(md, cmark_node_get_url(img), &own));
 	free(own);
 	convert_inlines(md, img, &f->text);
+	inl_typeset(&f->text);
 	f->alt = xstrdup(inl_str(&f->text));
 	if (*title != '\0') {
 		inl_free(&f->text);
@@ -416,6 +417,9 @@ enter_block(struct md *md, cmark_node *n, struct node *cur, int *descend)
 		x = md_node(md, N_HEADING, n);
 		x->level = cmark_node_get_heading_level(n);
 		convert_inlines(md, n, &x->text);
+		/* its anchor is made from its words as written, as GitHub makes it */
+		x->src = xstrdup(inl_str(&x->text));
+		inl_typeset(&x->text);
 		break;
 	case CMARK_NODE_PARAGRAPH:
 		if ((img = lone_image(n)) != NULL)
@@ -423,6 +427,7 @@ enter_block(struct md *md, cmark_node *n, struct node *cur, int *descend)
 		else {
 			x = md_node(md, N_PARAGRAPH, n);
 			convert_inlines(md, n, &x->text);
+			inl_typeset(&x->text);
 			if (x->text.text.len == 0) {	/* an empty value alone */
 				node_free(x);
 				x = NULL;
@@ -466,6 +471,7 @@ enter_block(struct md *md, cmark_node *n, struct node *cur, int *descend)
 			    cmark_node_parent(cmark_node_parent(n))))
 				x->align = al[col] == 'c' ? 1 : al[col] == 'r' ? 2 : 0;
 			convert_inlines(md, n, &x->text);
+			inl_typeset(&x->text);
 		}
 		break;
 	}
@@ -551,7 +557,8 @@ markdown_parse(struct gen *g, const char *file, const struct expansion *x,
 	cmark_node *root;
 
 	cmark_gfm_core_extensions_ensure_registered();
-	p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+	/* Smart punctuation: curly quotes, en and em dashes from -- and ---, an ellipsis */
+	p = cmark_parser_new(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART);
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
 		cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(exts[i]));
 	cmark_parser_feed(p, x->text.s, x->text.len);

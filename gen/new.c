@@ -442,7 +442,9 @@ move_front_matter(const char *text, size_t body, int from, const char *index,
 		char *orig = xstrndup(p, len), *moved;
 		struct buf left = { 0 };
 
-		moved = year_move_line(orig, from, strncmp(orig, "date:", 5) == 0, &left);
+		/* shared-data: names other documents ("strategy-2022"), not years */
+		moved = strncmp(orig, "shared-data:", 12) == 0 ? xstrdup(orig) :
+		    year_move_line(orig, from, strncmp(orig, "date:", 5) == 0, &left);
 		if (strcmp(moved, orig) != 0) {		/* said, so it can be checked */
 			char *item = xasprintf("  %.*s  ->  %.*s\n", (int)strcspn(orig, "\r\n"),
 			    orig, (int)strcspn(moved, "\r\n"), moved);

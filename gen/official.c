@@ -165,6 +165,8 @@ datum_symbol(enum datum k)
 		return "u";
 	case D_NO_DATA:
 		return "w";
+	case D_NOT_STATED:
+		return "not stated";
 	case D_EMPTY:
 	case D_NUMBER:
 	case D_TEXT:

@@ -1,5 +1,6 @@
 /* util.c: allocation that never fails, growable buffers, whole-file reads and UTF-8 checks.
  * Called by every stage; owns no state. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -729,4 +730,76 @@ nearest_word(const char *word, const char *const *cands, size_t n)
 		}
 	}
 	return best;
+}
+
+/* Whether byte c begins or continues a letter or a digit for the typographic rules: ASCII
+ * ones, and any character beyond ASCII (letters of other alphabets, accented letters). */
+static int
+wordish(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/* Whether the run of non-spaces at s (len bytes left) is a web or mail address or a date
+ * written 2022-06-30, whose characters are never changed. */
+static int
+verbatim_at(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && s[n] != ' ' && s[n] != '\n')
+		n++;
+	if (n >= 10 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[3]) &&
+	    s[4] == '-' && isdigit((unsigned char)s[5]) && s[7] == '-' &&
+	    isdigit((unsigned char)s[9]) && (n == 10 || !isdigit((unsigned char)s[10])))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '@' || (i + 3 <= n && strncmp(s + i, "://", 3) == 0) ||
+		    (i + 4 <= n && strncmp(s + i, "www.", 4) == 0))
+			return 1;
+	return 0;
+}
+
+char *
+typeset(const char *s, size_t len, size_t **map)
+{
+	struct buf b = { 0 };
+	size_t *m = map ? xcalloc(len + 1, sizeof(*m)) : NULL;
+	int verbatim = 0;
+
+	buf_adds(&b, "");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i], prev = i ? (unsigned char)s[i - 1] : ' ';
+		unsigned char next = i + 1 < len ? (unsigned char)s[i + 1] : ' ';
+		unsigned char after = i + 2 < len ? (unsigned char)s[i + 2] : ' ';
+
+		if (m)
+			m[i] = b.len;
+		if (i == 0 || prev == ' ' || prev == '\n')
+			verbatim = verbatim_at(s + i, len - i);
+		if (verbatim || (c != '\'' && c != '"' && c != '-')) {
+			buf_addc(&b, (char)c);
+			continue;
+		}
+		if (c == '\'')		/* an apostrophe or a closing quote, else an opening one */
+			buf_adds(&b, wordish(prev) || strchr(".,;:!?)]}%", prev) || !wordish(next) ?
+			    "\xe2\x80\x99" : "\xe2\x80\x98");
+		else if (c == '"')
+			buf_adds(&b, i == 0 || strchr(" \n([{/", prev) || prev == 0x93 ?
+			    "\xe2\x80\x9c" : "\xe2\x80\x9d");
+		else if (isdigit(prev) && isdigit(next))	/* a range: 2019–2020 */
+			buf_adds(&b, "\xe2\x80\x93");
+		else if ((prev == ' ' || prev == '\n') && (next == ' ' || next == '\n'))
+			buf_adds(&b, "\xe2\x80\x93");		/* a dash between words */
+		else if ((i == 0 || strchr(" \n([/", prev)) && (isdigit(next) || (next == '.' &&
+		    isdigit(after))))
+			buf_adds(&b, "\xe2\x88\x92");		/* a minus: −3, −0.5 */
+		else
+			buf_addc(&b, '-');
+	}
+	if (m) {
+		m[len] = b.len;
+		*map = m;
+	}
+	return b.s;
 }

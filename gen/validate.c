@@ -3,6 +3,7 @@
  * image paths) so layout and render only read. Called by document.c. */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -205,9 +206,9 @@ name_heading(struct node *n, void *arg)
 
 	if (n->type == N_NOTE)
 		add_anchor(a, n->id);
-	if (n->type != N_HEADING)
+	if (n->type != N_HEADING && n->type != N_DIVIDER)	/* a part's title is a target */
 		return;
-	base = slug(inl_str(&n->text));
+	base = slug(n->src != NULL ? n->src : inl_str(&n->text));	/* words as written */
 	for (k = GPOINTER_TO_SIZE(g_hash_table_lookup(a->tries, base));; k++) {
 		char *hash;
 		int taken;
@@ -480,7 +481,7 @@ static void
 outline(struct gen *g, struct doc *d)
 {
 	struct node *n = d->root, *first = NULL;
-	int titled = d->tpl != NULL && d->tpl->cover, prev;
+	int titled = d->tpl != NULL && d->tpl->cover, prev, part = 0;
 
 	for (n = d->root->first; n != NULL; n = next_node(n)) {
 		if (n->type == N_CELL && n->hlevel == 1)
@@ -516,10 +517,13 @@ outline(struct gen *g, struct doc *d)
 	}
 	prev = titled ? 1 : 0;
 	for (n = d->root->first; n != NULL; ) {
+		if (n->type == N_DIVIDER && d->tpl != NULL && d->tpl->parts)
+			part = 1;	/* the chapters after it are its sections */
 		if (n->type == N_HEADING || n->type == N_DIVIDER ||
 		    (n->type == N_COMPONENT && n->label != NULL)) {	/* a headline heads them */
 			if (n->hlevel == 0)
-				n->hlevel = n->type == N_HEADING ? n->level + 1 : 2;
+				n->hlevel = n->type == N_HEADING ? n->level + 1 + part :
+				    n->type == N_DIVIDER ? 2 : 2 + part;
 			if (n->hlevel > prev + 1 && n->type == N_HEADING)
 				msg(g, not_ua(g, d), n->file, n->line, n->col, "a `%s` heading "
 				    "after %s%s%s skips a level (screen readers navigate by "
@@ -821,6 +825,37 @@ tie_text(struct node *n, void *arg)
 	free(at);
 }
 
+/* Numbers the paragraphs as the template says, once for every back-end: each numbered
+ * chapter's heading and paragraph gets its label ("3." and "3.1" in a committee report; ""
+ * and "12" when they run on through the document). Appendices are never numbered, nor what
+ * follows them, nor a component's note. */
+static void
+number_paragraphs(struct doc *d)
+{
+	int style = d->tpl != NULL ? d->tpl->numbered : 0, chapter = 0, para = 0, on = 0;
+	const char *only = style ? d->tpl->number_chapters : NULL;
+
+	for (struct node *n = style ? d->root->first : NULL; n != NULL; n = n->next) {
+		if (n->type != N_HEADING && n->type != N_PARAGRAPH)
+			continue;	/* a table's label is its widths */
+		free(n->label);
+		n->label = NULL;
+		if (n->type == N_HEADING && n->level == 1) {
+			if (n->start)	/* an appendix */
+				chapter = -1;
+			on = chapter >= 0 && (style == NUMBER_CHAPTERS || only == NULL ||
+			    fnmatch(only, inl_str(&n->text), 0) == 0);
+			if (on && style == NUMBER_CHAPTERS) {
+				n->label = xasprintf("%d.", ++chapter);
+				para = 0;
+			} else if (on)
+				n->label = xstrdup("");
+		} else if (on && n->type == N_PARAGRAPH && !n->start)
+			n->label = style == NUMBER_CHAPTERS ? xasprintf("%d.%d", chapter, ++para) :
+			    xasprintf("%d", ++para);
+	}
+}
+
 void
 validate(struct gen *g, struct doc *d)
 {
@@ -842,6 +877,7 @@ validate(struct gen *g, struct doc *d)
 	g_hash_table_destroy(a.set);
 	g_hash_table_destroy(a.tries);
 	walk(d->root, tie_text, NULL);
+	number_paragraphs(d);
 	for (size_t i = 0; i < a.n; i++)
 		free(a.v[i]);
 	free(a.v);

@@ -66,7 +66,10 @@ if [ -f "$pdf" ]; then
 		fi
 		last=${n:-$last}
 	done < <(cat content/$doc/index.md $(ls content/$doc/*.md | grep -v /index.md) |
-	    sed -n 's/^##\{0,1\} \(.*\)$/\1/p')
+	    sed -n 's/^##\{0,1\} \(.*\)$/\1/p' |
+	    awk -F, 'FNR == NR { name["{{ priorities." $1 " }}"] = $2; next }	# the names it uses
+		{ for (k in name) { i = index($0, k); if (i) $0 = substr($0, 1, i - 1) name[k] \
+		    substr($0, i + length(k)) } print }' content/$doc/data/priorities.csv -)
 	[ $ok -eq 1 ] && pass e2e/contents
 
 	# The structure tree reads in order, has the kinds of element the text has, and holds
@@ -169,8 +172,8 @@ if [ -f "$pdf" ]; then
 	    >"$TMP/kf.txt" && kf=$TMP/kf.txt
 	# (the tiles' text in reading order is the structure tree's; on the page, columns)
 	if [ -n "$kf" ] && grep -q '40,374' "$kf" && grep -q 'children and young people' "$kf" &&
-	    grep -q '102' "$kf" && grep -q '3 Nursery schools' "$kf" &&
-	    grep -q '86%' "$kf" && grep -q '83% primary schools and 63% secondary' "$kf" &&
+	    grep -q '102' "$kf" && grep -q '3 Nursery Schools' "$kf" &&
+	    grep -q '86%' "$kf" && grep -q '83% Primary Schools and 63% Secondary' "$kf" &&
 	    pdfinfo -struct-text "$pdf" | grep -A3 '"40,374"' | grep -q 'children and young'; then
 		pass e2e/key-figures
 	else
@@ -373,6 +376,7 @@ mkdir -p "$w/content" "$w/templates"
 cp templates/*.xml templates/*.svg "$w/templates/"
 ln -s "$ROOT/fonts" "$w/fonts"
 cp -r content/progress-2023 "$w/content/doc"
+cp -r content/strategy-2022 "$w/content/"	# whose priorities it names
 sed -i 's/^year: 2023$/year: 2024/' "$w/content/doc/index.md"
 printf 'gld,Sefton,2024,68,68,66,74,illustrative\nneet,Sefton,2024,4.4,5.0,5.3,,illustrative\n' \
     >>"$w/content/doc/data/indicators.csv"
@@ -404,7 +408,7 @@ w=$TMP/new
 mkdir -p "$w/content" "$w/templates"
 cp templates/*.xml templates/*.svg "$w/templates/"
 ln -s "$ROOT/fonts" "$w/fonts"
-cp -r content/progress-2023 "$w/content/"
+cp -r content/progress-2023 content/strategy-2022 "$w/content/"
 (cd "$w" && "$GEN" new progress-2024 --from progress-2023) >"$w/out.txt" 2>&1
 rc=$?
 (cd "$w" && "$GEN" build progress-2024) >/dev/null 2>"$w/err"

@@ -83,6 +83,9 @@ source tests/print.sh
 # ---- the HTML twins: WCAG 2.2 AA in a real browser, and the PDF's words ----
 source tests/html.sh
 
+# ---- the facts of every document made from a source, and words that never overlap ----
+source tests/facts.sh
+
 # ---- every example of the CommonMark spec builds ----
 mkdir -p "$TMP/spec-tmp"
 GEN=$GEN ROOT=$ROOT TMP=$TMP/spec-tmp SPECSPLIT=$SPECSPLIT bash tests/spec.sh >"$TMP/spec.out" 2>&1
