@@ -1045,7 +1045,7 @@ chart_css(struct buf *b, const struct template *t)
 const struct component comp_chart = {
 	.tag = "chart",
 	.make = chart_make,
-	.shape = SHAPE_BOX,
+	.place = flow_place_box,
 	.whole_tag = "Figure",
 	.height = chart_height,
 	.draw = chart_draw,

@@ -250,6 +250,185 @@ hundred_height(const struct node *part, double w)
 	return w * NUMBER_H + CAPTION_H + GRID * (w / GRID) * CHILD_H;
 }
 
+/* ---- placed on the pages: each area's panels on pages of their own ---- */
+
+#define PANEL_GAP 18.0	/* pt between panels */
+#define PANEL_FILL 0.8	/* a panel page is filled to at least this share of its height */
+#define PANEL_MIN 120.0	/* pt: a panel narrower than this (42 mm) is hard to read */
+#define HEAD_GAP 12.0	/* pt under the headline */
+
+/* How the panels of one area sit on their pages: `cols` across, up to `per` a page, each
+ * `w` wide; kept (flow_memo()) for the next area's, `n` panels, to match. */
+struct panel_plan {
+	int	 per, cols;
+	double	 w;
+	size_t	 n;
+};
+
+/* The widest a panel can be in `rows` rows of `room` pt, `cols` across `width` pt (its
+ * height is a width times a ratio, plus a fixed part). */
+static double
+panel_width(const struct node *part, int rows, int cols, double width, double room)
+{
+	double by_w = (width - (cols - 1) * PANEL_GAP) / cols;
+	double ph = (room - (rows - 1) * PANEL_GAP) / rows, h0 = hundred_height(part, 0);
+	double by_h = (ph - h0) / (hundred_height(part, 1) - h0);
+
+	return fmax(1, fmin(by_w, by_h));
+}
+
+/* Chooses how `n` panels go on pages whose panels start at y0 and may end at `end`, with
+ * at most `most` a page, shared evenly among the pages: as many a page as fill every page
+ * to PANEL_FILL of its height with panels at least PANEL_MIN wide, and of those ways the
+ * one with the largest panels. When no way does, the one that comes nearest. */
+static struct panel_plan
+panel_plan(const struct node *part, int n, int most, double width, double y0, double end,
+    double page_h)
+{
+	struct panel_plan best = { most, most, 0, 0 }, nearest = best;
+	double best_score = -1, best_fill = -1;
+
+	for (int per = 1; per <= most && per <= n; per++) {
+		int pages = (n + per - 1) / per, kmax = (n + pages - 1) / pages, kmin = n / pages;
+
+		for (int cols = 1; cols <= kmax; cols++) {
+			int rmax = (kmax + cols - 1) / cols, rmin = (kmin + cols - 1) / cols;
+			double w = panel_width(part, rmax, cols, width, end - y0);
+			double h = hundred_height(part, w);
+			double fill = (y0 + rmin * h + (rmin - 1) * PANEL_GAP) / page_h;
+			double score = kmax * 10000.0 + w;
+
+			if (fill >= PANEL_FILL && w >= PANEL_MIN && score > best_score) {
+				best = (struct panel_plan){ kmax, cols, w, 0 };
+				best_score = score;
+			}
+			if (fill > best_fill) {
+				nearest = (struct panel_plan){ kmax, cols, w, 0 };
+				best_fill = fill;
+			}
+		}
+	}
+	return best_score < 0 ? nearest : best;
+}
+
+/* The headline of a page of panels (and the area's name under it, when the headline does
+ * not name it) from y: placed (emit), or only measured. Returns where the panels start. */
+static double
+panels_head(struct flow *f, const struct node *n, double y, int first, int emit)
+{
+	const struct template *t = flow_template(f);
+	const struct style *hs = &t->role[R_H1], *as = &t->role[R_H2];
+	double width = flow_width(f);
+
+	if (n->label != NULL) {
+		PangoLayout *l = flow_text(f, hs, NULL, n->label, width);
+
+		if (emit) {
+			struct piece *pc = flow_add_text(f, n, l, 0, y, width, hs->colour);
+
+			pc->role = first ? RO_CAPTION : RO_ARTIFACT;
+			pc->first = first;
+		}
+		y += layout_height(l) + hs->after;
+	}
+	if (n->label == NULL || n->level) {
+		PangoLayout *l = flow_text(f, as, NULL, inl_str(&n->text), width);
+
+		if (emit) {
+			struct piece *pc = flow_add_text(f, n, l, 0, y, width, as->colour);
+
+			pc->role = RO_ARTIFACT;
+			pc->first = 0;
+		}
+		y += layout_height(l) + as->after;
+	}
+	return y + HEAD_GAP;
+}
+
+/* The plan for n's `total` panels: as large as the page allows, or the last area's when
+ * this one follows it with as many. */
+static struct panel_plan
+plan_for(struct flow *f, const struct node *n, int total)
+{
+	const struct template *t = flow_template(f);
+	struct panel_plan **last = (struct panel_plan **)flow_memo(f, n->comp), plan;
+
+	plan = panel_plan(n->first, total, n->start, flow_width(f),
+	    panels_head(f, n, flow_y(f), 0, 0), flow_bottom(f), t->page_h);
+	if (n->prev != NULL && n->prev->type == N_COMPONENT && n->prev->comp == n->comp &&
+	    *last != NULL && (*last)->w > 0 && n->prev->first != NULL &&
+	    (size_t)total == (*last)->n)	/* an area list: as the last */
+		plan = **last;
+	if (*last == NULL)
+		*last = xcalloc(1, sizeof(**last));
+	**last = plan;
+	(*last)->n = (size_t)total;
+	return plan;
+}
+
+/* One page of panels, `on_page` of them from c, rows centred; returns where they end. */
+static double
+panels_page(struct flow *f, const struct node *n, const struct node **c, int on_page,
+    const struct panel_plan *plan, int first)
+{
+	const struct template *t = flow_template(f);
+	double ph = hundred_height(*c, plan->w), y;
+	int rows = (on_page + plan->cols - 1) / plan->cols, placed = 0;
+
+	if (t->infographic) {	/* the full-bleed infographic page */
+		struct piece *pc = flow_add(f, PC_FILL, NULL, -t->bleed, -t->bleed,
+		    t->page_w + 2 * t->bleed, t->page_h + 2 * t->bleed);
+
+		pc->absolute = 1;
+		pc->colour = t->infographic_bg;
+		pc->role = RO_ARTIFACT;
+	}
+	y = panels_head(f, n, flow_y(f), first, 1);
+	for (int r = 0; r < rows; r++) {
+		int in_row = (on_page - placed) / (rows - r) +
+		    ((on_page - placed) % (rows - r) != 0);
+		double x = (flow_width(f) - in_row * plan->w - (in_row - 1) * PANEL_GAP) / 2;
+
+		for (int i = 0; i < in_row; i++, *c = (*c)->next, placed++)
+			flow_add(f, PC_PANEL, *c, x + i * (plan->w + PANEL_GAP), y, plan->w,
+			    ph)->first = 1;
+		y += ph + (r + 1 < rows ? PANEL_GAP : 0);
+	}
+	return y;
+}
+
+/* An area's panels on pages of their own under the headline, all of one size and as large
+ * as the page allows (panel_plan()), each row centred. */
+static void
+hundred_place(struct flow *f, const struct node *n, const struct column *col)
+{
+	const struct node *c = n->first;
+	int total = 0, k = 0;
+	struct panel_plan plan;
+
+	for (const struct node *p = c; p != NULL; p = p->next)
+		total++;
+	if (n->prev == NULL || n->prev->type != N_HEADING)
+		flow_break(f);	/* under a heading, the panels start on its page */
+	else
+		flow_gap(f, 12);
+	if (total == 0)
+		return;
+	plan = plan_for(f, n, total);
+	for (int pages = (total + plan.per - 1) / plan.per, page = 0; page < pages; page++) {
+		int on_page = (total - k) / (pages - page);
+
+		if (page > 0)
+			flow_break(f);
+		if ((total - k) % (pages - page) != 0)
+			on_page++;
+		flow_end(f, panels_page(f, n, &c, on_page, &plan, k == 0), 0);
+		k += on_page;
+	}
+	(void)col;	/* on pages of their own, whatever the column */
+	flow_end(f, flow_y(f), flow_template(f)->role[R_BODY].after);
+}
+
 /* One child in the cell at (x, y), w wide: a head and a body, filled or in outline. */
 static void
 child(cairo_t *cr, double x, double y, double w, int counted, const struct template *t)
@@ -940,7 +1119,7 @@ hundred_css(struct buf *b, const struct template *t)
 const struct component comp_hundreds = {
 	.tag = "hundreds",
 	.make = hundred_make,
-	.shape = SHAPE_PAGES,
+	.place = hundred_place,
 	.whole_tag = "Sect",
 	.part_tag = "Figure",
 	.height = hundred_height,

@@ -1,7 +1,8 @@
 /* comp_tiles.c: <key-figures data="key-figures" columns="3">, the page of big numbers:
  * a tile per row of the table, with its number (value and unit), label and detail, and, when
  * a table of the tile's key exists (data/schools.csv for `schools`), its items as a list.
- * Made from its tag (components.c); layout.c sets its tiles as cards in a grid. */
+ * Made from its tag (components.c); it places its tiles in rows through the page interface. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,138 @@ tiles_make(const struct component_call *c)
 	return tiles;
 }
 
+/* ---- placed on the pages: the tiles as cards in rows ---- */
+
+#define CARD_PAD 10.0	/* pt inside a tile */
+#define CARD_GAP 10.0	/* pt between tiles */
+#define ITEM_INDENT 10.0	/* pt from a list's bullet to its words */
+
+/* The styles of a tile: its number, its label, the rest. */
+struct tile_styles {
+	struct style	 num, lab, small;
+};
+
+/* Makes s smaller, as far as the smallest text allowed, until `in` fits `width` pt: on one
+ * line, or (`words`) with none of its words broken. */
+static void
+fit_style(struct flow *f, struct style *s, const struct inl *in, double width, int words)
+{
+	double w = flow_text_width(f, s, in, words);
+
+	if (w > width && w > 0) {
+		double k = fmax(MIN_TEXT_PT / s->size, width / w * 0.98);
+
+		s->size *= k;
+		s->leading *= k;
+	}
+}
+
+/* No word of a tile is ever broken: the number on one line, and each word of its words
+ * within the tile, the type made smaller where a tile is too narrow. */
+static struct tile_styles
+tile_styles(struct flow *f, const struct node *card, double iw)
+{
+	const struct template *t = flow_template(f);
+	struct tile_styles st = { t->role[R_FIGURE], t->role[R_FIGURE_LABEL],
+	    t->role[R_FIGURE_DETAIL] };
+
+	fit_style(f, &st.num, &card->text, iw, 0);
+	for (const struct node *c = card->first; c; c = c->next) {
+		if (c->type == N_PARAGRAPH)
+			fit_style(f, c == card->first ? &st.lab : &st.small, &c->text, iw, 1);
+		for (const struct node *it = c->type == N_LIST ? c->first : NULL; it; it = it->next)
+			fit_style(f, &st.small, &it->first->text, iw - ITEM_INDENT, 1);
+	}
+	return st;
+}
+
+/* A tile's list from `top`, its items each after a bullet; returns where it ends. */
+static double
+tile_items(struct flow *f, const struct node *list, const struct style *small, double x,
+    double top, double iw, int emit)
+{
+	for (const struct node *it = list->first; it; it = it->next) {
+		PangoLayout *b = flow_text(f, small, NULL, it->label, -1);
+		PangoLayout *l = flow_text(f, small, &it->first->text, inl_str(&it->first->text),
+		    iw - ITEM_INDENT);
+
+		if (emit) {
+			struct piece *pc = flow_add(f, PC_TEXT, it, x, top, 8, 0);
+
+			pc->layout = b;
+			pc->line1 = 1;
+			pc->role = RO_LABEL;
+			pc->colour = flow_template(f)->accent;
+			flow_add_text(f, it->first, l, x + ITEM_INDENT, top, iw - ITEM_INDENT,
+			    small->colour);
+		}
+		top += layout_height(l) + 1;
+	}
+	return top;
+}
+
+/* Measures (emit = 0) or places (emit = 1) one tile's content from y in column x, w wide;
+ * returns its height. */
+static double
+one_tile(struct flow *f, const struct node *card, double x, double y, double w, int emit)
+{
+	double top = y + CARD_PAD, iw = w - 2 * CARD_PAD;
+	struct tile_styles st = tile_styles(f, card, iw);
+	PangoLayout *l = flow_text(f, &st.num, NULL, inl_str(&card->text), iw);
+	int k = 0;
+
+	if (emit)
+		flow_add_text(f, card, l, x + CARD_PAD, top, iw, st.num.colour);
+	top += layout_height(l);
+	for (const struct node *c = card->first; c; c = c->next, k++) {
+		const struct style *s = k == 0 ? &st.lab : &st.small;
+
+		if (c->type != N_PARAGRAPH) {
+			top = tile_items(f, c, &st.small, x + CARD_PAD, top + 6, iw, emit);
+			continue;
+		}
+		l = flow_text(f, s, &c->text, inl_str(&c->text), iw);
+		top += k == 0 ? 0 : 3;
+		if (emit)
+			flow_add_text(f, c, l, x + CARD_PAD, top, iw, s->colour);
+		top += layout_height(l);
+	}
+	return top + CARD_PAD - y;
+}
+
+/* The tiles in rows of n->start, each row as tall as its tallest tile. */
+static void
+tiles_place(struct flow *f, const struct node *n, const struct column *col)
+{
+	int cols = n->start;
+	double tw = (col->w - (cols - 1) * CARD_GAP) / cols, y;
+	const struct node *row = n->first;
+
+	flow_gap(f, 8);
+	y = flow_y(f);
+	while (row != NULL) {
+		double h = 0;
+		const struct node *t = row;
+		int i;
+
+		for (i = 0; t != NULL && i < cols; t = t->next, i++)
+			h = fmax(h, one_tile(f, t, 0, 0, tw, 0));
+		flow_need(f, h);
+		y = flow_y(f);
+		for (i = 0, t = row; t != NULL && i < cols; t = t->next, i++) {
+			double x = col->x + i * (tw + CARD_GAP);
+			struct piece *pc = flow_add(f, PC_FILL, NULL, x, y, tw, h);
+
+			pc->colour = flow_template(f)->band;
+			pc->role = RO_ARTIFACT;
+			one_tile(f, t, x, y, tw, 1);
+		}
+		row = t;
+		flow_end(f, y + h + CARD_GAP, 0);
+	}
+	flow_end(f, flow_y(f), col->text->after);
+}
+
 /* As HTML: the tiles as a list, each its number, then its label and the rest. */
 static void
 tiles_html(struct hout *h, const struct node *n)
@@ -166,7 +299,7 @@ tiles_css(struct buf *b, const struct template *t)
 const struct component comp_key_figures = {
 	.tag = "key-figures",
 	.make = tiles_make,
-	.shape = SHAPE_CARDS,
+	.place = tiles_place,
 	.whole_tag = "Div",
 	.part_tag = "Div",
 	.html = tiles_html,

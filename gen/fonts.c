@@ -79,6 +79,9 @@ fonts_check(struct gen *g, const struct template *t)
 		    { 700, s->italic }, { 700, !s->italic } };
 		int nwant = r == R_CODE ? 1 : 4;
 
+		if (r >= R_FIGURE && s->line == 0)
+			continue;	/* body text's family: said of the body */
+
 		if (r == R_CODE)
 			want[0][1] = 0;
 		for (int i = 0; i < nwant; i++) {

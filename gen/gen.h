@@ -630,8 +630,12 @@ enum page_break {
 };
 #define PB_AUTO_SHARE	0.4
 
+/* The roles a template styles. A key-figure tile's number, label and the rest of its words
+ * (figure, figure-label, figure-detail) take body text's family, style and colour (the
+ * number the accent) unless the template styles them. */
 enum style_role { R_BODY, R_H1, R_H2, R_H3, R_H4, R_CODE, R_CAPTION, R_HEADER, R_FOOTER,
-	R_TITLE, R_SUBTITLE, R_TOC1, R_TOC2, R_NOTE, R_TABLE, R_NROLES };
+	R_TITLE, R_SUBTITLE, R_TOC1, R_TOC2, R_NOTE, R_TABLE, R_FIGURE, R_FIGURE_LABEL,
+	R_FIGURE_DETAIL, R_NROLES };
 
 /* A column type a template declares: <data table="T"><column name="C" type="number"/>. */
 struct coltype {
@@ -925,6 +929,53 @@ struct cover {
 int		 layout_cover(PangoContext *, const struct template *, const struct doc *,
 		     struct cover *);
 
+/* ---- the page interface: what a component places itself with (layout.c) ---- */
+
+struct component;
+struct flow;		/* the pages being filled, and where the next block goes */
+/* The column a component goes in, and the text around it. */
+struct column {
+	double			 x, w;	/* pt from the text column's left, and wide */
+	const struct style	*text;	/* the style of the text it sits in */
+};
+const struct template *flow_template(const struct flow *);
+double		 flow_width(const struct flow *);	/* the text column's width */
+double		 flow_y(const struct flow *);		/* where the next block goes */
+double		 flow_bottom(const struct flow *);	/* where this page's column ends */
+int		 flow_fresh(const struct flow *);	/* nothing placed on this page yet */
+/* Moves down by the space owed above a block that asks for `before` pt (none at a page's
+ * top). */
+void		 flow_gap(struct flow *, double before);
+/* A new body page, unless nothing is on this one yet. */
+void		 flow_break(struct flow *);
+/* A new body page when `h` pt do not fit below flow_y() on this one (never on an empty
+ * one). */
+void		 flow_need(struct flow *, double h);
+/* The block just placed ends at `y` (the page is no longer fresh when it moved), and owes
+ * `space` pt below it. */
+void		 flow_end(struct flow *, double y, double space);
+/* Adds a piece to this page; its colour is body text's until set. */
+struct piece	*flow_add(struct flow *, enum piece_kind, const struct node *, double x,
+		    double y, double w, double h);
+/* `text` (with the spans of `in`, or none) laid out in style s, `width` pt wide (<= 0:
+ * unbroken); the pages own it. */
+PangoLayout	*flow_text(struct flow *, const struct style *, const struct inl *,
+		    const char *text, double width);
+/* Adds all the lines of l as a piece at (x, y), `w` wide, in `colour`: the node's first. */
+struct piece	*flow_add_text(struct flow *, const struct node *, PangoLayout *, double x,
+		    double y, double w, unsigned colour);
+/* The width of `in` in style s: on one line, or (`words`) its longest word. */
+double		 flow_text_width(struct flow *, const struct style *, const struct inl *,
+		    int words);
+/* The height of a layout's lines, pt. */
+double		 layout_height(PangoLayout *);
+/* What a component keeps from one of its nodes to the next in this flow (one slot a
+ * component, NULL at first; the flow frees it with free()). */
+void		**flow_memo(struct flow *, const struct component *);
+/* A component as one box height() tall, kept whole on a page as a figure is: the place()
+ * of a chart. */
+void		 flow_place_box(struct flow *, const struct node *, const struct column *);
+
 /* ---- components: tags in Markdown that make parts of a document from data ---- */
 
 struct component_call {
@@ -941,17 +992,6 @@ char		*component_attr(const char *tag, const char *name);
 /* Adds the items of a cell written "a; b; c" to `b`, one to a line, each after a bullet. */
 void		 component_items(struct buf *b, const char *text);
 
-/* How a component's node takes its place on the pages: layout.c knows these shapes and no
- * component. */
-enum shape {
-	SHAPE_NODES,	/* it makes ordinary nodes (a table, a divider): nothing of its own */
-	SHAPE_BOX,	/* one box height() tall, kept whole on a page like a figure */
-	SHAPE_CARDS,	/* its parts as cards, `start` to a row: a part's text large, then
-			 * its blocks (a label, a detail, a list) */
-	SHAPE_PAGES	/* its parts as boxes of one size, height() tall, `start` to a page
-			 * under its headline (`label`), on the infographic background */
-};
-
 struct hout;
 
 /* A component: one file comp_NAME.c with its operations, and one line in components.c.
@@ -961,7 +1001,9 @@ struct component {
 	/* Reads the tag's attributes and checks them against the data, errors at the tag or
 	 * the data's cells; returns its node (N_COMPONENT, or ordinary nodes), or NULL. */
 	struct node	*(*make)(const struct component_call *);
-	enum shape	 shape;
+	/* Places the node on the pages through the page interface (NULL: it made ordinary
+	 * nodes, a table or a divider, which layout.c places). */
+	void		 (*place)(struct flow *, const struct node *, const struct column *);
 	const char	*whole_tag;	/* the structure types the PDF tags the whole ... */
 	const char	*part_tag;	/* ... and each part as (NULL: none) */
 	/* The height of a box, or of a part, at width w. */

@@ -18,6 +18,8 @@ static const char *const role_names[R_NROLES] = {
 	[R_CODE] = "code", [R_CAPTION] = "caption", [R_HEADER] = "header",
 	[R_FOOTER] = "footer", [R_TITLE] = "title", [R_SUBTITLE] = "subtitle",
 	[R_TOC1] = "toc1", [R_TOC2] = "toc2", [R_NOTE] = "note", [R_TABLE] = "table",
+	[R_FIGURE] = "figure", [R_FIGURE_LABEL] = "figure-label",
+	[R_FIGURE_DETAIL] = "figure-detail",
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
@@ -869,7 +871,8 @@ defaults(struct template *t)
 		{ R_FOOTER, 400, 8.5, 11, 0, 0 }, { R_TITLE, 700, 36, 42, 0, 12 },
 		{ R_SUBTITLE, 400, 18, 24, 0, 12 }, { R_TOC1, 600, 11, 16, 8, 2 },
 		{ R_TOC2, 400, 10.5, 15, 0, 2 }, { R_NOTE, 400, 8.5, 12, 0, 3 },
-		{ R_TABLE, 400, 9, 12.5, 0, 0 },
+		{ R_TABLE, 400, 9, 12.5, 0, 0 }, { R_FIGURE, 700, 30, 34, 0, 0 },
+		{ R_FIGURE_LABEL, 600, 10.5, 14, 0, 0 }, { R_FIGURE_DETAIL, 400, 9, 12.5, 0, 0 },
 	};
 	/* gen's own colours for print, in hundredths of a per cent: black, text (#1a1a1a),
 	 * quoted text, rules under notes and between sections, quote bars and the background
@@ -919,6 +922,25 @@ defaults(struct template *t)
 		s->before = d[i].before;
 		s->after = d[i].after;
 		s->colour = 0x1a1a1a;
+	}
+}
+
+/* The key-figure roles the template does not style take body text's family, style and
+ * colour; the figure, the accent. */
+static void
+inherit_body(struct template *t)
+{
+	const struct style *body = &t->role[R_BODY];
+
+	for (int r = R_FIGURE; r <= R_FIGURE_DETAIL; r++) {
+		struct style *s = &t->role[r];
+
+		if (s->line != 0)
+			continue;
+		free(s->family);
+		s->family = xstrdup(body->family);
+		s->italic = body->italic;
+		s->colour = r == R_FIGURE ? t->accent : body->colour;
 	}
 }
 
@@ -1252,6 +1274,7 @@ template_parse(struct gen *g, const char *name, const char *text, size_t len)
 		template_free(c.t);
 		return NULL;
 	}
+	inherit_body(c.t);
 	return c.t;
 }
 
