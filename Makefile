@@ -24,7 +24,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c layout_notes.c layout_table.c layout_front.c layout_ahead.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
-	comp_outcome.c comp_chart.c \
+	comp_outcome.c comp_chart.c comp_chart_judgement.c \
 	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c \
 	pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
@@ -65,11 +65,11 @@ gen/gen: $(OBJS)
 build/gen-asan: $(SAN_OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(SAN_OBJS) $(PKG_LIBS)
 
-build/release/%.o: gen/%.c gen/gen.h gen/layout.h build/deps.stamp
+build/release/%.o: gen/%.c gen/gen.h gen/layout.h gen/chart.h build/deps.stamp
 	@mkdir -p build/release
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/asan/%.o: gen/%.c gen/gen.h gen/layout.h build/deps.stamp
+build/asan/%.o: gen/%.c gen/gen.h gen/layout.h gen/chart.h build/deps.stamp
 	@mkdir -p build/asan
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
@@ -149,7 +149,7 @@ build/fuzz-deps.stamp: build/deps.stamp
 	$(call install_debs,clang libclang-rt-14-dev)
 	@touch $@
 
-build/fuzz/%.o: gen/%.c gen/gen.h gen/layout.h build/fuzz-deps.stamp
+build/fuzz/%.o: gen/%.c gen/gen.h gen/layout.h gen/chart.h build/fuzz-deps.stamp
 	@mkdir -p build/fuzz
 	clang $(WARN) -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(PKG_CFLAGS) \
 		-c -o $@ $<
