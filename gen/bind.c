@@ -160,9 +160,10 @@ bind_unseal(const struct expansion *x, const char *s, int attr)
 		}
 		if (strncmp(q, SEAL_CLOSE, 3) == 0 && i < x->nvalues) {
 			for (const char *v = x->values[i]; *v; v++)	/* in a tag, as HTML has it */
-				if (attr && strchr("&\"'<>", *v) != NULL)
-					buf_adds(&b, *v == '&' ? "&amp;" : *v == '"' ? "&quot;" :
-					    *v == '\'' ? "&#39;" : *v == '<' ? "&lt;" : "&gt;");
+				if (attr && *v == '\'')
+					buf_adds(&b, "&#39;");
+				else if (attr)
+					xml_escape(&b, v, 1);
 				else
 					buf_addc(&b, *v);
 			p = q + 3;

@@ -11,8 +11,6 @@
 #include <cairo.h>
 #include <cairo-svg.h>
 #include <pango/pangocairo.h>
-#include <png.h>
-#include <zlib.h>
 
 #include "gen.h"
 
@@ -473,7 +471,6 @@ text_layout(PangoContext *ctx, const struct style *s, const char *text, double s
 	return layout_text(ctx, &st, text, width);
 }
 
-static void xml_text(struct buf *, const char *);
 
 /* Appends the words of layout `l`, drawn at (x, y), to an SVG as invisible <text>, a line an
  * element on the glyphs' own baseline and as wide: cairo draws glyphs as outlines, and
@@ -505,7 +502,7 @@ svg_words(struct buf *b, PangoLayout *l, double x, double y)
 			    (int)pango_font_description_get_weight(fd),
 			    lr.width / (double)PANGO_SCALE);
 			buf_adds(b, attr);
-			xml_text(b, words);
+			xml_escape(b, words, strlen(words));
 			buf_adds(b, "</text>\n");
 		}
 		free(words);
@@ -708,116 +705,6 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	    inner - gw - side * 0.05, words);
 }
 
-/* libpng's write callback: appends to the buffer in memory. */
-static void
-png_to_buf(png_structp png, png_bytep data, size_t len)
-{
-	buf_add(png_get_io_ptr(png), (const char *)data, len);
-}
-
-static void
-png_no_flush(png_structp png)
-{
-	(void)png;
-}
-
-/* Encodes an RGB24 surface as an 8-bit RGB PNG in `out`, its resolution recorded as `dpi`,
- * with `alt` in language `lang` as its description.
- * Returns 0, or -1. */
-static int
-encode_png(cairo_surface_t *s, double dpi, const char *alt, const char *lang, struct buf *out)
-{
-	png_text text = { 0 };
-	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-	int stride = cairo_image_surface_get_stride(s);
-	unsigned char *data = cairo_image_surface_get_data(s), *row;
-	png_structp png;
-	png_infop info;
-
-	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	info = png_create_info_struct(png);
-	row = xmalloc((size_t)w * 4);
-	if (setjmp(png_jmpbuf(png))) {
-		png_destroy_write_struct(&png, &info);
-		free(row);
-		return -1;
-	}
-	png_set_write_fn(png, out, png_to_buf, png_no_flush);
-	/* Flat colours and a grid of children alike: unfiltered, a colour repeats every three
-	 * bytes and a child's rows every so many pixels, which zlib's fastest level finds as
-	 * matches; against SUB rows and run-length deflate, a third less time for files a third
-	 * the size (a panel's PNG is about 85 KB, in about 6 ms). */
-	png_set_filter(png, 0, PNG_FILTER_NONE);
-	png_set_compression_strategy(png, Z_DEFAULT_STRATEGY);
-	png_set_compression_level(png, 1);
-	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
-	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	png_set_pHYs(png, info, (png_uint_32)lround(dpi / 0.0254),
-	    (png_uint_32)lround(dpi / 0.0254), PNG_RESOLUTION_METER);
-	/* The colours are sRGB, as the theme gives them; and the picture says what it shows,
-	 * in the one place a PNG has for it (an iTXt Description). */
-	png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
-	text.compression = PNG_ITXT_COMPRESSION_NONE;
-	text.key = (png_charp)"Description";
-	text.text = (png_charp)alt;
-	text.itxt_length = strlen(alt);
-	text.lang = (png_charp)lang;
-	png_set_text(png, info, &text, 1);
-	png_write_info(png, info);
-	cairo_surface_flush(s);
-	for (int y = 0; y < h; y++) {
-		const uint32_t *px = (const uint32_t *)(data + (size_t)y * (size_t)stride);
-
-		for (int x = 0; x < w; x++) {	/* opaque: no unpremultiplying */
-			row[x * 3] = (unsigned char)(px[x] >> 16);
-			row[x * 3 + 1] = (unsigned char)(px[x] >> 8);
-			row[x * 3 + 2] = (unsigned char)px[x];
-		}
-		png_write_row(png, row);
-	}
-	png_write_end(png, NULL);
-	png_destroy_write_struct(&png, &info);
-	free(row);
-	return 0;
-}
-
-/* Puts a big-endian 32-bit number at p. */
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-/* Changes the resolution encode_png() recorded in `png` to `dpi`: its pHYs chunk is the same
- * length whatever the value, so only that chunk's data and checksum change, and one
- * compressed image serves at two resolutions. Returns 0, or -1 when there is no pHYs. */
-static int
-set_dpi(struct buf *png, double dpi)
-{
-	unsigned char *p = (unsigned char *)png->s;
-	size_t at = 8;	/* after the signature, chunk by chunk */
-	uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
-
-	while (at + 12 <= png->len) {
-		uint32_t len = (uint32_t)p[at] << 24 | (uint32_t)p[at + 1] << 16 |
-		    (uint32_t)p[at + 2] << 8 | p[at + 3];
-
-		if (len > png->len - at - 12)
-			return -1;
-		if (memcmp(p + at + 4, "pHYs", 4) == 0 && len == 9) {
-			put32(p + at + 8, ppm);
-			put32(p + at + 12, ppm);
-			put32(p + at + 17, (uint32_t)crc32(crc32(0, NULL, 0), p + at + 4, 13));
-			return 0;
-		}
-		at += 12 + len;
-	}
-	return -1;
-}
-
 /* Writes `len` bytes to `path` (whole or not at all: write_file()). */
 static int
 write_atomic(struct gen *g, const char *path, const char *data, size_t len)
@@ -846,101 +733,19 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 	pango_cairo_update_context(cr, ctx);
 	draw_square(cr, ctx, t, n, 540, NULL);
 	cairo_destroy(cr);
-	rc = encode_png(s, 300, n->alt, lang, &png);
+	rc = image_png_encode(s, 300, n->alt, lang, &png);
 	cairo_surface_destroy(s);
 	g_object_unref(ctx);
 	if (rc == -1) {
 		msg(g, MSG_FATAL, print, 0, 0, "cannot encode the PNG");
 	} else if ((rc = write_atomic(g, print, png.s, png.len)) == 0) {
-		if ((rc = set_dpi(&png, 144)) == -1)
+		if ((rc = image_png_set_dpi(&png, 144)) == -1)
 			msg(g, MSG_FATAL, social, 0, 0, "cannot set the PNG's resolution");
 		else
 			rc = write_atomic(g, social, png.s, png.len);
 	}
 	buf_free(&png);
 	return rc;
-}
-
-/* Escapes text for XML. */
-static void
-xml_text(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '&': buf_adds(b, "&amp;"); break;
-		case '<': buf_adds(b, "&lt;"); break;
-		case '>': buf_adds(b, "&gt;"); break;
-		case '"': buf_adds(b, "&quot;"); break;
-		default: buf_addc(b, *s);
-		}
-}
-
-/* Appends `s` to `b` with each "surfaceN" (cairo names its surfaces from a counter of the
- * whole process, so the same panel would get another id after other panels) renumbered
- * 1, 2 ... in order of first appearance: the same panel, the same bytes. */
-static void
-add_renumbered(struct buf *b, const char *s)
-{
-	static const char word[] = "surface";
-	unsigned long seen[64];
-	size_t nseen = 0, k;
-	const char *p;
-	char *end;
-	char num[32];
-
-	while ((p = strstr(s, word)) != NULL) {
-		unsigned long v;
-
-		p += sizeof(word) - 1;
-		buf_add(b, s, (size_t)(p - s));
-		s = p;
-		if (*p < '0' || *p > '9')
-			continue;
-		v = strtoul(p, &end, 10);
-		for (k = 0; k < nseen && seen[k] != v; k++)
-			;
-		if (k == nseen && nseen < sizeof(seen) / sizeof(seen[0]))
-			seen[nseen++] = v;
-		snprintf(num, sizeof(num), "%zu", k + 1);
-		buf_adds(b, num);
-		s = end;
-	}
-	buf_adds(b, s);
-}
-
-/* cairo's SVG has the text as glyph outlines: give it a title, a description and an ARIA
- * role and label, so the web page's reader hears what the picture says. Appends the result of
- * `svg` (NUL-terminated) to `out`; returns -1 when it holds no <svg> element. */
-static int
-svg_accessible(const char *svg, const char *title, const char *desc, const char *lang,
-    const char *words, struct buf *out)
-{
-	const char *open, *end, *close;
-	char *middle;
-
-	if ((open = strstr(svg, "<svg")) == NULL || (end = strchr(open, '>')) == NULL ||
-	    (close = strstr(end, "</svg>")) == NULL)
-		return -1;
-	buf_add(out, svg, (size_t)(open - svg) + 4);
-	buf_adds(out, " role=\"img\" lang=\"");
-	xml_text(out, lang);
-	buf_adds(out, "\" xml:lang=\"");
-	xml_text(out, lang);
-	buf_adds(out, "\" aria-label=\"");
-	xml_text(out, desc);
-	buf_adds(out, "\"");
-	buf_add(out, open + 4, (size_t)(end - open - 4) + 1);
-	buf_adds(out, "\n<title>");
-	xml_text(out, title);
-	buf_adds(out, "</title>\n<desc>");
-	xml_text(out, desc);
-	buf_adds(out, "</desc>");
-	middle = xstrndup(end + 1, (size_t)(close - end - 1));
-	add_renumbered(out, middle);
-	free(middle);
-	buf_adds(out, words ? words : "");	/* over the glyphs, last */
-	buf_adds(out, close);
-	return 0;
 }
 
 /* The panel as SVG, drawn into memory, made accessible and written once. */

@@ -53,6 +53,9 @@ void	 buf_add(struct buf *, const char *, size_t);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, char);
 void	 buf_free(struct buf *);
+/* Appends s[0, n) as XML and HTML text and attribute values hold it: &, <, > and " as
+ * references. The one escaper for markup. */
+void	 xml_escape(struct buf *, const char *s, size_t n);
 
 struct gen;
 
@@ -295,6 +298,33 @@ int		 image_pixels(const struct image *, int *w, int *h);
 /* Draws the image scaled into the box (x, y, w, h) of `cr`. */
 void		 image_draw(const struct image *, void *cr, double x, double y, double w, double h);
 void		 image_free(struct image *);
+#ifdef CAIRO_H
+/* A cairo_write_func_t that appends to the struct buf `closure`. */
+cairo_status_t	 cairo_to_buf(void *closure, const unsigned char *data, unsigned int len);
+/* Encodes an RGB24 surface as an 8-bit RGB PNG in `out`, its resolution recorded as `dpi`,
+ * with `alt` in language `lang` as its description. Returns 0, or -1. */
+int		 image_png_encode(cairo_surface_t *, double dpi, const char *alt,
+		    const char *lang, struct buf *out);
+#endif
+/* Changes the resolution image_png_encode() recorded in `png` to `dpi`: its pHYs chunk is
+ * the same length whatever the value, so only that chunk's data and checksum change, and
+ * one compressed image serves at two resolutions. Returns 0, or -1 when there is no pHYs. */
+int		 image_png_set_dpi(struct buf *png, double dpi);
+
+/* ---- svg.c: the SVG gen writes ---- */
+
+/* cairo's SVG has the text as glyph outlines: gives it a title, a description and an ARIA
+ * role and label, so the web page's reader hears what the picture says, and `words` (text
+ * over the glyphs, or NULL) last; cairo's surface ids renumbered 1, 2 ... so the same
+ * picture gives the same bytes. Appends the result of `svg` (NUL-terminated) to `out`;
+ * returns -1 when it holds no <svg> element. */
+int		 svg_accessible(const char *svg, const char *title, const char *desc,
+		    const char *lang, const char *words, struct buf *out);
+/* Appends cairo's SVG (after its opening tag) with every id given the prefix `pre` and
+ * renumbered in order of first appearance (cairo numbers its surfaces across the whole
+ * process), so that several pictures can share a page and the same picture gives the same
+ * bytes. */
+void		 svg_prefix_ids(struct buf *, const char *svg, const char *pre);
 
 /* ---- bind.c: data values, loops and conditions merged into Markdown ---- */
 
@@ -1149,11 +1179,6 @@ int		 jobs_unknown_rows(struct gen *, const struct doc *);
 void		 jobs_kill(int sig);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
-
-#ifdef CAIRO_H
-/* A cairo_write_func_t that appends to the struct buf `closure`. */
-cairo_status_t	 cairo_to_buf(void *closure, const unsigned char *data, unsigned int len);
-#endif
 
 /* Renders the document to a tagged PDF written at `tmp`; messages name `path`, where the
  * caller will put it. Returns 0, or -1 after msg(). */

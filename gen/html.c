@@ -53,33 +53,10 @@ struct staged {
 
 /* ---- text ---- */
 
-/* Appends s (n bytes) with &, <, > and " escaped. */
-static void
-esc_n(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		switch (s[i]) {
-		case '&':
-			buf_adds(b, "&amp;");
-			break;
-		case '<':
-			buf_adds(b, "&lt;");
-			break;
-		case '>':
-			buf_adds(b, "&gt;");
-			break;
-		case '"':
-			buf_adds(b, "&quot;");
-			break;
-		default:
-			buf_addc(b, s[i]);
-		}
-}
-
 static void
 esc(struct buf *b, const char *s)
 {
-	esc_n(b, s, strlen(s));
+	xml_escape(b, s, strlen(s));
 }
 
 /* The page a heading anchor is on, for a link to it from another page. */
@@ -214,11 +191,11 @@ inlines(struct hout *h, const struct inl *in)
 		}
 		for (size_t i = at; i < next; i++)
 			if (s[i] == '\n') {
-				esc_n(h->out, s + at, i - at);
+				xml_escape(h->out, s + at, i - at);
 				buf_adds(h->out, "<br>");
 				at = i + 1;
 			}
-		esc_n(h->out, s + at, next - at);
+		xml_escape(h->out, s + at, next - at);
 		at = next;
 	}
 	while (ncur > 0)
@@ -499,56 +476,6 @@ footnotes(struct hout *h, const struct node *n)
 
 /* ---- pictures drawn by gen (a component's draw()) as inline SVG ---- */
 
-/* Appends cairo's SVG (after its opening tag) with every id given the prefix `pre` and renumbered in order of
- * first appearance (cairo numbers its surfaces across the whole process), so that several
- * pictures can share a page and the same picture gives the same bytes. */
-static void
-add_svg(struct buf *b, const char *svg, const char *pre)
-{
-	char **ids = NULL;
-	size_t nids = 0;
-	const char *p = svg;
-
-	for (const char *q = p; (q = strstr(q, " id=\"")) != NULL; ) {	/* the ids, in order */
-		const char *e = strchr(q + 5, '"');
-
-		if (e == NULL)
-			break;
-		ids = xrealloc(ids, (nids + 1) * sizeof(*ids));
-		ids[nids++] = xstrndup(q + 5, (size_t)(e - q - 5));
-		q = e;
-	}
-	while (*p) {
-		size_t k = 0, i;
-
-		if (strncmp(p, " id=\"", 5) == 0)
-			k = 5;
-		else if (*p == '#')
-			k = 1;
-		if (k == 0) {
-			buf_addc(b, *p++);
-			continue;
-		}
-		buf_add(b, p, k);
-		p += k;
-		for (i = 0; i < nids; i++) {
-			size_t l = strlen(ids[i]);
-
-			if (strncmp(p, ids[i], l) == 0 && (p[l] == '"' || p[l] == ')')) {
-				char num[64];
-
-				snprintf(num, sizeof(num), "%s%zu", pre, i + 1);
-				buf_adds(b, num);
-				p += l;
-				break;
-			}
-		}
-	}
-	for (size_t i = 0; i < nids; i++)
-		free(ids[i]);
-	free(ids);
-}
-
 void
 html_svg(struct hout *h, const struct node *n, double w, const char *title, const char *desc)
 {
@@ -582,7 +509,7 @@ html_svg(struct hout *h, const struct node *n, double w, const char *title, cons
 	buf_adds(h->out, "d\">");
 	esc(h->out, desc);
 	buf_adds(h->out, "</desc>");
-	add_svg(h->out, gt + 1, pre);
+	svg_prefix_ids(h->out, gt + 1, pre);
 	buf_adds(h->out, "\n");
 	buf_free(&svg);
 }
@@ -774,7 +701,7 @@ fill(struct buf *b, const char *fmt, const char *const names[], const char *cons
 			    strncmp(p + 1, names[i], strlen(names[i])) != 0); i++)
 				;
 		if (e == NULL || i == n)
-			esc_n(&o, p, 1);
+			xml_escape(&o, p, 1);
 		else if (html[i] == NULL || html[i][0] == '\0') {
 			buf_free(&o);
 			return 0;

@@ -1,7 +1,9 @@
 /* image.c: pictures placed by Markdown images: PNG (cairo), JPEG (libjpeg to decode and check
  * every byte, embedded in the PDF as the original JPEG) and SVG (librsvg, drawn as vectors).
- * Called by validate.c, which decodes each image once, and render.c, which draws it. */
+ * Called by validate.c, which decodes each image once, and render.c, which draws it. And
+ * pictures gen writes: cairo's output into memory, PNG with libpng (a panel's files). */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +13,8 @@
 #include <cairo.h>
 #include <jpeglib.h>
 #include <librsvg/rsvg.h>
+#include <png.h>
+#include <zlib.h>
 
 #include "gen.h"
 
@@ -338,4 +342,117 @@ image_free(struct image *im)
 	if (im->svg != NULL)
 		g_object_unref(im->svg);
 	free(im);
+}
+
+/* ---- writing: what gen draws with cairo, as PNG and into memory ---- */
+
+cairo_status_t
+cairo_to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+	buf_add(closure, (const char *)data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* libpng's write callback: appends to the buffer in memory. */
+static void
+png_to_buf(png_structp png, png_bytep data, size_t len)
+{
+	buf_add(png_get_io_ptr(png), (const char *)data, len);
+}
+
+static void
+png_no_flush(png_structp png)
+{
+	(void)png;
+}
+
+int
+image_png_encode(cairo_surface_t *s, double dpi, const char *alt, const char *lang, struct buf *out)
+{
+	png_text text = { 0 };
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned char *data = cairo_image_surface_get_data(s), *row;
+	png_structp png;
+	png_infop info;
+
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	info = png_create_info_struct(png);
+	row = xmalloc((size_t)w * 4);
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		free(row);
+		return -1;
+	}
+	png_set_write_fn(png, out, png_to_buf, png_no_flush);
+	/* Flat colours and a grid of children alike: unfiltered, a colour repeats every three
+	 * bytes and a child's rows every so many pixels, which zlib's fastest level finds as
+	 * matches; against SUB rows and run-length deflate, a third less time for files a third
+	 * the size (a panel's PNG is about 85 KB, in about 6 ms). */
+	png_set_filter(png, 0, PNG_FILTER_NONE);
+	png_set_compression_strategy(png, Z_DEFAULT_STRATEGY);
+	png_set_compression_level(png, 1);
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_set_pHYs(png, info, (png_uint_32)lround(dpi / 0.0254),
+	    (png_uint_32)lround(dpi / 0.0254), PNG_RESOLUTION_METER);
+	/* The colours are sRGB, as the theme gives them; and the picture says what it shows,
+	 * in the one place a PNG has for it (an iTXt Description). */
+	png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+	text.compression = PNG_ITXT_COMPRESSION_NONE;
+	text.key = (png_charp)"Description";
+	text.text = (png_charp)alt;
+	text.itxt_length = strlen(alt);
+	text.lang = (png_charp)lang;
+	png_set_text(png, info, &text, 1);
+	png_write_info(png, info);
+	cairo_surface_flush(s);
+	for (int y = 0; y < h; y++) {
+		const uint32_t *px = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+
+		for (int x = 0; x < w; x++) {	/* opaque: no unpremultiplying */
+			row[x * 3] = (unsigned char)(px[x] >> 16);
+			row[x * 3 + 1] = (unsigned char)(px[x] >> 8);
+			row[x * 3 + 2] = (unsigned char)px[x];
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	free(row);
+	return 0;
+}
+
+/* Puts a big-endian 32-bit number at p. */
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+int
+image_png_set_dpi(struct buf *png, double dpi)
+{
+	unsigned char *p = (unsigned char *)png->s;
+	size_t at = 8;	/* after the signature, chunk by chunk */
+	uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
+
+	while (at + 12 <= png->len) {
+		uint32_t len = (uint32_t)p[at] << 24 | (uint32_t)p[at + 1] << 16 |
+		    (uint32_t)p[at + 2] << 8 | p[at + 3];
+
+		if (len > png->len - at - 12)
+			return -1;
+		if (memcmp(p + at + 4, "pHYs", 4) == 0 && len == 9) {
+			put32(p + at + 8, ppm);
+			put32(p + at + 12, ppm);
+			put32(p + at + 17, (uint32_t)crc32(crc32(0, NULL, 0), p + at + 4, 13));
+			return 0;
+		}
+		at += 12 + len;
+	}
+	return -1;
 }

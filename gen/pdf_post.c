@@ -94,19 +94,18 @@ format_dates(time_t t, char *pdf, char *xmp)
 	return 0;
 }
 
-/* Appends `s` escaped for XML, dropping the control characters XML 1.0 cannot hold. */
+/* Appends `s` escaped for XML (xml_escape(), and ' as &apos;), dropping the control
+ * characters XML 1.0 cannot hold. */
 static void
 xml_add(struct buf *b, const char *s)
 {
-	static const char *const ent[] = { ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-	    ['"'] = "&quot;", ['\''] = "&apos;" };
 	unsigned char ch;
 
 	for (; (ch = (unsigned char)*s) != '\0'; s++) {
-		if (ch < sizeof ent / sizeof ent[0] && ent[ch] != NULL)
-			buf_adds(b, ent[ch]);
+		if (ch == '\'')
+			buf_adds(b, "&apos;");
 		else if (ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r')
-			buf_addc(b, *s);
+			xml_escape(b, s, 1);
 	}
 }
 

@@ -81,19 +81,6 @@ captured(struct preview *p, void (*fn)(struct preview *))
 	return text ? text : xstrdup("");
 }
 
-static void
-esc(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		switch (s[i]) {
-		case '&': buf_adds(b, "&amp;"); break;
-		case '<': buf_adds(b, "&lt;"); break;
-		case '>': buf_adds(b, "&gt;"); break;
-		case '"': buf_adds(b, "&quot;"); break;
-		default: buf_addc(b, s[i]);
-		}
-}
-
 /* The messages as HTML: each with the line of the file it points at, and a caret under the
  * column, as a compiler shows them. */
 static void
@@ -106,7 +93,7 @@ messages_html(struct preview *p, const char *text, struct buf *out)
 		int line = 0, col = 0;
 
 		buf_adds(out, "<li><pre>");
-		esc(out, l, (size_t)(e - l));
+		xml_escape(out, l, (size_t)(e - l));
 		if (sscanf(l, "%1023[^:]:%d:%d:", path, &line, &col) >= 2 && line > 0 &&
 		    strstr(path, "..") == NULL) {
 			char *file, *src;
@@ -122,7 +109,7 @@ messages_html(struct preview *p, const char *text, struct buf *out)
 					size_t n = strcspn(s, "\n");
 
 					buf_adds(out, "\n    ");
-					esc(out, s, n);
+					xml_escape(out, s, n);
 					if (col > 0) {
 						buf_adds(out, "\n    ");
 						for (int k = 1; k < col && k < 400; k++)
@@ -341,10 +328,10 @@ page(struct preview *p)
 	pthread_mutex_lock(&p->lock);
 	snprintf(gen, sizeof(gen), "%lu", p->generation);
 	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"");
-	esc(&b, p->lang ? p->lang : "en-GB", strlen(p->lang ? p->lang : "en-GB"));
+	xml_escape(&b, p->lang ? p->lang : "en-GB", strlen(p->lang ? p->lang : "en-GB"));
 	buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>Preview: ");
-	esc(&b, p->title ? p->title : "", strlen(p->title ? p->title : ""));
+	xml_escape(&b, p->title ? p->title : "", strlen(p->title ? p->title : ""));
 	buf_adds(&b, "</title>\n<link rel=\"stylesheet\" href=\"/assets/gen.css\">\n");
 	buf_adds(&b, preview_style);
 	buf_adds(&b, "</head>\n<body>\n<div id=\"errors\" role=\"alert\">");

@@ -997,13 +997,6 @@ draw_pages(struct rctx *r)
 		tag_close(r);
 }
 
-cairo_status_t
-cairo_to_buf(void *closure, const unsigned char *data, unsigned int len)
-{
-	buf_add(closure, (const char *)data, len);
-	return CAIRO_STATUS_SUCCESS;
-}
-
 int
 render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path)
 {
