@@ -177,26 +177,6 @@ bind_unseal(const struct expansion *x, const char *s, int attr)
 
 /* ---- names ---- */
 
-const struct table *
-datasets_find(const struct datasets *d, const char *name)
-{
-	for (size_t i = 0; d != NULL && i < d->n; i++)
-		if (strcmp(d->v[i]->name, name) == 0)
-			return d->v[i]->ncols > 0 ? d->v[i] : NULL;
-	return NULL;
-}
-
-int
-datasets_broken(const struct datasets *d, const char *name)
-{
-	if (d != NULL && d->unread)
-		return 1;
-	for (size_t i = 0; d != NULL && i < d->n; i++)
-		if (strcmp(d->v[i]->name, name) == 0)
-			return d->v[i]->ncols == 0;
-	return 0;
-}
-
 /* The row of `t` whose first column is `key`, or -1. */
 static long
 find_row(const struct table *t, const char *key)

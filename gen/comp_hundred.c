@@ -21,16 +21,6 @@
 
 /* ---- from data ---- */
 
-
-/* The text of column `col` of row r, or "" when the table has no such column. */
-static const char *
-cell_text(const struct table *t, size_t r, const char *col)
-{
-	int c = csv_column(t, col);
-
-	return c < 0 ? "" : t->cells[r * t->ncols + (size_t)c].text;
-}
-
 /* Checks the figures of one panel's column in every area, once: a number of children from
  * 0 to 100 or a symbol for a figure not given; an empty cell is a slip. */
 static int
@@ -96,8 +86,8 @@ static struct node *
 one_panel(const struct table *ind, size_t i, const struct table *areas, size_t row,
     const char *file, int line, int col)
 {
-	const char *key = cell_text(ind, i, "key"), *caption = cell_text(ind, i, "caption");
-	const char *sentence = cell_text(ind, i, "sentence");
+	const char *key = csv_text(ind, i, "key"), *caption = csv_text(ind, i, "caption");
+	const char *sentence = csv_text(ind, i, "sentence");
 	const char *area = areas->cells[row * areas->ncols].text;
 	const struct cell *vc = &areas->cells[row * areas->ncols + (size_t)csv_column(areas,
 	    key)];
@@ -105,7 +95,7 @@ one_panel(const struct table *ind, size_t i, const struct table *areas, size_t r
 
 	n->comp = &comp_hundreds;
 	n->label = typeset(caption, strlen(caption), NULL);
-	n->src = doc_slug(key);
+	n->src = file_slug(key);
 	buf_adds(&n->text.text, area);
 	if (vc->kind == D_NUMBER) {
 		n->start = count_of(vc->num);
@@ -185,7 +175,7 @@ area_panels(struct gen *g, const struct table *ind, const struct table *areas, s
 		panels->level = strstr(heading, "{area}") == NULL;
 	}
 	if (several)
-		panels->src = doc_slug(name->text);
+		panels->src = file_slug(name->text);
 	for (size_t i = 0; i < ind->nrows; i++)
 		node_append(panels, one_panel(ind, i, areas, row, file, line, col));
 	return panels;

@@ -8,14 +8,6 @@
 
 #include "gen.h"
 
-static const char *
-col_text(const struct table *t, size_t r, const char *col)
-{
-	int c = csv_column(t, col);
-
-	return c < 0 ? "" : t->cells[r * t->ncols + (size_t)c].text;
-}
-
 /* A whole number with thousands separators as written from "40374"; other figures as they
  * are written; a figure not given in words. */
 static void
@@ -58,7 +50,7 @@ tile_list(const struct table *t)
 	list->tight = 1;
 	for (size_t r = 0; r < t->nrows; r++) {
 		struct node *item = node_new(N_ITEM, t->path, t->cells[r * t->ncols].line, 1);
-		const char *count = col_text(t, r, "count"), *what = col_text(t, r, "item");
+		const char *count = csv_text(t, r, "count"), *what = csv_text(t, r, "item");
 		char *text = count[0] ? xasprintf("%s %s", count, what) : xstrdup(what);
 
 		item->label = xstrdup("\xe2\x80\xa2");
@@ -116,13 +108,13 @@ tiles_make(const struct component_call *c)
 			const struct cell *vc = &t->cells[r * t->ncols + (size_t)csv_column(t,
 			    "value")];
 			struct node *tile = node_new(N_PART, t->path, vc->line, vc->col);
-			const char *detail = col_text(t, r, "detail"), *key = col_text(t, r, "key");
+			const char *detail = csv_text(t, r, "detail"), *key = csv_text(t, r, "key");
 			const struct table *list = key[0] ? datasets_find(c->data, key) : NULL;
 
 			add_number(&tile->text.text, vc);
-			buf_adds(&tile->text.text, col_text(t, r, "unit"));
+			buf_adds(&tile->text.text, csv_text(t, r, "unit"));
 			inl_typeset(&tile->text);	/* a true minus, as the rest of the page */
-			node_append(tile, para(t->path, vc->line, 1, col_text(t, r, "label")));
+			node_append(tile, para(t->path, vc->line, 1, csv_text(t, r, "label")));
 			if (detail[0] != '\0')
 				node_append(tile, para(t->path, vc->line, 1, detail));
 			if (list != NULL && list != t)

@@ -107,20 +107,3 @@ component_items(struct buf *b, const char *text)
 		p = *e ? e + 2 : e;
 	}
 }
-
-/* <divider title="…">: a part's divider page, an ordinary node the layout knows. */
-static struct node *
-divider_make(const struct component_call *c)
-{
-	struct node *x = node_new(N_DIVIDER, c->file, c->line, c->col);
-	char *title = component_attr(c->tag, "title");
-
-	if (title == NULL)
-		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<divider> needs title=\"…\"");
-	else
-		buf_adds(&x->text.text, title);
-	free(title);
-	return x;
-}
-
-const struct component comp_divider = { .tag = "divider", .make = divider_make };

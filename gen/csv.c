@@ -1279,3 +1279,33 @@ csv_free(struct table *t)
 	}
 	free(t);
 }
+
+const char *
+csv_text(const struct table *t, size_t r, const char *name)
+{
+	int c = csv_column(t, name);
+
+	return c < 0 ? "" : t->cells[r * t->ncols + (size_t)c].text;
+}
+
+/* ---- the tables of a document, by name ---- */
+
+const struct table *
+datasets_find(const struct datasets *d, const char *name)
+{
+	for (size_t i = 0; d != NULL && i < d->n; i++)
+		if (strcmp(d->v[i]->name, name) == 0)
+			return d->v[i]->ncols > 0 ? d->v[i] : NULL;
+	return NULL;
+}
+
+int
+datasets_broken(const struct datasets *d, const char *name)
+{
+	if (d != NULL && d->unread)
+		return 1;
+	for (size_t i = 0; d != NULL && i < d->n; i++)
+		if (strcmp(d->v[i]->name, name) == 0)
+			return d->v[i]->ncols == 0;
+	return 0;
+}

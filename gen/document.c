@@ -659,35 +659,6 @@ parse_body(struct gen *g, struct doc *d)
 	return g->errors > before ? -1 : 0;
 }
 
-char *
-doc_slug(const char *s)
-{
-	enum { SLUG_MAX = 80 };	/* bytes of a row's file name, before ".pdf" */
-	struct buf b = { 0 };
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) && c < 0x80)
-			buf_addc(&b, (char)tolower(c));
-		else if (b.len > 0 && b.s[b.len - 1] != '-')
-			buf_addc(&b, '-');
-	}
-	/* A file name stays short: cut a long one at the last word that fits. */
-	if (b.len > SLUG_MAX) {
-		size_t cut = SLUG_MAX;
-
-		while (cut > SLUG_MAX / 2 && b.s[cut] != '-')
-			cut--;
-		b.s[b.len = cut] = '\0';
-	}
-	while (b.len > 0 && b.s[b.len - 1] == '-')
-		b.s[--b.len] = '\0';
-	if (b.s == NULL)
-		buf_adds(&b, "");
-	return b.s;
-}
-
 /* Checks the per-row table and column the template names, and that every row makes a
  * distinct, non-empty file name. */
 static void
@@ -719,7 +690,7 @@ check_per_row(struct gen *g, struct doc *d)
 	for (size_t r = 0; r < tab->nrows; r++) {
 		const struct cell *cell = &tab->cells[r * tab->ncols + (size_t)c];
 
-		slugs[r] = doc_slug(cell->text);
+		slugs[r] = file_slug(cell->text);
 		if (slugs[r][0] == '\0')
 			msg(g, MSG_ERROR, tab->path, cell->line, cell->col, "`%s` makes no file name "
 			    "(it needs a letter or a digit)", cell->text);
@@ -741,7 +712,7 @@ int
 doc_row(struct gen *g, struct doc *d, size_t r)
 {
 	const struct table *t = d->data.row_table;
-	char *slug = doc_slug(t->cells[r * t->ncols + (size_t)csv_column(t,
+	char *slug = file_slug(t->cells[r * t->ncols + (size_t)csv_column(t,
 	    d->tpl->per_row_name)].text);
 
 	g->errors = 0;

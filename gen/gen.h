@@ -126,6 +126,11 @@ char	*typeset(const char *s, size_t len, size_t **map);
 /* The candidate closest to `word` by edit distance, if close enough to suggest, or NULL. */
 const char *nearest_word(const char *word, const char *const *cands, size_t n);
 
+/* The file name `s` gives: lowercase letters and digits, a hyphen for each run of anything
+ * else, at most 80 bytes cut at a hyphen ("Bootle Constituency" to "bootle-constituency"):
+ * a row's output, a panel's files. The caller frees. */
+char	*file_slug(const char *s);
+
 /* The path of `rel` in the project, as the user would write it ("templates/x.xml" when
  * gen runs in the project folder). The caller frees. */
 char	*project_path(const struct gen *, const char *rel);
@@ -346,10 +351,11 @@ struct datasets {
 	int		  unread;	/* the data folder could not be read (and said so) */
 };
 
-/* The table of data/NAME.csv, or NULL (also when the file could not be read at all). */
+/* The table of data/NAME.csv, or NULL (also when the file could not be read at all)
+ * (csv.c). */
 const struct table *datasets_find(const struct datasets *, const char *name);
 /* Whether data/NAME.csv exists but could not be read: its errors are said, and what names
- * it says nothing more. */
+ * it says nothing more (csv.c). */
 int		 datasets_broken(const struct datasets *, const char *name);
 
 /* A stretch of expanded text and where it came from. */
@@ -482,6 +488,8 @@ struct table	*csv_failed(const char *path);
 int		 csv_set_type(struct gen *, struct table *, size_t c, enum col_type t);
 /* The index of the column named `name`, or -1. */
 int		 csv_column(const struct table *, const char *name);
+/* The text of row r's cell in the column named `name`; "" when there is no such column. */
+const char	*csv_text(const struct table *, size_t r, const char *name);
 /* The index of the column `who` needs (e.g. "the indicator table"), or -1 after an error at
  * the header: "no column `north-west` (did you mean `northwest`?); WHO needs it". Said once
  * a table and name; nothing is said of a table that already failed. */
@@ -827,8 +835,6 @@ struct doc {
 struct doc	*doc_load(struct gen *, const char *dir);
 /* Parses the document for row r of its per-row table; returns 0, or -1 after msg(). */
 int		 doc_row(struct gen *, struct doc *, size_t r);
-/* The file name a row's output takes, from its name column. The caller frees. */
-char		*doc_slug(const char *);
 void		 doc_free(struct doc *);
 
 /* ---- validate.c ---- */
@@ -1142,6 +1148,20 @@ char		*indicator_phrase(const struct ind_stat *);
 void		 indicator_number(struct buf *, double);
 /* The status as a word: "Green", "Similar"; "–" for none. */
 const char	*rag_name(enum rag);
+/* The status's colour, so that it is seen as well as read (its CMYK for print is among
+ * template.c's defaults); 0 for none. */
+unsigned	 rag_fill(enum rag);
+/* The change on the year before: "↑ +2" / "↓ −1.5" / "→ 0" / "2021 not published". The
+ * caller frees. */
+char		*indicator_change(const struct ind_stat *);
+/* Figure v with the indicator's unit and decimal places ("69%", "£1,200"); `sentence` 1
+ * for running text ("3 percentage points"). */
+void		 indicator_figure(struct buf *, const struct ind_stat *, double v, int sentence);
+/* The indicators' data and their list, or NULL. */
+const struct table *indicators_data(const struct datasets *);
+const struct table *indicators_list(const struct datasets *);
+/* The area reported on: front matter's `area:`, or the data's first row's. */
+const char	*indicators_area(const struct datasets *, const struct table *data);
 /* An indicator's years as a table (year, the area, each comparator) for a chart; *series
  * and *names are its columns and their names, "|"-separated (the caller frees all three;
  * the table with csv_free()). */

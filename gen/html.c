@@ -867,7 +867,7 @@ list_page(struct hout *h)
 	published(h);
 	buf_adds(&page, "<ul class=\"outputs\">\n");
 	for (size_t r = 0; r < t->nrows; r++) {
-		slug = doc_slug(row_name(h->d, r));
+		slug = file_slug(row_name(h->d, r));
 		buf_adds(&page, "<li><a href=\"");
 		esc(&page, slug);
 		buf_adds(&page, "/index.html\">");

@@ -5,7 +5,7 @@
  * report's year, the change on the year before, the gaps to the comparators, a status by
  * each indicator's own rule, and a sentence that says it all. Checked once by
  * indicators_check() (document.c); used by bind.c ({{ phrase KEY }}), the <indicator-table>
- * component here and charts (<chart indicator=KEY>). */
+ * component (comp_indicators.c) and charts (<chart indicator=KEY>). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +15,14 @@
 
 #define MINUS	"\xe2\x88\x92"	/* U+2212 */
 
-static const struct table *
-data_of(const struct datasets *d)
+const struct table *
+indicators_data(const struct datasets *d)
 {
 	return datasets_find(d, d && d->ind_data ? d->ind_data : "indicators");
 }
 
-static const struct table *
-list_of(const struct datasets *d)
+const struct table *
+indicators_list(const struct datasets *d)
 {
 	return datasets_find(d, d && d->ind_list ? d->ind_list : "indicator-list");
 }
@@ -33,14 +33,6 @@ cell_at(const struct table *t, size_t r, const char *name)
 	int c = csv_column(t, name);
 
 	return c < 0 ? NULL : &t->cells[r * t->ncols + (size_t)c];
-}
-
-static const char *
-col(const struct table *t, size_t r, const char *name)
-{
-	const struct cell *c = cell_at(t, r, name);
-
-	return c == NULL ? "" : c->text;
 }
 
 /* A figure, or NAN; *kind says why there is none (a symbol, or an empty cell). */
@@ -66,7 +58,7 @@ year_of(const struct table *t, size_t r)
 static int
 of_area(const struct table *t, size_t r, const char *area)
 {
-	return area == NULL || csv_column(t, "area") < 0 || strcmp(col(t, r, "area"), area) == 0;
+	return area == NULL || csv_column(t, "area") < 0 || strcmp(csv_text(t, r, "area"), area) == 0;
 }
 
 /* Whether the data has a row of indicator `key`. */
@@ -74,7 +66,7 @@ static int
 has_rows(const struct table *t, const char *key)
 {
 	for (size_t r = 0; r < t->nrows; r++)
-		if (strcmp(col(t, r, "indicator"), key) == 0)
+		if (strcmp(csv_text(t, r, "indicator"), key) == 0)
 			return 1;
 	return 0;
 }
@@ -88,16 +80,16 @@ period_of(const struct datasets *d, const struct table *t, const char *key, int 
 	long any = -1;
 
 	for (size_t r = 0; csv_column(t, "period") >= 0 && r < t->nrows; r++) {
-		if (strcmp(col(t, r, "indicator"), key) != 0 || !of_area(t, r, d->area))
+		if (strcmp(csv_text(t, r, "indicator"), key) != 0 || !of_area(t, r, d->area))
 			continue;
 		if (year_of(t, r) == year) {
-			snprintf(out, size, "%s", col(t, r, "period"));
+			snprintf(out, size, "%s", csv_text(t, r, "period"));
 			return;
 		}
 		any = (long)r;
 	}
 	if (any >= 0)
-		period_shift(col(t, (size_t)any, "period"), year - year_of(t, (size_t)any), out,
+		period_shift(csv_text(t, (size_t)any, "period"), year - year_of(t, (size_t)any), out,
 		    size);
 	else
 		snprintf(out, size, "%d", year);
@@ -108,8 +100,8 @@ static const char *
 data_says(const struct table *t, const char *key, const char *name)
 {
 	for (size_t r = 0; csv_column(t, name) >= 0 && r < t->nrows; r++)
-		if (strcmp(col(t, r, "indicator"), key) == 0 && col(t, r, name)[0] != '\0')
-			return col(t, r, name);
+		if (strcmp(csv_text(t, r, "indicator"), key) == 0 && csv_text(t, r, name)[0] != '\0')
+			return csv_text(t, r, name);
 	return "";
 }
 
@@ -139,12 +131,12 @@ indicator_interval(double lo, double hi, double comparator, int higher_better)
 }
 
 /* The area the report is on: the front matter's, or the data's only one. */
-static const char *
-report_area(const struct datasets *d, const struct table *t)
+const char *
+indicators_area(const struct datasets *d, const struct table *t)
 {
 	if (d->area != NULL)
 		return d->area;
-	return t != NULL && t->nrows > 0 ? col(t, 0, "area") : "";
+	return t != NULL && t->nrows > 0 ? csv_text(t, 0, "area") : "";
 }
 
 /* Checks the columns of t that `need` names; returns how many are missing. */
@@ -224,13 +216,13 @@ check_units(struct gen *g, const struct table *t, const struct table *l)
 
 	for (size_t k = 0; k < l->nrows; k++) {
 		const struct cell *u = cell_at(l, k, "unit");
-		const char *key = col(l, k, "indicator");
+		const char *key = csv_text(l, k, "indicator");
 		size_t r;
 
 		if (u->text[0] != '\0')
 			continue;
 		for (r = 0; r < t->nrows; r++)
-			if (strcmp(col(t, r, "indicator"), key) == 0 && col(t, r, "unit")[0] != '\0')
+			if (strcmp(csv_text(t, r, "indicator"), key) == 0 && csv_text(t, r, "unit")[0] != '\0')
 				break;
 		if (r < t->nrows || !has_rows(t, key))
 			continue;
@@ -269,7 +261,7 @@ check_data(struct gen *g, const struct datasets *d, const struct table *t,
 	bad += csv_need_unique(g, t, key, (size_t)nkey);
 	names = xcalloc(l->nrows + 1, sizeof(*names));
 	for (size_t r = 0; r < l->nrows; r++)
-		names[r] = col(l, r, "indicator");
+		names[r] = csv_text(l, r, "indicator");
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct cell *c = cell_at(t, r, "indicator");
 		const char *near;
@@ -307,11 +299,11 @@ check_year(struct gen *g, const struct datasets *d, const struct table *t,
     const struct table *l)
 {
 	for (size_t k = 0; k < l->nrows; k++) {
-		const char *key = col(l, k, "indicator");
+		const char *key = csv_text(l, k, "indicator");
 		const struct cell *found = NULL;
 
 		for (size_t r = 0; r < t->nrows && found == NULL; r++)
-			if (strcmp(col(t, r, "indicator"), key) == 0 && year_of(t, r) == d->year &&
+			if (strcmp(csv_text(t, r, "indicator"), key) == 0 && year_of(t, r) == d->year &&
 			    of_area(t, r, d->area))
 				found = cell_at(t, r, "value");
 		if (found == NULL)
@@ -329,7 +321,7 @@ check_year(struct gen *g, const struct datasets *d, const struct table *t,
 int
 indicators_check(struct gen *g, const struct datasets *d)
 {
-	const struct table *t = data_of(d), *l = list_of(d);
+	const struct table *t = indicators_data(d), *l = indicators_list(d);
 	int bad = 0;
 
 	if (t == NULL || l == NULL)
@@ -351,7 +343,7 @@ static long
 row_of(const struct datasets *d, const struct table *t, const char *key, int year)
 {
 	for (size_t r = 0; r < t->nrows; r++)
-		if (year_of(t, r) == year && strcmp(col(t, r, "indicator"), key) == 0 &&
+		if (year_of(t, r) == year && strcmp(csv_text(t, r, "indicator"), key) == 0 &&
 		    of_area(t, r, d->area))
 			return (long)r;
 	return -1;
@@ -360,7 +352,7 @@ row_of(const struct datasets *d, const struct table *t, const char *key, int yea
 int
 indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 {
-	const struct table *t = data_of(d), *l = list_of(d);
+	const struct table *t = indicators_data(d), *l = indicators_list(d);
 	long row, prev;
 
 	memset(s, 0, sizeof(*s));
@@ -372,20 +364,20 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 	s->cmp_label = d != NULL && d->ncmp > 0 ? d->cmp[0].label : "England";
 	if (t == NULL || l == NULL)
 		return -1;
-	s->area = report_area(d, t);
+	s->area = indicators_area(d, t);
 	s->dp = -1;
 	for (size_t r = 0; r < l->nrows; r++)
-		if (strcmp(col(l, r, "indicator"), key) == 0) {
+		if (strcmp(csv_text(l, r, "indicator"), key) == 0) {
 			double dp = figure(l, r, "dp", NULL);
 
 			/* the name, unit and decimal places the list leaves empty are the
 			 * published file's */
-			s->name = col(l, r, "name")[0] ? col(l, r, "name") : data_says(t, key, "name");
-			s->unit = col(l, r, "unit")[0] ? col(l, r, "unit") : data_says(t, key, "unit");
+			s->name = csv_text(l, r, "name")[0] ? csv_text(l, r, "name") : data_says(t, key, "name");
+			s->unit = csv_text(l, r, "unit")[0] ? csv_text(l, r, "unit") : data_says(t, key, "unit");
 			if (isnan(dp))
 				dp = atof(data_says(t, key, "dp")[0] ? data_says(t, key, "dp") : "-1");
 			s->dp = dp >= 0 && dp <= 9 ? (int)dp : -1;
-			s->higher_better = strcasecmp(col(l, r, "better"), "lower") != 0;
+			s->higher_better = strcasecmp(csv_text(l, r, "better"), "lower") != 0;
 			s->amber = figure(l, r, "amber", NULL);
 			s->found = 1;
 		}
@@ -406,7 +398,7 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 		for (size_t r = 0; r < t->nrows; r++) {
 			int y = year_of(t, r);
 
-			if (y < d->year && y > by && strcmp(col(t, r, "indicator"), key) == 0 &&
+			if (y < d->year && y > by && strcmp(csv_text(t, r, "indicator"), key) == 0 &&
 			    of_area(t, r, d->area) && !isnan(figure(t, r, "value", NULL))) {
 				by = y;
 				best = (long)r;
@@ -427,7 +419,7 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 	s->target = figure(t, (size_t)row, "target", NULL);
 	s->lo = figure(t, (size_t)row, "ci-lower", NULL);
 	s->hi = figure(t, (size_t)row, "ci-upper", NULL);
-	s->illustrative = strcmp(col(t, (size_t)row, "source"), "illustrative") == 0;
+	s->illustrative = strcmp(csv_text(t, (size_t)row, "source"), "illustrative") == 0;
 	prev = row_of(d, t, key, s->year - 1);
 	s->prev_kind = D_EMPTY;
 	if (prev >= 0)
@@ -508,6 +500,12 @@ with_unit(struct buf *b, const struct ind_stat *s, double v, int sentence)
 	unit_figure(b, s, v, sentence);
 }
 
+void
+indicator_figure(struct buf *b, const struct ind_stat *s, double v, int sentence)
+{
+	with_unit(b, s, v, sentence);
+}
+
 /* "2 points", "0.05", "£120": a difference, with the word for what it is counted in. */
 static void
 difference(struct buf *b, const struct ind_stat *s, double d)
@@ -571,52 +569,9 @@ indicator_phrase(const struct ind_stat *s)
 	return b.s;
 }
 
-const char *
-rag_name(enum rag r)
-{
-	static const char *const names[] = { "–", "Green", "Amber", "Red", "Better", "Similar",
-	    "Worse" };
-
-	return names[r];
-}
-
-/* The status's colour, so that it is seen as well as read (its CMYK for print is among
- * template.c's defaults). */
-static unsigned
-rag_fill(enum rag r)
-{
-	switch (r) {
-	case RAG_GREEN:
-	case RAG_BETTER:
-		return 0xd4edda;
-	case RAG_AMBER:
-	case RAG_SIMILAR:
-		return 0xfbe7b5;
-	case RAG_RED:
-	case RAG_WORSE:
-		return 0xf5c6cb;
-	case RAG_NONE:
-		break;
-	}
-	return 0;
-}
-
-/* ---- <indicator-table phase="primary">: the summary table of a phase ---- */
-
-static struct node *
-cell(const char *file, int line, const char *text, int align)
-{
-	struct node *n = node_new(N_CELL, file, line, 1);
-
-	buf_adds(&n->text.text, text);
-	inl_typeset(&n->text);
-	n->align = align;
-	return n;
-}
-
 /* "↑ +2" / "↓ −1.5" / "→ 0" / "2021 not published". */
-static char *
-change_text(const struct ind_stat *s)
+char *
+indicator_change(const struct ind_stat *s)
 {
 	struct buf b = { 0 };
 	double d = s->latest - s->prev;
@@ -648,211 +603,35 @@ change_text(const struct ind_stat *s)
 	return b.s;
 }
 
-static char *
-figure_text(const struct ind_stat *s, double v, unsigned char kind)
+const char *
+rag_name(enum rag r)
 {
-	struct buf b = { 0 };
+	static const char *const names[] = { "–", "Green", "Amber", "Red", "Better", "Similar",
+	    "Worse" };
 
-	if (isnan(v))
-		buf_adds(&b, datum_words(kind, 0));
-	else
-		with_unit(&b, s, v, 0);
-	return b.s;
+	return names[r];
 }
 
-/* An amber band as the note states it: "2 percentage points", "0.1". */
-static void
-band_text(struct buf *b, const struct ind_stat *s)
+/* The status's colour, so that it is seen as well as read (its CMYK for print is among
+ * template.c's defaults). */
+unsigned
+rag_fill(enum rag r)
 {
-	char t[32];
-
-	snprintf(t, sizeof(t), "%g", s->amber);
-	buf_adds(b, strncmp(s->unit, "£", strlen("£")) == 0 ? "£" : "");
-	buf_adds(b, t);
-	buf_adds(b, strcmp(s->unit, "%") == 0 || strcmp(s->unit, "pp") == 0 ? (s->amber == 1 ?
-	    " percentage point" : " percentage points") : strcmp(s->unit, "points") == 0 ?
-	    (s->amber == 1 ? " point" : " points") : strcmp(s->unit, "£m") == 0 ? "m" : "");
+	switch (r) {
+	case RAG_GREEN:
+	case RAG_BETTER:
+		return 0xd4edda;
+	case RAG_AMBER:
+	case RAG_SIMILAR:
+		return 0xfbe7b5;
+	case RAG_RED:
+	case RAG_WORSE:
+		return 0xf5c6cb;
+	case RAG_NONE:
+		break;
+	}
+	return 0;
 }
-
-/* The note under a status table: the rule and the comparator, from the same settings that
- * decided the colours. */
-static struct node *
-rule_note(const struct component_call *c, const struct ind_stat *st, size_t n)
-{
-	struct node *p = node_new(N_PARAGRAPH, c->file, c->line, c->col);
-	struct buf *b = &p->text.text;
-
-	p->start = 1;	/* the table's note, not a numbered paragraph of the report */
-	int bands = 0, intervals = 0, one_band = 0;
-	char *first = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		intervals += st[i].rag >= RAG_BETTER;
-		bands += st[i].rag != RAG_NONE && st[i].rag < RAG_BETTER;
-	}
-	buf_adds(b, "Status compares ");
-	buf_adds(b, n > 0 ? st[0].area : "");
-	buf_adds(b, " with ");
-	buf_adds(b, n > 0 ? st[0].cmp_label : "");
-	buf_adds(b, " in the year shown.");
-	if (bands > 0) {
-		size_t kinds = 0;
-
-		for (size_t i = 0; i < n; i++) {	/* how many different bands */
-			struct buf t = { 0 }, u = { 0 };
-			int seen = 0;
-
-			if (st[i].rag == RAG_NONE || st[i].rag >= RAG_BETTER)
-				continue;
-			band_text(&t, &st[i]);
-			for (size_t k = 0; k < i && !seen; k++)
-				if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
-					u.len = 0;
-					band_text(&u, &st[k]);
-					seen = strcmp(u.s, t.s) == 0;
-				}
-			kinds += !seen;
-			buf_free(&t);
-			buf_free(&u);
-		}
-		one_band = kinds == 1;
-		buf_adds(b, " Green: at or better than ");
-		buf_adds(b, st[0].cmp_label);
-		buf_adds(b, ". Amber: behind by no more than ");
-		for (size_t i = 0, said = 0; i < n; i++) {	/* each band once */
-			struct buf t = { 0 };
-			int seen = 0;
-
-			if (st[i].rag == RAG_NONE || st[i].rag >= RAG_BETTER)
-				continue;
-			band_text(&t, &st[i]);
-			for (size_t k = 0; k < i; k++) {
-				struct buf u = { 0 };
-
-				if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
-					band_text(&u, &st[k]);
-					seen |= strcmp(u.s, t.s) == 0;
-				}
-				buf_free(&u);
-			}
-			if (!seen) {
-				if (said++ > 0)
-					buf_adds(b, ", ");
-				if (first == NULL)
-					first = xstrdup(t.s);
-				buf_adds(b, t.s);
-				if (one_band) {
-					buf_free(&t);
-					break;
-				}
-				buf_adds(b, " (");
-				for (size_t k = i, m = 0; k < n; k++) {
-					struct buf u = { 0 };
-
-					if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
-						band_text(&u, &st[k]);
-						if (strcmp(u.s, t.s) == 0) {
-							buf_adds(b, m++ ? "; " : "");
-							buf_adds(b, st[k].name);
-						}
-					}
-					buf_free(&u);
-				}
-				buf_adds(b, ")");
-			}
-			buf_free(&t);
-		}
-		buf_adds(b, ". Red: further behind.");
-	}
-	if (intervals > 0) {
-		buf_adds(b, " Better or Worse: the whole confidence interval of the figure lies "
-		    "above or below ");
-		buf_adds(b, st[0].cmp_label);
-		buf_adds(b, "’s figure; Similar: it does not.");
-	}
-	free(first);
-	return p;
-}
-
-static struct node *
-indicator_table_make(const struct component_call *c)
-{
-	char *phase = component_attr(c->tag, "phase");
-	const struct table *l = list_of(c->data), *t = data_of(c->data);
-	struct node *table, *row;
-	struct ind_stat *st;
-	struct buf widths = { 0 };
-	size_t ncmp = c->data->ncmp, n = 0;
-	int periods;
-
-	if (phase != NULL && (l == NULL || t == NULL) && indicators_broken(c->data)) {
-		free(phase);	/* their errors are said */
-		return NULL;
-	}
-	if (phase == NULL || l == NULL || t == NULL) {
-		msg(c->g, MSG_ERROR, c->file, c->line, c->col, phase ? "<indicator-table> needs "
-		    "data/indicators.csv and data/indicator-list.csv" : "<indicator-table> needs "
-		    "phase=\"…\", as the indicator list names it");
-		free(phase);
-		return NULL;
-	}
-	table = node_new(N_TABLE, c->file, c->line, c->col);
-	periods = csv_column(t, "period") >= 0;
-	/* room for a period written "2022/23", and for "2021/22 suppressed" */
-	buf_adds(&widths, periods ? "auto 11% 14% 14%" : "auto 8% 14% 12%");
-	for (size_t i = 0; i < ncmp; i++)	/* room for "not published" on two lines */
-		buf_adds(&widths, periods ? " 14%" : " 13%");
-	buf_adds(&widths, " 11%");
-	table->label = widths.s;
-	table->src = xasprintf("indicators (%s)", phase);
-	row = node_new(N_ROW, c->file, c->line, c->col);
-	node_append(table, row);
-	node_append(row, cell(c->file, c->line, "Indicator", 0));
-	node_append(row, cell(c->file, c->line, "Year", 2));
-	node_append(row, cell(c->file, c->line, report_area(c->data, t), 2));
-	node_append(row, cell(c->file, c->line, "Change", 2));
-	for (size_t i = 0; i < ncmp; i++)
-		node_append(row, cell(c->file, c->line, c->data->cmp[i].label, 2));
-	node_append(row, cell(c->file, c->line, "Status", 2));
-	st = xcalloc(l->nrows + 1, sizeof(*st));
-	for (size_t r = 0; r < l->nrows; r++) {
-		struct ind_stat *s = &st[n];
-		char *text, year[64];
-
-		if (strcasecmp(col(l, r, "phase"), phase) != 0)
-			continue;
-		indicator_stat(c->data, col(l, r, "indicator"), s);
-		n++;
-		snprintf(year, sizeof(year), "%s", s->period);
-		row = node_new(N_ROW, l->path, l->cells[r * l->ncols].line, 1);
-		node_append(table, row);
-		node_append(row, cell(l->path, row->line, s->name, 0));
-		node_append(row, cell(l->path, row->line, year, 2));
-		text = figure_text(s, s->latest, s->latest_kind);
-		node_append(row, cell(l->path, row->line, text, 2));
-		free(text);
-		text = change_text(s);
-		node_append(row, cell(l->path, row->line, text, 2));
-		free(text);
-		for (size_t i = 0; i < ncmp; i++) {
-			text = figure_text(s, s->cmp[i], s->cmp_kind[i]);
-			node_append(row, cell(l->path, row->line, text, 2));
-			free(text);
-		}
-		/* the status: its colour, and its word for who cannot see it */
-		node_append(row, cell(l->path, row->line, rag_name(s->rag), 2));
-		row->last->fill = rag_fill(s->rag);
-	}
-	table->next = rule_note(c, st, n);	/* markdown.c places the note after the table */
-	free(st);
-	free(phase);
-	return table;
-}
-
-const struct component comp_indicator_table = {
-	.tag = "indicator-table",
-	.make = indicator_table_make,
-};
 
 /* Adds a figure to a chart's CSV text: to the indicator's decimal places where the data
  * gives them (a published file's 46.2176 is 46.2), else as written. */
@@ -881,7 +660,7 @@ next_row(const struct datasets *d, const struct table *t, const char *key, long 
 	size_t best = t->nrows;
 
 	for (size_t r = 0; r < t->nrows; r++)
-		if (year_of(t, r) > from && strcmp(col(t, r, "indicator"), key) == 0 &&
+		if (year_of(t, r) > from && strcmp(csv_text(t, r, "indicator"), key) == 0 &&
 		    of_area(t, r, d->area) && (best == t->nrows || year_of(t, r) < year_of(t, best)))
 			best = r;
 	return best;
@@ -891,7 +670,7 @@ struct table *
 indicator_series(struct gen *g, const struct datasets *d, const char *key, char **series,
     char **names)
 {
-	const struct table *t = data_of(d);
+	const struct table *t = indicators_data(d);
 	struct buf b = { 0 }, s = { 0 }, n = { 0 };
 	struct table *out;
 	struct ind_stat st;
@@ -904,7 +683,7 @@ indicator_series(struct gen *g, const struct datasets *d, const char *key, char 
 		dp = st.dp;
 	buf_adds(&b, "year,v0");
 	buf_adds(&s, "v0");
-	buf_adds(&n, report_area(d, t));
+	buf_adds(&n, indicators_area(d, t));
 	for (size_t i = 0; i < d->ncmp; i++) {
 		char c[32];
 
@@ -919,7 +698,7 @@ indicator_series(struct gen *g, const struct datasets *d, const char *key, char 
 	buf_addc(&b, '\n');
 	for (size_t r = next_row(d, t, key, -1); r < t->nrows; r = next_row(d, t, key, (long)r)) {
 		/* the years as the data writes them: "2022/23" where it gives the period */
-		csv_add_field(&b, col(t, r, csv_column(t, "period") >= 0 ? "period" : "year"), 0);
+		csv_add_field(&b, csv_text(t, r, csv_column(t, "period") >= 0 ? "period" : "year"), 0);
 		series_value(&b, cell_at(t, r, "value"), dp, d->ncmp == 0);
 		for (size_t i = 0; i < d->ncmp; i++)
 			series_value(&b, cell_at(t, r, d->cmp[i].column), dp, i + 1 == d->ncmp);
@@ -934,10 +713,10 @@ indicator_series(struct gen *g, const struct datasets *d, const char *key, char 
 int
 indicators_illustrative(const struct datasets *d)
 {
-	const struct table *t = data_of(d);
+	const struct table *t = indicators_data(d);
 
 	for (size_t r = 0; t != NULL && r < t->nrows; r++)
-		if (strcmp(col(t, r, "source"), "illustrative") == 0)
+		if (strcmp(csv_text(t, r, "source"), "illustrative") == 0)
 			return 1;
 	return 0;
 }

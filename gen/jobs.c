@@ -195,7 +195,7 @@ job_name(const struct doc *d, long row)
 
 	if (row < 0)
 		return xstrdup(d->name);
-	slug = doc_slug(t->cells[(size_t)row * t->ncols +
+	slug = file_slug(t->cells[(size_t)row * t->ncols +
 	    (size_t)csv_column(t, d->tpl->per_row_name)].text);
 	name = xasprintf("%s/%s", d->name, slug);
 	free(slug);

@@ -228,7 +228,7 @@ build_once(struct preview *p)
 		row = 0;
 		for (size_t r = 0; p->row != NULL && r < d->data.row_table->nrows; r++) {
 			const struct table *t = d->data.row_table;
-			char *slug = doc_slug(t->cells[r * t->ncols +
+			char *slug = file_slug(t->cells[r * t->ncols +
 			    (size_t)csv_column(t, d->tpl->per_row_name)].text);
 			char *name = xasprintf("%s/%s", d->name, slug);
 

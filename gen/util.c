@@ -825,3 +825,32 @@ xml_escape(struct buf *b, const char *s, size_t n)
 			buf_addc(b, s[i]);
 		}
 }
+
+char *
+file_slug(const char *s)
+{
+	enum { SLUG_MAX = 80 };	/* bytes of a row's file name, before ".pdf" */
+	struct buf b = { 0 };
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) && c < 0x80)
+			buf_addc(&b, (char)tolower(c));
+		else if (b.len > 0 && b.s[b.len - 1] != '-')
+			buf_addc(&b, '-');
+	}
+	/* A file name stays short: cut a long one at the last word that fits. */
+	if (b.len > SLUG_MAX) {
+		size_t cut = SLUG_MAX;
+
+		while (cut > SLUG_MAX / 2 && b.s[cut] != '-')
+			cut--;
+		b.s[b.len = cut] = '\0';
+	}
+	while (b.len > 0 && b.s[b.len - 1] == '-')
+		b.s[--b.len] = '\0';
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	return b.s;
+}

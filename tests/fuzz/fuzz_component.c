@@ -27,7 +27,7 @@ draw(struct gen *g, const struct node *n)
 	for (const struct node *p = n; t != NULL && p != NULL; p = p->next) {
 		if (p->type != N_COMPONENT || p->comp->draw == NULL)
 			continue;
-		if (p->comp->shape == SHAPE_BOX) {	/* the component's own operations */
+		if (p->comp->place == flow_place_box) {	/* the component's own operations */
 			p->comp->height(p, 300);
 			p->comp->draw(cr, ctx, t, p, 0, 0, 300);
 		} else

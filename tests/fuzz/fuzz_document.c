@@ -1,7 +1,7 @@
 /* fuzz_document.c: libFuzzer target over a whole document (make fuzz): the input is an
  * index.md (front matter, Markdown, {{ }} tags and components) with two small tables, read,
  * bound, parsed, validated and laid out on a small page, as `gen build` does before it
- * draws; its first line is also made a row's file name (doc_slug()). */
+ * draws; its first line is also made a row's file name (file_slug()). */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (realpath(".", root) == NULL)
 			abort();
 	}
-	slug = doc_slug(text);
+	slug = file_slug(text);
 	free(slug);
 	if (utf8_invalid(text, size) != (size_t)-1)
 		goto done;
