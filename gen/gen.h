@@ -705,6 +705,20 @@ struct ink {
 	unsigned short	 cmyk[4];	/* C, M, Y, K in hundredths of a per cent (0-10000) */
 };
 
+/* The words gen writes itself, the same in every output: <words contents="Contents" …/>, in
+ * templates/words.xml, which every template reads first, and in a template. */
+enum word {
+	W_CONTENTS,		/* contents=: the contents' heading where <contents> gives none */
+	W_SKIP,			/* skip=: the web page's link past its header to the text */
+	W_PREVIOUS,		/* previous=, next=: before the name of the web page ... */
+	W_NEXT,			/* ... before or after this one */
+	W_PAGER,		/* pager=: what the links to them are, for a screen reader */
+	W_PICTURE_MISSING,	/* picture-missing=: before a missing picture's file, in a draft */
+	W_NWORDS
+};
+/* The attribute of <words> that sets word w. */
+const char	*word_name(enum word w);
+
 /* The printing condition a PDF's output intent names (<print intent=…>). */
 enum print_intent { PI_FOGRA39, PI_SWOP };
 
@@ -770,6 +784,7 @@ struct template {
 	char		*html_published;	/* … published=: {date}, {author}, owned */
 	char		*html_source;	/* … source=: {source}, owned */
 	char		*toc_title;	/* the contents page's heading, owned; NULL: none */
+	char		*word[W_NWORDS];	/* the words gen writes itself, owned: <words> */
 	int		 front_roman;	/* the cover, contents and index.md numbered i, ii … */
 	struct style	 role[R_NROLES];
 };
@@ -782,6 +797,8 @@ struct template	*template_load(struct gen *, const char *name, const char *file,
 struct template	*template_parse(struct gen *, const char *name, const char *text, size_t len);
 void		 template_free(struct template *);
 const char	*role_name(enum style_role);
+/* The contents' heading: the template's <contents title=…>, or its word for contents. */
+const char	*contents_title(const struct template *);
 
 /* ---- theme.c: the theme's contrast and sizes, checked before anything is drawn ---- */
 

@@ -437,7 +437,9 @@ figure(struct hout *h, const struct node *n)
 		esc(h->out, n->alt ? n->alt : "");
 		buf_adds(h->out, "\">");
 	} else {	/* --draft: the picture is missing, and the page says so */
-		buf_adds(h->out, "<p class=\"missing\">Picture not found: ");
+		buf_adds(h->out, "<p class=\"missing\">");
+		esc(h->out, h->t->word[W_PICTURE_MISSING]);
+		buf_adds(h->out, ": ");
 		esc(h->out, n->src ? n->src : "");
 		buf_adds(h->out, "</p>");
 	}
@@ -675,8 +677,9 @@ page_start(struct hout *h, const char *title, const char *assets)
 	esc(h->out, title);
 	buf_adds(h->out, "</title>\n<link rel=\"stylesheet\" href=\"");
 	buf_adds(h->out, assets);
-	buf_adds(h->out, "gen.css\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to "
-	    "the content</a>\n");
+	buf_adds(h->out, "gen.css\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+	esc(h->out, h->t->word[W_SKIP]);
+	buf_adds(h->out, "</a>\n");
 }
 
 /* ---- publishing: the way up, the date and the source, the PDF ---- */
@@ -934,7 +937,9 @@ static void
 contents(struct hout *h)
 {
 	buf_adds(h->out, "<nav class=\"contents\" aria-labelledby=\"contents-h\">\n"
-	    "<h2 id=\"contents-h\">Contents</h2>\n<ol>\n");
+	    "<h2 id=\"contents-h\">");
+	esc(h->out, contents_title(h->t));
+	buf_adds(h->out, "</h2>\n<ol>\n");
 	for (size_t i = 1; i < h->npages; i++) {
 		buf_adds(h->out, "<li><a href=\"");
 		esc(h->out, h->pages[i].file);
@@ -950,18 +955,25 @@ pager(struct hout *h, size_t i)
 {
 	if (h->npages < 2)
 		return;
-	buf_adds(h->out, "<nav class=\"pager\" aria-label=\"Previous and next pages\">\n<ul>\n");
+	buf_adds(h->out, "<nav class=\"pager\" aria-label=\"");
+	esc(h->out, h->t->word[W_PAGER]);
+	buf_adds(h->out, "\">\n<ul>\n");
 	if (i > 0) {
 		buf_adds(h->out, "<li><a rel=\"prev\" href=\"");
 		esc(h->out, h->pages[i - 1].file);
-		buf_adds(h->out, "\">Previous: ");
-		esc(h->out, i > 1 ? inl_str(&h->pages[i - 1].heading->text) : "Contents");
+		buf_adds(h->out, "\">");
+		esc(h->out, h->t->word[W_PREVIOUS]);
+		buf_adds(h->out, " ");
+		esc(h->out, i > 1 ? inl_str(&h->pages[i - 1].heading->text) :
+		    contents_title(h->t));
 		buf_adds(h->out, "</a></li>\n");
 	}
 	if (i + 1 < h->npages) {
 		buf_adds(h->out, "<li><a rel=\"next\" href=\"");
 		esc(h->out, h->pages[i + 1].file);
-		buf_adds(h->out, "\">Next: ");
+		buf_adds(h->out, "\">");
+		esc(h->out, h->t->word[W_NEXT]);
+		buf_adds(h->out, " ");
 		esc(h->out, inl_str(&h->pages[i + 1].heading->text));
 		buf_adds(h->out, "</a></li>\n");
 	}

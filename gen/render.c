@@ -485,7 +485,7 @@ static PangoLayout *simple_layout(struct rctx *, enum style_role, const char *, 
 static void
 draw_placeholder(struct rctx *r, const struct piece *pc, double x)
 {
-	char *text = xasprintf("Picture to come: %s", pc->node->src);
+	char *text = xasprintf("%s: %s", r->d->tpl->word[W_PICTURE_MISSING], pc->node->src);
 	PangoLayout *l = simple_layout(r, R_CAPTION, text, pc->w - 16);
 	struct piece tp = { 0 };
 	static const double dash[] = { 4, 3 };

@@ -22,6 +22,11 @@ static const char *const role_names[R_NROLES] = {
 	[R_FIGURE_DETAIL] = "figure-detail",
 };
 
+static const char *const word_names[W_NWORDS] = {
+	[W_CONTENTS] = "contents", [W_SKIP] = "skip", [W_PREVIOUS] = "previous",
+	[W_NEXT] = "next", [W_PAGER] = "pager", [W_PICTURE_MISSING] = "picture-missing",
+};
+
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
 
 struct tctx {
@@ -530,6 +535,7 @@ read_logo(struct tctx *c, xmlNode *n)
 }
 
 static void read_include(struct tctx *, xmlNode *);
+static void read_xml_file(struct tctx *, const char *, const char *, size_t);
 
 /* <header left="{title}" right="{section}"/>, <footer outside="Page {page} of {pages}"/>:
  * the element replaces the default; slots are left, centre, right, inside and outside. */
@@ -615,6 +621,49 @@ html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char
 	free(*out);
 	*out = xstrdup((const char *)v);
 	xmlFree(v);
+}
+
+/* <words contents="Contents" …/>: the words gen writes itself. */
+static void
+read_words(struct tctx *c, xmlNode *n)
+{
+	for (int w = 0; w < W_NWORDS; w++) {
+		xmlChar *v = xmlGetProp(n, (const xmlChar *)word_names[w]);
+
+		if (v == NULL)
+			continue;
+		free(c->t->word[w]);
+		c->t->word[w] = xstrdup((const char *)v);
+		xmlFree(v);
+	}
+}
+
+/* templates/words.xml, read before the template so that its <words> can change any. */
+static void
+read_words_file(struct tctx *c)
+{
+	char *path = project_path(c->g, "templates/words.xml"), *text;
+	size_t len;
+
+	if (read_file(c->g, path, MAX_FILE_BYTES, &text, &len) == 0) {
+		c->chain[c->depth++] = path;
+		read_xml_file(c, path, text, len);
+		c->depth--;
+		free(text);
+	}
+	free(path);
+}
+
+const char *
+word_name(enum word w)
+{
+	return word_names[w];
+}
+
+const char *
+contents_title(const struct template *t)
+{
+	return t->toc_title != NULL ? t->toc_title : t->word[W_CONTENTS];
 }
 
 /* <html split="1"/>: the HTML twin has a page per heading of that level (0: one page); its
@@ -781,6 +830,8 @@ read_root(struct tctx *c, xmlNode *root)
 			read_data(c, n);
 		else if (strcmp(name, "include") == 0)
 			read_include(c, n);
+		else if (strcmp(name, "words") == 0)
+			read_words(c, n);
 		else if (strcmp(name, "front") == 0)
 			read_fields(c, n, "field", "label", &c->t->front, &c->t->nfront);
 		else if (strcmp(name, "sections") == 0)
@@ -1070,6 +1121,8 @@ static const struct {
 	{ "data", { "table", NULL } },
 	{ "column", { "name", "type", NULL } },
 	{ "include", { "file", NULL } },
+	{ "words", { "contents", "skip", "previous", "next", "pager", "picture-missing",
+	    NULL } },
 	{ "front", { NULL } },
 	{ "field", { "key", "label", "required", NULL } },
 	{ "sections", { NULL } },
@@ -1251,6 +1304,13 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 		t = template_parse(g, name, text, len);
 		free(text);
 	}
+	for (int w = 0; t != NULL && w < W_NWORDS; w++)
+		if (t->word[w] == NULL) {
+			msg(g, MSG_ERROR, path, 0, 0, "no word for %s=: give it in <words> here, or "
+			    "keep templates/words.xml, which gives them all", word_names[w]);
+			template_free(t);
+			t = NULL;
+		}
 	free(path);
 	free(rel);
 	return t;
@@ -1268,6 +1328,8 @@ template_parse(struct gen *g, const char *name, const char *text, size_t len)
 	c.t->path = project_path(g, rel);
 	free(rel);
 	defaults(c.t);
+	if (strcmp(name, "words") != 0)
+		read_words_file(&c);
 	c.chain[c.depth++] = c.t->path;
 	read_xml_file(&c, c.t->path, text, len);
 	if (c.bad) {
@@ -1306,6 +1368,8 @@ template_free(struct template *t)
 	free(t->appendix_label);
 	free(t->number_chapters);
 	free(t->toc_title);
+	for (int w = 0; w < W_NWORDS; w++)
+		free(t->word[w]);
 	free(t->html_download);
 	free(t->html_published);
 	free(t->html_source);
