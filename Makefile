@@ -25,7 +25,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c layout_notes.c layout_table.c layout_front.c layout_ahead.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c comp_chart_judgement.c comp_indicators.c comp_divider.c \
-	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c svg.c \
+	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c svg.c backend.c text.c \
 	pdf_post.c jobs.c
 OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o

@@ -1235,6 +1235,26 @@ struct html_twin *html_make(struct gen *, const struct doc *);
 int		 html_put(struct html_twin *, struct gen *g);
 void		 html_free(struct html_twin *);
 
+/* ---- backend.c: what a build writes, one file each and one table ---- */
+
+/* An output format: its state is begun for a document (or the row being built), given each
+ * top-level block of the validated tree in reading order, and ended, which writes its files
+ * whole or not at all. */
+struct backend {
+	const char	*name;		/* "text" */
+	/* Starts the output of d; returns its state, or NULL after msg(). */
+	void		*(*begin)(struct gen *, const struct doc *d);
+	void		 (*block)(void *state, const struct node *);
+	/* Writes the output and frees the state; 0, or -1 after msg(). */
+	int		 (*end)(void *state, struct gen *);
+};
+
+/* The plain text for review, out/DOC.txt (text.c). */
+extern const struct backend backend_text;
+
+/* Writes document d (or the row being built) with each back-end of the table. */
+void		 backends_write(struct gen *, const struct doc *d);
+
 /* ---- preview.c: the document in a browser, following every save ---- */
 
 /* Builds the document in folder `dir` (the row named `row`, for a document built per row),

@@ -343,6 +343,8 @@ build_job(struct gen *g, struct doc *d, long row)
 		if (!g->pdf_only && g->errors == errors)	/* the twin of a PDF that was made */
 			html_write(g, d);
 	}
+	if (!g->pdf_only && !g->html_only && g->errors == errors)
+		backends_write(g, d);	/* the outputs behind the back-end table */
 	write_batch_end(g);
 }
 

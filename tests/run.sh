@@ -86,6 +86,9 @@ source tests/html.sh
 # ---- the facts of every document made from a source, and words that never overlap ----
 source tests/facts.sh
 
+# ---- the plain text of every document, as its back-end writes it ----
+source tests/text.sh
+
 # ---- every example of the CommonMark spec builds ----
 mkdir -p "$TMP/spec-tmp"
 GEN=$GEN ROOT=$ROOT TMP=$TMP/spec-tmp SPECSPLIT=$SPECSPLIT bash tests/spec.sh >"$TMP/spec.out" 2>&1
