@@ -238,7 +238,8 @@ chart_make(const struct component_call *c)
 	return n;
 }
 
-const char *
+/* The chart's title, or NULL. */
+static const char *
 chart_title(const struct node *n)
 {
 	return ((const struct chart *)n->data)->title;
@@ -256,7 +257,9 @@ figure_cell(const struct node *n, const char *text, int align)
 	return c;
 }
 
-struct node *
+/* Its figures as a table (N_TABLE: a header row, then a row per x) for readers who cannot
+ * see the picture, which the caller frees with node_free(). */
+static struct node *
 chart_table(const struct node *n)
 {
 	const struct chart *ch = n->data;

@@ -1,6 +1,6 @@
 /* document.c: one document folder, content/NAME/, read into the tree: index.md's front
  * matter, then every Markdown file in name order, the template it names and its fonts.
- * Called by main.c; hands a checked struct doc to render_pdf(). */
+ * Called by main.c; hands a checked struct doc to the back-ends. */
 #include <ctype.h>
 #include <limits.h>
 #include <dirent.h>

@@ -1085,10 +1085,6 @@ const struct component *component_nth(size_t i);
 extern const struct component comp_hundreds, comp_data_table, comp_key_figures, comp_chart,
     comp_indicator_table, comp_divider, comp_outcomes;
 
-/* The chart's title, or NULL; its figures as a table (N_TABLE: a header row, then a row per
- * x) for readers who cannot see the picture, which the caller frees with node_free(). */
-const char	*chart_title(const struct node *);
-struct node	*chart_table(const struct node *);
 
 /* ---- html.c: what a component's html() writes with ---- */
 

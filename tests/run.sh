@@ -89,6 +89,9 @@ source tests/facts.sh
 # ---- the plain text of every document, as its back-end writes it ----
 source tests/text.sh
 
+# ---- the seams: no component named by the layout or an output, no output by a reader ----
+source tests/seams.sh
+
 # ---- every example of the CommonMark spec builds ----
 mkdir -p "$TMP/spec-tmp"
 GEN=$GEN ROOT=$ROOT TMP=$TMP/spec-tmp SPECSPLIT=$SPECSPLIT bash tests/spec.sh >"$TMP/spec.out" 2>&1
