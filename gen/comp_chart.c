@@ -465,23 +465,15 @@ point_label(char *out, size_t size, double v, const char *unit)
 	snprintf(out, size, "%s%g%s", v < 0 ? "\xe2\x88\x92" : "", fabs(v), unit ? unit : "");
 }
 
-/* Line and bar charts: title, a key naming each series as it is drawn (its line, dash and
- * marker), value axis with grid, years, the series; each run of years without figures said
- * once under it ("not published"), and the values where lines end set apart. */
+/* The key of a line or bar chart, under its title: each series' line, dash and marker, or
+ * its bar's colour, and its name. */
 static void
-draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct chart *ch,
-    double x, double y, double w, double h)
+draw_key(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct chart *ch,
+    double x, double y)
 {
-	size_t nr = ch->t->nrows;
-	double top = y + 38, left = x + 34, right = x + w - 30, bottom = y + h - 20, lx = x;
-	double slot = nr ? (right - left) / nr : 1;
-	int nticks = (int)lround((ch->ymax - ch->ymin) / ch->ystep);
-	struct { double x, y; unsigned c; char s[32]; } end[MAX_SERIES * 16];
-	int nend = 0;
-	struct placed pl = { .n = 0 };
+	double lx = x;
 
-	chart_text(cr, ctx, t, ch->title ? ch->title : "", 10.5, 700, x, y, 0, t->role[R_BODY].colour);
-	for (int s = 0; s < ch->n; s++) {	/* the key: each series' line, dash and marker */
+	for (int s = 0; s < ch->n; s++) {
 		chart_colour(cr, SERIES(t, s));
 		if (ch->kind == &chart_line) {
 			cairo_set_line_width(cr, 1.6);
@@ -500,6 +492,25 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 		lx += chart_text(cr, ctx, t, ch->name[s], 8.5, 400, lx, y + 17, 0,
 		    t->role[R_BODY].colour) + 12;
 	}
+}
+
+/* Line and bar charts: title, a key naming each series as it is drawn (its line, dash and
+ * marker), value axis with grid, years, the series; each run of years without figures said
+ * once under it ("not published"), and the values where lines end set apart. */
+static void
+draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct chart *ch,
+    double x, double y, double w, double h)
+{
+	size_t nr = ch->t->nrows;
+	double top = y + 38, left = x + 34, right = x + w - 30, bottom = y + h - 20;
+	double slot = nr ? (right - left) / nr : 1;
+	int nticks = (int)lround((ch->ymax - ch->ymin) / ch->ystep);
+	struct { double x, y; unsigned c; char s[32]; } end[MAX_SERIES * 16];
+	int nend = 0;
+	struct placed pl = { .n = 0 };
+
+	chart_text(cr, ctx, t, ch->title ? ch->title : "", 10.5, 700, x, y, 0, t->role[R_BODY].colour);
+	draw_key(cr, ctx, t, ch, x, y);
 	cairo_set_line_width(cr, 0.4);
 	for (int i = 0; i <= nticks; i++) {	/* grid and value labels */
 		double gy = bottom - (bottom - top) * i / nticks;
@@ -683,25 +694,12 @@ series_draw(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	draw_series(cr, ctx, t, ch, x, y, w, series_height(ch, w));
 }
 
-const struct chart_kind chart_line = {
-	.type = "line",
-	.read = series_read,
-	.check = series_check,
-	.axis = nice_axis,
-	.describe = series_describe,
-	.height = series_height,
-	.draw = series_draw,
-};
+/* Line and bar charts differ only where draw_series() and nice_axis() ask which they are. */
+#define SERIES_KIND(name) { .type = name, .read = series_read, .check = series_check, \
+	.axis = nice_axis, .describe = series_describe, .height = series_height, \
+	.draw = series_draw }
 
-const struct chart_kind chart_bar = {
-	.type = "bar",
-	.read = series_read,
-	.check = series_check,
-	.axis = nice_axis,
-	.describe = series_describe,
-	.height = series_height,
-	.draw = series_draw,
-};
+const struct chart_kind chart_line = SERIES_KIND("line"), chart_bar = SERIES_KIND("bar");
 
 /* The chart types: a new one is a file of its own and a line here. */
 static const struct chart_kind *const kinds[] = {

@@ -90,6 +90,8 @@ void	 write_abandon(void);
 void	 remove_stale_temps(const char *dir, int depth);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when valid. */
 size_t	 utf8_invalid(const char *, size_t);
+/* The characters of UTF-8 text s[0, n): what a column counts. */
+size_t	 utf8_count(const char *s, size_t n);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
 void	 text_position(const char *s, size_t off, int *line, int *col);
 /* What character `c` is, in words ("a RIGHT-TO-LEFT OVERRIDE"), when it is one that gen

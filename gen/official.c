@@ -202,11 +202,7 @@ text_at(const struct table *t, size_t r, int c)
 static int
 column_of(const char *s, size_t off)
 {
-	int col = 1;
-
-	for (size_t i = 0; i < off; i++)
-		col += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return col;
+	return 1 + (int)utf8_count(s, off);
 }
 
 /* ---- reading the declaration ---- */

@@ -19,17 +19,6 @@ struct text {
 
 static void	blocks(struct text *, const struct node *, const char *indent);
 
-/* The characters of UTF-8 text s[0, n), as a table's columns count them. */
-static size_t
-width(const char *s, size_t n)
-{
-	size_t w = 0;
-
-	for (size_t i = 0; i < n; i++)
-		w += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return w;
-}
-
 /* Inline text: a footnote's reference in brackets ([2]), a hard break a new line under the
  * indent. */
 static void
@@ -89,31 +78,29 @@ heading(struct text *x, int l, const char *label, const struct inl *in, const ch
 static void
 hang(struct text *x, const char *lead, const struct node *first, const char *indent)
 {
-	char *in = xasprintf("%s%*s", indent, (int)width(lead, strlen(lead)), "");
+	char *in = xasprintf("%s%*s", indent, (int)utf8_count(lead, strlen(lead)), "");
 	size_t at = x->b.len;
 
 	blocks(x, first, in);
-	if (x->b.len >= at + strlen(in)) {
-		char *over = xasprintf("%s%s", indent, lead);
+	if (x->b.len >= at + strlen(in)) {	/* the first indent becomes `lead` */
+		char *rest = xstrdup(x->b.s + at + strlen(in));
 
-		memcpy(x->b.s + at, over, strlen(over));
-		free(over);
+		x->b.len = at;
+		buf_adds(&x->b, indent);
+		buf_adds(&x->b, lead);
+		buf_adds(&x->b, rest);
+		free(rest);
 	}
 	free(in);
 }
 
-/* Whether the text so far ends with a blank line. */
-static int
-blank_end(const struct text *x)
-{
-	return x->b.len >= 2 && x->b.s[x->b.len - 1] == '\n' && x->b.s[x->b.len - 2] == '\n';
-}
-
 /* A list: each item after its label ("•" as "-", "3."), its blocks hung under it; a tight
- * list's items with no blank line between them. */
+ * list (and the lists inside it) with no blank line inside, one after it. */
 static void
 list(struct text *x, const struct node *n, const char *indent)
 {
+	size_t at = x->b.len, k = at;
+
 	for (const struct node *it = n->first; it != NULL; it = it->next) {
 		const char *label = it->label && strcmp(it->label, "\xe2\x80\xa2") != 0 ?
 		    it->label : "-";
@@ -121,9 +108,15 @@ list(struct text *x, const struct node *n, const char *indent)
 
 		hang(x, lead, it->first, indent);
 		free(lead);
-		if (n->tight && it->next != NULL && blank_end(x))
-			x->b.s[--x->b.len] = '\0';
 	}
+	if (!n->tight)
+		return;
+	for (size_t i = at; i < x->b.len; i++)	/* every blank line out ... */
+		if (!(x->b.s[i] == '\n' && k > at && x->b.s[k - 1] == '\n'))
+			x->b.s[k++] = x->b.s[i];
+	x->b.len = k;
+	x->b.s[k] = '\0';
+	buf_addc(&x->b, '\n');	/* ... and one after the list */
 }
 
 /* A cell's words on one line: its hard breaks as spaces. */
@@ -153,8 +146,8 @@ row_cells(struct text *x, const struct node *r, size_t *ncols, size_t **w, size_
 			*w = xrealloc(*w, (n + 1) * sizeof(**w));
 			(*w)[(*nw)++] = 0;
 		}
-		if (r->level == 0 && width(cells[n], strlen(cells[n])) > (*w)[n])
-			(*w)[n] = width(cells[n], strlen(cells[n]));
+		if (r->level == 0 && utf8_count(cells[n], strlen(cells[n])) > (*w)[n])
+			(*w)[n] = utf8_count(cells[n], strlen(cells[n]));
 	}
 	*ncols = n;
 	return cells;
@@ -170,7 +163,7 @@ put_row(struct text *x, const struct node *r, char **cells, size_t n, const size
 
 	buf_adds(&x->b, indent);
 	for (size_t i = 0; i < n; i++, c = c->next) {
-		size_t pad = r->level > 0 ? 0 : w[i] - width(cells[i], strlen(cells[i]));
+		size_t pad = r->level > 0 ? 0 : w[i] - utf8_count(cells[i], strlen(cells[i]));
 
 		for (size_t k = 0; c->align == 2 && k < pad; k++)
 			buf_addc(&x->b, ' ');

@@ -854,3 +854,13 @@ file_slug(const char *s)
 		buf_adds(&b, "");
 	return b.s;
 }
+
+size_t
+utf8_count(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return k;
+}
