@@ -30,6 +30,7 @@ struct chart {
 					 * marks, JMARKS a mark (NAN: none), owned */
 	double		 ymin, ymax;	/* the value axis: 0 for bars, near the data for lines */
 	double		 ystep;		/* its gridlines' step */
+	const struct datasets *data;	/* the document's data and the template's words */
 };
 
 /* A type of chart, <chart type=…>: how it is read from the tag, checked, described, sized

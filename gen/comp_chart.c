@@ -217,6 +217,7 @@ chart_make(const struct component_call *c)
 	ch->t = t;
 	ch->owned = owned;
 	ch->kind = kind;
+	ch->data = c->data;
 	ch->title = typeset_attr(c->tag, "title");
 	ch->unit = component_attr(c->tag, "unit");
 	bad |= ch->kind->read(c, ch, ind, &ind_series, &ind_names);

@@ -370,11 +370,9 @@ judgement_describe(const struct chart *ch)
 static const char *
 judgement_heading(const struct chart *ch, int s)
 {
-	static const char *const judged[] = { "Grade", "Self-evaluation", "Previous grade",
-	    "Average of all authorities" };
+	static const int word[] = { W_GRADE, W_SELF, W_PREVIOUS_GRADE, W_AVERAGE };
 
-	(void)ch;
-	return judged[s];
+	return data_word(ch->data, word[s]);
 }
 
 static double

@@ -180,13 +180,13 @@ indicator_table_make(const struct component_call *c)
 	table->src = xasprintf("indicators (%s)", phase);
 	row = node_new(N_ROW, c->file, c->line, c->col);
 	node_append(table, row);
-	node_append(row, cell(c->file, c->line, "Indicator", 0));
-	node_append(row, cell(c->file, c->line, "Year", 2));
+	node_append(row, cell(c->file, c->line, data_word(c->data, W_INDICATOR), 0));
+	node_append(row, cell(c->file, c->line, data_word(c->data, W_YEAR), 2));
 	node_append(row, cell(c->file, c->line, indicators_area(c->data, t), 2));
-	node_append(row, cell(c->file, c->line, "Change", 2));
+	node_append(row, cell(c->file, c->line, data_word(c->data, W_CHANGE), 2));
 	for (size_t i = 0; i < ncmp; i++)
 		node_append(row, cell(c->file, c->line, c->data->cmp[i].label, 2));
-	node_append(row, cell(c->file, c->line, "Status", 2));
+	node_append(row, cell(c->file, c->line, data_word(c->data, W_STATUS), 2));
 	st = xcalloc(l->nrows + 1, sizeof(*st));
 	for (size_t r = 0; r < l->nrows; r++) {
 		struct ind_stat *s = &st[n];
@@ -213,7 +213,7 @@ indicator_table_make(const struct component_call *c)
 			free(text);
 		}
 		/* the status: its colour, and its word for who cannot see it */
-		node_append(row, cell(l->path, row->line, rag_name(s->rag), 2));
+		node_append(row, cell(l->path, row->line, rag_name(c->data, s->rag), 2));
 		row->last->fill = rag_fill(s->rag);
 	}
 	table->next = rule_note(c, st, n);	/* markdown.c places the note after the table */

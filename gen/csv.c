@@ -1309,3 +1309,9 @@ datasets_broken(const struct datasets *d, const char *name)
 			return d->v[i]->ncols == 0;
 	return 0;
 }
+
+const char *
+data_word(const struct datasets *d, int w)
+{
+	return d != NULL && d->words != NULL && d->words[w] != NULL ? d->words[w] : "";
+}

@@ -772,6 +772,7 @@ doc_load(struct gen *g, const char *dir)
 		d->data.cmp = d->tpl->cmp;
 		d->data.ncmp = d->tpl->ncmp;
 		d->data.latest_published = d->tpl->latest_published;
+		d->data.words = d->tpl->word;
 	}
 	load_declarations(g, d);
 	if (d->tpl != NULL && d->tpl->ind_data != NULL)

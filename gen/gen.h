@@ -351,7 +351,10 @@ struct datasets {
 	int		  year;		/* the report's year (front matter `year:`), or 0 */
 	const char	 *area;		/* the area reported on (front matter `area:`), or NULL */
 	int		  unread;	/* the data folder could not be read (and said so) */
+	char *const	 *words;	/* the template's words (enum word), or NULL */
 };
+/* The template's word w for what d's components make; "" without a template. */
+const char	*data_word(const struct datasets *d, int w);
 
 /* The table of data/NAME.csv, or NULL (also when the file could not be read at all)
  * (csv.c). */
@@ -716,6 +719,20 @@ enum word {
 	W_NEXT,			/* ... before or after this one */
 	W_PAGER,		/* pager=: what the links to them are, for a screen reader */
 	W_PICTURE_MISSING,	/* picture-missing=: before a missing picture's file, in a draft */
+	W_INDICATOR,		/* indicator=, year=, change=, status=: an indicator table's ... */
+	W_YEAR,
+	W_CHANGE,
+	W_STATUS,		/* ... headings */
+	W_GREEN,		/* green= … worse=: the statuses, in enum rag's order */
+	W_AMBER,
+	W_RED,
+	W_BETTER,
+	W_SIMILAR,
+	W_WORSE,
+	W_GRADE,		/* grade=, self-evaluation=, previous-grade=, average=: the ... */
+	W_SELF,
+	W_PREVIOUS_GRADE,
+	W_AVERAGE,		/* ... headings of a judgement chart's figures */
 	W_NWORDS
 };
 /* The attribute of <words> that sets word w. */
@@ -1161,8 +1178,8 @@ int		 indicator_stat(const struct datasets *, const char *key, struct ind_stat *
 /* "69%, up 2 points on 2018 and 3 points below England". The caller frees. */
 char		*indicator_phrase(const struct ind_stat *);
 void		 indicator_number(struct buf *, double);
-/* The status as a word: "Green", "Similar"; "–" for none. */
-const char	*rag_name(enum rag);
+/* The status as the template words it: "Green", "Similar"; "–" for none. */
+const char	*rag_name(const struct datasets *, enum rag);
 /* The status's colour, so that it is seen as well as read (its CMYK for print is among
  * template.c's defaults); 0 for none. */
 unsigned	 rag_fill(enum rag);

@@ -604,12 +604,9 @@ indicator_change(const struct ind_stat *s)
 }
 
 const char *
-rag_name(enum rag r)
+rag_name(const struct datasets *d, enum rag r)
 {
-	static const char *const names[] = { "–", "Green", "Amber", "Red", "Better", "Similar",
-	    "Worse" };
-
-	return names[r];
+	return r == RAG_NONE ? "–" : data_word(d, W_GREEN + (int)r - RAG_GREEN);
 }
 
 /* The status's colour, so that it is seen as well as read (its CMYK for print is among

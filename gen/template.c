@@ -25,6 +25,11 @@ static const char *const role_names[R_NROLES] = {
 static const char *const word_names[W_NWORDS] = {
 	[W_CONTENTS] = "contents", [W_SKIP] = "skip", [W_PREVIOUS] = "previous",
 	[W_NEXT] = "next", [W_PAGER] = "pager", [W_PICTURE_MISSING] = "picture-missing",
+	[W_INDICATOR] = "indicator", [W_YEAR] = "year", [W_CHANGE] = "change",
+	[W_STATUS] = "status", [W_GREEN] = "green", [W_AMBER] = "amber", [W_RED] = "red",
+	[W_BETTER] = "better", [W_SIMILAR] = "similar", [W_WORSE] = "worse",
+	[W_GRADE] = "grade", [W_SELF] = "self-evaluation", [W_PREVIOUS_GRADE] = "previous-grade",
+	[W_AVERAGE] = "average",
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
@@ -1106,7 +1111,7 @@ unknown_template(struct gen *g, const char *name, const char *file, int line, in
  * attribute a reader takes must be added here. */
 static const struct {
 	const char	*elem;
-	const char	*attrs[11];
+	const char	*attrs[24];
 } known_attrs[] = {
 	{ "template", { NULL } },
 	{ "page", { "size", "width", "height", "bleed", "margin", "margin-top", "margin-bottom",
@@ -1122,7 +1127,8 @@ static const struct {
 	{ "column", { "name", "type", NULL } },
 	{ "include", { "file", NULL } },
 	{ "words", { "contents", "skip", "previous", "next", "pager", "picture-missing",
-	    NULL } },
+	    "indicator", "year", "change", "status", "green", "amber", "red", "better", "similar",
+	    "worse", "grade", "self-evaluation", "previous-grade", "average", NULL } },
 	{ "front", { NULL } },
 	{ "field", { "key", "label", "required", NULL } },
 	{ "sections", { NULL } },
