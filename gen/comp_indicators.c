@@ -176,7 +176,7 @@ indicator_table_make(const struct component_call *c)
 	for (size_t i = 0; i < ncmp; i++)	/* room for "not published" on two lines */
 		buf_adds(&widths, periods ? " 14%" : " 13%");
 	buf_adds(&widths, " 11%");
-	table->label = widths.s;
+	table->widths = widths.s;
 	table->src = xasprintf("indicators (%s)", phase);
 	row = node_new(N_ROW, c->file, c->line, c->col);
 	node_append(table, row);

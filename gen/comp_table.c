@@ -1,7 +1,7 @@
 /* comp_table.c: <data-table data="TABLE" headers="A|B" widths="auto 25% 30mm" caption="…"
  * group="COLUMN" items="bullets">, a CSV file set as a table: the same rows and cells as a
  * Markdown table, so one layout serves both; a group column's value heads its rows, in a row
- * across the table. Called by markdown.c; hands on an N_TABLE whose `label` holds the column
+ * across the table. Called by markdown.c; hands on an N_TABLE whose `widths` holds the column
  * widths, and whose group rows are N_ROWs of level 1 with one cell. */
 #include <math.h>
 #include <stdlib.h>
@@ -142,7 +142,7 @@ table_make(const struct component_call *c)
 			num[col] = numeric_column(t, col) ? 2 : 0;
 		col = 0;
 		table = node_new(N_TABLE, c->file, c->line, c->col);
-		table->label = widths ? xstrdup(widths) : NULL;
+		table->widths = widths ? xstrdup(widths) : NULL;
 		table->src = xstrdup(name);
 		if (caption != NULL) {
 			buf_adds(&table->text.text, caption);

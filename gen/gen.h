@@ -259,6 +259,9 @@ struct node {
 	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2"; a numbered chapter's
 				 * N_HEADING "3." ("" when only its paragraphs are) and
 				 * N_PARAGRAPH "3.1" or "12" (validate.c) */
+	char		*widths;	/* N_TABLE: its columns' widths as a template or a tag
+				 * writes them ("auto 25% 30mm"), owned; NULL: from the
+				 * cells */
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
 	char		*src;		/* N_FIGURE: image path as written; N_HEADING: its words
 				 * as written, before typeset() (its anchor); owned */

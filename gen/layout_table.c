@@ -92,8 +92,8 @@ column_widths(struct flow *f, const struct node *table, int ncols, double avail,
 		else
 			w[c] = min[c] + (avail - tm) * ((nat[c] - min[c]) / (tn - tm));
 	}
-	if (table->label != NULL)	/* the template's or tag's widths */
-		spec_widths(table->label, ncols, avail, nat, min, w);
+	if (table->widths != NULL)	/* the template's or tag's widths */
+		spec_widths(table->widths, ncols, avail, nat, min, w);
 	if (table->rowheads && ncols > 1) {	/* labels as wide as they need, within reason */
 		double rest = 0;
 

@@ -70,6 +70,7 @@ node_free(struct node *n)
 		}
 		next = n->next;
 		free(n->label);
+		free(n->widths);
 		free(n->id);
 		free(n->src);
 		free(n->path);

@@ -418,7 +418,7 @@ check_widths(struct vctx *v, const struct node *table)
 {
 	const struct template *t = v->t;
 	double avail = t->page_w - t->margin_inner - t->margin_outer, sum = 0;
-	char *copy = xstrdup(table->label), *save = NULL;
+	char *copy = xstrdup(table->widths), *save = NULL;
 
 	for (char *tok = strtok_r(copy, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
 		char *end;
@@ -686,7 +686,7 @@ check_node(struct node *n, void *arg)
 {
 	struct vctx *v = arg;
 
-	if (n->type == N_TABLE && n->label != NULL && v->t != NULL)
+	if (n->type == N_TABLE && n->widths != NULL && v->t != NULL)
 		check_widths(v, n);
 	check_links(v->g, n, v->a, &v->hints);
 	if (v->t != NULL) {
@@ -837,7 +837,7 @@ number_paragraphs(struct doc *d)
 
 	for (struct node *n = style ? d->root->first : NULL; n != NULL; n = n->next) {
 		if (n->type != N_HEADING && n->type != N_PARAGRAPH)
-			continue;	/* a table's label is its widths */
+			continue;
 		free(n->label);
 		n->label = NULL;
 		if (n->type == N_HEADING && n->level == 1) {

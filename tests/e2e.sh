@@ -672,9 +672,9 @@ fi
 named=$(grep -nE 'comp_[a-z_]+|hundred_|chart_|tiles?_|N_PANELS|N_CHART|N_TILE|N_HUNDRED' \
     gen/layout.c gen/render.c gen/tree.c gen/main.c gen/html.c gen/validate.c)
 worded=$(grep -n 'had 100 children\|as they grow up' gen/*.c | grep -v '^[^:]*:[0-9]*:\s*/\?\*')
-if [ -z "$named" ] && [ -z "$worded" ] &&
-    [ "$(grep -c '^	&comp_' gen/components.c)" -eq "$(ls gen/comp_*.c | wc -l | tr -d ' ')" -o \
-      "$(grep -c '^	&comp_' gen/components.c)" -gt "$(ls gen/comp_*.c | wc -l | tr -d ' ')" ]; then
+defined=$(grep -l '^const struct component comp_' gen/comp_*.c | wc -l | tr -d ' ')
+if [ -z "$named" ] && [ -z "$worded" ] && [ "$defined" -gt 0 ] &&
+    [ "$(grep -c '^	&comp_' gen/components.c)" -ge "$defined" ]; then
 	pass e2e/component-interface
 else
 	fail e2e/component-interface "$(echo "$named $worded" | head -3)"
