@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cairo.h>
+#include <cairo-svg.h>
 #include <jpeglib.h>
 #include <librsvg/rsvg.h>
 
@@ -18,7 +19,8 @@
 
 struct image {
 	cairo_surface_t	*surface;	/* PNG, JPEG: the pixels */
-	RsvgHandle	*svg;		/* SVG */
+	RsvgHandle	*svg;		/* SVG: as drawn again by librsvg on cairo's SVG surface */
+	struct buf	 clean;		/* ... which wrote this: drawing alone */
 	double		 w, h;		/* natural size, pt */
 };
 
@@ -218,14 +220,37 @@ svg_draws(RsvgHandle *h)
 	return ok;
 }
 
+/* Draws the SVG `h` (w x h px) on cairo's SVG surface, into `out`: what librsvg draws and no
+ * more, so no script, no event attribute, no reference to another file and no link (which
+ * librsvg would make a link tag of in the PDF, out of step with gen's structure tree). */
+static int
+svg_redraw(RsvgHandle *h, double w, double hgt, struct buf *out)
+{
+	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, out, w, hgt);
+	RsvgRectangle vp = { 0, 0, w, hgt };
+	cairo_t *cr;
+	int ok;
+
+	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
+	cr = cairo_create(s);
+	ok = rsvg_handle_render_document(h, cr, &vp, NULL);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	ok = ok && cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && out->s != NULL;
+	cairo_surface_destroy(s);
+	return ok ? 0 : -1;
+}
+
 /* An SVG, read from memory: with no file name librsvg has no folder to load other files
- * from, so an SVG cannot pull in anything from outside. */
+ * from, so an SVG cannot pull in anything from outside. What is drawn is the SVG drawn
+ * again (svg_redraw()). */
 static struct image *
 load_svg(const char *data, size_t len, const char **why)
 {
 	GError *err = NULL;
-	RsvgHandle *h;
+	RsvgHandle *h, *again;
 	struct image *im;
+	struct buf clean = { NULL, 0, 0 };
 	double w, h_;
 
 	h = rsvg_handle_new_from_data((const guint8 *)data, len, &err);
@@ -246,16 +271,34 @@ load_svg(const char *data, size_t len, const char **why)
 		w = logical.width;
 		h_ = logical.height;
 	}
-	if (!svg_draws(h)) {
+	if (!svg_draws(h) || svg_redraw(h, w, h_, &clean) == -1 ||
+	    (again = rsvg_handle_new_from_data((const guint8 *)clean.s, clean.len, NULL)) ==
+	    NULL) {
 		g_object_unref(h);
+		buf_free(&clean);
 		*why = "an SVG librsvg cannot draw (too many elements or references, or broken)";
 		return NULL;
 	}
+	g_object_unref(h);
 	im = xcalloc(1, sizeof(*im));
-	im->svg = h;
+	im->svg = again;
+	im->clean = clean;
 	im->w = w * 0.75;
 	im->h = h_ * 0.75;
 	return im;
+}
+
+int
+image_svg_clean(const char *data, size_t len, struct buf *out, const char **why)
+{
+	struct image *im = strstr(data, "<svg") ? load_svg(data, len, why) : NULL;
+
+	if (im == NULL)
+		return -1;
+	*out = im->clean;
+	im->clean = (struct buf){ NULL, 0, 0 };
+	image_free(im);
+	return 0;
 }
 
 struct image *
@@ -337,5 +380,6 @@ image_free(struct image *im)
 		cairo_surface_destroy(im->surface);
 	if (im->svg != NULL)
 		g_object_unref(im->svg);
+	buf_free(&im->clean);
 	free(im);
 }

@@ -378,6 +378,33 @@ run_workers(struct gen *g, char *const *argv, struct job *jobs, size_t njobs, in
 	return worst;
 }
 
+/* After a build of every row of every document, all of them built, removes the outputs of
+ * rows no longer in the data (an area renamed or dropped) and the pictures no row shows. */
+static void
+prune_rows(struct gen *g, struct doc **loaded, size_t ndocs)
+{
+	for (size_t i = 0; i < ndocs; i++) {
+		const struct doc *d = loaded[i];
+		char **rows;
+		size_t n;
+
+		if (d == NULL || d->data.row_table == NULL)
+			continue;
+		n = d->data.row_table->nrows;
+		rows = xcalloc(n + 1, sizeof(*rows));
+		for (size_t r = 0; r < n; r++) {
+			char *name = job_name(d, (long)r);
+
+			rows[r] = xstrdup(strchr(name, '/') + 1);
+			free(name);
+		}
+		out_prune(g, d->name, rows, n);
+		for (size_t r = 0; r < n; r++)
+			free(rows[r]);
+		free(rows);
+	}
+}
+
 /* Frees the jobs and the documents read. */
 static void
 jobs_free(struct job *jobs, size_t njobs, struct doc **loaded, size_t ndocs)
@@ -411,6 +438,8 @@ jobs_run(struct gen *g, char *const *argv, char *const *docs, size_t ndocs, int 
 	if (tail.len > 0)
 		fwrite(tail.s, 1, tail.len, stderr);
 	buf_free(&tail);
+	if (g->status == EXIT_BUILT && g->nonly == 0 && g->shard_n == 0)
+		prune_rows(g, loaded, ndocs);
 	jobs_free(jobs, njobs, loaded, ndocs);
 }
 

@@ -110,34 +110,11 @@ all_documents(struct gen *g, size_t *n)
 	return v;
 }
 
-static int
-make_dirs(const char *path)
-{
-	char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, 0777) == -1 && errno != EEXIST) {
-				free(p);
-				return -1;
-			}
-			*s = '/';
-		}
-	free(p);
-	if (mkdir(path, 0777) == -1 && errno != EEXIST)
-		return -1;
-	if (!is_dir(path)) {	/* a file where the folder should be */
-		errno = ENOTDIR;
-		return -1;
-	}
-	return 0;
-}
-
 static void
 on_signal(int sig)
 {
-	write_abandon();	/* the temporary file being written */
+	if (!write_abandon(sig))
+		return;		/* a commit is under way: it raises the signal again when done */
 	jobs_kill(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -168,13 +145,13 @@ write_files(struct gen *g, const struct doc *d)
 	for (const struct node *n = d->root->first; n; n = n->next) {
 		if (n->type != N_COMPONENT || n->comp->files == NULL)
 			continue;
-		if (!made && make_dirs(dir) == -1) {
+		if (!made && out_mkdir(dir) == -1) {
 			msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
 			break;
 		}
 		made = 1;
 		sub = n->src ? xasprintf("%s/%s", dir, n->src) : xstrdup(dir);
-		if (n->src != NULL && make_dirs(sub) == -1) {
+		if (n->src != NULL && out_mkdir(sub) == -1) {
 			msg(g, MSG_FATAL, sub, 0, 0, "cannot make the folder: %s", strerror(errno));
 			free(sub);
 			break;
@@ -195,60 +172,15 @@ write_files(struct gen *g, const struct doc *d)
 	free(dir);
 }
 
-/* Renders the parsed document to outdir/d->outname.pdf; the file appears only when whole. */
+/* Renders the parsed document to outdir/d->outname.pdf (put in place by out_end()). */
 static void
 write_pdf(struct gen *g, const struct doc *d)
 {
 	char *out = xasprintf("%s/%s.pdf", g->outdir, d->outname);
-	char *dir = xstrdup(out);
 
-	*strrchr(dir, '/') = '\0';
-	if (make_dirs(dir) == -1) {
-		msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
-		free(dir);
-		free(out);
-		return;
-	}
-	/* write_file() puts it beside `out` under a temporary name and renames it */
-	if (render_pdf(g, d, out, out) == 0) {
-		if (g->verbose)
-			fprintf(stderr, "gen: wrote %s\n", out);
-		if (!g->pdf_only)
-			write_files(g, d);
-	}
-	free(dir);
+	if (render_pdf(g, d, out, out) == 0 && g->verbose)
+		fprintf(stderr, "gen: wrote %s\n", out);
 	free(out);
-}
-
-/* Builds into one out/ may run side by side: each writes whole files under names of its own
- * and renames them into place (write_file()), so neither sees the other's half-written file
- * and the last rename wins (the same input gives the same bytes). Each build holds a shared
- * lock on out/.gen.lock while it writes; one that finds no other build there (an exclusive
- * lock granted at once) first removes the temporary files a killed build left. Returns the
- * lock's descriptor; -1 without one when out/ cannot be written (the writes will say so). */
-static int
-lock_out(struct gen *g)
-{
-	char *path;
-	struct stat st;
-	int fd;
-
-	if (make_dirs(g->outdir) == -1)
-		return -1;
-	path = xasprintf("%s/.gen.lock", g->outdir);
-	fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
-	free(path);
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		remove_stale_temps(g->outdir, 2);	/* out/DOC/ROW/poverty.png */
-	while (flock(fd, LOCK_SH) == -1 && errno == EINTR)
-		;	/* waits while another build removes its stale files */
-	return fd;
 }
 
 /* The HTML twin made on a thread of its own, while the PDF is drawn and written. */
@@ -267,9 +199,11 @@ make_twin(void *arg)
 	return NULL;
 }
 
-/* jobs_run()'s callback: builds document `d`, or its data row `row`. The HTML twin is written
- * only for a PDF that was made; with two threads or more, it is made beside the PDF (which
- * keeps one processor busy while it draws and writes) and written when the PDF is. */
+/* jobs_run()'s callback: builds document `d`, or its data row `row`. Its outputs are made
+ * afresh and put in place together at the end (out_begin(), out_end()), or not at all. The
+ * HTML twin and the panels' files are made only for a PDF that was made; with two threads
+ * or more, the twin is made beside the PDF (which keeps one processor busy while it draws
+ * and writes) and written when the PDF is. */
 static void
 build_job(struct gen *g, struct doc *d, long row)
 {
@@ -280,7 +214,8 @@ build_job(struct gen *g, struct doc *d, long row)
 	if (row >= 0 && doc_row(g, d, (size_t)row) != 0)
 		return;
 	errors = g->errors;
-	write_batch_begin();	/* the job's files reach the disk together */
+	if (out_begin(g, d->outname) == -1)
+		return;
 	t = (struct twin_task){ .g = *g, .d = d };
 	t.g.counts = NULL;
 	t.g.ncounts = 0;
@@ -291,6 +226,8 @@ build_job(struct gen *g, struct doc *d, long row)
 		pthread_join(thread, NULL);
 		msg_flush(&t.g);
 		g->status = t.g.status > g->status ? t.g.status : g->status;
+		if (g->errors == errors)
+			write_files(g, d);
 		if (t.twin != NULL && g->errors == errors)
 			html_put(t.twin, g);
 		g->errors += t.g.errors;
@@ -298,10 +235,12 @@ build_job(struct gen *g, struct doc *d, long row)
 	} else {
 		if (!g->html_only)
 			write_pdf(g, d);
-		if (!g->pdf_only && g->errors == errors)	/* the twin of a PDF that was made */
+		if (!g->pdf_only && g->errors == errors)	/* the files of a PDF that was made */
+			write_files(g, d);
+		if (!g->pdf_only && g->errors == errors)
 			html_write(g, d);
 	}
-	write_batch_end(g);
+	out_end(g, g->errors == errors);
 }
 
 /* Checks one document, once or once per row of its data; or, with -T, prints its pages. */
@@ -426,6 +365,7 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	}
 	if (fonts_init(g) == -1)
 		return EXIT_ENV;
+	catch_signals();
 	rc = preview_run(g, dir, row, port, build_job);
 	free(dir);
 	free(row);
@@ -631,11 +571,9 @@ main(int argc, char *argv[])
 	else if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
 		g.status = c;	/* a worker process of another gen's */
 	else if (build && !g.trace) {
-		int lock = lock_out(&g);
-
+		out_lock(&g);
 		jobs_run(&g, argv, docs, ndocs, g.jobs, build_job);
-		if (lock != -1)
-			close(lock);
+		out_unlock();
 	} else
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);
