@@ -163,6 +163,8 @@ struct gen {
 	struct msg_count *counts;	/* msg.c: messages per file since msg_flush(), owned */
 	size_t		 ncounts;
 	time_t		 epoch;		/* SOURCE_DATE_EPOCH, or -1 */
+	void		(*on_read)(void *, const char *);	/* told each path read_file() */
+	void		*on_read_arg;	/* ... is asked for (the preview watches its folder) */
 };
 
 /* ---- the tree ---- */

@@ -212,6 +212,8 @@ read_file(const struct gen *g, const char *path, size_t max, char **out, size_t 
 	ssize_t r;
 	int fd, e;
 
+	if (g != NULL && g->on_read != NULL)
+		g->on_read(g->on_read_arg, path);
 	/* Outside the project, nothing is even opened; nor is a device (opening one can act),
 	 * and a FIFO is opened without waiting for a writer, then refused. */
 	if (root != NULL && realpath(path, real) != NULL && !under(root, real) &&
