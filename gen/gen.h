@@ -38,6 +38,13 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 oom_report_to(int fd);
 /* Makes GLib's failed allocations say "out of memory" and exit the same way. */
 void	 oom_catch_glib(void);
+/* Makes a crash (SIGSEGV, SIGBUS, SIGABRT) at a moment when memory has run out (a library
+ * that uses a failed malloc()'s NULL, or aborts on C++'s bad_alloc) say "out of memory" and
+ * exit the same way; any other crash goes on as before. */
+void	 oom_catch_crashes(void);
+/* Gives the calling thread a stack for those crashes (one that ran out of stack): each of
+ * gen's threads calls it first. */
+void	 oom_thread_stack(void);
 
 /* A growable byte buffer; `s` is always NUL-terminated. */
 struct buf {

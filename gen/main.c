@@ -195,6 +195,7 @@ make_twin(void *arg)
 {
 	struct twin_task *t = arg;
 
+	oom_thread_stack();
 	t->twin = html_make(&t->g, t->d);
 	return NULL;
 }
@@ -407,6 +408,8 @@ main(int argc, char *argv[])
 	 * out of memory there must still be said where the user sees it. */
 	oom_report_to(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10));	/* above a worker's fd 3 */
 	oom_catch_glib();
+	oom_catch_crashes();
+	oom_thread_stack();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:o:qvdpmj:ThV", longopts, NULL)) != -1) {
 		switch (c) {

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +56,69 @@ void
 oom_catch_glib(void)
 {
 	g_log_set_handler("GLib", G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL, glib_error, NULL);
+}
+
+void
+oom_thread_stack(void)
+{
+	/* GLib, out of memory, can fail to format its own "failed to allocate" message and
+	 * try again until the thread's stack is gone: on_crash() needs a stack of its own */
+	static _Thread_local char stack[64 << 10] __attribute__((aligned(16)));
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack), .ss_flags = 0 };
+
+	sigaltstack(&ss, NULL);
+}
+
+/* The crashes a library makes of memory running out: fontconfig, for one, uses what a failed
+ * malloc() returned, and a C++ library aborts on std::bad_alloc. */
+static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGABRT };
+static struct sigaction crash_before[3];
+
+/* Whether memory has run out: 64 MB more cannot be mapped. Async-signal-safe. */
+static int
+memory_gone(void)
+{
+	size_t n = (size_t)64 << 20;
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 1;
+	munmap(p, n);
+	return 0;
+}
+
+static void
+on_crash(int sig, siginfo_t *info, void *ctx)
+{
+	if (memory_gone())
+		oom();
+	/* Any other crash goes on as it would have: to the handler before this one (the
+	 * sanitizers'), or, returning, to the default, at the same instruction or abort(). */
+	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++) {
+		const struct sigaction *was = &crash_before[i];
+
+		if (crash_signals[i] != sig)
+			continue;
+		sigaction(sig, was, NULL);
+		if ((was->sa_flags & SA_SIGINFO) && was->sa_sigaction != NULL)
+			was->sa_sigaction(sig, info, ctx);
+		else if (!(was->sa_flags & SA_SIGINFO) && was->sa_handler != SIG_DFL &&
+		    was->sa_handler != SIG_IGN)
+			was->sa_handler(sig);
+	}
+}
+
+void
+oom_catch_crashes(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_crash;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
+		sigaction(crash_signals[i], &sa, &crash_before[i]);
 }
 
 void *
