@@ -367,7 +367,9 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	if (fonts_init(g) == -1)
 		return EXIT_ENV;
 	catch_signals();
+	out_lock(g);	/* a build beside it leaves its files alone */
 	rc = preview_run(g, dir, row, port, build_job);
+	out_unlock();
 	free(dir);
 	free(row);
 	free(defout);

@@ -244,6 +244,7 @@ remove_tree_at(int dfd, const char *name, int depth)
 	if ((errno != EISDIR && errno != EPERM) || depth <= 0 ||
 	    (fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
+	fchmod(fd, S_IRWXU);	/* a folder made read-only is still gen's to remove */
 	do {	/* from the start again after each batch: removing moves what is listed */
 		removed = 0;
 		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)

@@ -64,8 +64,10 @@ oom_thread_stack(void)
 	/* GLib, out of memory, can fail to format its own "failed to allocate" message and
 	 * try again until the thread's stack is gone: on_crash() needs a stack of its own */
 	static _Thread_local char stack[64 << 10] __attribute__((aligned(16)));
-	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack), .ss_flags = 0 };
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack), .ss_flags = 0 }, had;
 
+	if (sigaltstack(NULL, &had) == 0 && !(had.ss_flags & SS_DISABLE))
+		return;		/* one is there (the sanitizers make their own) */
 	sigaltstack(&ss, NULL);
 }
 

@@ -72,10 +72,11 @@ for dir in tests/layout/*/; do
 done
 
 # ---- template, data and component features (each a small project), counted panels; the
-# strategy, the constituency packs and charts end to end ----
+# strategy, the constituency packs and charts end to end; outputs replaced whole ----
 source tests/good.sh
 source tests/hundreds.sh
 source tests/e2e.sh
+source tests/output.sh
 source tests/pages.sh
 
 # ---- the HTML twins: WCAG 2.2 AA in a real browser, and the PDF's words ----
