@@ -649,7 +649,9 @@ struct doc {
 struct doc	*doc_load(struct gen *, const char *dir);
 /* Parses the document for row r of its per-row table; returns 0, or -1 after msg(). */
 int		 doc_row(struct gen *, struct doc *, size_t r);
-/* The file name a row's output takes, from its name column. The caller frees. */
+/* The file name a row's output (or an area's or a panel's file) takes, from its name:
+ * lower-case ASCII letters and digits joined by hyphens, at most 80 bytes, never "assets"
+ * (the pictures' folder beside them). The caller frees. */
 char		*doc_slug(const char *);
 void		 doc_free(struct doc *);
 

@@ -39,6 +39,7 @@ struct hout {
 	int			 chapter, para;	/* numbered paragraphs, as the PDF numbers them */
 	size_t			 page;		/* the page being written: 0 is index.html */
 	struct buf		*out;		/* the page being written */
+	GHashTable		*copied;	/* pictures put in assets/ already, by name */
 	struct staged		*files;		/* what put() was given, when staging ... */
 	size_t			 nfiles;
 	int			 staging;	/* ... for html_put() to write */
@@ -494,12 +495,16 @@ copy_asset(struct hout *h, const char *path)
 	}
 	name = asset_name(path, data, len, ext);
 	to = xasprintf("%s%s", h->up, name);
-	if (strncmp(to, "../", 3) == 0 && same_file(h, to, NULL, len))
-		;	/* the rows share it, and its name says what it holds */
+	if (h->copied == NULL)
+		h->copied = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	if (g_hash_table_contains(h->copied, name) ||
+	    (strncmp(to, "../", 3) == 0 && same_file(h, to, NULL, len)))
+		;	/* shown before, or the rows share it: its name says what it holds */
 	else if (put(h, to, data, len) == -1) {
 		free(name);
 		name = NULL;
-	}
+	} else
+		g_hash_table_add(h->copied, xstrdup(name));
 	free(to);
 	free(data);
 	return name;
@@ -1229,6 +1234,9 @@ write_twin(struct hout *h)
 	free(h->pages);
 	h->pages = NULL;
 	h->npages = 0;
+	if (h->copied != NULL)
+		g_hash_table_destroy(h->copied);
+	h->copied = NULL;
 	return rc;
 }
 

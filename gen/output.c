@@ -383,9 +383,10 @@ write_staged(const char *rel, const char *data, size_t len)
 		errno = EINVAL;
 		goto fail;
 	}
+	/* Each name once: a second file of the same name is an error (EEXIST), never the first
+	 * replaced unseen; nor is a file linked from the old folder ever written into. */
 	if (fresh_folder() == -1 || (dfd = open_below(stage.freshfd, dir, 1)) == -1)
 		goto fail;
-	unlinkat(dfd, base, 0);	/* written twice: never into a file linked from the old */
 	if (stage.oldfd >= 0 && (ofd = open_below(stage.oldfd, dir, 0)) >= 0 &&
 	    unchanged(ofd, base, data, len) && linkat(ofd, base, dfd, base, 0) == 0)
 		goto done;
