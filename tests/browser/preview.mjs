@@ -7,7 +7,7 @@
 import puppeteer from 'puppeteer-core';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, renameSync, mkdirSync, copyFileSync, readdirSync,
-  rmSync } from 'node:fs';
+  rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -109,6 +109,19 @@ try {
   check(await get(port, '/assets/../../../../etc/passwd', `127.0.0.1:${port}`) === 404 &&
     await get(port, '/assets/%2e%2e/%2e%2e/index.md', `127.0.0.1:${port}`) === 404,
     'serves-nothing-outside', 'a path outside was answered');
+  // Nor through a link in out/: a file, and the fonts' folder, made links.
+  const assets = join(project, 'out', doc, 'assets');
+  symlinkSync(join(project, 'content', doc.split('/')[0], 'index.md'), join(assets, 'planted.css'));
+  renameSync(join(assets, 'fonts'), join(assets, 'fonts.real'));
+  symlinkSync(join(assets, 'fonts.real'), join(assets, 'fonts'));
+  const viaLink = [await get(port, '/assets/planted.css', `127.0.0.1:${port}`),
+    await get(port, '/assets/fonts/Inter-Regular.otf', `127.0.0.1:${port}`)];
+  unlinkSync(join(assets, 'fonts'));
+  renameSync(join(assets, 'fonts.real'), join(assets, 'fonts'));
+  unlinkSync(join(assets, 'planted.css'));
+  check(viaLink[0] === 404 && viaLink[1] === 404 &&
+    await get(port, '/assets/fonts/Inter-Regular.otf', `127.0.0.1:${port}`) === 200,
+    'serves-nothing-through-a-link', `answered ${viaLink.join(' and ')}`);
 
   // One Host only, and a request that never ends is closed within seconds.
   const two = await raw(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
