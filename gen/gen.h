@@ -67,6 +67,9 @@ int	 read_file(const struct gen *, const char *path, size_t max, char **out, siz
 /* Whether `path`, links resolved, lies inside the project (as read_file() checks a file):
  * for a folder, before its names are listed. */
 int	 in_project(const struct gen *, const char *path);
+/* Writes all of `len` bytes to `fd`, again after an interruption; returns 0, or -1 with
+ * errno set. */
+int	 write_all(int fd, const void *p, size_t len);
 /* What read_file()'s errno means, for a message after "cannot read: ". */
 const char *read_error(int err);
 

@@ -54,25 +54,6 @@ jobs_kill(int sig)
 			kill(workers[i], sig);	/* async-signal-safe */
 }
 
-/* Writes all of `len` bytes to `fd`; returns -1 on error. */
-static int
-write_all(int fd, const void *p, size_t len)
-{
-	const char *s = p;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Reads back what fd 2 (the memory file `mfd`) holds, empties it, and sends it as job j's
  * report on `pipefd`. */
 static int

@@ -284,24 +284,6 @@ write_abandon(int sig)
 
 /* ---- writing ---- */
 
-/* Writes all of `len` bytes to fd. */
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Sends the held files' data to disk and closes them. Returns 0, or -1 with errno set. */
 static int
 settle(void)

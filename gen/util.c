@@ -328,6 +328,24 @@ read_file(const struct gen *g, const char *path, size_t max, char **out, size_t 
 	return 0;
 }
 
+int
+write_all(int fd, const void *p, size_t len)
+{
+	const char *s = p;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 const char *
 read_error(int err)
 {
