@@ -749,18 +749,19 @@ out_end(struct gen *g, int ok)
 
 /* ---- what a killed build left ---- */
 
-/* Finishes the commit whose record `rec` (in `dfd`) a killed build left: the folder and the
- * PDF put in place if the folder was, or both if neither was (the fresh folder was whole
- * before the record was written). */
+/* Finishes the commit whose record `rec` (in `dfd`) a killed build left. If its new folder is
+ * in place (the folder there is the one the record names, by its inode), its PDF is put
+ * beside it; else (the exchange was not made, or a later build has since put its own pair
+ * in place) nothing is, and the temporary files go with the rest. Either way each PDF stands
+ * with its own folder. */
 static void
 finish_commit(int dfd, const char *rec)
 {
-	char text[3 * (NAME_MAX + 1) + 64], fresh[NAME_MAX + 1], spare[NAME_MAX + 1] = "";
-	char pdfname[NAME_MAX + 8];
+	char text[3 * (NAME_MAX + 1) + 64], pdfname[NAME_MAX + 8];
 	const char *ino, *name, *pdftmp;
-	struct stat a, b;
+	struct stat st;
 	ssize_t n = -1;
-	int fd, had_old;
+	int fd;
 
 	if ((fd = openat(dfd, rec, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
 		n = read(fd, text, sizeof(text) - 1);
@@ -773,20 +774,11 @@ finish_commit(int dfd, const char *rec)
 		pdftmp = name < text + n ? name + strlen(name) + 1 : text + n;
 		if (strcmp(text, "gen commit 1") == 0 && pdftmp < text + n && *name != '\0' &&
 		    strchr(name, '/') == NULL && strchr(pdftmp, '/') == NULL &&
-		    is_temp(pdftmp, ".tmp") && strlen(rec) - strlen(".commit") + 4 <= NAME_MAX) {
-			snprintf(fresh, sizeof(fresh), "%.*s.tmp",
-			    (int)(strlen(rec) - strlen(".commit")), rec);
+		    is_temp(pdftmp, ".tmp") && strlen(name) + 4 <= NAME_MAX &&
+		    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+		    (unsigned long long)st.st_ino == strtoull(ino, NULL, 10)) {
 			snprintf(pdfname, sizeof(pdfname), "%s.pdf", name);
-			if (fstatat(dfd, pdftmp, &a, AT_SYMLINK_NOFOLLOW) == 0) {
-				if (fstatat(dfd, fresh, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-				    (unsigned long long)b.st_ino == strtoull(ino, NULL, 10) &&
-				    swap_in(dfd, fresh, name, spare, &had_old) == -1)
-					;	/* cannot: the old pair stays, the temps go */
-				else
-					renameat(dfd, pdftmp, dfd, pdfname);
-			}
-			if (spare[0] != '\0')
-				remove_tree_at(dfd, spare, TREE_DEPTH);
+			renameat(dfd, pdftmp, dfd, pdfname);
 		}
 	}
 	unlinkat(dfd, rec, 0);

@@ -209,8 +209,9 @@ done
 [ -n "$(mixed)" ] && bad="$bad mixed after a build: $(mixed)"
 [ -z "$bad" ] && pass output/signals-leave-no-mix || fail output/signals-leave-no-mix "$bad"
 
-# ---- a build killed between putting the folder in place and the PDF: the next build
-# finishes the commit from its record, whether the folder was exchanged or not ----
+# ---- a build killed while it puts a document in place: the next build finishes the commit
+# from its record when the new folder is in place (the PDF joins it), and drops it when it is
+# not (the old pair stays) ----
 for state in before after; do
 	w=$TMP/out-record-$state
 	project "$w"
@@ -230,8 +231,10 @@ for state in before after; do
 	    >"$w/out/.doc.gen-0123456789ab.commit"
 	(cd "$w" && "$GEN" build other) >/dev/null 2>"$w/err"
 	rc=$?
-	if [ $rc -eq 0 ] && [ "$(cat "$w/out/doc.pdf")" = 'new PDF' ] &&
-	    [ "$(cat "$w/out/doc/index.html")" = 'new page' ] && [ -z "$(temps "$w/out")" ]; then
+	want=new
+	[ $state = before ] && want=old
+	if [ $rc -eq 0 ] && [ "$(cat "$w/out/doc.pdf")" = "$want PDF" ] &&
+	    [ "$(cat "$w/out/doc/index.html")" = "$want page" ] && [ -z "$(temps "$w/out")" ]; then
 		pass "output/commit-record-$state-the-exchange"
 	else
 		fail "output/commit-record-$state-the-exchange" "exit $rc; out/: $(ls -A "$w/out" |
