@@ -17,12 +17,16 @@ project() {
 # temps DIR: the temporary files and folders a build left in DIR.
 temps() { find "$1" -name '.*.gen-*' 2>/dev/null; }
 
-# ---- renamed chapters leave no page; "Index" is never index.html; long names are cut ----
+# ---- renamed chapters leave no page; "Index" is never index.html; long names (a heading's,
+# a picture's) are cut ----
 w=$TMP/out-chapters
 project "$w"
 long=$(printf 'Word%02d ' $(seq 1 60))
+picture=$(printf 'p%.0s' $(seq 1 240)).png	# a name of 244 bytes
+cp tests/layout/features/chart.png "$w/content/doc/$picture"
 { printf -- '---\ntitle: Chapters\ntemplate: strategy\ndate: 2024-01-01\n---\n'
-  printf '# Foreword\n\nSee [the index](#index).\n\n# Index\n\nAn index.\n\n'
+  printf '# Foreword\n\nSee [the index](#index).\n\n![A chart](%s)\n\n' "$picture"
+  printf '# Index\n\nAn index.\n\n'
   printf '# Old name\n\nText.\n\n# %s\n\nA long heading.\n' "$long"; } >"$w/content/doc/index.md"
 (cd "$w" && "$GEN" build doc) >/dev/null 2>"$w/err1"
 rc1=$?
@@ -38,7 +42,8 @@ if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -f "$w/out/doc/new-name.html" ] &&
     [ ! -e "$w/out/doc/old-name.html" ] && grep -q '<nav class="contents"' "$w/out/doc/index.html" &&
     grep -q 'An index' "$w/out/doc/index-2.html" &&
     grep -q 'href="index-2.html#index"' "$w/out/doc/foreword.html" &&
-    [ "$longest" -le 110 ] && [ -z "$broken" ] && [ -z "$(temps "$w/out")" ]; then
+    [ "$longest" -le 110 ] && [ -z "$broken" ] && [ -z "$(temps "$w/out")" ] &&
+    cmp -s "$w/content/doc/$picture" "$w/out/doc/assets/$(printf 'p%.0s' $(seq 1 40))-"*.png; then
 	pass output/renamed-chapters
 else
 	fail output/renamed-chapters "exit $rc1, $rc2; pages: $pages; longest $longest;" \
