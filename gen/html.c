@@ -170,7 +170,7 @@ open_span(struct hout *h, const struct span *s)
 		buf_adds(b, "\" id=\"fnref");
 		esc(b, id);
 		buf_adds(b, "\" aria-label=\"Note ");
-		buf_adds(b, s->link + 4);
+		esc(b, s->link + 4);
 		buf_adds(b, "\">");
 		return;
 	}

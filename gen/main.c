@@ -1,5 +1,5 @@
 /* main.c: the command line. `gen build` and `gen check` over the documents in content/,
- * exit statuses, progress on a terminal, and outputs renamed into place only when whole. */
+ * exit statuses, progress on a terminal, and each job's outputs put in place whole (output.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
