@@ -224,11 +224,11 @@ build_job(struct gen *g, struct doc *d, long row)
 	if (!g->html_only && !g->pdf_only && g->jobs > 1 &&
 	    pthread_create(&thread, NULL, make_twin, &t) == 0) {
 		write_pdf(g, d);
+		if (g->errors == errors)	/* the panels' files, while the twin is made */
+			write_files(g, d);
 		pthread_join(thread, NULL);
 		msg_flush(&t.g);
 		g->status = t.g.status > g->status ? t.g.status : g->status;
-		if (g->errors == errors)
-			write_files(g, d);
 		if (t.twin != NULL && g->errors == errors)
 			html_put(t.twin, g);
 		g->errors += t.g.errors;
