@@ -702,11 +702,15 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 {
 	enum { PX = 1080 };
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PX, PX);
-	cairo_t *cr = cairo_create(s);
-	PangoContext *ctx = layout_context();
+	cairo_t *cr;
+	PangoContext *ctx;
 	struct buf png = { NULL, 0, 0 };
 	int rc;
 
+	if (cairo_surface_status(s) == CAIRO_STATUS_NO_MEMORY)
+		out_of_memory();
+	cr = cairo_create(s);
+	ctx = layout_context();
 	cairo_scale(cr, PX / 540.0, PX / 540.0);	/* drawn on a 540 pt square */
 	pango_cairo_update_context(cr, ctx);
 	draw_square(cr, ctx, t, n, 540, NULL);

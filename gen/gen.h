@@ -38,6 +38,9 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 oom_report_to(int fd);
 /* Makes GLib's failed allocations say "out of memory" and exit the same way. */
 void	 oom_catch_glib(void);
+/* Says "out of memory" and exits with EXIT_ENV, as xmalloc() does: for a library's failed
+ * allocation seen otherwise (a cairo surface in CAIRO_STATUS_NO_MEMORY). */
+void	 out_of_memory(void) __attribute__((noreturn));
 /* Makes a crash (SIGSEGV, SIGBUS, SIGABRT) at a moment when memory has run out (a library
  * that uses a failed malloc()'s NULL, or aborts on C++'s bad_alloc) say "out of memory" and
  * exit the same way; any other crash goes on as before. */

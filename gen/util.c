@@ -27,27 +27,38 @@ oom_report_to(int fd)
 		oom_fd = fd;
 }
 
-static void
+static _Noreturn void
 oom(void)
 {
 	static const char text[] = "gen: error: out of memory\n";
 
+	write_abandon(0);	/* the job's files half made go; the previous outputs stay */
 	if (write(oom_fd, text, sizeof(text) - 1) < 0) {
 		/* nothing more can be said */
 	}
 	_exit(EXIT_ENV);	/* exit() would run handlers that may allocate */
 }
 
+static int	memory_gone(void);
+
 /* GLib's own allocations (its hash tables, pango's, cairo's fonts) and its threads end the
  * program through g_error() when memory runs out: said here, as gen says it, before GLib
- * aborts. */
+ * aborts. So is a library's warning at a moment when memory has run out (pango's "failed to
+ * create cairo scaled font"): that is what it is about. */
 static void
 glib_error(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
 {
-	(void)domain;
 	(void)data;
 	if ((level & G_LOG_LEVEL_ERROR) && message != NULL && (strstr(message, "allocate") ||
 	    strstr(message, "creating thread")))	/* a thread's stack is memory too */
+		oom();
+	if ((level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) &&
+	    memory_gone())
+		oom();
+	/* a font gen checked at start-up that cairo cannot make now: its text would be left
+	 * out ("expect ugly output"), never to be written */
+	if (domain != NULL && strcmp(domain, "Pango") == 0 && message != NULL &&
+	    strstr(message, "failed to create cairo scaled font") != NULL)
 		oom();
 	g_log_default_handler(domain, level, message, NULL);
 }
@@ -56,6 +67,13 @@ void
 oom_catch_glib(void)
 {
 	g_log_set_handler("GLib", G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL, glib_error, NULL);
+	g_log_set_default_handler(glib_error, NULL);	/* every other library's */
+}
+
+void
+out_of_memory(void)
+{
+	oom();
 }
 
 void
@@ -292,8 +310,11 @@ read_file(const struct gen *g, const char *path, size_t max, char **out, size_t 
 		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
 		return -1;
 	}
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1) {
+		if (errno == ENOMEM)	/* the kernel's memory, or ours: said as such */
+			oom();
 		return -1;
+	}
 	if (root != NULL && !fd_under(root, fd, path) &&
 	    (own == NULL || !fd_under(own, fd, path)))
 		e = EXDEV;
@@ -316,6 +337,8 @@ read_file(const struct gen *g, const char *path, size_t max, char **out, size_t 
 			e = errno;
 			free(p);
 			close(fd);
+			if (e == ENOMEM)
+				oom();
 			errno = e;
 			return -1;
 		}
