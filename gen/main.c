@@ -21,7 +21,8 @@ static const char usage_text[] =
 "       gen [options] new DOC --from OLD\n"
 "       gen [options] preview [DOC] [--port N]\n"
 "\n"
-"Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html.\n"
+"Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html,\n"
+"each document replaced whole or, when its build fails, left as it was.\n"
 "Each DOC is a folder name in content/ (or a path to a folder holding index.md); with\n"
 "none, every document is built.\n"
 "`check` reads and validates everything without rendering. `jobs` lists the outputs\n"
@@ -54,7 +55,8 @@ static const char usage_text[] =
 "  0  everything asked for was built (or checked)\n"
 "  1  a document, template or data file is wrong (messages say file:line:col)\n"
 "  2  the command line is wrong\n"
-"  3  the environment failed (a file could not be written, fonts missing)\n"
+"  3  the environment failed (a file could not be written, fonts missing, out of\n"
+"     memory); the previous outputs are left as they were\n"
 "\n"
 "SOURCE_DATE_EPOCH, when set, replaces each document's date in the PDF's metadata.\n";
 
