@@ -6,7 +6,7 @@ DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
 	libjpeg-dev libfontconfig-dev libglib2.0-dev libpng-dev \
 	icc-profiles-free libgs-common libmicrohttpd-dev libpoppler-glib-dev zlib1g-dev libharfbuzz-dev
-DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel
+DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel ghostscript
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
@@ -25,9 +25,10 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 SRCS = main.c msg.c util.c output.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c \
-	indicators.c theme.c render.c html.c new.c preview.c pdf_post.c jobs.c
-OBJS = $(SRCS:%.c=build/release/%.o)
-SAN_OBJS = $(SRCS:%.c=build/asan/%.o)
+	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c \
+	pdf_post.c jobs.c
+OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
+SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o
 
 # One stamp per document: a document built once per data row has no single out/ file.
 DOCS = $(patsubst content/%/index.md,build/docs/%.stamp,$(wildcard content/*/index.md))
@@ -72,6 +73,19 @@ build/asan/%.o: gen/%.c gen/gen.h build/deps.stamp
 	@mkdir -p build/asan
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
+# The FOGRA39 output profile gen carries, as an array (see profiles/README.md).
+build/fogra39.c: profiles/FOGRA39.icc
+	@mkdir -p build
+	{ echo '/* Made by the Makefile from profiles/FOGRA39.icc: the FOGRA39 output profile. */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'const unsigned char fogra39_icc[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '};'; \
+	  echo 'const size_t fogra39_icc_len = sizeof(fogra39_icc);'; } >$@.tmp && mv $@.tmp $@
+
+build/fogra39.o: build/fogra39.c
+	$(CC) $(WARN) -c -o $@ $<
+
 UNIT_OBJS = $(filter-out build/asan/main.o,$(SAN_OBJS))
 build/unit: tests/unit.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/unit.c $(UNIT_OBJS) $(PKG_LIBS)
@@ -81,21 +95,32 @@ build/pngdiff: tests/pngdiff.c
 	$(CC) $(WARN) -O2 $$(pkg-config --cflags libpng) -o $@ tests/pngdiff.c \
 	    $$(pkg-config --libs libpng)
 
+build/factcheck: tests/factcheck.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 $$(pkg-config --cflags libxml-2.0) -o $@ tests/factcheck.c \
+	    $$(pkg-config --libs libxml-2.0)
+
+build/overlap: tests/overlap.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 -o $@ tests/overlap.c
+
 build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
 
 docs: $(DOCS)
 
-# A document is rebuilt when its content, the templates, the fonts or gen change.
+# A document is rebuilt when its content, the templates, the fonts or gen change, or the
+# data of any document (which another may share).
 .SECONDEXPANSION:
 build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard templates/*) \
-		$(wildcard fonts/*/*)
+		$(wildcard fonts/*/*) $(wildcard content/*/data/*.csv)
 	./gen/gen -q build $*
 	@mkdir -p build/docs && touch $@
 
 # The fuzz targets, built by cc with the sanitizers and driven over their corpora once.
-REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post
+REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post \
+	official
 build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_image.h tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 
@@ -109,7 +134,7 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff \
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff build/factcheck build/overlap \
 		$(REPLAY_TARGETS:%=build/replay-%) tests/browser/node_modules/.stamp
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 
@@ -118,7 +143,7 @@ test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/p
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = $(REPLAY_TARGETS)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o))
+FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o)) build/fogra39.o
 
 build/fuzz-deps.stamp: build/deps.stamp
 	$(call install_debs,clang libclang-rt-14-dev)
@@ -169,13 +194,29 @@ bench/node_modules/.stamp: bench/package.json bench/package-lock.json
 	    npm ci --prefix bench --no-audit --no-fund --loglevel=error; then touch $@; \
 	else echo "note: npm or the Typst packages unavailable: no Typst timings"; fi
 
+# Remakes profiles/FOGRA39.icc, the FOGRA39 output profile, from Fogra's characterisation
+# data in icc-profiles-free with ArgyllCMS's colprof (about 30 s). Not part of `make`: the
+# profile is kept in the repository, byte for byte what this makes (colprof writes the time
+# it ran into the profile's header; the date below replaces it). See profiles/README.md.
+PROFILE_DATE = \007\352\000\014\000\007\000\000\000\000\000\000
+profile: build/deps.stamp
+	$(call install_debs,argyll)
+	@rm -rf build/profile && mkdir -p build/profile
+	cp /usr/share/color/icc/FOGRA39L.ti3 build/profile/
+	cd build/profile && colprof -qm -nc -l 330 \
+	    -D "FOGRA39 (ISO 12647-2:2004 coated), made from FOGRA39L.ti3 by ArgyllCMS colprof" \
+	    -C "Profile of the FOGRA39L characterisation data (Fogra; Zlib licence)" FOGRA39L
+	printf '$(PROFILE_DATE)' | dd of=build/profile/FOGRA39L.icc bs=1 seek=24 conv=notrunc \
+	    status=none
+	cp build/profile/FOGRA39L.icc profiles/FOGRA39.icc
+
 # `make install` puts gen on the PATH (PREFIX=/usr/local by default; DESTDIR for packaging).
 PREFIX = /usr/local
 install: gen/gen
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 gen/gen $(DESTDIR)$(PREFIX)/bin/gen
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 gen/gen "$(DESTDIR)$(PREFIX)/bin/gen"
 
 clean:
 	rm -rf build out gen/gen
 
-.PHONY: all docs test fuzz bench install clean
+.PHONY: all docs test fuzz bench profile install clean

@@ -36,7 +36,7 @@ struct hout {
 	const char		*up;		/* the assets folder from a page: "assets/" */
 	int			 notes;		/* footnote blocks written: notes' ids are unique */
 	int			 svgs;		/* inline SVGs written: their ids are unique */
-	int			 chapter, para;	/* numbered paragraphs, as the PDF numbers them */
+	int			 tables;	/* tables written: their captions' ids are unique */
 	size_t			 page;		/* the page being written: 0 is index.html */
 	struct buf		*out;		/* the page being written */
 	GHashTable		*copied;	/* pictures put in assets/ already, by name */
@@ -292,21 +292,11 @@ heading(struct hout *h, const struct node *n)
 	char tag[4];
 
 	snprintf(tag, sizeof(tag), "h%d", heading_level(h, n));
-	if (h->t->numbered && n->level == 1 && n->parent && n->parent->type == N_DOCUMENT) {
-		h->para = 0;
-		if (n->start)	/* an appendix: not numbered, and nothing after it */
-			h->chapter = -1;
-		else if (h->chapter >= 0)
-			h->chapter++;
-	}
 	tag_id(h, tag, n, NULL);
-	if (h->t->numbered && n->level == 1 && h->chapter > 0 && !n->start) {
-		char num[16];
-
-		snprintf(num, sizeof(num), "%d. ", h->chapter);
+	if (n->label != NULL && n->label[0] != '\0') {	/* numbered, as the PDF numbers it */
 		buf_adds(h->out, "<span class=\"pnum\">");
-		buf_adds(h->out, num);
-		buf_adds(h->out, "</span>");
+		esc(h->out, n->label);
+		buf_adds(h->out, " </span>");
 	}
 	inlines(h, &n->text);
 	buf_adds(h->out, "</");
@@ -317,17 +307,11 @@ heading(struct hout *h, const struct node *n)
 static void
 paragraph(struct hout *h, const struct node *n)
 {
-	int numbered = h->t->numbered && h->chapter > 0 && !n->start && n->parent &&
-	    n->parent->type == N_DOCUMENT;
-
 	tag_id(h, "p", n, n->start ? "note" : NULL);
-	if (numbered) {
-		char num[32];
-
-		snprintf(num, sizeof(num), "%d.%d ", h->chapter, ++h->para);
+	if (n->label != NULL) {	/* numbered, as the PDF numbers it */
 		buf_adds(h->out, "<span class=\"pnum\">");
-		buf_adds(h->out, num);
-		buf_adds(h->out, "</span>");
+		esc(h->out, n->label);
+		buf_adds(h->out, " </span>");
 	}
 	inlines(h, &n->text);
 	buf_adds(h->out, "</p>\n");
@@ -366,17 +350,43 @@ numeric_cell(const struct node *c)
 	return c->align == 2;
 }
 
+/* The heading a block comes under, with its id, or NULL. */
+static const struct node *
+heading_above(const struct node *n)
+{
+	for (; n != NULL; n = n->parent)
+		for (const struct node *p = n->prev; p != NULL; p = p->prev)
+			if (p->type == N_HEADING && p->id != NULL)
+				return p;
+	return NULL;
+}
+
 static void
 table(struct hout *h, const struct node *n)
 {
-	const struct node *head = n->rowheads ? NULL : n->first;
+	const struct node *head = n->rowheads ? NULL : n->first, *above;
+	char id[32];
 
-	/* a wide table scrolls on its own, not the page (WCAG 1.4.10) */
-	buf_adds(h->out, "<div class=\"table\" role=\"region\" tabindex=\"0\" aria-label=\"");
-	esc(h->out, n->text.text.len ? inl_str(&n->text) : n->src ? n->src : "Table");
+	/* A wide table scrolls on its own, not the page (WCAG 1.4.10): a region a keyboard
+	 * can reach and scroll, named by the table's caption, or else by the heading it comes
+	 * under, or else by the document's title. */
+	snprintf(id, sizeof(id), "tcap-%d", ++h->tables);
+	buf_adds(h->out, "<div class=\"table\" role=\"region\" tabindex=\"0\" ");
+	if (n->text.text.len > 0) {
+		buf_adds(h->out, "aria-labelledby=\"");
+		buf_adds(h->out, id);
+	} else if ((above = heading_above(n)) != NULL) {
+		buf_adds(h->out, "aria-labelledby=\"");
+		esc(h->out, above->id);
+	} else {
+		buf_adds(h->out, "aria-label=\"");
+		esc(h->out, h->d->title);	/* a cover block, first on the page */
+	}
 	buf_adds(h->out, "\">\n<table>\n");
 	if (n->text.text.len > 0) {
-		buf_adds(h->out, "<caption>");
+		buf_adds(h->out, "<caption id=\"");
+		buf_adds(h->out, id);
+		buf_adds(h->out, "\">");
 		inlines(h, &n->text);
 		buf_adds(h->out, "</caption>\n");
 	}
@@ -385,14 +395,23 @@ table(struct hout *h, const struct node *n)
 			buf_adds(h->out, "<thead>\n");
 		else if (r == (head ? head->next : n->first))
 			buf_adds(h->out, "<tbody>\n");
-		buf_adds(h->out, "<tr>");
+		else if (r->level > 0)	/* a group's rows: a body of their own */
+			buf_adds(h->out, "</tbody>\n<tbody>\n");
+		buf_adds(h->out, r->level > 0 ? "<tr class=\"group\">" : "<tr>");
 		for (const struct node *c = r->first; c; c = c->next) {
-			int th = r == head || (n->rowheads && c == r->first);
+			int th = r == head || (n->rowheads && c == r->first) || r->level > 0;
 			const char *cls = numeric_cell(c) ? "num" : c->align == 1 ? "centre" : NULL;
 			char style[64];
 
 			buf_adds(h->out, th ? "<th scope=\"" : "<td");
-			if (th)
+			if (r->level > 0 && head != NULL) {	/* across the table */
+				int ncols = 0;
+
+				for (const struct node *k = head->first; k; k = k->next)
+					ncols++;
+				snprintf(style, sizeof(style), "rowgroup\" colspan=\"%d\"", ncols);
+				buf_adds(h->out, style);
+			} else if (th)
 				buf_adds(h->out, r == head ? "col\"" : "row\"");
 			if (cls != NULL) {
 				buf_adds(h->out, " class=\"");
@@ -817,7 +836,11 @@ paginate(struct hout *h)
 		struct hpage *p;
 		char *file;
 
-		if (n->type != N_HEADING || n->level != h->split)
+		/* a page for each heading of the level, or each part (a divider with its first
+		 * chapter, when that follows it at once) */
+		if (n->type == N_DIVIDER ? !h->t->parts : n->type != N_HEADING ||
+		    n->level != h->split || (h->t->parts && n->prev != NULL &&
+		    n->prev->type == N_DIVIDER))
 			continue;
 		file = page_file(h, n->id ? n->id : "");
 		h->pages = xrealloc(h->pages, (h->npages + 1) * sizeof(*h->pages));
@@ -829,16 +852,232 @@ paginate(struct hout *h)
 	}
 }
 
-static void
+/* A page's <title>: its chapter's heading and the document's title. The caller frees. */
+static char *
 page_title(struct hout *h, const struct hpage *p)
 {
-	buf_adds(h->out, "<title>");
-	if (p->heading != NULL) {
-		esc(h->out, inl_str(&p->heading->text));
-		buf_adds(h->out, " – ");
+	return p->heading != NULL ? xasprintf("%s – %s", inl_str(&p->heading->text),
+	    h->d->title) : xstrdup(h->d->title);
+}
+
+/* Opens a page: its head, with `title` and the stylesheet in `assets` ("assets/"), and
+ * the body's skip link. */
+static void
+page_start(struct hout *h, const char *title, const char *assets)
+{
+	buf_adds(h->out, "<!DOCTYPE html>\n<html lang=\"");
+	esc(h->out, h->d->lang);
+	buf_adds(h->out, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n");
+	/* Safe to host: no script runs, and nothing is fetched but the page's own files. */
+	buf_adds(h->out, "<meta http-equiv=\"Content-Security-Policy\" content=\"" HTML_CSP
+	    "\">\n<title>");
+	esc(h->out, title);
+	buf_adds(h->out, "</title>\n<link rel=\"stylesheet\" href=\"");
+	buf_adds(h->out, assets);
+	buf_adds(h->out, "gen.css\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to "
+	    "the content</a>\n");
+}
+
+/* ---- publishing: the way up, the date and the source, the PDF ---- */
+
+/* Where a page's link to its PDF goes: put() writes it there once the PDF's size is known
+ * (the twin is made while the PDF is drawn). */
+#define PDF_MARK	"<!--gen:pdf-->"
+
+/* Appends the template's words `fmt` (text) with each {name} of names[] filled in with
+ * html[] (HTML); appends nothing, and returns 0, when a value it names is empty. */
+static int
+fill(struct buf *b, const char *fmt, const char *const names[], const char *const html[],
+    size_t n)
+{
+	struct buf o = { 0 };
+	const char *e;
+	size_t i;
+
+	for (const char *p = fmt; *p; p++) {
+		for (i = n, e = *p == '{' ? strchr(p, '}') : NULL; e != NULL && i == n; )
+			for (i = 0; i < n && (strlen(names[i]) != (size_t)(e - p - 1) ||
+			    strncmp(p + 1, names[i], strlen(names[i])) != 0); i++)
+				;
+		if (e == NULL || i == n)
+			esc_n(&o, p, 1);
+		else if (html[i] == NULL || html[i][0] == '\0') {
+			buf_free(&o);
+			return 0;
+		} else {
+			buf_adds(&o, html[i]);
+			p = e;
+		}
 	}
-	esc(h->out, h->d->title);
-	buf_adds(h->out, "</title>\n");
+	if (o.s != NULL)
+		buf_add(b, o.s, o.len);
+	buf_free(&o);
+	return 1;
+}
+
+/* A line of what a page says of its publication: fill()'s words, or nothing. */
+static void
+meta_line(struct hout *h, const char *fmt, const char *const names[],
+    const char *const html[], size_t n)
+{
+	struct buf o = { 0 };
+
+	if (fill(&o, fmt, names, html, n) && o.len > 0) {
+		buf_adds(h->out, "<p class=\"pub\">");
+		buf_add(h->out, o.s, o.len);
+		buf_adds(h->out, "</p>\n");
+	}
+	buf_free(&o);
+}
+
+/* The lines that say when the document was published, by whom, and where its figures come
+ * from, in the template's words; a line whose value the document lacks is left out. */
+static void
+published(struct hout *h)
+{
+	static const char *const pub[] = { "date", "author" }, *const src[] = { "source" };
+	struct buf author = { 0 }, source = { 0 };
+	char date[128], day[64];
+	struct tm tm;
+
+	gmtime_r(&h->d->date, &tm);
+	strftime(day, sizeof(day), "%B %Y", &tm);
+	snprintf(date, sizeof(date), "<time datetime=\"%04d-%02d-%02d\">%d %s</time>",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_mday, day);
+	if (h->d->author != NULL)
+		esc(&author, h->d->author);
+	if (h->d->source != NULL)
+		esc(&source, h->d->source);
+	meta_line(h, h->t->html_published, pub, (const char *[]){ date, author.s }, 2);
+	meta_line(h, h->t->html_source, src, (const char *[]){ source.s }, 1);
+	buf_free(&author);
+	buf_free(&source);
+}
+
+/* The name of the row being built (its cell in the column that names the outputs). */
+static const char *
+row_name(const struct doc *d, size_t r)
+{
+	const struct table *t = d->data.row_table;
+
+	return t->cells[r * t->ncols + (size_t)csv_column(t, d->tpl->per_row_name)].text;
+}
+
+/* The title of the list of a per-row document's outputs: `list-title:`, or else the
+ * subtitle when it names no row, or else the folder's name. */
+static const char *
+list_title(const struct doc *d)
+{
+	const struct fm_entry *e = frontmatter_get(&d->fm, "subtitle");
+
+	if (d->list_title != NULL)
+		return d->list_title;
+	return e != NULL && *e->value && strstr(e->value, "{{") == NULL ? e->value : d->name;
+}
+
+/* The top of every page: the way up (to the document's first page from a chapter, to the
+ * list of outputs from a row's page), a row's date and source, and the link to the PDF. */
+static void
+masthead(struct hout *h, const struct hpage *p)
+{
+	if (h->d->data.row_table == NULL && p->heading == NULL && h->t->cover)
+		return;		/* the title block says it all, and links to the PDF */
+	buf_adds(h->out, "<header class=\"masthead\">\n");
+	if (h->d->data.row_table != NULL) {
+		buf_adds(h->out, "<nav class=\"crumbs\"><ol><li><a href=\"../index.html\">");
+		esc(h->out, list_title(h->d));
+		buf_adds(h->out, "</a></li><li aria-current=\"page\">");
+		esc(h->out, row_name(h->d, h->d->data.row));
+		buf_adds(h->out, "</li></ol></nav>\n");
+		published(h);
+	} else if (p->heading != NULL) {	/* a chapter: the document it belongs to */
+		buf_adds(h->out, "<p class=\"up\"><a href=\"index.html\">");
+		esc(h->out, h->d->title);
+		buf_adds(h->out, "</a></p>\n");
+	}
+	if (p->heading != NULL || !h->t->cover)	/* else it ends the title block */
+		buf_adds(h->out, PDF_MARK "\n");
+	buf_adds(h->out, "</header>\n");
+}
+
+/* The link to the PDF, `bytes` long, in the template's words: "Download the PDF (1.2 MB)". */
+static void
+download(struct hout *h, struct buf *b, size_t bytes)
+{
+	static const char *const names[] = { "size" };
+	const char *base = strrchr(h->d->outname, '/');
+	char size[32];
+
+	if (bytes < 1000 * 1024)
+		snprintf(size, sizeof(size), "%zu KB", bytes < 512 ? (size_t)1 :
+		    (bytes + 512) / 1024);
+	else
+		snprintf(size, sizeof(size), "%.1f MB", bytes / (1024.0 * 1024.0));
+	buf_adds(b, "<p class=\"download\"><a href=\"../");
+	url(b, base ? base + 1 : h->d->outname, 1);
+	buf_adds(b, ".pdf\" type=\"application/pdf\">");
+	fill(b, h->t->html_download, names, (const char *[]){ size }, 1);
+	buf_adds(b, "</a></p>");
+}
+
+/* `text` (a page) with its PDF_MARK replaced by the link to the PDF: the one this build
+ * wrote, or else the one out/ holds (--html-only); by nothing when there is none. The
+ * caller frees. */
+static char *
+with_download(struct hout *h, const char *text, size_t len, size_t *outlen)
+{
+	const char *m = memmem(text, len, PDF_MARK, strlen(PDF_MARK));
+	size_t bytes = h->g->pdf_bytes;
+	struct buf b = { 0 };
+	struct stat st;
+	char *pdf;
+
+	if (m == NULL)
+		return NULL;
+	if (bytes == 0) {
+		pdf = xasprintf("%s/%s.pdf", h->g->outdir, h->d->outname);
+		if (stat(pdf, &st) == 0 && S_ISREG(st.st_mode))
+			bytes = (size_t)st.st_size;
+		free(pdf);
+	}
+	buf_add(&b, text, (size_t)(m - text));
+	if (bytes > 0)
+		download(h, &b, bytes);
+	buf_add(&b, m + strlen(PDF_MARK), len - (size_t)(m - text) - strlen(PDF_MARK));
+	*outlen = b.len;
+	return b.s;
+}
+
+/* The list of a per-row document's outputs (../index.html beside their folders, the same
+ * from every row): its title, date and source, and a link to each row's page. The caller
+ * frees. */
+static char *
+list_page(struct hout *h)
+{
+	const struct table *t = h->d->data.row_table;
+	struct buf page = { 0 }, *keep = h->out;
+	char *slug;
+
+	h->out = &page;
+	page_start(h, list_title(h->d), ASSETS "/");
+	buf_adds(&page, "<main id=\"main\" tabindex=\"-1\">\n<h1>");
+	esc(&page, list_title(h->d));
+	buf_adds(&page, "</h1>\n");
+	published(h);
+	buf_adds(&page, "<ul class=\"outputs\">\n");
+	for (size_t r = 0; r < t->nrows; r++) {
+		slug = doc_slug(row_name(h->d, r));
+		buf_adds(&page, "<li><a href=\"");
+		url(&page, slug, 1);
+		buf_adds(&page, "/index.html\">");
+		esc(&page, row_name(h->d, r));
+		buf_adds(&page, "</a></li>\n");
+		free(slug);
+	}
+	buf_adds(&page, "</ul>\n</main>\n</body>\n</html>\n");
+	h->out = keep;
+	return page.s;
 }
 
 /* The document's title block: what the PDF's cover says. */
@@ -871,7 +1110,24 @@ title_block(struct hout *h)
 		buf_adds(h->out, "</p>\n<p class=\"meta\">");
 	}
 	esc(h->out, date);
-	buf_adds(h->out, "</p>\n</div>\n");
+	buf_adds(h->out, "</p>\n");
+	for (const char *p = h->d->imprint; p != NULL && *p; ) {	/* as the cover's foot */
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *para = xstrndup(p, len);
+
+		buf_adds(h->out, "<p class=\"imprint\">");
+		esc(h->out, para);
+		buf_adds(h->out, "</p>\n");
+		free(para);
+		p = e ? e + 1 : p + len;
+	}
+	if (h->d->rights != NULL) {
+		buf_adds(h->out, "<p class=\"imprint\">");
+		esc(h->out, h->d->rights);
+		buf_adds(h->out, "</p>\n");
+	}
+	buf_adds(h->out, PDF_MARK "\n</div>\n");
 }
 
 static void
@@ -916,24 +1172,11 @@ static void
 write_page(struct hout *h, size_t i)
 {
 	const struct hpage *p = &h->pages[i];
+	char *title = page_title(h, p);
 
-	buf_adds(h->out, "<!DOCTYPE html>\n<html lang=\"");
-	esc(h->out, h->d->lang);
-	buf_adds(h->out, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n");
-	/* Safe to host: no script runs, and nothing is fetched but the page's own files. */
-	buf_adds(h->out, "<meta http-equiv=\"Content-Security-Policy\" content=\"" HTML_CSP
-	    "\">\n");
-	page_title(h, p);
-	buf_adds(h->out, "<link rel=\"stylesheet\" href=\"");
-	buf_adds(h->out, h->up);
-	buf_adds(h->out, "gen.css\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to "
-	    "the content</a>\n");
-	if (p->heading != NULL) {	/* a chapter: the document it belongs to */
-		buf_adds(h->out, "<header class=\"masthead\"><p><a href=\"index.html\">");
-		esc(h->out, h->d->title);
-		buf_adds(h->out, "</a></p></header>\n");
-	}
+	page_start(h, title, h->up);
+	free(title);
+	masthead(h, p);
 	buf_adds(h->out, "<main id=\"main\" tabindex=\"-1\">\n");
 	if (i == 0) {
 		title_block(h);
@@ -1042,8 +1285,14 @@ stylesheet(const struct template *t)
 	buf_adds(&b, v);
 	buf_adds(&b, ";margin-bottom:2rem;padding-bottom:1rem}\n.subtitle{font-size:1.4rem;"
 	    "font-weight:600;margin:.25rem 0}\n.strapline{font-style:italic;font-size:1.15rem}\n"
+	    ".imprint{font-size:.85rem}\n"
 	    ".meta{margin:.25rem 0}\n");
-	buf_adds(&b, ".masthead{padding-top:1rem;font-weight:600}\n"
+	buf_adds(&b, ".masthead{padding-top:1rem}\n.masthead p,.pub{margin:.25rem 0}\n"
+	    ".cover .download{margin-top:1rem}\n"
+	    ".up{font-weight:600}\n.crumbs ol{list-style:none;margin:0 0 .5rem;padding:0;"
+	    "display:flex;flex-wrap:wrap}\n.crumbs li+li::before{content:\"\\203a\";content:\"\\203a\"/\"\";"
+	    "margin:0 .5em}\n.download a{font-weight:600}\n"
+	    ".outputs{padding-left:1.25rem}\n.outputs li{margin:.4rem 0}\n"
 	    ".contents ol{padding-left:1.5rem}\n.contents li{margin:.35rem 0}\n"
 	    ".pager ul{list-style:none;padding:1rem 0;margin:0;display:flex;flex-wrap:wrap;"
 	    "gap:1rem;justify-content:space-between;border-top:1px solid #b1b4b6}\n"
@@ -1069,6 +1318,11 @@ stylesheet(const struct template *t)
 	css_colour(&b, "background", t->band);
 	buf_adds(&b, "}\ntbody tr:nth-child(even) td{");
 	css_colour(&b, "background", t->band);
+	/* under a group's row, banded from the second row, as the PDF bands them */
+	buf_adds(&b, "}\n.group~tr td{background:none}\n.group~tr:nth-child(odd) td{");
+	css_colour(&b, "background", t->band);
+	buf_adds(&b, "}\n.group th{font-weight:700;");
+	css_colour(&b, "border-top:2px solid", t->accent);
 	buf_adds(&b, "}\n.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	    "th.num,td.num{min-width:0}\n.centre{text-align:center}\n.note{font-size:.9rem}\n");
 	buf_adds(&b, ".footnotes{margin-top:2rem;border-top:1px solid #b1b4b6;font-size:.9rem}\n"
@@ -1090,13 +1344,17 @@ stylesheet(const struct template *t)
 	return b.s;
 }
 
-/* The path of `rel`: under outdir/OUTNAME, or, for "../assets/…" (the assets a per-row
- * document's rows share), under the document's folder. The caller frees. */
+/* The path of `rel`: under outdir/OUTNAME, or, for ".." and "../…" (the list of a per-row
+ * document's rows and the assets they share), the document's folder and under it. The
+ * caller frees. */
 static char *
 out_path(const struct hout *h, const char *rel)
 {
 	const char *slash = strrchr(h->d->outname, '/');
 
+	if (strcmp(rel, "..") == 0 && slash != NULL)	/* the document's folder itself */
+		return xasprintf("%s/%.*s", h->g->outdir, (int)(slash - h->d->outname),
+		    h->d->outname);
 	if (strncmp(rel, "../", 3) == 0 && slash != NULL)
 		return xasprintf("%s/%.*s/%s", h->g->outdir, (int)(slash - h->d->outname),
 		    h->d->outname, rel + 3);
@@ -1104,12 +1362,13 @@ out_path(const struct hout *h, const char *rel)
 	    xasprintf("%s/%s", h->g->outdir, h->d->outname);
 }
 
-/* Writes `text` to `rel` (out_path()), or keeps a copy for html_put() when staging.
+/* Writes `text` to `rel` (out_path(); a page with its link to the PDF), or keeps a copy for
+ * html_put() when staging.
  * Returns 0, or -1 after msg(). */
 static int
 put(struct hout *h, const char *rel, const char *text, size_t len)
 {
-	char *path;
+	char *path, *page;
 	int rc;
 
 	if (h->staging) {
@@ -1124,7 +1383,9 @@ put(struct hout *h, const char *rel, const char *text, size_t len)
 		return 0;
 	}
 	path = out_path(h, rel);
-	rc = write_file(path, text, len);
+	page = with_download(h, text, len, &len);
+	rc = write_file(path, page ? page : text, len);
+	free(page);
 
 	if (rc == -1)
 		msg(h->g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
@@ -1218,6 +1479,15 @@ write_twin(struct hout *h)
 
 	if (folder(h, h->up) == -1 || write_assets(h) == -1)
 		return -1;
+	if (h->d->data.row_table != NULL) {	/* the list of the rows' pages, shared */
+		char *list = list_page(h);
+
+		if (!same_file(h, "../index.html", list, strlen(list)))
+			rc = put(h, "../index.html", list, strlen(list));
+		free(list);
+		if (rc == -1)
+			return -1;
+	}
 	paginate(h);
 	for (size_t i = 0; rc == 0 && i < h->npages; i++) {
 		h->page = i;

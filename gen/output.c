@@ -927,8 +927,9 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 		size_t l = strlen(e->d_name);
 		int row;
 
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "assets") == 0)
-			continue;	/* a build's temporary files, or the rows' pictures */
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "assets") == 0 ||
+		    strcmp(e->d_name, "index.html") == 0)
+			continue;	/* a build's temporary files, the rows' pictures and list */
 		name = l > 4 && strcmp(e->d_name + l - 4, ".pdf") == 0 ?
 		    xstrndup(e->d_name, l - 4) : xstrdup(e->d_name);
 		row = bsearch(&name, keep, nrows, sizeof(*keep), cmp_name) != NULL;

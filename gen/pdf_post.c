@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +23,22 @@
 
 #define TREE_DEPTH	256	/* deeper structure or number trees are refused; ends cycles */
 
-/* The printing condition of the output intent: Debian's one CMYK output (prtr) profile,
- * ghostscript's characterisation of SWOP, registered with the ICC as CGATS TR 001. */
-#define OUTPUT_PROFILE	 "/usr/share/color/icc/ghostscript/default_cmyk.icc"
-#define OUTPUT_CONDITION "CGATS TR 001"
-#define OUTPUT_NAME	 "SWOP (Publication) Grade 1 Paper, Artifex CMYK SWOP Profile"
-/* What cairo's DeviceRGB means: the colours of the theme are sRGB. */
+/* The printing conditions a template may name (enum print_intent), each registered with
+ * the ICC, and the output profile the PDF carries for it: gen's own for FOGRA39 (made from
+ * Fogra's characterisation data, built into gen), ghostscript's for SWOP (CGATS TR 001). */
+static const struct condition {
+	const char	*id;		/* /OutputConditionIdentifier */
+	const char	*condition;	/* /OutputCondition: the printing condition in words */
+	const char	*info;		/* /Info: the profile's name */
+	size_t		 profile;	/* its index in profiles[] */
+} conditions[] = {
+	[PI_FOGRA39] = { "FOGRA39", "Offset printing, according to ISO 12647-2:2004/Amd 1, "
+	    "OFCOM, paper type 1 or 2 = coated art, 115 g/m2, tone value increase curves A "
+	    "(CMY) and B (K)", "Coated FOGRA39 (ISO 12647-2:2004)", 0 },
+	[PI_SWOP] = { "CGATS TR 001", "SWOP (Publication) Grade 1 Paper", "SWOP (Publication) "
+	    "Grade 1 Paper, Artifex CMYK SWOP Profile", 1 },
+};
+/* What cairo's DeviceRGB means: the colours without an ink are sRGB. */
 #define SRGB_PROFILE	 "/usr/share/color/icc/sRGB.icc"
 
 /* One run of the post-pass. */
@@ -449,6 +460,8 @@ attributes(struct post *c, qpdf_oh elem)
 		qpdf_oh_replace_key(q, a, "/O", qpdf_oh_new_name(q, "/Table"));
 		qpdf_oh_replace_key(q, a, "/Scope", qpdf_oh_new_name(q, e->scope[0] == 'R' ?
 		    "/Row" : "/Column"));
+		if (e->colspan > 1)
+			qpdf_oh_replace_key(q, a, "/ColSpan", qpdf_oh_new_integer(q, e->colspan));
 		qpdf_oh_replace_key(q, elem, "/A", a);
 	} else if (strcmp(type, "/Note") == 0) {
 		qpdf_oh_replace_key(q, elem, "/ID", qpdf_oh_new_string(q, e->id));
@@ -593,49 +606,148 @@ skip_image(const char *s, size_t len, size_t i)
 	return len;
 }
 
-/* Copies content stream `s` to `out` with each /Private BDC made "/Artifact BMC" (its EMC
- * stays). Strings, comments and inline images are skipped, so text that merely reads like the
- * operator is kept. Returns how many were changed; `out` stays empty when none. */
-static size_t
-artifacts(const char *s, size_t len, struct buf *out)
+/* Is `ch` a delimiter in a content stream (ISO 32000-1 7.2.2)? */
+static int
+is_delim(char ch)
 {
-	size_t i = 0, done = 0, n = 0, m;
+	return strchr("()<>[]{}/%", ch) != NULL;
+}
+
+/* The number token at s[i] (an operand: digits with a sign or a point), its value in *v;
+ * returns the index past it, or i when none starts there. */
+static size_t
+number(const char *s, size_t len, size_t i, double *v)
+{
+	size_t j = i + (s[i] == '+' || s[i] == '-');
+	double x = 0, scale = 1;
+	int digits = 0, point = 0;
+
+	for (; j < len && ((s[j] >= '0' && s[j] <= '9') || (s[j] == '.' && !point)); j++)
+		if (s[j] == '.')
+			point = 1;
+		else {
+			x = x * 10 + (s[j] - '0');
+			scale *= point ? 10 : 1;
+			digits++;
+		}
+	if (digits == 0 || (j < len && !is_space(s[j]) && !is_delim(s[j])))
+		return i;
+	*v = (s[i] == '-' ? -x : x) / scale;
+	return j;
+}
+
+/* The ink of the colour "r g b" (0 to 1 each, as cairo writes 0xRRGGBB / 255), or NULL. */
+static const struct ink *
+ink_of(const struct pdf_post *p, const double rgb[3])
+{
+	unsigned c = 0;
+
+	for (int i = 0; i < 3; i++) {
+		double v = rgb[i] * 255;
+		long r = lround(v);
+
+		if (r < 0 || r > 255 || fabs(v - (double)r) > 0.01)
+			return NULL;
+		c = c << 8 | (unsigned)r;
+	}
+	for (size_t i = 0; i < p->ninks; i++)
+		if (p->inks[i].rgb == c)
+			return &p->inks[i];
+	return NULL;
+}
+
+/* Appends the ink's "c m y k" (fractions of 1, exactly as the template gives them). */
+static void
+add_cmyk(struct buf *b, const struct ink *k)
+{
+	char v[16];
+
+	for (int i = 0; i < 4; i++) {
+		unsigned h = k->cmyk[i];
+
+		if (h == 0 || h == 10000)
+			snprintf(v, sizeof(v), "%s%u", i ? " " : "", h / 10000);
+		else {
+			int n = snprintf(v, sizeof(v), "%s0.%04u", i ? " " : "", h);
+
+			while (v[n - 1] == '0')
+				v[--n] = '\0';
+		}
+		buf_adds(b, v);
+	}
+}
+
+/* Copies content stream `s` to `out` with each colour given as an ink ("r g b rg", "RG")
+ * set in its CMYK ("c m y k k", "K"), and on a page (`page`) each /Private BDC made
+ * "/Artifact BMC" (its EMC stays). Strings, names, comments and inline images are skipped,
+ * so text that merely reads like an operator is kept. Returns how many were changed; `out`
+ * stays empty when none. */
+static size_t
+rewrite(const struct pdf_post *p, const char *s, size_t len, int page, struct buf *out)
+{
+	size_t i = 0, done = 0, n = 0, m, at[3] = { 0 }, nnum = 0;
+	double v[3];
+	const struct ink *k;
 	const char *e;
 
 	while (i < len) {
 		switch (s[i]) {
 		case '(':
 			i = skip_string(s, len, i);
+			nnum = 0;
 			break;
 		case '<':
 			if (i + 1 < len && s[i + 1] == '<')
 				i += 2;
 			else
 				i = (e = memchr(s + i, '>', len - i)) ? (size_t)(e - s) + 1 : len;
+			nnum = 0;
 			break;
 		case '%':
 			while (i < len && s[i] != '\n' && s[i] != '\r')
 				i++;
 			break;
 		case '/':
-			if ((m = private_bdc(s + i, len - i)) == 0) {
+			nnum = 0;
+			if (page && (m = private_bdc(s + i, len - i)) != 0) {
+				buf_add(out, s + done, i - done);
+				buf_adds(out, "/Artifact BMC");
+				done = i += m;
+				n++;
+				break;
+			}
+			for (i++; i < len && !is_space(s[i]) && !is_delim(s[i]); i++)
+				;
+			break;
+		default:
+			if (is_space(s[i]) || is_delim(s[i])) {
+				nnum = is_space(s[i]) ? nnum : 0;
 				i++;
 				break;
 			}
-			buf_add(out, s + done, i - done);
-			buf_adds(out, "/Artifact BMC");
-			done = i += m;
-			n++;
-			break;
-		case 'I':
-			if (i > 0 && is_space(s[i - 1]) && i + 2 < len && s[i + 1] == 'D' &&
-			    is_space(s[i + 2]))
+			if ((m = number(s, len, i, &v[nnum % 3])) != i) {
+				at[nnum++ % 3] = i;
+				i = m;
+				break;
+			}
+			for (m = i; m < len && !is_space(s[m]) && !is_delim(s[m]); m++)
+				;
+			if (m - i == 2 && s[i] == 'I' && s[i + 1] == 'D' && i > 0 &&
+			    is_space(s[i - 1])) {
 				i = skip_image(s, len, i);
-			else
-				i++;
-			break;
-		default:
-			i++;
+				nnum = 0;
+				break;
+			}
+			if (m - i == 2 && ((s[i] == 'r' && s[i + 1] == 'g') || (s[i] == 'R' &&
+			    s[i + 1] == 'G')) && nnum == 3 && (k = ink_of(p, v)) != NULL) {
+				buf_add(out, s + done, at[0] - done);
+				add_cmyk(out, k);
+				buf_adds(out, s[i] == 'r' ? " k" : " K");
+				done = m;
+				n++;
+			}
+			nnum = 0;
+			i = m;
 		}
 	}
 	if (n > 0)
@@ -643,7 +755,8 @@ artifacts(const char *s, size_t len, struct buf *out)
 	return n;
 }
 
-/* Replaces the page's content by one stream in which /Private content is an artifact. */
+/* Replaces the page's content by one stream in which /Private content is an artifact and
+ * the inks are in their CMYK. */
 static int
 fix_content(struct post *c, qpdf_oh page)
 {
@@ -658,7 +771,7 @@ fix_content(struct post *c, qpdf_oh page)
 		free(data);
 		return fail(c, "cannot read a page's content");
 	}
-	n = len > 0 ? artifacts((const char *)data, len, &b) : 0;
+	n = len > 0 ? rewrite(c->p, (const char *)data, len, 1, &b) : 0;
 	free(data);
 	if (n == 0)
 		return 0;
@@ -760,38 +873,45 @@ fix_pages(struct post *c)
 
 /* The colour profiles, read and compressed once a process: a batch's every PDF holds them. */
 static struct profile {
-	const char	*path;
-	unsigned char	*z;		/* the file, deflated */
-	size_t		 len;
-} profiles[] = { { OUTPUT_PROFILE, NULL, 0 }, { SRGB_PROFILE, NULL, 0 } };
+	const char		*path;	/* a system file, or NULL: ... */
+	const unsigned char	*data;	/* ... the profile built into gen */
+	unsigned char		*z;	/* the profile, deflated */
+	size_t			 len;
+} profiles[] = {
+	{ NULL, fogra39_icc, NULL, 0 },
+	{ "/usr/share/color/icc/ghostscript/default_cmyk.icc", NULL, NULL, 0 },
+	{ SRGB_PROFILE, NULL, NULL, 0 },
+};
+#define SRGB_INDEX	2
 static pthread_mutex_t profiles_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Sets p->z to the profile at p->path deflated, unless it is already; -1 if it cannot be
- * read, with errno set. */
+/* Sets p->z to the profile deflated, unless it is already; -1 if it cannot be read, with
+ * errno set. */
 static int
 load_profile(struct profile *p)
 {
-	char *data;
-	size_t len;
+	char *data = NULL;
+	size_t len = fogra39_icc_len;
 	uLongf zlen;
+	int r;
 
 	if (p->z != NULL)
 		return 0;
 	/* a system file, outside the project: read_file() without the project's check */
-	if (read_file(NULL, p->path, MAX_FILE_BYTES, &data, &len) == -1)
+	if (p->path != NULL && read_file(NULL, p->path, MAX_FILE_BYTES, &data, &len) == -1)
 		return -1;
 	/* the profiles hardly compress: the fastest level is as small, within half a per cent */
 	zlen = compressBound((uLong)len);
 	p->z = xmalloc(zlen);
-	if (compress2(p->z, &zlen, (const Bytef *)data, (uLong)len, Z_BEST_SPEED) !=
-	    Z_OK) {
-		free(data);
+	r = compress2(p->z, &zlen, p->path ? (const Bytef *)data : p->data, (uLong)len,
+	    Z_BEST_SPEED);
+	free(data);
+	if (r != Z_OK) {
 		free(p->z);
 		p->z = NULL;
 		errno = ENOMEM;
 		return -1;
 	}
-	free(data);
 	p->len = zlen;
 	return 0;
 }
@@ -810,8 +930,11 @@ icc_stream(struct post *c, size_t which, int n, qpdf_oh *out)
 	r = load_profile(p);
 	pthread_mutex_unlock(&profiles_lock);
 	if (r == -1) {
-		msg(c->g, MSG_FATAL, p->path, 0, 0, "cannot read the colour profile: %s (install "
-		    "icc-profiles-free and libgs-common)", read_error(errno));
+		if (p->path == NULL)	/* the profile gen carries: only memory can fail */
+			msg(c->g, MSG_FATAL, c->in, 0, 0, "out of memory");
+		else
+			msg(c->g, MSG_FATAL, p->path, 0, 0, "cannot read the colour profile: %s "
+			    "(install icc-profiles-free and libgs-common)", read_error(errno));
 		return -1;
 	}
 	st = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
@@ -831,17 +954,60 @@ is_rgb(qpdf_data q, qpdf_oh oh)
 	return qpdf_oh_is_name_and_equals(q, oh, "/DeviceRGB");
 }
 
-/* Makes the colour of one object sRGB: an image's or shading's /ColorSpace, a transparency
- * group's /CS, and /DefaultRGB in its resources, which turns the content's rg and RG into
- * sRGB (ISO 32000-1 8.6.5.6). */
-static void
-srgb_object(struct post *c, qpdf_oh obj)
+/* Sets the inks' CMYK in a form's or a tiling pattern's content, as fix_content() does a
+ * page's. */
+static int
+ink_stream(struct post *c, qpdf_oh st)
 {
 	qpdf_data q = c->q;
-	qpdf_oh d = qpdf_oh_is_stream(q, obj) ? qpdf_oh_get_dict(q, obj) : obj, x, res, cs;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	QPDF_BOOL filtered = QPDF_FALSE;
+	struct buf b = { NULL, 0, 0 };
+	qpdf_oh null;
+
+	qpdf_oh_get_stream_data(q, st, qpdf_dl_generalized, &filtered, &data, &len);
+	if (qpdf_has_error(q) || !filtered) {
+		free(data);
+		return fail(c, "cannot read a form's content");
+	}
+	if (len > 0 && rewrite(c->p, (const char *)data, len, 0, &b) > 0) {
+		null = qpdf_oh_new_null(q);
+		qpdf_oh_replace_stream_data(q, st, (const unsigned char *)b.s, b.len, null,
+		    null);
+		qpdf_oh_release(q, null);
+	}
+	free(data);
+	buf_free(&b);
+	return check(c, "cannot replace a form's content");
+}
+
+/* Is the stream dictionary `d` a form's or a tiling pattern's, content that sets colours? */
+static int
+has_content(qpdf_data q, qpdf_oh d)
+{
+	qpdf_oh t = qpdf_oh_get_key(q, d, "/Subtype"), p = qpdf_oh_get_key(q, d, "/PatternType");
+	int r = qpdf_oh_is_name_and_equals(q, t, "/Form") || qpdf_oh_is_integer(q, p);
+
+	qpdf_oh_release(q, t);
+	qpdf_oh_release(q, p);
+	return r;
+}
+
+/* Makes the colour of one object print as the template says: a form's or pattern's content
+ * in the inks' CMYK; an image's or shading's /ColorSpace sRGB, and /DefaultRGB in its
+ * resources, which turns the content's other rg and RG into sRGB (ISO 32000-1 8.6.5.6); a
+ * transparency group's blending in CMYK (the output intent's), so that black ink stays
+ * black ink where it is composited. */
+static int
+colour_object(struct post *c, qpdf_oh obj)
+{
+	qpdf_data q = c->q;
+	int stream = qpdf_oh_is_stream(q, obj);
+	qpdf_oh d = stream ? qpdf_oh_get_dict(q, obj) : obj, x, res, cs;
 
 	if (!qpdf_oh_is_dictionary(q, d))
-		return;
+		return 0;
 	x = qpdf_oh_get_key(q, d, "/ColorSpace");
 	if (is_rgb(q, x))
 		qpdf_oh_replace_key(q, d, "/ColorSpace", c->srgb);
@@ -851,7 +1017,7 @@ srgb_object(struct post *c, qpdf_oh obj)
 		qpdf_oh g = qpdf_oh_get_key(q, x, "/CS");
 
 		if (is_rgb(q, g))
-			qpdf_oh_replace_key(q, x, "/CS", c->srgb);
+			qpdf_oh_replace_key(q, x, "/CS", qpdf_oh_new_name(q, "/DeviceCMYK"));
 		qpdf_oh_release(q, g);
 	}
 	qpdf_oh_release(q, x);
@@ -861,19 +1027,22 @@ srgb_object(struct post *c, qpdf_oh obj)
 		qpdf_oh_replace_key(q, cs, "/DefaultRGB", c->srgb);
 	}
 	qpdf_oh_release(q, res);
+	return stream && c->p->ninks > 0 && has_content(q, d) ? ink_stream(c, obj) : 0;
 }
 
-/* PDF/X-4 print: the output intent names the printing condition (an output profile, of
- * class prtr), and the RGB that cairo writes is made device-independent sRGB, which the
- * printer converts to that condition. */
+/* PDF/X-4 print: the output intent names the printing condition the template chose (an
+ * output profile, of class prtr); the inks are in their CMYK, which that condition
+ * characterises, and the other RGB that cairo writes is made device-independent sRGB,
+ * which the printer converts to it. */
 static int
 fix_colour(struct post *c)
 {
 	qpdf_data q = c->q;
+	const struct condition *pc = &conditions[c->p->intent == PI_SWOP ? PI_SWOP : PI_FOGRA39];
 	qpdf_oh root = qpdf_get_root(q), oi, dest, arr, srgb, size;
 	long n;
 
-	if (icc_stream(c, 0, 4, &dest) < 0 || icc_stream(c, 1, 3,
+	if (icc_stream(c, pc->profile, 4, &dest) < 0 || icc_stream(c, SRGB_INDEX, 3,
 	    &srgb) < 0)
 		return -1;
 	qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, srgb), "/Alternate",
@@ -885,12 +1054,11 @@ fix_colour(struct post *c)
 	oi = qpdf_oh_new_dictionary(q);
 	qpdf_oh_replace_key(q, oi, "/Type", qpdf_oh_new_name(q, "/OutputIntent"));
 	qpdf_oh_replace_key(q, oi, "/S", qpdf_oh_new_name(q, "/GTS_PDFX"));
-	qpdf_oh_replace_key(q, oi, "/OutputConditionIdentifier",
-	    qpdf_oh_new_string(q, OUTPUT_CONDITION));
-	qpdf_oh_replace_key(q, oi, "/OutputCondition", qpdf_oh_new_string(q, OUTPUT_NAME));
+	qpdf_oh_replace_key(q, oi, "/OutputConditionIdentifier", qpdf_oh_new_string(q, pc->id));
+	qpdf_oh_replace_key(q, oi, "/OutputCondition", qpdf_oh_new_string(q, pc->condition));
 	qpdf_oh_replace_key(q, oi, "/RegistryName", qpdf_oh_new_string(q,
 	    "http://www.color.org"));
-	qpdf_oh_replace_key(q, oi, "/Info", qpdf_oh_new_string(q, OUTPUT_NAME));
+	qpdf_oh_replace_key(q, oi, "/Info", qpdf_oh_new_string(q, pc->info));
 	qpdf_oh_replace_key(q, oi, "/DestOutputProfile", dest);
 	arr = qpdf_oh_new_array(q);
 	qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, oi));
@@ -900,9 +1068,11 @@ fix_colour(struct post *c)
 	n = qpdf_oh_is_integer(q, size) ? (long)qpdf_oh_get_int_value(q, size) : 0;
 	for (long i = 1; i < n && i < c->maxobj; i++) {	/* a /Size that lies is no loop */
 		qpdf_oh obj = qpdf_get_object_by_id(q, (int)i, 0);
+		int r = colour_object(c, obj);
 
-		srgb_object(c, obj);
 		qpdf_oh_release(q, obj);
+		if (r < 0)
+			return -1;
 	}
 	return check(c, "cannot set the colour for print");
 }
@@ -936,6 +1106,7 @@ write_pdf(struct post *c, const char *out)
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "cannot write: %s", strerror(errno));
 		return -1;
 	}
+	c->g->pdf_bytes = qpdf_get_buffer_length(q);
 	return 0;
 }
 

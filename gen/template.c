@@ -252,6 +252,118 @@ read_series(struct tctx *c, xmlNode *n)
 	xmlFree(v);
 }
 
+/* Parses "100 72 0 12" (C M Y K in per cent, up to two decimals, `%` and commas allowed)
+ * into hundredths of a per cent. */
+static int
+parse_cmyk(const char *s, unsigned short out[4])
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = 0;
+		int digits = 0, decimals = -1;
+
+		while (*s == ' ' || *s == ',')
+			s++;
+		for (; isdigit((unsigned char)*s) || (*s == '.' && decimals < 0); s++) {
+			if (*s == '.') {
+				decimals = 0;
+				continue;
+			}
+			if (decimals == 2 || v > 100)
+				return -1;
+			v = v * 10 + (unsigned)(*s - '0');
+			digits++;
+			if (decimals >= 0)
+				decimals++;
+		}
+		if (digits == 0 || decimals == 0)
+			return -1;
+		for (int d = decimals < 0 ? 0 : decimals; d < 2; d++)
+			v *= 10;
+		if (v > 10000)
+			return -1;
+		out[i] = (unsigned short)v;
+		if (*s == '%')
+			s++;
+		if (*s != '\0' && *s != ' ' && *s != ',')
+			return -1;
+	}
+	while (*s == ' ')
+		s++;
+	return *s == '\0' ? 0 : -1;
+}
+
+/* Sets the ink of `rgb`, replacing one given before (an include's) for the same colour. */
+static void
+set_ink(struct template *t, unsigned rgb, const unsigned short cmyk[4])
+{
+	size_t i;
+
+	for (i = 0; i < t->ninks && t->inks[i].rgb != rgb; i++)
+		;
+	if (i == t->ninks) {
+		t->inks = xrealloc(t->inks, (t->ninks + 1) * sizeof(*t->inks));
+		t->ninks++;
+	}
+	t->inks[i].rgb = rgb;
+	memcpy(t->inks[i].cmyk, cmyk, sizeof(t->inks[i].cmyk));
+}
+
+/* <print intent="FOGRA39|SWOP"> with <ink rgb="#1d4f91" cmyk="94 65 0 19"/> children: the
+ * printing condition and the CMYK each colour prints in. */
+static void
+read_print(struct tctx *c, xmlNode *print)
+{
+	static const char *const intents[] = { [PI_FOGRA39] = "FOGRA39", [PI_SWOP] = "SWOP" };
+	xmlChar *v = xmlGetProp(print, (const xmlChar *)"intent");
+
+	if (v != NULL) {
+		size_t i;
+
+		for (i = 0; i < 2 && strcmp((const char *)v, intents[i]) != 0; i++)
+			;
+		if (i == 2)
+			terr(c, print, "intent", "unknown output intent `%s` (FOGRA39, for "
+			    "coated paper on a European press, or SWOP)", (const char *)v);
+		else
+			c->t->intent = (int)i;
+		xmlFree(v);
+	}
+	for (xmlNode *n = print->children; n; n = n->next) {
+		xmlChar *rgb, *cmyk;
+		unsigned colour = 0;
+		unsigned short k[4];
+		int ok = 1;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "ink") != 0) {
+			terr(c, n, NULL, "unknown element <%s> in <print> (it holds <ink>s)",
+			    (const char *)n->name);
+			continue;
+		}
+		rgb = xmlGetProp(n, (const xmlChar *)"rgb");
+		cmyk = xmlGetProp(n, (const xmlChar *)"cmyk");
+		if (rgb == NULL || cmyk == NULL) {
+			terr(c, n, NULL, "an <ink> needs rgb=\"#rrggbb\" and cmyk=\"C M Y K\"%s",
+			    "");
+			ok = 0;
+		}
+		if (rgb != NULL && parse_colour((const char *)rgb, &colour) == -1) {
+			terr(c, n, "rgb", "`%s` is not a colour (write #rrggbb)", (const char *)rgb);
+			ok = 0;
+		}
+		if (cmyk != NULL && parse_cmyk((const char *)cmyk, k) == -1) {
+			terr(c, n, "cmyk", "`%s` is not a CMYK colour (write four percentages, C M "
+			    "Y K, e.g. cmyk=\"94 65 0 19\")", (const char *)cmyk);
+			ok = 0;
+		}
+		if (ok)
+			set_ink(c->t, colour, k);
+		xmlFree(rgb);
+		xmlFree(cmyk);
+	}
+}
+
 static void
 read_theme(struct tctx *c, xmlNode *theme)
 {
@@ -272,7 +384,9 @@ read_theme(struct tctx *c, xmlNode *theme)
 			c->t->colour_file = c->cur;
 			c->t->colour_line = (int)xmlGetLineNo(n);
 			c->t->colour_col = src_col(c->src, c->t->colour_line, "<colour");
-		} else
+		} else if (strcmp((const char *)n->name, "print") == 0)
+			read_print(c, n);
+		else
 			terr(c, n, NULL, "unknown element <%s> in <theme>", (const char *)n->name);
 	}
 }
@@ -463,11 +577,54 @@ read_per_row(struct tctx *c, xmlNode *n)
 	xmlFree(name);
 }
 
-/* <html split="1"/>: the HTML twin has a page per heading of that level (0: one page). */
+/* The words of <html> attribute `name` of `n` into *out, checking that each {placeholder}
+ * is one of those it takes, `names` ("|date|author|"). */
+static void
+html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char **out)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	const char *p, *e;
+	char want[40];
+
+	if (v == NULL)
+		return;
+	for (p = (const char *)v; (p = strchr(p, '{')) != NULL; p = e) {
+		e = strchr(p, '}');
+		if (e != NULL && e - p < 32)
+			snprintf(want, sizeof(want), "|%.*s|", (int)(e - p - 1), p + 1);
+		if (e == NULL || e - p >= 32 || strstr(names, want) == NULL) {
+			struct buf b = { 0 };
+			char *m;
+
+			for (const char *q = names + 1; *q; q = strchr(q, '|') + 1) {
+				buf_adds(&b, q == names + 1 ? "{" : strchr(q, '|')[1] ? ", {" :
+				    " or {");
+				buf_add(&b, q, (size_t)(strchr(q, '|') - q));
+				buf_adds(&b, "}");
+			}
+			m = xasprintf("`%.*s` in %s= is nothing gen fills in (it fills in %s)",
+			    e != NULL && e - p < 32 ? (int)(e - p + 1) : 1, p, name, b.s);
+			terr(c, n, name, "%s", m);
+			free(m);
+			buf_free(&b);
+			break;
+		}
+	}
+	free(*out);
+	*out = xstrdup((const char *)v);
+	xmlFree(v);
+}
+
+/* <html split="1"/>: the HTML twin has a page per heading of that level (0: one page); its
+ * words for publishing: the link to the PDF, the date and the source. */
 static void
 read_html(struct tctx *c, xmlNode *n)
 {
 	xmlChar *v = xmlGetProp(n, (const xmlChar *)"split");
+
+	html_words(c, n, "download", "|size|", &c->t->html_download);
+	html_words(c, n, "published", "|date|author|", &c->t->html_published);
+	html_words(c, n, "source", "|source|", &c->t->html_source);
 
 	if (v != NULL) {
 		if (strlen((const char *)v) != 1 || v[0] < '0' || v[0] > '4')
@@ -582,6 +739,30 @@ read_appendices(struct tctx *c, xmlNode *n)
 	}
 }
 
+/* <numbering style="chapters|continuous" chapters="Section *"/>: a committee report's
+ * numbered chapters and paragraphs (1., 1.1), or an inspection report's paragraphs numbered
+ * 1, 2 … through the chapters whose headings match the pattern (all without one). */
+static void
+read_numbering(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v;
+
+	c->t->numbered = NUMBER_CHAPTERS;
+	if ((v = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
+		if (strcmp((const char *)v, "continuous") == 0)
+			c->t->numbered = NUMBER_CONTINUOUS;
+		else if (strcmp((const char *)v, "chapters") != 0)
+			terr(c, n, "style", "unknown numbering style `%s` (chapters or continuous)",
+			    (const char *)v);
+		xmlFree(v);
+	}
+	if ((v = xmlGetProp(n, (const xmlChar *)"chapters")) != NULL) {
+		free(c->t->number_chapters);
+		c->t->number_chapters = xstrdup((const char *)v);
+		xmlFree(v);
+	}
+}
+
 static void
 read_root(struct tctx *c, xmlNode *root)
 {
@@ -627,21 +808,39 @@ read_root(struct tctx *c, xmlNode *root)
 		} else if (strcmp(name, "appendices") == 0)
 			read_appendices(c, n);
 		else if (strcmp(name, "numbering") == 0)
-			c->t->numbered = 1;
+			read_numbering(c, n);
 		else if (strcmp(name, "marks") == 0)
 			c->t->marks = 1;
 		else if (strcmp(name, "per-row") == 0)
 			read_per_row(c, n);
 		else if (strcmp(name, "cover") == 0) {
+			xmlChar *v = xmlGetProp(n, (const xmlChar *)"style");
+
 			c->t->cover = 1;
+			if (v != NULL && strcmp((const char *)v, "plain") == 0)
+				c->t->cover = COVER_PLAIN;
+			else if (v != NULL && strcmp((const char *)v, "band") != 0)
+				terr(c, n, "style", "unknown cover style `%s` (band or plain)",
+				    (const char *)v);
+			if (v != NULL)
+				xmlFree(v);
 			read_logo(c, n);
 		}
 		else if (strcmp(name, "contents") == 0) {
 			xmlChar *d = xmlGetProp(n, (const xmlChar *)"depth");
 
 			xmlChar *title = xmlGetProp(n, (const xmlChar *)"title");
+			xmlChar *parts = xmlGetProp(n, (const xmlChar *)"parts");
 
 			c->t->toc = 1;
+			if (parts != NULL) {
+				c->t->parts = strcmp((const char *)parts, "yes") == 0;
+				if (strcmp((const char *)parts, "yes") && strcmp((const char *)parts,
+				    "no"))
+					terr(c, n, "parts", "contents parts=\"%s\": yes or no",
+					    (const char *)parts);
+				xmlFree(parts);
+			}
 			if (title != NULL) {
 				free(c->t->toc_title);
 				c->t->toc_title = xstrdup((const char *)title);
@@ -672,6 +871,17 @@ defaults(struct template *t)
 		{ R_TOC2, 400, 10.5, 15, 0, 2 }, { R_NOTE, 400, 8.5, 12, 0, 3 },
 		{ R_TABLE, 400, 9, 12.5, 0, 0 },
 	};
+	/* gen's own colours for print, in hundredths of a per cent: black, text (#1a1a1a),
+	 * quoted text, rules under notes and between sections, quote bars and the background
+	 * of code in black ink alone, as light as each shows on screen; the statuses' fills
+	 * (green, amber, red) in their FOGRA39 separations. */
+	static const struct ink k[] = {
+		{ 0x000000, { 0, 0, 0, 10000 } }, { 0x1a1a1a, { 0, 0, 0, 10000 } },
+		{ 0x3a3f4a, { 0, 0, 0, 9200 } }, { 0x9aa5b8, { 0, 0, 0, 4800 } },
+		{ 0xc8d3e6, { 0, 0, 0, 2500 } }, { 0xf1f3f6, { 0, 0, 0, 700 } },
+		{ 0xd4edda, { 1600, 100, 1700, 300 } }, { 0xfbe7b5, { 0, 700, 3400, 400 } },
+		{ 0xf5c6cb, { 0, 2800, 1200, 400 } },
+	};
 
 	t->page_w = 595.2756;
 	t->page_h = 841.8898;
@@ -693,6 +903,12 @@ defaults(struct template *t)
 	t->grid = 0xdde2ea;
 	t->outline = 0x7d8696;
 	t->toc_depth = 2;
+	t->intent = PI_FOGRA39;
+	t->html_download = xstrdup("Download the PDF ({size})");
+	t->html_published = xstrdup("Published {date}");
+	t->html_source = xstrdup("Source: {source}");
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		set_ink(t, k[i].rgb, k[i].cmyk);
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		struct style *s = &t->role[d[i].r];
 
@@ -827,6 +1043,8 @@ static const struct {
 	    "before", "after", "colour", NULL } },
 	{ "colour", { "accent", "accent-text", "band", "rule", "series", "muted", "grid",
 	    "outline", NULL } },
+	{ "print", { "intent", NULL } },
+	{ "ink", { "rgb", "cmyk", NULL } },
 	{ "data", { "table", NULL } },
 	{ "column", { "name", "type", NULL } },
 	{ "include", { "file", NULL } },
@@ -840,13 +1058,13 @@ static const struct {
 	{ "page-numbers", { "front", NULL } },
 	{ "appendices", { "label", "numbering", NULL } },
 	{ "comparator", { "column", "label", NULL } },
-	{ "html", { "split", NULL } },
+	{ "html", { "split", "download", "published", "source", NULL } },
 	{ "marks", { NULL } },
 	{ "infographic", { "background", NULL } },
-	{ "numbering", { NULL } },
+	{ "numbering", { "style", "chapters", NULL } },
 	{ "per-row", { "table", "name", NULL } },
-	{ "cover", { "logo", NULL } },
-	{ "contents", { "depth", "title", NULL } },
+	{ "cover", { "logo", "style", NULL } },
+	{ "contents", { "depth", "title", "parts", NULL } },
 };
 
 /* The message for an attribute <elem> does not take, "%s" standing for it. The caller
@@ -1055,6 +1273,7 @@ template_free(struct template *t)
 		free(t->coltypes[i].column);
 	}
 	free(t->coltypes);
+	free(t->inks);
 	image_free(t->logo);
 	for (int i = 0; i < FU_NSLOTS; i++) {
 		free(t->header.slot[i]);
@@ -1062,7 +1281,11 @@ template_free(struct template *t)
 	}
 	free(t->per_row);
 	free(t->appendix_label);
+	free(t->number_chapters);
 	free(t->toc_title);
+	free(t->html_download);
+	free(t->html_published);
+	free(t->html_source);
 	free(t->ind_note);
 	free(t->per_row_name);
 	free(t->ind_data);

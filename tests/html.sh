@@ -1,8 +1,10 @@
 # tests/html.sh: the HTML twins in a real browser. Every document of content/ is built; each PDF
 # must have its HTML twin, every page must pass axe-core's WCAG 2.2 AA rules at 1280 and 320 px
 # in Debian's headless Chromium without scrolling sideways, and the PDF's tagged words must be
-# the HTML's, block by block. Each check is also shown failing on a planted fault. Sourced by
-# tests/run.sh (uses its GEN, TMP, pass and fail); the browser tools are tests/browser/.
+# the HTML's, block by block; every page links to its PDF, every table region is named, and a
+# pack's page leads back to the list of areas. Each check is also shown failing on a planted
+# fault. Sourced by tests/run.sh (uses its GEN, TMP, pass and fail); the browser tools are
+# tests/browser/.
 
 B=$ROOT/tests/browser
 w=$TMP/html
@@ -45,17 +47,55 @@ else
 		fi
 	done
 
+	# Publishing: each page links to its PDF with the file's size, and each table that
+	# scrolls is a region named by its caption; a list of a document's rows (no PDF of its
+	# own) links to pages that are there. A pack's page has the way back to the list, its
+	# date and its source; the list names every area.
+	args=()
+	while read -r f; do
+		if [ "${f##*/}" = index.html ] && [ ! -f "${f%/index.html}.pdf" ]; then
+			args+=(--list "$f")
+		else
+			args+=("$f")
+		fi
+	done <"$w.pages"
+	pack=$w/constituencies/bootle-constituency/index.html
+	areas=$(tail -n +2 content/constituencies/data/areas.csv | wc -l)
+	if ! (cd "$B" && node publish.mjs "${args[@]}") >"$w.pub" 2>&1; then
+		fail html/publish "$(head -5 "$w.pub")"
+	elif ! grep -q '<nav class="crumbs"><ol><li><a href="../index.html">If Sefton’s' "$pack" ||
+	    ! grep -q '<time datetime="2016-06-30">30 June 2016</time>' "$pack" ||
+	    ! grep -q '>Source: Sefton Council, Education and Skills Strategy 2016' "$pack"; then
+		fail html/publish "the pack's page lacks the way back, its date or its source"
+	elif [ "$(grep -c '<li><a href="[a-z-]*/index.html">' "$w/constituencies/index.html")" \
+	    -ne "$areas" ]; then
+		fail html/publish "the list of areas does not name all $areas"
+	else
+		pass html/publish
+	fi
+	p2=$w/planted-publish
+	mkdir -p "$p2"
+	cp -r "$w/progress-2023" "$w/progress-2023.pdf" "$p2/"
+	sed -i 's|<p class="download">.*</p>||; 0,/aria-labelledby="tcap-3"/s//aria-labelledby="tcap-4"/' \
+	    "$p2/progress-2023/index.html"
+	(cd "$B" && node publish.mjs "$p2/progress-2023/index.html") >"$w.pub2" 2>&1
+	if grep -q '0 links to a PDF' "$w.pub2" && grep -q 'a table region is named' "$w.pub2"; then
+		pass html/publish-can-fail
+	else
+		fail html/publish-can-fail "a page without its PDF's link, or a region misnamed, passed"
+	fi
+
 	# the checks can fail: a word changed in a page, and a picture without a name
 	p=$w/planted
 	mkdir -p "$p"
 	cp -r "$w/progress-2023" "$p/"
 	cp "$w/progress-2023.pdf" "$p/"
-	sed -i '0,/Introduction and background/s//Introduction and backdrop/' \
+	sed -i '0,/Introduction\/Background/s//Introduction\/Backdrop/' \
 	    "$p/progress-2023/index.html"
 	if (cd "$B" && node same-words.mjs "$p/progress-2023.pdf" "$p/progress-2023") \
 	    >"$w.same" 2>&1; then
 		fail html/same-words-can-fail "a changed heading was not found"
-	elif grep -q 'only in the HTML (block): Introductionandbackdrop' "$w.same"; then
+	elif grep -q 'only in the HTML (block): Introduction/Backdrop' "$w.same"; then
 		pass html/same-words-can-fail
 	else
 		fail html/same-words-can-fail "$(head -4 "$w.same")"

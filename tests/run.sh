@@ -38,7 +38,7 @@ done <"$TMP/unit.out"
 { [ $rc -le 1 ] && sanitized "$TMP/unit.err"; } || fail unit/run "exit $rc: $(head -5 "$TMP/unit.err")"
 
 # ---- every fuzz target over its seeds and past findings ----
-for t in csv frontmatter markdown template png jpeg svg component document post; do
+for t in csv frontmatter markdown template png jpeg svg component document post official; do
 	if [ ! -x build/replay-$t ]; then
 		fail fuzz-replay/$t "build/replay-$t is not built (make test builds it)"
 		continue
@@ -72,15 +72,21 @@ for dir in tests/layout/*/; do
 done
 
 # ---- template, data and component features (each a small project), counted panels; the
-# strategy, the constituency packs and charts end to end; outputs replaced whole ----
+# strategy, the constituency packs and charts end to end; outputs replaced whole; colour for
+# the press ----
 source tests/good.sh
+source tests/official.sh
 source tests/hundreds.sh
 source tests/e2e.sh
 source tests/output.sh
 source tests/pages.sh
+source tests/print.sh
 
 # ---- the HTML twins: WCAG 2.2 AA in a real browser, and the PDF's words ----
 source tests/html.sh
+
+# ---- the facts of every document made from a source, and words that never overlap ----
+source tests/facts.sh
 
 # ---- every example of the CommonMark spec builds ----
 mkdir -p "$TMP/spec-tmp"
