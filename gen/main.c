@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "gen.h"
@@ -157,6 +158,16 @@ all_documents(struct gen *g, size_t *n)
 static void
 on_signal(int sig)
 {
+	if (syscall(SYS_gettid) != getpid()) {
+		/* Caught by another thread (the twin's, the layout's, a library's): sent on to
+		 * the main thread, so that the files are removed while it stands still, never
+		 * under it while it goes on writing them (and says it cannot). */
+		int e = errno;
+
+		syscall(SYS_tgkill, getpid(), getpid(), sig);
+		errno = e;
+		return;
+	}
 	if (!write_abandon(sig))
 		return;		/* a commit is under way: it raises the signal again when done */
 	jobs_kill(sig);
