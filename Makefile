@@ -22,7 +22,7 @@ CFLAGS = -O2 -g
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS)
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
+SRCS = main.c msg.c util.c output.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c layout_notes.c layout_table.c layout_front.c layout_ahead.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c comp_chart_judgement.c comp_indicators.c comp_divider.c \
 	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c svg.c backend.c text.c \
