@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gen: `make` installs what is missing, builds gen and every document in content/;
 # `make test` runs every test (with AddressSanitizer and UndefinedBehaviorSanitizer).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_chart.c: charts from CSV. <chart type="line|bar" data=… x=… series="a|b" names="A|B"
  * title=… unit=%> plots series over years, with a gap (never a zero) where a year has no
  * figure; <chart type="judgement" data=… label=… grade=… self=… previous=… average=…> is an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fonts.c: gen sees only the fonts in fonts/, through a private fontconfig configuration,
  * and refuses a family or style that is not there rather than let fontconfig substitute.
  * Called by main.c (init, fini) and document.c (check). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen.h: the one internal header. The tree every stage shares, the context passed to every
  * stage, and one entry point per stage, in pipeline order:
  * frontmatter -> markdown -> template -> validate -> layout -> render -> pdf_post. */

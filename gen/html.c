@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* html.c: the HTML twin of a document, from the same validated tree as its PDF: one page, or
  * a page per chapter when the template splits it (<html split="1"/>), with a contents list and
  * previous/next links; one stylesheet made from the template's theme; the fonts and pictures

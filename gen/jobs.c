@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* jobs.c: `gen build` on several processes (-j). The parent reads every document first; the
  * documents, and each data row of a document built once per row, are then jobs, and job k
  * goes to worker process k mod N. A worker is gen itself started afresh (not a fork: by then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c: the command line. `gen build` and `gen check` over the documents in content/,
  * exit statuses, progress on a terminal, and outputs renamed into place only when whole. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* new.c: `gen new DOC --from OLD`, next year's document from this year's. Copies the folder
  * content/OLD to content/DOC (its Markdown, front matter and data), moves the year on in the
  * front matter (`year:`, `date:`, and the years and dated weekdays in its other values), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* preview.c: `gen preview DOC`, the document in a browser that follows every save. A small
  * web server (libmicrohttpd) on the loopback address serves one page: the HTML twin's text
  * beside the PDF's pages as pictures (poppler), and the messages of a build that failed over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* template.c: reads templates/NAME.xml (page, cover, contents, theme styles) with libxml2,
  * safely: no network, no external entities, no DTD. Called by document.c; hands on a
  * struct template that layout and render read. */

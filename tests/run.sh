@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/run.sh: every test of gen, run by `make test`: unit tests, pagination traces, the
 # strategy end to end, the CommonMark spec, bad and hostile input. Prints a line per failure
 # and ends with "N passed, N failed". GEN names the gen to test (an ASan+UBSan build).
