@@ -110,6 +110,8 @@ enum msg_level { MSG_NOTE, MSG_WARNING, MSG_ERROR, MSG_FATAL };
  * to EXIT_ENV. Past 20 errors and warnings for one file, the rest are only counted. */
 void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Prints "gen: text" and "Try 'gen --help'." for a wrong command line; returns EXIT_USAGE. */
+int	 msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whether a message of `level` about `file` would be printed, not only counted: a caller
  * can spare itself the work of placing it. */
 int	 msg_shown(struct gen *, enum msg_level, const char *file);
@@ -149,6 +151,7 @@ struct gen {
 	size_t		 ncounts;
 	time_t		 epoch;		/* SOURCE_DATE_EPOCH, or -1 */
 	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
+	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
 };
 
 /* ---- the tree ---- */
@@ -572,6 +575,7 @@ struct template {
 	int		 marks;		/* <marks/>: crop marks and a slug, as --marks */
 	int		 cover;		/* has a cover page */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
+	char		*logo_path;	/* the logo's file, owned */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
 	int		 html_split;	/* <html split="N"/>: a web page per heading of level N */
@@ -590,6 +594,9 @@ struct template	*template_load(struct gen *, const char *name, const char *file,
  * reads the file, then this). */
 struct template	*template_parse(struct gen *, const char *name, const char *text, size_t len);
 void		 template_free(struct template *);
+/* The one line templates/NAME.xml says of itself (<template description=…>), or NULL;
+ * *installed says whether the file is the installed one. The caller frees. */
+char		*template_description(struct gen *, const char *name, int *installed);
 const char	*role_name(enum style_role);
 
 /* ---- theme.c: the theme's contrast and sizes, checked before anything is drawn ---- */
@@ -600,7 +607,8 @@ int		 theme_check(struct gen *, const struct template *);
 
 /* ---- fonts.c: the private fontconfig and the check that a style exists ---- */
 
-/* Points fontconfig at fonts/fonts.conf; must run before any pango or cairo call. */
+/* Makes fontconfig see fonts/ and the installed fonts alone (project_fonts()); must run
+ * before any pango or cairo call. */
 int		 fonts_init(struct gen *);
 /* Reports an error (at the template's file) for a family or style fonts/ lacks. */
 int		 fonts_check(struct gen *, const struct template *);
@@ -609,6 +617,32 @@ void		 fonts_fini(struct gen *);
  * `family` has no glyph for, or 0; *at is set to its byte offset. */
 unsigned	 fonts_missing_glyph(struct gen *, const char *family, const char *text,
 		     size_t from, size_t to, size_t *at);
+
+/* ---- project.c: the project's own files first, then gen's installed defaults ---- */
+
+struct doc;
+
+/* Sets g->share to the installed defaults beside the program (PREFIX/share/gen), or the
+ * source tree gen was built in, or NULL. */
+void		 project_find_share(struct gen *);
+/* The path of `rel` ("templates/plain.xml"): the project's own when it has one (even a
+ * link or an unreadable file: reading it says why), else the installed default's, with
+ * *installed set; the project's path when neither has it. The caller frees. */
+char		*project_file(const struct gen *, const char *rel, int *installed);
+/* The context to read an installed default with (installed: reads stay inside it; else g
+ * as it is). Pass it to read_file() and image_load() only: it shares g's message counts. */
+struct gen	 project_reader(const struct gen *, int installed);
+/* Reads `rel` as project_file() finds it; *path is what was read (the caller frees it,
+ * and *text after a success). Returns read_file()'s result. */
+int		 project_read(struct gen *, const char *rel, char **path, char **text, size_t *len);
+/* The names in the project's folder `rel` and in the installed one ending in `ext`, the
+ * ending taken off, each once, in order. The caller frees each and the array. */
+char		**project_list(const struct gen *, const char *rel, const char *ext, size_t *n);
+/* Makes fontconfig see the project's fonts/ and then the installed fonts, and no other:
+ * before any pango or cairo call. Returns -1 after msg(). */
+int		 project_fonts(struct gen *);
+/* Prints on stdout where a loaded document's template, includes, logo and fonts come from. */
+void		 project_report(const struct gen *, const struct doc *);
 
 /* ---- document.c: one document folder read and checked ---- */
 
@@ -946,9 +980,9 @@ void		 html_free(struct html_twin *);
 /* ---- preview.c: the document in a browser, following every save ---- */
 
 /* Builds the document in folder `dir` (the row named `row`, for a document built per row),
- * serves it at http://127.0.0.1:PORT/ (a free port when 0) and builds it again on every save;
- * runs until interrupted. */
-int		 preview_run(struct gen *, const char *dir, const char *row, unsigned port,
+ * serves it at http://127.0.0.1:PORT/ (a free port when 0; the project's own, made from its
+ * path, when -1) and builds it again on every save; runs until interrupted. */
+int		 preview_run(struct gen *, const char *dir, const char *row, int port,
 		    jobs_fn *build);
 
 /* ---- new.c: next year's document from this year's ---- */
@@ -956,6 +990,15 @@ int		 preview_run(struct gen *, const char *dir, const char *row, unsigned port,
 /* Copies content/FROM to content/NAME with the year moved on, and prints what is left to
  * update by hand. Returns 0, or -1 after msg(). */
 int		 new_document(struct gen *, const char *name, const char *from);
+
+/* ---- init.c: a new project from a starter, and the list of templates ---- */
+
+/* `gen init`: makes a project in `dir` (made if missing; refused if it holds content/)
+ * from the installed starter `kind`. Returns the exit status. */
+int		 init_project(struct gen *, const char *dir, const char *kind);
+/* `gen templates`: prints each template, the project's and the installed, with its
+ * description. Returns the exit status. */
+int		 list_templates(struct gen *);
 
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 

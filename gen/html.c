@@ -1279,7 +1279,7 @@ write_assets(struct hout *h)
 	char *css = stylesheet(h->t), *rel, *src, *data;
 	size_t len;
 	struct stat st;
-	int rc;
+	int rc, installed;
 
 	rel = xasprintf("%sfonts", h->up);
 	rc = folder(h, rel);
@@ -1290,7 +1290,9 @@ write_assets(struct hout *h)
 	free(rel);
 	free(css);
 	for (size_t i = 0; rc == 0 && i < sizeof(font_files) / sizeof(font_files[0]); i++) {
-		src = xasprintf("%s/fonts/%s", h->g->root, font_files[i].file);
+		rel = xasprintf("fonts/%s", font_files[i].file);	/* the project's, or installed */
+		src = project_file(h->g, rel, &installed);
+		free(rel);
 		rel = xasprintf("%sfonts/%s", h->up, strrchr(font_files[i].file, '/') + 1);
 		if (stat(src, &st) == 0 && same_file(h, rel, NULL, (size_t)st.st_size))
 			;	/* the font is there */

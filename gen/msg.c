@@ -101,6 +101,28 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 }
 
 int
+msg_usage(const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	text = xmalloc(n < 0 ? 1 : (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(text, n < 0 ? 1 : (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fputs("gen: ", stderr);
+	put_escaped(text);
+	fputs("\nTry 'gen --help'.\n", stderr);
+	free(text);
+	return EXIT_USAGE;
+}
+
+int
 msg_shown(struct gen *g, enum msg_level level, const char *file)
 {
 	if (level != MSG_ERROR && level != MSG_WARNING)
