@@ -112,6 +112,7 @@ docs: gen/gen
 	  { echo "make: some documents were not built: see the messages above"; exit 1; }
 
 doc-stamps: $(DOCS)
+	@:
 
 # A document is rebuilt when its content, the templates, the fonts or gen change.
 .SECONDEXPANSION:
