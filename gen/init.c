@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "gen.h"
 
 #define MAX_STARTER_DEPTH	6	/* folders in a starter, at most this deep */
@@ -213,24 +215,27 @@ move_in(struct gen *g, const char *tmp, const char *dir)
 	return rc;
 }
 
-/* Prints what was made: the documents in DIR/content, and how to build them. */
+/* Prints what was made (the documents in DIR/content) and what to do next. */
 static void
 say_made(const char *dir, const char *kind)
 {
-	char *content = xasprintf("%s/content", dir);
+	char *content = xasprintf("%s/content", dir), *quoted;
 	DIR *dp = opendir(content);
 	struct dirent *e;
-	int quote = strpbrk(dir, " '\"$`\\!&;|<>()*?[]#~") != NULL;
 
 	printf("Made a %s project in %s:\n", kind, dir);
 	while (dp != NULL && (e = readdir(dp)) != NULL)
 		if (e->d_name[0] != '.')
-			printf("  content/%s/index.md       the document: edit it, and its data/ "
-			    "(data/README.md says what each column means)\n", e->d_name);
+			printf("  content/%s/  its document: index.md to edit, and data/ (its "
+			    "README.md says what each column means)\n", e->d_name);
 	if (dp != NULL)
 		closedir(dp);
-	printf("Build it: cd %s%s%s && gen build   (out/ gets the PDFs and web pages; "
-	    "`gen preview` shows them as you edit)\n", quote ? "'" : "", dir, quote ? "'" : "");
+	/* quoted only where a shell needs it */
+	quoted = strpbrk(dir, " \t'\"$`\\!&;|<>()*?[]#~{}") ? g_shell_quote(dir) :
+	    g_strdup(dir);
+	printf("Next: cd %s, then `gen build` (the PDF and web pages go to out/) or "
+	    "`gen preview`.\n", quoted);
+	g_free(quoted);
 	free(content);
 }
 
