@@ -418,33 +418,40 @@ project_command(struct gen *g, const char *root, int argc, char *argv[], const c
 	return rc;
 }
 
-/* The title in the front matter of content/DOC/index.md, for a list; NULL without one. */
+/* The title in the front matter of content/DOC/index.md, for a list (a document built per
+ * row: its list's title, as its title names the row); NULL without one. The caller frees. */
 static char *
 doc_title(struct gen *g, const char *dir)
 {
-	char *index = xasprintf("%s/index.md", dir), *text, *title = NULL;
+	char *index = xasprintf("%s/index.md", dir), *text, *title = NULL, *list = NULL;
 	size_t len;
 
 	if (read_file(g, index, MAX_FILE_BYTES, &text, &len) == 0) {
 		if (strncmp(text, "---\n", 4) == 0)
 			for (char *l = text + 4; *l && strncmp(l, "---", 3) != 0; ) {
-				size_t n = strcspn(l, "\n");
+				size_t n = strcspn(l, "\n"), k = strncmp(l, "title:", 6) == 0 ? 6 :
+				    strncmp(l, "list-title:", 11) == 0 ? 11 : 0;
 
-				if (strncmp(l, "title:", 6) == 0) {
-					char *v = l + 6, *e = l + n;
+				if (k > 0) {
+					char *v = l + k, *e = l + n;
 
 					while (*v == ' ')
 						v++;
 					while (e > v && (e[-1] == ' ' || e[-1] == '\r'))
 						e--;
-					title = xstrndup(v, (size_t)(e - v));
-					break;
+					free(k == 6 ? title : list);
+					*(k == 6 ? &title : &list) = xstrndup(v, (size_t)(e - v));
 				}
 				l += n + (l[n] == '\n');
 			}
 		free(text);
 	}
 	free(index);
+	if (list != NULL && (title == NULL || strstr(title, "{{") != NULL)) {
+		free(title);
+		return list;
+	}
+	free(list);
 	return title;
 }
 
@@ -456,7 +463,10 @@ choose_document(struct gen *g, char **all, size_t nall)
 	char line[256], *pick = NULL, *end;
 	unsigned long k;
 
-	printf("The documents in %s:\n", g->root);
+	if (strcmp(g->root, ".") == 0)
+		printf("The documents of this project:\n");
+	else
+		printf("The documents of %s:\n", g->root);
 	for (size_t i = 0; i < nall; i++) {
 		char *title = doc_title(g, all[i]);
 

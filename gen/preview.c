@@ -238,7 +238,8 @@ first_id(struct preview *p, const char *file)
 
 	if (strchr(file, '/') == NULL && file[0] != '.' &&
 	    read_file(NULL, path, MAX_FILE_BYTES, &html, &len) == 0) {
-		if ((m = strstr(html, "<main")) != NULL && (m = strstr(m, " id=\"")) != NULL)
+		if ((m = strstr(html, "<main")) != NULL && (m = strchr(m, '>')) != NULL &&
+		    (m = strstr(m, " id=\"")) != NULL)
 			id = xstrndup(m + 5, strcspn(m + 5, "\""));
 		free(html);
 	}
@@ -774,13 +775,13 @@ preview_run(struct gen *g, const char *dir, const char *row, int port, jobs_fn *
 	unsigned usual = port >= 0 ? (unsigned)port : project_port(g->realroot);
 	int fd, sock;
 
+	if ((sock = listen_on(g, port, &p.port)) < 0)
+		return g->status;
 	p.dir = xstrdup(dir);
 	p.row = row ? xstrdup(row) : NULL;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.changed, NULL);
 	g->progress = 0;
-	if ((sock = listen_on(g, port, &p.port)) < 0)
-		return g->status;
 	rebuild(&p);
 	find_assets(&p);
 	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
