@@ -180,7 +180,7 @@ project_fonts(struct gen *g)
 	int ok;
 
 	fonts = xasprintf("%s/fonts", g->realroot);
-	if (realpath(fonts, own) != NULL && has_dir(own, "."))
+	if (has_dir(g->realroot, "fonts") && realpath(fonts, own) != NULL)
 		dirs[0] = xstrdup(own);
 	free(fonts);
 	if (g->share != NULL) {
@@ -227,14 +227,17 @@ static void
 say_from(const struct gen *g, const char *what, const char *name, const char *path)
 {
 	char real[PATH_MAX];
-	size_t sl = share_apart(g) ? strlen(g->share) : 0;
+	size_t sl = share_apart(g) ? strlen(g->share) : 0, rl = strlen(g->realroot);
+	int installed;
 
 	if (realpath(path, real) == NULL)
 		snprintf(real, sizeof(real), "%s", path);
+	installed = sl > 0 && strncmp(real, g->share, sl) == 0 && real[sl] == '/';
+	if (!installed && path[0] == '/' && strncmp(path, g->realroot, rl) == 0 &&
+	    path[rl] == '/')
+		path += rl + 1;	/* the project's, as the user writes it */
 	printf("  %-9s %s%s%s (%s)\n", what, name ? name : "", name ? ": " : "",
-	    sl > 0 && strncmp(real, g->share, sl) == 0 && real[sl] == '/' ? real : path,
-	    sl > 0 && strncmp(real, g->share, sl) == 0 && real[sl] == '/' ? "installed" :
-	    "this project");
+	    installed ? real : path, installed ? "installed" : "this project");
 }
 
 /* Prints the folder fontconfig takes `family` from. */
