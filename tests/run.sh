@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/run.sh: every test of gen, run by `make test`: unit tests, pagination traces, the
-# strategy end to end, the CommonMark spec, bad and hostile input. Prints a line per failure
-# and ends with "N passed, N failed". GEN names the gen to test (an ASan+UBSan build).
+# strategy end to end, the CommonMark spec, bad and hostile input, gen installed. Prints a line
+# per failure and ends with "N passed, N failed". GEN names the gen to test (an ASan+UBSan build).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 3
@@ -82,6 +82,9 @@ source tests/print.sh
 
 # ---- the HTML twins: WCAG 2.2 AA in a real browser, and the PDF's words ----
 source tests/html.sh
+
+# ---- gen installed, and as a package, used with no clone; its manual, completion, preview ----
+source tests/install.sh
 
 # ---- every example of the CommonMark spec builds ----
 mkdir -p "$TMP/spec-tmp"
