@@ -32,7 +32,8 @@ HARDEN_LD = -Wl,-z,relro -Wl,-z,now
 SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c \
-	indicators.c theme.c render.c html.c new.c preview.c pdf_post.c jobs.c project.c init.c
+	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c \
+	pdf_post.c jobs.c project.c init.c
 OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o
 
@@ -101,6 +102,15 @@ build/pngdiff: tests/pngdiff.c
 	$(CC) $(WARN) -O2 $$(pkg-config --cflags libpng) -o $@ tests/pngdiff.c \
 	    $$(pkg-config --libs libpng)
 
+build/factcheck: tests/factcheck.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 $$(pkg-config --cflags libxml-2.0) -o $@ tests/factcheck.c \
+	    $$(pkg-config --libs libxml-2.0)
+
+build/overlap: tests/overlap.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 -o $@ tests/overlap.c
+
 build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
@@ -114,15 +124,17 @@ docs: gen/gen
 doc-stamps: $(DOCS)
 	@:
 
-# A document is rebuilt when its content, the templates, the fonts or gen change.
+# A document is rebuilt when its content, the templates, the fonts or gen change, or the
+# data of any document (which another may share).
 .SECONDEXPANSION:
 build/docs/%.stamp: gen/gen $$(wildcard content/%/* content/%/*/*) $(wildcard templates/*) \
-		$(wildcard fonts/*/*)
+		$(wildcard fonts/*/*) $(wildcard content/*/data/*.csv)
 	./gen/gen -q build $*
 	@mkdir -p build/docs && touch $@
 
 # The fuzz targets, built by cc with the sanitizers and driven over their corpora once.
-REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post
+REPLAY_TARGETS = csv frontmatter markdown template png jpeg svg component document post \
+	official
 build/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_image.h tests/fuzz/replay.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(UNIT_OBJS) $(PKG_LIBS)
 
@@ -136,7 +148,7 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff \
+test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/pngdiff build/factcheck build/overlap \
 		$(REPLAY_TARGETS:%=build/replay-%) tests/browser/node_modules/.stamp
 	GEN=build/gen-asan GEN_RELEASE=gen/gen SPECSPLIT=build/specsplit bash tests/run.sh
 

@@ -71,7 +71,7 @@ over(struct bctx *b, size_t off)
 {
 	if (b->full)
 		return 1;
-	if (b->out->text.len > MAX_EXPANSION || b->out->nmap > MAX_PIECES)
+	if (b->out->text.len + b->out->vbytes > MAX_EXPANSION || b->out->nmap > MAX_PIECES)
 		berr(b, off, "this tag makes the text more than %s MB long, the most a Markdown "
 		    "file may hold (loops inside loops multiply)%s", "64", "");
 	else if (b->tags > MAX_TAGS)
@@ -99,28 +99,80 @@ emit_src(struct bctx *b, size_t from, size_t n)
 	buf_add(&x->text, b->src + from, n);
 }
 
-/* Appends a value; all its bytes map to the tag that produced it. Markdown's special
- * characters are escaped, so data is set as written, never read as markup. */
+#define SEAL_OPEN	"\xef\xb7\x90"	/* U+FDD0 */
+#define SEAL_CLOSE	"\xef\xb7\x91"	/* U+FDD1 */
+#define SEAL_DIGIT	"\xef\xb7"		/* U+FDE0 + d: 0xa0 + d as the last byte */
+
+/* Appends a value; all its bytes map to the tag that produced it. In Markdown the value goes
+ * in sealed (see struct expansion), so that whatever it holds is set as written, never read
+ * as markup; in a plain value (a title) it goes in as it is. Line breaks become spaces. */
 static void
 emit_value(struct bctx *b, size_t tag, const char *v)
 {
 	struct expansion *x = b->out;
+	char *copy = xstrdup(v);
 
-	if (b->full)
+	if (b->full) {
+		free(copy);
 		return;
+	}
 	x->map = xgrow(x->map, x->nmap, sizeof(*x->map));
 	x->map[x->nmap].out = x->text.len;
 	x->map[x->nmap].src = tag;
 	x->map[x->nmap].literal = 0;
 	x->nmap++;
-	for (; *v; v++) {
-		if (!b->plain && strchr("\\`*_{}[]<>()#+-.!|~&", *v) != NULL)
-			buf_addc(&x->text, '\\');
-		if (*v == '\n' || *v == '\r')
-			buf_addc(&x->text, ' ');
-		else
-			buf_addc(&x->text, *v);
+	for (char *p = copy; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	if (b->plain) {
+		buf_adds(&x->text, copy);
+		free(copy);
+		return;
 	}
+	buf_adds(&x->text, SEAL_OPEN);
+	for (int shift = 60; shift >= 0; shift -= 4)	/* the index, without leading zeros */
+		if ((x->nvalues >> shift) != 0 || shift == 0) {
+			buf_adds(&x->text, SEAL_DIGIT);
+			buf_addc(&x->text, (char)(0xa0 + ((x->nvalues >> shift) & 0xf)));
+		}
+	buf_adds(&x->text, SEAL_CLOSE);
+	x->values = xgrow(x->values, x->nvalues, sizeof(*x->values));
+	x->values[x->nvalues++] = copy;
+	x->vbytes += strlen(copy);
+}
+
+char *
+bind_unseal(const struct expansion *x, const char *s, int attr)
+{
+	struct buf b = { 0 };
+	const char *p = s, *at;
+
+	if (s == NULL || x->nvalues == 0 || strstr(s, SEAL_OPEN) == NULL)
+		return NULL;
+	while ((at = strstr(p, SEAL_OPEN)) != NULL) {
+		const char *q = at + 3;
+		size_t i = 0;
+
+		buf_add(&b, p, (size_t)(at - p));
+		while (strncmp(q, SEAL_DIGIT, 2) == 0 && (unsigned char)q[2] >= 0xa0 &&
+		    (unsigned char)q[2] <= 0xaf && i < x->nvalues) {
+			i = i * 16 + ((unsigned char)q[2] - 0xa0);
+			q += 3;
+		}
+		if (strncmp(q, SEAL_CLOSE, 3) == 0 && i < x->nvalues) {
+			for (const char *v = x->values[i]; *v; v++)	/* in a tag, as HTML has it */
+				if (attr && strchr("&\"'<>", *v) != NULL)
+					buf_adds(&b, *v == '&' ? "&amp;" : *v == '"' ? "&quot;" :
+					    *v == '\'' ? "&#39;" : *v == '<' ? "&lt;" : "&gt;");
+				else
+					buf_addc(&b, *v);
+			p = q + 3;
+		} else {	/* not a whole seal: cannot be, as input holds none; dropped */
+			p = at + 3;
+		}
+	}
+	buf_adds(&b, p);
+	return b.s ? b.s : xstrdup("");
 }
 
 /* ---- names ---- */
@@ -605,6 +657,8 @@ emit_phrase(struct bctx *b, size_t off, const char *key)
 
 	while (*key == ' ')
 		key++;
+	if (indicator_stat(b->data, key, &s) == -1 && indicators_broken(b->data))
+		return;		/* their errors are said */
 	if (indicator_stat(b->data, key, &s) == -1) {
 		const struct table *l = datasets_find(b->data, b->data && b->data->ind_list ?
 		    b->data->ind_list : "indicator-list");
@@ -798,6 +852,8 @@ bind_text(struct gen *g, const char *file, const char *text, size_t len, int lin
 	if (b.full) {		/* what was made is cut off at a limit: none of it is read */
 		x->text.len = 0;
 		x->nmap = 0;
+		while (x->nvalues > 0)
+			free(x->values[--x->nvalues]);
 	}
 	if (x->text.s == NULL)
 		buf_adds(&x->text, "");
@@ -833,6 +889,7 @@ bind_plain(struct gen *g, const char *file, const char *text, int line0, int col
 	if (b.said != NULL)
 		g_hash_table_destroy(b.said);
 	free(x.map);
+	free(x.values);		/* none: plain values go in the text */
 	out = x.text.s ? x.text.s : xstrdup("");
 	if (g->errors > before) {
 		free(out);
@@ -897,6 +954,9 @@ bind_position(const struct expansion *x, int line, int col, int *sline, int *sco
 void
 bind_free(struct expansion *x)
 {
+	for (size_t i = 0; i < x->nvalues; i++)
+		free(x->values[i]);
+	free(x->values);
 	buf_free(&x->text);
 	free(x->map);
 	free(x->out_lines);

@@ -107,7 +107,7 @@ one_panel(const struct table *ind, size_t i, const struct table *areas, size_t r
 	struct node *n = node_new(N_PART, file, line, col);
 
 	n->comp = &comp_hundreds;
-	n->label = xstrdup(caption);
+	n->label = typeset(caption, strlen(caption), NULL);
 	n->src = doc_slug(key);
 	buf_adds(&n->text.text, area);
 	if (vc->kind == D_NUMBER) {
@@ -149,13 +149,16 @@ headline(const char *heading, const char *area)
 {
 	struct buf b = { NULL, 0, 0 };
 	const char *p, *q;
+	char *t;
 
 	for (p = heading; (q = strstr(p, "{area}")) != NULL; p = q + 6) {
 		buf_add(&b, p, (size_t)(q - p));
 		buf_adds(&b, area);
 	}
 	buf_adds(&b, p);
-	return b.s ? b.s : xstrdup("");
+	t = typeset(b.s ? b.s : "", b.len, NULL);
+	buf_free(&b);
+	return t;
 }
 
 #define NAME_FITS	60	/* characters of an area's name a panel's title holds well */

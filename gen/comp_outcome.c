@@ -9,27 +9,6 @@
 
 #include "gen.h"
 
-/* Adds the items of a cell, written "a; b; c", one to a line with a bullet. */
-static void
-add_items(struct buf *b, const char *text)
-{
-	const char *p = text, *e;
-
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		if ((e = strstr(p, "; ")) == NULL)
-			e = p + strlen(p);
-		if (e > p) {
-			if (b->len > 0)
-				buf_addc(b, '\n');
-			buf_adds(b, "\xe2\x80\xa2\xc2\xa0");	/* a bullet and a no-break space */
-			buf_add(b, p, (size_t)(e - p));
-		}
-		p = *e ? e + 2 : e;
-	}
-}
-
 static struct node *
 cell(const char *file, int line, int col)
 {
@@ -49,6 +28,7 @@ header_row(const struct component_call *c, const struct table *t, char *headers,
 		struct node *x = cell(t->path, t->col_line[col], t->col_col[col]);
 
 		buf_adds(&x->text.text, h ? h : t->cols[col]);
+		inl_typeset(&x->text);
 		node_append(row, x);
 		if (h != NULL) {
 			n++;
@@ -117,7 +97,8 @@ outcome_make(const struct component_call *c)
 					buf_adds(&x->text.text, ce->text);
 					inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
 				} else
-					add_items(&x->text.text, ce->text);
+					component_items(&x->text.text, ce->text);
+				inl_typeset(&x->text);
 				node_append(row, x);
 			}
 		}

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* comp_table.c: <data-table data="TABLE" headers="A|B" widths="auto 25% 30mm" caption="…">, a
- * CSV file set as a table: the same rows and cells as a Markdown table, so one layout serves
- * both. Called by markdown.c; hands on an N_TABLE whose `label` holds the column widths. */
+/* comp_table.c: <data-table data="TABLE" headers="A|B" widths="auto 25% 30mm" caption="…"
+ * group="COLUMN" items="bullets">, a CSV file set as a table: the same rows and cells as a
+ * Markdown table, so one layout serves both; a group column's value heads its rows, in a row
+ * across the table. Called by markdown.c; hands on an N_TABLE whose `label` holds the column
+ * widths, and whose group rows are N_ROWs of level 1 with one cell. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,21 +54,39 @@ shown_text(struct gen *g, const struct table *t, const struct cell *ce)
 	return DATUM_MISSING(ce->kind) ? datum_words(ce->kind, 0) : ce->text;
 }
 
-/* A cell: a list written "a; b; c" is set one item to a line. */
+/* A cell: a list written "a; b; c" is set one item to a line, each after a bullet when
+ * `bullets` (items="bullets", in a column where some cell holds a list). */
 static struct node *
-cell(const char *file, int line, int col, const char *text, int align)
+cell(const char *file, int line, int col, const char *text, int align, int bullets)
 {
 	struct node *n = node_new(N_CELL, file, line, col);
 
-	for (const char *p = text; *p; p++) {
-		if (p[0] == ';' && p[1] == ' ') {
-			buf_addc(&n->text.text, '\n');
-			p++;
-		} else
-			buf_addc(&n->text.text, *p);
-	}
+	if (bullets)
+		component_items(&n->text.text, text);
+	else
+		for (const char *p = text; *p; p++) {
+			if (p[0] == ';' && p[1] == ' ') {
+				buf_addc(&n->text.text, '\n');
+				p++;
+			} else
+				buf_addc(&n->text.text, *p);
+		}
 	n->align = align;
+	inl_typeset(&n->text);
 	return n;
+}
+
+/* A row across the table that heads the rows after it: a group's name. */
+static struct node *
+group_row(const struct table *t, const struct cell *ce)
+{
+	struct node *row = node_new(N_ROW, t->path, ce->line, 1), *x = cell(t->path, ce->line,
+	    ce->col, ce->text, 0, 0);
+
+	row->level = 1;
+	inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
+	node_append(row, x);
+	return row;
 }
 
 /* Whether a row whose first cell says `first` is a totals row: one the tag's totals= names
@@ -98,38 +118,68 @@ table_make(const struct component_call *c)
 	char *name = component_attr(c->tag, "data"), *headers = component_attr(c->tag, "headers");
 	char *widths = component_attr(c->tag, "widths"), *caption = component_attr(c->tag,
 	    "caption"), *totals = component_attr(c->tag, "totals"), *save = NULL, *h;
+	char *group = component_attr(c->tag, "group"), *items = component_attr(c->tag, "items");
 	const struct table *t = NULL;
 	struct node *table = NULL, *row;
 	size_t col = 0;
-	int *num = NULL;
+	int *num = NULL, *listed = NULL, gc = -1;
+	int bullets = items != NULL && strcmp(items, "bullets") == 0;
+	const char *last = NULL;
 
 	if (name == NULL)
 		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<data-table> needs data=\"TABLE\", "
 		    "the CSV file in data/ to set");
-	else if ((t = find(c, name)) != NULL) {
+	else if (items != NULL && !bullets)
+		msg(c->g, MSG_ERROR, c->file, c->line, c->col, "<data-table> items=\"%s\": the "
+		    "only choice is items=\"bullets\" (a list written a; b set with bullets)", items);
+	else if ((t = find(c, name)) != NULL &&
+	    (group == NULL || (gc = csv_need_column(c->g, t, group, "<data-table group=…>")) >= 0)) {
 		num = xcalloc(t->ncols + 1, sizeof(*num));
+		listed = xcalloc(t->ncols + 1, sizeof(*listed));
+		for (size_t r = 0; r < t->nrows; r++)	/* the columns that hold lists */
+			for (col = 0; col < t->ncols; col++)
+				listed[col] |= strstr(t->cells[r * t->ncols + col].text, "; ") != NULL;
 		for (col = 0; col < t->ncols; col++)
 			num[col] = numeric_column(t, col) ? 2 : 0;
 		col = 0;
 		table = node_new(N_TABLE, c->file, c->line, c->col);
 		table->label = widths ? xstrdup(widths) : NULL;
 		table->src = xstrdup(name);
-		if (caption != NULL)
+		if (caption != NULL) {
 			buf_adds(&table->text.text, caption);
+			inl_typeset(&table->text);
+		}
 		row = node_new(N_ROW, c->file, c->line, c->col);
 		node_append(table, row);
-		for (h = headers ? strtok_r(headers, "|", &save) : NULL; col < t->ncols;
-		    col++, h = h ? strtok_r(NULL, "|", &save) : NULL)
+		for (h = headers ? strtok_r(headers, "|", &save) : NULL; col < t->ncols; col++) {
+			if ((int)col == gc)	/* the group column heads rows, not a column */
+				continue;
 			node_append(row, cell(t->path, t->col_line[col], t->col_col[col],
-			    h ? h : t->cols[col], num[col]));
+			    h ? h : t->cols[col], num[col], 0));
+			h = h ? strtok_r(NULL, "|", &save) : NULL;
+		}
 		for (size_t r = 0; r < t->nrows; r++) {
+			size_t first = gc == 0 ? 1 : 0;
+
+			if (gc >= 0) {
+				const struct cell *g = &t->cells[r * t->ncols + (size_t)gc];
+
+				if (g->text[0] != '\0' && (last == NULL || strcmp(last, g->text)))
+					node_append(table, group_row(t, g));
+				last = g->text;
+			}
 			row = node_new(N_ROW, t->path, t->cells[r * t->ncols].line, 1);
-			row->start = t->ncols > 0 && totals_row(t->cells[r * t->ncols].text, totals);
+			row->start = t->ncols > first && totals_row(t->cells[r * t->ncols +
+			    first].text, totals);
 			node_append(table, row);
 			for (col = 0; col < t->ncols; col++) {
 				const struct cell *ce = &t->cells[r * t->ncols + col];
-				struct node *x = cell(t->path, ce->line, ce->col, num[col] ?
-				    shown_text(c->g, t, ce) : ce->text, num[col]);
+				struct node *x;
+
+				if ((int)col == gc)
+					continue;
+				x = cell(t->path, ce->line, ce->col, num[col] ? shown_text(c->g, t,
+				    ce) : ce->text, num[col], bullets && listed[col]);
 
 				if (row->start && x->text.text.len > 0)	/* in bold */
 					inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
@@ -138,11 +188,14 @@ table_make(const struct component_call *c)
 		}
 	}
 	free(num);
+	free(listed);
 	free(name);
 	free(headers);
 	free(widths);
 	free(caption);
 	free(totals);
+	free(group);
+	free(items);
 	return table;
 }
 

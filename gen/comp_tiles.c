@@ -45,6 +45,7 @@ para(const char *file, int line, int col, const char *text)
 	struct node *p = node_new(N_PARAGRAPH, file, line, col);
 
 	buf_adds(&p->text.text, text);
+	inl_typeset(&p->text);
 	return p;
 }
 
@@ -120,6 +121,7 @@ tiles_make(const struct component_call *c)
 
 			add_number(&tile->text.text, vc);
 			buf_adds(&tile->text.text, col_text(t, r, "unit"));
+			inl_typeset(&tile->text);	/* a true minus, as the rest of the page */
 			node_append(tile, para(t->path, vc->line, 1, col_text(t, r, "label")));
 			if (detail[0] != '\0')
 				node_append(tile, para(t->path, vc->line, 1, detail));
@@ -156,7 +158,8 @@ tiles_css(struct buf *b, const struct template *t)
 	    "grid-template-columns:repeat(auto-fill,minmax(min(100%,13rem),1fr))}\n"
 	    ".tile{padding:1rem;");
 	css_colour(b, "background", t->band);
-	buf_adds(b, "}\n.tile .big{font-size:2.2rem;font-weight:700;margin:0;line-height:1.1;");
+	buf_adds(b, "}\n.tile .big{font-size:2.2rem;font-weight:700;margin:0;line-height:1.1;"
+	    "white-space:nowrap;");	/* a figure is never broken */
 	css_colour(b, "color", t->accent);
 	buf_adds(b, "}\n");
 }

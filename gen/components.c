@@ -41,6 +41,34 @@ component_nth(size_t i)
 	return i < NCOMPONENTS ? components[i] : NULL;
 }
 
+/* s[0, n) with HTML's character references for markup read as the characters (&amp; &quot;
+ * &#39; &apos; &lt; &gt;), as a value from data is written in a tag. The caller frees. */
+static char *
+unescape(const char *s, size_t n)
+{
+	static const struct { const char *ref; char c; } refs[] = {
+		{ "&amp;", '&' }, { "&quot;", '"' }, { "&#39;", '\'' }, { "&apos;", '\'' },
+		{ "&lt;", '<' }, { "&gt;", '>' },
+	};
+	char *out = xmalloc(n + 1), *o = out;
+
+	for (size_t i = 0; i < n; ) {
+		size_t k = 0;
+
+		while (s[i] == '&' && k < sizeof(refs) / sizeof(refs[0]) &&
+		    (strlen(refs[k].ref) > n - i || strncmp(s + i, refs[k].ref,
+		    strlen(refs[k].ref)) != 0))
+			k++;
+		if (s[i] == '&' && k < sizeof(refs) / sizeof(refs[0])) {
+			*o++ = refs[k].c;
+			i += strlen(refs[k].ref);
+		} else
+			*o++ = s[i++];
+	}
+	*o = '\0';
+	return out;
+}
+
 char *
 component_attr(const char *tag, const char *name)
 {
@@ -56,9 +84,29 @@ component_attr(const char *tag, const char *name)
 		q = v[1];
 		if ((q != '"' && q != '\'') || (e = strchr(v + 2, q)) == NULL)
 			return NULL;
-		return xstrndup(v + 2, (size_t)(e - v - 2));
+		return unescape(v + 2, (size_t)(e - v - 2));
 	}
 	return NULL;
+}
+
+void
+component_items(struct buf *b, const char *text)
+{
+	const char *p = text, *e;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if ((e = strstr(p, "; ")) == NULL)
+			e = p + strlen(p);
+		if (e > p) {
+			if (b->len > 0)
+				buf_addc(b, '\n');
+			buf_adds(b, "\xe2\x80\xa2\xc2\xa0");	/* a bullet and a no-break space */
+			buf_add(b, p, (size_t)(e - p));
+		}
+		p = *e ? e + 2 : e;
+	}
 }
 
 /* <divider title="…">: a part's divider page, an ordinary node the layout knows. */

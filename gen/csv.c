@@ -245,6 +245,30 @@ quoted(struct reader *r, const struct cell *c)
 	plain(r, c, 1);
 }
 
+/* Leaves out of cell c, just read, each character that would reorder, hide or break its
+ * text unseen (hidden_char()), with a warning at the cell for each. */
+static void
+leave_hidden(struct reader *r, struct cell *c)
+{
+	size_t len = (size_t)(r->out - c->text), at, from = 0;
+	unsigned ch;
+
+	if (memchr(c->text, '\0', len) != NULL || hidden_find(c->text, len, &at, &ch) == NULL)
+		return;		/* a NUL byte is an error of its own */
+	while (hidden_find(c->text + from, len - from, &at, &ch) != NULL) {
+		char *say = hidden_say(ch, " in this cell");
+
+		msg(r->g, MSG_WARNING, r->t->path, c->line, c->col, "%s", say);
+		free(say);
+		from += at + 1;		/* past its first byte: the next character's start */
+		while (from < len && ((unsigned char)c->text[from] & 0xc0) == 0x80)
+			from++;
+	}
+	*r->out = '\0';
+	hidden_strip(c->text);
+	r->out = c->text + strlen(c->text);
+}
+
 /* Reads one field at r->p into the store (NUL-terminated) and sets c's text and position.
  * Returns what ended it, which it steps over. */
 static int
@@ -269,6 +293,8 @@ field(struct reader *r, struct cell *c)
 	if ((bad = utf8_invalid(c->text, (size_t)(r->out - c->text))) != (size_t)-1)
 		rerr(r, c->line, c->col, "invalid UTF-8 (byte 0x%02x); %s",
 		    (unsigned char)c->text[bad], SAVE_AS);
+	else
+		leave_hidden(r, c);
 	*r->out++ = '\0';
 	if (r->p == r->end)
 		return END_FILE;
@@ -489,14 +515,42 @@ count_on_first_line(const char *s, size_t n, char sep)
 	return k;
 }
 
+/* The encoding of text that has no byte-order mark but NUL bytes where UTF-16 or UTF-32
+ * has them, judged from its first 4 KB: "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE", or
+ * NULL for none of them. */
+static const char *
+wide_encoding(const char *text, size_t len)
+{
+	size_t n = len < 4096 ? len : 4096, zero[4] = { 0 };
+
+	if (n < 4 || memchr(text, '\0', n) == NULL)
+		return NULL;
+	n -= n % 4;
+	for (size_t i = 0; i < n; i++)
+		zero[i % 4] += text[i] == '\0';
+	n /= 4;		/* each position's count */
+	if (zero[0] < n / 10 && zero[1] > n * 9 / 10 && zero[2] > n * 9 / 10 &&
+	    zero[3] > n * 9 / 10)
+		return len % 4 == 0 ? "UTF-32LE" : NULL;
+	if (zero[3] < n / 10 && zero[0] > n * 9 / 10 && zero[1] > n * 9 / 10 &&
+	    zero[2] > n * 9 / 10)
+		return len % 4 == 0 ? "UTF-32BE" : NULL;
+	if (zero[0] + zero[2] < n / 5 && zero[1] + zero[3] > n * 9 / 5)
+		return "UTF-16LE";
+	if (zero[1] + zero[3] < n / 5 && zero[0] + zero[2] > n * 9 / 5)
+		return "UTF-16BE";
+	return NULL;
+}
+
 /* Turns Excel's other kinds of "CSV" into UTF-8: UTF-16 with a byte-order mark ("Unicode
  * text"), and Windows-1252 (a `£` or a curly quote in a file saved as plain "CSV"), with a
- * warning. Returns the text to read (`text`, or a converted copy in *conv), or NULL after
- * an error. */
+ * warning; so too UTF-16 without its mark, as some programs write it. Returns the text to
+ * read (`text`, or a converted copy in *conv), or NULL after an error. */
 static const char *
 decode(struct reader *r, const char *text, size_t *len, char **conv)
 {
 	gsize n = 0;
+	const char *wide;
 
 	*conv = NULL;
 	if (*len >= 2 && (memcmp(text, "\xff\xfe", 2) == 0 || memcmp(text, "\xfe\xff", 2) == 0)) {
@@ -505,6 +559,24 @@ decode(struct reader *r, const char *text, size_t *len, char **conv)
 			rerr(r, 0, 0, "this UTF-16 text is damaged; %s", SAVE_AS);
 			return NULL;
 		}
+		*len = n;
+		return *conv;
+	}
+	if ((wide = wide_encoding(text, *len)) != NULL) {
+		char *name = xasprintf("%.6s (%s-endian)", wide, wide[6] == 'L' ? "little" :
+		    "big");
+
+		if (strncmp(wide, "UTF-32", 6) == 0 || (*conv = g_convert(text, (gssize)*len,
+		    "UTF-8", wide, NULL, &n, NULL)) == NULL)
+			rerr(r, 0, 0, "this file is %s text%s; %s", name, strncmp(wide, "UTF-32",
+			    6) == 0 ? "" : ", and damaged", SAVE_AS);
+		else
+			msg(r->g, MSG_WARNING, r->t->path, 0, 0, "this file is %s text without a "
+			    "byte-order mark: read as such; to be sure of every character, %s",
+			    name, SAVE_AS);
+		free(name);
+		if (*conv == NULL)
+			return NULL;
 		*len = n;
 		return *conv;
 	}
@@ -781,7 +853,8 @@ static const struct {
 	{ "z", D_NOT_APPLICABLE }, { "[z]", D_NOT_APPLICABLE },
 	{ "low", D_LOW }, { "[low]", D_LOW },
 	{ "u", D_UNRELIABLE }, { "[u]", D_UNRELIABLE },
-	{ "w", D_NO_DATA }, { "[w]", D_NO_DATA }
+	{ "w", D_NO_DATA }, { "[w]", D_NO_DATA },
+	{ "not stated", D_NOT_STATED }
 };
 
 const char *
@@ -802,6 +875,8 @@ datum_words(enum datum k, int sentence)
 		    "too unreliable to publish";
 	case D_NO_DATA:
 		return sentence ? "not published because there were no cases" : "no cases";
+	case D_NOT_STATED:
+		return "not stated";
 	case D_NUMBER:
 	case D_TEXT:
 		break;
@@ -1169,6 +1244,18 @@ csv_need_unique(struct gen *g, const struct table *t, const int *cols, size_t n)
 	memo(t, name.s, repeats);
 	buf_free(&name);
 	return repeats;
+}
+
+void
+csv_add_field(struct buf *b, const char *s, int last)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_adds(b, last ? "\"\n" : "\",");
 }
 
 void

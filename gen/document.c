@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -18,6 +19,42 @@ static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Warns of each character of the file's text that is left out (hidden_char(): a bidi
+ * control, a control character ...) where it stands; the Markdown reader and the front
+ * matter leave them out. A NUL, which cmark would make U+FFFD, becomes a DEL, left out the
+ * same way, and a noncharacter of the values' seals (struct expansion) becomes U+FDD2. */
+static void
+say_hidden(struct gen *g, const char *path, char *text, size_t len)
+{
+	size_t at, from = 0, pos = 0;
+	unsigned c;
+	int line = 1, col = 1;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		from = pos = 3;		/* a byte-order mark at the start is no slip */
+	while (hidden_find(text + from, len - from, &at, &c) != NULL) {
+		if (c >= 0xfdd0 && c <= 0xfdef)	/* never taken for a value's seal */
+			memcpy(text + from + at, "\xef\xb7\x92", 3);
+		from += at + (size_t)g_unichar_to_utf8(c, NULL);
+		if (!msg_shown(g, MSG_WARNING, path)) {	/* only counted */
+			msg(g, MSG_WARNING, path, 0, 0, "%s", "");
+			continue;
+		}
+		char *say = hidden_say(c, "");
+
+		for (at = from - (size_t)g_unichar_to_utf8(c, NULL); pos < at; pos++)
+			if (text[pos] == '\n')		/* onward from the last one */
+				line++, col = 1;
+			else if (((unsigned char)text[pos] & 0xc0) != 0x80)
+				col++;
+		msg(g, MSG_WARNING, path, line, col, "%s", say);
+		free(say);
+	}
+	for (char *p = memchr(text, '\0', len); p != NULL; p = memchr(p, '\0',
+	    len - (size_t)(p - text)))
+		*p = 0x7f;
 }
 
 /* Reads one Markdown file into d->files/d->texts; reports unreadable or non-UTF-8 files. */
@@ -45,6 +82,7 @@ add_file(struct gen *g, struct doc *d, char *path)
 		free(path);
 		return -1;
 	}
+	say_hidden(g, path, text, len);
 	d->files = xrealloc(d->files, (d->nfiles + 1) * sizeof(*d->files));
 	d->texts = xrealloc(d->texts, (d->nfiles + 1) * sizeof(*d->texts));
 	d->files[d->nfiles] = path;
@@ -58,7 +96,7 @@ add_file(struct gen *g, struct doc *d, char *path)
 static int
 is_appendix(const char *name)
 {
-	return strncmp(name, "appendix", 8) == 0;
+	return strncasecmp(name, "appendix", 8) == 0;
 }
 
 /* The heading's prefix of appendix `i` (from 0), as the template words and numbers it:
@@ -130,11 +168,21 @@ add_chapters(struct gen *g, struct doc *d)
 	while ((e = readdir(dir)) != NULL) {
 		size_t l = strlen(e->d_name);
 
-		if (l > 3 && strcmp(e->d_name + l - 3, ".md") == 0 && e->d_name[0] != '.' &&
-		    strcmp(e->d_name, "index.md") != 0) {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
+		/* 04-PLAN.MD as Windows saves it is a chapter too */
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "index.md") == 0 || !((l > 3 &&
+		    strcasecmp(e->d_name + l - 3, ".md") == 0) || (l > 9 &&
+		    strcasecmp(e->d_name + l - 9, ".markdown") == 0)))
+			continue;
+		if (strcasecmp(e->d_name, "index.md") == 0) {	/* INDEX.MD beside index.md */
+			char *path = xasprintf("%s/%s", d->dir, e->d_name);
+
+			msg(g, MSG_WARNING, path, 0, 0, "not read: the document starts from "
+			    "index.md, in lower case, and this name differs from it only in case");
+			free(path);
+			continue;
 		}
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dir);
 	if (n > 1)
@@ -179,6 +227,26 @@ fm_value(struct doc *d, const char *key)
 	const struct fm_entry *e = frontmatter_get(&d->fm, key);
 
 	return e && *e->value ? e->value : NULL;
+}
+
+/* The imprint as the cover sets it: a paragraph a line, the lines of each (a front-matter
+ * block breaks them) run together. NULL for none; the caller frees. */
+static char *
+imprint_text(const char *v)
+{
+	struct buf b = { 0 };
+
+	for (const char *p = v; p != NULL && *p; p++) {
+		if (*p != '\n')
+			buf_addc(&b, *p);
+		else if (p[1] == '\n') {	/* a blank line: the next paragraph */
+			while (p[1] == '\n')
+				p++;
+			buf_addc(&b, '\n');
+		} else if (p[1] != '\0')
+			buf_addc(&b, ' ');
+	}
+	return b.s;
 }
 
 /* Checks index.md's front matter and takes the document's settings from it. */
@@ -226,9 +294,24 @@ read_settings(struct gen *g, struct doc *d)
 	d->source = fm_value(d, "source");
 	d->list_title = fm_value(d, "list-title");
 	d->author = fm_value(d, "author");
+	d->imprint = imprint_text(fm_value(d, "imprint"));
+	d->rights = fm_value(d, "rights");
+	d->short_title = fm_value(d, "short-title");
 	d->subject = fm_value(d, "subject");
 	d->keywords = fm_value(d, "keywords");
-	d->lang = fm_value(d, "lang") ? fm_value(d, "lang") : "en-GB";
+	d->lang = "en-GB";
+	if ((e = frontmatter_get(&d->fm, "lang")) != NULL && *e->value) {
+		char *why;
+
+		/* the entry's own text, put in its canonical case (en-gb to en-GB) */
+		if (lang_check(e->value, &why) != NULL)
+			d->lang = e->value;
+		else {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "%s", why);
+			free(why);
+			bad = 1;
+		}
+	}
 	if (!bad && (e = frontmatter_get(&d->fm, "template")) != NULL &&
 	    (d->tpl = template_load(g, e->value, d->index, e->line, e->col)) == NULL)
 		bad = 1;
@@ -327,8 +410,8 @@ apply_types(struct gen *g, struct doc *d)
 			struct table *t = d->data.v[k];
 			int c;
 
-			if (strcmp(t->name, ct->table) != 0)
-				continue;
+			if (strcmp(t->name, ct->table) != 0 || t->ncols == 0)
+				continue;	/* a file not read has said why */
 			if ((c = csv_column(t, ct->column)) < 0) {
 				const char *near = nearest_word(ct->column,
 				    (const char *const *)t->cols, t->ncols);
@@ -342,58 +425,176 @@ apply_types(struct gen *g, struct doc *d)
 	}
 }
 
+/* The names of the files of folder `dir` that end in `ext`, in name order (*n of them); the
+ * caller frees each and the array. */
+static char **
+names_ending(const char *dir, const char *ext, size_t *n)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t k = strlen(ext);
+
+	*n = 0;
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l > k && strcmp(e->d_name + l - k, ext) == 0 && e->d_name[0] != '.') {
+			names = xrealloc(names, (*n + 1) * sizeof(*names));
+			names[(*n)++] = xstrdup(e->d_name);
+		}
+	}
+	if (dp != NULL)
+		closedir(dp);
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), cmp_str);
+	return names;
+}
+
+/* Adds the table file `path` to the document's data as `name`: an error said and a failed
+ * table kept when it cannot be read. */
+static void
+add_table(struct gen *g, struct doc *d, const char *path)
+{
+	char *text;
+	size_t len;
+	struct table *t;
+
+	if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
+		msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
+		    "64 MB" : "cannot read: %s", read_error(errno));
+		t = NULL;
+	} else {
+		t = csv_read(g, path, text, len);
+		free(text);
+	}
+	/* A file that could not be read stays known, so that what uses it adds no error of
+	 * its own. */
+	if (t == NULL)
+		t = csv_failed(path);
+	d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
+	d->data.v[d->data.n++] = t;
+}
+
+/* Says that the shared table `table` of document `doc` is not at `path`, with the nearest
+ * table that document has. */
+static void
+shared_missing(struct gen *g, const struct doc *d, const struct fm_entry *e, const char *path,
+    const char *doc, const char *table)
+{
+	char *dir = xstrndup(path, (size_t)(strrchr(path, '/') - path)), **names;
+	const char *near;
+	size_t n;
+
+	names = names_ending(dir, ".csv", &n);
+	for (size_t i = 0; i < n; i++)
+		names[i][strlen(names[i]) - 4] = '\0';
+	near = nearest_word(table, (const char *const *)names, n);
+	msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: there is no %s/data/%s.csv "
+	    "beside this document%s%s/%s%s", doc, table, near ? " (did you mean `" : "",
+	    near ? doc : "", near ? near : "", near ? "`?)" : "");
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+}
+
+/* The tables other documents share with this one: `shared-data: strategy-2022/priorities`
+ * (several parted by `;`) reads content/strategy-2022/data/priorities.csv as this document's
+ * table `priorities`, so that what two documents say of one thing is written once. */
+static void
+load_shared(struct gen *g, struct doc *d)
+{
+	const struct fm_entry *e = frontmatter_get(&d->fm, "shared-data");
+	char *list = e ? xstrdup(e->value) : NULL, *save = NULL;
+
+	for (char *it = list ? strtok_r(list, ";", &save) : NULL; it != NULL;
+	    it = strtok_r(NULL, ";", &save)) {
+		char *slash, *path;
+		size_t n;
+
+		it += strspn(it, " ");
+		for (n = strlen(it); n > 0 && it[n - 1] == ' '; n--)
+			it[n - 1] = '\0';
+		slash = strchr(it, '/');
+		if (slash == NULL || slash == it || slash[1] == '\0' || strchr(slash + 1, '/') ||
+		    it[strspn(it, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		    "-_./")] != '\0' || strstr(it, "..") != NULL) {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: `%s` is not "
+			    "DOCUMENT/TABLE (e.g. strategy-2022/priorities, a table in the data folder "
+			    "of another document in content/)", it);
+			continue;
+		}
+		if (datasets_find(&d->data, slash + 1) != NULL || datasets_broken(&d->data,
+		    slash + 1)) {
+			msg(g, MSG_ERROR, d->index, e->line, e->col, "shared-data: this document has "
+			    "a table `%s` of its own; share one or the other", slash + 1);
+			continue;
+		}
+		slash[0] = '\0';
+		n = (size_t)(strrchr(d->dir, '/') ? strrchr(d->dir, '/') - d->dir : 0);
+		path = n ? xasprintf("%.*s/%s/data/%s.csv", (int)n, d->dir, it, slash + 1) :
+		    xasprintf("../%s/data/%s.csv", it, slash + 1);
+		if (access(path, F_OK) != 0)
+			shared_missing(g, d, e, path, it, slash + 1);
+		else
+			add_table(g, d, path);
+		free(path);
+	}
+	free(list);
+}
+
 /* Reads every data/NAME.csv of the document, in name order. */
 static void
 load_data(struct gen *g, struct doc *d)
 {
 	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
-	DIR *dp = NULL;
-	struct dirent *e;
 	size_t n = 0;
 
 	if (!in_project(g, dir)) {	/* its names are not even listed */
 		msg(g, MSG_ERROR, dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
 		d->data.unread = 1;	/* what names a table in it says nothing more */
 	} else
-		dp = opendir(dir);
-
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 4 && strcmp(e->d_name + l - 4, ".csv") == 0 && e->d_name[0] != '.') {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
-		}
-	}
-	if (dp != NULL)
-		closedir(dp);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
+		names = names_ending(dir, ".csv", &n);
 	for (size_t i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]), *text;
-		size_t len;
-		struct table *t;
+		char *path = xasprintf("%s/%s", dir, names[i]);
 
-		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
-			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
-			    "64 MB" : "cannot read: %s", read_error(errno));
-			t = NULL;
-		} else {
-			t = csv_read(g, path, text, len);
-			free(text);
-		}
-		/* A file that could not be read stays known, so that what uses it adds no
-		 * error of its own. */
-		if (t == NULL)
-			t = csv_failed(path);
-		d->data.v = xrealloc(d->data.v, (d->data.n + 1) * sizeof(*d->data.v));
-		d->data.v[d->data.n++] = t;
+		add_table(g, d, path);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
 	free(dir);
+	load_shared(g, d);
 	apply_types(g, d);
+}
+
+/* Reads each declaration data/NAME.source of the document, in name order: the table NAME,
+ * made from published files among its data (official.c). */
+static void
+load_declarations(struct gen *g, struct doc *d)
+{
+	char *dir = xasprintf("%s/data", d->dir), **names = NULL;
+	size_t n = 0;
+
+	if (!d->data.unread)
+		names = names_ending(dir, ".source", &n);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]), *text;
+		size_t len;
+
+		if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1)
+			msg(g, MSG_ERROR, path, 0, 0, errno == EFBIG ? "the file is larger than "
+			    "64 MB" : "cannot read: %s", read_error(errno));
+		else {
+			official_read(g, &d->data, path, text, len);
+			free(text);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
 }
 
 /* A progress report's year and indicators: `year:` in the front matter, and the data
@@ -602,6 +803,7 @@ doc_load(struct gen *g, const char *dir)
 		d->data.ncmp = d->tpl->ncmp;
 		d->data.latest_published = d->tpl->latest_published;
 	}
+	load_declarations(g, d);
 	if (d->tpl != NULL && d->tpl->ind_data != NULL)
 		check_indicators(g, d);
 	if (d->tpl != NULL && d->tpl->per_row != NULL) {
@@ -645,6 +847,7 @@ doc_free(struct doc *d)
 	for (size_t i = 0; i < sizeof(d->bound) / sizeof(d->bound[0]); i++)
 		free(d->bound[i]);
 	free(d->outname);
+	free(d->imprint);
 	free(d->name);
 	free(d->dir);
 	free(d->index);

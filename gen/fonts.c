@@ -152,6 +152,38 @@ has_char(struct fontcache *fc, int slot, PangoFont *font, gunichar c)
 	return *k == 1;
 }
 
+/* Whether c needs no glyph of its own: a soft hyphen (drawn as a hyphen where a line
+ * breaks), a format character (U+200B, a joiner), a variation selector or another
+ * character Unicode says is ignored where it cannot be shown. Combining marks do need one. */
+static int
+drawn_without(gunichar c)
+{
+	return c == 0xad || c == 0x34f || g_unichar_type(c) == G_UNICODE_FORMAT ||
+	    (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xe0100 && c <= 0xe01ef) ||
+	    (c >= 0x180b && c <= 0x180f) || c == 0x115f || c == 0x1160 || c == 0x3164 ||
+	    c == 0xffa0;
+}
+
+/* Whether HarfBuzz, which composes and decomposes as Unicode does, shows c all the same: a
+ * combining mark that makes, with the character before it, one the font has (e followed
+ * by U+0301 as é), or a character whose parts the font has (ǘ as u, U+0308, U+0301). */
+static int
+shaped_another_way(struct fontcache *fc, int slot, PangoFont *font, gunichar prev, gunichar c)
+{
+	gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH], whole;
+	gsize n;
+
+	if (prev != 0 && g_unichar_compose(prev, c, &whole) && has_char(fc, slot, font, whole))
+		return 1;
+	n = g_unichar_fully_decompose(c, FALSE, parts, G_N_ELEMENTS(parts));
+	if (n < 2)
+		return 0;
+	for (gsize i = 0; i < n; i++)
+		if (!has_char(fc, slot, font, parts[i]))
+			return 0;
+	return 1;
+}
+
 unsigned
 fonts_missing_glyph(struct gen *g, const char *family, const char *text, size_t from,
     size_t to, size_t *at)
@@ -160,16 +192,20 @@ fonts_missing_glyph(struct gen *g, const char *family, const char *text, size_t 
 	PangoFont *font = cached_font(g, family, &slot);
 	const char *p = text + from;
 
+	gunichar prev = 0;
+
 	if (font == NULL)
 		return 0;
 	while (p < text + to && *p != '\0') {
 		gunichar c = (unsigned char)*p < 0x80 ? (gunichar)*p : g_utf8_get_char(p);
 
-		if (c >= 0x20 && c != 0x7f && c != 0xad && (c < 0x80 || !g_unichar_iszerowidth(c)) &&
-		    !has_char(g->fonts, slot, font, c)) {
+		if (c >= 0x20 && c != 0x7f && !drawn_without(c) &&
+		    !has_char(g->fonts, slot, font, c) && !shaped_another_way(g->fonts, slot,
+		    font, prev, c)) {
 			*at = (size_t)(p - text);
 			return c;
 		}
+		prev = c;
 		p = c < 0x80 ? p + 1 : g_utf8_next_char(p);
 	}
 	return 0;

@@ -30,6 +30,7 @@ is_fence(const char *s, size_t n)
 static void
 fm_add(struct frontmatter *fm, char *key, char *value, int line, int col)
 {
+	hidden_strip(value);	/* said where it stands when the file was read */
 	fm->v = xrealloc(fm->v, (fm->n + 1) * sizeof(*fm->v));
 	fm->v[fm->n].key = key;
 	fm->v[fm->n].value = value;
@@ -107,6 +108,7 @@ block_end(struct frontmatter *fm, long block, struct buf *acc, int folded)
 	for (size_t i = 0; folded && i < n; i++)
 		if (v[i] == '\n' && v[i + 1] != '\n' && (i == 0 || v[i - 1] != '\n'))
 			v[i] = ' ';
+	hidden_strip(v);
 	free(fm->v[block].value);
 	fm->v[block].value = v;
 	acc->s = NULL;

@@ -22,6 +22,10 @@ enum gen_exit {
 /* Limits on input, so hostile files give an error rather than unbounded memory. */
 #define MAX_FILE_BYTES	(64u << 20)	/* one Markdown, CSV or XML file */
 #define MAX_DEPTH	64		/* nesting of block quotes and lists that is laid out */
+#define QUOTE_INDENT	14.0		/* pt per block-quote level */
+#define LIST_INDENT	18.0		/* pt per list level (6 more for numbers) */
+#define MIN_MEASURE	0.5		/* of the column: nested lists and quotes indent no
+					 * further than leaves lines this wide */
 
 /* ---- util.c: allocation that never returns NULL, small strings, files ---- */
 
@@ -86,6 +90,21 @@ void	 remove_stale_temps(const char *dir, int depth);
 size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
 void	 text_position(const char *s, size_t off, int *line, int *col);
+/* What character `c` is, in words ("a RIGHT-TO-LEFT OVERRIDE"), when it is one that gen
+ * leaves out of what it reads because it would reorder, hide or break text unseen: control
+ * characters but tab and line ends, bidirectional controls (U+202A-U+202E, U+2066-U+2069,
+ * U+200E, U+200F, U+061C), line and paragraph separators, byte-order marks inside text,
+ * noncharacters, tag and other invisible format characters; NULL for any other. */
+const char *hidden_char(unsigned c);
+/* The first such character in s[0, len) (valid UTF-8): its words, its offset in *at and
+ * the character in *c; NULL when there is none. */
+const char *hidden_find(const char *s, size_t len, size_t *at, unsigned *c);
+/* Leaves those characters out of s, in place (a line or page break becomes a space); returns
+ * how many there were. */
+size_t	 hidden_strip(char *s);
+/* The warning that character `c` (one hidden_char() names) is left out; `where` follows
+ * its name (" in this cell", or ""). The caller frees. */
+char	*hidden_say(unsigned c, const char *where);
 
 /* Pango finds where to break a word with no break in it by shaping the rest of it again for
  * each line: time grows with the square of its length. So a run of more than MAX_WORD
@@ -94,6 +113,13 @@ void	 text_position(const char *s, size_t off, int *line, int *col);
  * offsets of `s` each went before; NULL when no run is that long. */
 #define MAX_WORD	200
 char	*break_long_words(const char *s, size_t len, size_t **at, size_t *nat);
+
+/* The typographic form of `len` bytes of text, as a reader gets every word gen sets: quotes
+ * and apostrophes curly, a hyphen between figures an en dash (2019–2020), a hyphen between
+ * spaces an en dash, one before a figure a minus sign (−3); web and mail addresses as they
+ * are. The caller frees; with `map`, *map (the caller frees) gives for each byte offset of
+ * the text, and its end, the offset in the result. */
+char	*typeset(const char *s, size_t len, size_t **map);
 
 /* The candidate closest to `word` by edit distance, if close enough to suggest, or NULL. */
 const char *nearest_word(const char *word, const char *const *cands, size_t n);
@@ -118,6 +144,9 @@ int	 msg_shown(struct gen *, enum msg_level, const char *file);
 /* Says for each file how many of its messages were not shown ("and 57 more"), and starts
  * counting afresh: at the end of each document or job. */
 void	 msg_flush(struct gen *);
+/* Says what is wrong with the command line: "gen: text" and where help is. Returns
+ * EXIT_USAGE. */
+int	 msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Messages of one file, for the cap. */
 struct msg_count {
@@ -166,7 +195,8 @@ enum node_type {
 	N_CODE,		/* preformatted text, no inline styles */
 	N_RULE,		/* thematic break */
 	N_TABLE,	/* children are N_ROW; first row is the header */
-	N_ROW,		/* children are N_CELL; start: a totals row (bold, ruled above) */
+	N_ROW,		/* children are N_CELL; start: a totals row (bold, ruled above); level
+			 * 1: a group's row, one cell across the table heading the rows after */
 	N_CELL,		/* inline text; align */
 	N_FIGURE,	/* an image alone in its paragraph: src, alt, caption */
 	N_FOOTNOTES,	/* the notes of one chapter: children are N_NOTE */
@@ -220,9 +250,12 @@ struct node {
 	int		 rowheads;	/* N_TABLE: no header row; each row's first cell heads it */
 	int		 hlevel;	/* N_HEADING, N_DIVIDER, N_PANELS, N_CELL: the structure
 				 * heading it is tagged as, 1-6 (validate); 1 is the title */
-	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2" */
+	char		*label;		/* N_ITEM: "•", "3."; N_NOTE: "2"; a numbered chapter's
+				 * N_HEADING "3." ("" when only its paragraphs are) and
+				 * N_PARAGRAPH "3.1" or "12" (validate.c) */
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
-	char		*src;		/* N_FIGURE: image path as written, owned */
+	char		*src;		/* N_FIGURE: image path as written; N_HEADING: its words
+				 * as written, before typeset() (its anchor); owned */
 	char		*path;		/* N_FIGURE: resolved path (validate), owned */
 	struct inl	 text;		/* heading, paragraph, cell, code, figure caption */
 	char		*alt;		/* N_FIGURE: alternative text, owned */
@@ -246,6 +279,9 @@ void		 node_free(struct node *);
 /* Adds a span over [start, end) of the text; `link` is copied. Returns it to set a position. */
 struct span	*inl_span(struct inl *, size_t start, size_t end, unsigned style, const char *link);
 void		 inl_free(struct inl *);
+/* Sets the words of `in` in their typographic form (typeset()), its code as it is; the spans
+ * move with their text. */
+void		 inl_typeset(struct inl *);
 
 /* ---- image.c: PNG, JPEG and SVG pictures ---- */
 
@@ -297,9 +333,16 @@ struct srcmap {
 	int	 literal;	/* copied from the source, byte for byte */
 };
 
-/* A Markdown file with its {{ }} tags expanded, and the way back to the source. */
+/* A Markdown file with its {{ }} tags expanded, and the way back to the source. A value
+ * from data stands in the text as a seal: U+FDD0, its index in `values` in hexadecimal
+ * digits U+FDE0-U+FDEF, U+FDD1 (noncharacters, which no input holds and which Markdown reads
+ * as letters), so that cmark never reads a value as markup; bind_unseal() puts the values
+ * in the text cmark hands back. */
 struct expansion {
 	struct buf	 text;		/* the expanded text */
+	char		**values;	/* the values sealed in it, owned */
+	size_t		 nvalues;
+	size_t		 vbytes;	/* their length, counted against the limit */
 	struct srcmap	*map;		/* owned, by `out` */
 	size_t		 nmap;
 	const char	*src;		/* the source text (not owned) */
@@ -325,6 +368,10 @@ int		 bind_text(struct gen *, const char *file, const char *text, size_t len,
 void		 bind_position(const struct expansion *, int line, int col, int *sline,
 		     int *scol);
 void		 bind_free(struct expansion *);
+/* `s` (text, a URL or a tag that cmark read from the expansion) with each value put back
+ * where its seal is, with `attr` as an HTML attribute's value writes it (&quot; ...): a copy
+ * for the caller to free, or NULL when `s` holds no seal. */
+char		*bind_unseal(const struct expansion *, const char *s, int attr);
 /* Expands the tags of a plain value (a title), with no Markdown escapes. The caller frees
  * the result; NULL after reporting an error. */
 char		*bind_plain(struct gen *, const char *file, const char *text, int line0,
@@ -345,7 +392,8 @@ enum datum {
 	D_NOT_APPLICABLE,	/* z [z]: not applicable */
 	D_LOW,			/* low [low]: rounds to zero, but is not zero */
 	D_UNRELIABLE,		/* u [u]: too unreliable to publish */
-	D_NO_DATA		/* w [w]: no data (there were no cases) */
+	D_NO_DATA,		/* w [w]: no data (there were no cases) */
+	D_NOT_STATED		/* "not stated": the source gives none (a previous grade) */
 };
 
 /* Whether a cell of that kind stands for a figure that is not given (the symbols and an
@@ -430,7 +478,95 @@ void		 csv_say(struct gen *, const struct table *, enum msg_level, int line, int
 		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The name of column c as a spreadsheet letters it: "A", "AB". */
 void		 csv_letters(size_t c, char *out, size_t size);
+/* Adds `s` to CSV text as a quoted field, then a comma, or a line end when `last`: for a
+ * table made from others (an indicator's years, published statistics). */
+void		 csv_add_field(struct buf *, const char *s, int last);
 void		 csv_free(struct table *);
+
+/* ---- official.c, ees.c, fingertips.c: published statistics, read as downloaded ---- */
+
+/* A period of a published file: the year it is placed in, and how readers write it. */
+struct period {
+	int	 year;		/* the calendar year it ends in: 2023 for 2022/23 */
+	char	 label[64];	/* "2022/23", "Q1 2023", "2020–22", "Autumn term 2022/23" */
+};
+
+/* One published file that a declaration takes figures from, as its shape opens it. */
+struct pubfile {
+	const char		*file;		/* as the declaration names it: "ks4-la.csv" */
+	const struct table	*t;		/* the file, read as any data file */
+	const struct table	*meta;		/* an EES file's .meta.csv, or NULL */
+	const struct pubshape	*shape;
+	unsigned char		*breakdown;	/* per column: rows of one area and period may
+						 * differ in it (a filter, a time identifier) */
+	const char		**fallback;	/* per column: the value taken where rows differ
+						 * and the declaration names none ("Total"), or
+						 * NULL */
+	unsigned char		*level;		/* per column: it says an area's level or type
+						 * (geographic_level, Area Type): a value the
+						 * declaration names there is taken where an
+						 * area's rows differ in it, not required of
+						 * every area's rows; the three arrays owned */
+};
+
+/* A measure of a published file: where its figures are, what it is called, its format. */
+struct measure {
+	int		 col;		/* the column of its figures */
+	int		 lo, hi;	/* the columns of its 95% confidence limits, or -1 */
+	int		 key;		/* its rows are those whose column `key` says `id` ... */
+	const char	*id;		/* ... (-1 and NULL: every row) */
+	const char	*name;		/* its label: "Average Attainment 8 score per pupil" */
+	const char	*unit;		/* "%", "£", "£m", "pp", "number", or "" when not said */
+	int		 dp;		/* decimal places to show, or -1 when not said */
+};
+
+/* A published shape (ees.c, fingertips.c): how official.c reads a file of it. Messages about
+ * the file's own cells go to the file, at ROW:COL, through csv_say(). */
+struct pubshape {
+	const char	*what;		/* "an EES data file", for messages */
+	const char	*codes;		/* where its areas' codes are, for messages */
+	/* Whether table t (of data/NAME.csv) looks like this shape. */
+	int		 (*looks)(const struct datasets *, const struct table *t);
+	/* Checks the file's columns (and metadata) and fills in its breakdowns; 0, or -1 after
+	 * errors at the file. */
+	int		 (*open)(struct gen *, const struct datasets *, struct pubfile *);
+	/* Finds the measure the declaration writes as `text`; 0, or -1 with the reason, to follow
+	 * "FILE has no measure `text`", in *why (the caller frees). */
+	int		 (*measure)(const struct pubfile *, const char *text, struct measure *,
+			    char **why);
+	/* The area row r is of: its code (and a second code, as an LA's old number), its name
+	 * and its level ("Local authority", "Region"); *code NULL when the row has none. */
+	void		 (*area)(const struct pubfile *, size_t r, const char **code,
+			    const char **code2, const char **name, const char **level);
+	/* The period of row r; 0, or -1 after an error at its cell. */
+	int		 (*period)(struct gen *, const struct pubfile *, size_t r, struct period *);
+	/* The figure of measure m in row r as a cell of gen's own data holds it (the number as
+	 * written, or a symbol: "c", "x", "z", "low", "u"); NULL after an error at its cell. */
+	const char	*(*figure)(struct gen *, const struct pubfile *, const struct measure *,
+			    size_t r);
+};
+
+extern const struct pubshape shape_ees, shape_fingertips;
+
+/* Reads a declaration, data/NAME.source (`path`, its `len` bytes of `text`): which published
+ * files among d's tables, which of their measures, filters and rows (the area and the
+ * comparators, or a list of areas), and adds the table NAME they make to d, in the shape
+ * gen's own data has: the long form of a progress report's indicators (`area:`), or a row
+ * for each area (`areas:`). Every mismatch is an error at the declaration or at the file's
+ * ROW:COL. Returns 0, or -1 after errors. */
+int		 official_read(struct gen *, struct datasets *, const char *path,
+		     const char *text, size_t len);
+/* |v| to `dp` decimal places, rounded half away from zero as published statistics round,
+ * its whole part grouped in thousands when `group`: "1,234.6". */
+void		 figure_fixed(struct buf *, double v, int dp, int group);
+/* The symbol gen's own data writes for a figure not given of kind k ("c", "x", "z", "low",
+ * "u", "w"), or NULL for a number or text. */
+const char	*datum_symbol(enum datum k);
+/* The label of the period `by` years on from `label`: "2021/22" + 1 is "2022/23". */
+void		 period_shift(const char *label, int by, char *out, size_t size);
+/* Whether a and b are the same words, without regard to case or to spaces around them: how
+ * a declaration's names and values are matched with a published file's. */
+int		 same_words(const char *a, const char *b);
 
 /* ---- frontmatter.c ---- */
 
@@ -479,6 +615,14 @@ struct style {
 	int	 page_break;	/* a heading starts a new page: enum page_break */
 	int	 line, col;	/* where the template sets it, for errors; 0 for defaults */
 	const char *file;	/* ... in this file (the template's own list) */
+};
+
+#define COVER_PLAIN	2	/* a cover with the title on white, the accent a rule */
+
+/* How paragraphs are numbered (<numbering style=…/>): validate.c gives each its label. */
+enum numbering {
+	NUMBER_CHAPTERS = 1,	/* a committee report's: chapters 1., 2., their paragraphs 1.1 */
+	NUMBER_CONTINUOUS	/* an inspection report's: 1, 2 … through the chapters named */
 };
 
 /* When a heading starts a new page (a template's page-break=). */
@@ -534,7 +678,9 @@ struct template {
 	size_t		 nfront;
 	struct tfield	*sections;	/* headed sections from front matter, owned */
 	size_t		 nsections;
-	int		 numbered;	/* paragraphs numbered 1.1, 1.2 under numbered headings */
+	int		 numbered;	/* paragraphs numbered: enum numbering, 0 for none */
+	char		*number_chapters;	/* continuous: the chapters numbered, a pattern
+					 * of their headings ("Section *"), owned; NULL: all */
 	char		*appendix_label;	/* "Appendix {n}: ", owned; NULL: "{n}. " */
 	int		 appendix_numbers;	/* appendices numbered 1, 2 (else A, B) */
 	char		*ind_data, *ind_list;	/* <indicators data=… list=…> */
@@ -573,11 +719,15 @@ struct template {
 	char		**files;	/* the files read (the template, its includes), owned */
 	size_t		 nfiles;
 	int		 marks;		/* <marks/>: crop marks and a slug, as --marks */
-	int		 cover;		/* has a cover page */
+	int		 cover;		/* has a cover page: 1 its title on a band of the
+					 * accent colour, COVER_PLAIN on white */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
 	char		*logo_path;	/* the logo's file, owned */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
+	int		 parts;		/* <contents parts="yes">: a divider opens a part, listed in
+					 * the contents and bookmarks above the chapters after it,
+					 * and named by {part} in running heads */
 	int		 html_split;	/* <html split="N"/>: a web page per heading of level N */
 	char		*html_download;	/* <html download=…>: the link to the PDF, {size}, owned */
 	char		*html_published;	/* … published=: {date}, {author}, owned */
@@ -659,6 +809,10 @@ struct doc {
 	const char	*title, *subtitle, *author, *subject, *keywords, *lang, *strapline;
 	const char	*source;	/* where its figures come from (`source:`), or NULL */
 	const char	*list_title;	/* one output per row: their list page's (`list-title:`) */
+	char		*imprint;	/* the cover's foot: who publishes it and how it may be
+					 * used, a paragraph a line (owned) */
+	const char	*rights;	/* the copyright line under it: "© Crown copyright 2004" */
+	const char	*short_title;	/* what running heads call it, when the title is long */
 	char		*bound[6];	/* per row: those values with their tags expanded */
 	char		*outname;	/* out/NAME.pdf, or out/DOC/SLUG.pdf for one per row */
 	time_t		 date;		/* from front matter `date`, or SOURCE_DATE_EPOCH */
@@ -726,6 +880,7 @@ struct page {
 	size_t		 n, cap;
 	enum page_kind	 kind;
 	const struct node *chapter;	/* the chapter heading in force, for the running header */
+	const struct node *part;	/* the part's divider in force, or NULL ({part}) */
 	int		 opens_chapter;	/* a chapter starts here: no running header */
 	int		 bare;		/* a divider: no running header or page number */
 };
@@ -788,6 +943,22 @@ PangoLayout	*layout_text(PangoContext *, const struct style *, const char *text,
 		     double width);
 /* The PangoContext set up for print: 72 dpi, unhinted, unrounded, British English. */
 PangoContext	*layout_context(void);
+#define COVER_BAND	0.62	/* of the page's height: the cover's band of colour */
+#define COVER_PLAIN_TOP	0.2	/* ... and where a plain cover's title starts */
+/* The cover's title, subtitle and strapline, laid out on its band. */
+struct cover {
+	PangoLayout	*layout[3];	/* title, subtitle, strapline; NULL where none */
+	double		 y[3];		/* the top of each on the page */
+	double		 scale;		/* of the title's size: below 1 when smaller to fit */
+	double		 bottom;	/* the foot of the last of them on the page */
+};
+/* Lays out the cover's words to fit its band below the logo (a plain cover: below its
+ * rule, above where the band would end): at their size where they fit,
+ * or else the title smaller, down to half its size, then the others too. Returns 0, or -1
+ * when they do not fit even so (laid out at half size all the same). The caller unrefs the
+ * layouts. */
+int		 layout_cover(PangoContext *, const struct template *, const struct doc *,
+		     struct cover *);
 
 /* ---- components: tags in Markdown that make parts of a document from data ---- */
 
@@ -799,8 +970,11 @@ struct component_call {
 	const char		*tag;	/* the tag's text, for component_attr() */
 };
 
-/* The value of attribute `name` of a component's tag, or NULL. The caller frees. */
+/* The value of attribute `name` of a component's tag, or NULL, with &amp; &quot; &#39;
+ * &lt; &gt; read as HTML reads them. The caller frees. */
 char		*component_attr(const char *tag, const char *name);
+/* Adds the items of a cell written "a; b; c" to `b`, one to a line, each after a bullet. */
+void		 component_items(struct buf *b, const char *text);
 
 /* How a component's node takes its place on the pages: layout.c knows these shapes and no
  * component. */
@@ -884,7 +1058,9 @@ enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED, RAG_BETTER, RAG_SIMILAR, RAG
 
 /* One indicator as the report states it. */
 struct ind_stat {
-	const char	*key, *name, *unit;	/* unit: "%", "points" or "score" */
+	const char	*key, *name, *unit;	/* unit: "%", "points", "score", "number", "£",
+					 * "£m" or "pp" */
+	int		 dp;		/* decimal places to show, or -1: as gen's own rule */
 	const char	*area;		/* the area reported on */
 	int		 found;		/* the indicator list names it */
 	int		 higher_better;	/* "better" is not "lower" */
@@ -901,6 +1077,9 @@ struct ind_stat {
 	double		 target;
 	int		 illustrative;	/* the latest figure is marked so in the data */
 	enum rag	 rag;
+	char		 period[64];	/* how the data writes `year` ("2022/23"), ... */
+	char		 prev_period[64];	/* ... the year before ... */
+	char		 report_period[64];	/* ... and the report's year */
 };
 
 /* A comparator of a progress report: a column of the indicators' data, as the template
@@ -933,6 +1112,9 @@ struct table	*indicator_series(struct gen *, const struct datasets *, const char
 		    char **series, char **names);
 /* Whether any figure of the indicators is marked illustrative. */
 int		 indicators_illustrative(const struct datasets *);
+/* Whether the indicators' data or list is there but could not be read (its errors said):
+ * what uses them then says nothing more. */
+int		 indicators_broken(const struct datasets *);
 
 /* ---- jobs.c: building on several processes ---- */
 
@@ -949,6 +1131,13 @@ int		 jobs_worker(struct gen *, char *const *docs, size_t ndocs, jobs_fn *);
 /* Prints the outputs `gen build` would make of `docs`, one per line ("strategy-2022",
  * "constituencies/bootle-constituency"), after --shard; returns the exit status. */
 int		 jobs_list(struct gen *, char *const *docs, size_t ndocs);
+/* Whether job `row` of `d` (-1: the document) is asked for: in the shard (by a hash of its
+ * output's name, so an output stays in its shard whatever else is added), and named, when
+ * names are given (g->only). */
+int		 jobs_wanted(const struct gen *, const struct doc *, long row);
+/* Says of each name given (g->only) that is one of `d`'s rows, DOC/ROW, but names none of
+ * them; returns how many, a command-line error. */
+int		 jobs_unknown_rows(struct gen *, const struct doc *);
 /* Passes signal `sig` on to the worker processes (async-signal-safe). */
 void		 jobs_kill(int sig);
 
@@ -985,11 +1174,25 @@ void		 html_free(struct html_twin *);
 int		 preview_run(struct gen *, const char *dir, const char *row, int port,
 		    jobs_fn *build);
 
+/* ---- lang.c: the document's language ---- */
+
+/* Checks `tag` as a language tag of BCP 47 (en-GB, cy, sr-Cyrl, es-419, en-GB-x-sefton) with
+ * its language and region from ISO 639-1 and ISO 3166-1, and puts it in its canonical case
+ * in place (en-gb to en-GB). Returns it, or NULL with *why, a sentence naming the tag, to
+ * free. */
+char		*lang_check(char *tag, char **why);
+
 /* ---- new.c: next year's document from this year's ---- */
 
-/* Copies content/FROM to content/NAME with the year moved on, and prints what is left to
- * update by hand. Returns 0, or -1 after msg(). */
+/* Copies content/FROM to content/NAME whole or not at all, with the year moved on, and
+ * prints each line it changed and what is left to update by hand. Returns the exit status,
+ * after saying what went wrong. */
 int		 new_document(struct gen *, const char *name, const char *from);
+/* Line `s` with each year around `from` (the year before, that year, the year after) moved
+ * on by one, each exactly once: dates (29 February to the 28th) with their weekdays made
+ * right, academic years as a whole ("2023/24" to "2024/25"); `force` moves a date of any
+ * year. Adds to `left` what it left as it was, in words, "; " between. The caller frees. */
+char		*year_move_line(const char *s, int from, int force, struct buf *left);
 
 /* ---- init.c: a new project from a starter, and the list of templates ---- */
 
@@ -1010,6 +1213,7 @@ struct pdf_elem {
 	const char	*alt;		/* Figure: its /Alt (not owned) */
 	char		*id;		/* Note: a /ID unique in the document, owned */
 	char		*contents;	/* Link: its annotation's /Contents, owned */
+	int		 colspan;	/* TH: the columns it spans, when more than one */
 };
 
 struct pdf_post {

@@ -38,7 +38,6 @@ struct hout {
 	int			 svgs;		/* inline SVGs written: their ids are unique */
 	int			 tables;	/* tables written: their captions' ids are unique */
 	int			 figures;	/* pictures copied */
-	int			 chapter, para;	/* numbered paragraphs, as the PDF numbers them */
 	size_t			 page;		/* the page being written: 0 is index.html */
 	struct buf		*out;		/* the page being written */
 	struct staged		*files;		/* what put() was given, when staging ... */
@@ -268,21 +267,11 @@ heading(struct hout *h, const struct node *n)
 	char tag[4];
 
 	snprintf(tag, sizeof(tag), "h%d", heading_level(h, n));
-	if (h->t->numbered && n->level == 1 && n->parent && n->parent->type == N_DOCUMENT) {
-		h->para = 0;
-		if (n->start)	/* an appendix: not numbered, and nothing after it */
-			h->chapter = -1;
-		else if (h->chapter >= 0)
-			h->chapter++;
-	}
 	tag_id(h, tag, n, NULL);
-	if (h->t->numbered && n->level == 1 && h->chapter > 0 && !n->start) {
-		char num[16];
-
-		snprintf(num, sizeof(num), "%d. ", h->chapter);
+	if (n->label != NULL && n->label[0] != '\0') {	/* numbered, as the PDF numbers it */
 		buf_adds(h->out, "<span class=\"pnum\">");
-		buf_adds(h->out, num);
-		buf_adds(h->out, "</span>");
+		esc(h->out, n->label);
+		buf_adds(h->out, " </span>");
 	}
 	inlines(h, &n->text);
 	buf_adds(h->out, "</");
@@ -293,17 +282,11 @@ heading(struct hout *h, const struct node *n)
 static void
 paragraph(struct hout *h, const struct node *n)
 {
-	int numbered = h->t->numbered && h->chapter > 0 && !n->start && n->parent &&
-	    n->parent->type == N_DOCUMENT;
-
 	tag_id(h, "p", n, n->start ? "note" : NULL);
-	if (numbered) {
-		char num[32];
-
-		snprintf(num, sizeof(num), "%d.%d ", h->chapter, ++h->para);
+	if (n->label != NULL) {	/* numbered, as the PDF numbers it */
 		buf_adds(h->out, "<span class=\"pnum\">");
-		buf_adds(h->out, num);
-		buf_adds(h->out, "</span>");
+		esc(h->out, n->label);
+		buf_adds(h->out, " </span>");
 	}
 	inlines(h, &n->text);
 	buf_adds(h->out, "</p>\n");
@@ -387,14 +370,23 @@ table(struct hout *h, const struct node *n)
 			buf_adds(h->out, "<thead>\n");
 		else if (r == (head ? head->next : n->first))
 			buf_adds(h->out, "<tbody>\n");
-		buf_adds(h->out, "<tr>");
+		else if (r->level > 0)	/* a group's rows: a body of their own */
+			buf_adds(h->out, "</tbody>\n<tbody>\n");
+		buf_adds(h->out, r->level > 0 ? "<tr class=\"group\">" : "<tr>");
 		for (const struct node *c = r->first; c; c = c->next) {
-			int th = r == head || (n->rowheads && c == r->first);
+			int th = r == head || (n->rowheads && c == r->first) || r->level > 0;
 			const char *cls = numeric_cell(c) ? "num" : c->align == 1 ? "centre" : NULL;
 			char style[64];
 
 			buf_adds(h->out, th ? "<th scope=\"" : "<td");
-			if (th)
+			if (r->level > 0 && head != NULL) {	/* across the table */
+				int ncols = 0;
+
+				for (const struct node *k = head->first; k; k = k->next)
+					ncols++;
+				snprintf(style, sizeof(style), "rowgroup\" colspan=\"%d\"", ncols);
+				buf_adds(h->out, style);
+			} else if (th)
 				buf_adds(h->out, r == head ? "col\"" : "row\"");
 			if (cls != NULL) {
 				buf_adds(h->out, " class=\"");
@@ -722,7 +714,11 @@ paginate(struct hout *h)
 	for (n = h->d->root->first; n && h->split > 0; n = n->next) {
 		struct hpage *p;
 
-		if (n->type != N_HEADING || n->level != h->split)
+		/* a page for each heading of the level, or each part (a divider with its first
+		 * chapter, when that follows it at once) */
+		if (n->type == N_DIVIDER ? !h->t->parts : n->type != N_HEADING ||
+		    n->level != h->split || (h->t->parts && n->prev != NULL &&
+		    n->prev->type == N_DIVIDER))
 			continue;
 		h->pages = xrealloc(h->pages, (h->npages + 1) * sizeof(*h->pages));
 		h->pages[h->npages - 1].end = n;
@@ -988,7 +984,24 @@ title_block(struct hout *h)
 		buf_adds(h->out, "</p>\n<p class=\"meta\">");
 	}
 	esc(h->out, date);
-	buf_adds(h->out, "</p>\n" PDF_MARK "\n</div>\n");
+	buf_adds(h->out, "</p>\n");
+	for (const char *p = h->d->imprint; p != NULL && *p; ) {	/* as the cover's foot */
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *para = xstrndup(p, len);
+
+		buf_adds(h->out, "<p class=\"imprint\">");
+		esc(h->out, para);
+		buf_adds(h->out, "</p>\n");
+		free(para);
+		p = e ? e + 1 : p + len;
+	}
+	if (h->d->rights != NULL) {
+		buf_adds(h->out, "<p class=\"imprint\">");
+		esc(h->out, h->d->rights);
+		buf_adds(h->out, "</p>\n");
+	}
+	buf_adds(h->out, PDF_MARK "\n</div>\n");
 }
 
 static void
@@ -1146,6 +1159,7 @@ stylesheet(const struct template *t)
 	buf_adds(&b, v);
 	buf_adds(&b, ";margin-bottom:2rem;padding-bottom:1rem}\n.subtitle{font-size:1.4rem;"
 	    "font-weight:600;margin:.25rem 0}\n.strapline{font-style:italic;font-size:1.15rem}\n"
+	    ".imprint{font-size:.85rem}\n"
 	    ".meta{margin:.25rem 0}\n");
 	buf_adds(&b, ".masthead{padding-top:1rem}\n.masthead p,.pub{margin:.25rem 0}\n"
 	    ".cover .download{margin-top:1rem}\n"
@@ -1178,6 +1192,11 @@ stylesheet(const struct template *t)
 	css_colour(&b, "background", t->band);
 	buf_adds(&b, "}\ntbody tr:nth-child(even) td{");
 	css_colour(&b, "background", t->band);
+	/* under a group's row, banded from the second row, as the PDF bands them */
+	buf_adds(&b, "}\n.group~tr td{background:none}\n.group~tr:nth-child(odd) td{");
+	css_colour(&b, "background", t->band);
+	buf_adds(&b, "}\n.group th{font-weight:700;");
+	css_colour(&b, "border-top:2px solid", t->accent);
 	buf_adds(&b, "}\n.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	    "th.num,td.num{min-width:0}\n.centre{text-align:center}\n.note{font-size:.9rem}\n");
 	buf_adds(&b, ".footnotes{margin-top:2rem;border-top:1px solid #b1b4b6;font-size:.9rem}\n"

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* indicators.c: a progress report's indicators, read from long-form data (indicator, area,
- * year, value, a column per comparator, and optionally target, source, ci-lower, ci-upper)
- * and a list of them (indicator, name, phase, unit, better, amber): the figure for the
+ * year, value, a column per comparator, and optionally target, source, ci-lower, ci-upper,
+ * and the period, name, unit and dp a published file gives: official.c) and a list of them
+ * (indicator, name, phase, unit, better, amber): the figure for the
  * report's year, the change on the year before, the gaps to the comparators, a status by
  * each indicator's own rule, and a sentence that says it all. Checked once by
  * indicators_check() (document.c); used by bind.c ({{ phrase KEY }}), the <indicator-table>
  * component here and charts (<chart indicator=KEY>). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +68,50 @@ static int
 of_area(const struct table *t, size_t r, const char *area)
 {
 	return area == NULL || csv_column(t, "area") < 0 || strcmp(col(t, r, "area"), area) == 0;
+}
+
+/* Whether the data has a row of indicator `key`. */
+static int
+has_rows(const struct table *t, const char *key)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (strcmp(col(t, r, "indicator"), key) == 0)
+			return 1;
+	return 0;
+}
+
+/* How the data writes year `year` of indicator `key`: the `period` a published file gives
+ * ("2022/23"), or another year's moved on, or else the year. */
+static void
+period_of(const struct datasets *d, const struct table *t, const char *key, int year,
+    char *out, size_t size)
+{
+	long any = -1;
+
+	for (size_t r = 0; csv_column(t, "period") >= 0 && r < t->nrows; r++) {
+		if (strcmp(col(t, r, "indicator"), key) != 0 || !of_area(t, r, d->area))
+			continue;
+		if (year_of(t, r) == year) {
+			snprintf(out, size, "%s", col(t, r, "period"));
+			return;
+		}
+		any = (long)r;
+	}
+	if (any >= 0)
+		period_shift(col(t, (size_t)any, "period"), year - year_of(t, (size_t)any), out,
+		    size);
+	else
+		snprintf(out, size, "%d", year);
+}
+
+/* The text of column `name` on any row of indicator `key`, or "". */
+static const char *
+data_says(const struct table *t, const char *key, const char *name)
+{
+	for (size_t r = 0; csv_column(t, name) >= 0 && r < t->nrows; r++)
+		if (strcmp(col(t, r, "indicator"), key) == 0 && col(t, r, name)[0] != '\0')
+			return col(t, r, name);
+	return "";
 }
 
 enum rag
@@ -132,22 +178,68 @@ need_figures(struct gen *g, const struct table *t, const char *const *names, siz
 /* Checks the indicator list: its columns, `better` and `unit`, each indicator once, and an
  * amber band for each indicator judged by the band rule. */
 static int
-check_list(struct gen *g, const struct table *l)
+check_list(struct gen *g, const struct table *l, const struct table *t)
 {
 	static const char *const need[] = { "indicator", "name", "phase", "unit", "better",
 	    "amber" };
 	static const char *const better[] = { "higher", "lower" };
-	static const char *const units[] = { "%", "points", "score" };
-	static const char *const amber[] = { "amber" };
-	int bad = need_columns(g, l, need, 6, "the indicators' status rule"), key;
+	static const char *const units[] = { "%", "points", "score", "number", "£", "£m", "pp" };
+	static const char *const amber[] = { "amber", "dp" };
+	int bad = need_columns(g, l, need, 6, "the indicators' status rule"), key, u, blank = 0;
 
 	if (bad > 0)
 		return bad;
 	key = csv_column(l, "indicator");
+	u = csv_column(l, "unit");
 	bad += csv_need_choice(g, l, (size_t)csv_column(l, "better"), better, 2);
-	bad += csv_need_choice(g, l, (size_t)csv_column(l, "unit"), units, 3);
-	bad += need_figures(g, l, amber, 1);
+	for (size_t r = 0; r < l->nrows; r++)
+		blank += same_words(l->cells[r * l->ncols + (size_t)u].text, "");
+	/* a unit left empty is the published file's, where the data gives one */
+	if (blank == 0 || csv_column(t, "unit") < 0)
+		bad += csv_need_choice(g, l, (size_t)u, units, 7);
+	else
+		for (size_t r = 0; r < l->nrows; r++) {
+			const struct cell *c = &l->cells[r * l->ncols + (size_t)u];
+			size_t i;
+
+			for (i = 0; i < 7 && !same_words(c->text, units[i]); i++)
+				;
+			if (i == 7 && !same_words(c->text, "")) {
+				csv_say(g, l, MSG_ERROR, c->line, c->col, "`%s` in column `unit` is not "
+				    "one of `%%`, `points`, `score`, `number`, `£`, `£m` or `pp`",
+				    c->text);
+				bad++;
+			}
+		}
+	bad += need_figures(g, l, amber, 2);
 	bad += csv_need_unique(g, l, &key, 1);
+	return bad;
+}
+
+/* Checks that each indicator of the list whose unit it leaves to the data has one there
+ * (a Fingertips export does not say its indicators' units). */
+static int
+check_units(struct gen *g, const struct table *t, const struct table *l)
+{
+	int bad = 0;
+
+	for (size_t k = 0; k < l->nrows; k++) {
+		const struct cell *u = cell_at(l, k, "unit");
+		const char *key = col(l, k, "indicator");
+		size_t r;
+
+		if (u->text[0] != '\0')
+			continue;
+		for (r = 0; r < t->nrows; r++)
+			if (strcmp(col(t, r, "indicator"), key) == 0 && col(t, r, "unit")[0] != '\0')
+				break;
+		if (r < t->nrows || !has_rows(t, key))
+			continue;
+		csv_say(g, l, MSG_ERROR, u->line, u->col, "no unit for `%s`: the file it comes from "
+		    "does not say it, so write it here (`%%`, `points`, `score`, `number`, `£`, "
+		    "`£m` or `pp`)", key);
+		bad++;
+	}
 	return bad;
 }
 
@@ -245,9 +337,11 @@ indicators_check(struct gen *g, const struct datasets *d)
 		return 0;	/* the components that need them say so, at their tags */
 	if (t->errors > 0 || l->errors > 0)
 		return 1;	/* said already */
-	bad += check_list(g, l);
+	bad += check_list(g, l, t);
 	if (bad == 0)
 		bad += check_data(g, d, t, l);
+	if (bad == 0)
+		bad += check_units(g, t, l);
 	if (bad == 0 && d->year > 0)
 		check_year(g, d, t, l);
 	return bad;
@@ -280,10 +374,18 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 	if (t == NULL || l == NULL)
 		return -1;
 	s->area = report_area(d, t);
+	s->dp = -1;
 	for (size_t r = 0; r < l->nrows; r++)
 		if (strcmp(col(l, r, "indicator"), key) == 0) {
-			s->name = col(l, r, "name");
-			s->unit = col(l, r, "unit");
+			double dp = figure(l, r, "dp", NULL);
+
+			/* the name, unit and decimal places the list leaves empty are the
+			 * published file's */
+			s->name = col(l, r, "name")[0] ? col(l, r, "name") : data_says(t, key, "name");
+			s->unit = col(l, r, "unit")[0] ? col(l, r, "unit") : data_says(t, key, "unit");
+			if (isnan(dp))
+				dp = atof(data_says(t, key, "dp")[0] ? data_says(t, key, "dp") : "-1");
+			s->dp = dp >= 0 && dp <= 9 ? (int)dp : -1;
 			s->higher_better = strcasecmp(col(l, r, "better"), "lower") != 0;
 			s->amber = figure(l, r, "amber", NULL);
 			s->found = 1;
@@ -291,6 +393,9 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 	if (!s->found)
 		return -1;
 	s->report_year = s->year = d->year;
+	period_of(d, t, key, d->year, s->report_period, sizeof(s->report_period));
+	snprintf(s->period, sizeof(s->period), "%s", s->report_period);
+	period_of(d, t, key, d->year - 1, s->prev_period, sizeof(s->prev_period));
 	row = row_of(d, t, key, d->year);
 	s->latest_kind = D_EMPTY;
 	if (row >= 0)
@@ -312,6 +417,8 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 			row = best;
 			s->year = by;
 			s->latest = figure(t, (size_t)row, "value", &s->latest_kind);
+			period_of(d, t, key, by, s->period, sizeof(s->period));
+			period_of(d, t, key, by - 1, s->prev_period, sizeof(s->prev_period));
 		}
 	}
 	if (row < 0)
@@ -349,45 +456,69 @@ indicator_number(struct buf *b, double v)
 	buf_adds(b, s);
 }
 
-/* The figure with its unit: "69%", "46.2", "−0.12". */
-static void
-with_unit(struct buf *b, const struct ind_stat *s, double v)
+/* Whether v shows as zero at the figure's decimal places. */
+static int
+shows_zero(const struct ind_stat *s, double v)
 {
-	if (strcmp(s->unit, "score") == 0) {
-		char t[32];
+	int dp = s->dp >= 0 ? s->dp : strcmp(s->unit, "score") == 0 ? 2 : 1;
 
-		snprintf(t, sizeof(t), "%.2f", fabs(v));
-		buf_adds(b, v <= -0.005 ? MINUS : v >= 0.005 ? "+" : "");
-		buf_adds(b, t);
-		return;
-	}
-	indicator_number(b, v);
-	if (strcmp(s->unit, "%") == 0)
-		buf_adds(b, "%");
+	return floor(fabs(v) * pow(10, dp) + 0.5 + 1e-7) == 0;
 }
 
-/* "2 points", "0.05": a difference, with the word for what it is counted in. */
+/* |v| as the unit writes a figure: with the published file's decimal places where it gives
+ * them, else whole numbers bare and others to one decimal (a score to two). */
+static void
+digits(struct buf *b, const struct ind_stat *s, double v)
+{
+	int money = strcmp(s->unit, "£") == 0 || strcmp(s->unit, "£m") == 0;
+	int group = money || strcmp(s->unit, "number") == 0;
+
+	if (s->dp >= 0)
+		figure_fixed(b, v, s->dp, group);
+	else if (strcmp(s->unit, "score") == 0)
+		figure_fixed(b, v, 2, 0);
+	else if (group && fabs(fabs(v) - round(fabs(v))) < 0.05)
+		figure_fixed(b, v, 0, 1);
+	else
+		indicator_number(b, fabs(v));
+}
+
+/* |v| with its unit: "69%", "46.2", "£5,230", "£1.2m", "2.5 pp" (in a sentence "2.5
+ * percentage points"). */
+static void
+unit_figure(struct buf *b, const struct ind_stat *s, double v, int sentence)
+{
+	if (strcmp(s->unit, "£") == 0 || strcmp(s->unit, "£m") == 0)
+		buf_adds(b, "£");
+	digits(b, s, v);
+	if (strcmp(s->unit, "%") == 0)
+		buf_adds(b, "%");
+	else if (strcmp(s->unit, "£m") == 0)
+		buf_adds(b, "m");
+	else if (strcmp(s->unit, "pp") == 0)
+		buf_adds(b, !sentence ? " pp" : shows_zero(s, fabs(v) - 1) ? " percentage point" :
+		    " percentage points");
+}
+
+/* The figure with its unit and sign: "69%", "46.2", "−0.12", "+0.05", "−£120". */
+static void
+with_unit(struct buf *b, const struct ind_stat *s, double v, int sentence)
+{
+	if (!shows_zero(s, v))
+		buf_adds(b, v < 0 ? MINUS : strcmp(s->unit, "score") == 0 ? "+" : "");
+	unit_figure(b, s, v, sentence);
+}
+
+/* "2 points", "0.05", "£120": a difference, with the word for what it is counted in. */
 static void
 difference(struct buf *b, const struct ind_stat *s, double d)
 {
-	if (strcmp(s->unit, "score") == 0) {
-		char t[32];
-
-		snprintf(t, sizeof(t), "%.2f", fabs(d));
-		buf_adds(b, t);
+	if (strcmp(s->unit, "%") == 0 || strcmp(s->unit, "points") == 0) {
+		digits(b, s, d);
+		buf_adds(b, shows_zero(s, fabs(d) - 1) ? " point" : " points");
 		return;
 	}
-	indicator_number(b, fabs(d));
-	buf_adds(b, fabs(fabs(d) - 1) < 0.05 ? " point" : " points");
-}
-
-static void
-add_year(struct buf *b, int year)
-{
-	char y[16];
-
-	snprintf(y, sizeof(y), "%d", year);
-	buf_adds(b, y);
+	unit_figure(b, s, d, 1);
 }
 
 char *
@@ -399,15 +530,15 @@ indicator_phrase(const struct ind_stat *s)
 	if (isnan(s->latest)) {
 		buf_adds(&b, datum_words(s->latest_kind, 1));
 		buf_adds(&b, " for ");
-		add_year(&b, s->report_year);
+		buf_adds(&b, s->report_period);
 		return b.s;
 	}
-	with_unit(&b, s, s->latest);
+	with_unit(&b, s, s->latest, 1);
 	if (s->year != s->report_year) {	/* an earlier year's figure, said as such */
 		buf_adds(&b, " in ");
-		add_year(&b, s->year);
+		buf_adds(&b, s->period);
 		buf_adds(&b, " (none is published for ");
-		add_year(&b, s->report_year);
+		buf_adds(&b, s->report_period);
 		buf_adds(&b, ")");
 	}
 	if (isnan(s->prev)) {
@@ -415,16 +546,16 @@ indicator_phrase(const struct ind_stat *s)
 		buf_adds(&b, s->prev_kind == D_EMPTY ? "no figure was published" :
 		    datum_words(s->prev_kind, 1));
 		buf_adds(&b, s->prev_kind == D_EMPTY ? " for " : " in ");
-		add_year(&b, s->year - 1);
+		buf_adds(&b, s->prev_period);
 		buf_adds(&b, s->year != s->report_year ? "" : ")");
 	} else if (fabs(d = s->latest - s->prev) < 0.005) {
 		buf_adds(&b, ", unchanged on ");
-		add_year(&b, s->year - 1);
+		buf_adds(&b, s->prev_period);
 	} else {
 		buf_adds(&b, d > 0 ? ", up " : ", down ");
 		difference(&b, s, d);
 		buf_adds(&b, " on ");
-		add_year(&b, s->year - 1);
+		buf_adds(&b, s->prev_period);
 	}
 	if (!isnan(s->cmp[0])) {
 		d = s->latest - s->cmp[0];
@@ -479,6 +610,7 @@ cell(const char *file, int line, const char *text, int align)
 	struct node *n = node_new(N_CELL, file, line, 1);
 
 	buf_adds(&n->text.text, text);
+	inl_typeset(&n->text);
 	n->align = align;
 	return n;
 }
@@ -493,7 +625,7 @@ change_text(const struct ind_stat *s)
 	if (isnan(s->latest))
 		return xstrdup("–");
 	if (isnan(s->prev)) {
-		add_year(&b, s->year - 1);
+		buf_adds(&b, s->prev_period);
 		buf_adds(&b, " ");
 		buf_adds(&b, datum_words(s->prev_kind, 0));
 		return b.s;
@@ -506,6 +638,12 @@ change_text(const struct ind_stat *s)
 		snprintf(t, sizeof(t), "%.2f", fabs(d));
 		buf_adds(&b, d <= -0.005 ? MINUS : "");
 		buf_adds(&b, t);
+	} else if (s->dp >= 0 || (strcmp(s->unit, "%") != 0 && strcmp(s->unit, "points") != 0)) {
+		/* as the published file gives its figures: "↑ +£120", "↓ −1.3" */
+		buf_adds(&b, d < 0 && !shows_zero(s, d) ? MINUS : "");
+		buf_adds(&b, strncmp(s->unit, "£", strlen("£")) == 0 ? "£" : "");
+		digits(&b, s, d);
+		buf_adds(&b, strcmp(s->unit, "£m") == 0 ? "m" : "");
 	} else
 		indicator_number(&b, d);
 	return b.s;
@@ -519,7 +657,7 @@ figure_text(const struct ind_stat *s, double v, unsigned char kind)
 	if (isnan(v))
 		buf_adds(&b, datum_words(kind, 0));
 	else
-		with_unit(&b, s, v);
+		with_unit(&b, s, v, 0);
 	return b.s;
 }
 
@@ -530,10 +668,11 @@ band_text(struct buf *b, const struct ind_stat *s)
 	char t[32];
 
 	snprintf(t, sizeof(t), "%g", s->amber);
+	buf_adds(b, strncmp(s->unit, "£", strlen("£")) == 0 ? "£" : "");
 	buf_adds(b, t);
-	buf_adds(b, strcmp(s->unit, "%") == 0 ? (s->amber == 1 ? " percentage point" :
-	    " percentage points") : strcmp(s->unit, "points") == 0 ? (s->amber == 1 ? " point" :
-	    " points") : "");
+	buf_adds(b, strcmp(s->unit, "%") == 0 || strcmp(s->unit, "pp") == 0 ? (s->amber == 1 ?
+	    " percentage point" : " percentage points") : strcmp(s->unit, "points") == 0 ?
+	    (s->amber == 1 ? " point" : " points") : strcmp(s->unit, "£m") == 0 ? "m" : "");
 }
 
 /* The note under a status table: the rule and the comparator, from the same settings that
@@ -645,7 +784,12 @@ indicator_table_make(const struct component_call *c)
 	struct ind_stat *st;
 	struct buf widths = { 0 };
 	size_t ncmp = c->data->ncmp, n = 0;
+	int periods;
 
+	if (phase != NULL && (l == NULL || t == NULL) && indicators_broken(c->data)) {
+		free(phase);	/* their errors are said */
+		return NULL;
+	}
 	if (phase == NULL || l == NULL || t == NULL) {
 		msg(c->g, MSG_ERROR, c->file, c->line, c->col, phase ? "<indicator-table> needs "
 		    "data/indicators.csv and data/indicator-list.csv" : "<indicator-table> needs "
@@ -654,9 +798,11 @@ indicator_table_make(const struct component_call *c)
 		return NULL;
 	}
 	table = node_new(N_TABLE, c->file, c->line, c->col);
-	buf_adds(&widths, "auto 8% 14% 12%");
+	periods = csv_column(t, "period") >= 0;
+	/* room for a period written "2022/23", and for "2021/22 suppressed" */
+	buf_adds(&widths, periods ? "auto 11% 14% 14%" : "auto 8% 14% 12%");
 	for (size_t i = 0; i < ncmp; i++)	/* room for "not published" on two lines */
-		buf_adds(&widths, " 13%");
+		buf_adds(&widths, periods ? " 14%" : " 13%");
 	buf_adds(&widths, " 11%");
 	table->label = widths.s;
 	table->src = xasprintf("indicators (%s)", phase);
@@ -672,13 +818,13 @@ indicator_table_make(const struct component_call *c)
 	st = xcalloc(l->nrows + 1, sizeof(*st));
 	for (size_t r = 0; r < l->nrows; r++) {
 		struct ind_stat *s = &st[n];
-		char *text, year[16];
+		char *text, year[64];
 
 		if (strcasecmp(col(l, r, "phase"), phase) != 0)
 			continue;
 		indicator_stat(c->data, col(l, r, "indicator"), s);
 		n++;
-		snprintf(year, sizeof(year), "%d", s->year);
+		snprintf(year, sizeof(year), "%s", s->period);
 		row = node_new(N_ROW, l->path, l->cells[r * l->ncols].line, 1);
 		node_append(table, row);
 		node_append(row, cell(l->path, row->line, s->name, 0));
@@ -709,17 +855,22 @@ const struct component comp_indicator_table = {
 	.make = indicator_table_make,
 };
 
-/* Adds a field to CSV text, quoted. */
+/* Adds a figure to a chart's CSV text: to the indicator's decimal places where the data
+ * gives them (a published file's 46.2176 is 46.2), else as written. */
 static void
-csv_field(struct buf *b, const char *s, int last)
+series_value(struct buf *b, const struct cell *c, int dp, int last)
 {
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *s);
+	struct buf v = { 0 };
+
+	if (c == NULL || c->kind != D_NUMBER || dp < 0) {
+		csv_add_field(b, c ? c->text : "", last);
+		return;
 	}
-	buf_adds(b, last ? "\"\n" : "\",");
+	if (c->num < 0 && floor(fabs(c->num) * pow(10, dp) + 0.5 + 1e-7) != 0)
+		buf_addc(&v, '-');
+	figure_fixed(&v, c->num, dp, 0);
+	csv_add_field(b, v.s, last);
+	buf_free(&v);
 }
 
 /* The row of indicator `key` with the first year after row `after`'s (the first year of all
@@ -744,10 +895,14 @@ indicator_series(struct gen *g, const struct datasets *d, const char *key, char 
 	const struct table *t = data_of(d);
 	struct buf b = { 0 }, s = { 0 }, n = { 0 };
 	struct table *out;
+	struct ind_stat st;
+	int dp = -1;
 
 	*series = *names = NULL;
 	if (t == NULL)
 		return NULL;
+	if (indicator_stat(d, key, &st) == 0)
+		dp = st.dp;
 	buf_adds(&b, "year,v0");
 	buf_adds(&s, "v0");
 	buf_adds(&n, report_area(d, t));
@@ -764,10 +919,11 @@ indicator_series(struct gen *g, const struct datasets *d, const char *key, char 
 	}
 	buf_addc(&b, '\n');
 	for (size_t r = next_row(d, t, key, -1); r < t->nrows; r = next_row(d, t, key, (long)r)) {
-		csv_field(&b, col(t, r, "year"), 0);
-		csv_field(&b, col(t, r, "value"), d->ncmp == 0);
+		/* the years as the data writes them: "2022/23" where it gives the period */
+		csv_add_field(&b, col(t, r, csv_column(t, "period") >= 0 ? "period" : "year"), 0);
+		series_value(&b, cell_at(t, r, "value"), dp, d->ncmp == 0);
 		for (size_t i = 0; i < d->ncmp; i++)
-			csv_field(&b, col(t, r, d->cmp[i].column), i + 1 == d->ncmp);
+			series_value(&b, cell_at(t, r, d->cmp[i].column), dp, i + 1 == d->ncmp);
 	}
 	out = csv_read(g, t->path, b.s, b.len);
 	buf_free(&b);
@@ -785,4 +941,11 @@ indicators_illustrative(const struct datasets *d)
 		if (strcmp(col(t, r, "source"), "illustrative") == 0)
 			return 1;
 	return 0;
+}
+
+int
+indicators_broken(const struct datasets *d)
+{
+	return datasets_broken(d, d && d->ind_data ? d->ind_data : "indicators") ||
+	    datasets_broken(d, d && d->ind_list ? d->ind_list : "indicator-list");
 }

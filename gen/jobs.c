@@ -206,10 +206,45 @@ job_name(const struct doc *d, long row)
 	return name;
 }
 
-/* Whether a job is one of those asked for: in the shard (by a hash of its output's name, so
- * an output stays in its shard whatever else is added), and named, when names are given. */
-static int
-wanted(const struct gen *g, const struct doc *d, long row)
+int
+jobs_unknown_rows(struct gen *g, const struct doc *d)
+{
+	const struct table *t = d->data.row_table;
+	size_t n = strlen(d->name);
+	int bad = 0;
+
+	for (size_t i = 0; i < g->nonly; i++) {
+		const char *o = g->only[i], **rows, *near;
+		int found = 0;
+
+		if (strncmp(o, d->name, n) != 0 || o[n] != '/')
+			continue;
+		if (t == NULL) {
+			msg_usage("no output `%s`: %s is one document, not one per row of its data "
+			    "(name it alone: %s)", o, d->name, d->name);
+			bad++;
+			continue;
+		}
+		rows = xcalloc(t->nrows + 1, sizeof(*rows));
+		for (size_t r = 0; r < t->nrows && !found; r++) {
+			rows[r] = job_name(d, (long)r);
+			found = strcmp(rows[r], o) == 0;
+		}
+		if (!found && (near = nearest_word(o, rows, t->nrows)) != NULL)
+			msg_usage("no output `%s` (did you mean `%s`?)", o, near);
+		else if (!found)
+			msg_usage("no output `%s`: no row of %s makes it (`gen jobs %s` lists them)",
+			    o, t->path, d->name);
+		bad += !found;
+		for (size_t r = 0; r < t->nrows; r++)
+			free((char *)rows[r]);
+		free(rows);
+	}
+	return bad;
+}
+
+int
+jobs_wanted(const struct gen *g, const struct doc *d, long row)
 {
 	char *name = job_name(d, row);
 	uint64_t h = 14695981039346656037u;	/* FNV-1a */
@@ -230,7 +265,7 @@ wanted(const struct gen *g, const struct doc *d, long row)
  * messages go before the next one's (or at the end, in `tail`). */
 static struct job *
 list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, size_t *njobs,
-    struct buf *tail)
+    struct buf *tail, int *unknown)
 {
 	struct job *jobs = NULL;
 	struct buf pending = { NULL, 0, 0 };
@@ -265,10 +300,11 @@ list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, s
 		}
 		if (d == NULL)
 			continue;
+		*unknown += jobs_unknown_rows(g, d);
 		rows = d->data.row_table != NULL ? d->data.row_table->nrows : 1;
 		jobs = xrealloc(jobs, (*njobs + rows) * sizeof(*jobs));
 		for (size_t r = 0; r < rows; r++)
-			if (wanted(g, d, d->data.row_table ? (long)r : -1))
+			if (jobs_wanted(g, d, d->data.row_table ? (long)r : -1))
 				jobs[(*njobs)++] = (struct job){ i, d->data.row_table ? (long)r : -1,
 				    { NULL, 0, 0 }, 0, 0 };
 		if (*njobs > first && pending.len > 0) {
@@ -279,6 +315,14 @@ list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, s
 	if (pending.len > 0)
 		buf_add(tail, pending.s, pending.len);
 	buf_free(&pending);
+	if (*unknown > 0) {	/* a name given that names nothing: nothing is built */
+		for (size_t j = 0; j < *njobs; j++) {
+			buf_add(tail, jobs[j].out.s, jobs[j].out.len);
+			buf_free(&jobs[j].out);
+		}
+		*njobs = 0;
+		g->status = EXIT_USAGE;
+	}
 	if (mfd >= 0)
 		close(mfd);
 	if (saved >= 0)
@@ -437,9 +481,9 @@ jobs_run(struct gen *g, char *const *argv, char *const *docs, size_t ndocs, int 
 	struct buf tail = { NULL, 0, 0 };
 	struct job *jobs;
 	size_t njobs;
-	int worst;
+	int worst, unknown = 0;
 
-	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail);
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown);
 	if (nproc <= 1 || njobs <= 1)
 		run_here(g, loaded, jobs, njobs, run);
 	else {
@@ -460,8 +504,9 @@ jobs_list(struct gen *g, char *const *docs, size_t ndocs)
 	struct buf tail = { NULL, 0, 0 };
 	struct job *jobs;
 	size_t njobs;
+	int unknown = 0;
 
-	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail);
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown);
 	for (size_t j = 0; j < njobs; j++) {
 		char *name = job_name(loaded[jobs[j].doc], jobs[j].row);
 
@@ -486,7 +531,7 @@ jobs_worker(struct gen *g, char *const *docs, size_t ndocs, jobs_fn *run)
 	size_t w, n, want, njobs;
 	long parent;
 	struct stat st;
-	int mfd, rc;
+	int mfd, rc, unknown = 0;
 
 	if (v == NULL || sscanf(v, "%zu %zu %zu %ld", &w, &n, &want, &parent) != 4 || w >= n ||
 	    fstat(REPORT_FD, &st) == -1 || !S_ISFIFO(st.st_mode))
@@ -498,7 +543,8 @@ jobs_worker(struct gen *g, char *const *docs, size_t ndocs, jobs_fn *run)
 	if ((mfd = memfd_create("gen-messages", 0)) < 0 || dup2(mfd, STDERR_FILENO) < 0)
 		return EXIT_ENV;
 	loaded = xcalloc(ndocs + 1, sizeof(*loaded));
-	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail);	/* the parent reported */
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown);	/* the parent
+										 * reported */
 	buf_free(&tail);
 	if (ftruncate(STDERR_FILENO, 0) < 0 || lseek(STDERR_FILENO, 0, SEEK_SET) < 0)
 		rc = EXIT_ENV;

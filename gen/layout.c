@@ -14,8 +14,6 @@
 
 #include "gen.h"
 
-#define QUOTE_INDENT	14.0	/* pt per block-quote level */
-#define LIST_INDENT	18.0	/* pt per list level */
 #define LABEL_GAP	6.0	/* pt between a list label and its text */
 #define CELL_PAD	4.0	/* pt around table cell text */
 #define CODE_PAD	6.0	/* pt around code block text */
@@ -37,6 +35,7 @@ struct flow {
 	double			 space;		/* space owed below the last block */
 	int			 fresh;		/* nothing placed on the current page yet */
 	const struct node	*chapter;	/* the chapter heading in force */
+	const struct node	*part;		/* the part's divider in force (<contents parts>) */
 	struct piece		 label;		/* a list label waiting for its item's first line */
 	int			 has_label;
 	const struct node	**notes;	/* footnote N is notes[N - 1] */
@@ -46,8 +45,7 @@ struct flow {
 	const struct node	**foot;		/* the notes waiting for this page's foot */
 	double			 foot_h;	/* the height they need there, rule included */
 	size_t			 nfoot;
-	int			 chapter_no;	/* numbered paragraphs: the chapter ... */
-	int			 para_no;	/* ... and the paragraph in it */
+	int			 chapter_no;	/* in a chapter whose paragraphs are numbered */
 	const struct node	**heads;	/* headings in order, with ... */
 	int			*head_page;	/* ... the body page each starts on */
 	int			 body_start;	/* the body page index.md's pages end before (front
@@ -85,12 +83,93 @@ struct worker {
 };
 
 /* Where and how wide a block goes, and in which style. */
+#define MAX_BARS	32	/* quotes' bars: more would take half the column */
+
 struct frame {
 	double		 x, w;		/* from the column's left */
 	enum style_role	 role;		/* R_BODY, R_NOTE, R_TABLE ... */
-	int		 quote;		/* block-quote depth, for the bars */
+	int		 quote;		/* block-quote depth */
 	int		 tight;		/* in a tight list */
+	int		 capped;	/* lists and quotes here indent no further */
+	int		 bars;		/* the outermost quotes, which have a bar ... */
+	double		 bar[MAX_BARS];	/* ... at these x */
 };
+
+/* The indent of a list or quote inside frame `fr`: `want`, or 0 from where it would leave
+ * lines narrower than the column's MIN_MEASURE (validate.c warns there); `in` is the
+ * frame inside, capped from then on. */
+static double
+indent(const struct flow *f, const struct frame *fr, double want, struct frame *in)
+{
+	if (!fr->capped && fr->w - want >= f->width * MIN_MEASURE)
+		return want;
+	in->capped = 1;
+	return 0;
+}
+
+int
+layout_cover(PangoContext *ctx, const struct template *t, const struct doc *d,
+    struct cover *c)
+{
+	const char *text[3] = { d->title, d->subtitle, d->strapline };
+	const enum style_role role[3] = { R_TITLE, R_SUBTITLE, R_BODY };
+	int plain = t->cover == COVER_PLAIN;
+	double band = t->page_h * COVER_BAND, colw = t->page_w - t->margin_inner -
+	    t->margin_outer, top = t->margin_top, bottom = band - 24, lw, lh;
+
+	if (t->logo != NULL) {	/* below the logo, 64 pt wide */
+		image_size(t->logo, &lw, &lh);
+		top += 64 * lh / lw + 24;
+	}
+	if (plain)
+		top = fmax(top, t->page_h * COVER_PLAIN_TOP);
+	memset(c, 0, sizeof(*c));
+	/* The title alone smaller first (to half its size), then the others too. */
+	for (int step = 0; step <= 20; step++) {
+		double scale[3], y = 0, end = 0, y0;
+
+		scale[0] = 1 - (step < 10 ? step : 10) * 0.05;
+		scale[1] = scale[2] = 1 - (step > 10 ? step - 10 : 0) * 0.05;
+		for (int i = 0; i < 3; i++) {
+			struct style st = t->role[role[i]];
+			PangoRectangle lr;
+
+			if (text[i] == NULL)
+				continue;
+			if (role[i] == R_BODY) {	/* the strapline: 14 pt italic */
+				st.size = 14;
+				st.italic = 1;
+			}
+			if (i > 0)	/* never below 10 pt */
+				scale[i] = fmax(scale[i], fmin(1, 10 / st.size));
+			if (role[i] == R_BODY)
+				y += 18 * scale[i];
+			st.size *= scale[i];
+			c->layout[i] = layout_text(ctx, &st, text[i], colw);
+			pango_layout_get_extents(c->layout[i], NULL, &lr);
+			c->y[i] = y;
+			end = y + FROM_PANGO(lr.height);
+			if (lr.width > 0)	/* its lines' pitch, or their own height */
+				y += fmax(pango_layout_get_line_count(c->layout[i]) * st.leading *
+				    scale[i], FROM_PANGO(lr.height)) + 12 * scale[i];
+		}
+		if (end <= bottom - top || step == 20) {
+			/* only as high as it must */
+			y0 = plain ? top : fmax(fmin(band * 0.38, bottom - end), top);
+			for (int i = 0; i < 3; i++)
+				c->y[i] += y0;
+			c->bottom = y0 + end;
+			c->scale = scale[0];
+			return end <= bottom - top ? 0 : -1;
+		}
+		for (int i = 0; i < 3; i++)
+			if (c->layout[i] != NULL) {
+				g_object_unref(c->layout[i]);
+				c->layout[i] = NULL;
+			}
+	}
+	return -1;
+}
 
 PangoContext *
 layout_context(void)
@@ -158,7 +237,8 @@ enum {
 	LO_RIGHT = 1 << 2,	/* ... or set right */
 	LO_TNUM = 1 << 3,	/* figures of one width */
 	LO_WORDS = 1 << 4,	/* broken only between words (for a column's narrowest width) */
-	LO_TEMP = 1 << 5	/* only measured: the caller unrefs it, the pages never hold it */
+	LO_TEMP = 1 << 5,	/* only measured: the caller unrefs it, the pages never hold it */
+	LO_HANG = 1 << 6	/* lines after a bullet ("• ") hang under its words, not under it */
 };
 
 /* Everything a layout is made from, as a string: layouts with equal keys are equal. The
@@ -272,7 +352,17 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 		    sp->start, sp->end);
 		attr_add(al, pango_attr_font_features_new("liga 0, calt 0"), sp->start, sp->end);
 	}
-	if (w <= 0 || (opts & (LO_CODE | LO_WORDS | LO_CENTRE | LO_RIGHT)) ||
+	if (opts & LO_HANG) {	/* each item's lines after its first under its words */
+		PangoLayout *b = pango_layout_new(f->ps->ctx);
+		PangoRectangle br;
+
+		pango_layout_set_font_description(b, pango_layout_get_font_description(l));
+		pango_layout_set_text(b, "\xe2\x80\xa2\xc2\xa0", -1);
+		pango_layout_get_extents(b, NULL, &br);
+		pango_layout_set_indent(l, -br.width);
+		g_object_unref(b);
+	}
+	if (w <= 0 || (opts & (LO_CODE | LO_WORDS | LO_CENTRE | LO_RIGHT | LO_HANG)) ||
 	    pre_break(&f->widths, f->ps->ctx, l, text, len, al, w) != 0) {
 		pango_layout_set_width(l, w);	/* pango breaks it */
 		pango_layout_set_text(l, text, (int)len);
@@ -330,6 +420,7 @@ new_page(struct flow *f, enum page_kind kind)
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	p->chapter = f->chapter;
+	p->part = f->part;
 	f->y = f->top;
 	f->space = 0;
 	f->fresh = 1;
@@ -477,10 +568,9 @@ static void
 quote_bars(struct flow *f, const struct node *n, const struct frame *fr, double y0,
     double y1, double gap)
 {
-	for (int q = 0; q < fr->quote; q++) {
+	for (int q = 0; q < fr->bars; q++) {
 		double top = y0 - (quote_continues(n, q, fr->quote) ? gap : 0);
-		struct piece *pc = add_piece(f, PC_RULE, NULL, fr->x - (fr->quote - q) *
-		    QUOTE_INDENT, top, 2.5, y1 - top);
+		struct piece *pc = add_piece(f, PC_RULE, NULL, fr->bar[q], top, 2.5, y1 - top);
 
 		pc->colour = 0xc8d3e6;
 		pc->role = RO_ARTIFACT;
@@ -975,18 +1065,19 @@ static void
 place_list(struct flow *f, const struct node *list, struct frame fr)
 {
 	const struct style *s = text_style(f, &fr);
-	double indent = list->ordered ? LIST_INDENT + 6 : LIST_INDENT;
+	struct frame inner = fr;
+	double in_by = indent(f, &fr, list->ordered ? LIST_INDENT + 6 : LIST_INDENT, &inner);
 	int index = 0;
 
 	if (list->parent->type == N_DOCUMENT || list->parent->type == N_QUOTE)
 		f->y += gap(f, 0);
 	for (const struct node *it = list->first; it; it = it->next, index++) {
-		struct frame in = fr;
+		struct frame in = inner;
 		PangoLayout *lab;
 		PangoRectangle logical;
 
-		in.x = fr.x + indent;
-		in.w = fr.w - indent;
+		in.x = fr.x + in_by;
+		in.w = fr.w - in_by;
 		in.tight = list->tight;
 		if (f->has_label) {	/* an item that opens with a list: its label first */
 			f->y += gap(f, 0);
@@ -1085,6 +1176,8 @@ column_widths(struct flow *f, const struct node *table, int ncols, double avail,
 	for (const struct node *r = table->first; r; r = r->next, row++) {
 		int c = 0;
 
+		if (r->level > 0)	/* a group's row spans the columns: it sets no width */
+			continue;
 		for (const struct node *cl = r->first; cl && c < ncols; cl = cl->next, c++) {
 			double *m = &cmin[row * (size_t)ncols + (size_t)c];
 
@@ -1155,18 +1248,25 @@ measure_row(struct flow *f, struct row *row, int ncols, const double *w, int hea
 	const struct style *ts = &f->t->role[R_TABLE];
 	int c = 0;
 
+	double all = 0;
+
+	for (int k = 0; k < ncols; k++)
+		all += w[k];
 	row->cell = xcalloc((size_t)ncols, sizeof(*row->cell));
 	row->h = ts->leading;
 	for (const struct node *cl = row->node->first; cl && c < ncols; cl = cl->next, c++) {
 		PangoRectangle lr;
 		struct style s = *ts;
+		/* a group's row: its one cell across the table */
+		double cw = row->node->level > 0 ? all : w[c];
 
 		if (header || (rowhead && c == 0))
 			s.weight = 700;
 		/* Set right, figures are of one width, so columns of numbers align. */
 		row->cell[c] = make_layout(f, &s, &cl->text, inl_str(&cl->text),
-		    w[c] - 2 * CELL_PAD, opts | (cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
-		    LO_RIGHT | LO_TNUM : 0));
+		    cw - 2 * CELL_PAD, opts | (cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
+		    LO_RIGHT | LO_TNUM : 0) | (strncmp(inl_str(&cl->text), "\xe2\x80\xa2\xc2\xa0",
+		    5) == 0 ? LO_HANG : 0));
 		pango_layout_get_extents(row->cell[c], NULL, &lr);
 		row->h = fmax(row->h, FROM_PANGO(lr.height));
 	}
@@ -1187,10 +1287,15 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 		pc->role = RO_ARTIFACT;
 		band = 0;
 	}
-	if (header || band) {
+	if (header || band || row->node->level > 0) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, fr->w, row->h);
 		pc->colour = header ? f->t->accent : f->t->band;
 		pc->role = RO_ARTIFACT;
+		if (row->node->level > 0) {	/* a group's row: on the band, ruled above */
+			pc = add_piece(f, PC_RULE, row->node, fr->x, f->y, fr->w, 1.2);
+			pc->colour = f->t->accent;
+			pc->role = RO_ARTIFACT;
+		}
 	} else if (row->node->parent->rowheads) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, w[0], row->h);
 		pc->colour = f->t->band;
@@ -1202,8 +1307,8 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 			pc->colour = cl->fill;
 			pc->role = RO_ARTIFACT;
 		}
-		pc = add_piece(f, PC_TEXT, cl, x + CELL_PAD, f->y + CELL_PAD, w[c] - 2 * CELL_PAD,
-		    row->h - 2 * CELL_PAD);
+		pc = add_piece(f, PC_TEXT, cl, x + CELL_PAD, f->y + CELL_PAD, (row->node->level > 0 ?
+		    fr->w : w[c]) - 2 * CELL_PAD, row->h - 2 * CELL_PAD);
 		pc->layout = row->cell[c];
 		pc->line0 = 0;
 		pc->line1 = pango_layout_get_line_count(row->cell[c]);
@@ -1290,6 +1395,8 @@ check_columns(struct flow *f, const struct node *table, int ncols, const double 
 			const struct node *cl = r->first;
 			double ww;
 
+			if (r->level > 0)	/* a group's row spans the columns */
+				continue;
 			for (int k = 0; cl != NULL && k < c; k++)
 				cl = cl->next;
 			if (cl == NULL || cl->text.text.len == 0)
@@ -1319,7 +1426,7 @@ check_columns(struct flow *f, const struct node *table, int ncols, const double 
 static void
 place_table(struct flow *f, const struct node *table, const struct frame *fr)
 {
-	int ncols = 0, nrows = 0, i = 0, head = !table->rowheads;
+	int ncols = 0, nrows = 0, i = 0, k, head = !table->rowheads;
 	const double *w, *cmin;
 	struct row *rows;
 
@@ -1356,16 +1463,20 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 		f->y += layout_h(l) + 4;
 		f->fresh = 0;
 	}
-	for (i = 0; i < nrows; i++) {
-		double need = rows[i].h + (head && i == 0 && nrows > 1 ? rows[1].h : 0);
+	for (i = 0, k = 0; i < nrows; i++) {
+		/* a header or a group's row is kept with the row after it */
+		int lead = (head && i == 0) || rows[i].node->level > 0;
+		double need = rows[i].h + (lead && i + 1 < nrows ? rows[i + 1].h : 0);
 
 		if (!f->fresh && f->y + need > bottom(f)) {
 			new_page(f, PG_BODY);
 			if (head && i > 0)
 				emit_row(f, &rows[0], ncols, w, fr, 1, 0, 1);
 		}
-		emit_row(f, &rows[i], ncols, w, fr, head && i == 0, head && i > 0 && i % 2 == 0,
-		    0);
+		/* every other row banded, counted afresh under each group */
+		k = rows[i].node->level > 0 || (head && i == 0) ? 0 : k + 1;
+		emit_row(f, &rows[i], ncols, w, fr, head && i == 0, head && i > 0 &&
+		    rows[i].node->level == 0 && k % 2 == 0, 0);
 	}
 	f->space = text_style(f, fr)->after + 4;
 	for (i = 0; i < nrows; i++)
@@ -1381,37 +1492,28 @@ static struct frame
 number_block(struct flow *f, const struct node *n, struct frame fr)
 {
 	const struct style *s = NULL;
-	char *label = NULL;
 	PangoRectangle lr;
 
 	if (!f->t->numbered || n->parent == NULL || n->parent->type != N_DOCUMENT)
 		return fr;
-	if (n->type == N_HEADING && n->level == 1 && n->start) {
-		f->chapter_no = -1;	/* appendices are not numbered */
+	if (n->type == N_HEADING && n->level == 1)	/* validate.c numbered the chapter */
+		f->chapter_no = n->label != NULL;
+	if (!f->chapter_no)
 		return fr;
-	}
-	if (f->chapter_no < 0)
-		return fr;
-	if (n->type == N_HEADING && n->level == 1) {
-		f->chapter_no++;
-		f->para_no = 0;
-		label = xasprintf("%d.", f->chapter_no);
-		s = &f->t->role[R_H1];
-	} else if (f->chapter_no == 0)
-		return fr;
-	else if (n->type == N_PARAGRAPH && !n->start) {	/* start: a component's note */
-		label = xasprintf("%d.%d", f->chapter_no, ++f->para_no);
-		s = text_style(f, &fr);
-	}
-	if (label != NULL) {
-		f->label.layout = make_layout(f, s, NULL, label, -1, 0);
+	if (f->t->numbered == NUMBER_CONTINUOUS && n->type != N_PARAGRAPH &&
+	    n->type != N_LIST && n->type != N_QUOTE && n->type != N_CODE)
+		return fr;	/* headings, tables and figures at the margin; text indented,
+				 * the paragraphs' numbers hung in the margin it leaves */
+	if (n->label != NULL && n->label[0] != '\0')
+		s = n->type == N_HEADING ? &f->t->role[R_H1] : text_style(f, &fr);
+	if (s != NULL) {
+		f->label.layout = make_layout(f, s, NULL, n->label, -1, 0);
 		pango_layout_get_extents(f->label.layout, NULL, &lr);
 		f->label.node = n;
 		f->label.x = fr.x;
 		f->label.w = FROM_PANGO(lr.width);
 		f->label.colour = s->colour;
 		f->has_label = 1;
-		free(label);
 	}
 	fr.x += NUM_INDENT;
 	fr.w -= NUM_INDENT;
@@ -1430,6 +1532,15 @@ place_divider(struct flow *f, const struct node *n)
 	break_page(f);
 	cur_page(f)->bare = 1;
 	cur_page(f)->opens_chapter = 1;
+	if (t->parts && n->id != NULL) {	/* a part: in the contents, over its chapters */
+		f->part = n;
+		f->chapter = NULL;
+		f->heads = xrealloc(f->heads, (f->nheads + 1) * sizeof(*f->heads));
+		f->head_page = xrealloc(f->head_page, (f->nheads + 1) * sizeof(*f->head_page));
+		f->heads[f->nheads] = n;
+		f->head_page[f->nheads] = (int)f->ps->n - 1;
+		f->nheads++;
+	}
 	pc = add_piece(f, PC_FILL, n, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed,
 	    t->page_h + 2 * t->bleed);
 	pc->absolute = 1;
@@ -1460,6 +1571,21 @@ card_style(struct flow *f, double size, double leading, int weight, unsigned col
 	return s;
 }
 
+/* Makes s smaller, as far as the smallest text allowed, until `in` fits `width` pt: on one
+ * line, or (LO_WORDS) with none of its words broken. */
+static void
+fit_card_style(struct flow *f, struct style *s, const struct inl *in, double width, int opts)
+{
+	double w = text_width(f, s, in, opts & LO_WORDS ? 1.0 / PANGO_SCALE : -1, opts);
+
+	if (w > width && w > 0) {
+		double k = fmax(MIN_TEXT_PT / s->size, width / w * 0.98);
+
+		s->size *= k;
+		s->leading *= k;
+	}
+}
+
 /* Measures (emit = 0) or places (emit = 1) one card's content from y in column x, w wide;
  * returns its height. */
 static double
@@ -1469,7 +1595,18 @@ one_card(struct flow *f, const struct node *card, double x, double y, double w, 
 	struct style lab = card_style(f, 10.5, 14, 600, f->t->role[R_BODY].colour);
 	struct style small = card_style(f, 9, 12.5, 400, f->t->role[R_BODY].colour);
 	double top = y + CARD_PAD, iw = w - 2 * CARD_PAD;
-	PangoLayout *l = make_layout(f, &num, NULL, inl_str(&card->text), iw, 0);
+	PangoLayout *l;
+
+	/* No word of a tile is ever broken: the number on one line, and each word of its
+	 * words within the tile, the type made smaller where a tile is too narrow. */
+	fit_card_style(f, &num, &card->text, iw, 0);
+	for (const struct node *c = card->first; c; c = c->next) {
+		if (c->type == N_PARAGRAPH)
+			fit_card_style(f, c == card->first ? &lab : &small, &c->text, iw, LO_WORDS);
+		for (const struct node *it = c->type == N_LIST ? c->first : NULL; it; it = it->next)
+			fit_card_style(f, &small, &it->first->text, iw - 10, LO_WORDS);
+	}
+	l = make_layout(f, &num, NULL, inl_str(&card->text), iw, 0);
 	struct piece *pc;
 	int k = 0;
 
@@ -1725,7 +1862,7 @@ place_pages(struct flow *f, const struct node *n)
 		f->y = y;
 		f->fresh = 0;
 	}
-	f->space = text_style(f, &(struct frame){ 0, 0, R_BODY, 0, 0 })->after;
+	f->space = text_style(f, &(struct frame){ .w = 0, .role = R_BODY })->after;
 }
 
 static void	ahead_join(struct flow *);
@@ -1780,8 +1917,10 @@ place_blocks(struct flow *f, const struct node *n, struct frame fr0)
 			place_list(f, n, fr);
 			break;
 		case N_QUOTE:
-			in.x = fr.x + QUOTE_INDENT;
-			in.w = fr.w - QUOTE_INDENT;
+			if ((in.x = indent(f, &fr, QUOTE_INDENT, &in)) > 0 && fr.bars < MAX_BARS)
+				in.bar[in.bars++] = fr.x;	/* its bar, in the indent */
+			in.w = fr.w - in.x;
+			in.x += fr.x;
 			in.quote = fr.quote + 1;
 			place_blocks(f, n->first, in);
 			f->space = text_style(f, &fr)->after;
@@ -1853,7 +1992,7 @@ work_ahead(void *arg)
 	f->ahead = w->made;
 	f->storing = 1;
 	new_page(f, PG_BODY);
-	place_blocks(f, from, (struct frame){ 0, f->width, R_BODY, 0, 0 });
+	place_blocks(f, from, (struct frame){ .w = f->width, .role = R_BODY });
 	g_object_ref(w->ctx);	/* the pages go, their context stays for the first thread */
 	pages_free(f->ps);
 	flow_free(f);
@@ -1939,7 +2078,7 @@ place_contents(struct flow *f, int first_body)
 	const struct style *ts = &f->t->role[R_H1];
 	PangoLayout *title = make_layout(f, ts, NULL, f->t->toc_title ? f->t->toc_title : "",
 	    f->width, 0);
-	struct frame fr = { 0, f->width, R_BODY, 0, 0 };
+	struct frame fr = { .w = f->width, .role = R_BODY };
 	struct piece *pc;
 
 	new_page(f, PG_TOC);
@@ -1953,13 +2092,15 @@ place_contents(struct flow *f, int first_body)
 	f->fresh = 0;
 	for (size_t i = 0; i < f->nheads; i++) {
 		const struct node *h = f->heads[i];
-		const struct style *s = &f->t->role[h->level <= 1 ? R_TOC1 : R_TOC2];
-		double indent = h->level <= 1 ? 0 : 14.0 * (h->level - 1);
+		/* its level in the contents: a part's chapters are listed under it */
+		int lv = h->hlevel > 1 ? h->hlevel - 1 : h->level;
+		const struct style *s = &f->t->role[lv <= 1 ? R_TOC1 : R_TOC2];
+		double indent = lv <= 1 ? 0 : 14.0 * (lv - 1);
 		char *num;
 		PangoLayout *l, *nl;
 		PangoRectangle lr;
 
-		if (h->level > f->t->toc_depth)
+		if (lv > f->t->toc_depth)
 			continue;
 		num = page_label(&(struct pages){ .front = f->t->front_roman ? first_body +
 		    f->body_start : 0 }, (size_t)(first_body + f->head_page[i]));
@@ -1999,7 +2140,7 @@ layout_document(struct gen *g, const struct doc *d)
 	f.top = d->tpl->margin_top;
 	f.bottom = d->tpl->page_h - d->tpl->margin_bottom;
 	f.width = d->tpl->page_w - d->tpl->margin_inner - d->tpl->margin_outer;
-	fr = (struct frame){ 0, f.width, R_BODY, 0, 0 };
+	fr = (struct frame){ .w = f.width, .role = R_BODY };
 
 	ahead_start(&f);
 	find_notes(&f, d->root);

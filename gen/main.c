@@ -75,10 +75,7 @@ static const char usage_text[] =
 static int
 usage(const char *fmt, const char *arg)
 {
-	fputs("gen: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'gen --help'.\n", stderr);
-	return EXIT_USAGE;
+	return msg_usage(fmt, arg);
 }
 
 static int
@@ -89,10 +86,54 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Whether folder `dir` holds an index.md, and so is a document. */
+static int
+has_index(const char *dir)
+{
+	char *index = xasprintf("%s/index.md", dir);
+	int ok = access(index, F_OK) == 0;
+
+	free(index);
+	return ok;
+}
+
+/* Whether `dir` is the same folder as one of docs[0, n). */
+static int
+listed(char *const *docs, size_t n, const char *dir)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		if (realpath(docs[i], a) != NULL && realpath(dir, b) != NULL && strcmp(a, b) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Says of folder content/NAME, which has no index.md, that it has one in another case
+ * (INDEX.MD), which does not make it a document. */
+static void
+index_in_other_case(struct gen *g, const char *content, const char *name)
+{
+	char *dir = xasprintf("%s/%s", content, name), *path;
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	while (dp != NULL && (e = readdir(dp)) != NULL)
+		if (strcasecmp(e->d_name, "index.md") == 0) {
+			path = xasprintf("%s/%s", dir, e->d_name);
+			msg(g, MSG_WARNING, path, 0, 0, "%s is not built: a document starts from "
+			    "index.md, in lower case (rename this file)", name);
+			free(path);
+		}
+	if (dp != NULL)
+		closedir(dp);
+	free(dir);
 }
 
 /* Every folder in content/ that holds an index.md, in name order. */
@@ -113,7 +154,8 @@ all_documents(struct gen *g, size_t *n)
 		if (access(index, F_OK) == 0) {
 			v = xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
-		}
+		} else
+			index_in_other_case(g, dir, e->d_name);
 		free(index);
 	}
 	if (dp != NULL)
@@ -333,6 +375,8 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 	if (!g->trace)
 		project_report(g, d);
 	if (d->data.row_table == NULL) {
+		if (jobs_unknown_rows(g, d) > 0)
+			g->status = EXIT_USAGE;
 		if (g->trace) {
 			struct pages *ps = layout_document(g, d);
 
@@ -342,9 +386,13 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 		doc_free(d);
 		return;
 	}
+	if (jobs_unknown_rows(g, d) > 0)
+		g->status = EXIT_USAGE;
 	for (size_t r = 0; r < d->data.row_table->nrows; r++) {
 		int worst = g->status;
 
+		if (!jobs_wanted(g, d, (long)r))
+			continue;
 		doc_row(g, d, r);
 		msg_flush(g);
 		g->status = g->status > worst ? g->status : worst;
@@ -352,16 +400,31 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 	doc_free(d);
 }
 
+/* A whole number from `min` to `max` written in digits alone (no sign, no space), up to
+ * `stop` (a character, or '\0' for the end); -1 when it is not one. *end is set after it. */
+static long
+parse_number(const char *s, long min, long max, char stop, const char **end)
+{
+	long v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (*p - '0')) > max)
+			return -1;	/* before it could overflow */
+	if (p == s || *p != stop || v < min)
+		return -1;
+	*end = p;
+	return v;
+}
+
 /* The -j argument: a whole number from 1 to 64; 0 when it is not one. */
 static int
 parse_jobs(const char *s)
 {
-	char *end;
-	long v;
+	const char *end;
+	long v = parse_number(s, 1, 64, '\0', &end);
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return errno == 0 && end != s && *end == '\0' && v >= 1 && v <= 64 ? (int)v : 0;
+	return v < 0 ? 0 : (int)v;
 }
 
 static time_t
@@ -394,8 +457,39 @@ new_command(struct gen *g, const char *root, int argc, char *argv[], const char 
 	if (!ok)
 		return usage("`%s` is not a gen project (it has no content/ folder)", root);
 	g->root = root;
-	new_document(g, argv[1], from);
-	return g->status;
+	return new_document(g, argv[1], from);
+}
+
+/* Whether `row` (DOC/ROW) names a row of the document in `dir`, said when it does not. The
+ * document's own messages are left for the preview to show. */
+static int
+row_known(struct gen *g, const char *dir, char *row)
+{
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC), bad = 0;
+	struct doc *d;
+
+	fflush(stderr);
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	d = doc_load(g, dir);
+	msg_flush(g);
+	fflush(stderr);
+	if (saved >= 0 && null >= 0)
+		dup2(saved, STDERR_FILENO);
+	if (saved >= 0)
+		close(saved);
+	if (null >= 0)
+		close(null);
+	g->only = &row;
+	g->nonly = 1;
+	if (d != NULL)
+		bad = jobs_unknown_rows(g, d);
+	g->only = NULL;
+	g->nonly = 0;
+	g->errors = 0;
+	g->status = 0;
+	doc_free(d);
+	return bad == 0;
 }
 
 /* `gen init [DIR] [--template NAME]` and `gen templates`: the project is DIR, or -C's. */
@@ -408,8 +502,6 @@ project_command(struct gen *g, const char *root, int argc, char *argv[], const c
 	if (argc > (init ? 2 : 1))
 		return usage(init ? "usage: gen init [DIR] [--template NAME]%s" :
 		    "usage: gen templates%s", "");
-	if (starter != NULL && !init)
-		return usage("--template is for gen init%s", "");
 	g->root = init && argc == 2 ? argv[1] : root;
 	g->realroot = realpath(g->root, realroot) ? realroot : NULL;
 	project_find_share(g);
@@ -515,14 +607,19 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	else if (name == NULL && nall > 1)
 		name = chosen = choose_document(g, all, nall);
 	if (name != NULL) {
-		const char *slash = strchr(name, '/');
-		char *doc = slash ? xstrndup(name, (size_t)(slash - name)) : xstrdup(name),
-		    *rel = xasprintf("content/%s", doc);
+		char *given = xstrdup(name), *slash, *doc, *rel;
+
+		for (size_t n = strlen(given); n > 1 && given[n - 1] == '/'; n--)
+			given[n - 1] = '\0';	/* `strategy-2022/` names it too */
+		slash = strchr(given, '/');
+		doc = slash ? xstrndup(given, (size_t)(slash - given)) : xstrdup(given);
+		rel = xasprintf("content/%s", doc);
 
 		dir = project_path(g, rel);
-		row = slash ? xstrdup(name) : NULL;
+		row = slash ? xstrdup(given) : NULL;
 		free(rel);
 		free(doc);
+		free(given);
 	}
 	for (size_t i = 0; i < nall; i++)
 		free(all[i]);
@@ -541,7 +638,10 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	project_find_share(g);
 	if (fonts_init(g) == -1)
 		rc = EXIT_ENV;
-	else
+	else if (row != NULL && !row_known(g, dir, row)) {
+		rc = EXIT_USAGE;
+		fonts_fini(g);
+	} else
 		rc = preview_run(g, dir, row, port, build_job);
 	free(g->share);
 	free(dir);
@@ -576,11 +676,13 @@ main(int argc, char *argv[])
 	struct gen g = { 0 };
 	const char *root = ".", *outdir = NULL, *from = NULL, *starter = NULL;
 	int port = -1;	/* the project's own */
-	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL;
-	int c, quiet = 0, build;
+	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL, **whole = NULL;
+	int c, quiet = 0, build, given = 0;	/* given: --from, --port, --shard, --template */
+	long k, n;
+	const char *end;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
-	size_t ndocs = 0;
+	size_t ndocs = 0, nwhole = 0;
 
 	/* stderr goes to a memory file while documents load and in worker processes; running
 	 * out of memory there must still be said where the user sees it. */
@@ -590,10 +692,11 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "C:o:qvdpmj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
-			root = optarg;
-			break;
 		case 'o':
-			outdir = optarg;
+			if (*optarg == '\0')
+				return usage("%s wants a folder, not an empty name", c == 'C' ? "-C" :
+				    "-o");
+			*(c == 'C' ? &root : &outdir) = optarg;
 			break;
 		case 'q':
 			quiet = 1;
@@ -615,21 +718,27 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			from = optarg;
+			given |= 1 << 0;
 			break;
 		case 'P':
-			if (sscanf(optarg, "%d%c", &port, &(char){ 0 }) != 1 || port < 0 ||
-			    port > 65535)
-				return usage("--port wants a port number, not `%s`", optarg);
+			if ((k = parse_number(optarg, 0, 65535, '\0', &end)) < 0)
+				return usage("--port wants a port number from 1 to 65535 (0: any "
+				    "free one), not `%s`", optarg);
+			port = (int)k;
+			given |= 1 << 1;
 			break;
 		case 'E':
 			starter = optarg;
+			given |= 1 << 3;
 			break;
 		case 'S':
-			if (sscanf(optarg, "%u/%u%c", &g.shard_k, &g.shard_n, &(char){ 0 }) != 2 ||
-			    g.shard_n < 1 || g.shard_n > 100000 || g.shard_k < 1 ||
-			    g.shard_k > g.shard_n)
-				return usage("--shard wants K/N, the K-th of N shares (1 <= K <= N), "
-				    "not `%s`", optarg);
+			if ((k = parse_number(optarg, 1, 100000, '/', &end)) < 0 ||
+			    (n = parse_number(end + 1, 1, 100000, '\0', &end)) < 0 || k > n)
+				return usage("--shard wants K/N, the K-th of N shares, with 1 <= K <= N "
+				    "<= 100000, not `%s`", optarg);
+			g.shard_k = (unsigned)k;
+			g.shard_n = (unsigned)n;
+			given |= 1 << 2;
 			break;
 		case 'm':
 			g.marks = 1;
@@ -654,6 +763,18 @@ main(int argc, char *argv[])
 	if (optind >= argc)
 		return usage("no command: say `build`, `check` or `init` (gen --help lists them "
 		    "all)%s", "");
+	/* An option that does nothing for the command is a slip, not to be passed over. */
+	if ((given & 1 << 0) && strcmp(argv[optind], "new") != 0)
+		return usage("--from is for `gen new DOC --from OLD`, not `%s`", argv[optind]);
+	if ((given & 1 << 1) && strcmp(argv[optind], "preview") != 0)
+		return usage("--port is for `gen preview`, not `%s`", argv[optind]);
+	if ((given & 1 << 2) && (strcmp(argv[optind], "new") == 0 ||
+	    strcmp(argv[optind], "preview") == 0 || strcmp(argv[optind], "init") == 0 ||
+	    strcmp(argv[optind], "templates") == 0))
+		return usage("--shard is for `gen build` and `gen jobs`, not `%s`", argv[optind]);
+	if ((given & 1 << 3) && strcmp(argv[optind], "init") != 0)
+		return usage("--template is for `gen init [DIR] --template NAME`, not `%s`",
+		    argv[optind]);
 	if (strcmp(argv[optind], "init") == 0 || strcmp(argv[optind], "templates") == 0)
 		return project_command(&g, root, argc - optind, argv + optind, starter);
 	if (strcmp(argv[optind], "new") == 0)
@@ -697,7 +818,11 @@ main(int argc, char *argv[])
 	else
 		for (; optind < argc; optind++) {
 			const char *a = argv[optind];
-			char *rel = xasprintf("content/%s", a);
+			char *rel;
+
+			for (size_t n = strlen(a); n > 1 && a[n - 1] == '/'; n--)
+				argv[optind][n - 1] = '\0';	/* `strategy-2022/` names it too */
+			rel = xasprintf("content/%s", a);
 			char *dir = strchr(a, '/') ? xstrdup(a) : project_path(&g, rel);
 
 			free(rel);
@@ -724,12 +849,9 @@ main(int argc, char *argv[])
 					}
 					continue;
 				}
-			} else if (is_dir(dir) && g.nonly > 0) {	/* a whole document, beside rows */
-				g.only = xrealloc(g.only, (g.nonly + 1) * sizeof(*g.only));
-				g.only[g.nonly++] = xstrdup(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir);
 			}
 
-			if (!is_dir(dir)) {
+			if (!is_dir(dir) || !has_index(dir)) {
 				size_t nall;
 				char **all = all_documents(&g, &nall), *msgtext;
 				const char **names = xcalloc(nall + 1, sizeof(*names)), *near;
@@ -739,6 +861,8 @@ main(int argc, char *argv[])
 					names[k] = strrchr(all[k], '/') + 1;
 				near = strchr(a, '/') ? NULL : nearest_word(a, names, nall);
 				msgtext = near ? xasprintf("no document `%s` (did you mean `%s`?)", a, near) :
+				    is_dir(dir) ? xasprintf("`%s` is not a document: a document is a "
+				    "folder of content/ that holds index.md", a) :
 				    xasprintf("no document `%s` (no such folder in content/)", a);
 				rc = usage("%s", msgtext);
 				free(msgtext);
@@ -751,13 +875,33 @@ main(int argc, char *argv[])
 				while (ndocs > 0)
 					free(docs[--ndocs]);
 				free(docs);
+				while (nwhole > 0)
+					free(whole[--nwhole]);
+				free(whole);
+				while (g.nonly > 0)
+					free(g.only[--g.nonly]);
+				free(g.only);
 				free(defout);
 				free(g.share);
 				return rc;
 			}
+			/* a whole document, which rows named beside it must not narrow */
+			whole = xrealloc(whole, (nwhole + 1) * sizeof(*whole));
+			whole[nwhole++] = xstrdup(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir);
+			if (listed(docs, ndocs, dir)) {	/* named twice: built once */
+				free(dir);
+				continue;
+			}
 			docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
 			docs[ndocs++] = dir;
 		}
+	for (size_t i = 0; i < nwhole; i++)
+		if (g.nonly > 0) {
+			g.only = xrealloc(g.only, (g.nonly + 1) * sizeof(*g.only));
+			g.only[g.nonly++] = whole[i];
+		} else
+			free(whole[i]);
+	free(whole);
 	if (build == 2)
 		jobs_list(&g, docs, ndocs);
 	else if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)

@@ -62,6 +62,32 @@ pos_col(struct md *md, cmark_node *n)
 	return col;
 }
 
+/* Text `s` that cmark read, with the data's values put back where their seals stand (see
+ * struct expansion; in a tag's attributes, `attr`, as HTML writes them) and the characters
+ * that would reorder or hide it unseen left out (hidden_char()): `s` itself, or a copy in
+ * *own for the caller to free. */
+static const char *
+unsealed_as(struct md *md, const char *s, char **own, int attr)
+{
+	size_t at;
+	unsigned c;
+
+	*own = bind_unseal(md->x, s, attr);
+	s = *own != NULL ? *own : s != NULL ? s : "";
+	if (hidden_find(s, strlen(s), &at, &c) != NULL) {	/* said when the file was read */
+		if (*own == NULL)
+			s = *own = xstrdup(s);
+		hidden_strip(*own);
+	}
+	return s;
+}
+
+static const char *
+unsealed(struct md *md, const char *s, char **own)
+{
+	return unsealed_as(md, s, own, 0);
+}
+
 static struct node *
 md_node(struct md *md, enum node_type t, cmark_node *src)
 {
@@ -138,10 +164,11 @@ convert_inlines(struct md *md, cmark_node *b, struct inl *in)
 		if (n == b)
 			continue;
 		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
-			const char *lit = cmark_node_get_literal(n);
+			char *own;
 			size_t s0 = in->text.len;
 
-			buf_adds(&in->text, lit ? lit : "");
+			buf_adds(&in->text, unsealed(md, cmark_node_get_literal(n), &own));
+			free(own);
 			if (t == CMARK_NODE_CODE)
 				inl_span(in, s0, in->text.len, ST_CODE, NULL);
 			continue;
@@ -205,9 +232,12 @@ convert_inlines(struct md *md, cmark_node *b, struct inl *in)
 				buf_adds(&in->text, "]");
 			if (depth < (int)(sizeof(start) / sizeof(start[0])) &&
 			    start[depth] < in->text.len) {
-				const char *url = t == CMARK_NODE_LINK ? cmark_node_get_url(n) : NULL;
+				char *own = NULL;
+				const char *url = t == CMARK_NODE_LINK ? unsealed(md,
+				    cmark_node_get_url(n), &own) : NULL;
 				struct span *sp = inl_span(in, start[depth], in->text.len, style, url);
 
+				free(own);
 				/* cmark gives inlines a position when it knows one */
 				sp->line = pos_line(md, cmark_node_get_start_line(n) > 0 ? n : b);
 				sp->col = pos_col(md, cmark_node_get_start_line(n) > 0 ? n : b);
@@ -232,15 +262,19 @@ static struct node *
 convert_figure(struct md *md, cmark_node *p, cmark_node *img)
 {
 	struct node *f = md_node(md, N_FIGURE, p);
-	const char *title = cmark_node_get_title(img);
+	char *own, *title_own;
+	const char *title = unsealed(md, cmark_node_get_title(img), &title_own);
 
-	f->src = xstrdup(cmark_node_get_url(img));
+	f->src = xstrdup(unsealed(md, cmark_node_get_url(img), &own));
+	free(own);
 	convert_inlines(md, img, &f->text);
+	inl_typeset(&f->text);
 	f->alt = xstrdup(inl_str(&f->text));
-	if (title != NULL && *title != '\0') {
+	if (*title != '\0') {
 		inl_free(&f->text);
 		buf_adds(&f->text.text, title);
 	}
+	free(title_own);
 	return f;
 }
 
@@ -298,10 +332,13 @@ static const char *const html_tags[] = {
 static struct node *
 component(struct md *md, cmark_node *n)
 {
-	const char *lit = cmark_node_get_literal(n), *p, *near = NULL;
+	char *own;
+	const char *lit = unsealed_as(md, cmark_node_get_literal(n), &own, 1), *p,
+	    *near = NULL;
 	const struct component *comp;
 	char name[32];
 	size_t len = 0;
+	struct node *made = NULL;
 
 	p = lit ? lit : "";
 	while (*p == ' ')
@@ -310,6 +347,7 @@ component(struct md *md, cmark_node *n)
 		if (strncmp(p, "<!--", 4) != 0 && !md->warned_html++)	/* comments are silent */
 			msg(md->g, MSG_WARNING, md->file, pos_line(md, n), pos_col(md, n),
 			    "raw HTML is not typeset");
+		free(own);
 		return NULL;
 	}
 	for (p++; (isalnum((unsigned char)*p) || *p == '-') && len < sizeof(name) - 1; p++)
@@ -319,13 +357,16 @@ component(struct md *md, cmark_node *n)
 		struct component_call call = { md->g, md->data, md->file, 0, 0, lit };
 
 		node_pos(md, n, &call.line, &call.col);
-		return comp->make(&call);
+		made = comp->make(&call);
+		free(own);
+		return made;
 	}
 	for (size_t i = 0; i < sizeof(html_tags) / sizeof(html_tags[0]); i++)
 		if (strcmp(name, html_tags[i]) == 0) {
 			if (!md->warned_html++)
 				msg(md->g, MSG_WARNING, md->file, pos_line(md, n), pos_col(md, n),
 				    "raw HTML is not typeset");
+			free(own);
 			return NULL;
 		}
 	/* A tag close to a component's name is a misspelling; anything else is HTML. */
@@ -335,6 +376,7 @@ component(struct md *md, cmark_node *n)
 	else if (!md->warned_html++)
 		msg(md->g, MSG_WARNING, md->file, pos_line(md, n), pos_col(md, n),
 		    "raw HTML is not typeset (<%s> is not a component)", name);
+	free(own);
 	return NULL;
 }
 
@@ -376,6 +418,9 @@ enter_block(struct md *md, cmark_node *n, struct node *cur, int *descend)
 		x = md_node(md, N_HEADING, n);
 		x->level = cmark_node_get_heading_level(n);
 		convert_inlines(md, n, &x->text);
+		/* its anchor is made from its words as written, as GitHub makes it */
+		x->src = xstrdup(inl_str(&x->text));
+		inl_typeset(&x->text);
 		break;
 	case CMARK_NODE_PARAGRAPH:
 		if ((img = lone_image(n)) != NULL)
@@ -383,16 +428,23 @@ enter_block(struct md *md, cmark_node *n, struct node *cur, int *descend)
 		else {
 			x = md_node(md, N_PARAGRAPH, n);
 			convert_inlines(md, n, &x->text);
+			inl_typeset(&x->text);
+			if (x->text.text.len == 0) {	/* an empty value alone */
+				node_free(x);
+				x = NULL;
+			}
 		}
 		break;
 	case CMARK_NODE_CODE_BLOCK: {
-		const char *lit = cmark_node_get_literal(n);
-		size_t len = lit ? strlen(lit) : 0;
+		char *own;
+		const char *lit = unsealed(md, cmark_node_get_literal(n), &own);
+		size_t len = strlen(lit);
 
 		while (len > 0 && lit[len - 1] == '\n')
 			len--;
 		x = md_node(md, N_CODE, n);
-		buf_add(&x->text.text, lit ? lit : "", len);
+		buf_add(&x->text.text, lit, len);
+		free(own);
 		break;
 	}
 	case CMARK_NODE_THEMATIC_BREAK:
@@ -420,6 +472,7 @@ enter_block(struct md *md, cmark_node *n, struct node *cur, int *descend)
 			    cmark_node_parent(cmark_node_parent(n))))
 				x->align = al[col] == 'c' ? 1 : al[col] == 'r' ? 2 : 0;
 			convert_inlines(md, n, &x->text);
+			inl_typeset(&x->text);
 		}
 		break;
 	}
@@ -505,7 +558,8 @@ markdown_parse(struct gen *g, const char *file, const struct expansion *x,
 	cmark_node *root;
 
 	cmark_gfm_core_extensions_ensure_registered();
-	p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+	/* Smart punctuation: curly quotes, en and em dashes from -- and ---, an ellipsis */
+	p = cmark_parser_new(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART);
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
 		cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(exts[i]));
 	cmark_parser_feed(p, x->text.s, x->text.len);

@@ -18,22 +18,49 @@ static const char *const level_names[] = {
 };
 
 /* Prints `s` with control characters escaped (\n, \t, \x1b ...): a name or a value holding
- * a newline cannot forge a line of its own, nor an escape sequence move the cursor. */
+ * a newline cannot forge a line of its own, nor an escape sequence move the cursor; and
+ * with bidirectional controls and the other characters hidden_char() names written as
+ * \u202E, so that a file's name cannot reorder the message around it. */
 static void
 put_escaped(const char *s)
 {
+	size_t at, n;
+	unsigned u;
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
+		n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 &&
+		    c <= 0xf4 ? 4 : 1;
 		if (c == '\n')
 			fputs("\\n", stderr);
 		else if (c == '\t')
 			fputs("\\t", stderr);
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(stderr, "\\x%02x", c);
-		else
+		else if (n > 1 && strnlen(s, n) == n && utf8_invalid(s, n) == (size_t)-1 &&
+		    hidden_find(s, n, &at, &u) != NULL) {
+			fprintf(stderr, "\\u%04X", u);
+			s += n - 1;
+		} else
 			fputc(c, stderr);
 	}
+}
+
+/* The text of a message, formatted; the caller frees. */
+static char *
+format(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *text;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	text = xmalloc(n < 0 ? 1 : (size_t)n + 1);
+	vsnprintf(text, n < 0 ? 1 : (size_t)n + 1, fmt, again);
+	va_end(again);
+	return text;
 }
 
 /* The count of messages for `file` ("" for none), added when new. */
@@ -54,7 +81,6 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 {
 	va_list ap;
 	char *text;
-	int n;
 
 	if (level == MSG_ERROR) {
 		g->errors++;
@@ -74,11 +100,7 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 		c->shown++;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	text = xmalloc(n < 0 ? 1 : (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(text, n < 0 ? 1 : (size_t)n + 1, fmt, ap);
+	text = format(fmt, ap);
 	va_end(ap);
 
 	fflush(stdout);
@@ -105,14 +127,9 @@ msg_usage(const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	text = xmalloc(n < 0 ? 1 : (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(text, n < 0 ? 1 : (size_t)n + 1, fmt, ap);
+	text = format(fmt, ap);
 	va_end(ap);
 	fflush(stdout);
 	fputs("gen: ", stderr);

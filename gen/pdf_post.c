@@ -443,6 +443,8 @@ attributes(struct post *c, qpdf_oh elem)
 		qpdf_oh_replace_key(q, a, "/O", qpdf_oh_new_name(q, "/Table"));
 		qpdf_oh_replace_key(q, a, "/Scope", qpdf_oh_new_name(q, e->scope[0] == 'R' ?
 		    "/Row" : "/Column"));
+		if (e->colspan > 1)
+			qpdf_oh_replace_key(q, a, "/ColSpan", qpdf_oh_new_integer(q, e->colspan));
 		qpdf_oh_replace_key(q, elem, "/A", a);
 	} else if (strcmp(type, "/Note") == 0) {
 		qpdf_oh_replace_key(q, elem, "/ID", qpdf_oh_new_string(q, e->id));

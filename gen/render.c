@@ -74,7 +74,7 @@ elem_begin(struct rctx *r, const char *name, const char *attr)
 		r->elems = xrealloc(r->elems, r->elemcap * sizeof(*r->elems));
 	}
 	e = &r->elems[r->nelems++];
-	*e = (struct pdf_elem){ name, NULL, NULL, NULL, NULL };	/* CAIRO_TAG_LINK is "Link" */
+	*e = (struct pdf_elem){ name, NULL, NULL, NULL, NULL, 0 };	/* CAIRO_TAG_LINK is "Link" */
 	return e;
 }
 
@@ -85,8 +85,12 @@ tag_open(struct rctx *r, const struct tag *t)
 	struct pdf_elem *e = elem_begin(r, t->name, NULL);
 	const struct node *n = t->key;
 
-	if (strcmp(t->name, "TH") == 0)
+	if (strcmp(t->name, "TH") == 0) {
 		e->scope = n->parent->parent->rowheads ? "Row" : "Column";
+		if (n->parent->level > 0)	/* a group's row: one cell across the table */
+			for (const struct node *c = n->parent->parent->first->first; c; c = c->next)
+				e->colspan++;
+	}
 	else if (strcmp(t->name, "Figure") == 0)
 		e->alt = n->alt;
 	else if (strcmp(t->name, "Note") == 0)
@@ -179,7 +183,7 @@ piece_path(const struct piece *pc, const struct page *pg, int cover, struct tag 
 			if (x->hlevel > 0)	/* the title in a cover block */
 				rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 1 };
 			rev[n++] = (struct tag){ (x->parent->parent->rowheads ? x->prev == NULL :
-			    x->parent->prev == NULL) ? "TH" : "TD", x, 0 };
+			    x->parent->prev == NULL || x->parent->level > 0) ? "TH" : "TD", x, 0 };
 			break;
 		case N_FIGURE:
 			rev[n++] = pc->role == RO_CAPTION ? (struct tag){ "Caption", x, 2 } :
@@ -453,7 +457,10 @@ draw_artifact_text(struct rctx *r, PangoLayout *l, double x, double y, unsigned 
 static void
 add_bookmark(struct rctx *r, const struct node *h)
 {
-	int level = h->level < 1 ? 1 : h->level > 4 ? 4 : h->level;
+	/* its level in the outline: a part's chapters nest under it */
+	int level = h->hlevel > 1 ? h->hlevel - 1 : h->level;
+
+	level = level < 1 ? 1 : level > 4 ? 4 : level;
 	int parent = 0;
 	char *attr;
 	struct buf b = { 0 };
@@ -520,7 +527,8 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		return;
 	}
 	tags_to(r, path, piece_path(pc, pg, r->t->cover, path));
-	if (pc->first && pc->node != NULL && pc->node->type == N_HEADING && pc->node->id) {
+	if (pc->first && pc->node != NULL && pc->node->id && (pc->node->type == N_HEADING ||
+	    (pc->node->type == N_DIVIDER && r->t->parts))) {	/* a part's divider too */
 		anchor = pc->node->id;
 		if (pc->node->level <= 4)
 			add_bookmark(r, pc->node);
@@ -580,7 +588,7 @@ layout_width(PangoLayout *l)
 	return lr.width / (double)PANGO_SCALE;
 }
 
-/* A running head's text with {title}, {subtitle}, {section}, {page}, {pages} and {date}
+/* A running head's text with {title}, {subtitle}, {section}, {part}, {page}, {pages} and {date}
  * filled in. The caller frees. */
 static char *
 furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
@@ -597,12 +605,15 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 		if (*p == '{') {
 			size_t n = strcspn(p + 1, "}");
 
-			if (n == 5 && strncmp(p + 1, "title", 5) == 0)
-				v = r->d->title;
+			if (n == 5 && strncmp(p + 1, "title", 5) == 0)	/* a short one */
+				v = r->d->short_title ? r->d->short_title : r->d->title;
 			else if (n == 8 && strncmp(p + 1, "subtitle", 8) == 0)
 				v = r->d->subtitle ? r->d->subtitle : "";
 			else if (n == 7 && strncmp(p + 1, "section", 7) == 0)
 				v = pg->chapter ? inl_str(&pg->chapter->text) : "";
+			else if (n == 4 && strncmp(p + 1, "part", 4) == 0)	/* or the chapter */
+				v = pg->part ? inl_str(&pg->part->text) : pg->chapter ?
+				    inl_str(&pg->chapter->text) : "";
 			else if (n == 4 && strncmp(p + 1, "page", 4) == 0)
 				label = page_label(r->ps, (size_t)r->pageno - 1), v = label;
 			else if (n == 5 && strncmp(p + 1, "pages", 5) == 0)
@@ -762,23 +773,78 @@ draw_furniture(struct rctx *r, const struct page *pg)
 	draw_band(r, pg, &t->footer, R_FOOTER, fy);
 }
 
-/* The cover: a band of the accent colour, into the bleed, with the title set on it. */
+static double
+layout_h_pt(PangoLayout *l)
+{
+	PangoRectangle lr;
+
+	pango_layout_get_extents(l, NULL, &lr);
+	return lr.height / (double)PANGO_SCALE;
+}
+
+/* The cover's foot: the imprint's paragraphs (one a line) and the copyright
+ * line, in the note style, ending at the bottom margin. */
+static void
+draw_imprint(struct rctx *r)
+{
+	const struct template *t = r->t;
+	const struct doc *d = r->d;
+	double colw = t->page_w - t->margin_inner - t->margin_outer, h = 0, y;
+	PangoLayout *l[32];
+	int n = 0;
+	struct piece pc = { 0 };
+
+	for (const char *p = d->imprint; p != NULL && *p && n < 31; ) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *para = xstrndup(p, len);
+
+		l[n] = simple_layout(r, R_NOTE, para, colw);
+		h += layout_h_pt(l[n++]) + t->role[R_NOTE].after;
+		free(para);
+		p = e ? e + 1 : p + len;
+	}
+	if (d->rights != NULL) {
+		l[n] = simple_layout(r, R_NOTE, d->rights, colw);
+		h += layout_h_pt(l[n++]);
+	}
+	y = t->page_h - t->margin_bottom - h;
+	for (int i = 0; i < n; i++) {
+		tags_to(r, (struct tag[]){ { "P", &l[i], 0 } }, 1);
+		pc.colour = t->role[R_NOTE].colour;
+		draw_lines(r, &pc, l[i], 0, pango_layout_get_line_count(l[i]), r->left, y);
+		y += layout_h_pt(l[i]) + t->role[R_NOTE].after;
+		g_object_unref(l[i]);
+	}
+}
+
+/* The cover: the title set on a band of the accent colour, into the bleed; or, for a plain
+ * cover, on white under a rule of the accent colour. Then who publishes it and when, and
+ * at its foot the imprint and the copyright line. */
 static void
 draw_cover(struct rctx *r)
 {
 	const struct template *t = r->t;
 	const struct doc *d = r->d;
+	int plain = t->cover == COVER_PLAIN;
 	double colw = t->page_w - t->margin_inner - t->margin_outer, y;
-	double band = t->page_h * 0.62;
+	double band = t->page_h * (plain ? COVER_PLAIN_TOP : COVER_BAND);
 	PangoLayout *l;
 	char date[64];
 	struct tm tm;
 	struct piece pc = { 0 };
+	struct cover cv;
+	const char *words[3] = { d->title, d->subtitle, d->strapline };
+	static const enum style_role cover_role[3] = { R_TITLE, R_SUBTITLE, R_BODY };
 
 	close_leaf(r);
 	elem_begin(r, "Private", NULL);
 	set_colour(r->cr, t->accent);
-	cairo_rectangle(r->cr, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed, band + t->bleed);
+	if (plain)
+		cairo_rectangle(r->cr, r->left, t->margin_top, colw, 3);
+	else
+		cairo_rectangle(r->cr, -t->bleed, -t->bleed, t->page_w + 2 * t->bleed,
+		    band + t->bleed);
 	cairo_fill(r->cr);
 	cairo_tag_end(r->cr, "Private");
 	if (t->logo != NULL) {	/* decoration: the title says who publishes */
@@ -790,35 +856,22 @@ draw_cover(struct rctx *r)
 		cairo_tag_end(r->cr, "Private");
 	}
 
-	y = band * 0.38;
-	const struct { enum style_role role; const char *text; } lines[] = {
-		{ R_TITLE, d->title }, { R_SUBTITLE, d->subtitle }, { R_BODY, d->strapline },
-	};
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		if (lines[i].text == NULL)
+	/* The title, subtitle and strapline on the band, smaller where they must be to fit
+	 * (validate.c has said when even half size does not). */
+	layout_cover(r->ps->ctx, t, d, &cv);
+	for (int i = 0; i < 3; i++) {
+		if (cv.layout[i] == NULL)
 			continue;
-		l = simple_layout(r, lines[i].role, lines[i].text, colw);
-		if (lines[i].role == R_BODY) {
-			PangoFontDescription *fd = pango_font_description_copy(
-			    pango_layout_get_font_description(l));
-
-			pango_font_description_set_absolute_size(fd, 14 * PANGO_SCALE);
-			pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
-			pango_layout_set_font_description(l, fd);
-			pango_font_description_free(fd);
-			y += 18;
-		}
 		/* The title is the document's one H1. */
-		tags_to(r, (struct tag[]){ { i == 0 ? "H1" : "P", lines[i].text, 0 } }, 1);
-		pc.colour = t->accent_text;
-		draw_lines(r, &pc, l, 0, pango_layout_get_line_count(l), r->left, y);
-		y += layout_width(l) > 0 ? pango_layout_get_line_count(l) *
-		    t->role[lines[i].role].leading + 12 : 0;
-		g_object_unref(l);
+		tags_to(r, (struct tag[]){ { i == 0 ? "H1" : "P", words[i], 0 } }, 1);
+		pc.colour = plain ? t->role[cover_role[i]].colour : t->accent_text;
+		draw_lines(r, &pc, cv.layout[i], 0, pango_layout_get_line_count(cv.layout[i]),
+		    r->left, cv.y[i]);
+		g_object_unref(cv.layout[i]);
 	}
 	gmtime_r(&d->date, &tm);
 	strftime(date, sizeof(date), "%B %Y", &tm);
-	y = band + 28;
+	y = plain ? cv.bottom + 48 : band + 28;
 	for (int i = 0; i < 2; i++) {
 		const char *text = i == 0 ? (d->author ? d->author : "") : date;
 
@@ -829,6 +882,8 @@ draw_cover(struct rctx *r)
 		y += pango_layout_get_line_count(l) * t->role[R_SUBTITLE].leading + 4;
 		g_object_unref(l);
 	}
+	if (d->imprint != NULL || d->rights != NULL)
+		draw_imprint(r);
 }
 
 /* ---- the file ---- */

@@ -747,6 +747,30 @@ read_appendices(struct tctx *c, xmlNode *n)
 	}
 }
 
+/* <numbering style="chapters|continuous" chapters="Section *"/>: a committee report's
+ * numbered chapters and paragraphs (1., 1.1), or an inspection report's paragraphs numbered
+ * 1, 2 … through the chapters whose headings match the pattern (all without one). */
+static void
+read_numbering(struct tctx *c, xmlNode *n)
+{
+	xmlChar *v;
+
+	c->t->numbered = NUMBER_CHAPTERS;
+	if ((v = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
+		if (strcmp((const char *)v, "continuous") == 0)
+			c->t->numbered = NUMBER_CONTINUOUS;
+		else if (strcmp((const char *)v, "chapters") != 0)
+			terr(c, n, "style", "unknown numbering style `%s` (chapters or continuous)",
+			    (const char *)v);
+		xmlFree(v);
+	}
+	if ((v = xmlGetProp(n, (const xmlChar *)"chapters")) != NULL) {
+		free(c->t->number_chapters);
+		c->t->number_chapters = xstrdup((const char *)v);
+		xmlFree(v);
+	}
+}
+
 static void
 read_root(struct tctx *c, xmlNode *root)
 {
@@ -792,21 +816,39 @@ read_root(struct tctx *c, xmlNode *root)
 		} else if (strcmp(name, "appendices") == 0)
 			read_appendices(c, n);
 		else if (strcmp(name, "numbering") == 0)
-			c->t->numbered = 1;
+			read_numbering(c, n);
 		else if (strcmp(name, "marks") == 0)
 			c->t->marks = 1;
 		else if (strcmp(name, "per-row") == 0)
 			read_per_row(c, n);
 		else if (strcmp(name, "cover") == 0) {
+			xmlChar *v = xmlGetProp(n, (const xmlChar *)"style");
+
 			c->t->cover = 1;
+			if (v != NULL && strcmp((const char *)v, "plain") == 0)
+				c->t->cover = COVER_PLAIN;
+			else if (v != NULL && strcmp((const char *)v, "band") != 0)
+				terr(c, n, "style", "unknown cover style `%s` (band or plain)",
+				    (const char *)v);
+			if (v != NULL)
+				xmlFree(v);
 			read_logo(c, n);
 		}
 		else if (strcmp(name, "contents") == 0) {
 			xmlChar *d = xmlGetProp(n, (const xmlChar *)"depth");
 
 			xmlChar *title = xmlGetProp(n, (const xmlChar *)"title");
+			xmlChar *parts = xmlGetProp(n, (const xmlChar *)"parts");
 
 			c->t->toc = 1;
+			if (parts != NULL) {
+				c->t->parts = strcmp((const char *)parts, "yes") == 0;
+				if (strcmp((const char *)parts, "yes") && strcmp((const char *)parts,
+				    "no"))
+					terr(c, n, "parts", "contents parts=\"%s\": yes or no",
+					    (const char *)parts);
+				xmlFree(parts);
+			}
 			if (title != NULL) {
 				free(c->t->toc_title);
 				c->t->toc_title = xstrdup((const char *)title);
@@ -1014,10 +1056,10 @@ static const struct {
 	{ "html", { "split", "download", "published", "source", NULL } },
 	{ "marks", { NULL } },
 	{ "infographic", { "background", NULL } },
-	{ "numbering", { NULL } },
+	{ "numbering", { "style", "chapters", NULL } },
 	{ "per-row", { "table", "name", NULL } },
-	{ "cover", { "logo", NULL } },
-	{ "contents", { "depth", "title", NULL } },
+	{ "cover", { "logo", "style", NULL } },
+	{ "contents", { "depth", "title", "parts", NULL } },
 };
 
 /* The message for an attribute <elem> does not take, "%s" standing for it. The caller
@@ -1282,6 +1324,7 @@ template_free(struct template *t)
 	}
 	free(t->per_row);
 	free(t->appendix_label);
+	free(t->number_chapters);
 	free(t->toc_title);
 	free(t->html_download);
 	free(t->html_published);

@@ -83,3 +83,47 @@ node_free(struct node *n)
 		n = next;
 	}
 }
+
+void
+inl_typeset(struct inl *in)
+{
+	struct buf b = { 0 };
+	size_t len = in->text.len, *map = xcalloc(len + 1, sizeof(*map)), at = 0;
+
+	if (in->text.s == NULL) {
+		free(map);
+		return;
+	}
+	while (at < len) {	/* each stretch between code spans, then the code as it is */
+		size_t code = len, code_end = len, *m;
+		char *t;
+
+		for (size_t i = 0; i < in->nspans; i++)
+			if ((in->spans[i].style & ST_CODE) && in->spans[i].end > at &&
+			    in->spans[i].start < code) {
+				code = in->spans[i].start < at ? at : in->spans[i].start;
+				code_end = in->spans[i].end;
+			}
+		t = typeset(in->text.s + at, code - at, &m);
+		for (size_t i = 0; i < code - at; i++)
+			map[at + i] = b.len + m[i];
+		buf_adds(&b, t);
+		free(t);
+		free(m);
+		for (size_t i = code; i < code_end; i++) {
+			map[i] = b.len;
+			buf_addc(&b, in->text.s[i]);
+		}
+		at = code_end;
+	}
+	map[len] = b.len;
+	for (size_t i = 0; i < in->nspans; i++) {
+		in->spans[i].start = map[in->spans[i].start];
+		in->spans[i].end = map[in->spans[i].end];
+	}
+	free(map);
+	if (b.s == NULL)
+		buf_adds(&b, "");
+	buf_free(&in->text);
+	in->text = b;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* util.c: allocation that never fails, growable buffers, whole-file reads and UTF-8 checks.
  * Called by every stage; owns no state. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -515,6 +516,116 @@ utf8_invalid(const char *str, size_t len)
 	return (size_t)-1;
 }
 
+/* Characters left out of the input: they reorder, hide or break text without being seen. */
+static const struct { unsigned lo, hi; const char *what; } hidden[] = {
+	{ 0x0000, 0x0008, "a control character" }, { 0x000b, 0x000c, "a control character" },
+	{ 0x000e, 0x001f, "a control character" }, { 0x007f, 0x009f, "a control character" },
+	{ 0x061c, 0x061c, "an ARABIC LETTER MARK" },
+	{ 0x200e, 0x200e, "a LEFT-TO-RIGHT MARK" }, { 0x200f, 0x200f, "a RIGHT-TO-LEFT MARK" },
+	{ 0x2028, 0x2028, "a LINE SEPARATOR" }, { 0x2029, 0x2029, "a PARAGRAPH SEPARATOR" },
+	{ 0x202a, 0x202a, "a LEFT-TO-RIGHT EMBEDDING" },
+	{ 0x202b, 0x202b, "a RIGHT-TO-LEFT EMBEDDING" },
+	{ 0x202c, 0x202c, "a POP DIRECTIONAL FORMATTING" },
+	{ 0x202d, 0x202d, "a LEFT-TO-RIGHT OVERRIDE" },
+	{ 0x202e, 0x202e, "a RIGHT-TO-LEFT OVERRIDE" },
+	{ 0x2066, 0x2066, "a LEFT-TO-RIGHT ISOLATE" }, { 0x2067, 0x2067, "a RIGHT-TO-LEFT ISOLATE" },
+	{ 0x2068, 0x2068, "a FIRST STRONG ISOLATE" }, { 0x2069, 0x2069, "a POP DIRECTIONAL ISOLATE" },
+	{ 0x206a, 0x206f, "a deprecated format character" },
+	{ 0xfdd0, 0xfdef, "a noncharacter" }, { 0xfeff, 0xfeff, "a byte-order mark" },
+	{ 0xfff9, 0xfffb, "an interlinear annotation character" },
+	{ 0xe0001, 0xe0001, "a language tag character" },
+	{ 0xe0020, 0xe007f, "a tag character" },
+};
+
+/* The character at s (valid UTF-8) and its length. */
+static unsigned
+char_at(const char *str, size_t *len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (s[0] < 0x80)
+		return *len = 1, s[0];
+	if (s[0] < 0xe0)
+		return *len = 2, (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	if (s[0] < 0xf0)
+		return *len = 3, (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 |
+		    (s[2] & 0x3f);
+	return *len = 4, (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3f) << 12 |
+	    (unsigned)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+}
+
+const char *
+hidden_char(unsigned c)
+{
+	if (c == '\t' || c == '\n' || c == '\r')
+		return NULL;
+	if ((c & 0xfffe) == 0xfffe && c <= 0x10ffff)
+		return "a noncharacter";
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (c >= hidden[i].lo && c <= hidden[i].hi)
+			return hidden[i].what;
+	return NULL;
+}
+
+const char *
+hidden_find(const char *s, size_t len, size_t *at, unsigned *c)
+{
+	size_t n;
+
+	for (size_t i = 0; i < len; i += n) {
+		unsigned char b = (unsigned char)s[i];
+		const char *what;
+
+		if (b >= 0x20 && b < 0x7f) {	/* the common case, at once */
+			n = 1;
+			continue;
+		}
+		*c = char_at(s + i, &n);
+		if (i + n > len)
+			break;
+		if ((what = hidden_char(*c)) != NULL) {
+			*at = i;
+			return what;
+		}
+	}
+	return NULL;
+}
+
+char *
+hidden_say(unsigned c, const char *where)
+{
+	const char *what = hidden_char(c);
+	int bidi = c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069);
+	int space = c == 0x0b || c == 0x0c || c == 0x85 || c == 0x2028 || c == 0x2029;
+
+	return xasprintf("%s (U+%04X)%s is %s%s", what ? what : "a character", c, where,
+	    space ? "set as a space" : "left out", bidi ? ": unseen, it would reorder the text "
+	    "around it" : space ? "" : ": it is not text a reader sees");
+}
+
+size_t
+hidden_strip(char *s)
+{
+	size_t at, n, len = strlen(s), count = 0, w = 0;
+	unsigned c;
+
+	if (hidden_find(s, len, &at, &c) == NULL)
+		return 0;
+	for (size_t i = 0; i < len; i += n) {
+		c = char_at(s + i, &n);
+		if (hidden_char(c) == NULL)
+			memmove(s + w, s + i, n), w += n;
+		else {
+			count++;
+			if (c == 0x0b || c == 0x0c || c == 0x85 || c == 0x2028 || c == 0x2029)
+				s[w++] = ' ';	/* a break between words stays one */
+		}
+	}
+	s[w] = '\0';
+	return count;
+}
+
 void
 text_position(const char *s, size_t off, int *line, int *col)
 {
@@ -620,4 +731,76 @@ nearest_word(const char *word, const char *const *cands, size_t n)
 		}
 	}
 	return best;
+}
+
+/* Whether byte c begins or continues a letter or a digit for the typographic rules: ASCII
+ * ones, and any character beyond ASCII (letters of other alphabets, accented letters). */
+static int
+wordish(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/* Whether the run of non-spaces at s (len bytes left) is a web or mail address or a date
+ * written 2022-06-30, whose characters are never changed. */
+static int
+verbatim_at(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && s[n] != ' ' && s[n] != '\n')
+		n++;
+	if (n >= 10 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[3]) &&
+	    s[4] == '-' && isdigit((unsigned char)s[5]) && s[7] == '-' &&
+	    isdigit((unsigned char)s[9]) && (n == 10 || !isdigit((unsigned char)s[10])))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '@' || (i + 3 <= n && strncmp(s + i, "://", 3) == 0) ||
+		    (i + 4 <= n && strncmp(s + i, "www.", 4) == 0))
+			return 1;
+	return 0;
+}
+
+char *
+typeset(const char *s, size_t len, size_t **map)
+{
+	struct buf b = { 0 };
+	size_t *m = map ? xcalloc(len + 1, sizeof(*m)) : NULL;
+	int verbatim = 0;
+
+	buf_adds(&b, "");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i], prev = i ? (unsigned char)s[i - 1] : ' ';
+		unsigned char next = i + 1 < len ? (unsigned char)s[i + 1] : ' ';
+		unsigned char after = i + 2 < len ? (unsigned char)s[i + 2] : ' ';
+
+		if (m)
+			m[i] = b.len;
+		if (i == 0 || prev == ' ' || prev == '\n')
+			verbatim = verbatim_at(s + i, len - i);
+		if (verbatim || (c != '\'' && c != '"' && c != '-')) {
+			buf_addc(&b, (char)c);
+			continue;
+		}
+		if (c == '\'')		/* an apostrophe or a closing quote, else an opening one */
+			buf_adds(&b, wordish(prev) || strchr(".,;:!?)]}%", prev) || !wordish(next) ?
+			    "\xe2\x80\x99" : "\xe2\x80\x98");
+		else if (c == '"')
+			buf_adds(&b, i == 0 || strchr(" \n([{/", prev) || prev == 0x93 ?
+			    "\xe2\x80\x9c" : "\xe2\x80\x9d");
+		else if (isdigit(prev) && isdigit(next))	/* a range: 2019–2020 */
+			buf_adds(&b, "\xe2\x80\x93");
+		else if ((prev == ' ' || prev == '\n') && (next == ' ' || next == '\n'))
+			buf_adds(&b, "\xe2\x80\x93");		/* a dash between words */
+		else if ((i == 0 || strchr(" \n([/", prev)) && (isdigit(next) || (next == '.' &&
+		    isdigit(after))))
+			buf_adds(&b, "\xe2\x88\x92");		/* a minus: −3, −0.5 */
+		else
+			buf_addc(&b, '-');
+	}
+	if (m) {
+		m[len] = b.len;
+		*map = m;
+	}
+	return b.s;
 }

@@ -4,12 +4,14 @@
  * image paths) so layout and render only read. Called by document.c. */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
+#include <glib-object.h>
 
 #include "gen.h"
 
@@ -205,9 +207,9 @@ name_heading(struct node *n, void *arg)
 
 	if (n->type == N_NOTE)
 		add_anchor(a, n->id);
-	if (n->type != N_HEADING)
+	if (n->type != N_HEADING && n->type != N_DIVIDER)	/* a part's title is a target */
 		return;
-	base = slug(inl_str(&n->text));
+	base = slug(n->src != NULL ? n->src : inl_str(&n->text));	/* words as written */
 	for (k = GPOINTER_TO_SIZE(g_hash_table_lookup(a->tries, base));; k++) {
 		char *hash;
 		int taken;
@@ -230,34 +232,102 @@ struct vctx {
 	struct doc		*d;
 	const struct anchors	*a;
 	const struct template	*t;
-	unsigned		 said[16];	/* characters already reported */
-	int			 nsaid;
+	GHashTable		*said;		/* "family char" of each missing glyph said */
 	size_t			 hints;		/* anchors suggested for broken links */
+	GHashTable		*nested;	/* files told their nesting is capped */
 };
 
-/* Warns of a character the fonts cannot show: it would print as an empty box. */
+/* Warns, once a file, at the list or quote `n` from which nested lists and quotes indent no
+ * further, as layout.c's indent() sets them: the lines keep MIN_MEASURE of the column. */
 static void
-check_glyphs_in(struct vctx *v, const struct node *n, const char *family, size_t from,
-    size_t to)
+check_nesting(struct vctx *v, const struct node *n)
+{
+	const struct node *chain[MAX_DEPTH + 2];
+	double col = v->t->page_w - v->t->margin_inner - v->t->margin_outer, w = col;
+	int k = 0;
+
+	if ((n->type != N_LIST && n->type != N_QUOTE) || g_hash_table_contains(v->nested,
+	    n->file))
+		return;
+	for (const struct node *c = n; c != NULL && k < MAX_DEPTH + 2; c = c->parent)
+		if (c->type == N_LIST || c->type == N_QUOTE)
+			chain[k++] = c;
+	while (k-- > 0) {
+		double want = chain[k]->type == N_QUOTE ? QUOTE_INDENT : chain[k]->ordered ?
+		    LIST_INDENT + 6 : LIST_INDENT;
+
+		if (w - want < col * MIN_MEASURE)
+			break;
+		w -= want;
+	}
+	if (k != 0)	/* capped above n, or not at all */
+		return;
+	g_hash_table_add(v->nested, (char *)n->file);
+	msg(v->g, MSG_WARNING, n->file, n->line, n->col, "lists and quotes nested this deep "
+	    "are set no further in, so that their lines keep half the column's width");
+}
+
+/* Adds to `miss` each character of text[from, to) that the fonts' `family` cannot show and
+ * that no warning has named yet (v->said, by family and character). */
+static void
+missing_in(struct vctx *v, const char *family, const char *text, size_t from, size_t to,
+    GArray *miss)
 {
 	size_t at;
 	unsigned c;
-	char utf[8] = { 0 };
 
-	while ((c = fonts_missing_glyph(v->g, family, inl_str(&n->text), from, to, &at)) != 0) {
-		int said = 0;
+	while ((c = fonts_missing_glyph(v->g, family, text, from, to, &at)) != 0) {
+		char *key = xasprintf("%s %X", family, c);
 
-		for (int i = 0; i < v->nsaid; i++)
-			said |= v->said[i] == c;
-		if (!said && v->nsaid < 16) {
-			v->said[v->nsaid++] = c;
-			utf[g_unichar_to_utf8(c, utf)] = '\0';
-			msg(v->g, MSG_WARNING, n->file, n->line, n->col, "fonts/ has no %s glyph for "
-			    "U+%04X (%s): it prints as an empty box; add a font that has it or "
-			    "write the text another way", family, c, utf);
-		}
+		if (g_hash_table_add(v->said, key))
+			g_array_append_val(miss, c);
 		from = at + (size_t)g_unichar_to_utf8(c, NULL);
 	}
+}
+
+static int
+cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Warns, at `file`:`line`:`col`, of every character in `miss` that fonts/ has no glyph for
+ * in `family`, however many: they would print as empty boxes. A run of neighbours in
+ * Unicode is named as a range. */
+static void
+say_missing(struct vctx *v, const char *family, GArray *miss, const char *file, int line,
+    int col)
+{
+	struct buf b = { 0 };
+	unsigned *c = (unsigned *)(void *)miss->data;
+	size_t n = miss->len;
+
+	if (n == 0)
+		return;
+	qsort(c, n, sizeof(*c), cmp_unsigned);
+	for (size_t i = 0, k; i < n; i = k) {
+		char utf[8] = { 0 }, *item;
+
+		for (k = i + 1; k < n && c[k] == c[k - 1] + 1; k++)
+			;
+		utf[g_unichar_to_utf8(c[i], utf)] = '\0';
+		if (k - i >= 3)
+			item = xasprintf("%sU+%04X to U+%04X (%zu characters from %s)", i ? ", " : "",
+			    c[i], c[k - 1], k - i, utf);
+		else {
+			k = i + 1;
+			item = xasprintf("%sU+%04X (%s)", i ? ", " : "", c[i], utf);
+		}
+		buf_adds(&b, item);
+		free(item);
+	}
+	msg(v->g, MSG_WARNING, file, line, col, "fonts/ has no %s glyph for %s: %s; add a font "
+	    "that has %s or write the text another way", family, b.s, n == 1 ? "it prints as "
+	    "an empty box" : "they print as empty boxes", n == 1 ? "it" : "them");
+	buf_free(&b);
+	g_array_set_size(miss, 0);
 }
 
 /* Checks that the fonts can show every character of a node's text. */
@@ -265,24 +335,82 @@ static void
 check_glyphs(struct vctx *v, const struct node *n)
 {
 	const char *body = v->t->role[R_BODY].family, *code = v->t->role[R_CODE].family;
+	const char *text = inl_str(&n->text);
+	GArray *mb = g_array_new(FALSE, FALSE, sizeof(unsigned));
+	GArray *mc = g_array_new(FALSE, FALSE, sizeof(unsigned));
 	size_t pos = 0;
 
 	if (n->text.text.len == 0)
-		return;
-	if (n->type == N_CODE) {
-		check_glyphs_in(v, n, code, 0, n->text.text.len);
-		return;
-	}
-	for (size_t i = 0; i < n->text.nspans; i++) {
-		const struct span *sp = &n->text.spans[i];
+		;	/* but perhaps words drawn from data, below */
+	else if (n->type == N_CODE)
+		missing_in(v, code, text, 0, n->text.text.len, mc);
+	else {
+		for (size_t i = 0; i < n->text.nspans; i++) {
+			const struct span *sp = &n->text.spans[i];
 
-		if (!(sp->style & ST_CODE) || sp->start < pos)
-			continue;
-		check_glyphs_in(v, n, body, pos, sp->start);
-		check_glyphs_in(v, n, code, sp->start, sp->end);
-		pos = sp->end;
+			if (!(sp->style & ST_CODE) || sp->start < pos)
+				continue;
+			missing_in(v, body, text, pos, sp->start, mb);
+			missing_in(v, code, text, sp->start, sp->end, mc);
+			pos = sp->end;
+		}
+		missing_in(v, body, text, pos, n->text.text.len, mb);
 	}
-	check_glyphs_in(v, n, body, pos, n->text.text.len);
+	if (n->type != N_FIGURE && n->alt != NULL)	/* a panel's or chart's words from data */
+		missing_in(v, body, n->alt, 0, strlen(n->alt), mb);
+	say_missing(v, body, mb, n->file, n->line, n->col);
+	say_missing(v, code, mc, n->file, n->line, n->col);
+	g_array_free(mb, TRUE);
+	g_array_free(mc, TRUE);
+}
+
+/* Checks that the cover's title, subtitle and strapline fit on its band, smaller if they
+ * must, down to half their size (layout_cover()): past that, an error at the title. */
+static void
+check_cover_fit(struct vctx *v)
+{
+	PangoContext *ctx;
+	struct cover c;
+	const struct fm_entry *e = frontmatter_get(&v->d->fm, "title");
+	int rc;
+
+	if (!v->t->cover || v->d->title == NULL)
+		return;
+	ctx = layout_context();
+	rc = layout_cover(ctx, v->t, v->d, &c);
+	for (int i = 0; i < 3; i++)
+		if (c.layout[i] != NULL)
+			g_object_unref(c.layout[i]);
+	g_object_unref(ctx);
+	if (rc == -1)
+		msg(v->g, MSG_ERROR, v->d->index, e ? e->line : 1, e ? e->col : 1, "the title "
+		    "(%ld characters)%s not fit on the cover, even with the title at half its "
+		    "size%s: shorten the title, or move words to `subtitle:`",
+		    g_utf8_strlen(v->d->title, -1), v->d->subtitle && v->d->strapline ?
+		    ", subtitle and strapline do" : v->d->subtitle ? " and subtitle do" :
+		    v->d->strapline ? " and strapline do" : " does", v->d->subtitle ||
+		    v->d->strapline ? " and the rest at 10 pt" : "");
+}
+
+/* Checks the cover's words, which are no node of the tree: the title, subtitle and
+ * strapline in their roles' fonts, at their front-matter lines. */
+static void
+check_cover_glyphs(struct vctx *v)
+{
+	static const char *const keys[] = { "title", "subtitle", "strapline", "author" };
+	const char *text[] = { v->d->title, v->d->subtitle, v->d->strapline, v->d->author };
+	const enum style_role role[] = { R_TITLE, R_SUBTITLE, R_BODY, R_SUBTITLE };
+	GArray *miss = g_array_new(FALSE, FALSE, sizeof(unsigned));
+
+	for (size_t i = 0; v->t->cover && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct fm_entry *e = frontmatter_get(&v->d->fm, keys[i]);
+
+		if (text[i] == NULL || e == NULL)
+			continue;
+		missing_in(v, v->t->role[role[i]].family, text[i], 0, strlen(text[i]), miss);
+		say_missing(v, v->t->role[role[i]].family, miss, v->d->index, e->line, e->col);
+	}
+	g_array_free(miss, TRUE);
 }
 
 /* A table whose fixed and proportional columns alone are wider than the text column. */
@@ -354,7 +482,7 @@ static void
 outline(struct gen *g, struct doc *d)
 {
 	struct node *n = d->root, *first = NULL;
-	int titled = d->tpl != NULL && d->tpl->cover, prev;
+	int titled = d->tpl != NULL && d->tpl->cover, prev, part = 0;
 
 	for (n = d->root->first; n != NULL; n = next_node(n)) {
 		if (n->type == N_CELL && n->hlevel == 1)
@@ -390,10 +518,13 @@ outline(struct gen *g, struct doc *d)
 	}
 	prev = titled ? 1 : 0;
 	for (n = d->root->first; n != NULL; ) {
+		if (n->type == N_DIVIDER && d->tpl != NULL && d->tpl->parts)
+			part = 1;	/* the chapters after it are its sections */
 		if (n->type == N_HEADING || n->type == N_DIVIDER ||
 		    (n->type == N_COMPONENT && n->label != NULL)) {	/* a headline heads them */
 			if (n->hlevel == 0)
-				n->hlevel = n->type == N_HEADING ? n->level + 1 : 2;
+				n->hlevel = n->type == N_HEADING ? n->level + 1 + part :
+				    n->type == N_DIVIDER ? 2 : 2 + part;
 			if (n->hlevel > prev + 1 && n->type == N_HEADING)
 				msg(g, not_ua(g, d), n->file, n->line, n->col, "a `%s` heading "
 				    "after %s%s%s skips a level (screen readers navigate by "
@@ -559,8 +690,10 @@ check_node(struct node *n, void *arg)
 	if (n->type == N_TABLE && n->label != NULL && v->t != NULL)
 		check_widths(v, n);
 	check_links(v->g, n, v->a, &v->hints);
-	if (v->t != NULL)
+	if (v->t != NULL) {
 		check_glyphs(v, n);
+		check_nesting(v, n);
+	}
 	if (n->type == N_FIGURE)
 		check_figure(v->g, v->d, n);
 	if (n->type == N_TABLE && !n->rowheads)
@@ -693,20 +826,59 @@ tie_text(struct node *n, void *arg)
 	free(at);
 }
 
+/* Numbers the paragraphs as the template says, once for every back-end: each numbered
+ * chapter's heading and paragraph gets its label ("3." and "3.1" in a committee report; ""
+ * and "12" when they run on through the document). Appendices are never numbered, nor what
+ * follows them, nor a component's note. */
+static void
+number_paragraphs(struct doc *d)
+{
+	int style = d->tpl != NULL ? d->tpl->numbered : 0, chapter = 0, para = 0, on = 0;
+	const char *only = style ? d->tpl->number_chapters : NULL;
+
+	for (struct node *n = style ? d->root->first : NULL; n != NULL; n = n->next) {
+		if (n->type != N_HEADING && n->type != N_PARAGRAPH)
+			continue;	/* a table's label is its widths */
+		free(n->label);
+		n->label = NULL;
+		if (n->type == N_HEADING && n->level == 1) {
+			if (n->start)	/* an appendix */
+				chapter = -1;
+			on = chapter >= 0 && (style == NUMBER_CHAPTERS || only == NULL ||
+			    fnmatch(only, inl_str(&n->text), 0) == 0);
+			if (on && style == NUMBER_CHAPTERS) {
+				n->label = xasprintf("%d.", ++chapter);
+				para = 0;
+			} else if (on)
+				n->label = xstrdup("");
+		} else if (on && n->type == N_PARAGRAPH && !n->start)
+			n->label = style == NUMBER_CHAPTERS ? xasprintf("%d.%d", chapter, ++para) :
+			    xasprintf("%d", ++para);
+	}
+}
+
 void
 validate(struct gen *g, struct doc *d)
 {
 	struct anchors a = { NULL, 0, g_hash_table_new(g_str_hash, g_str_equal),
 	    g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL) };
-	struct vctx v = { g, d, &a, d->tpl, { 0 }, 0, 0 };
+	struct vctx v = { g, d, &a, d->tpl, g_hash_table_new_full(g_str_hash, g_str_equal, free,
+	    NULL), 0, g_hash_table_new(g_str_hash, g_str_equal) };
 
 	d->not_ua = 0;
 	outline(g, d);
 	walk(d->root, name_heading, &a);
+	if (d->tpl != NULL) {
+		check_cover_glyphs(&v);
+		check_cover_fit(&v);
+	}
 	walk(d->root, check_node, &v);
+	g_hash_table_destroy(v.nested);
+	g_hash_table_destroy(v.said);
 	g_hash_table_destroy(a.set);
 	g_hash_table_destroy(a.tries);
 	walk(d->root, tie_text, NULL);
+	number_paragraphs(d);
 	for (size_t i = 0; i < a.n; i++)
 		free(a.v[i]);
 	free(a.v);

@@ -67,7 +67,10 @@ if [ -f "$pdf" ]; then
 		fi
 		last=${n:-$last}
 	done < <(cat content/$doc/index.md $(ls content/$doc/*.md | grep -v /index.md) |
-	    sed -n 's/^##\{0,1\} \(.*\)$/\1/p')
+	    sed -n 's/^##\{0,1\} \(.*\)$/\1/p' |
+	    awk -F, 'FNR == NR { name["{{ priorities." $1 " }}"] = $2; next }	# the names it uses
+		{ for (k in name) { i = index($0, k); if (i) $0 = substr($0, 1, i - 1) name[k] \
+		    substr($0, i + length(k)) } print }' content/$doc/data/priorities.csv -)
 	[ $ok -eq 1 ] && pass e2e/contents
 
 	# The structure tree reads in order, has the kinds of element the text has, and holds
@@ -170,8 +173,8 @@ if [ -f "$pdf" ]; then
 	    >"$TMP/kf.txt" && kf=$TMP/kf.txt
 	# (the tiles' text in reading order is the structure tree's; on the page, columns)
 	if [ -n "$kf" ] && grep -q '40,374' "$kf" && grep -q 'children and young people' "$kf" &&
-	    grep -q '102' "$kf" && grep -q '3 Nursery schools' "$kf" &&
-	    grep -q '86%' "$kf" && grep -q '83% primary schools and 63% secondary' "$kf" &&
+	    grep -q '102' "$kf" && grep -q '3 Nursery Schools' "$kf" &&
+	    grep -q '86%' "$kf" && grep -q '83% Primary Schools and 63% Secondary' "$kf" &&
 	    pdfinfo -struct-text "$pdf" | grep -A3 '"40,374"' | grep -q 'children and young'; then
 		pass e2e/key-figures
 	else
@@ -374,6 +377,7 @@ mkdir -p "$w/content" "$w/templates"
 cp templates/*.xml templates/*.svg "$w/templates/"
 ln -s "$ROOT/fonts" "$w/fonts"
 cp -r content/progress-2023 "$w/content/doc"
+cp -r content/strategy-2022 "$w/content/"	# whose priorities it names
 sed -i 's/^year: 2023$/year: 2024/' "$w/content/doc/index.md"
 printf 'gld,Sefton,2024,68,68,66,74,illustrative\nneet,Sefton,2024,4.4,5.0,5.3,,illustrative\n' \
     >>"$w/content/doc/data/indicators.csv"
@@ -393,9 +397,9 @@ else
 	fail e2e/progress-next-year "exit $rc; years: $years; $(head -3 "$w/err")"
 fi
 
-# `make install PREFIX=DIR` puts gen in DIR/bin; `gen new` starts next year's report from this
-# year's, with the year moved on, and it builds.
-w=$TMP/install
+# `make install PREFIX=DIR` puts gen in DIR/bin, a DIR with a space too; `gen new` starts next
+# year's report from this year's, with the year moved on, and it builds.
+w="$TMP/install dir"
 if make -s install PREFIX="$w" >/dev/null 2>&1 && "$w/bin/gen" --version | grep -q '^gen '; then
 	pass e2e/make-install
 else
@@ -405,7 +409,7 @@ w=$TMP/new
 mkdir -p "$w/content" "$w/templates"
 cp templates/*.xml templates/*.svg "$w/templates/"
 ln -s "$ROOT/fonts" "$w/fonts"
-cp -r content/progress-2023 "$w/content/"
+cp -r content/progress-2023 content/strategy-2022 "$w/content/"
 (cd "$w" && "$GEN" new progress-2024 --from progress-2023) >"$w/out.txt" 2>&1
 rc=$?
 (cd "$w" && "$GEN" build progress-2024) >/dev/null 2>"$w/err"
@@ -419,6 +423,94 @@ if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && grep -q '^year: 2024$' "$w/content/progres
 	pass e2e/gen-new
 else
 	fail e2e/gen-new "exit $rc, $rc2: $(head -3 "$w/out.txt")"
+fi
+# Each line it lists for the user is the line it names: the years it left in the front
+# matter, and the narrative's lines that name the old year.
+why=
+grep -qxF '  content/progress-2024/index.md:18: `2020` left as it was (only years 2022 to 2024 move on)' \
+    "$w/out.txt" || why="2020 on line 18 not listed"
+while IFS=: read -r file line rest; do
+	case $rest in
+	*"the narrative names 2023"*) sed -n "${line}p" "$w/${file#  }" | grep -q 2023 || why="$file:$line" ;;
+	*"left as it was"*) y=$(echo "$rest" | grep -oE '`[0-9]{4}`' | tr -d '`')
+		sed -n "${line}p" "$w/${file#  }" | grep -q "$y" || why="$file:$line" ;;
+	esac
+done < <(grep -E '^  content/.*:[0-9]+: ' "$w/out.txt")
+[ "$(grep -c 'the narrative names 2023' "$w/out.txt")" -ge 5 ] || why="${why:-too few narrative lines listed}"
+if [ -z "$why" ]; then pass e2e/gen-new-lines; else fail e2e/gen-new-lines "$why"; fi
+
+# `gen new` moves every date once (a strategy's 2022-06-30 to 2023-06-30, not 2024; a leap
+# day to the 28th), every weekday it mentions, and academic years whole.
+cp -r content/strategy-2022 "$w/content/"
+mkdir -p "$w/content/leap"
+printf -- '---\ntitle: Progress in 2023/24\ntemplate: plain\ndate: 2024-02-29\nyear: 2023\nmeeting-date: Tuesday 19 March 2024; Thursday 21 March 2024\nsubtitle: Academic year 2023-24, financial year 2024/25\n---\n# Body\n\nText naming 2023.\n' \
+    >"$w/content/leap/index.md"
+(cd "$w" && "$GEN" new strategy-2023 --from strategy-2022 && "$GEN" new leap-next --from leap) \
+    >"$w/out2.txt" 2>&1
+rc=$?
+n=$w/content/leap-next/index.md
+if [ $rc -eq 0 ] && grep -qx 'date: 2023-06-30' "$w/content/strategy-2023/index.md" &&
+    grep -qx 'date: 2025-02-28' "$n" && grep -qx 'year: 2024' "$n" &&
+    grep -qx 'title: Progress in 2024/25' "$n" &&
+    grep -qx 'meeting-date: Wednesday 19 March 2025; Friday 21 March 2025' "$n" &&
+    grep -qx 'subtitle: Academic year 2024-25, financial year 2025/26' "$n" &&
+    grep -qxF '  content/leap-next/index.md:4: `2024-02-29` moves to the 28th: 2025 has no 29 February' \
+    "$w/out2.txt" &&
+    grep -qxF '  content/leap-next/index.md:11: the narrative names 2023; write it for 2024' \
+    "$w/out2.txt"; then
+	pass e2e/gen-new-dates
+else
+	fail e2e/gen-new-dates "exit $rc: $(grep -E 'date:|year:|title:|meeting|subtitle' "$n" | tr '\n' ' ')"
+fi
+
+# `gen new` refuses names outside content/ (exit 2), and a copy that fails (a file it cannot
+# read, a link out of content/) leaves no folder, whole or half-made; what a `gen new` that
+# was killed left is removed by the next.
+mkdir -p "$w/content/big/data"
+cp "$w/content/leap/index.md" "$w/content/big/"
+truncate -s 70M "$w/content/big/data/big.csv"
+ln -s /etc "$w/content/outside"
+sleep 0 & wait $!
+mkdir -p "$w/content/.gen-new-$!-stale" && touch "$w/content/.gen-new-$!-stale/index.md"
+before=$(ls "$w/content" | grep -v '^big$')
+why=
+for from in '' . .. ../../x /etc a/b outside big; do
+	(cd "$w" && "$GEN" new next --from "$from") >"$w/out3.txt" 2>&1
+	rc=$?
+	case $from in outside | big) want=1 ;; *) want=2 ;; esac
+	[ $rc -eq $want ] || why="$why --from '$from' exit $rc, not $want;"
+	[ ! -e "$w/content/next" ] || why="$why --from '$from' made content/next;"
+	ls -A "$w/content" | grep -q '^\.gen-new-' && [ "$from" != '' ] &&
+	    why="$why --from '$from' left $(ls -A "$w/content" | grep '^\.gen-new-');"
+done
+grep -qxF 'content/big/data/big.csv: error: cannot copy: the file is larger than 64 MB' "$w/out3.txt" ||
+    why="$why $(head -1 "$w/out3.txt")"
+(cd "$w" && "$GEN" new next --from '') 2>&1 | grep -qxF "gen: --from needs the name of the document to start from, a folder in content/ such as progress-2023" ||
+    why="$why no message for --from ''"
+(cd "$w" && "$GEN" new next --from progres-2023) 2>&1 | grep -qF '(did you mean `progress-2023`?)' ||
+    why="$why no hint for a misspelt --from"
+[ "$(ls "$w/content" | grep -v '^big$')" = "$before" ] || why="$why content/ changed"
+rm -rf "$w/content/big" "$w/content/outside"
+if [ -z "$why" ]; then pass e2e/gen-new-refused; else fail e2e/gen-new-refused "$why"; fi
+
+# Names typed on the command line: a document and a row of it build every row once; one
+# named twice, or with a trailing slash, is built once; a row that is not there builds nothing.
+w=$TMP/names
+mkdir -p "$w/content" "$w/templates"
+cp templates/*.xml templates/*.svg "$w/templates/"
+ln -s "$ROOT/fonts" "$w/fonts"
+cp -r content/constituencies "$w/content/"
+a=$(cd "$w" && "$GEN" jobs constituencies/bootle-constituency constituencies/ constituencies 2>&1)
+b=$(cd "$w" && "$GEN" jobs constituencies/bootle-constituency constituencies/bootle-constituency 2>&1)
+(cd "$w" && "$GEN" -p build constituencies/bootle-constituency constituencies/nosuch) \
+    >"$w/out.txt" 2>&1
+rc=$?
+if [ "$a" = "$(cd "$w" && "$GEN" jobs constituencies)" ] && [ "$(echo "$a" | wc -l)" -eq 3 ] &&
+    [ "$b" = constituencies/bootle-constituency ] && [ $rc -eq 2 ] && [ ! -e "$w/out/constituencies" ] &&
+    grep -qxF 'gen: no output `constituencies/nosuch`: no row of content/constituencies/data/areas.csv makes it (`gen jobs constituencies` lists them)' "$w/out.txt"; then
+	pass e2e/names
+else
+	fail e2e/names "exit $rc; $(echo "$a" | tr '\n' ' '); $b; $(head -2 "$w/out.txt")"
 fi
 
 # PDF/UA-1 and PDF/X-4 in one file, for every document of content/ (and its rows): what
@@ -619,11 +711,14 @@ kids=$(pgrep -P $a)
 kill -9 $a
 wait $a 2>/dev/null
 touch "$w/out/doc/.area-1.pdf.gen-0123456789ab.tmp"	# as a build killed mid-write leaves
-sleep 1
-alive=
-for k in $kids; do	# a zombie (dead, not yet reaped by whoever adopted it) counts as ended
-	[ -r "/proc/$k/stat" ] && [ "$(awk '{ print $3 }' "/proc/$k/stat")" != Z ] &&
-	    alive="$alive $k"
+for i in $(seq 20); do	# each ends on its own SIGTERM: within 10 s on a loaded machine
+	alive=
+	for k in $kids; do	# a zombie (dead, not yet reaped by whoever adopted it) has ended
+		[ -r "/proc/$k/stat" ] && [ "$(awk '{ print $3 }' "/proc/$k/stat")" != Z ] &&
+		    alive="$alive $k"
+	done
+	[ -z "$alive" ] && break
+	sleep 0.5
 done
 (cd "$w" && exec timeout 300 "$rel" build) 2>"$w/err" || alive="$alive (rebuild failed)"
 left=$(find "$w/out" -name '*.tmp')

@@ -13,9 +13,9 @@ data-table strategy-2022 How we will make this happen
 chart progress-2023 Good level of development
 panels constituencies/bootle-constituency -
 committee-cover progress-2023 -
-divider strategy-2016 Where we are now
+divider strategy-2022 Our four priorities
 outcome-grid strategy-2016 How this will be achieved
-judgement-table inspection-2004 Summary table of judgements'
+judgement-table inspection-2004 Section 1: grades awarded'
 w=$TMP/ref-pages
 mkdir -p "$w"
 for doc in strategy-2022 strategy-2016 progress-2023 constituencies inspection-2004; do

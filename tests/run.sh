@@ -39,7 +39,7 @@ done <"$TMP/unit.out"
 { [ $rc -le 1 ] && sanitized "$TMP/unit.err"; } || fail unit/run "exit $rc: $(head -5 "$TMP/unit.err")"
 
 # ---- every fuzz target over its seeds and past findings ----
-for t in csv frontmatter markdown template png jpeg svg component document post; do
+for t in csv frontmatter markdown template png jpeg svg component document post official; do
 	if [ ! -x build/replay-$t ]; then
 		fail fuzz-replay/$t "build/replay-$t is not built (make test builds it)"
 		continue
@@ -75,6 +75,7 @@ done
 # ---- template, data and component features (each a small project), counted panels; the
 # strategy, the constituency packs and charts end to end; colour for the press ----
 source tests/good.sh
+source tests/official.sh
 source tests/hundreds.sh
 source tests/e2e.sh
 source tests/pages.sh
@@ -82,6 +83,9 @@ source tests/print.sh
 
 # ---- the HTML twins: WCAG 2.2 AA in a real browser, and the PDF's words ----
 source tests/html.sh
+
+# ---- the facts of every document made from a source, and words that never overlap ----
+source tests/facts.sh
 
 # ---- gen installed, and as a package, used with no clone; its manual, completion, preview ----
 source tests/install.sh

@@ -621,6 +621,143 @@ test_linebreak(void)
 	g_object_unref(ctx);
 }
 
+/* Whether gen new's mover makes `want` of line `in` moved on from `from`, leaving a note
+ * that holds `note` (NULL: none). */
+static int
+moves(const char *in, int from, int force, const char *want, const char *note)
+{
+	struct buf left = { 0 };
+	char *out;
+	int ok;
+
+	out = year_move_line(in, from, force, &left);
+	ok = strcmp(out, want) == 0 && (note == NULL ? left.len == 0 : left.s != NULL &&
+	    strstr(left.s, note) != NULL);
+	if (!ok)
+		printf("# year_move_line(\"%s\", %d) = \"%s\" [%s]\n", in, from, out,
+		    left.s ? left.s : "");
+	free(out);
+	buf_free(&left);
+	return ok;
+}
+
+static void
+test_new(void)
+{
+	check(moves("date: 2022-06-30", 2022, 1, "date: 2023-06-30", NULL) &&
+	    moves("date: 2024-03-19", 2023, 1, "date: 2025-03-19", NULL),
+	    "new-date-once", "a date moved other than one year");
+	check(moves("date: 2024-02-29", 2024, 1, "date: 2025-02-28", "2025 has no 29 February") &&
+	    moves("Thursday 29 February 2024", 2024, 0, "Friday 28 February 2025", "the 28th"),
+	    "new-leap-day", "29 February not moved to the 28th, or not said");
+	check(moves("meeting-date: Tuesday 19 March 2024; Thursday 21 March 2024", 2023, 0,
+	    "meeting-date: Wednesday 19 March 2025; Friday 21 March 2025", NULL) &&
+	    moves("Tue 19 Mar 2024, TUESDAY 19TH MARCH 2024", 2023, 0,
+	    "Wed 19 Mar 2025, WEDNESDAY 19TH MARCH 2025", NULL) &&
+	    moves("Tuesday, March 19, 2024", 2023, 0, "Wednesday, March 19, 2025", NULL),
+	    "new-weekdays", "not every weekday made right for its new date");
+	check(moves("2023/24 and 2024/25, 2022-23, 2023\xe2\x80\x93" "24, 2023/2024", 2023, 0,
+	    "2024/25 and 2025/26, 2023-24, 2024\xe2\x80\x93" "25, 2024/2025", NULL),
+	    "new-academic-years", "an academic year not moved as a whole");
+	check(moves("19/03/2024 and 2024-03-19 and 19-Mar-2024", 2023, 0,
+	    "19/03/2025 and 2025-03-19 and 19-Mar-2025", NULL) &&
+	    moves("progress in 2023, May 2024", 2023, 0, "progress in 2024, May 2025", NULL),
+	    "new-dates-and-years", "a date or a year not moved on");
+	check(moves("Sefton 2022\xe2\x80\x93" "2027", 2022, 0, "Sefton 2023\xe2\x80\x93" "2027",
+	    "`2027` left as it was (only years 2021 to 2023 move on)") &&
+	    moves("on Tuesday the Board", 2023, 0, "on Tuesday the Board", "`Tuesday` comes with "
+	    "no date") && moves("31 April 2024", 2023, 0, "31 April 2024", "is not a date") &&
+	    moves("Tuesday 19 March", 2023, 0, "Tuesday 19 March", "names no year") &&
+	    moves("12024 children, 2,023", 2023, 0, "12024 children, 2,023", NULL),
+	    "new-left-said", "what is left as it was is not said, or a number was taken for a "
+	    "year");
+}
+
+/* lang_check() on a copy of `tag`: its canonical form, or "!" and the reason's start. */
+static int
+lang_is(const char *tag, const char *want)
+{
+	char *t = xstrdup(tag), *why = NULL, *got = lang_check(t, &why);
+	int ok = got != NULL ? strcmp(got, want) == 0 : want[0] == '!' &&
+	    strstr(why, want + 1) != NULL;
+
+	if (!ok)
+		printf("# lang_check(\"%s\") = %s [%s]\n", tag, got ? got : "NULL", why ? why : "");
+	free(why);
+	free(t);
+	return ok;
+}
+
+static void
+test_lang(void)
+{
+	check(lang_is("en-GB", "en-GB") && lang_is("en-gb", "en-GB") && lang_is("CY", "cy") &&
+	    lang_is("sr-cyrl-rs", "sr-Cyrl-RS") && lang_is("es-419", "es-419") &&
+	    lang_is("de-DE-1996", "de-DE-1996") && lang_is("en-GB-x-Sefton", "en-GB-x-sefton") &&
+	    lang_is("x-council", "x-council") && lang_is("sco", "sco"),
+	    "lang-canonical", "a well-formed tag refused, or not put in its canonical case");
+	check(lang_is("english", "!did you mean `en-GB`?") && lang_is("eng", "!did you mean") &&
+	    lang_is("en-UK", "!code is GB, not UK (en-GB)") && lang_is("en_GB", "!(en-GB)") &&
+	    lang_is("zz", "!language of ISO 639") && lang_is("en-ZX", "!not a region") &&
+	    lang_is("en-", "!ends with `-`") && lang_is("en--GB", "!cannot be part") &&
+	    lang_is("en-GB-GB", "!out of place") && lang_is("en-x-toolongpart", "!1 to 8") &&
+	    lang_is("", "!is empty"), "lang-refused", "a tag that is not BCP 47 accepted");
+}
+
+static void
+test_hidden(void)
+{
+	char s[] = "a\xe2\x80\xae" "12\x07 b\xe2\x80\xa8" "c\xef\xb7\x90" "d\xe2\x80\x8b" "e";
+	size_t at;
+	unsigned c;
+
+	check(hidden_find("x \xe2\x81\xa6y", 6, &at, &c) != NULL && at == 2 && c == 0x2066 &&
+	    hidden_find("caf\xc3\xa9 \xe2\x80\x93 \xc2\xad", 10, &at, &c) == NULL,
+	    "hidden-find", "a bidi isolate missed, or ordinary text taken for hidden");
+	check(hidden_strip(s) == 4 && strcmp(s, "a12 b c" "d\xe2\x80\x8b" "e") == 0,
+	    "hidden-strip", "controls not left out, a separator not made a space, or a zero "
+	    "width space taken");
+}
+
+/* Periods moved on, as a report says the year before; figures rounded as published. */
+static void
+test_periods(void)
+{
+	static const struct {
+		const char	*label, *want;
+		int		 by;
+	} cases[] = {
+		{ "2022/23", "2021/22", -1 }, { "2023", "2022", -1 }, { "2020\xe2\x80\x93" "22",
+		    "2019\xe2\x80\x93" "21", -1 }, { "2019/20\xe2\x80\x93" "2021/22",
+		    "2020/21\xe2\x80\x93" "2022/23", 1 }, { "Q3 2022/23", "Q3 2021/22", -1 },
+		{ "Autumn term 1999/00", "Autumn term 2000/01", 1 }, { "Week 12, 2023",
+		    "Week 12, 2022", -1 }, { "October 2022 to March 2023",
+		    "October 2021 to March 2022", -1 }
+	};
+	char out[64], why[160];
+	struct buf b = { 0 };
+	int ok = 1;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		period_shift(cases[i].label, cases[i].by, out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0 && ok) {
+			snprintf(why, sizeof(why), "%s moved by %d is %s", cases[i].label, cases[i].by,
+			    out);
+			ok = 0;
+		}
+	}
+	check(ok, "period-shift", why);
+	figure_fixed(&b, 2.25, 1, 0);
+	buf_adds(&b, " ");
+	figure_fixed(&b, 1234567.5, 0, 1);
+	buf_adds(&b, " ");
+	figure_fixed(&b, -46.2176, 1, 0);
+	check(strcmp(b.s, "2.3 1,234,568 46.2") == 0, "figure-fixed", b.s);
+	buf_free(&b);
+	check(same_words("  Total ", "total") && !same_words("Total", "Totals"), "same-words",
+	    "filter values compare without regard to case and spaces");
+}
+
 int
 main(void)
 {
@@ -634,6 +771,10 @@ main(void)
 	test_utf8();
 	test_csv();
 	test_indicators();
+	test_periods();
 	test_linebreak();
+	test_new();
+	test_lang();
+	test_hidden();
 	return failed;
 }

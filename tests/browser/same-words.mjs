@@ -16,7 +16,8 @@ const BLOCKS = new Set(['P', 'H', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TH', 'TD'
 const INLINE = new Set(['Span', 'Link', 'Reference', 'Code', 'Quote', 'Em', 'Strong',
   'NonStruct']);
 // Whitespace is left out: the two back-ends break lines in different places.
-const norm = (s) => s.replace(/[\u00ad\u2060\u200b]/g, '').replace(/^\s*\d+\.(\d+)?\s+/, '')
+// A numbered paragraph's number (3., 3.1, or 12 run on through a report) is furniture too.
+const norm = (s) => s.replace(/[\u00ad\u2060\u200b]/g, '').replace(/^\s*\d+(\.\d*)?\s+/, '')
   .replace(/\s+/g, '');
 
 async function pdfBlocks(path) {

@@ -22,10 +22,10 @@ remove_dir(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct pdf_elem elems[] = { { "Document", NULL, NULL, NULL, NULL },
-	    { "Figure", NULL, "A chart of the figures", NULL, NULL },
-	    { "Table", NULL, NULL, NULL, NULL }, { "TH", "Column", NULL, NULL, NULL },
-	    { "Figure", NULL, "A photograph", NULL, NULL } };
+	static const struct pdf_elem elems[] = { { "Document", NULL, NULL, NULL, NULL, 0 },
+	    { "Figure", NULL, "A chart of the figures", NULL, NULL, 0 },
+	    { "Table", NULL, NULL, NULL, NULL, 0 }, { "TH", "Column", NULL, NULL, NULL, 2 },
+	    { "Figure", NULL, "A photograph", NULL, NULL, 0 } };
 	static const struct ink inks[] = { { 0x000000, { 0, 0, 0, 10000 } },
 	    { 0x1d4f91, { 9400, 6500, 0, 1900 } } };
 	static char *out;
