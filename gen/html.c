@@ -325,14 +325,20 @@ numeric_cell(const struct node *c)
 	return c->align == 2;
 }
 
-/* The heading a block comes under, with its id, or NULL. */
+/* The heading (with its id) or part title a block comes under, on the page being written,
+ * or NULL (a heading on an earlier page of a split twin names nothing on this one). */
 static const struct node *
-heading_above(const struct node *n)
+heading_above(const struct hout *h, const struct node *n)
 {
-	for (; n != NULL; n = n->parent)
-		for (const struct node *p = n->prev; p != NULL; p = p->prev)
-			if (p->type == N_HEADING && p->id != NULL)
+	const struct node *first = h->pages != NULL ? h->pages[h->page].first : NULL;
+
+	for (; n != NULL && n != first; n = n->parent)
+		for (const struct node *p = n->prev; p != NULL; p = p->prev) {
+			if ((p->type == N_HEADING && p->id != NULL) || p->type == N_DIVIDER)
 				return p;
+			if (p == first)
+				return NULL;
+		}
 	return NULL;
 }
 
@@ -350,9 +356,12 @@ table(struct hout *h, const struct node *n)
 	if (n->text.text.len > 0) {
 		buf_adds(h->out, "aria-labelledby=\"");
 		buf_adds(h->out, id);
-	} else if ((above = heading_above(n)) != NULL) {
+	} else if ((above = heading_above(h, n)) != NULL && above->type == N_HEADING) {
 		buf_adds(h->out, "aria-labelledby=\"");
 		esc(h->out, above->id);
+	} else if (above != NULL) {	/* a part's title, which has no id */
+		buf_adds(h->out, "aria-label=\"");
+		esc(h->out, inl_str(&above->text));
 	} else {
 		buf_adds(h->out, "aria-label=\"");
 		esc(h->out, h->d->title);	/* a cover block, first on the page */

@@ -1504,7 +1504,9 @@ number_block(struct flow *f, const struct node *n, struct frame fr)
 	    n->type != N_LIST && n->type != N_QUOTE && n->type != N_CODE)
 		return fr;	/* headings, tables and figures at the margin; text indented,
 				 * the paragraphs' numbers hung in the margin it leaves */
-	if (n->label != NULL && n->label[0] != '\0')
+	/* validate.c numbers headings and paragraphs; a table's label is its widths */
+	if ((n->type == N_HEADING || n->type == N_PARAGRAPH) && n->label != NULL &&
+	    n->label[0] != '\0')
 		s = n->type == N_HEADING ? &f->t->role[R_H1] : text_style(f, &fr);
 	if (s != NULL) {
 		f->label.layout = make_layout(f, s, NULL, n->label, -1, 0);

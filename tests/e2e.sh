@@ -427,8 +427,8 @@ fi
 # Each line it lists for the user is the line it names: the years it left in the front
 # matter, and the narrative's lines that name the old year.
 why=
-grep -qxF '  content/progress-2024/index.md:18: `2020` left as it was (only years 2022 to 2024 move on)' \
-    "$w/out.txt" || why="2020 on line 18 not listed"
+grep -qxF '  content/progress-2024/index.md:20: `2020` left as it was (only years 2022 to 2024 move on)' \
+    "$w/out.txt" || why="2020 on line 20 not listed"
 while IFS=: read -r file line rest; do
 	case $rest in
 	*"the narrative names 2023"*) sed -n "${line}p" "$w/${file#  }" | grep -q 2023 || why="$file:$line" ;;
