@@ -29,7 +29,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fcf-protection
 HARDEN_LD = -Wl,-z,relro -Wl,-z,now
 
-SRCS = main.c msg.c util.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
+SRCS = main.c msg.c util.c output.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c \
 	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c \

@@ -59,11 +59,54 @@ check_column(struct gen *g, const struct table *areas, size_t c)
 	return bad;
 }
 
-/* Checks the panels' data for every area at once, so that a slip is said once, not once an
- * area: the indicators' columns, each key a column of the area list, its figures. */
+/* Checks that the names the column `c` of `t` makes (doc_slug(), then `tails`, as the
+ * panels' files or the areas' folders are named) are each a name, and no two alike: where two
+ * would be, one file would silently take the other's place. */
 static int
-check_panels(struct gen *g, const struct table *ind, const struct table *areas)
+check_names(struct gen *g, const struct table *t, size_t c, const char *const *tails,
+    size_t ntails, const char *what)
 {
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	int bad = 0;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct cell *cell = &t->cells[r * t->ncols + c];
+		char *slug = doc_slug(cell->text);
+
+		if (slug[0] == '\0') {
+			csv_say(g, t, MSG_ERROR, cell->line, cell->col, "`%s` makes no file name for "
+			    "%s (it needs a letter or a digit)", cell->text, what);
+			bad++;
+		}
+		for (size_t k = 0; k < ntails && slug[0] != '\0'; k++) {
+			char *name = xasprintf("%s%s", slug, tails[k]);
+			const struct cell *other = g_hash_table_lookup(seen, name);
+
+			if (other != NULL && strcmp(other->text, cell->text) != 0) {
+				csv_say(g, t, MSG_ERROR, cell->line, cell->col, "`%s` and `%s` (row %d) "
+				    "would both be saved as %s; give one of them another name",
+				    cell->text, other->text, other->line, name);
+				bad++;
+				free(name);
+				break;
+			}
+			g_hash_table_insert(seen, name, (gpointer)cell);
+		}
+		free(slug);
+	}
+	g_hash_table_destroy(seen);
+	return bad;
+}
+
+/* Checks the panels' data for every area at once, so that a slip is said once, not once an
+ * area: the indicators' columns, each key a column of the area list, its figures, and the
+ * names of the files the panels are saved as (and of the areas' folders, in a document of
+ * `several` areas). */
+static int
+check_panels(struct gen *g, const struct table *ind, const struct table *areas, int several)
+{
+	static const char *const panel_files[] = { ".png", "-1080.png", ".svg" };
+	static const char *const folder[] = { "/" };
 	static const int first[] = { 0 };
 	int bad = 0, k;
 
@@ -73,6 +116,10 @@ check_panels(struct gen *g, const struct table *ind, const struct table *areas)
 	k = csv_column(ind, "key");
 	bad += csv_need_unique(g, ind, &k, 1);
 	bad += csv_need_unique(g, areas, first, 1);
+	if (bad == 0)
+		bad += check_names(g, ind, (size_t)k, panel_files, 3, "a panel's files");
+	if (bad == 0 && several)
+		bad += check_names(g, areas, 0, folder, 1, "the area's panels' folder");
 	for (size_t i = 0; i < ind->nrows; i++) {
 		const struct cell *kc = &ind->cells[i * ind->ncols + (size_t)k];
 		char *who = xasprintf("the `%s` panel (%s row %d)", kc->text, ind->path, kc->line);
@@ -220,7 +267,7 @@ hundred_make(const struct component_call *call)
 		msg(g, MSG_ERROR, file, line, col, "<hundreds> shows the figures of the area being "
 		    "built (a template with <per-row table=\"…\" name=\"…\"/>), or of every row of "
 		    "an area list: give areas=\"TABLE\"");
-	if (ind != NULL && areas != NULL && check_panels(g, ind, areas) == 0) {
+	if (ind != NULL && areas != NULL && check_panels(g, ind, areas, list != NULL) == 0) {
 		for (size_t r = 0; r < areas->nrows; r++) {
 			struct node *p;
 
@@ -659,11 +706,15 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 {
 	enum { PX = 1080 };
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PX, PX);
-	cairo_t *cr = cairo_create(s);
-	PangoContext *ctx = layout_context();
+	cairo_t *cr;
+	PangoContext *ctx;
 	struct buf png = { NULL, 0, 0 };
 	int rc;
 
+	if (cairo_surface_status(s) == CAIRO_STATUS_NO_MEMORY)
+		out_of_memory();
+	cr = cairo_create(s);
+	ctx = layout_context();
 	cairo_scale(cr, PX / 540.0, PX / 540.0);	/* drawn on a 540 pt square */
 	pango_cairo_update_context(cr, ctx);
 	draw_square(cr, ctx, t, n, 540, NULL);

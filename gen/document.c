@@ -686,6 +686,8 @@ doc_slug(const char *s)
 		b.s[--b.len] = '\0';
 	if (b.s == NULL)
 		buf_adds(&b, "");
+	if (strcmp(b.s, "assets") == 0)	/* the pictures' folder beside rows and panels */
+		buf_adds(&b, "-2");
 	return b.s;
 }
 

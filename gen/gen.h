@@ -43,6 +43,16 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 oom_report_to(int fd);
 /* Makes GLib's failed allocations say "out of memory" and exit the same way. */
 void	 oom_catch_glib(void);
+/* Says "out of memory" and exits with EXIT_ENV, as xmalloc() does: for a library's failed
+ * allocation seen otherwise (a cairo surface in CAIRO_STATUS_NO_MEMORY). */
+void	 out_of_memory(void) __attribute__((noreturn));
+/* Makes a crash (SIGSEGV, SIGBUS, SIGABRT) at a moment when memory has run out (a library
+ * that uses a failed malloc()'s NULL, or aborts on C++'s bad_alloc) say "out of memory" and
+ * exit the same way; any other crash goes on as before. */
+void	 oom_catch_crashes(void);
+/* Gives the calling thread a stack for those crashes (one that ran out of stack): each of
+ * gen's threads calls it first. */
+void	 oom_thread_stack(void);
 
 /* A growable byte buffer; `s` is always NUL-terminated. */
 struct buf {
@@ -65,27 +75,12 @@ int	 read_file(const struct gen *, const char *path, size_t max, char **out, siz
 /* Whether `path`, links resolved, lies inside the project (as read_file() checks a file):
  * for a folder, before its names are listed. */
 int	 in_project(const struct gen *, const char *path);
+/* Writes all of `len` bytes to `fd`, again after an interruption; returns 0, or -1 with
+ * errno set. */
+int	 write_all(int fd, const void *p, size_t len);
 /* What read_file()'s errno means, for a message after "cannot read: ". */
 const char *read_error(int err);
-/* Writes `len` bytes to `path`: into a new file beside it with a name nobody can guess,
- * created never through a link, synced, then renamed over `path` (a link there is replaced,
- * not followed). A full disk or a file size limit shows as -1 with errno set; `path` is then
- * as it was. */
-int	 write_file(const char *path, const void *data, size_t len);
-/* From write_batch_begin() to write_batch_end(), write_file() returns once the file is
- * written under its temporary name, its data sent to disk; write_batch_end() syncs the
- * batch's files together (one wait for all, where a sync after each waits each time) and
- * renames them into place, reporting each it could not put there; it returns -1 after such
- * a failure. */
-void	 write_batch_begin(void);
-int	 write_batch_end(struct gen *);
-#define TEMP_MARK ".gen-"	/* in the temporary names: ".poverty.png.gen-0123456789ab.tmp" */
-/* Removes the temporary files write_file() is writing or holds in a batch (async-signal-safe:
- * for a handler). */
-void	 write_abandon(void);
-/* Removes the temporary files a killed build left in `dir` and up to `depth` levels of
- * folders below (never through a link); call only while no other build writes there. */
-void	 remove_stale_temps(const char *dir, int depth);
+
 /* Returns the byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when valid. */
 size_t	 utf8_invalid(const char *, size_t);
 /* Line and column (1-based, columns in characters) of byte offset `off` in `s`. */
@@ -127,6 +122,40 @@ const char *nearest_word(const char *word, const char *const *cands, size_t n);
 /* The path of `rel` in the project, as the user would write it ("templates/x.xml" when
  * gen runs in the project folder). The caller frees. */
 char	*project_path(const struct gen *, const char *rel);
+
+/* ---- output.c: how files reach out/, whole ---- */
+
+/* Writes `len` bytes to `path`, whole or not at all. Between out_begin() and out_end(), a
+ * file of the job's folder (out/NAME/...) goes into the job's fresh folder, and its PDF
+ * (out/NAME.pdf) waits under a temporary name; out_end() puts both in place. Any other file
+ * goes into a new file beside it under a name nobody can guess, synced, then renamed over
+ * `path`. Below out/, no link is followed: a link where a file or folder goes is replaced.
+ * A full disk or a file size limit shows as -1 with errno set; nothing is then in place. */
+int	 write_file(const char *path, const void *data, size_t len);
+#define TEMP_MARK ".gen-"	/* in the temporary names: ".poverty.png.gen-0123456789ab.tmp" */
+/* Makes the folder `path` (and those above it), as write_file() would place it. */
+int	 out_mkdir(const char *path);
+/* Opens a file of out/ to read, through no link below out/. Returns a descriptor or -1. */
+int	 out_open(const char *path);
+/* Starts a job's stage: its outputs are out/OUTNAME.pdf and the folder out/OUTNAME/, where
+ * OUTNAME is "DOC" or "DOC/ROW". Returns 0, or -1 after msg(). */
+int	 out_begin(struct gen *, const char *outname);
+/* Ends the stage: when `ok` and every file was written, the fresh folder (if the job wrote
+ * one) takes the place of out/OUTNAME/ in one step and the PDF (if it wrote one) that of
+ * out/OUTNAME.pdf; else nothing changes. Returns 0, or -1 after msg(). */
+int	 out_end(struct gen *, int ok);
+/* Holds a shared lock on out/.gen.lock while this build writes there; a build that finds
+ * itself alone first finishes or removes what killed builds left. out_unlock() lets go. */
+void	 out_lock(struct gen *);
+void	 out_unlock(void);
+/* After every row of the per-row document `doc` was built, removes from out/DOC/ the rows
+ * not among `rows` (their slugs) and the pictures no row shows; only when no other build
+ * writes to out/. */
+void	 out_prune(struct gen *, const char *doc, char *const *rows, size_t n);
+/* For a signal handler (async-signal-safe): removes the stage's temporary files and folder
+ * and returns 1; or, while a commit is under way, keeps `sig` for out_end() to raise again
+ * when it is done, and returns 0. */
+int	 write_abandon(int sig);
 
 /* ---- msg.c: diagnostics, the only place that prints a message ---- */
 
@@ -179,6 +208,8 @@ struct gen {
 	struct msg_count *counts;	/* msg.c: messages per file since msg_flush(), owned */
 	size_t		 ncounts;
 	time_t		 epoch;		/* SOURCE_DATE_EPOCH, or -1 */
+	void		(*on_read)(void *, const char *);	/* told each path read_file() */
+	void		*on_read_arg;	/* ... is asked for (the preview watches its folder) */
 	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
 	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
 };
@@ -292,6 +323,10 @@ struct image	*image_load(const struct gen *, const char *path, const char **why)
 /* Decodes a PNG, JPEG or SVG from `len` bytes at `data` (NUL-terminated, as read_file()
  * gives them), which it takes; the same checks and reasons as image_load(). */
 struct image	*image_decode(char *data, size_t len, const char **why);
+/* The SVG `data` (NUL-terminated) drawn again by librsvg on cairo's SVG surface, at its
+ * natural size: drawing alone, without script, event attributes or references to other
+ * files. Returns 0 with *out filled, or -1 with a reason in *why. */
+int		 image_svg_clean(const char *data, size_t len, struct buf *out, const char **why);
 /* Natural size in points (96 px to the inch for pixel images without a resolution). */
 void		 image_size(const struct image *, double *w, double *h);
 /* The pixels of a PNG or JPEG; -1 for an SVG, which has none. */
@@ -828,7 +863,9 @@ struct doc {
 struct doc	*doc_load(struct gen *, const char *dir);
 /* Parses the document for row r of its per-row table; returns 0, or -1 after msg(). */
 int		 doc_row(struct gen *, struct doc *, size_t r);
-/* The file name a row's output takes, from its name column. The caller frees. */
+/* The file name a row's output (or an area's or a panel's file) takes, from its name:
+ * lower-case ASCII letters and digits joined by hyphens, at most 80 bytes, never "assets"
+ * (the pictures' folder beside them). The caller frees. */
 char		*doc_slug(const char *);
 void		 doc_free(struct doc *);
 
@@ -1153,6 +1190,11 @@ cairo_status_t	 cairo_to_buf(void *closure, const unsigned char *data, unsigned 
 int		 render_pdf(struct gen *, const struct doc *, const char *tmp, const char *path);
 
 /* ---- html.c: the HTML twin ---- */
+
+/* Every page's Content-Security-Policy: no script at all, and nothing fetched but the page's
+ * own files (its stylesheet, fonts and pictures; a picture may also be inline data). */
+#define HTML_CSP "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " \
+	"font-src 'self'; base-uri 'none'; form-action 'none'"
 
 /* Writes the document (or the row being built) as HTML beside its PDF: outdir/OUTNAME/
  * index.html, a page per chapter when the template splits it, and the stylesheet, fonts and

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cairo.h>
 #include <cairo-svg.h>
@@ -37,9 +38,9 @@ struct hout {
 	int			 notes;		/* footnote blocks written: notes' ids are unique */
 	int			 svgs;		/* inline SVGs written: their ids are unique */
 	int			 tables;	/* tables written: their captions' ids are unique */
-	int			 figures;	/* pictures copied */
 	size_t			 page;		/* the page being written: 0 is index.html */
 	struct buf		*out;		/* the page being written */
+	GHashTable		*copied;	/* pictures put in assets/ already, by name */
 	struct staged		*files;		/* what put() was given, when staging ... */
 	size_t			 nfiles;
 	int			 staging;	/* ... for html_put() to write */
@@ -83,6 +84,31 @@ esc(struct buf *b, const char *s)
 	esc_n(b, s, strlen(s));
 }
 
+/* Appends a URL for an attribute: percent-encoded where a URL cannot hold a byte as it is
+ * (a space, a quote, <, >, a control or a non-ASCII byte), and `&` as "&amp;". With `name`
+ * set, the URL is one name gen made (a page's or a picture's file), and #, ?, % and the
+ * other characters that would end or change a path are encoded too. */
+static void
+url(struct buf *b, const char *s, int name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr(name ? "-._~/" : "-._~/:@!$'()*+,;=?#%[]", c) != NULL)
+			buf_addc(b, (char)c);
+		else if (c == '&' && !name)
+			buf_adds(b, "&amp;");
+		else {
+			buf_addc(b, '%');
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 15]);
+		}
+	}
+}
+
 /* The page a heading anchor is on, for a link to it from another page. */
 static const char *
 page_of_anchor(const struct hout *h, const char *id)
@@ -115,8 +141,8 @@ href(struct hout *h, const char *link)
 
 	if (link[0] == '#' && h->npages > 1 && strncmp(link, "#fn-", 4) != 0 &&
 	    (page = page_of_anchor(h, link + 1)) != NULL)
-		esc(h->out, page);
-	esc(h->out, link);
+		url(h->out, page, 1);
+	url(h->out, link, 0);
 }
 
 /* The tags open at byte `at` of inline text, outermost first. */
@@ -141,11 +167,11 @@ open_span(struct hout *h, const struct span *s)
 
 		snprintf(id, sizeof(id), "%d-%s", h->notes + 1, s->link + 4);	/* "#fn-N" */
 		buf_adds(b, "<sup class=\"fnref\"><a href=\"#fn");
-		buf_adds(b, id);
+		url(b, id, 1);
 		buf_adds(b, "\" id=\"fnref");
-		buf_adds(b, id);
+		esc(b, id);
 		buf_adds(b, "\" aria-label=\"Note ");
-		buf_adds(b, s->link + 4);
+		esc(b, s->link + 4);
 		buf_adds(b, "\">");
 		return;
 	}
@@ -429,43 +455,100 @@ table(struct hout *h, const struct node *n)
 }
 
 static int	put(struct hout *, const char *, const char *, size_t);
+static int	same_file(struct hout *, const char *, const char *, size_t);
+static void	add_svg(struct buf *, const char *, const char *);
 
-/* Copies a picture into the assets folder; returns its file name there (the caller frees),
- * or NULL after msg(). */
+/* A picture's name in the assets folder: the letters, digits, hyphens and underscores of its
+ * file's name (at most 40), then 16 hexadecimal digits of the SHA-256 of what is written, so
+ * that the same name is always the same picture, whichever folder or row it came from, and a
+ * name needs no escaping in a URL. The caller frees. */
 static char *
-copy_asset(struct hout *h, const char *path, int number)
+asset_name(const char *path, const char *data, size_t len, const char *ext)
 {
-	const char *base = strrchr(path, '/');
-	char *name = xasprintf("%d-%s", number, base ? base + 1 : path), *data, *to;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *dot = strrchr(base, '.');
+	size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+	char *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+	char *name;
+	struct buf stem = { 0 };
+
+	for (size_t i = 0; i < n && stem.len < 40; i++) {
+		unsigned char c = (unsigned char)base[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '_' || c == '-')
+			buf_addc(&stem, (char)c);
+		else if (stem.len > 0 && stem.s[stem.len - 1] != '-')
+			buf_addc(&stem, '-');
+	}
+	while (stem.len > 0 && stem.s[stem.len - 1] == '-')
+		stem.s[--stem.len] = '\0';
+	name = xasprintf("%s-%.16s%s", stem.len ? stem.s : "picture", hash, ext);
+	g_free(hash);
+	buf_free(&stem);
+	return name;
+}
+
+/* Copies a picture into the assets folder: a PNG or JPEG as it is, an SVG drawn again by
+ * librsvg into cairo's SVG, which holds drawing alone (no script, no event attribute, no
+ * reference to another file). Returns its file name there (the caller frees), or NULL after
+ * msg(). */
+static char *
+copy_asset(struct hout *h, const char *path)
+{
+	struct buf svg = { 0 }, clean = { 0 };
+	char *data, *name = NULL, *to;
+	const char *why = NULL, *ext;
 	size_t len;
-	int rc;
 
 	if (read_file(h->g, path, 256u << 20, &data, &len) == -1) {
 		msg(h->g, MSG_FATAL, path, 0, 0, "cannot read: %s", read_error(errno));
-		free(name);
 		return NULL;
 	}
+	if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0)
+		ext = ".png";
+	else if (len >= 3 && memcmp(data, "\xff\xd8\xff", 3) == 0)
+		ext = ".jpg";
+	else if (image_svg_clean(data, len, &svg, &why) == 0) {
+		add_svg(&clean, svg.s, "p");	/* cairo's ids, numbered alike in every run */
+		buf_free(&svg);
+		free(data);
+		data = clean.s;
+		len = clean.len;
+		ext = ".svg";
+	} else {
+		msg(h->g, MSG_FATAL, path, 0, 0, "cannot copy the picture for the HTML: %s",
+		    why ? why : "not a PNG, JPEG or SVG file");
+		free(data);
+		return NULL;
+	}
+	name = asset_name(path, data, len, ext);
 	to = xasprintf("%s%s", h->up, name);
-	rc = put(h, to, data, len);
+	if (h->copied == NULL)
+		h->copied = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	if (g_hash_table_contains(h->copied, name) ||
+	    (strncmp(to, "../", 3) == 0 && same_file(h, to, NULL, len)))
+		;	/* shown before, or the rows share it: its name says what it holds */
+	else if (put(h, to, data, len) == -1) {
+		free(name);
+		name = NULL;
+	} else
+		g_hash_table_add(h->copied, xstrdup(name));
 	free(to);
 	free(data);
-	if (rc == -1) {
-		free(name);
-		return NULL;
-	}
 	return name;
 }
 
 static void
 figure(struct hout *h, const struct node *n)
 {
-	char *name = n->path ? copy_asset(h, n->path, ++h->figures) : NULL;
+	char *name = n->path ? copy_asset(h, n->path) : NULL;
 
 	tag_id(h, "figure", n, NULL);
 	if (name != NULL) {
 		buf_adds(h->out, "<img src=\"");
-		buf_adds(h->out, h->up);
-		esc(h->out, name);
+		url(h->out, h->up, 1);
+		url(h->out, name, 1);
 		buf_adds(h->out, "\" alt=\"");
 		esc(h->out, n->alt ? n->alt : "");
 		buf_adds(h->out, "\">");
@@ -493,15 +576,15 @@ footnotes(struct hout *h, const struct node *n)
 
 		snprintf(id, sizeof(id), "%d-%s", h->notes, note->label ? note->label : "");
 		buf_adds(h->out, "<li id=\"fn");
-		buf_adds(h->out, id);
+		esc(h->out, id);
 		buf_adds(h->out, "\" value=\"");
-		buf_adds(h->out, note->label ? note->label : "");
+		esc(h->out, note->label ? note->label : "");
 		buf_adds(h->out, "\">");
 		blocks(h, note->first, NULL);
 		buf_adds(h->out, "<p class=\"back\"><a href=\"#fnref");
-		buf_adds(h->out, id);
+		url(h->out, id, 1);
 		buf_adds(h->out, "\">Back to reference ");
-		buf_adds(h->out, note->label ? note->label : "");
+		esc(h->out, note->label ? note->label : "");
 		buf_adds(h->out, "</a></p></li>\n");
 	}
 	buf_adds(h->out, "</ol>\n</section>\n");
@@ -710,6 +793,45 @@ html_template(const struct hout *h)
 
 /* ---- pages ---- */
 
+/* The file of a chapter's page: its heading's anchor, cut to 100 bytes (at a hyphen where
+ * there is one), never "index" or the name of a page before it (case aside, as some file
+ * systems compare names): "-2", "-3" … then. The caller frees. */
+static char *
+page_file(const struct hout *h, const char *id)
+{
+	enum { MAX_STEM = 100 };
+	size_t n = strlen(id);
+	char *stem, *file = NULL;
+
+	if (n > MAX_STEM) {
+		size_t cut = MAX_STEM;
+
+		while (cut > 0 && ((unsigned char)id[cut] & 0xc0) == 0x80)
+			cut--;
+		n = cut;
+		while (cut > MAX_STEM / 2 && id[cut] != '-')
+			cut--;
+		if (id[cut] == '-')
+			n = cut;
+	}
+	stem = n > 0 ? xstrndup(id, n) : xstrdup("chapter");
+	for (int k = 1; file == NULL; k++) {
+		int taken;
+
+		file = k == 1 ? xasprintf("%s.html", stem) : xasprintf("%s-%d.html", stem, k);
+		taken = g_ascii_strcasecmp(file, "index.html") == 0;
+		for (size_t i = 0; i < h->npages && !taken; i++)
+			taken = h->pages[i].file != NULL &&
+			    g_ascii_strcasecmp(h->pages[i].file, file) == 0;
+		if (taken) {
+			free(file);
+			file = NULL;
+		}
+	}
+	free(stem);
+	return file;
+}
+
 /* Splits the document's blocks into pages at headings of the template's split level. */
 static void
 paginate(struct hout *h)
@@ -722,6 +844,7 @@ paginate(struct hout *h)
 	h->npages = 1;
 	for (n = h->d->root->first; n && h->split > 0; n = n->next) {
 		struct hpage *p;
+		char *file;
 
 		/* a page for each heading of the level, or each part (a divider with its first
 		 * chapter, when that follows it at once) */
@@ -729,12 +852,13 @@ paginate(struct hout *h)
 		    n->level != h->split || (h->t->parts && n->prev != NULL &&
 		    n->prev->type == N_DIVIDER))
 			continue;
+		file = page_file(h, n->id ? n->id : "");
 		h->pages = xrealloc(h->pages, (h->npages + 1) * sizeof(*h->pages));
 		h->pages[h->npages - 1].end = n;
 		p = &h->pages[h->npages++];
 		memset(p, 0, sizeof(*p));
 		p->first = p->heading = n;
-		p->file = xasprintf("%s.html", n->id ? n->id : "chapter");
+		p->file = file;
 	}
 }
 
@@ -754,7 +878,10 @@ page_start(struct hout *h, const char *title, const char *assets)
 	buf_adds(h->out, "<!DOCTYPE html>\n<html lang=\"");
 	esc(h->out, h->d->lang);
 	buf_adds(h->out, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>");
+	    "content=\"width=device-width, initial-scale=1\">\n");
+	/* Safe to host: no script runs, and nothing is fetched but the page's own files. */
+	buf_adds(h->out, "<meta http-equiv=\"Content-Security-Policy\" content=\"" HTML_CSP
+	    "\">\n<title>");
 	esc(h->out, title);
 	buf_adds(h->out, "</title>\n<link rel=\"stylesheet\" href=\"");
 	buf_adds(h->out, assets);
@@ -898,7 +1025,7 @@ download(struct hout *h, struct buf *b, size_t bytes)
 	else
 		snprintf(size, sizeof(size), "%.1f MB", bytes / (1024.0 * 1024.0));
 	buf_adds(b, "<p class=\"download\"><a href=\"../");
-	esc(b, base ? base + 1 : h->d->outname);
+	url(b, base ? base + 1 : h->d->outname, 1);
 	buf_adds(b, ".pdf\" type=\"application/pdf\">");
 	fill(b, h->t->html_download, names, (const char *[]){ size }, 1);
 	buf_adds(b, "</a></p>");
@@ -952,7 +1079,7 @@ list_page(struct hout *h)
 	for (size_t r = 0; r < t->nrows; r++) {
 		slug = doc_slug(row_name(h->d, r));
 		buf_adds(&page, "<li><a href=\"");
-		esc(&page, slug);
+		url(&page, slug, 1);
 		buf_adds(&page, "/index.html\">");
 		esc(&page, row_name(h->d, r));
 		buf_adds(&page, "</a></li>\n");
@@ -1020,7 +1147,7 @@ contents(struct hout *h)
 	    "<h2 id=\"contents-h\">Contents</h2>\n<ol>\n");
 	for (size_t i = 1; i < h->npages; i++) {
 		buf_adds(h->out, "<li><a href=\"");
-		esc(h->out, h->pages[i].file);
+		url(h->out, h->pages[i].file, 1);
 		buf_adds(h->out, "\">");
 		esc(h->out, inl_str(&h->pages[i].heading->text));
 		buf_adds(h->out, "</a></li>\n");
@@ -1036,14 +1163,14 @@ pager(struct hout *h, size_t i)
 	buf_adds(h->out, "<nav class=\"pager\" aria-label=\"Previous and next pages\">\n<ul>\n");
 	if (i > 0) {
 		buf_adds(h->out, "<li><a rel=\"prev\" href=\"");
-		esc(h->out, h->pages[i - 1].file);
+		url(h->out, h->pages[i - 1].file, 1);
 		buf_adds(h->out, "\">Previous: ");
 		esc(h->out, i > 1 ? inl_str(&h->pages[i - 1].heading->text) : "Contents");
 		buf_adds(h->out, "</a></li>\n");
 	}
 	if (i + 1 < h->npages) {
 		buf_adds(h->out, "<li><a rel=\"next\" href=\"");
-		esc(h->out, h->pages[i + 1].file);
+		url(h->out, h->pages[i + 1].file, 1);
 		buf_adds(h->out, "\">Next: ");
 		esc(h->out, inl_str(&h->pages[i + 1].heading->text));
 		buf_adds(h->out, "</a></li>\n");
@@ -1227,7 +1354,25 @@ stylesheet(const struct template *t)
 	return b.s;
 }
 
-/* Writes `text` to outdir/OUTNAME/rel (a page with its link to the PDF), or keeps a copy for
+/* The path of `rel`: under outdir/OUTNAME, or, for ".." and "../…" (the list of a per-row
+ * document's rows and the assets they share), the document's folder and under it. The
+ * caller frees. */
+static char *
+out_path(const struct hout *h, const char *rel)
+{
+	const char *slash = strrchr(h->d->outname, '/');
+
+	if (strcmp(rel, "..") == 0 && slash != NULL)	/* the document's folder itself */
+		return xasprintf("%s/%.*s", h->g->outdir, (int)(slash - h->d->outname),
+		    h->d->outname);
+	if (strncmp(rel, "../", 3) == 0 && slash != NULL)
+		return xasprintf("%s/%.*s/%s", h->g->outdir, (int)(slash - h->d->outname),
+		    h->d->outname, rel + 3);
+	return *rel ? xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel) :
+	    xasprintf("%s/%s", h->g->outdir, h->d->outname);
+}
+
+/* Writes `text` to `rel` (out_path(); a page with its link to the PDF), or keeps a copy for
  * html_put() when staging.
  * Returns 0, or -1 after msg(). */
 static int
@@ -1247,7 +1392,7 @@ put(struct hout *h, const char *rel, const char *text, size_t len)
 		f->len = len;
 		return 0;
 	}
-	path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel);
+	path = out_path(h, rel);
 	page = with_download(h, text, len, &len);
 	rc = write_file(path, page ? page : text, len);
 	free(page);
@@ -1258,53 +1403,53 @@ put(struct hout *h, const char *rel, const char *text, size_t len)
 	return rc;
 }
 
-/* Makes a folder and those above it under outdir (when staging, html_put() will). */
+/* Makes the folder `rel` (out_path()) and those above it (when staging, html_put() will). */
 static int
 folder(struct hout *h, const char *rel)
 {
-	char *path, *p;
+	char *path;
 	int rc = 0;
 
 	if (h->staging)
 		return 0;
-	path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel);
-	for (p = path + 1; rc == 0 && (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(path, 0777) == -1 && errno != EEXIST)
-			rc = -1;
-		*p = '/';
-	}
-	if (rc == 0 && mkdir(path, 0777) == -1 && errno != EEXIST)
-		rc = -1;
-	if (rc == -1)
+	path = out_path(h, rel);
+	if ((rc = out_mkdir(path)) == -1)
 		msg(h->g, MSG_FATAL, path, 0, 0, "cannot make the folder: %s", strerror(errno));
 	free(path);
 	return rc;
 }
 
-/* Whether outdir/OUTNAME/rel holds `len` bytes, and these bytes when `data` is given. */
+/* Whether `rel` (out_path()) holds `len` bytes, and these bytes when `data` is given: for
+ * the assets the rows of a document share, which outlast each row's build. */
 static int
 same_file(struct hout *h, const char *rel, const char *data, size_t len)
 {
-	char *path = xasprintf("%s/%s/%s", h->g->outdir, h->d->outname, rel), *old;
-	size_t olen;
+	char *path = out_path(h, rel), *old = xmalloc(len + 1);
 	struct stat st;
-	int same = stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	size_t got = 0;
+	ssize_t n;
+	int fd = out_open(path), same;
 
-	if (same && data != NULL && read_file(NULL, path, len + 1, &old, &olen) == 0) {
-		same = olen == len && memcmp(old, data, len) == 0;
-		free(old);
-	}
 	free(path);
+	same = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	while (same && data != NULL && got < len && (n = read(fd, old + got, len - got)) > 0)
+		got += (size_t)n;
+	if (same && data != NULL)
+		same = got == len && memcmp(old, data, len) == 0;
+	if (fd >= 0)
+		close(fd);
+	free(old);
 	return same;
 }
 
-/* The stylesheet and the fonts, in the assets folder: written where they are not there yet
- * or not the same (the rows of a document, built by several processes, share them). */
+/* The stylesheet and the fonts, in the assets folder. The rows of a per-row document share
+ * theirs, written where they are not there yet or not the same; a document's own are made
+ * with the rest of its folder (where unchanged, write_file() links the old file). */
 static int
 write_assets(struct hout *h)
 {
 	char *css = stylesheet(h->t), *rel, *src, *data;
+	int shared = strncmp(h->up, "../", 3) == 0;
 	size_t len;
 	struct stat st;
 	int rc, installed;
@@ -1313,7 +1458,7 @@ write_assets(struct hout *h)
 	rc = folder(h, rel);
 	free(rel);
 	rel = xasprintf("%sgen.css", h->up);
-	if (rc == 0 && !same_file(h, rel, css, strlen(css)))
+	if (rc == 0 && !(shared && same_file(h, rel, css, strlen(css))))
 		rc = put(h, rel, css, strlen(css));
 	free(rel);
 	free(css);
@@ -1322,7 +1467,7 @@ write_assets(struct hout *h)
 		src = project_file(h->g, rel, &installed);
 		free(rel);
 		rel = xasprintf("%sfonts/%s", h->up, strrchr(font_files[i].file, '/') + 1);
-		if (stat(src, &st) == 0 && same_file(h, rel, NULL, (size_t)st.st_size))
+		if (shared && stat(src, &st) == 0 && same_file(h, rel, NULL, (size_t)st.st_size))
 			;	/* the font is there */
 		else if (read_file(NULL, src, 64u << 20, &data, &len) == -1) {
 			msg(h->g, MSG_FATAL, src, 0, 0, "cannot read: %s", strerror(errno));
@@ -1371,6 +1516,9 @@ write_twin(struct hout *h)
 	free(h->pages);
 	h->pages = NULL;
 	h->npages = 0;
+	if (h->copied != NULL)
+		g_hash_table_destroy(h->copied);
+	h->copied = NULL;
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  * every byte, embedded in the PDF as the original JPEG) and SVG (librsvg, drawn as vectors).
  * Called by validate.c, which decodes each image once, and render.c, which draws it. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,8 +11,10 @@
 #include <string.h>
 
 #include <cairo.h>
+#include <cairo-svg.h>
 #include <jpeglib.h>
 #include <librsvg/rsvg.h>
+#include <libxml/parser.h>
 
 #include "gen.h"
 
@@ -19,7 +22,8 @@
 
 struct image {
 	cairo_surface_t	*surface;	/* PNG, JPEG: the pixels */
-	RsvgHandle	*svg;		/* SVG */
+	RsvgHandle	*svg;		/* SVG: as drawn again by librsvg on cairo's SVG surface */
+	struct buf	 clean;		/* ... which wrote this: drawing alone */
 	double		 w, h;		/* natural size, pt */
 };
 
@@ -219,16 +223,122 @@ svg_draws(RsvgHandle *h)
 	return ok;
 }
 
+#define MAX_SVG_DRAWN	200000	/* elements an SVG may draw, its <use> references followed */
+
+/* How many elements drawing the subtree `n` draws, following each <use> to what it names
+ * (`ids`: id -> element; `memo`: element -> its count, or -1 while it is being counted, which
+ * a reference back to it makes a loop). At most MAX_SVG_DRAWN + 1. */
+static long
+svg_drawn(xmlNode *n, GHashTable *ids, GHashTable *memo, int depth)
+{
+	gpointer had;
+	long count = 1;
+	xmlChar *href;
+
+	if (depth > 256)
+		return MAX_SVG_DRAWN + 1;
+	if (g_hash_table_lookup_extended(memo, n, NULL, &had))
+		return GPOINTER_TO_SIZE(had) == (gsize)-1 ? MAX_SVG_DRAWN + 1 :
+		    (long)GPOINTER_TO_SIZE(had);
+	g_hash_table_insert(memo, n, GSIZE_TO_POINTER((gsize)-1));
+	for (xmlNode *c = n->children; c != NULL && count <= MAX_SVG_DRAWN; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			count += svg_drawn(c, ids, memo, depth + 1);
+	if (xmlStrcmp(n->name, (const xmlChar *)"use") == 0 &&
+	    ((href = xmlGetProp(n, (const xmlChar *)"href")) != NULL ||
+	    (href = xmlGetNsProp(n, (const xmlChar *)"href",
+	    (const xmlChar *)"http://www.w3.org/1999/xlink")) != NULL)) {
+		xmlNode *to = href[0] == '#' ? g_hash_table_lookup(ids, href + 1) : NULL;
+
+		if (to != NULL && count <= MAX_SVG_DRAWN)
+			count += svg_drawn(to, ids, memo, depth + 1);
+		xmlFree(href);
+	}
+	if (count > MAX_SVG_DRAWN)
+		count = MAX_SVG_DRAWN + 1;
+	g_hash_table_insert(memo, n, GSIZE_TO_POINTER((gsize)count));
+	return count;
+}
+
+/* Adds every element with an id below `n` to `ids`. */
+static void
+svg_ids(xmlNode *n, GHashTable *ids)
+{
+	for (xmlNode *c = n; c != NULL; c = c->next) {
+		xmlChar *id;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if ((id = xmlGetProp(c, (const xmlChar *)"id")) != NULL) {
+			if (!g_hash_table_contains(ids, id))
+				g_hash_table_insert(ids, g_strdup((const char *)id), c);
+			xmlFree(id);
+		}
+		svg_ids(c->children, ids);
+	}
+}
+
+/* Whether drawing the SVG would draw more than MAX_SVG_DRAWN elements, or follows a loop of
+ * references: a reference bomb, refused in time linear in its size rather than drawn until
+ * librsvg's own limits stop it (seconds, for one of a few kilobytes). XML read as templates
+ * are: no network, no entity expanded. */
+static int
+svg_bomb(const char *data, size_t len)
+{
+	xmlDoc *doc;
+	GHashTable *ids, *memo;
+	long n;
+
+	if (len > INT_MAX || (doc = xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) == NULL)
+		return 0;	/* librsvg says what is wrong with it */
+	ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	memo = g_hash_table_new(g_direct_hash, g_direct_equal);
+	svg_ids(xmlDocGetRootElement(doc), ids);
+	n = xmlDocGetRootElement(doc) ? svg_drawn(xmlDocGetRootElement(doc), ids, memo, 0) : 0;
+	g_hash_table_destroy(memo);
+	g_hash_table_destroy(ids);
+	xmlFreeDoc(doc);
+	return n > MAX_SVG_DRAWN;
+}
+
+/* Draws the SVG `h` (w x h px) on cairo's SVG surface, into `out`: what librsvg draws and no
+ * more, so no script, no event attribute, no reference to another file and no link (which
+ * librsvg would make a link tag of in the PDF, out of step with gen's structure tree). */
+static int
+svg_redraw(RsvgHandle *h, double w, double hgt, struct buf *out)
+{
+	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, out, w, hgt);
+	RsvgRectangle vp = { 0, 0, w, hgt };
+	cairo_t *cr;
+	int ok;
+
+	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
+	cr = cairo_create(s);
+	ok = rsvg_handle_render_document(h, cr, &vp, NULL);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	ok = ok && cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && out->s != NULL;
+	cairo_surface_destroy(s);
+	return ok ? 0 : -1;
+}
+
 /* An SVG, read from memory: with no file name librsvg has no folder to load other files
- * from, so an SVG cannot pull in anything from outside. */
+ * from, so an SVG cannot pull in anything from outside. What is drawn is the SVG drawn
+ * again (svg_redraw()). */
 static struct image *
 load_svg(const char *data, size_t len, const char **why)
 {
 	GError *err = NULL;
-	RsvgHandle *h;
+	RsvgHandle *h, *again;
 	struct image *im;
+	struct buf clean = { NULL, 0, 0 };
 	double w, h_;
 
+	if (svg_bomb(data, len)) {
+		*why = "an SVG librsvg cannot draw (too many elements or references, or broken)";
+		return NULL;
+	}
 	h = rsvg_handle_new_from_data((const guint8 *)data, len, &err);
 	if (h == NULL) {
 		g_error_free(err);
@@ -247,16 +357,34 @@ load_svg(const char *data, size_t len, const char **why)
 		w = logical.width;
 		h_ = logical.height;
 	}
-	if (!svg_draws(h)) {
+	if (!svg_draws(h) || svg_redraw(h, w, h_, &clean) == -1 ||
+	    (again = rsvg_handle_new_from_data((const guint8 *)clean.s, clean.len, NULL)) ==
+	    NULL) {
 		g_object_unref(h);
+		buf_free(&clean);
 		*why = "an SVG librsvg cannot draw (too many elements or references, or broken)";
 		return NULL;
 	}
+	g_object_unref(h);
 	im = xcalloc(1, sizeof(*im));
-	im->svg = h;
+	im->svg = again;
+	im->clean = clean;
 	im->w = w * 0.75;
 	im->h = h_ * 0.75;
 	return im;
+}
+
+int
+image_svg_clean(const char *data, size_t len, struct buf *out, const char **why)
+{
+	struct image *im = strstr(data, "<svg") ? load_svg(data, len, why) : NULL;
+
+	if (im == NULL)
+		return -1;
+	*out = im->clean;
+	im->clean = (struct buf){ NULL, 0, 0 };
+	image_free(im);
+	return 0;
 }
 
 struct image *
@@ -338,5 +466,6 @@ image_free(struct image *im)
 		cairo_surface_destroy(im->surface);
 	if (im->svg != NULL)
 		g_object_unref(im->svg);
+	buf_free(&im->clean);
 	free(im);
 }

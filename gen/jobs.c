@@ -57,25 +57,6 @@ jobs_kill(int sig)
 			kill(workers[i], sig);	/* async-signal-safe */
 }
 
-/* Writes all of `len` bytes to `fd`; returns -1 on error. */
-static int
-write_all(int fd, const void *p, size_t len)
-{
-	const char *s = p;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Reads back what fd 2 (the memory file `mfd`) holds, empties it, and sends it as job j's
  * report on `pipefd`, with the job's exit status. */
 static int
@@ -460,6 +441,33 @@ say_failures(char *const *docs, size_t ndocs, struct doc **loaded, const struct 
 	buf_free(&names);
 }
 
+/* After a build of every row of every document, all of them built, removes the outputs of
+ * rows no longer in the data (an area renamed or dropped) and the pictures no row shows. */
+static void
+prune_rows(struct gen *g, struct doc **loaded, size_t ndocs)
+{
+	for (size_t i = 0; i < ndocs; i++) {
+		const struct doc *d = loaded[i];
+		char **rows;
+		size_t n;
+
+		if (d == NULL || d->data.row_table == NULL)
+			continue;
+		n = d->data.row_table->nrows;
+		rows = xcalloc(n + 1, sizeof(*rows));
+		for (size_t r = 0; r < n; r++) {
+			char *name = job_name(d, (long)r);
+
+			rows[r] = xstrdup(strchr(name, '/') + 1);
+			free(name);
+		}
+		out_prune(g, d->name, rows, n);
+		for (size_t r = 0; r < n; r++)
+			free(rows[r]);
+		free(rows);
+	}
+}
+
 /* Frees the jobs and the documents read. */
 static void
 jobs_free(struct job *jobs, size_t njobs, struct doc **loaded, size_t ndocs)
@@ -494,6 +502,8 @@ jobs_run(struct gen *g, char *const *argv, char *const *docs, size_t ndocs, int 
 		fwrite(tail.s, 1, tail.len, stderr);
 	buf_free(&tail);
 	say_failures(docs, ndocs, loaded, jobs, njobs);
+	if (g->status == EXIT_BUILT && g->nonly == 0 && g->shard_n == 0)
+		prune_rows(g, loaded, ndocs);
 	jobs_free(jobs, njobs, loaded, ndocs);
 }
 

@@ -1986,6 +1986,7 @@ work_ahead(void *arg)
 	struct flow *f = &w->f;
 	const struct node *from = f->split;
 
+	oom_thread_stack();
 	w->ctx = layout_context();	/* in this thread: pango's font map is per thread */
 	f->ps = xcalloc(1, sizeof(*f->ps));
 	f->ps->ctx = w->ctx;

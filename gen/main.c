@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c: the command line. `gen build` and `gen check` over the documents in content/,
- * exit statuses, progress on a terminal, and outputs renamed into place only when whole. */
+ * exit statuses, progress on a terminal, and each job's outputs put in place whole (output.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,8 +10,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "gen.h"
@@ -25,7 +25,8 @@ static const char usage_text[] =
 "       gen [options] preview [DOC] [--port N]\n"
 "       gen [options] templates\n"
 "\n"
-"Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html.\n"
+"Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html,\n"
+"each document replaced whole or, when its build fails, left as it was.\n"
 "Each DOC is a folder name in content/ (or a path to a folder holding index.md); with\n"
 "none, every document is built, past any that fails.\n"
 "`check` reads and validates everything without rendering, and says where each\n"
@@ -45,8 +46,9 @@ static const char usage_text[] =
 "  -o, --out DIR      where outputs go (default: PROJECT/out)\n"
 "  -q, --quiet        no progress, even on a terminal\n"
 "  -v, --verbose      say what is written\n"
-"  -p, --pdf-only     write the PDFs alone: no HTML, no panels' PNG and SVG files\n"
-"      --html-only    write the HTML twins alone (out/DOC/index.html)\n"
+"  -p, --pdf-only     write the PDFs alone (out/DOC.pdf); out/DOC/ is left as it is\n"
+"      --html-only    write out/DOC/ alone: the HTML twin and the panels' PNG and\n"
+"                     SVG files; out/DOC.pdf is left as it is\n"
 "  -m, --marks        crop marks and a slug line (document, date, page) beyond the\n"
 "                     bleed, for the printer; the page grows to hold them\n"
 "      --shard K/N    build (or list) the K-th of N shares of the outputs: N copies of\n"
@@ -67,7 +69,8 @@ static const char usage_text[] =
 "  0  everything asked for was built (or checked)\n"
 "  1  a document, template or data file is wrong (messages say file:line:col)\n"
 "  2  the command line is wrong\n"
-"  3  the environment failed (a file could not be written, fonts missing)\n"
+"  3  the environment failed (a file could not be written, fonts missing, out of\n"
+"     memory); the previous outputs are left as they were\n"
 "\n"
 "SOURCE_DATE_EPOCH, when set, replaces each document's date in the PDF's metadata.\n"
 "See gen(1) for files, examples and the rest of the environment.\n";
@@ -166,34 +169,21 @@ all_documents(struct gen *g, size_t *n)
 	return v;
 }
 
-static int
-make_dirs(const char *path)
-{
-	char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, 0777) == -1 && errno != EEXIST) {
-				free(p);
-				return -1;
-			}
-			*s = '/';
-		}
-	free(p);
-	if (mkdir(path, 0777) == -1 && errno != EEXIST)
-		return -1;
-	if (!is_dir(path)) {	/* a file where the folder should be */
-		errno = ENOTDIR;
-		return -1;
-	}
-	return 0;
-}
-
 static void
 on_signal(int sig)
 {
-	write_abandon();	/* the temporary file being written */
+	if (syscall(SYS_gettid) != getpid()) {
+		/* Caught by another thread (the twin's, the layout's, a library's): sent on to
+		 * the main thread, so that the files are removed while it stands still, never
+		 * under it while it goes on writing them (and says it cannot). */
+		int e = errno;
+
+		syscall(SYS_tgkill, getpid(), getpid(), sig);
+		errno = e;
+		return;
+	}
+	if (!write_abandon(sig))
+		return;		/* a commit is under way: it raises the signal again when done */
 	jobs_kill(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -224,13 +214,13 @@ write_files(struct gen *g, const struct doc *d)
 	for (const struct node *n = d->root->first; n; n = n->next) {
 		if (n->type != N_COMPONENT || n->comp->files == NULL)
 			continue;
-		if (!made && make_dirs(dir) == -1) {
+		if (!made && out_mkdir(dir) == -1) {
 			msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
 			break;
 		}
 		made = 1;
 		sub = n->src ? xasprintf("%s/%s", dir, n->src) : xstrdup(dir);
-		if (n->src != NULL && make_dirs(sub) == -1) {
+		if (n->src != NULL && out_mkdir(sub) == -1) {
 			msg(g, MSG_FATAL, sub, 0, 0, "cannot make the folder: %s", strerror(errno));
 			free(sub);
 			break;
@@ -251,60 +241,15 @@ write_files(struct gen *g, const struct doc *d)
 	free(dir);
 }
 
-/* Renders the parsed document to outdir/d->outname.pdf; the file appears only when whole. */
+/* Renders the parsed document to outdir/d->outname.pdf (put in place by out_end()). */
 static void
 write_pdf(struct gen *g, const struct doc *d)
 {
 	char *out = xasprintf("%s/%s.pdf", g->outdir, d->outname);
-	char *dir = xstrdup(out);
 
-	*strrchr(dir, '/') = '\0';
-	if (make_dirs(dir) == -1) {
-		msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
-		free(dir);
-		free(out);
-		return;
-	}
-	/* write_file() puts it beside `out` under a temporary name and renames it */
-	if (render_pdf(g, d, out, out) == 0) {
-		if (g->verbose)
-			fprintf(stderr, "gen: wrote %s\n", out);
-		if (!g->pdf_only)
-			write_files(g, d);
-	}
-	free(dir);
+	if (render_pdf(g, d, out, out) == 0 && g->verbose)
+		fprintf(stderr, "gen: wrote %s\n", out);
 	free(out);
-}
-
-/* Builds into one out/ may run side by side: each writes whole files under names of its own
- * and renames them into place (write_file()), so neither sees the other's half-written file
- * and the last rename wins (the same input gives the same bytes). Each build holds a shared
- * lock on out/.gen.lock while it writes; one that finds no other build there (an exclusive
- * lock granted at once) first removes the temporary files a killed build left. Returns the
- * lock's descriptor; -1 without one when out/ cannot be written (the writes will say so). */
-static int
-lock_out(struct gen *g)
-{
-	char *path;
-	struct stat st;
-	int fd;
-
-	if (make_dirs(g->outdir) == -1)
-		return -1;
-	path = xasprintf("%s/.gen.lock", g->outdir);
-	fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
-	free(path);
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		remove_stale_temps(g->outdir, 2);	/* out/DOC/ROW/poverty.png */
-	while (flock(fd, LOCK_SH) == -1 && errno == EINTR)
-		;	/* waits while another build removes its stale files */
-	return fd;
 }
 
 /* The HTML twin made on a thread of its own, while the PDF is drawn and written. */
@@ -319,13 +264,16 @@ make_twin(void *arg)
 {
 	struct twin_task *t = arg;
 
+	oom_thread_stack();
 	t->twin = html_make(&t->g, t->d);
 	return NULL;
 }
 
-/* jobs_run()'s callback: builds document `d`, or its data row `row`. The HTML twin is written
- * only for a PDF that was made; with two threads or more, it is made beside the PDF (which
- * keeps one processor busy while it draws and writes) and written when the PDF is. */
+/* jobs_run()'s callback: builds document `d`, or its data row `row`. Its outputs are made
+ * afresh and put in place together at the end (out_begin(), out_end()), or not at all. The
+ * HTML twin and the panels' files are made only for a PDF that was made; with two threads
+ * or more, the twin is made beside the PDF (which keeps one processor busy while it draws
+ * and writes) and written when the PDF is. */
 static void
 build_job(struct gen *g, struct doc *d, long row)
 {
@@ -336,7 +284,8 @@ build_job(struct gen *g, struct doc *d, long row)
 	if (row >= 0 && doc_row(g, d, (size_t)row) != 0)
 		return;
 	errors = g->errors;
-	write_batch_begin();	/* the job's files reach the disk together */
+	if (out_begin(g, d->outname) == -1)
+		return;
 	t = (struct twin_task){ .g = *g, .d = d };
 	t.g.counts = NULL;
 	t.g.ncounts = 0;
@@ -344,6 +293,8 @@ build_job(struct gen *g, struct doc *d, long row)
 	if (!g->html_only && !g->pdf_only && g->jobs > 1 &&
 	    pthread_create(&thread, NULL, make_twin, &t) == 0) {
 		write_pdf(g, d);
+		if (g->errors == errors)	/* the panels' files, while the twin is made */
+			write_files(g, d);
 		pthread_join(thread, NULL);
 		msg_flush(&t.g);
 		g->status = t.g.status > g->status ? t.g.status : g->status;
@@ -354,10 +305,12 @@ build_job(struct gen *g, struct doc *d, long row)
 	} else {
 		if (!g->html_only)
 			write_pdf(g, d);
-		if (!g->pdf_only && g->errors == errors)	/* the twin of a PDF that was made */
+		if (!g->pdf_only && g->errors == errors)	/* the files of a PDF that was made */
+			write_files(g, d);
+		if (!g->pdf_only && g->errors == errors)
 			html_write(g, d);
 	}
-	write_batch_end(g);
+	out_end(g, g->errors == errors);
 }
 
 /* Checks one document, once or once per row of its data; or, with -T, prints its pages. */
@@ -638,11 +591,16 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	project_find_share(g);
 	if (fonts_init(g) == -1)
 		rc = EXIT_ENV;
-	else if (row != NULL && !row_known(g, dir, row)) {
-		rc = EXIT_USAGE;
-		fonts_fini(g);
-	} else
-		rc = preview_run(g, dir, row, port, build_job);
+	else {
+		catch_signals();
+		out_lock(g);	/* a build beside it leaves its files alone */
+		if (row != NULL && !row_known(g, dir, row)) {
+			rc = EXIT_USAGE;
+			fonts_fini(g);
+		} else
+			rc = preview_run(g, dir, row, port, build_job);
+		out_unlock();
+	}
 	free(g->share);
 	free(dir);
 	free(row);
@@ -688,6 +646,8 @@ main(int argc, char *argv[])
 	 * out of memory there must still be said where the user sees it. */
 	oom_report_to(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10));	/* above a worker's fd 3 */
 	oom_catch_glib();
+	oom_catch_crashes();
+	oom_thread_stack();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:o:qvdpmj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -907,11 +867,9 @@ main(int argc, char *argv[])
 	else if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
 		g.status = c;	/* a worker process of another gen's */
 	else if (build && !g.trace) {
-		int lock = lock_out(&g);
-
+		out_lock(&g);
 		jobs_run(&g, argv, docs, ndocs, g.jobs, build_job);
-		if (lock != -1)
-			close(lock);
+		out_unlock();
 	} else
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L	/* gmtime_r */
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -54,6 +55,7 @@ struct post {
 	int			 nh1;	/* H1 elements met */
 	int			 nlinks;	/* Link annotations given their /Contents */
 	qpdf_oh			 srgb;	/* the ICCBased sRGB colour space, once made */
+	int			 maxobj;	/* above every object's number (read_pdf()) */
 };
 
 static int	visit(struct post *, qpdf_oh, int);
@@ -192,13 +194,29 @@ sub_dict(qpdf_data q, qpdf_oh dict, const char *key)
 	return d;
 }
 
-/* Opens what cairo wrote; refuses a damaged file rather than repairing it. */
+/* Opens what cairo wrote; refuses a damaged file rather than repairing it. Of the qpdf C
+ * functions this file calls, qpdf_oh_new_stream() alone lets a C++ exception out (not
+ * bad_alloc, which is out of memory, said by oom_catch_crashes()): it throws when object
+ * numbers run out. So a file whose numbers come near the end of the range is refused here,
+ * through qpdf_make_indirect_object(), which catches it; the number it gives bounds the
+ * objects there are. */
 static int
 read_pdf(struct post *c)
 {
+	qpdf_oh probe;
+
 	qpdf_set_attempt_recovery(c->q, QPDF_FALSE);
 	qpdf_read_memory(c->q, c->in, c->pdf, c->len, NULL);
-	return check(c, "cannot read the PDF cairo wrote");
+	if (check(c, "cannot read the PDF cairo wrote") == -1)
+		return -1;
+	probe = qpdf_make_indirect_object(c->q, qpdf_oh_new_null(c->q));
+	if (check(c, "cannot read the PDF cairo wrote") == -1)
+		return -1;
+	c->maxobj = qpdf_oh_get_object_id(c->q, probe);	/* not written: nothing refers to it */
+	if (c->maxobj <= 0 || c->maxobj > INT_MAX / 2)
+		return fail(c, "cannot read the PDF cairo wrote: its objects are numbered beyond "
+		    "what the post-pass can add to");
+	return 0;
 }
 
 /* Sets /Lang, /ViewerPreferences, /MarkInfo and the XMP /Metadata stream on the catalog. */
@@ -1049,7 +1067,7 @@ fix_colour(struct post *c)
 	/* cairo numbers its objects from 1 with generation 0: every one is reached. */
 	size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
 	n = qpdf_oh_is_integer(q, size) ? (long)qpdf_oh_get_int_value(q, size) : 0;
-	for (long i = 1; i < n; i++) {
+	for (long i = 1; i < n && i < c->maxobj; i++) {	/* a /Size that lies is no loop */
 		qpdf_oh obj = qpdf_get_object_by_id(q, (int)i, 0);
 		int r = colour_object(c, obj);
 

@@ -5,8 +5,10 @@
  * the last good pages. inotify sees a save of any file the document reads; the document is
  * built again, the HTML first (it needs no layout) and then the PDF, and the open page is told
  * by server-sent events and refreshes itself where it is. Called by main.c. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -28,7 +31,9 @@
 #include "gen.h"
 
 #define PAGE_SCALE	(80.0 / 72.0)	/* the PDF's pages at 80 pixels to the inch */
-#define KEEP_ALIVE	15		/* seconds between an event stream's keep-alives */
+#define KEEP_ALIVE	3		/* seconds between an event stream's keep-alives ... */
+#define REQUEST_TIMEOUT	5		/* ... within this, after which a silent connection ends */
+#define MAX_WATCHED	4096		/* folders watched, at most */
 
 /* What the server shows, and what the build loop changes (under `lock`). */
 struct preview {
@@ -52,6 +57,11 @@ struct preview {
 	char		*pdf;		/* out/OUTNAME.pdf, of the last build that made one */
 	int		 stopping;
 	int		 pdf_pass;	/* the build loop's second pass, the PDF's */
+	int		 inotify;	/* the watches on what the build reads */
+	char		*realout;	/* out/, resolved: never watched, the build writes there */
+	pthread_mutex_t	 reads_lock;	/* the twin's thread reads too */
+	GHashTable	*reads;		/* the folders of the files the builds asked for */
+	GHashTable	*watched;	/* watch descriptor -> its folder (owned) */
 };
 
 /* ---- building ---- */
@@ -144,6 +154,32 @@ messages_html(struct preview *p, const char *text, struct buf *out)
 	buf_adds(out, "</ul>\n");
 }
 
+/* Reads a file the build wrote, through no link below out/ (out_open()). Returns 0 with *out
+ * (NUL-terminated; the caller frees), or -1. */
+static int
+read_out(const char *path, char **out, size_t *len)
+{
+	int fd = out_open(path);
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > (off_t)MAX_FILE_BYTES) {
+		close(fd);
+		return -1;
+	}
+	*out = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size && (n = read(fd, *out + got, (size_t)st.st_size -
+	    got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	(*out)[got] = '\0';
+	*len = got;
+	return 0;
+}
+
 /* Appends what is between <main …> and </main> of the HTML file at path. */
 static void
 add_main(struct buf *b, const char *path)
@@ -151,7 +187,7 @@ add_main(struct buf *b, const char *path)
 	char *html, *m, *end;
 	size_t len;
 
-	if (read_file(NULL, path, MAX_FILE_BYTES, &html, &len) == -1)
+	if (read_out(path, &html, &len) == -1)
 		return;
 	if ((m = strstr(html, "<main")) != NULL && (m = strchr(m, '>')) != NULL &&
 	    (end = strstr(m, "</main>")) != NULL)
@@ -159,7 +195,8 @@ add_main(struct buf *b, const char *path)
 	free(html);
 }
 
-/* The document's HTML pages in their order: index.html, then each the contents links to. */
+/* The document's HTML pages in their order: index.html, then each the contents links to
+ * (their names percent-encoded, as the twin writes them). */
 static void
 read_twin(struct preview *p, struct buf *b)
 {
@@ -168,18 +205,25 @@ read_twin(struct preview *p, struct buf *b)
 
 	index = xasprintf("%s/index.html", dir);
 	add_main(b, index);
-	if (read_file(NULL, index, MAX_FILE_BYTES, &html, &len) == 0) {
+	if (read_out(index, &html, &len) == 0) {
 		char *nav = strstr(html, "<nav class=\"contents\"");
 
 		for (char *a = nav; a && (a = strstr(a, "<li><a href=\"")) != NULL; ) {
-			char *q, *file;
+			char *q, *file, *name;
 
 			a += 13;
 			if ((q = strchr(a, '"')) == NULL || memchr(a, '/', (size_t)(q - a)))
 				break;
-			file = xasprintf("%s/%.*s", dir, (int)(q - a), a);
-			add_main(b, file);
-			free(file);
+			name = xstrndup(a, (size_t)(q - a));
+			file = g_uri_unescape_string(name, "/");
+			if (file != NULL && file[0] != '.') {
+				char *path = xasprintf("%s/%s", dir, file);
+
+				add_main(b, path);
+				free(path);
+			}
+			g_free(file);
+			free(name);
 		}
 		free(html);
 	}
@@ -187,18 +231,21 @@ read_twin(struct preview *p, struct buf *b)
 	free(dir);
 }
 
-/* The PDF's pages as PNG, drawn by poppler. */
+/* The PDF's pages as PNG, drawn by poppler from the PDF's bytes. */
 static void
 read_pages(struct preview *p, struct buf **pages, size_t *n)
 {
-	char *path = xasprintf("%s/%s.pdf", p->g->outdir, p->outname), *abs, *uri;
-	PopplerDocument *doc;
+	char *path = xasprintf("%s/%s.pdf", p->g->outdir, p->outname), *data;
+	PopplerDocument *doc = NULL;
+	GBytes *bytes = NULL;
+	size_t len;
 
 	*pages = NULL;
 	*n = 0;
-	abs = realpath(path, NULL);
-	uri = abs ? g_filename_to_uri(abs, NULL, NULL) : NULL;
-	doc = uri ? poppler_document_new_from_file(uri, NULL, NULL) : NULL;
+	if (read_out(path, &data, &len) == 0) {
+		bytes = g_bytes_new_take(data, len);
+		doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+	}
 	for (int i = 0; doc != NULL && i < poppler_document_get_n_pages(doc); i++) {
 		PopplerPage *page = poppler_document_get_page(doc, i);
 		double w, h;
@@ -223,8 +270,8 @@ read_pages(struct preview *p, struct buf **pages, size_t *n)
 	}
 	if (doc != NULL)
 		g_object_unref(doc);
-	g_free(uri);
-	free(abs);
+	if (bytes != NULL)
+		g_bytes_unref(bytes);
 	free(path);
 }
 
@@ -401,9 +448,11 @@ static const char preview_style[] =
 	"#errors pre{white-space:pre-wrap;margin:.25rem 0}"
 	"@media (max-width:60rem){.preview{grid-template-columns:minmax(0,1fr)}}</style>\n";
 
-/* The page: what the last good build says, its pages, and the last build's messages. */
+/* The page: what the last good build says, its pages, and the last build's messages. Its
+ * one script carries `nonce`, which the page's Content-Security-Policy names: no other script
+ * runs, whatever the document's text holds. */
 static char *
-page(struct preview *p)
+page(struct preview *p, const char *nonce)
 {
 	struct buf b = { 0 };
 	char gen[64];
@@ -432,7 +481,9 @@ page(struct preview *p)
 		buf_adds(&b, img);
 	}
 	pthread_mutex_unlock(&p->lock);
-	buf_adds(&b, "</div>\n</div>\n<script>\n"
+	buf_adds(&b, "</div>\n</div>\n<script nonce=\"");
+	buf_adds(&b, nonce);
+	buf_adds(&b, "\">\n"
 	    "new EventSource('/events').onmessage = async () => {\n"
 	    "  const y = scrollY, d = new DOMParser().parseFromString(\n"
 	    "    await (await fetch('/')).text(), 'text/html');\n"
@@ -444,9 +495,13 @@ page(struct preview *p)
 	return b.s;
 }
 
+/* The policy of what the preview serves, but its page: the published pages' own. */
+#define SERVED_CSP HTML_CSP "; frame-ancestors 'none'"
+
+/* Sends a response; `csp` is its Content-Security-Policy, or NULL for SERVED_CSP. */
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned status, const char *type, void *data, size_t len,
-    enum MHD_ResponseMemoryMode mode)
+reply_csp(struct MHD_Connection *c, unsigned status, const char *type, void *data, size_t len,
+    enum MHD_ResponseMemoryMode mode, const char *csp)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
 	enum MHD_Result rc;
@@ -454,9 +509,17 @@ reply(struct MHD_Connection *c, unsigned status, const char *type, void *data, s
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", csp ? csp : SERVED_CSP);
 	rc = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *type, void *data, size_t len,
+    enum MHD_ResponseMemoryMode mode)
+{
+	return reply_csp(c, status, type, data, len, mode, NULL);
 }
 
 static enum MHD_Result
@@ -534,8 +597,7 @@ asset(struct preview *p, struct MHD_Connection *c, const char *name)
 	pthread_mutex_lock(&p->lock);
 	path = p->assets ? xasprintf("%s/%s", p->assets, name) : NULL;
 	pthread_mutex_unlock(&p->lock);
-	if (type == NULL || path == NULL ||
-	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)) < 0) {
+	if (type == NULL || path == NULL || (fd = out_open(path)) < 0) {	/* through no link */
 		free(path);
 		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	}
@@ -576,16 +638,31 @@ pdf(struct preview *p, struct MHD_Connection *c, const char *name)
 	return reply(c, MHD_HTTP_OK, "application/pdf", data, len, MHD_RESPMEM_MUST_FREE);
 }
 
-/* Whether the request's Host is this server by its loopback name, so that a page elsewhere
- * cannot reach it by a name it has pointed at 127.0.0.1 (DNS rebinding). */
-static int
-own_host(const struct preview *p, const char *host)
+/* Counts a request's Host headers. */
+static enum MHD_Result
+count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	char a[64], b[64];
+	(void)kind;
+	(void)value;
+	if (g_ascii_strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		(*(int *)cls)++;
+	return MHD_YES;
+}
 
+/* Whether the request has one Host, and it is this server by its loopback name, so that a
+ * page elsewhere cannot reach it by a name it has pointed at 127.0.0.1 (DNS rebinding), nor
+ * by a second Host that a proxy on the way would read instead. */
+static int
+own_host(const struct preview *p, struct MHD_Connection *c)
+{
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	char a[64], b[64];
+	int n = 0;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &n);
 	snprintf(a, sizeof(a), "127.0.0.1:%u", p->port);
 	snprintf(b, sizeof(b), "localhost:%u", p->port);
-	return host != NULL && (strcmp(host, a) == 0 || strcmp(host, b) == 0);
+	return n == 1 && host != NULL && (strcmp(host, a) == 0 || strcmp(host, b) == 0);
 }
 
 static enum MHD_Result
@@ -600,15 +677,28 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	(void)upload;
 	(void)upload_len;
 	(void)state;
-	if (!own_host(p, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+	if (!own_host(p, c))
 		return refuse(c, MHD_HTTP_FORBIDDEN, "this preview answers only to its own address\n");
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return refuse(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET\n");
 	if (strcmp(url, "/") == 0) {
-		char *html = page(p);
+		unsigned char r[18];
+		char nonce[32], *csp, *html, *b64;
+		enum MHD_Result rc;
 
-		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, strlen(html),
-		    MHD_RESPMEM_MUST_FREE);
+		if (getrandom(r, sizeof(r), 0) != sizeof(r))
+			return refuse(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no random numbers\n");
+		b64 = g_base64_encode(r, sizeof(r));
+		snprintf(nonce, sizeof(nonce), "%s", b64);
+		g_free(b64);
+		html = page(p, nonce);
+		csp = xasprintf("default-src 'none'; script-src 'nonce-%s'; connect-src 'self'; "
+		    "img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+		    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'", nonce);
+		rc = reply_csp(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, strlen(html),
+		    MHD_RESPMEM_MUST_FREE, csp);
+		free(csp);
+		return rc;
 	}
 	if (strcmp(url, "/events") == 0) {
 		struct stream *s = xcalloc(1, sizeof(*s));
@@ -650,37 +740,180 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 
 /* ---- watching ---- */
 
-/* Watches the folders the document reads: its own, its data/, and templates/. */
-static int
-watch(struct preview *p)
-{
-	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM;
-	char *data = xasprintf("%s/data", p->dir), *templates = project_path(p->g, "templates");
+#define WATCH_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
+	IN_DELETE_SELF | IN_MOVE_SELF)
 
-	if (fd >= 0) {
-		inotify_add_watch(fd, p->dir, mask);
-		inotify_add_watch(fd, data, mask);
-		inotify_add_watch(fd, templates, mask);
+/* One folder watched; `only`, when set, names the entries whose changes count, as
+ * "/content/templates/" (the project's folder, where other files change too). */
+struct watched {
+	char	*dir;
+	char	*only;
+};
+
+static void
+watched_free(void *v)
+{
+	struct watched *w = v;
+
+	free(w->dir);
+	free(w->only);
+	free(w);
+}
+
+/* read_file()'s hook (g->on_read): the folder of each file a build asks for is watched. */
+static void
+note_read(void *arg, const char *path)
+{
+	struct preview *p = arg;
+	char *dir = g_path_get_dirname(path);
+
+	pthread_mutex_lock(&p->reads_lock);
+	g_hash_table_add(p->reads, dir);	/* the table frees a copy it had */
+	pthread_mutex_unlock(&p->reads_lock);
+}
+
+/* Watches the folder `dir` (never through a link, never out/); `only` as struct watched
+ * says. Returns 0 when it is watched. */
+static int
+watch_one(struct preview *p, const char *dir, const char *only)
+{
+	char real[PATH_MAX];
+	struct watched *w;
+	size_t ol = p->realout ? strlen(p->realout) : 0;
+	int wd;
+
+	if (g_hash_table_size(p->watched) >= MAX_WATCHED || realpath(dir, real) == NULL ||
+	    (ol > 0 && strncmp(real, p->realout, ol) == 0 && (real[ol] == '\0' ||
+	    real[ol] == '/')))
+		return -1;
+	if ((wd = inotify_add_watch(p->inotify, dir, WATCH_MASK | IN_ONLYDIR | IN_DONT_FOLLOW)) < 0)
+		return -1;
+	w = g_hash_table_lookup(p->watched, GINT_TO_POINTER(wd));
+	if (w == NULL) {
+		w = xcalloc(1, sizeof(*w));
+		w->dir = xstrdup(dir);
+		w->only = only ? xstrdup(only) : NULL;
+		g_hash_table_replace(p->watched, GINT_TO_POINTER(wd), w);
+	} else if (only == NULL) {	/* watched for all it holds, too */
+		free(w->only);
+		w->only = NULL;
 	}
-	free(data);
+	return 0;
+}
+
+/* Watches `dir` and the folders below it, to `depth` levels, not through links and not
+ * into hidden folders. */
+static void
+watch_tree(struct preview *p, const char *dir, int depth)
+{
+	DIR *dp;
+	struct dirent *e;
+
+	if (watch_one(p, dir, NULL) == -1 || depth == 0 || (dp = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		char *sub;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		sub = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			watch_tree(p, sub, depth - 1);
+		free(sub);
+	}
+	closedir(dp);
+}
+
+/* Watches, as they are now, the folders a build reads: the project's (for templates/ and
+ * fonts/ made later), content/ (for the document's folder deleted and put back), the
+ * document's folder and every folder in it, templates/ and fonts/, and the folder of every
+ * file a build asked for, or the nearest folder above it that exists (so that a folder
+ * made later is seen). */
+static void
+rewatch(struct preview *p)
+{
+	char *content = project_path(p->g, "content"), *templates = project_path(p->g,
+	    "templates"), *fonts = project_path(p->g, "fonts"), *only, *base;
+	GHashTableIter it;
+	gpointer key;
+
+	if (p->realout == NULL)
+		p->realout = realpath(p->g->outdir, NULL);
+	watch_one(p, p->g->root, "/content/templates/fonts/");
+	base = g_path_get_basename(p->dir);
+	only = xasprintf("/%s/", base);
+	watch_one(p, content, only);
+	free(only);
+	g_free(base);
+	watch_tree(p, p->dir, 8);
+	watch_tree(p, templates, 4);
+	watch_tree(p, fonts, 4);
+	pthread_mutex_lock(&p->reads_lock);
+	g_hash_table_iter_init(&it, p->reads);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		char *dir = xstrdup(key);
+
+		while (watch_one(p, dir, NULL) == -1 && errno == ENOENT && in_project(p->g, dir)) {
+			char *up = g_path_get_dirname(dir);
+			int top = strcmp(up, dir) == 0;
+
+			free(dir);
+			dir = xstrdup(up);
+			g_free(up);
+			if (top)
+				break;
+		}
+		free(dir);
+	}
+	pthread_mutex_unlock(&p->reads_lock);
+	free(content);
 	free(templates);
-	return fd;
+	free(fonts);
+}
+
+/* Whether an inotify event is a change a build reads. */
+static int
+counts(struct preview *p, const struct inotify_event *e)
+{
+	struct watched *w = g_hash_table_lookup(p->watched, GINT_TO_POINTER(e->wd));
+
+	if (e->mask & IN_IGNORED) {	/* its folder is gone */
+		g_hash_table_remove(p->watched, GINT_TO_POINTER(e->wd));
+		return 0;
+	}
+	if (w != NULL && w->only != NULL) {
+		char *name = xasprintf("/%s/", e->len > 0 ? e->name : "");
+		int in = strstr(w->only, name) != NULL;
+
+		free(name);
+		return in;
+	}
+	return 1;
 }
 
 /* Waits for a save, then for the writes around it to settle. */
 static void
-wait_for_save(int fd)
+wait_for_save(struct preview *p)
 {
 	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	struct pollfd pf = { fd, POLLIN, 0 };
+	struct pollfd pf = { p->inotify, POLLIN, 0 };
+	int changed = 0;
+	ssize_t n;
 
-	while (poll(&pf, 1, -1) < 0 && errno == EINTR)
-		;
-	do	/* an editor's save is several events: take them all */
-		while (read(fd, events, sizeof(events)) > 0)
+	do {	/* an editor's save is several events: take them all */
+		while (poll(&pf, 1, changed ? 25 : -1) < 0 && errno == EINTR)
 			;
-	while (poll(&pf, 1, 25) > 0);
+		if (!(pf.revents & POLLIN))
+			break;
+		while ((n = read(p->inotify, events, sizeof(events))) > 0)
+			for (char *at = events; at < events + n; ) {
+				const struct inotify_event *e = (const void *)at;
+
+				changed |= counts(p, e);
+				at += sizeof(*e) + e->len;
+			}
+	} while (1);
 }
 
 /* The HTML's assets folder, once a build has said where the document goes: beside its
@@ -773,7 +1006,7 @@ preview_run(struct gen *g, const char *dir, const char *row, int port, jobs_fn *
 	struct preview p = { .g = g, .build = build };
 	struct MHD_Daemon *daemon;
 	unsigned usual = port >= 0 ? (unsigned)port : project_port(g->realroot);
-	int fd, sock;
+	int sock;
 
 	if ((sock = listen_on(g, port, &p.port)) < 0)
 		return g->status;
@@ -781,12 +1014,26 @@ preview_run(struct gen *g, const char *dir, const char *row, int port, jobs_fn *
 	p.row = row ? xstrdup(row) : NULL;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.changed, NULL);
+	pthread_mutex_init(&p.reads_lock, NULL);
+	p.reads = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	p.watched = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, watched_free);
+	g->on_read = note_read;
+	g->on_read_arg = &p;
 	g->progress = 0;
+	if ((p.inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
+		msg(g, MSG_FATAL, NULL, 0, 0, "cannot watch the files: %s", strerror(errno));
+		return g->status;
+	}
+	rewatch(&p);
 	rebuild(&p);
+	rewatch(&p);
 	find_assets(&p);
+	/* a request that does not arrive whole within REQUEST_TIMEOUT seconds is closed, and
+	 * few connections are kept: each is a thread */
 	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &p, MHD_OPTION_LISTEN_SOCKET, sock,
-	    MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)REQUEST_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
 	if (daemon == NULL) {
 		msg(g, MSG_FATAL, NULL, 0, 0, "cannot serve the preview on 127.0.0.1:%u: %s", p.port,
 		    strerror(errno));
@@ -798,14 +1045,11 @@ preview_run(struct gen *g, const char *dir, const char *row, int port, jobs_fn *
 	if (port < 0 && p.port != usual)
 		printf("(port %u, this project's usual one, is in use)\n", usual);
 	fflush(stdout);
-	if ((fd = watch(&p)) < 0) {
-		msg(g, MSG_FATAL, NULL, 0, 0, "cannot watch the files: %s", strerror(errno));
-		MHD_stop_daemon(daemon);
-		return g->status;
-	}
 	for (;;) {	/* until interrupted */
-		wait_for_save(fd);
+		wait_for_save(&p);
+		rewatch(&p);	/* the folders as they are now: a save in one made meanwhile */
 		rebuild(&p);
+		rewatch(&p);	/* and those this build read */
 		find_assets(&p);
 	}
 	return 0;

@@ -2,15 +2,15 @@
 /* util.c: allocation that never fails, growable buffers, whole-file reads and UTF-8 checks.
  * Called by every stage; owns no state. */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,27 +29,38 @@ oom_report_to(int fd)
 		oom_fd = fd;
 }
 
-static void
+static _Noreturn void
 oom(void)
 {
 	static const char text[] = "gen: error: out of memory\n";
 
+	write_abandon(0);	/* the job's files half made go; the previous outputs stay */
 	if (write(oom_fd, text, sizeof(text) - 1) < 0) {
 		/* nothing more can be said */
 	}
 	_exit(EXIT_ENV);	/* exit() would run handlers that may allocate */
 }
 
+static int	memory_gone(void);
+
 /* GLib's own allocations (its hash tables, pango's, cairo's fonts) and its threads end the
  * program through g_error() when memory runs out: said here, as gen says it, before GLib
- * aborts. */
+ * aborts. So is a library's warning at a moment when memory has run out (pango's "failed to
+ * create cairo scaled font"): that is what it is about. */
 static void
 glib_error(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
 {
-	(void)domain;
 	(void)data;
 	if ((level & G_LOG_LEVEL_ERROR) && message != NULL && (strstr(message, "allocate") ||
 	    strstr(message, "creating thread")))	/* a thread's stack is memory too */
+		oom();
+	if ((level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) &&
+	    memory_gone())
+		oom();
+	/* a font gen checked at start-up that cairo cannot make now: its text would be left
+	 * out ("expect ugly output"), never to be written */
+	if (domain != NULL && strcmp(domain, "Pango") == 0 && message != NULL &&
+	    strstr(message, "failed to create cairo scaled font") != NULL)
 		oom();
 	g_log_default_handler(domain, level, message, NULL);
 }
@@ -58,6 +69,78 @@ void
 oom_catch_glib(void)
 {
 	g_log_set_handler("GLib", G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL, glib_error, NULL);
+	g_log_set_default_handler(glib_error, NULL);	/* every other library's */
+}
+
+void
+out_of_memory(void)
+{
+	oom();
+}
+
+void
+oom_thread_stack(void)
+{
+	/* GLib, out of memory, can fail to format its own "failed to allocate" message and
+	 * try again until the thread's stack is gone: on_crash() needs a stack of its own */
+	static _Thread_local char stack[64 << 10] __attribute__((aligned(16)));
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack), .ss_flags = 0 }, had;
+
+	if (sigaltstack(NULL, &had) == 0 && !(had.ss_flags & SS_DISABLE))
+		return;		/* one is there (the sanitizers make their own) */
+	sigaltstack(&ss, NULL);
+}
+
+/* The crashes a library makes of memory running out: fontconfig, for one, uses what a failed
+ * malloc() returned, and a C++ library aborts on std::bad_alloc. */
+static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGABRT };
+static struct sigaction crash_before[3];
+
+/* Whether memory has run out: 64 MB more cannot be mapped. Async-signal-safe. */
+static int
+memory_gone(void)
+{
+	size_t n = (size_t)64 << 20;
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 1;
+	munmap(p, n);
+	return 0;
+}
+
+static void
+on_crash(int sig, siginfo_t *info, void *ctx)
+{
+	if (memory_gone())
+		oom();
+	/* Any other crash goes on as it would have: to the handler before this one (the
+	 * sanitizers'), or, returning, to the default, at the same instruction or abort(). */
+	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++) {
+		const struct sigaction *was = &crash_before[i];
+
+		if (crash_signals[i] != sig)
+			continue;
+		sigaction(sig, was, NULL);
+		if ((was->sa_flags & SA_SIGINFO) && was->sa_sigaction != NULL)
+			was->sa_sigaction(sig, info, ctx);
+		else if (!(was->sa_flags & SA_SIGINFO) && was->sa_handler != SIG_DFL &&
+		    was->sa_handler != SIG_IGN)
+			was->sa_handler(sig);
+	}
+}
+
+void
+oom_catch_crashes(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_crash;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
+		sigaction(crash_signals[i], &sa, &crash_before[i]);
 }
 
 void *
@@ -216,6 +299,8 @@ read_file(const struct gen *g, const char *path, size_t max, char **out, size_t 
 	ssize_t r;
 	int fd, e;
 
+	if (g != NULL && g->on_read != NULL)
+		g->on_read(g->on_read_arg, path);
 	/* Outside the project, nothing is even opened; nor is a device (opening one can act),
 	 * and a FIFO is opened without waiting for a writer, then refused. */
 	if (root != NULL && realpath(path, real) != NULL && !under(root, real) &&
@@ -227,8 +312,11 @@ read_file(const struct gen *g, const char *path, size_t max, char **out, size_t 
 		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
 		return -1;
 	}
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1) {
+		if (errno == ENOMEM)	/* the kernel's memory, or ours: said as such */
+			oom();
 		return -1;
+	}
 	if (root != NULL && !fd_under(root, fd, path) &&
 	    (own == NULL || !fd_under(own, fd, path)))
 		e = EXDEV;
@@ -251,6 +339,8 @@ read_file(const struct gen *g, const char *path, size_t max, char **out, size_t 
 			e = errno;
 			free(p);
 			close(fd);
+			if (e == ENOMEM)
+				oom();
 			errno = e;
 			return -1;
 		}
@@ -260,6 +350,24 @@ read_file(const struct gen *g, const char *path, size_t max, char **out, size_t 
 	p[n] = '\0';
 	*out = p;
 	*len = n;
+	return 0;
+}
+
+int
+write_all(int fd, const void *p, size_t len)
+{
+	const char *s = p;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
 	return 0;
 }
 
@@ -276,205 +384,6 @@ read_error(int err)
 	default:
 		return strerror(err);
 	}
-}
-
-/* The temporary file write_file() is writing, and those a batch holds until it ends, for
- * write_abandon() in a signal handler: the one state a handler can reach. Only the main
- * thread writes files. */
-static char writing[PATH_MAX];
-#define BATCH_MAX	64	/* files a batch holds; one more settles those first */
-static char *volatile held[BATCH_MAX];	/* their temporary names; NULL where none */
-
-/* A batch's files, written but not yet renamed into place (write_batch_begin()). */
-static struct {
-	int		 on;		/* between write_batch_begin() and _end() */
-	size_t		 n;
-	int		 fd[BATCH_MAX];	/* open, its data on its way to disk */
-	char		*path[BATCH_MAX];	/* where it goes */
-	struct buf	 failed;	/* "path\0strerror\0" of each that could not be put in place */
-} batch;
-
-void
-write_abandon(void)
-{
-	if (writing[0] != '\0')
-		unlink(writing);	/* async-signal-safe */
-	for (size_t i = 0; i < BATCH_MAX; i++)
-		if (held[i] != NULL)
-			unlink(held[i]);
-}
-
-/* Creates a new file beside `path` under a name nobody can guess, never through a link:
- * ".NAME.gen-XXXXXXXXXXXX.tmp". Returns its descriptor and sets writing[], or -1. */
-static int
-create_temp(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
-	unsigned char rnd[6];
-	int fd = -1;
-
-	for (int tries = 0; tries < 100 && fd == -1; tries++) {
-		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-			return -1;
-		if (snprintf(writing, sizeof(writing), "%.*s.%s" TEMP_MARK "%02x%02x%02x%02x%02x"
-		    "%02x.tmp", (int)dl, path, path + dl, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
-		    rnd[5]) >= (int)sizeof(writing)) {
-			writing[0] = '\0';
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		fd = open(writing, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd == -1 && errno != EEXIST) {
-			writing[0] = '\0';
-			return -1;
-		}
-	}
-	return fd;
-}
-
-/* Puts the batch's files in place: each synced, then renamed over its path. Their data went
- * to disk as each was written, so the syncs wait for little (on a journal, the first commit
- * takes them all): a pack's thirty files wait once, where a sync after each waited thirty
- * times. */
-static void
-batch_settle(void)
-{
-	for (size_t i = 0; i < batch.n; i++) {
-		char *tmp = held[i];
-		int e = 0;
-
-		if (fdatasync(batch.fd[i]) == -1 && errno != EINVAL)
-			e = errno;
-		if (close(batch.fd[i]) == -1 && e == 0)
-			e = errno;
-		if (e == 0 && rename(tmp, batch.path[i]) == -1)
-			e = errno;
-		if (e != 0) {
-			unlink(tmp);
-			buf_add(&batch.failed, batch.path[i], strlen(batch.path[i]) + 1);
-			buf_add(&batch.failed, strerror(e), strlen(strerror(e)) + 1);
-		}
-		held[i] = NULL;
-		free(tmp);
-		free(batch.path[i]);
-	}
-	batch.n = 0;
-}
-
-void
-write_batch_begin(void)
-{
-	batch.on = 1;
-}
-
-int
-write_batch_end(struct gen *g)
-{
-	int rc = 0;
-
-	batch_settle();
-	batch.on = 0;
-	for (size_t at = 0; at < batch.failed.len; rc = -1) {
-		const char *path = batch.failed.s + at, *why = path + strlen(path) + 1;
-
-		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", why);
-		at = (size_t)(why + strlen(why) + 1 - batch.failed.s);
-	}
-	buf_free(&batch.failed);
-	return rc;
-}
-
-int
-write_file(const char *path, const void *data, size_t len)
-{
-	const char *s = data;
-	ssize_t n;
-	int fd, e;
-
-	if ((fd = create_temp(path)) == -1)
-		return -1;
-	while (len > 0) {
-		if ((n = write(fd, s, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	if (batch.on) {	/* its data sent to disk now; synced and renamed with the rest */
-		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-		if (batch.n == BATCH_MAX)
-			batch_settle();
-		batch.fd[batch.n] = fd;
-		batch.path[batch.n] = xstrdup(path);
-		held[batch.n++] = xstrdup(writing);
-		writing[0] = '\0';
-		return 0;
-	}
-	/* On disk before the rename, so a crash leaves the old file or the new, whole. */
-	if (fdatasync(fd) == -1 && errno != EINVAL)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(writing, path) == -1)	/* replaces a link at `path`, never follows it */
-		goto fail;
-	writing[0] = '\0';
-	return 0;
-fail:
-	e = errno;
-	if (fd != -1)
-		close(fd);
-	unlink(writing);
-	writing[0] = '\0';
-	errno = e;
-	return -1;
-}
-
-/* Removes what write_file() left in `dir` and the folders below it (to `depth` levels) when
- * its build was killed; only while no other build runs there. Follows no link below `dir`
- * (`top`: dir itself). */
-static void
-remove_temps_in(const char *dir, int depth, int top)
-{
-	DIR *dp;
-	struct dirent *e;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (top ? 0 : O_NOFOLLOW));
-
-	if (dfd == -1 || (dp = fdopendir(dfd)) == NULL) {
-		if (dfd != -1)
-			close(dfd);
-		return;
-	}
-	while ((e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name), tail = strlen(TEMP_MARK) + 12 + 4;
-		struct stat st;
-
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-			continue;
-		if (S_ISDIR(st.st_mode) && depth > 0) {
-			char *sub = xasprintf("%s/%s", dir, e->d_name);
-
-			remove_temps_in(sub, depth - 1, 0);
-			free(sub);
-		} else if (!S_ISDIR(st.st_mode) && e->d_name[0] == '.' && l > tail &&
-		    strncmp(e->d_name + l - tail, TEMP_MARK, strlen(TEMP_MARK)) == 0 &&
-		    strspn(e->d_name + l - 16, "0123456789abcdef") == 12 &&
-		    strcmp(e->d_name + l - 4, ".tmp") == 0)
-			unlinkat(dfd, e->d_name, 0);
-	}
-	closedir(dp);
-}
-
-void
-remove_stale_temps(const char *dir, int depth)
-{
-	remove_temps_in(dir, depth, 1);	/* out/ itself may be a link the user made */
 }
 
 size_t

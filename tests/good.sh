@@ -16,7 +16,7 @@ for case in tests/good/*/; do
 	ln -s "$ROOT/fonts" "$w/fonts"
 	args=$(cat "$case/args" 2>/dev/null || echo "build doc")
 	# shellcheck disable=SC2086 # args are words
-	(cd "$w" && timeout 120 "$GEN" $args) >"$w/stdout" 2>"$w/stderr"
+	(cd "$w" && timeout 300 "$GEN" $args) >"$w/stdout" 2>"$w/stderr"
 	rc=$?
 	[ -n "${UPDATE:-}" ] && cp "$w/stderr" "$case/expected"
 	pdf=$(cat "$case/pdf" 2>/dev/null || echo out/doc.pdf)

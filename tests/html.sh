@@ -27,6 +27,10 @@ else
 
 	# WCAG 2.2 AA: every page, both widths
 	find "$w" -name '*.html' -not -path '*/assets/*' | sort >"$w.pages"
+	# every page says that no script may run
+	nocsp=$(xargs -a "$w.pages" grep -L '<meta http-equiv="Content-Security-Policy" content="default-src .none.;')
+	[ -z "$nocsp" ] && pass html/every-page-has-a-policy ||
+	    fail html/every-page-has-a-policy "no Content-Security-Policy in: $(echo $nocsp | head -c 300)"
 	if (cd "$B" && xargs -a "$w.pages" node axe.mjs) >"$w.axe" 2>&1; then
 		pass html/axe
 	else
@@ -105,6 +109,71 @@ else
 		pass html/axe-can-fail
 	else
 		fail html/axe-can-fail "$(head -4 "$w.axe2")"
+	fi
+fi
+
+# Safe to host: a document whose pictures are a PNG named with a space, #, ? and %, a JPEG, and
+# an SVG holding a script, event attributes, a javascript: link and a picture from another
+# site. The twin's copy of the SVG holds none of them; the page shows every picture, its
+# stylesheet and its fonts under its Content-Security-Policy, and a script planted in it, or
+# in the SVG opened by itself, does not run.
+if [ -d "$B/node_modules/puppeteer-core" ]; then
+	h=$TMP/hostile-html
+	mkdir -p "$h/content/doc/pictures" "$h/templates"
+	cp templates/*.xml templates/*.svg "$h/templates/"
+	ln -s "$ROOT/fonts" "$h/fonts"
+	cp tests/layout/features/chart.png "$h/content/doc/pictures/chart #1?v=2%.png"
+	cp tests/layout/features/photo.jpg "$h/content/doc/pictures/"
+	cat >"$h/content/doc/pictures/logo.svg" <<'SVG'
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120"
+  height="60" onload="window.__ran = 'onload'; alert(1)">
+  <script>window.__ran = 'script'; alert(document.cookie)</script>
+  <rect width="120" height="60" fill="#1d4f91" onclick="window.__ran = 'onclick'"/>
+  <image href="https://example.org/tracker.png" width="10" height="10"/>
+  <a xlink:href="javascript:window.__ran = 'link'"><circle cx="90" cy="30" r="20" fill="#fff"/></a>
+</svg>
+SVG
+	cat >"$h/content/doc/index.md" <<'MD'
+---
+title: Pictures
+template: plain
+date: 2024-01-01
+---
+# Pictures
+
+![A chart](<pictures/chart #1?v=2%.png>)
+
+![A photograph](pictures/photo.jpg)
+
+![A logo](pictures/logo.svg)
+MD
+	(cd "$h" && "$GEN" build doc) >/dev/null 2>"$h/err"
+	rc=$?
+	svg=$(ls "$h"/out/doc/assets/logo-*.svg 2>/dev/null | head -1)
+	bad=$(grep -oiE '.{0,20}(script|onload|onclick|javascript|example\.org).{0,20}' "$svg" \
+	    2>/dev/null | head -2)
+	if [ $rc -ne 0 ] || [ -z "$svg" ]; then
+		fail html/csp-build "exit $rc, no SVG copied: $(grep -v ppi "$h/err" | head -3)"
+	elif [ -n "$bad" ]; then
+		fail html/svg-sanitised "the copied SVG holds: $bad"
+	else
+		pass html/svg-sanitised
+		planted='<script>window.__ran = "script"; alert(1)</script>'
+		planted+="<img src=\"x\" onerror=\"window.__ran = 'onerror'\">"
+		planted+="<svg onload=\"window.__ran = 'svg'\"></svg>"
+		planted+="<a id=\"planted-link\" href=\"javascript:window.__ran = 'link'\">x</a>"
+		awk -v p="$planted" '{ i = index($0, "<main id=\"main\" tabindex=\"-1\">")
+		    if (i) $0 = $0 p; print }' "$h/out/doc/index.html" >"$h/out/doc/planted.html"
+		(cd "$B" && node csp.mjs "$h/out/doc/index.html" "$h/out/doc/planted.html" "$svg") \
+		    >"$TMP/csp.out" 2>&1
+		while read -r word name rest; do
+			case $word in
+			PASS) pass "$name" ;;
+			FAIL) fail "$name" "$rest" ;;
+			esac
+		done <"$TMP/csp.out"
+		grep -q '^PASS html/csp-no-script-runs' "$TMP/csp.out" ||
+		    fail html/csp-run "$(tail -5 "$TMP/csp.out")"
 	fi
 fi
 

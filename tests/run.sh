@@ -73,11 +73,13 @@ for dir in tests/layout/*/; do
 done
 
 # ---- template, data and component features (each a small project), counted panels; the
-# strategy, the constituency packs and charts end to end; colour for the press ----
+# strategy, the constituency packs and charts end to end; outputs replaced whole; colour for
+# the press ----
 source tests/good.sh
 source tests/official.sh
 source tests/hundreds.sh
 source tests/e2e.sh
+source tests/output.sh
 source tests/pages.sh
 source tests/print.sh
 

@@ -7,8 +7,10 @@
 // check and "N passed, N failed". Run by tests/html.sh and bench/run.sh.
 import puppeteer from 'puppeteer-core';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, mkdirSync, copyFileSync, readdirSync,
+  rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 const [project, doc, csv, from, to, gen] = process.argv.slice(2);
@@ -25,6 +27,28 @@ const get = (port, path, host) => new Promise((resolve) => {
     res.on('end', () => resolve(res.statusCode));
   });
   r.on('error', () => resolve(0));
+  r.end();
+});
+
+// Sends `text` as it is on a connection of its own; resolves to what came back and after how
+// many milliseconds the server closed it (or gave up after `wait`).
+const raw = (port, text, wait) => new Promise((resolve) => {
+  const t0 = performance.now();
+  let got = '';
+  const s = connect(port, '127.0.0.1', () => s.write(text));
+  const done = () => { clearTimeout(timer); s.destroy();
+    resolve({ got, ms: performance.now() - t0 }); };
+  const timer = setTimeout(done, wait);
+  s.on('data', (d) => { got += d; });
+  s.on('close', done);
+  s.on('error', done);
+});
+// The response to GET / with its headers.
+const head = (port) => new Promise((resolve) => {
+  const r = request({ host: '127.0.0.1', port, path: '/', headers: { Host: `127.0.0.1:${port}` } },
+    (res) => { let body = ''; res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ headers: res.headers, body })); });
+  r.on('error', () => resolve({ headers: {}, body: '' }));
   r.end();
 });
 
@@ -86,6 +110,80 @@ try {
   check(await get(port, '/assets/../../../../etc/passwd', `127.0.0.1:${port}`) === 404 &&
     await get(port, '/assets/%2e%2e/%2e%2e/index.md', `127.0.0.1:${port}`) === 404,
     'serves-nothing-outside', 'a path outside was answered');
+  // Nor through a link in out/: a file, and the fonts' folder, made links.
+  const assets = join(project, 'out', doc, 'assets');
+  symlinkSync(join(project, 'content', doc.split('/')[0], 'index.md'), join(assets, 'planted.css'));
+  renameSync(join(assets, 'fonts'), join(assets, 'fonts.real'));
+  symlinkSync(join(assets, 'fonts.real'), join(assets, 'fonts'));
+  const viaLink = [await get(port, '/assets/planted.css', `127.0.0.1:${port}`),
+    await get(port, '/assets/fonts/Inter-Regular.otf', `127.0.0.1:${port}`)];
+  unlinkSync(join(assets, 'fonts'));
+  renameSync(join(assets, 'fonts.real'), join(assets, 'fonts'));
+  unlinkSync(join(assets, 'planted.css'));
+  check(viaLink[0] === 404 && viaLink[1] === 404 &&
+    await get(port, '/assets/fonts/Inter-Regular.otf', `127.0.0.1:${port}`) === 200,
+    'serves-nothing-through-a-link', `answered ${viaLink.join(' and ')}`);
+
+  // One Host only, and a request that never ends is closed within seconds.
+  const two = await raw(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+    `Host: evil.example\r\n\r\n`, 5000);
+  const twoFirst = await raw(port, `GET / HTTP/1.1\r\nHost: evil.example\r\n` +
+    `Host: 127.0.0.1:${port}\r\n\r\n`, 5000);
+  check(/^HTTP\/1\.1 403/.test(two.got) && /^HTTP\/1\.1 403/.test(twoFirst.got),
+    'refuses-two-hosts', `answered ${two.got.slice(0, 20)} and ${twoFirst.got.slice(0, 20)}`);
+  const slow = await raw(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`, 20000);
+  check(slow.ms < 10000 && !slow.got.includes('200 OK'), 'closes-a-slow-request',
+    `closed after ${Math.round(slow.ms)} ms: ${slow.got.slice(0, 40)}`);
+  const { headers, body } = await head(port);
+  const nonce = (headers['content-security-policy'] || '').match(/script-src 'nonce-([^']+)'/);
+  check(nonce && body.includes(`<script nonce="${nonce[1]}">`) &&
+    (body.match(/<script/g) || []).length === 1, 'one-script-by-its-nonce',
+    `policy "${headers['content-security-policy']}"`);
+
+  // It follows what the build reads: a picture in a folder of its own, made now.
+  const dir = join(project, 'content', doc.split('/')[0]);
+  const chapter = readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'index.md').sort()[0];
+  const md = readFileSync(join(dir, chapter), 'utf8');
+  const src = () => page.evaluate(() =>
+    [...document.querySelectorAll('#doc img')].map((i) => i.getAttribute('src')).join(' '));
+  mkdirSync(join(dir, 'pictures', 'new'), { recursive: true });
+  copyFileSync('../layout/features/chart.png', join(dir, 'pictures', 'new', 'map.png'));
+  save(join(dir, chapter), md + '\n![A map](pictures/new/map.png)\n');
+  const first = await page.waitForFunction(() => document.querySelector('#doc img[src*="map-"]'),
+    { timeout: 20000 }).then(async () => src(), () => '');
+  copyFileSync('../pages/chart.png', join(dir, 'pictures', 'new', 'map.png'));
+  const second = await page.waitForFunction((was) => [...document.querySelectorAll('#doc img')]
+    .map((i) => i.getAttribute('src')).join(' ') !== was, { timeout: 20000 }, first)
+    .then(async () => src(), () => '');
+  check(first.includes('map-') && second.includes('map-') && first !== second,
+    'follows-a-picture-in-a-new-folder', `the picture's address went from "${first}" to ` +
+    `"${second}"`);
+  save(join(dir, chapter), md);
+
+  // data/ taken away and made again; the document's folder taken away and put back.
+  const errorShows = () => page.waitForFunction(() =>
+    document.getElementById('errors').innerText.trim() !== '', { timeout: 20000 })
+    .then(() => true, () => false);
+  const errorClears = () => page.waitForFunction(() =>
+    document.getElementById('errors').innerText.trim() === '', { timeout: 20000 })
+    .then(() => true, () => false);
+  const data = join(dir, 'data');
+  renameSync(data, data + '.away');
+  const gone = await errorShows();
+  mkdirSync(data);
+  for (const f of readdirSync(data + '.away')) copyFileSync(join(data + '.away', f), join(data, f));
+  rmSync(data + '.away', { recursive: true });
+  const back = await errorClears();
+  save(file, fresh);
+  check(gone && back && await shows(to), 'follows-a-data-folder-made-anew',
+    `error shown ${gone}, cleared ${back}, then a save in the new folder not followed`);
+  renameSync(dir, dir + '.away');
+  const docGone = await errorShows();
+  renameSync(dir + '.away', dir);
+  const docBack = await errorClears();
+  save(file, original);
+  check(docGone && docBack && await shows(from), 'follows-a-document-put-back',
+    `error shown ${docGone}, cleared ${docBack}, then a save not followed`);
 } finally {
   await browser.close();
   server.kill('SIGINT');
