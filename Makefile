@@ -1,12 +1,15 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gen: `make` installs what is missing, builds gen and every document in content/;
-# `make test` runs every test (with AddressSanitizer and UndefinedBehaviorSanitizer).
+# `make test` runs every test (with AddressSanitizer and UndefinedBehaviorSanitizer);
+# `make install` and `make deb` install gen with its templates, fonts, starters and manual.
 
 # Debian packages gen needs to build and run, and the tools its tests use.
 DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
 	libjpeg-dev libfontconfig-dev libglib2.0-dev libpng-dev \
 	icc-profiles-free libgs-common libmicrohttpd-dev libpoppler-glib-dev zlib1g-dev libharfbuzz-dev
-DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel ghostscript
+DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel ghostscript man-db \
+	dpkg-dev lintian
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
@@ -21,12 +24,16 @@ WARN = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-s
 CFLAGS = -O2 -g
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS)
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# gen itself is hardened as Debian hardens its packages (dpkg-buildflags); the sanitizers'
+# build is not, as fortified functions would bypass them.
+HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fcf-protection
+HARDEN_LD = -Wl,-z,relro -Wl,-z,now
 
 SRCS = main.c msg.c util.c output.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
 	document.c validate.c layout.c layout_notes.c layout_table.c layout_front.c layout_ahead.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
 	comp_outcome.c comp_chart.c comp_chart_judgement.c comp_indicators.c comp_divider.c \
 	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c svg.c backend.c text.c \
-	pdf_post.c jobs.c
+	pdf_post.c jobs.c project.c init.c
 OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o
 
@@ -60,14 +67,14 @@ build/deps.stamp: Makefile
 	@touch $@
 
 gen/gen: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(HARDEN_LD) -o $@ $(OBJS) $(PKG_LIBS)
 
 build/gen-asan: $(SAN_OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(SAN_OBJS) $(PKG_LIBS)
 
 build/release/%.o: gen/%.c gen/gen.h gen/layout.h gen/chart.h build/deps.stamp
 	@mkdir -p build/release
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(HARDEN) -c -o $@ $<
 
 build/asan/%.o: gen/%.c gen/gen.h gen/layout.h gen/chart.h build/deps.stamp
 	@mkdir -p build/asan
@@ -108,7 +115,14 @@ build/specsplit: tests/specsplit.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ tests/specsplit.c
 
-docs: $(DOCS)
+# Every document that can be built is built: one that fails does not stop the others (-k),
+# and the failure is said again at the end.
+docs: gen/gen
+	@$(MAKE) --no-print-directory -k doc-stamps || \
+	  { echo "make: some documents were not built: see the messages above"; exit 1; }
+
+doc-stamps: $(DOCS)
+	@:
 
 # A document is rebuilt when its content, the templates, the fonts or gen change, or the
 # data of any document (which another may share).
@@ -210,13 +224,74 @@ profile: build/deps.stamp
 	    status=none
 	cp build/profile/FOGRA39L.icc profiles/FOGRA39.icc
 
-# `make install` puts gen on the PATH (PREFIX=/usr/local by default; DESTDIR for packaging).
+# `make install` puts gen on the PATH with what it needs beside it, found from where the
+# program is (PREFIX/bin/gen reads PREFIX/share/gen): the templates, the fonts with their
+# licences, the starter projects of `gen init`, the manual page and bash completion.
+# PREFIX=/usr/local by default; DESTDIR for packaging. `make uninstall` removes exactly those.
 PREFIX = /usr/local
+VERSION = $(shell sed -n 's/^\#define GEN_VERSION "\(.*\)"/\1/p' gen/gen.h)
+SHARE_DIRS = templates fonts starters
 install: gen/gen
-	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+	    "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" \
+	    "$(DESTDIR)$(PREFIX)/share/doc/gen"
 	install -m 755 gen/gen "$(DESTDIR)$(PREFIX)/bin/gen"
+	for d in $(SHARE_DIRS); do \
+	  find "$$d" -type f ! -path '*/.*' | LC_ALL=C sort | while read -r f; do \
+	    install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/gen/$$f" || exit 1; \
+	  done || exit 1; \
+	done
+	install -m 644 doc/gen.1 "$(DESTDIR)$(PREFIX)/share/man/man1/gen.1"
+	install -m 644 completion/gen.bash \
+	    "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/gen"
+	install -m 644 README.md LICENSE "$(DESTDIR)$(PREFIX)/share/doc/gen/"
+	install -D -m 644 -t "$(DESTDIR)$(PREFIX)/share/doc/gen/LICENSES" LICENSES/*
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/gen" "$(DESTDIR)$(PREFIX)/share/man/man1/gen.1" \
+	    "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/gen"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/gen" "$(DESTDIR)$(PREFIX)/share/doc/gen"
+
+# `make deb`: gen_VERSION_ARCH.deb, the files of `make install PREFIX=/usr` as Debian lays
+# them out (the program stripped, the manual compressed, the copyright file in DEP-5 form), its
+# dependencies worked out by dpkg-shlibdeps, checked by lintian (which must report no error).
+# DEB_MAINTAINER names who answers for the package.
+DEB_MAINTAINER = gen maintainers <gen-maintainers@users.noreply.github.com>
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB = gen_$(VERSION)_$(DEB_ARCH).deb
+deb: $(DEB)
+
+$(DEB): gen/gen packaging/control packaging/copyright packaging/changelog Makefile \
+		$(wildcard templates/* fonts/*/* starters/*/*/*/* starters/*/*/*/*/* doc/* completion/*)
+	$(call install_debs,dpkg-dev lintian)
+	rm -rf build/deb && mkdir -p build/deb/debian
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR="$(CURDIR)/build/deb/root" >/dev/null
+	cd build/deb/root/usr/share/doc/gen && rm -rf LICENSE LICENSES
+	strip --remove-section=.comment --remove-section=.note --strip-unneeded \
+	    build/deb/root/usr/bin/gen
+	gzip -9n build/deb/root/usr/share/man/man1/gen.1
+	cp packaging/copyright build/deb/root/usr/share/doc/gen/copyright
+	gzip -9n <packaging/changelog >build/deb/root/usr/share/doc/gen/changelog.gz
+	gzip -9n build/deb/root/usr/share/doc/gen/README.md
+	install -D -m 644 packaging/lintian-overrides build/deb/root/usr/share/lintian/overrides/gen
+	find build/deb/root -type d -exec chmod 755 {} +
+	cd build/deb/root && find usr -type f | LC_ALL=C sort | xargs md5sum >../md5sums
+	printf 'Source: gen\n\nPackage: gen\nArchitecture: any\n' >build/deb/debian/control
+	cd build/deb && dpkg-shlibdeps -O -e root/usr/bin/gen >substvars 2>shlibdeps.log || \
+	  { cat shlibdeps.log; exit 1; }
+	mkdir -p build/deb/root/DEBIAN
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	    -e 's/@MAINTAINER@/$(DEB_MAINTAINER)/' \
+	    -e "s/@SIZE@/$$(du -sk --exclude=DEBIAN build/deb/root | cut -f1)/" \
+	    -e "s/@SHLIBS@/$$(sed -n 's/^shlibs:Depends=//p' build/deb/substvars)/" \
+	    packaging/control >build/deb/root/DEBIAN/control
+	mv build/deb/md5sums build/deb/root/DEBIAN/md5sums
+	dpkg-deb --root-owner-group -Zxz -z6 --build build/deb/root build/deb/$@ >/dev/null
+	lintian --fail-on error build/deb/$@
+	mv build/deb/$@ $@
+	@echo "made $@: install it with sudo apt install ./$@"
 
 clean:
-	rm -rf build out gen/gen
+	rm -rf build out gen/gen gen_*.deb
 
-.PHONY: all docs test fuzz bench profile install clean
+.PHONY: all docs doc-stamps test fuzz bench profile install uninstall deb clean

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench/floor.c: the libraries' floor for bench/run.sh: what cmark-gfm, pango and cairo alone
  * cost for a document. `floor IN.md OUT.pdf` parses IN.md, sets one PangoLayout per block
  * (heading, paragraph, list item, table row as tab-separated text) at gen's bench width and

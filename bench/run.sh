@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/run.sh: gen against the libraries' floor (bench/floor) and two Typst versions on the
 # same synthetic report, then gen's whole-project timings. Called by `make bench` from the
 # repository root, which has built gen/gen, build/bench/synth and build/bench/floor and installed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench/synth.c: writes the same synthetic report as gen Markdown and as Typst markup, for
  * bench/run.sh. `synth N OUTDIR` gives N sections of about one A4 page each, in
  * OUTDIR/gen/content/doc/index.md and OUTDIR/doc.typ; a fixed-seed LCG makes every run alike. */

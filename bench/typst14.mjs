@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // bench/typst14.mjs: Typst 0.14.2 for bench/run.sh, through @myriaddreamin/typst-ts-node-compiler
 // 0.7.0 (a Node module; Typst 0.14 has no npm command line). `node bench/typst14.mjs FONTS IN.typ
 // OUT.pdf` writes OUT.pdf and prints the milliseconds spent in compile and pdf alone, so that

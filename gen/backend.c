@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* backend.c: what a build writes, behind one interface (struct backend: begin a document,
  * each block of the tree in reading order, end) and in one table. A new output format is a
  * file of its own and a line here; main.c asks the table and names no format. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bind.c: values from data merged into a Markdown file before cmark reads it.
  * `{{ table.key }}`, `{{ table.key.column | thousands }}`, `{{#each table}} … {{/each}}`,
  * `{{#if …}} … {{else}} … {{/if}}`. Called by document.c for each Markdown file; hands on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chart.h: what the chart files share, private to them: the chart read from its tag, the
  * chart types (one file each, one line in comp_chart.c's table), and the helpers
  * comp_chart.c lends the types. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_chart.c: charts from CSV, <chart type=… data=… title=…>: the component, the table of
  * chart types (one file each: comp_chart_judgement.c; line and bar charts here), and what
  * the types share. <chart type="line|bar" data=… x=… series="a|b" names="A|B" unit=%> plots

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_chart_judgement.c: <chart type="judgement" data=… label=… name=… grade=… self=…
  * previous=… average=… scale="Excellent|…">, an inspection's summary of judgements on the
  * 1-7 scale: for each function a bar to its grade, with its self-evaluation, previous grades

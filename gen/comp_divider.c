@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_divider.c: <divider title="…">, a part's divider page: an ordinary node (N_DIVIDER)
  * that layout.c places and html.c writes as a part's heading. Made from its tag
  * (components.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_hundred.c: the hundred-children panel. "If Bootle Constituency had 100 children …
  * 29 will live in poverty": the number, its caption and a 10 x 10 grid of children, N of
  * them filled in the accent colour and the rest drawn in outline, so the count survives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_indicators.c: <indicator-table phase="primary">, the summary table of a progress
  * report's phase: each indicator's figure, change, comparators and status, coloured by
  * status, with a note of the rule that decided the colours. The figures and words come from

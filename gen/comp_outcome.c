@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_outcome.c: <outcomes data="outcomes" headers="Outcome|How this will be achieved|How
  * we will know">, a strategy's outcome grid: a row per outcome of the table, the outcome in
  * bold in the first column and, in each other column, its items one to a line, each with a

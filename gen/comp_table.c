@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_table.c: <data-table data="TABLE" headers="A|B" widths="auto 25% 30mm" caption="…"
  * group="COLUMN" items="bullets">, a CSV file set as a table: the same rows and cells as a
  * Markdown table, so one layout serves both; a group column's value heads its rows, in a row

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* comp_tiles.c: <key-figures data="key-figures" columns="3">, the page of big numbers:
  * a tile per row of the table, with its number (value and unit), label and detail, and, when
  * a table of the tile's key exists (data/schools.csv for `schools`), its items as a list.

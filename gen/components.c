@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* components.c: every component in one table, and the reading of a component's tag. A new
  * component is a file comp_NAME.c, defining `const struct component comp_NAME`, and a line
  * here; markdown.c finds a tag's component here, and the later stages (layout, render, html,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* csv.c: data tables from content/<doc>/data/NAME.csv, read strictly as Excel writes them, with
  * every problem reported at its line and column. Called by document.c; hands on named columns
  * of cells, which csv_set_type() checks as numbers, percentages or dates. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* document.c: one document folder, content/NAME/, read into the tree: index.md's front
  * matter, then every Markdown file in name order, the template it names and its fonts.
  * Called by main.c; hands a checked struct doc to the back-ends. */

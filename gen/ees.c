@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ees.c: the DfE's Explore Education Statistics (EES) data files, as the department's open
  * data standards define them: a tidy CSV (time_period, time_identifier, geographic_level,
  * country_code, country_name, each level's codes and names, filters, indicators) with its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fingertips.c: OHID's Fingertips indicator exports (the "Export table" CSV and the API's
  * all_data/csv), as published: 27 columns from Indicator ID, Indicator Name, Parent Code,
  * Parent Name, Area Code, Area Name, Area Type, Sex, Age, Category Type, Category, Time

@@ -1,4 +1,5 @@
-/* fonts.c: gen sees only the fonts in fonts/, through a private fontconfig configuration,
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fonts.c: gen sees only the fonts in fonts/ (the project's, then the installed ones),
  * and refuses a family or style that is not there rather than let fontconfig substitute.
  * Called by main.c (init, fini) and document.c (check). */
 #include <stdlib.h>
@@ -26,18 +27,8 @@ struct fontcache {
 int
 fonts_init(struct gen *g)
 {
-	char *conf = xasprintf("%s/fonts/fonts.conf", g->realroot);
-
-	if (access(conf, R_OK) == -1) {
-		msg(g, MSG_FATAL, conf, 0, 0, "the font configuration is missing");
-		free(conf);
-		return -1;
-	}
 	/* Before the first pango or cairo call, so no system font is ever scanned. */
-	setenv("FONTCONFIG_FILE", conf, 1);
-	unsetenv("FONTCONFIG_PATH");
-	free(conf);
-	return 0;
+	return project_fonts(g);
 }
 
 /* Loads family/weight/italic and says whether fonts/ really has it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* frontmatter.c: the "---" block of `key: value` lines at the top of a Markdown file.
  * Called by document.c; hands on the entries with their positions and where the body starts. */
 #include <ctype.h>

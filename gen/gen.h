@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen.h: the one internal header. The tree every stage shares, the context passed to every
  * stage, and one entry point per stage, in pipeline order:
  * frontmatter -> markdown -> template -> validate -> layout -> render -> pdf_post. */
@@ -175,6 +176,8 @@ enum msg_level { MSG_NOTE, MSG_WARNING, MSG_ERROR, MSG_FATAL };
  * to EXIT_ENV. Past 20 errors and warnings for one file, the rest are only counted. */
 void	 msg(struct gen *, enum msg_level, const char *file, int line, int col,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Prints "gen: text" and "Try 'gen --help'." for a wrong command line; returns EXIT_USAGE. */
+int	 msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whether a message of `level` about `file` would be printed, not only counted: a caller
  * can spare itself the work of placing it. */
 int	 msg_shown(struct gen *, enum msg_level, const char *file);
@@ -219,6 +222,7 @@ struct gen {
 	void		(*on_read)(void *, const char *);	/* told each path read_file() */
 	void		*on_read_arg;	/* ... is asked for (the preview watches its folder) */
 	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
+	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
 };
 
 /* ---- the tree ---- */
@@ -832,6 +836,7 @@ struct template {
 	int		 cover;		/* has a cover page: 1 its title on a band of the
 					 * accent colour, COVER_PLAIN on white */
 	struct image	*logo;		/* on the cover, from templates/ (owned) */
+	char		*logo_path;	/* the logo's file, owned */
 	int		 toc;		/* has a contents page */
 	int		 toc_depth;	/* heading levels listed in the contents */
 	int		 parts;		/* <contents parts="yes">: a divider opens a part, listed in
@@ -854,6 +859,9 @@ struct template	*template_load(struct gen *, const char *name, const char *file,
  * reads the file, then this). */
 struct template	*template_parse(struct gen *, const char *name, const char *text, size_t len);
 void		 template_free(struct template *);
+/* The one line templates/NAME.xml says of itself (<template description=…>), or NULL;
+ * *installed says whether the file is the installed one. The caller frees. */
+char		*template_description(struct gen *, const char *name, int *installed);
 const char	*role_name(enum style_role);
 /* The contents' heading: the template's <contents title=…>, or its word for contents. */
 const char	*contents_title(const struct template *);
@@ -866,7 +874,8 @@ int		 theme_check(struct gen *, const struct template *);
 
 /* ---- fonts.c: the private fontconfig and the check that a style exists ---- */
 
-/* Points fontconfig at fonts/fonts.conf; must run before any pango or cairo call. */
+/* Makes fontconfig see fonts/ and the installed fonts alone (project_fonts()); must run
+ * before any pango or cairo call. */
 int		 fonts_init(struct gen *);
 /* Reports an error (at the template's file) for a family or style fonts/ lacks. */
 int		 fonts_check(struct gen *, const struct template *);
@@ -875,6 +884,32 @@ void		 fonts_fini(struct gen *);
  * `family` has no glyph for, or 0; *at is set to its byte offset. */
 unsigned	 fonts_missing_glyph(struct gen *, const char *family, const char *text,
 		     size_t from, size_t to, size_t *at);
+
+/* ---- project.c: the project's own files first, then gen's installed defaults ---- */
+
+struct doc;
+
+/* Sets g->share to the installed defaults beside the program (PREFIX/share/gen), or the
+ * source tree gen was built in, or NULL. */
+void		 project_find_share(struct gen *);
+/* The path of `rel` ("templates/plain.xml"): the project's own when it has one (even a
+ * link or an unreadable file: reading it says why), else the installed default's, with
+ * *installed set; the project's path when neither has it. The caller frees. */
+char		*project_file(const struct gen *, const char *rel, int *installed);
+/* The context to read an installed default with (installed: reads stay inside it; else g
+ * as it is). Pass it to read_file() and image_load() only: it shares g's message counts. */
+struct gen	 project_reader(const struct gen *, int installed);
+/* Reads `rel` as project_file() finds it; *path is what was read (the caller frees it,
+ * and *text after a success). Returns read_file()'s result. */
+int		 project_read(struct gen *, const char *rel, char **path, char **text, size_t *len);
+/* The names in the project's folder `rel` and in the installed one ending in `ext`, the
+ * ending taken off, each once, in order. The caller frees each and the array. */
+char		**project_list(const struct gen *, const char *rel, const char *ext, size_t *n);
+/* Makes fontconfig see the project's fonts/ and then the installed fonts, and no other:
+ * before any pango or cairo call. Returns -1 after msg(). */
+int		 project_fonts(struct gen *);
+/* Prints on stdout where a loaded document's template, includes, logo and fonts come from. */
+void		 project_report(const struct gen *, const struct doc *);
 
 /* ---- document.c: one document folder read and checked ---- */
 
@@ -1317,9 +1352,9 @@ void		 backends_write(struct gen *, const struct doc *d);
 /* ---- preview.c: the document in a browser, following every save ---- */
 
 /* Builds the document in folder `dir` (the row named `row`, for a document built per row),
- * serves it at http://127.0.0.1:PORT/ (a free port when 0) and builds it again on every save;
- * runs until interrupted. */
-int		 preview_run(struct gen *, const char *dir, const char *row, unsigned port,
+ * serves it at http://127.0.0.1:PORT/ (a free port when 0; the project's own, made from its
+ * path, when -1) and builds it again on every save; runs until interrupted. */
+int		 preview_run(struct gen *, const char *dir, const char *row, int port,
 		    jobs_fn *build);
 
 /* ---- lang.c: the document's language ---- */
@@ -1341,6 +1376,15 @@ int		 new_document(struct gen *, const char *name, const char *from);
  * right, academic years as a whole ("2023/24" to "2024/25"); `force` moves a date of any
  * year. Adds to `left` what it left as it was, in words, "; " between. The caller frees. */
 char		*year_move_line(const char *s, int from, int force, struct buf *left);
+
+/* ---- init.c: a new project from a starter, and the list of templates ---- */
+
+/* `gen init`: makes a project in `dir` (made if missing; refused if it holds content/)
+ * from the installed starter `kind`. Returns the exit status. */
+int		 init_project(struct gen *, const char *dir, const char *kind);
+/* `gen templates`: prints each template, the project's and the installed, with its
+ * description. Returns the exit status. */
+int		 list_templates(struct gen *);
 
 /* ---- pdf_post.c: what cairo cannot write, added with libqpdf ---- */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* html.c: the HTML twin of a document, from the same validated tree as its PDF: one page, or
  * a page per chapter when the template splits it (<html split="1"/>), with a contents list and
  * previous/next links; one stylesheet made from the template's theme; the fonts and pictures
@@ -1389,7 +1390,7 @@ write_assets(struct hout *h)
 	int shared = strncmp(h->up, "../", 3) == 0;
 	size_t len;
 	struct stat st;
-	int rc;
+	int rc, installed;
 
 	rel = xasprintf("%sfonts", h->up);
 	rc = folder(h, rel);
@@ -1400,7 +1401,9 @@ write_assets(struct hout *h)
 	free(rel);
 	free(css);
 	for (size_t i = 0; rc == 0 && i < sizeof(font_files) / sizeof(font_files[0]); i++) {
-		src = xasprintf("%s/fonts/%s", h->g->root, font_files[i].file);
+		rel = xasprintf("fonts/%s", font_files[i].file);	/* the project's, or installed */
+		src = project_file(h->g, rel, &installed);
+		free(rel);
 		rel = xasprintf("%sfonts/%s", h->up, strrchr(font_files[i].file, '/') + 1);
 		if (shared && stat(src, &st) == 0 && same_file(h, rel, NULL, (size_t)st.st_size))
 			;	/* the font is there */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* image.c: pictures placed by Markdown images: PNG (cairo), JPEG (libjpeg to decode and check
  * every byte, embedded in the PDF as the original JPEG) and SVG (librsvg, drawn as vectors).
  * Called by validate.c, which decodes each image once, and render.c, which draws it. And

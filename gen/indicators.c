@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* indicators.c: a progress report's indicators, read from long-form data (indicator, area,
  * year, value, a column per comparator, and optionally target, source, ci-lower, ci-upper,
  * and the period, name, unit and dp a published file gives: official.c) and a list of them

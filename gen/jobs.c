@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* jobs.c: `gen build` on several processes (-j). The parent reads every document first; the
  * documents, and each data row of a document built once per row, are then jobs, and job k
  * goes to worker process k mod N. A worker is gen itself started afresh (not a fork: by then
@@ -35,12 +36,14 @@ struct job {
 	long		 row;		/* -1: the document has no rows */
 	struct buf	 out;		/* its messages, once reported */
 	int		 done;
+	int		 status;	/* its exit status, once done */
 };
 
 /* What a worker sends after each job: this header, then `len` bytes of messages. */
 struct report {
 	uint32_t	 job;
 	uint32_t	 len;
+	uint32_t	 status;	/* the job's exit status */
 };
 
 /* The workers' process ids, for the signal handler; 0 where none. */
@@ -55,12 +58,12 @@ jobs_kill(int sig)
 }
 
 /* Reads back what fd 2 (the memory file `mfd`) holds, empties it, and sends it as job j's
- * report on `pipefd`. */
+ * report on `pipefd`, with the job's exit status. */
 static int
-send_report(int mfd, int pipefd, size_t j)
+send_report(int mfd, int pipefd, size_t j, int status)
 {
 	off_t end = lseek(mfd, 0, SEEK_CUR);
-	struct report h = { (uint32_t)j, 0 };
+	struct report h = { (uint32_t)j, 0, (uint32_t)status };
 	char *s;
 	ssize_t n;
 
@@ -94,7 +97,7 @@ work(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, size_t 
 		msg_flush(g);
 		worst = g->status > worst ? g->status : worst;
 		fflush(stderr);
-		if (send_report(STDERR_FILENO, pipefd, j) < 0)
+		if (send_report(STDERR_FILENO, pipefd, j, g->status) < 0)
 			return EXIT_ENV;
 	}
 	return worst;
@@ -140,6 +143,7 @@ collect(struct gen *g, struct job *jobs, size_t njobs, int *fds, size_t n)
 				if (h.job < njobs && !jobs[h.job].done) {
 					buf_add(&jobs[h.job].out, in[i].s + sizeof(h), h.len);
 					jobs[h.job].done = 1;
+					jobs[h.job].status = (int)h.status;
 					done++;
 				}
 				in[i].len -= sizeof(h) + h.len;
@@ -283,7 +287,7 @@ list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, s
 		for (size_t r = 0; r < rows; r++)
 			if (jobs_wanted(g, d, d->data.row_table ? (long)r : -1))
 				jobs[(*njobs)++] = (struct job){ i, d->data.row_table ? (long)r : -1,
-				    { NULL, 0, 0 }, 0 };
+				    { NULL, 0, 0 }, 0, 0 };
 		if (*njobs > first && pending.len > 0) {
 			buf_add(&jobs[first].out, pending.s, pending.len);
 			pending.len = 0;
@@ -321,6 +325,8 @@ run_here(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, job
 		g->status = 0;
 		run(g, loaded[jobs[j].doc], jobs[j].row);
 		msg_flush(g);
+		jobs[j].done = 1;
+		jobs[j].status = g->status;
 		worst = g->status > worst ? g->status : worst;
 		if (g->progress)
 			fputs("\r\033[K", stderr);
@@ -403,6 +409,38 @@ run_workers(struct gen *g, char *const *argv, struct job *jobs, size_t njobs, in
 	return worst;
 }
 
+/* After a build of several outputs, names each that was not built (a document that did not
+ * load, or a job that failed or was never reported), so that a failure among many is not lost
+ * above the others' messages. */
+static void
+say_failures(char *const *docs, size_t ndocs, struct doc **loaded, const struct job *jobs,
+    size_t njobs)
+{
+	struct buf names = { NULL, 0, 0 };
+	size_t failed = 0, total = njobs;
+
+	for (size_t i = 0; i < ndocs; i++)
+		if (loaded[i] == NULL) {
+			const char *slash = strrchr(docs[i], '/');
+
+			buf_adds(&names, failed++ ? ", " : "");
+			buf_adds(&names, slash ? slash + 1 : docs[i]);
+			total++;
+		}
+	for (size_t j = 0; j < njobs; j++)
+		if (!jobs[j].done || jobs[j].status != 0) {
+			char *name = job_name(loaded[jobs[j].doc], jobs[j].row);
+
+			buf_adds(&names, failed++ ? ", " : "");
+			buf_adds(&names, name);
+			free(name);
+		}
+	if (failed > 0 && total > 1)
+		fprintf(stderr, "gen: %zu of %zu not built: %s (the messages above say why)\n",
+		    failed, total, names.s);
+	buf_free(&names);
+}
+
 /* After a build of every row of every document, all of them built, removes the outputs of
  * rows no longer in the data (an area renamed or dropped) and the pictures no row shows. */
 static void
@@ -463,6 +501,7 @@ jobs_run(struct gen *g, char *const *argv, char *const *docs, size_t ndocs, int 
 	if (tail.len > 0)
 		fwrite(tail.s, 1, tail.len, stderr);
 	buf_free(&tail);
+	say_failures(docs, ndocs, loaded, jobs, njobs);
 	if (g->status == EXIT_BUILT && g->nonly == 0 && g->shard_n == 0)
 		prune_rows(g, loaded, ndocs);
 	jobs_free(jobs, njobs, loaded, ndocs);
@@ -521,7 +560,7 @@ jobs_worker(struct gen *g, char *const *docs, size_t ndocs, jobs_fn *run)
 		rc = EXIT_ENV;
 	else if (njobs != want) {	/* a file changed since the parent read it */
 		msg(g, MSG_FATAL, NULL, 0, 0, "the documents changed during the build");
-		send_report(STDERR_FILENO, REPORT_FD, w);
+		send_report(STDERR_FILENO, REPORT_FD, w, EXIT_ENV);
 		rc = EXIT_ENV;
 	} else
 		rc = work(g, loaded, jobs, njobs, w, n, REPORT_FD, run);

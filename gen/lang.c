@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lang.c: the `lang:` of a document, a language tag as BCP 47 (RFC 5646) writes one, checked
  * and put in its canonical case before it reaches the PDF's /Lang and the HTML's lang. Called
  * by document.c. The languages and regions are ISO 639-1's and ISO 3166-1's, held here:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* layout.c: lines and pages. Pango breaks each block into lines (linebreak.c does it first
  * for text set left); this file stacks blocks down the text column, keeps headings with what
  * follows, never leaves a single line of a paragraph alone at a page's foot or head, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* layout.h: what the layout files (layout.c and layout_*.c) share, private to them: the
  * flow that fills the pages, and the helpers each file lends the others. Components see only
  * the page interface in gen.h. */

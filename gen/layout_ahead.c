@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* layout_ahead.c: a second thread that lays out the second half of a long document while
  * the first thread does the first half; layout.c takes each layout it needs from it. */
 #include <math.h>

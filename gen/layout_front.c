@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* layout_front.c: the front of a document: the cover's words fitted to its band, and the
  * contents, laid out after the body with the page numbers it found; page labels. Called by
  * layout.c and render.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* layout_notes.c: footnotes, set at the foot of the page that first refers to them, the
  * lines that refer to one kept on its page. Called by layout.c as it places text. */
 #include <math.h>

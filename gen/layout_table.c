@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* layout_table.c: tables: column widths from the cells' words, rows never split, the
  * header row repeated on each page a table runs onto. Called by layout.c's place_blocks(). */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* linebreak.c: the lines of a paragraph set left, broken by gen before pango sees them.
  *
  * Pango 1.50 shapes a paragraph it wraps about two and a half times over: the whole text,

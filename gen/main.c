@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c: the command line. `gen build` and `gen check` over the documents in content/,
  * exit statuses, progress on a terminal, and each job's outputs put in place whole (output.c). */
 #include <dirent.h>
@@ -18,19 +19,27 @@
 static const char usage_text[] =
 "usage: gen [options] build [DOC...]\n"
 "       gen [options] check [DOC...]\n"
+"       gen [options] init [DIR] [--template NAME]\n"
 "       gen [options] jobs [DOC...]\n"
 "       gen [options] new DOC --from OLD\n"
 "       gen [options] preview [DOC] [--port N]\n"
+"       gen [options] templates\n"
 "\n"
 "Builds the documents in content/ into out/: DOC.pdf and its HTML twin DOC/index.html,\n"
 "each document replaced whole or, when its build fails, left as it was.\n"
 "Each DOC is a folder name in content/ (or a path to a folder holding index.md); with\n"
-"none, every document is built.\n"
-"`check` reads and validates everything without rendering. `jobs` lists the outputs\n"
+"none, every document is built, past any that fails.\n"
+"`check` reads and validates everything without rendering, and says where each\n"
+"document's template and fonts come from: the project's own templates/ and fonts/ come\n"
+"first, gen's installed ones fill in what they lack. `init` makes a new project in DIR\n"
+"(default: the current folder) from a starter: strategy, progress-report,\n"
+"committee-report, constituency-pack or plain (the default). `jobs` lists the outputs\n"
 "`build` would make, one a line (`build` takes those names too: DOC/ROW builds one\n"
 "row of a document built per row). `new` starts content/DOC from content/OLD with\n"
-"the year moved on, and says what to update by hand. `preview` serves DOC at\n"
-"http://127.0.0.1:N/ (its HTML beside its PDF's pages) and builds it again on every save.\n"
+"the year moved on, and says what to update by hand. `preview` serves DOC (without\n"
+"one, it asks which) at http://127.0.0.1:N/, the port the same each time for a project,\n"
+"its HTML beside its PDF's pages, and builds it again on every save. `templates` lists\n"
+"the templates a document can name, one line each.\n"
 "\n"
 "options:\n"
 "  -C, --project DIR  the project folder (default: the current folder)\n"
@@ -48,6 +57,10 @@ static const char usage_text[] =
 "                     on two threads unless N is 1 (default: one per processor)\n"
 "  -d, --draft        a missing picture or link target is a warning, not an error:\n"
 "                     a framed placeholder stands in for the picture\n"
+"      --from OLD     (new) the document to start from\n"
+"      --port N       (preview) serve on port N (default: one of 8100-8999, the same\n"
+"                     each time for a project)\n"
+"      --template NAME  (init) the starter to begin from (default: plain)\n"
 "  -T, --trace        print the laid-out pages as text instead of writing PDFs\n"
 "  -h, --help         this text\n"
 "  -V, --version      the version\n"
@@ -59,7 +72,8 @@ static const char usage_text[] =
 "  3  the environment failed (a file could not be written, fonts missing, out of\n"
 "     memory); the previous outputs are left as they were\n"
 "\n"
-"SOURCE_DATE_EPOCH, when set, replaces each document's date in the PDF's metadata.\n";
+"SOURCE_DATE_EPOCH, when set, replaces each document's date in the PDF's metadata.\n"
+"See gen(1) for files, examples and the rest of the environment.\n";
 
 static int
 usage(const char *fmt, const char *arg)
@@ -313,6 +327,8 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 	msg_flush(g);
 	if (d == NULL)
 		return;
+	if (!g->trace)
+		project_report(g, d);
 	if (d->data.row_table == NULL) {
 		if (jobs_unknown_rows(g, d) > 0)
 			g->status = EXIT_USAGE;
@@ -431,13 +447,103 @@ row_known(struct gen *g, const char *dir, char *row)
 	return bad == 0;
 }
 
+/* `gen init [DIR] [--template NAME]` and `gen templates`: the project is DIR, or -C's. */
+static int
+project_command(struct gen *g, const char *root, int argc, char *argv[], const char *starter)
+{
+	char realroot[PATH_MAX];
+	int init = strcmp(argv[0], "init") == 0, rc;
+
+	if (argc > (init ? 2 : 1))
+		return usage(init ? "usage: gen init [DIR] [--template NAME]%s" :
+		    "usage: gen templates%s", "");
+	g->root = init && argc == 2 ? argv[1] : root;
+	g->realroot = realpath(g->root, realroot) ? realroot : NULL;
+	project_find_share(g);
+	rc = init ? init_project(g, g->root, starter ? starter : "plain") : list_templates(g);
+	free(g->share);
+	return rc;
+}
+
+/* The title in the front matter of content/DOC/index.md, for a list (a document built per
+ * row: its list's title, as its title names the row); NULL without one. The caller frees. */
+static char *
+doc_title(struct gen *g, const char *dir)
+{
+	char *index = xasprintf("%s/index.md", dir), *text, *title = NULL, *list = NULL;
+	size_t len;
+
+	if (read_file(g, index, MAX_FILE_BYTES, &text, &len) == 0) {
+		if (strncmp(text, "---\n", 4) == 0)
+			for (char *l = text + 4; *l && strncmp(l, "---", 3) != 0; ) {
+				size_t n = strcspn(l, "\n"), k = strncmp(l, "title:", 6) == 0 ? 6 :
+				    strncmp(l, "list-title:", 11) == 0 ? 11 : 0;
+
+				if (k > 0) {
+					char *v = l + k, *e = l + n;
+
+					while (*v == ' ')
+						v++;
+					while (e > v && (e[-1] == ' ' || e[-1] == '\r'))
+						e--;
+					free(k == 6 ? title : list);
+					*(k == 6 ? &title : &list) = xstrndup(v, (size_t)(e - v));
+				}
+				l += n + (l[n] == '\n');
+			}
+		free(text);
+	}
+	free(index);
+	if (list != NULL && (title == NULL || strstr(title, "{{") != NULL)) {
+		free(title);
+		return list;
+	}
+	free(list);
+	return title;
+}
+
+/* Lists the documents on stdout and reads which to preview, by number or name, from
+ * stdin. Returns the one chosen (the caller frees), or NULL when none is. */
+static char *
+choose_document(struct gen *g, char **all, size_t nall)
+{
+	char line[256], *pick = NULL, *end;
+	unsigned long k;
+
+	if (strcmp(g->root, ".") == 0)
+		printf("The documents of this project:\n");
+	else
+		printf("The documents of %s:\n", g->root);
+	for (size_t i = 0; i < nall; i++) {
+		char *title = doc_title(g, all[i]);
+
+		printf("  %2zu  %-24s %s\n", i + 1, strrchr(all[i], '/') + 1, title ? title : "");
+		free(title);
+	}
+	printf("Preview which? (a number or a name): ");
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL) {
+		putchar('\n');
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	k = strtoul(line, &end, 10);
+	if (end != line && *end == '\0' && k >= 1 && k <= nall)
+		pick = xstrdup(strrchr(all[k - 1], '/') + 1);
+	else if (line[0] != '\0')
+		pick = xstrdup(line);
+	return pick;
+}
+
 /* `gen preview [DOC] [--port N]`: DOC a folder of content/, or one row of it (DOC/ROW);
- * without DOC, the project's one document. */
+ * without DOC, the project's one document, or the one chosen from the list. `port` -1: the
+ * project's own. */
 static int
 preview_command(struct gen *g, const char *root, const char *outdir, int argc, char *argv[],
-    unsigned port)
+    int port)
 {
-	char realroot[PATH_MAX], *dir, *row = NULL, *defout = NULL, **all;
+	char realroot[PATH_MAX], *dir = NULL, *row = NULL, *defout = NULL, **all, *chosen = NULL;
+	const char *name = argc == 2 ? argv[1] : NULL;
 	size_t nall;
 	int rc;
 
@@ -451,43 +557,57 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	g->outdir = outdir ? outdir : (defout = project_path(g, "out"));
 	g->epoch = source_date_epoch();
 	all = all_documents(g, &nall);
-	if (argc == 2) {
-		for (size_t n = strlen(argv[1]); n > 1 && argv[1][n - 1] == '/'; n--)
-			argv[1][n - 1] = '\0';	/* `strategy-2022/` names it too */
-		const char *slash = strchr(argv[1], '/');
-		char *name = slash ? xstrndup(argv[1], (size_t)(slash - argv[1])) :
-		    xstrdup(argv[1]), *rel = xasprintf("content/%s", name);
+	if (name == NULL && nall == 1)
+		name = chosen = xstrdup(strrchr(all[0], '/') + 1);
+	else if (name == NULL && nall > 1)
+		name = chosen = choose_document(g, all, nall);
+	if (name != NULL) {
+		char *given = xstrdup(name), *slash, *doc, *rel;
+
+		for (size_t n = strlen(given); n > 1 && given[n - 1] == '/'; n--)
+			given[n - 1] = '\0';	/* `strategy-2022/` names it too */
+		slash = strchr(given, '/');
+		doc = slash ? xstrndup(given, (size_t)(slash - given)) : xstrdup(given);
+		rel = xasprintf("content/%s", doc);
 
 		dir = project_path(g, rel);
-		row = slash ? xstrdup(argv[1]) : NULL;
+		row = slash ? xstrdup(given) : NULL;
 		free(rel);
-		free(name);
-	} else
-		dir = nall == 1 ? xstrdup(all[0]) : NULL;
+		free(doc);
+		free(given);
+	}
 	for (size_t i = 0; i < nall; i++)
 		free(all[i]);
 	free(all);
 	if (dir == NULL || !is_dir(dir)) {
-		rc = usage(dir ? "no document `%s` in content/" : "say which document to preview: "
-		    "gen preview DOC%s", dir ? argv[1] : "");
+		rc = dir ? usage("no document `%s` in content/", name) : nall == 0 ?
+		    usage("no document to preview: content/ holds none (gen init makes a "
+		    "project)%s", "") : usage("say which document to preview: gen preview DOC%s",
+		    "");
 		free(dir);
 		free(row);
 		free(defout);
+		free(chosen);
 		return rc;
 	}
+	project_find_share(g);
 	if (fonts_init(g) == -1)
-		return EXIT_ENV;
-	catch_signals();
-	out_lock(g);	/* a build beside it leaves its files alone */
-	if (row != NULL && !row_known(g, dir, row)) {
-		rc = EXIT_USAGE;
-		fonts_fini(g);
-	} else
-		rc = preview_run(g, dir, row, port, build_job);
-	out_unlock();
+		rc = EXIT_ENV;
+	else {
+		catch_signals();
+		out_lock(g);	/* a build beside it leaves its files alone */
+		if (row != NULL && !row_known(g, dir, row)) {
+			rc = EXIT_USAGE;
+			fonts_fini(g);
+		} else
+			rc = preview_run(g, dir, row, port, build_job);
+		out_unlock();
+	}
+	free(g->share);
 	free(dir);
 	free(row);
 	free(defout);
+	free(chosen);
 	return rc;
 }
 
@@ -506,6 +626,7 @@ main(int argc, char *argv[])
 		{ "from", required_argument, NULL, 'F' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "port", required_argument, NULL, 'P' },
+		{ "template", required_argument, NULL, 'E' },
 		{ "marks", no_argument, NULL, 'm' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -513,10 +634,10 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gen g = { 0 };
-	const char *root = ".", *outdir = NULL, *from = NULL;
-	unsigned port = 0;
+	const char *root = ".", *outdir = NULL, *from = NULL, *starter = NULL;
+	int port = -1;	/* the project's own */
 	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL, **whole = NULL;
-	int c, quiet = 0, build, given = 0;	/* given: --from, --port, --shard */
+	int c, quiet = 0, build, given = 0;	/* given: --from, --port, --shard, --template */
 	long k, n;
 	const char *end;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -565,8 +686,12 @@ main(int argc, char *argv[])
 			if ((k = parse_number(optarg, 0, 65535, '\0', &end)) < 0)
 				return usage("--port wants a port number from 1 to 65535 (0: any "
 				    "free one), not `%s`", optarg);
-			port = (unsigned)k;
+			port = (int)k;
 			given |= 1 << 1;
+			break;
+		case 'E':
+			starter = optarg;
+			given |= 1 << 3;
 			break;
 		case 'S':
 			if ((k = parse_number(optarg, 1, 100000, '/', &end)) < 0 ||
@@ -598,15 +723,22 @@ main(int argc, char *argv[])
 	if (g.pdf_only && g.html_only)
 		return usage("--pdf-only and --html-only together would write nothing%s", "");
 	if (optind >= argc)
-		return usage("no command: say `build` or `check`%s", "");
+		return usage("no command: say `build`, `check` or `init` (gen --help lists them "
+		    "all)%s", "");
 	/* An option that does nothing for the command is a slip, not to be passed over. */
 	if ((given & 1 << 0) && strcmp(argv[optind], "new") != 0)
 		return usage("--from is for `gen new DOC --from OLD`, not `%s`", argv[optind]);
 	if ((given & 1 << 1) && strcmp(argv[optind], "preview") != 0)
 		return usage("--port is for `gen preview`, not `%s`", argv[optind]);
 	if ((given & 1 << 2) && (strcmp(argv[optind], "new") == 0 ||
-	    strcmp(argv[optind], "preview") == 0))
+	    strcmp(argv[optind], "preview") == 0 || strcmp(argv[optind], "init") == 0 ||
+	    strcmp(argv[optind], "templates") == 0))
 		return usage("--shard is for `gen build` and `gen jobs`, not `%s`", argv[optind]);
+	if ((given & 1 << 3) && strcmp(argv[optind], "init") != 0)
+		return usage("--template is for `gen init [DIR] --template NAME`, not `%s`",
+		    argv[optind]);
+	if (strcmp(argv[optind], "init") == 0 || strcmp(argv[optind], "templates") == 0)
+		return project_command(&g, root, argc - optind, argv + optind, starter);
 	if (strcmp(argv[optind], "new") == 0)
 		return new_command(&g, root, argc - optind, argv + optind, from);
 	if (strcmp(argv[optind], "preview") == 0)
@@ -618,7 +750,8 @@ main(int argc, char *argv[])
 	else if (strcmp(argv[optind], "check") == 0)
 		build = 0;
 	else
-		return usage("unknown command `%s` (build, check, jobs or new)", argv[optind]);
+		return usage("unknown command `%s` (build, check, init, jobs, new, preview or "
+		    "templates)", argv[optind]);
 	optind++;
 
 	content = xasprintf("%s/content", root);
@@ -634,8 +767,12 @@ main(int argc, char *argv[])
 	g.outdir = outdir ? outdir : (defout = project_path(&g, "out"));
 	g.progress = !quiet && isatty(STDERR_FILENO);
 	g.epoch = source_date_epoch();
-	if (fonts_init(&g) == -1)
+	project_find_share(&g);
+	if (fonts_init(&g) == -1) {
+		free(g.share);
+		free(defout);
 		return EXIT_ENV;
+	}
 	catch_signals();
 
 	if (optind == argc)
@@ -707,6 +844,7 @@ main(int argc, char *argv[])
 					free(g.only[--g.nonly]);
 				free(g.only);
 				free(defout);
+				free(g.share);
 				return rc;
 			}
 			/* a whole document, which rows named beside it must not narrow */
@@ -746,5 +884,6 @@ main(int argc, char *argv[])
 	free(g.only);
 	free(defout);
 	fonts_fini(&g);
+	free(g.share);
 	return g.status;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* markdown.c: GitHub's cmark-gfm parses the Markdown (tables, strikethrough, autolinks,
  * footnotes); this file turns its AST into gen's tree, iteratively, with depth bounded.
  * Called by document.c for each Markdown file; appends blocks to the document node. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msg.c: every diagnostic gen prints goes through msg(), in GNU style
  * "file:line:col: level: text", and raises the run's exit status. Each file's errors and
  * warnings are shown up to MAX_SHOWN; msg_flush() then says how many more there were. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* new.c: `gen new DOC --from OLD`, next year's document from this year's. Copies the folder
  * content/OLD to content/DOC whole or not at all, moves the front matter on a year (each year,
  * date, weekday and academic year once), and lists what is left to update by hand, line by

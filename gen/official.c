@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* official.c: published statistics read as downloaded. A declaration, data/NAME.source,
  * says which published files of the document's data (EES data files, Fingertips exports:
  * ees.c, fingertips.c), which of their measures, filter values and rows it takes; this makes

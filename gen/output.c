@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* output.c: how a build's files reach out/. A job (a document, or one row of a document built
  * per row) makes its folder out/NAME/ afresh under a temporary name, and its PDF beside it
  * under another; out_end() puts them in place together: the folder exchanged with the old

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pdf_post.c: the last stage of render_pdf(). Reopens the PDF cairo wrote with libqpdf, adds
  * what cairo 1.16 cannot write (/Lang, XMP, the elements' attributes, artifacts, page boxes,
  * the output intent, D: dates), checks that the tree holds to PDF/UA-1 as the XMP will claim,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* preview.c: `gen preview DOC`, the document in a browser that follows every save. A small
  * web server (libmicrohttpd) on the loopback address serves one page: the HTML twin's text
  * beside the PDF's pages as pictures (poppler), and the messages of a build that failed over
@@ -10,11 +11,13 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +54,7 @@ struct preview {
 	struct buf	*pages;		/* the PDF's pages as PNG */
 	size_t		 npages;
 	unsigned	 port;
+	char		*pdf;		/* out/OUTNAME.pdf, of the last build that made one */
 	int		 stopping;
 	int		 pdf_pass;	/* the build loop's second pass, the PDF's */
 	int		 inotify;	/* the watches on what the build reads */
@@ -258,6 +262,69 @@ read_pages(struct preview *p, struct buf **pages, size_t *n)
 	free(path);
 }
 
+/* The id of the first element with one in the <main> of the twin's page `file`, or NULL.
+ * The caller frees. */
+static char *
+first_id(struct preview *p, const char *file)
+{
+	char *path = xasprintf("%s/%s/%s", p->g->outdir, p->outname, file), *html, *m, *id = NULL;
+	size_t len;
+
+	if (strchr(file, '/') == NULL && file[0] != '.' &&
+	    read_file(NULL, path, MAX_FILE_BYTES, &html, &len) == 0) {
+		if ((m = strstr(html, "<main")) != NULL && (m = strchr(m, '>')) != NULL &&
+		    (m = strstr(m, " id=\"")) != NULL)
+			id = xstrndup(m + 5, strcspn(m + 5, "\""));
+		free(html);
+	}
+	free(path);
+	return id;
+}
+
+/* The preview holds every page of the twin, one after another: a link to one of them
+ * ("background.html", "background.html#aims") becomes a link within the preview ("#aims",
+ * or the page's first heading), and a link to the twin's index its top. The PDF's link
+ * ("../DOC.pdf") and the assets' stay as they are: the server answers them. */
+static void
+local_links(struct preview *p, struct buf *text)
+{
+	struct buf out = { 0 };
+	const char *s = text->s ? text->s : "", *h;
+
+	while ((h = strstr(s, "href=\"")) != NULL) {
+		const char *v = h + 6, *q = strchr(v, '"'), *hash, *dot;
+		size_t n = q ? (size_t)(q - v) : 0;
+
+		buf_add(&out, s, (size_t)(v - s));
+		s = v;
+		if (q == NULL)
+			break;
+		hash = memchr(v, '#', n);
+		dot = hash ? hash - 5 : q - 5;
+		if (dot >= v && strncmp(dot, ".html", 5) == 0 && memchr(v, '/', n) == NULL &&
+		    memchr(v, ':', n) == NULL) {
+			char *name = xstrndup(v, (size_t)(dot + 5 - v));
+			char *file = g_uri_unescape_string(name, "/");
+			char *id = hash || file == NULL || strcmp(file, "index.html") == 0 ? NULL :
+			    first_id(p, file);
+
+			if (hash != NULL)
+				buf_add(&out, hash, (size_t)(q - hash));
+			else {
+				buf_addc(&out, '#');
+				buf_adds(&out, id ? id : "doc");
+			}
+			free(id);
+			g_free(file);
+			free(name);
+			s = q;
+		}
+	}
+	buf_adds(&out, s);
+	buf_free(text);
+	*text = out;
+}
+
 /* One pass of the build: the document read and checked, and its HTML written (fast: it needs
  * no layout), or its PDF (p->pdf_pass); p->outname names what was built. */
 static void
@@ -316,9 +383,10 @@ rebuild(struct preview *p)
 	p->pdf_pass = 0;
 	said = captured(p, build_once);
 	ok = p->g->errors == 0 && p->g->status == 0;
-	if (ok)
+	if (ok) {
 		read_twin(p, &text);
-	else
+		local_links(p, &text);
+	} else
 		messages_html(p, said, &errors);
 	free(said);
 	pthread_mutex_lock(&p->lock);
@@ -343,6 +411,8 @@ rebuild(struct preview *p)
 		return;
 	read_pages(p, &pages, &npages);
 	pthread_mutex_lock(&p->lock);
+	free(p->pdf);
+	p->pdf = xasprintf("%s/%s.pdf", p->g->outdir, p->outname);
 	for (size_t i = 0; i < p->npages; i++)
 		buf_free(&p->pages[i]);
 	free(p->pages);
@@ -534,6 +604,27 @@ asset(struct preview *p, struct MHD_Connection *c, const char *name)
 	return reply(c, MHD_HTTP_OK, type, data, len, MHD_RESPMEM_MUST_FREE);
 }
 
+/* The PDF, by the name the twin's link gives it ("../DOC.pdf", which is "/DOC.pdf" here). */
+static enum MHD_Result
+pdf(struct preview *p, struct MHD_Connection *c, const char *name)
+{
+	char *path, *data;
+	const char *base;
+	size_t len;
+
+	pthread_mutex_lock(&p->lock);
+	path = p->pdf ? xstrdup(p->pdf) : NULL;
+	pthread_mutex_unlock(&p->lock);
+	base = path ? strrchr(path, '/') : NULL;
+	if (base == NULL || strcmp(base + 1, name) != 0 ||
+	    read_file(NULL, path, 1u << 30, &data, &len) == -1) {
+		free(path);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	free(path);
+	return reply(c, MHD_HTTP_OK, "application/pdf", data, len, MHD_RESPMEM_MUST_FREE);
+}
+
 /* Counts a request's Host headers. */
 static enum MHD_Result
 count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -629,6 +720,8 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	}
 	if (strncmp(url, "/assets/", 8) == 0)
 		return asset(p, c, url + 8);
+	if (strlen(url) > 5 && strcmp(url + strlen(url) - 4, ".pdf") == 0)
+		return pdf(p, c, url + 1);
 	return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
@@ -826,14 +919,84 @@ find_assets(struct preview *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* ---- the port ---- */
+
+#define PORT_FIRST	8100	/* a project's own port is one of these ... */
+#define PORT_COUNT	900
+#define PORT_TRIES	10	/* ... or, while it is in use, one of the few after it */
+
+/* The project's own port, the same each time: from a hash of its path (FNV-1a). */
+static unsigned
+project_port(const char *realroot)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (const unsigned char *c = (const unsigned char *)realroot; *c; c++)
+		h = (h ^ *c) * 1099511628211u;
+	return PORT_FIRST + (unsigned)(h % PORT_COUNT);
+}
+
+/* A socket listening on 127.0.0.1, on `port` (0: any free one), or (port -1) on the
+ * project's own or, while that is in use, one of the few after it; *bound is the port.
+ * Returns the socket, or -1 after msg() says which port was in use and how to choose. */
+static int
+listen_on(struct gen *g, int port, unsigned *bound)
+{
+	unsigned usual = port >= 0 ? (unsigned)port : project_port(g->realroot), at = usual;
+	int tries = port >= 0 ? 1 : PORT_TRIES, fd = -1, e = 0;
+
+	for (int i = 0; i < tries; i++) {
+		struct sockaddr_in addr = { .sin_family = AF_INET };
+		socklen_t len = sizeof(addr);
+		int on = 1;
+
+		at = port >= 0 ? usual : PORT_FIRST + (usual - PORT_FIRST + (unsigned)i) % PORT_COUNT;
+		addr.sin_port = htons((uint16_t)at);
+		addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);	/* this machine alone */
+		if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+			break;
+		/* A preview stopped a moment ago leaves connections waiting: not in use. */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 && listen(fd, 64) == 0 &&
+		    getsockname(fd, (struct sockaddr *)&addr, &len) == 0) {
+			*bound = ntohs(addr.sin_port);
+			return fd;
+		}
+		e = errno;
+		close(fd);
+		fd = -1;
+		if (e != EADDRINUSE)
+			break;
+	}
+	if (fd < 0 && e == 0)
+		e = errno;
+	if (e == EADDRINUSE && tries == 1)
+		msg(g, MSG_FATAL, NULL, 0, 0, "port %u on 127.0.0.1 is in use (another preview, or "
+		    "another program): choose another with --port, e.g. --port %u", usual,
+		    usual < 65535 ? usual + 1 : usual - 1);
+	else if (e == EADDRINUSE)
+		msg(g, MSG_FATAL, NULL, 0, 0, "ports %u to %u on 127.0.0.1, this project's own, are "
+		    "in use (other previews, or other programs): choose one with --port N", usual,
+		    at);
+	else if (e == EACCES)
+		msg(g, MSG_FATAL, NULL, 0, 0, "cannot serve the preview on 127.0.0.1:%u: %s (ports "
+		    "below 1024 are the system's): choose another with --port N", at, strerror(e));
+	else
+		msg(g, MSG_FATAL, NULL, 0, 0, "cannot serve the preview on 127.0.0.1:%u: %s", at,
+		    strerror(e));
+	return -1;
+}
+
 int
-preview_run(struct gen *g, const char *dir, const char *row, unsigned port, jobs_fn *build)
+preview_run(struct gen *g, const char *dir, const char *row, int port, jobs_fn *build)
 {
 	struct preview p = { .g = g, .build = build };
-	struct sockaddr_in addr = { .sin_family = AF_INET };
 	struct MHD_Daemon *daemon;
-	const union MHD_DaemonInfo *info;
+	unsigned usual = port >= 0 ? (unsigned)port : project_port(g->realroot);
+	int sock;
 
+	if ((sock = listen_on(g, port, &p.port)) < 0)
+		return g->status;
 	p.dir = xstrdup(dir);
 	p.row = row ? xstrdup(row) : NULL;
 	pthread_mutex_init(&p.lock, NULL);
@@ -852,23 +1015,22 @@ preview_run(struct gen *g, const char *dir, const char *row, unsigned port, jobs
 	rebuild(&p);
 	rewatch(&p);
 	find_assets(&p);
-	addr.sin_port = htons((uint16_t)port);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);	/* this machine alone */
 	/* a request that does not arrive whole within REQUEST_TIMEOUT seconds is closed, and
 	 * few connections are kept: each is a thread */
 	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &p, MHD_OPTION_SOCK_ADDR, &addr,
+	    MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &p, MHD_OPTION_LISTEN_SOCKET, sock,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)REQUEST_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
 	if (daemon == NULL) {
-		msg(g, MSG_FATAL, NULL, 0, 0, "cannot serve the preview on 127.0.0.1:%u: %s", port,
+		msg(g, MSG_FATAL, NULL, 0, 0, "cannot serve the preview on 127.0.0.1:%u: %s", p.port,
 		    strerror(errno));
+		close(sock);
 		return g->status;
 	}
-	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-	p.port = info ? info->port : port;
 	printf("Preview at http://127.0.0.1:%u/ (it follows every save; Ctrl-C to stop)\n",
 	    p.port);
+	if (port < 0 && p.port != usual)
+		printf("(port %u, this project's usual one, is in use)\n", usual);
 	fflush(stdout);
 	for (;;) {	/* until interrupted */
 		wait_for_save(&p);

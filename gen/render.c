@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* render.c: draws the laid-out pages with cairo into a tagged PDF: structure tags from the
  * tree (Document, H1-H6, P, L/LI/Lbl/LBody, Table/THead/TBody/TR/TH/TD, Figure, Link,
  * Reference, Note, TOC/TOCI), running heads as artifacts, anchors, links, bookmarks and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* svg.c: the SVG gen writes from cairo's: made accessible as a file of its own (a panel's),
  * or with its ids made unique for a place among others in a web page. Called by the
  * components' files() and by html.c's html_svg(). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* template.c: reads templates/NAME.xml (page, cover, contents, theme styles) with libxml2,
  * safely: no network, no external entities, no DTD. Called by document.c; hands on a
  * struct template that layout and render read. */
@@ -499,7 +500,8 @@ valid_file(const char *s)
 	return 1;
 }
 
-/* The cover's logo: a file beside the template, kept inside templates/. */
+/* The cover's logo: a file of templates/ (the project's, or else the installed one), kept
+ * inside that folder. */
 static void
 read_logo(struct tctx *c, xmlNode *n)
 {
@@ -507,6 +509,8 @@ read_logo(struct tctx *c, xmlNode *n)
 	char *rel, *path, real[PATH_MAX], dir[PATH_MAX], *tdir;
 	const char *why, *s = (const char *)v;
 	size_t dl;
+	int installed;
+	struct gen r;
 
 	if (v == NULL)
 		return;
@@ -520,18 +524,22 @@ read_logo(struct tctx *c, xmlNode *n)
 		return;
 	}
 	rel = xasprintf("templates/%s", s);
-	path = project_path(c->g, rel);
-	tdir = xasprintf("%s/templates", c->g->realroot);
+	path = project_file(c->g, rel, &installed);
+	r = project_reader(c->g, installed);
+	tdir = xasprintf("%s/templates", r.realroot);
 	if (realpath(path, real) == NULL)
 		terr(c, n, "logo", "logo `%s` not found in templates/", s);
 	else if (realpath(tdir, dir) == NULL || strncmp(real, dir, dl = strlen(dir)) != 0 ||
 	    real[dl] != '/')
 		terr(c, n, "logo", "logo `%s` is outside templates/", s);
-	else if (image_free(c->t->logo), (c->t->logo = image_load(c->g, real, &why)) == NULL) {
+	else if (image_free(c->t->logo), (c->t->logo = image_load(&r, real, &why)) == NULL) {
 		char *m = xasprintf("logo `%%s` is %s", why);
 
 		terr(c, n, "logo", m, s);
 		free(m);
+	} else {
+		free(c->t->logo_path);
+		c->t->logo_path = xstrdup(path);
 	}
 	free(tdir);
 	free(path);
@@ -643,14 +651,15 @@ read_words(struct tctx *c, xmlNode *n)
 	}
 }
 
-/* templates/words.xml, read before the template so that its <words> can change any. */
+/* templates/words.xml (the project's, or else the installed one), read before the template
+ * so that its <words> can change any. */
 static void
 read_words_file(struct tctx *c)
 {
-	char *path = project_path(c->g, "templates/words.xml"), *text;
+	char *path, *text;
 	size_t len;
 
-	if (read_file(c->g, path, MAX_FILE_BYTES, &text, &len) == 0) {
+	if (project_read(c->g, "templates/words.xml", &path, &text, &len) == 0) {
 		c->chain[c->depth++] = path;
 		read_xml_file(c, path, text, len);
 		c->depth--;
@@ -1077,33 +1086,20 @@ valid_name(const char *s)
 static void
 unknown_template(struct gen *g, const char *name, const char *file, int line, int col)
 {
-	char *dir = project_path(g, "templates"), **names = NULL;
-	const char *near;
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
+	size_t n;
+	char **names = project_list(g, "templates", ".xml", &n);
+	const char *near = nearest_word(name, (const char *const *)names, n);
 
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 4 && strcmp(e->d_name + l - 4, ".xml") == 0) {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrndup(e->d_name, l - 4);
-		}
-	}
-	if (dp != NULL)
-		closedir(dp);
-	near = nearest_word(name, (const char *const *)names, n);
 	if (near != NULL)
 		msg(g, MSG_ERROR, file, line, col, "unknown template `%s` (did you mean `%s`?)",
 		    name, near);
 	else
-		msg(g, MSG_ERROR, file, line, col, "unknown template `%s` (there is no %s/%s.xml)",
-		    name, dir, name);
+		msg(g, MSG_ERROR, file, line, col, "unknown template `%s` (there is no "
+		    "templates/%s.xml%s; `gen templates` lists them)", name, name,
+		    g->share != NULL ? ", here or installed" : "");
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	free(dir);
 }
 
 /* Every attribute each element takes: an attribute not listed is an error, with the nearest
@@ -1113,7 +1109,7 @@ static const struct {
 	const char	*elem;
 	const char	*attrs[24];
 } known_attrs[] = {
-	{ "template", { NULL } },
+	{ "template", { "description", NULL } },
 	{ "page", { "size", "width", "height", "bleed", "margin", "margin-top", "margin-bottom",
 	    "margin-inner", "margin-outer", NULL } },
 	{ "theme", { NULL } },
@@ -1249,6 +1245,8 @@ read_include(struct tctx *c, xmlNode *n)
 	xmlChar *v = xmlGetProp(n, (const xmlChar *)"file");
 	char *rel, *path, *text;
 	size_t len;
+	int installed;
+	struct gen reader;
 
 	if (v == NULL || !valid_file((const char *)v)) {
 		terr(c, n, v ? "file" : NULL, "include `%s`: name a file in templates/ (no "
@@ -1257,7 +1255,8 @@ read_include(struct tctx *c, xmlNode *n)
 		return;
 	}
 	rel = xasprintf("templates/%s", (const char *)v);
-	path = project_path(c->g, rel);
+	path = project_file(c->g, rel, &installed);
+	reader = project_reader(c->g, installed);
 	for (int i = 0; i < c->depth; i++)
 		if (strcmp(c->chain[i], path) == 0) {
 			terr(c, n, "file", "`%s` includes itself (through the files it includes)",
@@ -1266,7 +1265,7 @@ read_include(struct tctx *c, xmlNode *n)
 		}
 	if (c->depth > MAX_INCLUDES)
 		terr(c, n, "file", "includes nested more than 8 deep at `%s`", (const char *)v);
-	else if (read_file(c->g, path, MAX_FILE_BYTES, &text, &len) == -1) {
+	else if (read_file(&reader, path, MAX_FILE_BYTES, &text, &len) == -1) {
 		if (errno == ENOENT)
 			terr(c, n, "file", "include `%s` not found in templates/", (const char *)v);
 		else {
@@ -1287,6 +1286,9 @@ done:
 	xmlFree(v);
 }
 
+static struct template *template_parse_at(struct gen *, const char *name, const char *path,
+    const char *text, size_t len);
+
 struct template *
 template_load(struct gen *g, const char *name, const char *file, int line, int col)
 {
@@ -1300,14 +1302,13 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 		return NULL;
 	}
 	rel = xasprintf("templates/%s.xml", name);
-	path = project_path(g, rel);
-	if (read_file(g, path, MAX_FILE_BYTES, &text, &len) == -1) {
+	if (project_read(g, rel, &path, &text, &len) == -1) {
 		if (errno == ENOENT)
 			unknown_template(g, name, file, line, col);
 		else
 			msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", read_error(errno));
 	} else {
-		t = template_parse(g, name, text, len);
+		t = template_parse_at(g, name, path, text, len);
 		free(text);
 	}
 	for (int w = 0; t != NULL && w < W_NWORDS; w++)
@@ -1325,14 +1326,25 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 struct template *
 template_parse(struct gen *g, const char *name, const char *text, size_t len)
 {
+	char *rel = xasprintf("templates/%s.xml", name), *path = project_path(g, rel);
+	struct template *t = template_parse_at(g, name, path, text, len);
+
+	free(path);
+	free(rel);
+	return t;
+}
+
+/* Reads the template `name` from its text, read from `path`. */
+static struct template *
+template_parse_at(struct gen *g, const char *name, const char *path, const char *text,
+    size_t len)
+{
 	struct tctx c = { 0 };
-	char *rel = xasprintf("templates/%s.xml", name);
 
 	c.g = g;
 	c.t = xcalloc(1, sizeof(*c.t));
 	c.t->name = xstrdup(name);
-	c.t->path = project_path(g, rel);
-	free(rel);
+	c.t->path = xstrdup(path);
 	defaults(c.t);
 	if (strcmp(name, "words") != 0)
 		read_words_file(&c);
@@ -1344,6 +1356,37 @@ template_parse(struct gen *g, const char *name, const char *text, size_t len)
 	}
 	inherit_body(c.t);
 	return c.t;
+}
+
+char *
+template_description(struct gen *g, const char *name, int *installed)
+{
+	struct tctx c = { 0 };
+	char *rel = xasprintf("templates/%s.xml", name), *path, *text, *about = NULL;
+	size_t len;
+	xmlDoc *doc;
+	xmlNode *root;
+	xmlChar *v;
+
+	free(project_file(g, rel, installed));
+	if (project_read(g, rel, &path, &text, &len) == -1)
+		msg(g, MSG_ERROR, path, 0, 0, "cannot read: %s", read_error(errno));
+	else {
+		c.g = g;
+		c.path = path;
+		if ((doc = parse_xml(&c, text, len)) != NULL) {
+			root = xmlDocGetRootElement(doc);
+			if (root != NULL && (v = xmlGetProp(root, (const xmlChar *)"description"))) {
+				about = xstrdup((const char *)v);
+				xmlFree(v);
+			}
+			xmlFreeDoc(doc);
+		}
+		free(text);
+	}
+	free(path);
+	free(rel);
+	return about;
 }
 
 const char *
@@ -1366,6 +1409,7 @@ template_free(struct template *t)
 	free(t->coltypes);
 	free(t->inks);
 	image_free(t->logo);
+	free(t->logo_path);
 	for (int i = 0; i < FU_NSLOTS; i++) {
 		free(t->header.slot[i]);
 		free(t->footer.slot[i]);

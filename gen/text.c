@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* text.c: the plain-text back-end, out/DOC.txt: the document's words and figures in reading
  * order from the same tree the PDF and the web pages are made from, for an editor to diff
  * between two drafts and for tests to check content without pango or cairo. Headings are

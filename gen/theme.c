@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* theme.c: checks a template's theme before anything is drawn: every colour of text against
  * what it is set on, every colour a chart or panel draws with against its background (WCAG
  * 2 contrast), and every text style's size. Called by document.c after the template loads;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tree.c: nodes of the one tree every stage shares: create, link, free.
  * Front ends build it, validate normalises it, layout and render only read it. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* util.c: allocation that never fails, growable buffers, whole-file reads and UTF-8 checks.
  * Called by every stage; owns no state. */
 #include <ctype.h>

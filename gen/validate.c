@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* validate.c: every user error in a document's tree is found here, after the front ends and
  * before layout: heading anchors, link targets, images. It also normalises (anchors, resolved
  * image paths) so layout and render only read. Called by document.c. */

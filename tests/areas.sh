@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/areas.sh DIR N: makes DIR a project whose document `doc` is the constituency pack for
 # N made-up areas (the real content's template, text and indicators; areas 1 to N with
 # figures spread over 0-100). Used by tests/e2e.sh and bench/run.sh. Run from the repo root.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bad.sh: bad and hostile input. Each folder in tests/bad is a small project: content/doc/
 # (and templates/ when the case is about a template); `setup`, if present, is run in the
 # project first (for inputs too big to keep, links and FIFOs) and `check`, if present, after gen

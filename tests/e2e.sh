@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/e2e.sh: the strategy built end to end and checked as a reader and a PDF tool see it.
 # Sourced by tests/run.sh (uses its GEN, TMP, pass and fail).
 

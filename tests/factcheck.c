@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests/factcheck.c: checks a document's facts list (tests/facts/DOC.facts) against what the
  * reader gets: the PDF's text (pdftotext) and the HTML twin's text (every page of it, read
  * with libxml2's HTML parser). A fact is words from a source document, with the source's line;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/facts.sh: every document made from a source is checked against the facts list of that
 # source (tests/facts/DOC.facts: each fact with the source's line), in its PDF and its HTML
 # twin, by tests/factcheck.c; a planted change to a fact must fail with the source's line. No

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/good.sh: template and data features end to end. Each folder in tests/good is a small
 # project like those of tests/bad (content/doc/, templates/ of its own beside the project's);
 # gen must build it with exactly `expected` on stderr (often nothing), every line of `words`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/html.sh: the HTML twins in a real browser. Every document of content/ is built; each PDF
 # must have its HTML twin, every page must pass axe-core's WCAG 2.2 AA rules at 1280 and 320 px
 # in Debian's headless Chromium without scrolling sideways, and the PDF's tagged words must be

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/hundreds.sh: the hundred-children panels that tests/good/hundreds built, counted.
 # Sourced by tests/run.sh after tests/good.sh (uses its TMP, pass and fail).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/memcheck.sh: documents with every kind of content built by the optimised gen under
 # valgrind memcheck: an invalid read or write, or memory definitely lost, fails. Sourced by
 # tests/run.sh (uses its ROOT, TMP, pass and fail).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/official.sh: published statistics as downloaded. The example document
 # content/published-2023 is built with its EES file and its Fingertips export replaced by
 # others of the same published shapes (tests/official/: more years, before the report's year

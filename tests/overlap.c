@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests/overlap.c: finds words that overlap on a PDF's pages, as a reader would see them
  * collide ("not publishednot published"): every word with its box from `pdftotext -bbox`,
  * and any two on a page whose boxes overlap by more than a hair across and by more than a

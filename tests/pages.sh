@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/pages.sh: one page of each kind, rendered at 40 dpi and compared with its reference in
 # tests/pages/ under a tolerance (tests/pngdiff.c). After a deliberate change to how a page
 # looks, `UPDATE=1 bash tests/run.sh` records them anew: look at each new PNG before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests/pngdiff.c: compares two PNGs as cairo's test suite does, under a tolerance: the
  * pixels whose red, green or blue differ by more than DELTA are counted, and the images
  * match when they are the same size and at most MAX_PERMILLE of their pixels differ.

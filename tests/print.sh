@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/print.sh: colour for the press. Text, rules and black in black ink alone (Ghostscript's
 # ink coverage of a page of body text), the brand's colours in exactly their CMYK on pages and
 # in the panels' forms, the output intent the template chooses (FOGRA39 unless it asks for

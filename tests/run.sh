@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/run.sh: every test of gen, run by `make test`: unit tests, pagination traces, the
-# strategy end to end, the CommonMark spec, bad and hostile input. Prints a line per failure
-# and ends with "N passed, N failed". GEN names the gen to test (an ASan+UBSan build).
+# strategy end to end, the CommonMark spec, bad and hostile input, gen installed. Prints a line
+# per failure and ends with "N passed, N failed". GEN names the gen to test (an ASan+UBSan build).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 3
@@ -93,6 +94,9 @@ source tests/text.sh
 
 # ---- the seams: no component named by the layout or an output, no output by a reader ----
 source tests/seams.sh
+
+# ---- gen installed, and as a package, used with no clone; its manual, completion, preview ----
+source tests/install.sh
 
 # ---- every example of the CommonMark spec builds ----
 mkdir -p "$TMP/spec-tmp"

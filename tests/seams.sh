@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/seams.sh: the rules of gen/README.md, checked on the sources. Layout, render, the
 # back-ends, the tree and the commands name no component: each reaches one only through
 # struct component (components.c's table). No reader of input, no part of the layout and no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/spec.sh: every example of tests/commonmark/spec.txt builds to a PDF with no error and no
 # sanitizer report, and the PDF's text holds the example's words. Run by tests/run.sh with GEN,
 # ROOT, TMP and SPECSPLIT set; prints "FAIL spec/exNNNN: why" per failure, else one PASS line.

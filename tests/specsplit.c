@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* specsplit: cuts a CommonMark spec.txt into one gen document per example.
  * Run by tests/spec.sh as `specsplit spec.txt OUTDIR`; writes OUTDIR/exNNNN/index.md,
  * OUTDIR/exNNNN/words (the words the example's PDF must show) and OUTDIR/count. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/text.sh: the plain-text back-end. Every document in content/ is built (with the
 # sanitizers) and each DOC.txt it writes must be exactly tests/text/DOC.txt (a document built
 # per row: tests/text/DOC/ROW.txt), with no file missing or left over; --pdf-only and

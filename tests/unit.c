@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit.c: unit tests of the decisions that are easiest to get subtly wrong: front matter,
  * the widow and orphan rule, UTF-8 checks, line breaks. Linked with gen's objects; run by
  * tests/run.sh from the repository's root, it prints "PASS name" or "FAIL name: why" per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // tests/browser/axe.mjs FILE.html...: axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules over each
 // page in Debian's headless Chromium, at 1280 px and at 320 px wide (reflow, WCAG 1.4.10), and
 // whether the page scrolls sideways at 320 px. Prints a line per violation, then

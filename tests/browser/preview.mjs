@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // tests/browser/preview.mjs PROJECT DOC CSV FROM TO GEN: `gen preview` as a person uses it, in
 // Debian's headless Chromium. Starts GEN preview DOC in PROJECT, opens the page, changes FROM
 // to TO in the data file CSV and waits for the figure on the page (printing the time from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // tests/browser/publish.mjs PAGE.html...: what a page needs to be published, as Chromium's
 // accessibility tree gives it. Each page of a document links once to its PDF (a file that
 // is there) in words that give its size as the file has it ("Download the PDF (124 KB)");

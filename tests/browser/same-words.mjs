@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // tests/browser/same-words.mjs FILE.pdf DIR: the words a reader gets from the PDF's tagged
 // structure and from the HTML pages in DIR, compared block by block: headings, paragraphs,
 // list items, table cells, captions and alternative text. Furniture is left out on both sides

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // tests/browser/shot.mjs FILE.html WIDTH OUT.png [SELECTOR]: a screenshot of a page (or of
 // the element SELECTOR names) in Debian's headless Chromium, to look at what a reader sees.
 import puppeteer from 'puppeteer-core';

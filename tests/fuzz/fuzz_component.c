@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_component.c: libFuzzer target over each component's attribute reader and builder
  * (make fuzz). The input's first line is the tag, such as <chart type="bar" data="t" …>;
  * the rest is the CSV of the table `t` (also the row being built, for <hundreds>). The node

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_csv.c: libFuzzer target over the CSV reader and its type checks (make fuzz). */
 #include <stdint.h>
 #include <stdlib.h>

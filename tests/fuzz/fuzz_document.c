@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_document.c: libFuzzer target over a whole document (make fuzz): the input is an
  * index.md (front matter, Markdown, {{ }} tags and components) with two small tables, read,
  * bound, parsed, validated and laid out on a small page, as `gen build` does before it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_frontmatter.c: libFuzzer target over the front-matter reader (make fuzz). */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_image.h: the libFuzzer target over a picture loader (image_decode(), as image_load()
  * calls it on a file's bytes), included by fuzz_png.c, fuzz_jpeg.c and fuzz_svg.c, each
  * defining IMAGE_MAGIC, its format's signature: input without it gets it in front. */

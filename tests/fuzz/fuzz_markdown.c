@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_markdown.c: libFuzzer target over the bind step and Markdown to the tree: tags with
  * values from a small table, then cmark-gfm and gen's conversion (make fuzz). */
 #include <stdint.h>

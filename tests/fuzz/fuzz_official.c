@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_official.c: libFuzzer target over published statistics read as downloaded (make
  * fuzz). The input is a declaration, then a line "----" and a published file (an EES data
  * file or a Fingertips export), then another "----" and the EES file's metadata: each

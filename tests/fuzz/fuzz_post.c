@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_post.c: libFuzzer target over the post-pass (make fuzz): the input is taken for the PDF
  * cairo wrote, and pdf_post() adds what cairo cannot (language, XMP, figures' /Alt,
  * artifacts, boxes, inks in CMYK) and writes it, into a folder of its own that is emptied

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_template.c: libFuzzer target over the template reader: XML parsed with no network,
  * entities or DTD, then the page, theme, data, furniture and the rest (make fuzz). Includes
  * and logos name files in templates/, which the fuzzer's project has: they load or fail. */

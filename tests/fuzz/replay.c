@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* replay.c: runs a fuzz target (linked with it, built by the ordinary compiler with the
  * sanitizers) once over each file named on the command line: the seeds and every past
  * finding kept in tests/fuzz/corpus, replayed by `make test` so a fixed crash stays fixed
