@@ -313,7 +313,11 @@ list_templates(struct gen *g)
 		width = (int)strlen(names[i]) > width ? (int)strlen(names[i]) : width;
 	for (size_t i = 0; i < n; i++) {
 		int installed;
-		char *about = template_description(g, names[i], &installed);
+		char *about;
+
+		if (strcmp(names[i], "words") == 0)
+			continue;	/* the words every template reads, not one to name */
+		about = template_description(g, names[i], &installed);
 
 		printf("%-*s  %s%s\n", width, names[i], about ? about : "(it says nothing of "
 		    "itself: <template description=…>)", installed ? "" : " [this project's]");

@@ -270,8 +270,14 @@ project_report(const struct gen *g, const struct doc *d)
 	const struct template *t = d->tpl;
 
 	printf("%s:\n", d->name);
-	for (size_t i = 0; i < t->nfiles; i++)
-		say_from(g, i == 0 ? "template" : "includes", NULL, t->files[i]);
+	for (size_t i = 0, named = 0; i < t->nfiles; i++) {
+		const char *base = strrchr(t->files[i], '/');
+
+		if (strcmp(base ? base + 1 : t->files[i], "words.xml") == 0)
+			say_from(g, "words", NULL, t->files[i]);	/* read before the template */
+		else
+			say_from(g, named++ == 0 ? "template" : "includes", NULL, t->files[i]);
+	}
 	if (t->logo_path != NULL)
 		say_from(g, "logo", NULL, t->logo_path);
 	for (int r = 0; r < R_NROLES; r++) {
