@@ -204,8 +204,8 @@ struct gen {
 	int		 verbose;	/* -v: say each step */
 	int		 trace;		/* -T: print the pages instead of rendering */
 	int		 draft;		/* --draft: missing pictures and anchors only warn */
-	int		 pdf_only;	/* --pdf-only: no HTML, no PNG or SVG panel files */
-	int		 html_only;	/* --html-only: the HTML twin alone */
+	unsigned	 outputs;	/* the back-ends to write (OUT_* of backend.c's table;
+					 * 0: all): --pdf-only and --html-only choose */
 	int		 marks;		/* --marks: crop marks and a slug beyond the bleed */
 	unsigned	 shard_k, shard_n;	/* --shard K/N: build the K-th of N shares of the
 					 * outputs (shard_n 0: all of them) */
@@ -1331,11 +1331,22 @@ void		 html_free(struct html_twin *);
 
 /* ---- backend.c: what a build writes, one file each and one table ---- */
 
-/* An output format: its state is begun for a document (or the row being built), given each
- * top-level block of the validated tree in reading order, and ended, which writes its files
- * whole or not at all. */
+/* An output format, one of backend.c's table. A back-end writes the whole laid-out
+ * document at once (`write`: the PDF, which lays the document out into pages and draws each
+ * as it goes, and the panels' files), or makes it in memory on a thread of its own while the
+ * others write (`make`, then `put`: the HTML twin), or streams the validated tree (`begin`,
+ * each top-level `block` in reading order, `end`: the text). Every file goes through
+ * write_file(), so the job's outputs are put in place together or not at all. */
 struct backend {
-	const char	*name;		/* "text" */
+	const char	*name;		/* "pdf", "html", "files", "text" */
+	unsigned	 bit;		/* its OUT_* in struct gen's outputs */
+	/* Writes d's output; 0, or -1 after msg(). */
+	int		 (*write)(struct gen *, const struct doc *d);
+	/* Makes d's output in memory (messages to its own `g`), NULL after msg(); put() writes
+	 * it, free() frees it, written or not. */
+	void		*(*make)(struct gen *, const struct doc *d);
+	int		 (*put)(void *made, struct gen *);
+	void		 (*free)(void *made);
 	/* Starts the output of d; returns its state, or NULL after msg(). */
 	void		*(*begin)(struct gen *, const struct doc *d);
 	void		 (*block)(void *state, const struct node *);
@@ -1343,10 +1354,19 @@ struct backend {
 	int		 (*end)(void *state, struct gen *);
 };
 
-/* The plain text for review, out/DOC.txt (text.c). */
-extern const struct backend backend_text;
+enum {	/* the back-ends a build may choose */
+	OUT_PDF = 1 << 0,	/* out/DOC.pdf */
+	OUT_FILES = 1 << 1,	/* the components' own files (a panel's PNG and SVG) */
+	OUT_HTML = 1 << 2,	/* the twin, out/DOC/index.html … */
+	OUT_TEXT = 1 << 3,	/* out/DOC.txt */
+};
 
-/* Writes document d (or the row being built) with each back-end of the table. */
+/* The back-ends of the table (render.c, backend.c, html.c, text.c). */
+extern const struct backend backend_pdf, backend_files, backend_html, backend_text;
+
+/* Writes document d (or the row being built) with each back-end of the table that g's
+ * outputs choose, in the table's order, each only while no error has been said; with two
+ * threads or more, one that makes in memory is made beside the others. */
 void		 backends_write(struct gen *, const struct doc *d);
 
 /* ---- preview.c: the document in a browser, following every save ---- */

@@ -1533,3 +1533,31 @@ html_free(struct html_twin *tw)
 	free(tw->h.files);
 	free(tw);
 }
+
+/* The twin as a back-end: written at once, or made in memory beside the PDF and put later. */
+static void *
+twin_make(struct gen *g, const struct doc *d)
+{
+	return html_make(g, d);
+}
+
+static int
+twin_put(void *made, struct gen *g)
+{
+	return html_put(made, g);
+}
+
+static void
+twin_free(void *made)
+{
+	html_free(made);
+}
+
+const struct backend backend_html = {
+	.name = "html",
+	.bit = OUT_HTML,
+	.write = html_write,
+	.make = twin_make,
+	.put = twin_put,
+	.free = twin_free,
+};

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,83 +201,12 @@ catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Writes the files components make of their own beside the HTML (each hundred-children
- * panel alone, as PNG and SVG), and their alternative texts, in outdir/OUTNAME/. */
-static void
-write_files(struct gen *g, const struct doc *d)
-{
-	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *path, *sub;
-	struct buf alt = { NULL, 0, 0 };
-	int made = 0;
-
-	for (const struct node *n = d->root->first; n; n = n->next) {
-		if (n->type != N_COMPONENT || n->comp->files == NULL)
-			continue;
-		if (!made && out_mkdir(dir) == -1) {
-			msg(g, MSG_FATAL, dir, 0, 0, "cannot make the folder: %s", strerror(errno));
-			break;
-		}
-		made = 1;
-		sub = n->src ? xasprintf("%s/%s", dir, n->src) : xstrdup(dir);
-		if (n->src != NULL && out_mkdir(sub) == -1) {
-			msg(g, MSG_FATAL, sub, 0, 0, "cannot make the folder: %s", strerror(errno));
-			free(sub);
-			break;
-		}
-		for (const struct node *p = n->first; p; p = p->next)
-			if (n->comp->files(g, d->tpl, p, d->lang, sub, &alt) == -1)
-				break;
-		free(sub);
-	}
-	/* The panels' alternative texts in one file, for posting them to social media. */
-	if (alt.len > 0) {
-		path = xasprintf("%s/alt-text.txt", dir);
-		if (write_file(path, alt.s, alt.len) == -1)
-			msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
-		free(path);
-	}
-	buf_free(&alt);
-	free(dir);
-}
-
-/* Renders the parsed document to outdir/d->outname.pdf (put in place by out_end()). */
-static void
-write_pdf(struct gen *g, const struct doc *d)
-{
-	char *out = xasprintf("%s/%s.pdf", g->outdir, d->outname);
-
-	if (render_pdf(g, d, out, out) == 0 && g->verbose)
-		fprintf(stderr, "gen: wrote %s\n", out);
-	free(out);
-}
-
-/* The HTML twin made on a thread of its own, while the PDF is drawn and written. */
-struct twin_task {
-	struct gen		 g;	/* a copy, with messages counted apart */
-	const struct doc	*d;
-	struct html_twin	*twin;
-};
-
-static void *
-make_twin(void *arg)
-{
-	struct twin_task *t = arg;
-
-	oom_thread_stack();
-	t->twin = html_make(&t->g, t->d);
-	return NULL;
-}
-
-/* jobs_run()'s callback: builds document `d`, or its data row `row`. Its outputs are made
- * afresh and put in place together at the end (out_begin(), out_end()), or not at all. The
- * HTML twin and the panels' files are made only for a PDF that was made; with two threads
- * or more, the twin is made beside the PDF (which keeps one processor busy while it draws
- * and writes) and written when the PDF is. */
+/* jobs_run()'s callback: builds document `d`, or its data row `row`, with the back-ends
+ * chosen (backend.c's table). Its outputs are made afresh and put in place together at the
+ * end (out_begin(), out_end()), or not at all. */
 static void
 build_job(struct gen *g, struct doc *d, long row)
 {
-	struct twin_task t;
-	pthread_t thread;
 	int errors;
 
 	if (row >= 0 && doc_row(g, d, (size_t)row) != 0)
@@ -286,32 +214,7 @@ build_job(struct gen *g, struct doc *d, long row)
 	errors = g->errors;
 	if (out_begin(g, d->outname) == -1)
 		return;
-	t = (struct twin_task){ .g = *g, .d = d };
-	t.g.counts = NULL;
-	t.g.ncounts = 0;
-	t.g.errors = 0;
-	if (!g->html_only && !g->pdf_only && g->jobs > 1 &&
-	    pthread_create(&thread, NULL, make_twin, &t) == 0) {
-		write_pdf(g, d);
-		if (g->errors == errors)	/* the panels' files, while the twin is made */
-			write_files(g, d);
-		pthread_join(thread, NULL);
-		msg_flush(&t.g);
-		g->status = t.g.status > g->status ? t.g.status : g->status;
-		if (t.twin != NULL && g->errors == errors)
-			html_put(t.twin, g);
-		g->errors += t.g.errors;
-		html_free(t.twin);
-	} else {
-		if (!g->html_only)
-			write_pdf(g, d);
-		if (!g->pdf_only && g->errors == errors)	/* the files of a PDF that was made */
-			write_files(g, d);
-		if (!g->pdf_only && g->errors == errors)
-			html_write(g, d);
-	}
-	if (!g->pdf_only && !g->html_only && g->errors == errors)
-		backends_write(g, d);	/* the outputs behind the back-end table */
+	backends_write(g, d);
 	out_end(g, g->errors == errors);
 }
 
@@ -611,8 +514,18 @@ preview_command(struct gen *g, const char *root, const char *outdir, int argc, c
 	return rc;
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line asks for, beside what it sets in struct gen. */
+struct options {
+	const char	*root, *outdir, *from, *starter, *command;
+	int		 port;	/* --port; -1: the project's own */
+	int		 quiet, nproc;
+	int		 given;	/* --from, --port, --shard, --template, each a bit */
+};
+
+/* Reads the options into g and o, leaving optind at the command; returns -1, or the exit
+ * status gen ends with (a slip of the command line, --help, --version). */
+static int
+parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "project", required_argument, NULL, 'C' },
@@ -633,23 +546,12 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct gen g = { 0 };
-	const char *root = ".", *outdir = NULL, *from = NULL, *starter = NULL;
-	int port = -1;	/* the project's own */
-	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL, **whole = NULL;
-	int c, quiet = 0, build, given = 0;	/* given: --from, --port, --shard, --template */
-	long k, n;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), k, n;
 	const char *end;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
-	size_t ndocs = 0, nwhole = 0;
+	int c, pdf_only = 0, html_only = 0;
 
-	/* stderr goes to a memory file while documents load and in worker processes; running
-	 * out of memory there must still be said where the user sees it. */
-	oom_report_to(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10));	/* above a worker's fd 3 */
-	oom_catch_glib();
-	oom_catch_crashes();
-	oom_thread_stack();
+	*o = (struct options){ .root = ".", .port = -1,
+	    .nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "C:o:qvdpmj:ThV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -658,55 +560,55 @@ main(int argc, char *argv[])
 			if (*optarg == '\0')
 				return usage("%s wants a folder, not an empty name", c == 'C' ? "-C" :
 				    "-o");
-			*(c == 'C' ? &root : &outdir) = optarg;
+			*(c == 'C' ? &o->root : &o->outdir) = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'v':
-			g.verbose = 1;
+			g->verbose = 1;
 			break;
 		case 'T':
-			g.trace = 1;
+			g->trace = 1;
 			break;
 		case 'd':
-			g.draft = 1;
+			g->draft = 1;
 			break;
-		case 'p':
-			g.pdf_only = 1;
+		case 'p':	/* the PDF alone */
+			pdf_only = 1;
 			break;
-		case 'H':
-			g.html_only = 1;
+		case 'H':	/* the twin, with the files its pages show */
+			html_only = 1;
 			break;
 		case 'F':
-			from = optarg;
-			given |= 1 << 0;
+			o->from = optarg;
+			o->given |= 1 << 0;
 			break;
 		case 'P':
 			if ((k = parse_number(optarg, 0, 65535, '\0', &end)) < 0)
 				return usage("--port wants a port number from 1 to 65535 (0: any "
 				    "free one), not `%s`", optarg);
-			port = (int)k;
-			given |= 1 << 1;
+			o->port = (int)k;
+			o->given |= 1 << 1;
 			break;
 		case 'E':
-			starter = optarg;
-			given |= 1 << 3;
+			o->starter = optarg;
+			o->given |= 1 << 3;
 			break;
 		case 'S':
 			if ((k = parse_number(optarg, 1, 100000, '/', &end)) < 0 ||
 			    (n = parse_number(end + 1, 1, 100000, '\0', &end)) < 0 || k > n)
 				return usage("--shard wants K/N, the K-th of N shares, with 1 <= K <= N "
 				    "<= 100000, not `%s`", optarg);
-			g.shard_k = (unsigned)k;
-			g.shard_n = (unsigned)n;
-			given |= 1 << 2;
+			g->shard_k = (unsigned)k;
+			g->shard_n = (unsigned)n;
+			o->given |= 1 << 2;
 			break;
 		case 'm':
-			g.marks = 1;
+			g->marks = 1;
 			break;
 		case 'j':
-			if ((nproc = parse_jobs(optarg)) == 0)
+			if ((o->nproc = parse_jobs(optarg)) == 0)
 				return usage("-j wants a number of processes from 1 to 64, not `%s`",
 				    optarg);
 			break;
@@ -720,52 +622,181 @@ main(int argc, char *argv[])
 			return usage("unknown option `%s`", argv[optind - 1]);
 		}
 	}
-	if (g.pdf_only && g.html_only)
+	if (pdf_only && html_only)
 		return usage("--pdf-only and --html-only together would write nothing%s", "");
 	if (optind >= argc)
 		return usage("no command: say `build`, `check` or `init` (gen --help lists them "
 		    "all)%s", "");
 	/* An option that does nothing for the command is a slip, not to be passed over. */
-	if ((given & 1 << 0) && strcmp(argv[optind], "new") != 0)
+	if ((o->given & 1 << 0) && strcmp(argv[optind], "new") != 0)
 		return usage("--from is for `gen new DOC --from OLD`, not `%s`", argv[optind]);
-	if ((given & 1 << 1) && strcmp(argv[optind], "preview") != 0)
+	if ((o->given & 1 << 1) && strcmp(argv[optind], "preview") != 0)
 		return usage("--port is for `gen preview`, not `%s`", argv[optind]);
-	if ((given & 1 << 2) && (strcmp(argv[optind], "new") == 0 ||
+	if ((o->given & 1 << 2) && (strcmp(argv[optind], "new") == 0 ||
 	    strcmp(argv[optind], "preview") == 0 || strcmp(argv[optind], "init") == 0 ||
 	    strcmp(argv[optind], "templates") == 0))
 		return usage("--shard is for `gen build` and `gen jobs`, not `%s`", argv[optind]);
-	if ((given & 1 << 3) && strcmp(argv[optind], "init") != 0)
+	if ((o->given & 1 << 3) && strcmp(argv[optind], "init") != 0)
 		return usage("--template is for `gen init [DIR] --template NAME`, not `%s`",
 		    argv[optind]);
-	if (strcmp(argv[optind], "init") == 0 || strcmp(argv[optind], "templates") == 0)
-		return project_command(&g, root, argc - optind, argv + optind, starter);
-	if (strcmp(argv[optind], "new") == 0)
-		return new_command(&g, root, argc - optind, argv + optind, from);
-	if (strcmp(argv[optind], "preview") == 0)
-		return preview_command(&g, root, outdir, argc - optind, argv + optind, port);
-	if (strcmp(argv[optind], "build") == 0)
+	g->outputs = pdf_only ? OUT_PDF : html_only ? OUT_HTML | OUT_FILES : 0;
+	o->command = argv[optind];
+	return -1;
+}
+
+/* Frees a list of names. */
+static void
+free_list(char **list, size_t n)
+{
+	while (n > 0)
+		free(list[--n]);
+	free(list);
+}
+
+/* The documents named from argv[optind] on, or every one, into *docs (folders); rows named
+ * as DOC/ROW, and the whole documents named beside them, into g->only. Returns -1, or the
+ * exit status of a slip (a name that is not a document). */
+static int
+named_documents(struct gen *g, int argc, char *argv[], char ***docsp, size_t *ndocsp)
+{
+	char **docs = NULL, **whole = NULL;
+	size_t ndocs = 0, nwhole = 0;
+
+	if (optind == argc) {
+		*docsp = all_documents(g, ndocsp);
+		return -1;
+	}
+	for (; optind < argc; optind++) {
+		const char *a = argv[optind];
+		char *rel;
+
+		for (size_t n = strlen(a); n > 1 && a[n - 1] == '/'; n--)
+			argv[optind][n - 1] = '\0';	/* `strategy-2022/` names it too */
+		rel = xasprintf("content/%s", a);
+		char *dir = strchr(a, '/') ? xstrdup(a) : project_path(g, rel);
+
+		free(rel);
+		if (!is_dir(dir) && strchr(a, '/') != NULL && a[0] != '/' && a[0] != '.') {
+			/* one output of a document built per row, as `gen jobs` names it */
+			char *doc = xstrndup(a, (size_t)(strchr(a, '/') - a));
+
+			rel = xasprintf("content/%s", doc);
+			free(dir);
+			dir = project_path(g, rel);
+			free(rel);
+			free(doc);
+			if (is_dir(dir)) {
+				g->only = xrealloc(g->only, (g->nonly + 1) * sizeof(*g->only));
+				g->only[g->nonly++] = xstrdup(a);
+				for (size_t k = 0; k < ndocs && dir != NULL; k++)
+					if (strcmp(docs[k], dir) == 0) {
+						free(dir);
+						dir = NULL;	/* listed already */
+					}
+				if (dir != NULL) {
+					docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
+					docs[ndocs++] = dir;
+				}
+				continue;
+			}
+		}
+
+		if (!is_dir(dir) || !has_index(dir)) {
+			size_t nall;
+			char **all = all_documents(g, &nall), *msgtext;
+			const char **names = xcalloc(nall + 1, sizeof(*names)), *near;
+			int rc;
+
+			for (size_t k = 0; k < nall; k++)
+				names[k] = strrchr(all[k], '/') + 1;
+			near = strchr(a, '/') ? NULL : nearest_word(a, names, nall);
+			msgtext = near ? xasprintf("no document `%s` (did you mean `%s`?)", a, near) :
+			    is_dir(dir) ? xasprintf("`%s` is not a document: a document is a "
+			    "folder of content/ that holds index.md", a) :
+			    xasprintf("no document `%s` (no such folder in content/)", a);
+			rc = usage("%s", msgtext);
+			free(msgtext);
+			for (size_t k = 0; k < nall; k++)
+				free(all[k]);
+			free(all);
+			free(names);
+
+			free(dir);
+			free_list(docs, ndocs);
+			free_list(whole, nwhole);
+			free_list(g->only, g->nonly);
+			g->only = NULL;
+			g->nonly = 0;
+			return rc;
+		}
+		/* a whole document, which rows named beside it must not narrow */
+		whole = xrealloc(whole, (nwhole + 1) * sizeof(*whole));
+		whole[nwhole++] = xstrdup(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir);
+		if (listed(docs, ndocs, dir)) {	/* named twice: built once */
+			free(dir);
+			continue;
+		}
+		docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
+		docs[ndocs++] = dir;
+	}
+	for (size_t i = 0; i < nwhole; i++)
+		if (g->nonly > 0) {
+			g->only = xrealloc(g->only, (g->nonly + 1) * sizeof(*g->only));
+			g->only[g->nonly++] = whole[i];
+		} else
+			free(whole[i]);
+	free(whole);
+	*docsp = docs;
+	*ndocsp = ndocs;
+	return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct gen g = { 0 };
+	struct options o;
+	char realroot[PATH_MAX], *content, *defout = NULL, **docs = NULL;
+	size_t ndocs = 0;
+	int rc, build;
+
+	/* stderr goes to a memory file while documents load and in worker processes; running
+	 * out of memory there must still be said where the user sees it. */
+	oom_report_to(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10));	/* above a worker's fd 3 */
+	oom_catch_glib();
+	oom_catch_crashes();
+	oom_thread_stack();
+	if ((rc = parse_options(argc, argv, &g, &o)) >= 0)
+		return rc;
+	if (strcmp(o.command, "init") == 0 || strcmp(o.command, "templates") == 0)
+		return project_command(&g, o.root, argc - optind, argv + optind, o.starter);
+	if (strcmp(o.command, "new") == 0)
+		return new_command(&g, o.root, argc - optind, argv + optind, o.from);
+	if (strcmp(o.command, "preview") == 0)
+		return preview_command(&g, o.root, o.outdir, argc - optind, argv + optind, o.port);
+	if (strcmp(o.command, "build") == 0)
 		build = 1;
-	else if (strcmp(argv[optind], "jobs") == 0)
+	else if (strcmp(o.command, "jobs") == 0)
 		build = 2;
-	else if (strcmp(argv[optind], "check") == 0)
+	else if (strcmp(o.command, "check") == 0)
 		build = 0;
 	else
 		return usage("unknown command `%s` (build, check, init, jobs, new, preview or "
-		    "templates)", argv[optind]);
+		    "templates)", o.command);
 	optind++;
 
-	content = xasprintf("%s/content", root);
-	if (realpath(root, realroot) == NULL || !is_dir(content)) {
+	content = xasprintf("%s/content", o.root);
+	if (realpath(o.root, realroot) == NULL || !is_dir(content)) {
 		free(content);
 		return usage("`%s` is not a gen project (it has no content/ folder); run gen in "
-		    "the project folder or give -C DIR", root);
+		    "the project folder or give -C DIR", o.root);
 	}
 	free(content);
-	g.root = root;
+	g.root = o.root;
 	g.realroot = realroot;
-	g.jobs = nproc;
-	g.outdir = outdir ? outdir : (defout = project_path(&g, "out"));
-	g.progress = !quiet && isatty(STDERR_FILENO);
+	g.jobs = o.nproc;
+	g.outdir = o.outdir ? o.outdir : (defout = project_path(&g, "out"));
+	g.progress = !o.quiet && isatty(STDERR_FILENO);
 	g.epoch = source_date_epoch();
 	project_find_share(&g);
 	if (fonts_init(&g) == -1) {
@@ -774,100 +805,16 @@ main(int argc, char *argv[])
 		return EXIT_ENV;
 	}
 	catch_signals();
-
-	if (optind == argc)
-		docs = all_documents(&g, &ndocs);
-	else
-		for (; optind < argc; optind++) {
-			const char *a = argv[optind];
-			char *rel;
-
-			for (size_t n = strlen(a); n > 1 && a[n - 1] == '/'; n--)
-				argv[optind][n - 1] = '\0';	/* `strategy-2022/` names it too */
-			rel = xasprintf("content/%s", a);
-			char *dir = strchr(a, '/') ? xstrdup(a) : project_path(&g, rel);
-
-			free(rel);
-			if (!is_dir(dir) && strchr(a, '/') != NULL && a[0] != '/' && a[0] != '.') {
-				/* one output of a document built per row, as `gen jobs` names it */
-				char *doc = xstrndup(a, (size_t)(strchr(a, '/') - a));
-
-				rel = xasprintf("content/%s", doc);
-				free(dir);
-				dir = project_path(&g, rel);
-				free(rel);
-				free(doc);
-				if (is_dir(dir)) {
-					g.only = xrealloc(g.only, (g.nonly + 1) * sizeof(*g.only));
-					g.only[g.nonly++] = xstrdup(a);
-					for (size_t k = 0; k < ndocs && dir != NULL; k++)
-						if (strcmp(docs[k], dir) == 0) {
-							free(dir);
-							dir = NULL;	/* listed already */
-						}
-					if (dir != NULL) {
-						docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
-						docs[ndocs++] = dir;
-					}
-					continue;
-				}
-			}
-
-			if (!is_dir(dir) || !has_index(dir)) {
-				size_t nall;
-				char **all = all_documents(&g, &nall), *msgtext;
-				const char **names = xcalloc(nall + 1, sizeof(*names)), *near;
-				int rc;
-
-				for (size_t k = 0; k < nall; k++)
-					names[k] = strrchr(all[k], '/') + 1;
-				near = strchr(a, '/') ? NULL : nearest_word(a, names, nall);
-				msgtext = near ? xasprintf("no document `%s` (did you mean `%s`?)", a, near) :
-				    is_dir(dir) ? xasprintf("`%s` is not a document: a document is a "
-				    "folder of content/ that holds index.md", a) :
-				    xasprintf("no document `%s` (no such folder in content/)", a);
-				rc = usage("%s", msgtext);
-				free(msgtext);
-				for (size_t k = 0; k < nall; k++)
-					free(all[k]);
-				free(all);
-				free(names);
-
-				free(dir);
-				while (ndocs > 0)
-					free(docs[--ndocs]);
-				free(docs);
-				while (nwhole > 0)
-					free(whole[--nwhole]);
-				free(whole);
-				while (g.nonly > 0)
-					free(g.only[--g.nonly]);
-				free(g.only);
-				free(defout);
-				free(g.share);
-				return rc;
-			}
-			/* a whole document, which rows named beside it must not narrow */
-			whole = xrealloc(whole, (nwhole + 1) * sizeof(*whole));
-			whole[nwhole++] = xstrdup(strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir);
-			if (listed(docs, ndocs, dir)) {	/* named twice: built once */
-				free(dir);
-				continue;
-			}
-			docs = xrealloc(docs, (ndocs + 1) * sizeof(*docs));
-			docs[ndocs++] = dir;
-		}
-	for (size_t i = 0; i < nwhole; i++)
-		if (g.nonly > 0) {
-			g.only = xrealloc(g.only, (g.nonly + 1) * sizeof(*g.only));
-			g.only[g.nonly++] = whole[i];
-		} else
-			free(whole[i]);
-	free(whole);
+	if ((rc = named_documents(&g, argc, argv, &docs, &ndocs)) >= 0) {
+		fonts_fini(&g);
+		free(defout);
+		free(g.share);
+		return rc;
+	}
 	if (build == 2)
 		jobs_list(&g, docs, ndocs);
-	else if (build && !g.trace && (c = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
-		g.status = c;	/* a worker process of another gen's */
+	else if (build && !g.trace && (rc = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
+		g.status = rc;	/* a worker process of another gen's */
 	else if (build && !g.trace) {
 		out_lock(&g);
 		jobs_run(&g, argv, docs, ndocs, g.jobs, build_job);
@@ -876,12 +823,8 @@ main(int argc, char *argv[])
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);
 	msg_flush(&g);
-	for (size_t i = 0; i < ndocs; i++)
-		free(docs[i]);
-	free(docs);
-	for (size_t i = 0; i < g.nonly; i++)
-		free(g.only[i]);
-	free(g.only);
+	free_list(docs, ndocs);
+	free_list(g.only, g.nonly);
 	free(defout);
 	fonts_fini(&g);
 	free(g.share);

@@ -356,10 +356,9 @@ build_once(struct preview *p)
 			return;
 		}
 	}
-	g->pdf_only = p->pdf_pass;
-	g->html_only = !p->pdf_pass;
+	g->outputs = p->pdf_pass ? OUT_PDF : OUT_HTML | OUT_FILES;
 	p->build(g, d, row);
-	g->pdf_only = g->html_only = 0;
+	g->outputs = 0;
 	if (g->errors == 0 && g->status == 0) {
 		free(p->outname);
 		p->outname = xstrdup(d->outname);

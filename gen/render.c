@@ -1062,3 +1062,22 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 	free(r.elems);
 	return rc;
 }
+
+/* The PDF as a back-end: out/DOC.pdf, put in place by out_end() with the job's other files. */
+static int
+pdf_write(struct gen *g, const struct doc *d)
+{
+	char *out = xasprintf("%s/%s.pdf", g->outdir, d->outname);
+	int rc = render_pdf(g, d, out, out);
+
+	if (rc == 0 && g->verbose)
+		fprintf(stderr, "gen: wrote %s\n", out);
+	free(out);
+	return rc;
+}
+
+const struct backend backend_pdf = {
+	.name = "pdf",
+	.bit = OUT_PDF,
+	.write = pdf_write,
+};

@@ -392,6 +392,7 @@ text_end(void *state, struct gen *g)
 
 const struct backend backend_text = {
 	.name = "text",
+	.bit = OUT_TEXT,
 	.begin = text_begin,
 	.block = text_block,
 	.end = text_end,
