@@ -131,7 +131,8 @@ series_describe(const struct chart *ch)
 	size_t nr = ch->t->nrows;
 	char num[160];
 
-	buf_adds(&b, ch->kind == &chart_line ? "Line chart: " : "Bar chart: ");
+	buf_adds(&b, data_word(ch->data, ch->kind == &chart_line ? W_LINE_CHART : W_BAR_CHART));
+	buf_adds(&b, " ");
 	buf_adds(&b, ch->title ? ch->title : "");
 	if (nr > 0) {
 		buf_adds(&b, ", ");
@@ -753,11 +754,14 @@ chart_html(struct hout *h, const struct node *n)
 {
 	const char *title = chart_title(n);
 	struct node *t = chart_table(n);
+	char *const *word = html_template(h)->word;
 
 	html_raw(h, "<figure class=\"chart\">");
-	html_svg(h, n, 480, title ? title : "Chart", n->alt ? n->alt : "");
-	html_raw(h, "<details><summary>The figures in this chart</summary>\n");
-	buf_adds(&t->text.text, title ? title : "The figures in this chart");
+	html_svg(h, n, 480, title ? title : word[W_CHART], n->alt ? n->alt : "");
+	html_raw(h, "<details><summary>");
+	html_text(h, word[W_CHART_FIGURES]);
+	html_raw(h, "</summary>\n");
+	buf_adds(&t->text.text, title ? title : word[W_CHART_FIGURES]);
 	html_table(h, t);
 	node_free(t);
 	html_raw(h, "</details></figure>\n");

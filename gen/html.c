@@ -147,7 +147,9 @@ open_span(struct hout *h, const struct span *s)
 		url(b, id, 1);
 		buf_adds(b, "\" id=\"fnref");
 		esc(b, id);
-		buf_adds(b, "\" aria-label=\"Note ");
+		buf_adds(b, "\" aria-label=\"");
+		esc(b, h->t->word[W_NOTE]);
+		buf_adds(b, " ");
 		esc(b, s->link + 4);
 		buf_adds(b, "\">");
 		return;
@@ -548,7 +550,9 @@ static void
 footnotes(struct hout *h, const struct node *n)
 {
 	h->notes++;
-	buf_adds(h->out, "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n");
+	buf_adds(h->out, "<section class=\"footnotes\" aria-label=\"");
+	esc(h->out, h->t->word[W_NOTES]);
+	buf_adds(h->out, "\">\n<ol>\n");
 	for (const struct node *note = n->first; note; note = note->next) {
 		char id[64];
 
@@ -561,7 +565,9 @@ footnotes(struct hout *h, const struct node *n)
 		blocks(h, note->first, NULL);
 		buf_adds(h->out, "<p class=\"back\"><a href=\"#fnref");
 		url(h->out, id, 1);
-		buf_adds(h->out, "\">Back to reference ");
+		buf_adds(h->out, "\">");
+		esc(h->out, h->t->word[W_BACK]);
+		buf_adds(h->out, " ");
 		esc(h->out, note->label ? note->label : "");
 		buf_adds(h->out, "</a></p></li>\n");
 	}

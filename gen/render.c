@@ -553,8 +553,9 @@ draw_piece(struct rctx *r, const struct piece *pc, const struct page *pg)
 		PangoRectangle nr, lr;
 		int last = pc->line1 - 1;
 
-		elem_begin(r, CAIRO_TAG_LINK, la)->contents = xasprintf("Go to page %s: %s",
-		    pango_layout_get_text(pc->aux), inl_str(&pc->node->text));
+		elem_begin(r, CAIRO_TAG_LINK, la)->contents = xasprintf("%s %s: %s",
+		    r->t->word[W_GO_TO_PAGE], pango_layout_get_text(pc->aux),
+		    inl_str(&pc->node->text));
 		draw_lines(r, pc, pc->layout, pc->line0, pc->line1, x, pc->y);
 		pango_layout_get_extents(pc->aux, NULL, &nr);
 		pango_layout_index_to_pos(pc->layout, pango_layout_get_line_readonly(pc->layout,

@@ -30,7 +30,9 @@ static const char *const word_names[W_NWORDS] = {
 	[W_STATUS] = "status", [W_GREEN] = "green", [W_AMBER] = "amber", [W_RED] = "red",
 	[W_BETTER] = "better", [W_SIMILAR] = "similar", [W_WORSE] = "worse",
 	[W_GRADE] = "grade", [W_SELF] = "self-evaluation", [W_PREVIOUS_GRADE] = "previous-grade",
-	[W_AVERAGE] = "average",
+	[W_AVERAGE] = "average", [W_LINE_CHART] = "line-chart", [W_BAR_CHART] = "bar-chart",
+	[W_CHART] = "chart", [W_CHART_FIGURES] = "chart-figures", [W_NOTE] = "note",
+	[W_NOTES] = "notes", [W_BACK] = "back-to-reference", [W_GO_TO_PAGE] = "go-to-page",
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
@@ -1107,7 +1109,7 @@ unknown_template(struct gen *g, const char *name, const char *file, int line, in
  * attribute a reader takes must be added here. */
 static const struct {
 	const char	*elem;
-	const char	*attrs[24];
+	const char	*attrs[32];
 } known_attrs[] = {
 	{ "template", { "description", NULL } },
 	{ "page", { "size", "width", "height", "bleed", "margin", "margin-top", "margin-bottom",
@@ -1124,7 +1126,9 @@ static const struct {
 	{ "include", { "file", NULL } },
 	{ "words", { "contents", "skip", "previous", "next", "pager", "picture-missing",
 	    "indicator", "year", "change", "status", "green", "amber", "red", "better", "similar",
-	    "worse", "grade", "self-evaluation", "previous-grade", "average", NULL } },
+	    "worse", "grade", "self-evaluation", "previous-grade", "average", "line-chart",
+	    "bar-chart", "chart", "chart-figures", "note", "notes", "back-to-reference",
+	    "go-to-page", NULL } },
 	{ "front", { NULL } },
 	{ "field", { "key", "label", "required", NULL } },
 	{ "sections", { NULL } },
