@@ -91,9 +91,10 @@ kept=$(ls "$w/out/doc" | tr '\n' ' ')
 (cd "$w" && "$GEN" build doc) >/dev/null 2>"$w/err"
 rc=$?
 left=$(ls "$w/out/doc" | tr '\n' ' ')
-# (index.html, the list of the rows, stays, listing the rows there are)
-if [ $rc -eq 0 ] && [ "$kept" = "assets assets-2 assets-2.pdf east east.pdf index.html north north.pdf south south.pdf west west.pdf " ] &&
-    [ "$left" = "assets east east.pdf index.html north north.pdf " ] &&
+# (index.html, the list of the rows, stays, listing the rows there are; each row's text goes
+# with its PDF)
+if [ $rc -eq 0 ] && [ "$kept" = "assets assets-2 assets-2.pdf assets-2.txt east east.pdf east.txt index.html north north.pdf north.txt south south.pdf south.txt west west.pdf west.txt " ] &&
+    [ "$left" = "assets east east.pdf east.txt index.html north north.pdf north.txt " ] &&
     [ "$(grep -o 'href="[a-z-]*/index.html"' "$w/out/doc/index.html" | tr '\n' ' ')" = \
     'href="north/index.html" href="east/index.html" ' ] &&
     [ "$(ls "$w/out/doc/assets" | grep -c '^map-')" -eq 1 ] && same east north/map.png; then
