@@ -778,7 +778,7 @@ enum word {
 	W_AVERAGE,		/* ... headings of a judgement chart's figures */
 	W_LINE_CHART,		/* line-chart=, bar-chart=: before a chart's title in ... */
 	W_BAR_CHART,		/* ... its description */
-	W_CHART,		/* chart=: an untitled chart's name */
+	W_CHART,		/* untitled-chart=: an untitled chart's name */
 	W_CHART_FIGURES,	/* chart-figures=: the web page's table of a chart's figures */
 	W_NOTE,			/* note=: a footnote's reference, for a screen reader */
 	W_NOTES,		/* notes=, back-to-reference=: the web page's footnotes ... */

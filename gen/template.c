@@ -31,7 +31,7 @@ static const char *const word_names[W_NWORDS] = {
 	[W_BETTER] = "better", [W_SIMILAR] = "similar", [W_WORSE] = "worse",
 	[W_GRADE] = "grade", [W_SELF] = "self-evaluation", [W_PREVIOUS_GRADE] = "previous-grade",
 	[W_AVERAGE] = "average", [W_LINE_CHART] = "line-chart", [W_BAR_CHART] = "bar-chart",
-	[W_CHART] = "chart", [W_CHART_FIGURES] = "chart-figures", [W_NOTE] = "note",
+	[W_CHART] = "untitled-chart", [W_CHART_FIGURES] = "chart-figures", [W_NOTE] = "note",
 	[W_NOTES] = "notes", [W_BACK] = "back-to-reference", [W_GO_TO_PAGE] = "go-to-page",
 };
 
@@ -1127,7 +1127,7 @@ static const struct {
 	{ "words", { "contents", "skip", "previous", "next", "pager", "picture-missing",
 	    "indicator", "year", "change", "status", "green", "amber", "red", "better", "similar",
 	    "worse", "grade", "self-evaluation", "previous-grade", "average", "line-chart",
-	    "bar-chart", "chart", "chart-figures", "note", "notes", "back-to-reference",
+	    "bar-chart", "untitled-chart", "chart-figures", "note", "notes", "back-to-reference",
 	    "go-to-page", NULL } },
 	{ "front", { NULL } },
 	{ "field", { "key", "label", "required", NULL } },
