@@ -425,32 +425,6 @@ apply_types(struct gen *g, struct doc *d)
 	}
 }
 
-/* The names of the files of folder `dir` that end in `ext`, in name order (*n of them); the
- * caller frees each and the array. */
-static char **
-names_ending(const char *dir, const char *ext, size_t *n)
-{
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t k = strlen(ext);
-
-	*n = 0;
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (l > k && strcmp(e->d_name + l - k, ext) == 0 && e->d_name[0] != '.') {
-			names = xrealloc(names, (*n + 1) * sizeof(*names));
-			names[(*n)++] = xstrdup(e->d_name);
-		}
-	}
-	if (dp != NULL)
-		closedir(dp);
-	if (*n > 1)
-		qsort(names, *n, sizeof(*names), cmp_str);
-	return names;
-}
-
 /* Adds the table file `path` to the document's data as `name`: an error said and a failed
  * table kept when it cannot be read. */
 static void
@@ -486,7 +460,7 @@ shared_missing(struct gen *g, const struct doc *d, const struct fm_entry *e, con
 	const char *near;
 	size_t n;
 
-	names = names_ending(dir, ".csv", &n);
+	names = dir_names(dir, ".csv", 0, cmp_str, &n);
 	for (size_t i = 0; i < n; i++)
 		names[i][strlen(names[i]) - 4] = '\0';
 	near = nearest_word(table, (const char *const *)names, n);
@@ -555,7 +529,7 @@ load_data(struct gen *g, struct doc *d)
 		msg(g, MSG_ERROR, dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
 		d->data.unread = 1;	/* what names a table in it says nothing more */
 	} else
-		names = names_ending(dir, ".csv", &n);
+		names = dir_names(dir, ".csv", 0, cmp_str, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 
@@ -578,7 +552,7 @@ load_declarations(struct gen *g, struct doc *d)
 	size_t n = 0;
 
 	if (!d->data.unread)
-		names = names_ending(dir, ".source", &n);
+		names = dir_names(dir, ".source", 0, cmp_str, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]), *text;
 		size_t len;

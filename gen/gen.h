@@ -129,6 +129,10 @@ const char *nearest_word(const char *word, const char *const *cands, size_t n);
  * a row's output, a panel's files; never "assets" (the pictures' folder beside them). The
  * caller frees. */
 char	*file_slug(const char *s);
+/* The names of the files of folder `dir` that end in `ext` (in any case when `nocase`),
+ * hidden ones left out, sorted by `cmp` (*n of them); the caller frees each and the array. */
+char	**dir_names(const char *dir, const char *ext, int nocase,
+	    int (*cmp)(const void *, const void *), size_t *n);
 
 /* The path of `rel` in the project, as the user would write it ("templates/x.xml" when
  * gen runs in the project folder). The caller frees. */

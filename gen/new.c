@@ -480,32 +480,6 @@ cmp_chapter(const void *a, const void *b)
 	return rx != ry ? rx - ry : strcmp(x, y);
 }
 
-/* The names in folder `dir` that end in `ext` (in any case), in the order of a build; the
- * caller frees. */
-static char **
-names(const char *dir, const char *ext, size_t *n)
-{
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	char **v = NULL;
-	size_t k = strlen(ext);
-
-	*n = 0;
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (l > k && strcasecmp(e->d_name + l - k, ext) == 0 && e->d_name[0] != '.') {
-			v = xrealloc(v, (*n + 1) * sizeof(*v));
-			v[(*n)++] = xstrdup(e->d_name);
-		}
-	}
-	if (dp != NULL)
-		closedir(dp);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_chapter);
-	return v;
-}
-
 /* Adds to `todo` each line of the narrative (after `skip` bytes of front matter) that names
  * the old year. */
 static void
@@ -542,7 +516,7 @@ to_do(struct gen *g, const char *dir, const char *shown, int year, size_t index_
 	char *data = xasprintf("%s/data", dir), **v;
 	size_t nv;
 
-	v = names(dir, ".md", &nv);
+	v = dir_names(dir, ".md", 1, cmp_chapter, &nv);
 	for (size_t i = 0; i < nv; i++) {
 		char *path = xasprintf("%s/%s", dir, v[i]), *at = xasprintf("%s/%s", shown, v[i]);
 		char *text;
@@ -558,7 +532,7 @@ to_do(struct gen *g, const char *dir, const char *shown, int year, size_t index_
 		free(v[i]);
 	}
 	free(v);
-	v = names(data, ".csv", &nv);
+	v = dir_names(data, ".csv", 1, cmp_chapter, &nv);
 	for (size_t i = 0; i < nv; i++) {
 		char *path = xasprintf("%s/%s", data, v[i]), *text;
 		size_t len;

@@ -2,6 +2,7 @@
 /* util.c: allocation that never fails, growable buffers, whole-file reads and UTF-8 checks.
  * Called by every stage; owns no state. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -775,4 +777,31 @@ utf8_count(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		k += ((unsigned char)s[i] & 0xc0) != 0x80;
 	return k;
+}
+
+char **
+dir_names(const char *dir, const char *ext, int nocase, int (*cmp)(const void *, const void *),
+    size_t *n)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t k = strlen(ext);
+
+	*n = 0;
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name);
+		const char *end = e->d_name + l - k;
+
+		if (l > k && e->d_name[0] != '.' &&
+		    (nocase ? strcasecmp(end, ext) : strcmp(end, ext)) == 0) {
+			v = xrealloc(v, (*n + 1) * sizeof(*v));
+			v[(*n)++] = xstrdup(e->d_name);
+		}
+	}
+	if (dp != NULL)
+		closedir(dp);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp);
+	return v;
 }
