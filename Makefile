@@ -22,18 +22,27 @@ CC = cc
 WARN = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
 	-Werror
 CFLAGS = -O2 -g
-ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS)
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Igen $(CFLAGS) $(PKG_CFLAGS)
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # gen itself is hardened as Debian hardens its packages (dpkg-buildflags); the sanitizers'
 # build is not, as fortified functions would bypass them.
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fcf-protection
 HARDEN_LD = -Wl,-z,relro -Wl,-z,now
 
-SRCS = main.c msg.c util.c output.c tree.c frontmatter.c csv.c bind.c markdown.c template.c fonts.c image.c \
-	document.c validate.c layout.c layout_notes.c layout_table.c layout_front.c layout_ahead.c linebreak.c components.c comp_hundred.c comp_table.c comp_tiles.c \
-	comp_outcome.c comp_chart.c comp_chart_judgement.c comp_indicators.c comp_divider.c \
-	indicators.c official.c ees.c fingertips.c theme.c render.c html.c new.c lang.c preview.c svg.c backend.c text.c \
-	pdf_post.c jobs.c project.c init.c
+# The sources, by folder in pipeline order (gen/README.md says what each file owns).
+SRCS = base/util.c base/msg.c base/output.c base/project.c base/image.c base/svg.c \
+	base/fonts.c base/lang.c \
+	read/frontmatter.c read/csv.c read/bind.c read/markdown.c read/template.c \
+	read/official.c read/ees.c read/fingertips.c \
+	tree/tree.c tree/document.c tree/validate.c tree/theme.c tree/indicators.c \
+	layout/layout.c layout/layout_notes.c layout/layout_table.c layout/layout_front.c \
+	layout/layout_ahead.c layout/linebreak.c \
+	comp/components.c comp/comp_hundred.c comp/comp_table.c comp/comp_tiles.c \
+	comp/comp_outcome.c comp/comp_chart.c comp/comp_chart_judgement.c \
+	comp/comp_indicators.c comp/comp_divider.c \
+	backend/backend.c backend/render.c backend/pdf_post.c backend/html.c backend/text.c \
+	cmd/main.c cmd/jobs.c cmd/preview.c cmd/new.c cmd/init.c
+HDRS = gen/gen.h gen/layout/layout.h gen/comp/chart.h
 OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o
 
@@ -72,12 +81,12 @@ gen/gen: $(OBJS)
 build/gen-asan: $(SAN_OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(SAN_OBJS) $(PKG_LIBS)
 
-build/release/%.o: gen/%.c gen/gen.h gen/layout.h gen/chart.h build/deps.stamp
-	@mkdir -p build/release
+build/release/%.o: gen/%.c $(HDRS) build/deps.stamp
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -c -o $@ $<
 
-build/asan/%.o: gen/%.c gen/gen.h gen/layout.h gen/chart.h build/deps.stamp
-	@mkdir -p build/asan
+build/asan/%.o: gen/%.c $(HDRS) build/deps.stamp
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
 # The FOGRA39 output profile gen carries, as an array (see profiles/README.md).
@@ -93,7 +102,7 @@ build/fogra39.c: profiles/FOGRA39.icc
 build/fogra39.o: build/fogra39.c
 	$(CC) $(WARN) -c -o $@ $<
 
-UNIT_OBJS = $(filter-out build/asan/main.o,$(SAN_OBJS))
+UNIT_OBJS = $(filter-out build/asan/cmd/main.o,$(SAN_OBJS))
 build/unit: tests/unit.c $(UNIT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/unit.c $(UNIT_OBJS) $(PKG_LIBS)
 
@@ -157,15 +166,15 @@ test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/p
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = $(REPLAY_TARGETS)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_OBJS = $(filter-out build/fuzz/main.o,$(SRCS:%.c=build/fuzz/%.o)) build/fogra39.o
+FUZZ_OBJS = $(filter-out build/fuzz/cmd/main.o,$(SRCS:%.c=build/fuzz/%.o)) build/fogra39.o
 
 build/fuzz-deps.stamp: build/deps.stamp
 	$(call install_debs,clang libclang-rt-14-dev)
 	@touch $@
 
-build/fuzz/%.o: gen/%.c gen/gen.h gen/layout.h gen/chart.h build/fuzz-deps.stamp
-	@mkdir -p build/fuzz
-	clang $(WARN) -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(PKG_CFLAGS) \
+build/fuzz/%.o: gen/%.c $(HDRS) build/fuzz-deps.stamp
+	@mkdir -p $(@D)
+	clang $(WARN) -D_GNU_SOURCE -Igen -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(PKG_CFLAGS) \
 		-c -o $@ $<
 
 build/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_image.h $(FUZZ_OBJS)

@@ -671,11 +671,12 @@ fi
 # tree and the command line) ask each component through its table and name none; no C file
 # holds a document's wording (the panels' headline is the document's).
 named=$(grep -nE 'comp_[a-z_]+|hundred_|chart_|tiles?_|N_PANELS|N_CHART|N_TILE|N_HUNDRED' \
-    gen/layout.c gen/render.c gen/tree.c gen/main.c gen/html.c gen/validate.c)
-worded=$(grep -n 'had 100 children\|as they grow up' gen/*.c | grep -v '^[^:]*:[0-9]*:\s*/\?\*')
-defined=$(grep -l '^const struct component comp_' gen/comp_*.c | wc -l | tr -d ' ')
+    gen/layout/*.c gen/backend/*.c gen/tree/*.c gen/cmd/*.c |
+    grep -vE '^[^:]*:[0-9]+:[[:space:]]*(/\*|\*)')
+worded=$(grep -n 'had 100 children\|as they grow up' gen/*/*.c | grep -v '^[^:]*:[0-9]*:\s*/\?\*')
+defined=$(grep -l '^const struct component comp_' gen/comp/comp_*.c | wc -l | tr -d ' ')
 if [ -z "$named" ] && [ -z "$worded" ] && [ "$defined" -gt 0 ] &&
-    [ "$(grep -c '^	&comp_' gen/components.c)" -ge "$defined" ]; then
+    [ "$(grep -c '^	&comp_' gen/comp/components.c)" -ge "$defined" ]; then
 	pass e2e/component-interface
 else
 	fail e2e/component-interface "$(echo "$named $worded" | head -3)"

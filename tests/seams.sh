@@ -5,32 +5,32 @@
 # component knows an output: each is reached through backend.c's table or from main.c. A
 # copy of the sources with a rule broken must fail. Sourced by tests/run.sh.
 
-# Says what in the sources under $1 breaks a rule, one line each; nothing when none does.
+# Says what in the sources under $1 (gen/, by folder) breaks a rule, one line each; nothing
+# when none does.
 seams_broken() {
 	local dir=$1 comps tags backs outputs f
 	# The components, as the table lists them, and the tags they answer to; `divider` is
 	# also a node type of the tree (N_DIVIDER), which the layout knows.
-	comps=$(grep -o '&comp_[a-z_]*' "$dir/components.c" | sed 's/^&//' | sort -u | tr '\n' '|')
-	tags=$(grep -ho '\.tag = "[a-z-]*"' "$dir"/comp_*.c | sed 's/.*"\(.*\)"/\1/' |
+	comps=$(grep -o '&comp_[a-z_]*' "$dir/comp/components.c" | sed 's/^&//' | sort -u |
+	    tr '\n' '|')
+	tags=$(grep -ho '\.tag = "[a-z-]*"' "$dir"/comp/comp_*.c | sed 's/.*"\(.*\)"/\1/' |
 	    grep -vx divider | tr '\n' '|')
-	backs=$(grep -o '&backend_[a-z_]*' "$dir/backend.c" | sed 's/^&//' | tr '\n' '|')
+	backs=$(grep -o '&backend_[a-z_]*' "$dir/backend/backend.c" | sed 's/^&//' | tr '\n' '|')
 	outputs="${backs}render_pdf|html_write|html_make|html_put|backends_write"
 	if [ -z "$comps" ] || [ -z "$tags" ] || [ -z "$backs" ]; then
 		echo "no components or no back-ends found in $dir"
 		return
 	fi
-	for f in "$dir"/*.c; do
-		case $f in */comp_*.c | */components.c) continue ;; esac
+	# Outside comp/, no file names a component or its tag.
+	for f in "$dir"/*/*.c; do
+		case $f in "$dir"/comp/*) continue ;; esac
 		grep -nwE "${comps%|}" "$f" | sed "s|^|$f: a component: |"
 		# a tag as a string or in a message ("key-figures", <key-figures), not in a comment
 		grep -nE "(\"(${tags%|})\"|<(${tags%|})[ >])" "$f" |
 		    grep -vE '^[0-9]+:[[:space:]]*(/\*|\*)' | sed "s|^|$f: a component's tag: |"
 	done
-	for f in frontmatter markdown csv template bind official ees fingertips document validate \
-	    indicators lang layout layout_notes layout_table layout_front layout_ahead components; do
-		grep -nwE "$outputs" "$dir/$f.c" | sed "s|^|$dir/$f.c: an output: |"
-	done
-	for f in "$dir"/comp_*.c; do
+	# Nothing that reads input, lays out or makes a component knows an output.
+	for f in "$dir"/read/*.c "$dir"/tree/*.c "$dir"/layout/*.c "$dir"/comp/*.c; do
 		grep -nwE "$outputs" "$f" | sed "s|^|$f: an output: |"
 	done
 }
@@ -43,10 +43,10 @@ else
 fi
 
 # The check itself: a component named by the layout, and a back-end by a reader, are found.
-mkdir -p "$TMP/seams-planted"
-cp gen/*.c "$TMP/seams-planted/"
-printf 'static const void *p = &comp_chart;\n' >>"$TMP/seams-planted/layout_table.c"
-printf 'static const void *q = &backend_text;\n' >>"$TMP/seams-planted/csv.c"
+rm -rf "$TMP/seams-planted"
+cp -r gen "$TMP/seams-planted"
+printf 'static const void *p = &comp_chart;\n' >>"$TMP/seams-planted/layout/layout_table.c"
+printf 'static const void *q = &backend_text;\n' >>"$TMP/seams-planted/read/csv.c"
 seams_broken "$TMP/seams-planted" >"$TMP/seams"
 if grep -q 'layout_table.c: a component' "$TMP/seams" && grep -q 'csv.c: an output' "$TMP/seams"
 then
