@@ -67,6 +67,12 @@ void	 buf_free(struct buf *);
 /* Appends s[0, n) as XML and HTML text and attribute values hold it: &, <, > and " as
  * references. The one escaper for markup. */
 void	 xml_escape(struct buf *, const char *s, size_t n);
+/* Appends the template's words `fmt` with each {name} of names[] filled in with vals[i]
+ * (NULL as ""), the rest as written, as XML text when `escape` (the values are not escaped).
+ * A {…} it does not name stays as written: template.c checks each word's {names}. Returns
+ * how many of the {names} it filled were empty. */
+size_t	 words_fill(struct buf *, const char *fmt, const char *const names[],
+	    const char *const vals[], size_t n, int escape);
 
 struct gen;
 
@@ -788,6 +794,24 @@ enum word {
 	W_NOTES,		/* notes=, back-to-reference=: the web page's footnotes ... */
 	W_BACK,			/* ... and each one's link back */
 	W_GO_TO_PAGE,		/* go-to-page=: a PDF's contents entry, for a screen reader */
+	W_FOOTNOTE,		/* footnote=: a PDF's footnote reference, {n} */
+	/* Sentences with {names} that gen fills in (template.c's word_slots[] lists them): */
+	W_STATUS_RULE,		/* status-rule= … status-intervals=: the note under an ... */
+	W_STATUS_BANDS,
+	W_STATUS_BAND,
+	W_STATUS_INTERVALS,	/* ... indicator table, of the rule that decided its colours */
+	W_PP,			/* pp=: a figure in percentage points, in a table */
+	W_PERCENTAGE_POINT,	/* percentage-point= … points=: a figure or a difference ... */
+	W_PERCENTAGE_POINTS,
+	W_POINT,
+	W_POINTS,		/* ... in a sentence, one or more */
+	W_CHART_ABOUT,		/* chart-about= … chart-grade=: a chart's description ... */
+	W_CHART_SERIES,
+	W_CHART_FIGURE,
+	W_CHART_GRADES,
+	W_CHART_GRADE,		/* ... read aloud in place of it */
+	W_HUNDREDS,		/* hundreds=, hundreds-missing=: a panel of children's ... */
+	W_HUNDREDS_MISSING,	/* ... description */
 	W_NWORDS
 };
 /* The attribute of <words> that sets word w. */
@@ -1219,6 +1243,7 @@ enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED, RAG_BETTER, RAG_SIMILAR, RAG
 
 /* One indicator as the report states it. */
 struct ind_stat {
+	const struct datasets *data;	/* the indicators' data: its template's words */
 	const char	*key, *name, *unit;	/* unit: "%", "points", "score", "number", "£",
 					 * "£m" or "pp" */
 	int		 dp;		/* decimal places to show, or -1: as gen's own rule */
@@ -1275,6 +1300,9 @@ char		*indicator_change(const struct ind_stat *);
 /* Figure v with the indicator's unit and decimal places ("69%", "£1,200"); `sentence` 1
  * for running text ("3 percentage points"). */
 void		 indicator_figure(struct buf *, const struct ind_stat *, double v, int sentence);
+/* Figure n (its digits) in the unit the template's word w says: W_PP, W_PERCENTAGE_POINT(S),
+ * W_POINT(S) ("2 percentage points"). */
+void		 indicator_unit(struct buf *, const struct datasets *, enum word w, const char *n);
 /* The indicators' data and their list, or NULL. */
 const struct table *indicators_data(const struct datasets *);
 const struct table *indicators_list(const struct datasets *);

@@ -837,28 +837,12 @@ fill(struct buf *b, const char *fmt, const char *const names[], const char *cons
     size_t n)
 {
 	struct buf o = { 0 };
-	const char *e;
-	size_t i;
+	int whole = words_fill(&o, fmt, names, html, n, 1) == 0;
 
-	for (const char *p = fmt; *p; p++) {
-		for (i = n, e = *p == '{' ? strchr(p, '}') : NULL; e != NULL && i == n; )
-			for (i = 0; i < n && (strlen(names[i]) != (size_t)(e - p - 1) ||
-			    strncmp(p + 1, names[i], strlen(names[i])) != 0); i++)
-				;
-		if (e == NULL || i == n)
-			xml_escape(&o, p, 1);
-		else if (html[i] == NULL || html[i][0] == '\0') {
-			buf_free(&o);
-			return 0;
-		} else {
-			buf_adds(&o, html[i]);
-			p = e;
-		}
-	}
-	if (o.s != NULL)
+	if (whole && o.s != NULL)
 		buf_add(b, o.s, o.len);
 	buf_free(&o);
-	return 1;
+	return whole;
 }
 
 /* A line of what a page says of its publication: fill()'s words, or nothing. */

@@ -376,9 +376,15 @@ inline_begin(struct rctx *r, const struct piece *pc, const struct span *sp)
 	attr = link_attr(sp->link);
 	e = elem_begin(r, CAIRO_TAG_LINK, attr);
 	free(attr);
-	e->contents = sp->style & ST_SUPER ? xasprintf("Footnote %.*s",
-	    (int)(sp->end - sp->start), words + sp->start) :
-	    xstrndup(words + sp->start, sp->end - sp->start);
+	e->contents = xstrndup(words + sp->start, sp->end - sp->start);
+	if (sp->style & ST_SUPER) {	/* "Footnote 3", in the template's words */
+		struct buf b = { 0 };
+
+		words_fill(&b, r->t->word[W_FOOTNOTE], (const char *[]){ "n" },
+		    (const char *[]){ e->contents }, 1, 0);
+		free(e->contents);
+		e->contents = b.s != NULL ? b.s : xstrdup("");
+	}
 }
 
 static void

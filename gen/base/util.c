@@ -738,6 +738,32 @@ xml_escape(struct buf *b, const char *s, size_t n)
 		}
 }
 
+size_t
+words_fill(struct buf *b, const char *fmt, const char *const names[],
+    const char *const vals[], size_t n, int escape)
+{
+	size_t empty = 0, i;
+	const char *e;
+
+	for (const char *p = fmt; *p; p++) {
+		for (i = n, e = *p == '{' ? strchr(p, '}') : NULL; e != NULL && i == n; )
+			for (i = 0; i < n && (strlen(names[i]) != (size_t)(e - p - 1) ||
+			    strncmp(p + 1, names[i], strlen(names[i])) != 0); i++)
+				;
+		if (e == NULL || i == n) {
+			if (escape)
+				xml_escape(b, p, 1);
+			else
+				buf_addc(b, *p);
+			continue;
+		}
+		empty += vals[i] == NULL || vals[i][0] == '\0';
+		buf_adds(b, vals[i] != NULL ? vals[i] : "");
+		p = e;
+	}
+	return empty;
+}
+
 char *
 file_slug(const char *s)
 {

@@ -131,30 +131,36 @@ count_of(double v)
 
 /* One panel for indicator row i: its value from the area's row (checked). */
 static struct node *
-one_panel(const struct table *ind, size_t i, const struct table *areas, size_t row,
-    const char *file, int line, int col)
+one_panel(const struct datasets *d, const struct table *ind, size_t i,
+    const struct table *areas, size_t row, const char *file, int line, int col)
 {
 	const char *key = csv_text(ind, i, "key"), *caption = csv_text(ind, i, "caption");
 	const char *sentence = csv_text(ind, i, "sentence");
+	const char *what = sentence[0] ? sentence : caption;
 	const char *area = areas->cells[row * areas->ncols].text;
 	const struct cell *vc = &areas->cells[row * areas->ncols + (size_t)csv_column(areas,
 	    key)];
 	struct node *n = node_new(N_PART, file, line, col);
+	struct buf b = { 0 };
 
 	n->comp = &comp_hundreds;
 	n->label = typeset(caption, strlen(caption), NULL);
 	n->src = file_slug(key);
 	buf_adds(&n->text.text, area);
 	if (vc->kind == D_NUMBER) {
+		char count[16];
+
 		n->start = count_of(vc->num);
-		n->alt = xasprintf("%d in every 100 children in %s %s", n->start, area,
-		    sentence[0] ? sentence : caption);
+		snprintf(count, sizeof(count), "%d", n->start);
+		words_fill(&b, data_word(d, W_HUNDREDS), (const char *[]){ "count", "area",
+		    "what" }, (const char *[]){ count, area, what }, 3, 0);
 	} else {	/* a figure not given: said in words, and no child is counted */
 		n->start = -1;
 		n->level = vc->kind;
-		n->alt = xasprintf("In %s, the number of children in every 100 who %s is %s", area,
-		    sentence[0] ? sentence : caption, datum_words(vc->kind, 1));
+		words_fill(&b, data_word(d, W_HUNDREDS_MISSING), (const char *[]){ "area", "what",
+		    "figure" }, (const char *[]){ area, what, datum_words(vc->kind, 1) }, 3, 0);
 	}
+	n->alt = b.s != NULL ? b.s : xstrdup("");
 	return n;
 }
 
@@ -203,7 +209,7 @@ headline(const char *heading, const char *area)
  * in a folder of the area's own, and a headline that does not name the area has the area's
  * name set under it. */
 static struct node *
-area_panels(struct gen *g, const struct table *ind, const struct table *areas, size_t row,
+area_panels(struct gen *g, const struct datasets *d, const struct table *ind, const struct table *areas, size_t row,
     const char *heading, int per_page, int several, const char *file, int line, int col)
 {
 	const struct cell *name = &areas->cells[row * areas->ncols];
@@ -225,7 +231,7 @@ area_panels(struct gen *g, const struct table *ind, const struct table *areas, s
 	if (several)
 		panels->src = file_slug(name->text);
 	for (size_t i = 0; i < ind->nrows; i++)
-		node_append(panels, one_panel(ind, i, areas, row, file, line, col));
+		node_append(panels, one_panel(d, ind, i, areas, row, file, line, col));
 	return panels;
 }
 
@@ -261,7 +267,7 @@ hundred_make(const struct component_call *call)
 
 			if (list == NULL && r != d->row)
 				continue;
-			p = area_panels(g, ind, areas, r, heading, per_page, list != NULL, file,
+			p = area_panels(g, d, ind, areas, r, heading, per_page, list != NULL, file,
 			    line, col);
 			if (last != NULL)
 				last->next = p;

@@ -23,7 +23,8 @@ static const char *const role_names[R_NROLES] = {
 	[R_FIGURE_DETAIL] = "figure-detail",
 };
 
-static const char *const word_names[W_NWORDS] = {
+/* The attributes of <words>, by enum word, then NULL: <words> takes these and no other. */
+static const char *const word_names[W_NWORDS + 1] = {
 	[W_CONTENTS] = "contents", [W_SKIP] = "skip", [W_PREVIOUS] = "previous",
 	[W_NEXT] = "next", [W_PAGER] = "pager", [W_PICTURE_MISSING] = "picture-missing",
 	[W_INDICATOR] = "indicator", [W_YEAR] = "year", [W_CHANGE] = "change",
@@ -33,6 +34,26 @@ static const char *const word_names[W_NWORDS] = {
 	[W_AVERAGE] = "average", [W_LINE_CHART] = "line-chart", [W_BAR_CHART] = "bar-chart",
 	[W_CHART] = "untitled-chart", [W_CHART_FIGURES] = "chart-figures", [W_NOTE] = "note",
 	[W_NOTES] = "notes", [W_BACK] = "back-to-reference", [W_GO_TO_PAGE] = "go-to-page",
+	[W_FOOTNOTE] = "footnote", [W_STATUS_RULE] = "status-rule",
+	[W_STATUS_BANDS] = "status-bands", [W_STATUS_BAND] = "status-band",
+	[W_STATUS_INTERVALS] = "status-intervals", [W_PP] = "pp",
+	[W_PERCENTAGE_POINT] = "percentage-point", [W_PERCENTAGE_POINTS] = "percentage-points",
+	[W_POINT] = "point", [W_POINTS] = "points", [W_CHART_ABOUT] = "chart-about",
+	[W_CHART_SERIES] = "chart-series", [W_CHART_FIGURE] = "chart-figure",
+	[W_CHART_GRADES] = "chart-grades", [W_CHART_GRADE] = "chart-grade",
+	[W_HUNDREDS] = "hundreds", [W_HUNDREDS_MISSING] = "hundreds-missing",
+};
+
+/* The {names} gen fills in a word, "|name|…|" (words_fill()); NULL: none. */
+static const char *const word_slots[W_NWORDS] = {
+	[W_FOOTNOTE] = "|n|", [W_STATUS_RULE] = "|area|comparator|",
+	[W_STATUS_BANDS] = "|comparator|bands|", [W_STATUS_BAND] = "|band|indicators|",
+	[W_STATUS_INTERVALS] = "|comparator|", [W_PP] = "|n|", [W_PERCENTAGE_POINT] = "|n|",
+	[W_PERCENTAGE_POINTS] = "|n|", [W_POINT] = "|n|", [W_POINTS] = "|n|",
+	[W_CHART_ABOUT] = "|chart|title|from|to|", [W_CHART_SERIES] = "|series|figures|",
+	[W_CHART_FIGURE] = "|figure|when|", [W_CHART_GRADES] = "|best|worst|",
+	[W_CHART_GRADE] = "|grade|meaning|", [W_HUNDREDS] = "|count|area|what|",
+	[W_HUNDREDS_MISSING] = "|area|what|figure|",
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
@@ -600,18 +621,15 @@ read_per_row(struct tctx *c, xmlNode *n)
 	xmlFree(name);
 }
 
-/* The words of <html> attribute `name` of `n` into *out, checking that each {placeholder}
- * is one of those it takes, `names` ("|date|author|"). */
+/* Whether each {placeholder} of v, attribute `name` of `n`, is one of those it takes,
+ * `names` ("|date|author|"); if not, an error at the first that is not. */
 static void
-html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char **out)
+check_slots(struct tctx *c, xmlNode *n, const char *name, const char *names, const char *v)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
 	const char *p, *e;
 	char want[40];
 
-	if (v == NULL)
-		return;
-	for (p = (const char *)v; (p = strchr(p, '{')) != NULL; p = e) {
+	for (p = v; (p = strchr(p, '{')) != NULL; p = e) {
 		e = strchr(p, '}');
 		if (e != NULL && e - p < 32)
 			snprintf(want, sizeof(want), "|%.*s|", (int)(e - p - 1), p + 1);
@@ -633,6 +651,18 @@ html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char
 			break;
 		}
 	}
+}
+
+/* The words of <html> attribute `name` of `n` into *out, checking that each {placeholder}
+ * is one of those it takes, `names` ("|date|author|"). */
+static void
+html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char **out)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+
+	if (v == NULL)
+		return;
+	check_slots(c, n, name, names, (const char *)v);
 	free(*out);
 	*out = xstrdup((const char *)v);
 	xmlFree(v);
@@ -647,6 +677,8 @@ read_words(struct tctx *c, xmlNode *n)
 
 		if (v == NULL)
 			continue;
+		if (word_slots[w] != NULL)
+			check_slots(c, n, word_names[w], word_slots[w], (const char *)v);
 		free(c->t->word[w]);
 		c->t->word[w] = xstrdup((const char *)v);
 		xmlFree(v);
@@ -1124,11 +1156,7 @@ static const struct {
 	{ "data", { "table", NULL } },
 	{ "column", { "name", "type", NULL } },
 	{ "include", { "file", NULL } },
-	{ "words", { "contents", "skip", "previous", "next", "pager", "picture-missing",
-	    "indicator", "year", "change", "status", "green", "amber", "red", "better", "similar",
-	    "worse", "grade", "self-evaluation", "previous-grade", "average", "line-chart",
-	    "bar-chart", "untitled-chart", "chart-figures", "note", "notes", "back-to-reference",
-	    "go-to-page", NULL } },
+	{ "words", { NULL } },	/* word_names[] */
 	{ "front", { NULL } },
 	{ "field", { "key", "label", "required", NULL } },
 	{ "sections", { NULL } },
@@ -1189,7 +1217,8 @@ check_attrs(struct tctx *c, xmlNode *root)
 				break;
 		if (n->type == XML_ELEMENT_NODE && k < sizeof(known_attrs) / sizeof(known_attrs[0]))
 			for (xmlAttr *a = n->properties; a != NULL; a = a->next) {
-				const char *const *names = known_attrs[k].attrs, *near;
+				const char *const *names = strcmp(known_attrs[k].elem, "words") == 0 ?
+				    word_names : known_attrs[k].attrs, *near;
 				const char *name = (const char *)a->name;
 				char *m;
 

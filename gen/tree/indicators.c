@@ -357,6 +357,7 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 	long row, prev;
 
 	memset(s, 0, sizeof(*s));
+	s->data = d;
 	s->key = key;
 	s->name = s->unit = "";
 	s->latest = s->prev = s->target = s->lo = s->hi = s->amber = NAN;
@@ -475,10 +476,9 @@ digits(struct buf *b, const struct ind_stat *s, double v)
 		indicator_number(b, fabs(v));
 }
 
-/* |v| with its unit: "69%", "46.2", "£5,230", "£1.2m", "2.5 pp" (in a sentence "2.5
- * percentage points"). */
+/* |v| with its unit: "69%", "46.2", "£5,230", "£1.2m"; percentage points bare. */
 static void
-unit_figure(struct buf *b, const struct ind_stat *s, double v, int sentence)
+unit_figure(struct buf *b, const struct ind_stat *s, double v)
 {
 	if (strcmp(s->unit, "£") == 0 || strcmp(s->unit, "£m") == 0)
 		buf_adds(b, "£");
@@ -487,9 +487,28 @@ unit_figure(struct buf *b, const struct ind_stat *s, double v, int sentence)
 		buf_adds(b, "%");
 	else if (strcmp(s->unit, "£m") == 0)
 		buf_adds(b, "m");
-	else if (strcmp(s->unit, "pp") == 0)
-		buf_adds(b, !sentence ? " pp" : shows_zero(s, fabs(v) - 1) ? " percentage point" :
-		    " percentage points");
+}
+
+/* |v| with its unit, "2.5 pp", or in a sentence "2.5 percentage points". */
+static void
+unit_words(struct buf *b, const struct ind_stat *s, double v, int sentence)
+{
+	struct buf n = { 0 };
+
+	if (strcmp(s->unit, "pp") != 0) {
+		unit_figure(b, s, v);
+		return;
+	}
+	digits(&n, s, v);
+	indicator_unit(b, s->data, !sentence ? W_PP : shows_zero(s, fabs(v) - 1) ?
+	    W_PERCENTAGE_POINT : W_PERCENTAGE_POINTS, n.s);
+	buf_free(&n);
+}
+
+void
+indicator_unit(struct buf *b, const struct datasets *d, enum word w, const char *n)
+{
+	words_fill(b, data_word(d, w), (const char *[]){ "n" }, (const char *[]){ n }, 1, 0);
 }
 
 /* The figure with its unit and sign: "69%", "46.2", "−0.12", "+0.05", "−£120". */
@@ -498,7 +517,7 @@ with_unit(struct buf *b, const struct ind_stat *s, double v, int sentence)
 {
 	if (!shows_zero(s, v))
 		buf_adds(b, v < 0 ? MINUS : strcmp(s->unit, "score") == 0 ? "+" : "");
-	unit_figure(b, s, v, sentence);
+	unit_words(b, s, v, sentence);
 }
 
 void
@@ -512,11 +531,14 @@ static void
 difference(struct buf *b, const struct ind_stat *s, double d)
 {
 	if (strcmp(s->unit, "%") == 0 || strcmp(s->unit, "points") == 0) {
-		digits(b, s, d);
-		buf_adds(b, shows_zero(s, fabs(d) - 1) ? " point" : " points");
+		struct buf n = { 0 };
+
+		digits(&n, s, d);
+		indicator_unit(b, s->data, shows_zero(s, fabs(d) - 1) ? W_POINT : W_POINTS, n.s);
+		buf_free(&n);
 		return;
 	}
-	unit_figure(b, s, d, 1);
+	unit_words(b, s, d, 1);
 }
 
 char *
