@@ -408,6 +408,8 @@ struct datasets {
 };
 /* The template's word w for what d's components make; "" without a template. */
 const char	*data_word(const struct datasets *d, int w);
+/* The template's words for what d's components make (enum word), or NULL. */
+char *const	*data_words(const struct datasets *d);
 
 /* The table of data/NAME.csv, or NULL (also when the file could not be read at all)
  * (csv.c). */
@@ -492,8 +494,9 @@ enum datum {
 
 /* The words a reader gets for a figure that is not given: `sentence` 0 for a table cell or
  * a chart label ("suppressed"), 1 for running text and alternative text ("suppressed to
- * protect confidentiality"). The one place these words are made. */
-const char	*datum_words(enum datum, int sentence);
+ * protect confidentiality"), in the template's `words` (t->word, data_words(); NULL: "").
+ * The one place these are chosen. */
+const char	*datum_words(char *const *words, enum datum, int sentence);
 
 struct cell {
 	char		*text;	/* the field as written, unquoted; "" when empty (in the store) */
@@ -812,6 +815,31 @@ enum word {
 	W_CHART_GRADE,		/* ... read aloud in place of it */
 	W_HUNDREDS,		/* hundreds=, hundreds-missing=: a panel of children's ... */
 	W_HUNDREDS_MISSING,	/* ... description */
+	W_NOT_PUBLISHED,	/* not-published= … not-stated=: a figure not given (enum ... */
+	W_SUPPRESSED,
+	W_SUPPRESSED_SENTENCE,
+	W_NOT_APPLICABLE,
+	W_LOW,
+	W_LOW_SENTENCE,
+	W_UNRELIABLE,
+	W_UNRELIABLE_SENTENCE,
+	W_NO_CASES,
+	W_NO_CASES_SENTENCE,
+	W_NOT_STATED,		/* ... datum), in a table and, -sentence, in running text */
+	W_FIGURE_MISSING,	/* figure-missing= … phrase-and-aside=: an indicator's ... */
+	W_FIGURE_EARLIER,
+	W_PHRASE_UNPUBLISHED,
+	W_PHRASE_WITHHELD,
+	W_PHRASE_THEN,
+	W_PHRASE_ASIDE,
+	W_PHRASE_UNCHANGED,
+	W_PHRASE_UP,
+	W_PHRASE_DOWN,
+	W_PHRASE_LEVEL,
+	W_PHRASE_ABOVE,
+	W_PHRASE_BELOW,
+	W_PHRASE_AND,
+	W_PHRASE_AND_ASIDE,	/* ... phrase ({{ indicator KEY }}), from its parts */
 	W_NWORDS
 };
 /* The attribute of <words> that sets word w. */

@@ -154,7 +154,7 @@ series_describe(const struct chart *ch)
 			snprintf(num, sizeof(num), "%g%s", v, ch->unit ? ch->unit : "");
 			buf_adds(&figs, r ? ", " : "");
 			words_fill(&figs, data_word(ch->data, W_CHART_FIGURE), (const char *[]){
-			    "figure", "when" }, (const char *[]){ isnan(v) ? datum_words(ce->kind, 1) :
+			    "figure", "when" }, (const char *[]){ isnan(v) ? datum_words(data_words(ch->data), ce->kind, 1) :
 			    num, t->cells[r * nc + x].text }, 2, 0);
 		}
 		buf_adds(&b, " ");
@@ -297,7 +297,7 @@ chart_table(const struct node *n)
 			if (c->kind == D_NUMBER)
 				snprintf(num, sizeof(num), "%g%s", c->num, ch->unit ? ch->unit : "");
 			node_append(row, figure_cell(n, c->kind == D_NUMBER ? num :
-			    DATUM_MISSING(c->kind) ? datum_words(c->kind, 0) : c->text,
+			    DATUM_MISSING(c->kind) ? datum_words(data_words(ch->data), c->kind, 0) : c->text,
 			    c->kind == D_TEXT ? 0 : 2));
 		}
 	}
@@ -632,9 +632,9 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 		if (none) {
 			double lw, lh, cx = left + slot * (r + e) / 2.0;
 
-			measure(ctx, t, datum_words(k, 0), CHART_TEXT, 400, &lw, &lh);
+			measure(ctx, t, datum_words(t->word, k, 0), CHART_TEXT, 400, &lw, &lh);
 			cx = fmin(fmax(cx, left + lw / 2), right - lw / 2);	/* within the axes */
-			place_text(cr, ctx, t, &pl, datum_words(k, 0), 400, cx, bottom - 13, 1,
+			place_text(cr, ctx, t, &pl, datum_words(t->word, k, 0), 400, cx, bottom - 13, 1,
 			    t->muted, -11, top, bottom);
 		}
 	}

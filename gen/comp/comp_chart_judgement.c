@@ -374,7 +374,7 @@ judgement_describe(const struct chart *ch)
 			ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
 			snprintf(num, sizeof(num), "%s %s ", said++ ? "," : "", ch->name[s]);
 			buf_adds(&b, num);
-			buf_adds(&b, DATUM_MISSING(ce->kind) ? datum_words(ce->kind, 1) :
+			buf_adds(&b, DATUM_MISSING(ce->kind) ? datum_words(data_words(ch->data), ce->kind, 1) :
 			    ce->text);
 		}
 		buf_adds(&b, ".");

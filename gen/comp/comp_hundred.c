@@ -158,7 +158,7 @@ one_panel(const struct datasets *d, const struct table *ind, size_t i,
 		n->start = -1;
 		n->level = vc->kind;
 		words_fill(&b, data_word(d, W_HUNDREDS_MISSING), (const char *[]){ "area", "what",
-		    "figure" }, (const char *[]){ area, what, datum_words(vc->kind, 1) }, 3, 0);
+		    "figure" }, (const char *[]){ area, what, datum_words(data_words(d), vc->kind, 1) }, 3, 0);
 	}
 	n->alt = b.s != NULL ? b.s : xstrdup("");
 	return n;
@@ -668,7 +668,7 @@ number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const s
 
 	snprintf(num, sizeof(num), "%d", n->start);
 	if (n->start < 0)	/* no figure: what it means, where the number would be */
-		l = text_layout(ctx, body, datum_words(n->level, 0), size * 0.4, 700, width);
+		l = text_layout(ctx, body, datum_words(t->word, n->level, 0), size * 0.4, 700, width);
 	else
 		l = text_layout(ctx, body, num, size, 700, 0);
 	show(cr, l, x, y, t->accent, words);
@@ -909,7 +909,7 @@ panel_html(struct hout *h, const struct node *p)
 		html_raw(h, num);
 	} else {	/* no figure: what that means, where the number would be */
 		html_raw(h, "<text x=\"0\" y=\"16\" class=\"count none\">");
-		html_text(h, datum_words(p->level, 0));
+		html_text(h, datum_words(html_template(h)->word, p->level, 0));
 		html_raw(h, "</text>");
 	}
 	html_raw(h, "<text class=\"caption\">");

@@ -28,7 +28,7 @@ figure_text(const struct ind_stat *s, double v, unsigned char kind)
 	struct buf b = { 0 };
 
 	if (isnan(v))
-		buf_adds(&b, datum_words(kind, 0));
+		buf_adds(&b, datum_words(data_words(s->data), kind, 0));
 	else
 		indicator_figure(&b, s, v, 0);
 	return b.s;

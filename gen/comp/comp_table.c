@@ -43,7 +43,8 @@ numeric_column(const struct table *t, size_t c)
 /* What a cell of a column of figures shows: the figure as written, the meaning of a symbol
  * in words, and a dash for an empty cell, with a warning (a table never hides a gap). */
 static const char *
-shown_text(struct gen *g, const struct table *t, const struct cell *ce)
+shown_text(struct gen *g, const struct datasets *d, const struct table *t,
+    const struct cell *ce)
 {
 	if (ce->kind == D_EMPTY) {
 		csv_say(g, t, MSG_WARNING, ce->line, ce->col, "this cell is empty, so the table "
@@ -51,7 +52,7 @@ shown_text(struct gen *g, const struct table *t, const struct cell *ce)
 		    "[z] (not applicable)");
 		return "\xe2\x80\x93";
 	}
-	return DATUM_MISSING(ce->kind) ? datum_words(ce->kind, 0) : ce->text;
+	return DATUM_MISSING(ce->kind) ? datum_words(data_words(d), ce->kind, 0) : ce->text;
 }
 
 /* A cell: a list written "a; b; c" is set one item to a line, each after a bullet when
@@ -178,7 +179,7 @@ table_make(const struct component_call *c)
 
 				if ((int)col == gc)
 					continue;
-				x = cell(t->path, ce->line, ce->col, num[col] ? shown_text(c->g, t,
+				x = cell(t->path, ce->line, ce->col, num[col] ? shown_text(c->g, c->data, t,
 				    ce) : ce->text, num[col], bullets && listed[col]);
 
 				if (row->start && x->text.text.len > 0)	/* in bold */

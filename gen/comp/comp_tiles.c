@@ -12,13 +12,13 @@
 /* A whole number with thousands separators as written from "40374"; other figures as they
  * are written; a figure not given in words. */
 static void
-add_number(struct buf *b, const struct cell *c)
+add_number(struct buf *b, const struct datasets *d, const struct cell *c)
 {
 	const char *v = c->text;
 	size_t n = strspn(v, "0123456789");
 
 	if (DATUM_MISSING(c->kind)) {
-		buf_adds(b, datum_words(c->kind, 0));
+		buf_adds(b, datum_words(data_words(d), c->kind, 0));
 		return;
 	}
 	if (n < 5 || v[n] != '\0') {	/* 102, 3.5, or already grouped: as written */
@@ -112,7 +112,7 @@ tiles_make(const struct component_call *c)
 			const char *detail = csv_text(t, r, "detail"), *key = csv_text(t, r, "key");
 			const struct table *list = key[0] ? datasets_find(c->data, key) : NULL;
 
-			add_number(&tile->text.text, vc);
+			add_number(&tile->text.text, c->data, vc);
 			buf_adds(&tile->text.text, csv_text(t, r, "unit"));
 			inl_typeset(&tile->text);	/* a true minus, as the rest of the page */
 			node_append(tile, para(t->path, vc->line, 1, csv_text(t, r, "label")));

@@ -42,6 +42,18 @@ static const char *const word_names[W_NWORDS + 1] = {
 	[W_CHART_SERIES] = "chart-series", [W_CHART_FIGURE] = "chart-figure",
 	[W_CHART_GRADES] = "chart-grades", [W_CHART_GRADE] = "chart-grade",
 	[W_HUNDREDS] = "hundreds", [W_HUNDREDS_MISSING] = "hundreds-missing",
+	[W_NOT_PUBLISHED] = "not-published", [W_SUPPRESSED] = "suppressed",
+	[W_SUPPRESSED_SENTENCE] = "suppressed-sentence", [W_NOT_APPLICABLE] = "not-applicable",
+	[W_LOW] = "low", [W_LOW_SENTENCE] = "low-sentence", [W_UNRELIABLE] = "unreliable",
+	[W_UNRELIABLE_SENTENCE] = "unreliable-sentence", [W_NO_CASES] = "no-cases",
+	[W_NO_CASES_SENTENCE] = "no-cases-sentence", [W_NOT_STATED] = "not-stated",
+	[W_FIGURE_MISSING] = "figure-missing", [W_FIGURE_EARLIER] = "figure-earlier",
+	[W_PHRASE_UNPUBLISHED] = "phrase-unpublished", [W_PHRASE_WITHHELD] = "phrase-withheld",
+	[W_PHRASE_THEN] = "phrase-then", [W_PHRASE_ASIDE] = "phrase-aside",
+	[W_PHRASE_UNCHANGED] = "phrase-unchanged", [W_PHRASE_UP] = "phrase-up",
+	[W_PHRASE_DOWN] = "phrase-down", [W_PHRASE_LEVEL] = "phrase-level",
+	[W_PHRASE_ABOVE] = "phrase-above", [W_PHRASE_BELOW] = "phrase-below",
+	[W_PHRASE_AND] = "phrase-and", [W_PHRASE_AND_ASIDE] = "phrase-and-aside",
 };
 
 /* The {names} gen fills in a word, "|name|…|" (words_fill()); NULL: none. */
@@ -53,7 +65,14 @@ static const char *const word_slots[W_NWORDS] = {
 	[W_CHART_ABOUT] = "|chart|title|from|to|", [W_CHART_SERIES] = "|series|figures|",
 	[W_CHART_FIGURE] = "|figure|when|", [W_CHART_GRADES] = "|best|worst|",
 	[W_CHART_GRADE] = "|grade|meaning|", [W_HUNDREDS] = "|count|area|what|",
-	[W_HUNDREDS_MISSING] = "|area|what|figure|",
+	[W_HUNDREDS_MISSING] = "|area|what|figure|", [W_FIGURE_MISSING] = "|why|year|",
+	[W_FIGURE_EARLIER] = "|figure|year|report|", [W_PHRASE_UNPUBLISHED] = "|year|",
+	[W_PHRASE_WITHHELD] = "|why|year|", [W_PHRASE_THEN] = "|phrase|previous|",
+	[W_PHRASE_ASIDE] = "|phrase|previous|", [W_PHRASE_UNCHANGED] = "|phrase|year|",
+	[W_PHRASE_UP] = "|phrase|change|year|", [W_PHRASE_DOWN] = "|phrase|change|year|",
+	[W_PHRASE_LEVEL] = "|comparator|", [W_PHRASE_ABOVE] = "|change|comparator|",
+	[W_PHRASE_BELOW] = "|change|comparator|", [W_PHRASE_AND] = "|phrase|comparison|",
+	[W_PHRASE_AND_ASIDE] = "|phrase|comparison|",
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
