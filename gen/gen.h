@@ -69,10 +69,13 @@ void	 buf_free(struct buf *);
 void	 xml_escape(struct buf *, const char *s, size_t n);
 /* Appends the template's words `fmt` with each {name} of names[] filled in with vals[i]
  * (NULL as ""), the rest as written, as XML text when `escape` (the values are not escaped).
- * A {…} it does not name stays as written: template.c checks each word's {names}. Returns
- * how many of the {names} it filled were empty. */
+ * A {…} it does not name stays as written: template.c checks each word's {names}. A NULL
+ * fmt is "". Returns how many of the {names} it filled were empty. */
 size_t	 words_fill(struct buf *, const char *fmt, const char *const names[],
 	    const char *const vals[], size_t n, int escape);
+/* Appends the date tm in the template's `words` (enum word): "December 2026", or with its
+ * `day` as written ("7"), "7 December 2026". */
+void	 date_words(struct buf *, char *const *words, const struct tm *tm, const char *day);
 
 struct gen;
 
@@ -840,6 +843,11 @@ enum word {
 	W_PHRASE_BELOW,
 	W_PHRASE_AND,
 	W_PHRASE_AND_ASIDE,	/* ... phrase ({{ indicator KEY }}), from its parts */
+	W_MONTHS,		/* months=: the twelve months' names, parted by `|` */
+	W_MONTH_YEAR,		/* month-year=, day-month-year=: a date (date_words()) */
+	W_DAY_MONTH_YEAR,
+	W_SLUG,			/* slug=: the printer's line beyond the bleed (--marks) */
+	W_ILLUSTRATIVE,		/* illustrative=: a web page's foot, when figures are so marked */
 	W_NWORDS
 };
 /* The attribute of <words> that sets word w. */

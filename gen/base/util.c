@@ -745,7 +745,7 @@ words_fill(struct buf *b, const char *fmt, const char *const names[],
 	size_t empty = 0, i;
 	const char *e;
 
-	for (const char *p = fmt; *p; p++) {
+	for (const char *p = fmt != NULL ? fmt : ""; *p; p++) {
 		for (i = n, e = *p == '{' ? strchr(p, '}') : NULL; e != NULL && i == n; )
 			for (i = 0; i < n && (strlen(names[i]) != (size_t)(e - p - 1) ||
 			    strncmp(p + 1, names[i], strlen(names[i])) != 0); i++)
@@ -762,6 +762,22 @@ words_fill(struct buf *b, const char *fmt, const char *const names[],
 		p = e;
 	}
 	return empty;
+}
+
+void
+date_words(struct buf *b, char *const *words, const struct tm *tm, const char *day)
+{
+	const char *m = words[W_MONTHS];
+	char year[16], *month;
+
+	for (int i = 0; i < tm->tm_mon && m != NULL; i++)
+		if ((m = strchr(m, '|')) != NULL)
+			m++;
+	month = xstrndup(m != NULL ? m : "", m != NULL ? strcspn(m, "|") : 0);
+	snprintf(year, sizeof(year), "%d", tm->tm_year + 1900);
+	words_fill(b, words[day != NULL ? W_DAY_MONTH_YEAR : W_MONTH_YEAR], (const char *[]){
+	    "day", "month", "year" }, (const char *[]){ day, month, year }, 3, 0);
+	free(month);
 }
 
 char *

@@ -54,6 +54,9 @@ static const char *const word_names[W_NWORDS + 1] = {
 	[W_PHRASE_DOWN] = "phrase-down", [W_PHRASE_LEVEL] = "phrase-level",
 	[W_PHRASE_ABOVE] = "phrase-above", [W_PHRASE_BELOW] = "phrase-below",
 	[W_PHRASE_AND] = "phrase-and", [W_PHRASE_AND_ASIDE] = "phrase-and-aside",
+	[W_MONTHS] = "months", [W_MONTH_YEAR] = "month-year",
+	[W_DAY_MONTH_YEAR] = "day-month-year", [W_SLUG] = "slug",
+	[W_ILLUSTRATIVE] = "illustrative",
 };
 
 /* The {names} gen fills in a word, "|name|…|" (words_fill()); NULL: none. */
@@ -72,7 +75,8 @@ static const char *const word_slots[W_NWORDS] = {
 	[W_PHRASE_UP] = "|phrase|change|year|", [W_PHRASE_DOWN] = "|phrase|change|year|",
 	[W_PHRASE_LEVEL] = "|comparator|", [W_PHRASE_ABOVE] = "|change|comparator|",
 	[W_PHRASE_BELOW] = "|change|comparator|", [W_PHRASE_AND] = "|phrase|comparison|",
-	[W_PHRASE_AND_ASIDE] = "|phrase|comparison|",
+	[W_PHRASE_AND_ASIDE] = "|phrase|comparison|", [W_MONTH_YEAR] = "|month|year|",
+	[W_DAY_MONTH_YEAR] = "|day|month|year|", [W_SLUG] = "|file|title|date|page|pages|",
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
@@ -687,6 +691,17 @@ html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char
 	xmlFree(v);
 }
 
+/* How many times ch is in s. */
+static size_t
+count_char(const char *s, char ch)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == ch;
+	return n;
+}
+
 /* <words contents="Contents" …/>: the words gen writes itself. */
 static void
 read_words(struct tctx *c, xmlNode *n)
@@ -698,6 +713,9 @@ read_words(struct tctx *c, xmlNode *n)
 			continue;
 		if (word_slots[w] != NULL)
 			check_slots(c, n, word_names[w], word_slots[w], (const char *)v);
+		if (w == W_MONTHS && count_char((const char *)v, '|') != 11)
+			terr(c, n, word_names[w], "months=\"%s\" is not twelve names parted by `|`",
+			    (const char *)v);
 		free(c->t->word[w]);
 		c->t->word[w] = xstrdup((const char *)v);
 		xmlFree(v);
@@ -1025,9 +1043,6 @@ defaults(struct template *t)
 	t->outline = 0x7d8696;
 	t->toc_depth = 2;
 	t->intent = PI_FOGRA39;
-	t->html_download = xstrdup("Download the PDF ({size})");
-	t->html_published = xstrdup("Published {date}");
-	t->html_source = xstrdup("Source: {source}");
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		set_ink(t, k[i].rgb, k[i].cmyk);
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
@@ -1370,6 +1385,14 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 			template_free(t);
 			t = NULL;
 		}
+	if (t != NULL && (t->html_download == NULL || t->html_published == NULL ||
+	    t->html_source == NULL)) {
+		msg(g, MSG_ERROR, path, 0, 0, "no words for <html %s=>: give them here, or keep "
+		    "templates/words.xml, which gives them", t->html_download == NULL ? "download" :
+		    t->html_published == NULL ? "published" : "source");
+		template_free(t);
+		t = NULL;
+	}
 	free(path);
 	free(rel);
 	return t;
