@@ -816,8 +816,8 @@ enum word {
 	W_CHART_FIGURE,
 	W_CHART_GRADES,
 	W_CHART_GRADE,		/* ... read aloud in place of it */
-	W_HUNDREDS,		/* hundreds=, hundreds-missing=: a panel of children's ... */
-	W_HUNDREDS_MISSING,	/* ... description */
+	W_CHILDREN,		/* children=, children-missing=: a panel of children's ... */
+	W_CHILDREN_MISSING,	/* ... description */
 	W_NOT_PUBLISHED,	/* not-published= … not-stated=: a figure not given (enum ... */
 	W_SUPPRESSED,
 	W_SUPPRESSED_SENTENCE,

@@ -152,12 +152,12 @@ one_panel(const struct datasets *d, const struct table *ind, size_t i,
 
 		n->start = count_of(vc->num);
 		snprintf(count, sizeof(count), "%d", n->start);
-		words_fill(&b, data_word(d, W_HUNDREDS), (const char *[]){ "count", "area",
+		words_fill(&b, data_word(d, W_CHILDREN), (const char *[]){ "count", "area",
 		    "what" }, (const char *[]){ count, area, what }, 3, 0);
 	} else {	/* a figure not given: said in words, and no child is counted */
 		n->start = -1;
 		n->level = vc->kind;
-		words_fill(&b, data_word(d, W_HUNDREDS_MISSING), (const char *[]){ "area", "what",
+		words_fill(&b, data_word(d, W_CHILDREN_MISSING), (const char *[]){ "area", "what",
 		    "figure" }, (const char *[]){ area, what, datum_words(data_words(d), vc->kind, 1) }, 3, 0);
 	}
 	n->alt = b.s != NULL ? b.s : xstrdup("");
