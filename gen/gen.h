@@ -297,10 +297,16 @@ struct node {
 	struct node	*parent, *first, *last, *next, *prev;
 	const char	*file;		/* the user's file this came from (not owned) */
 	int		 line, col;	/* where in it */
-	int		 level;		/* heading level; list depth (0 = outermost) */
+	int		 level;		/* N_HEADING: its level; N_LIST: its depth (0 = outermost) */
 	int		 ordered;	/* N_LIST: numbered */
 	int		 start;		/* N_LIST: first number */
 	int		 tight;		/* N_LIST: no space between items */
+	int		 appendix;	/* N_HEADING (level 1): an appendix's, on a page of its own,
+				 * outside the chapters' numbering */
+	int		 note;		/* N_PARAGRAPH: a component's note (a status table's rule),
+				 * set as a caption and never numbered */
+	int		 group;		/* N_ROW: a group's heading, one cell across the table */
+	int		 totals;	/* N_ROW: a totals row, ruled above and in bold */
 	int		 align;		/* N_CELL: 0 left, 1 centre, 2 right */
 	int		 rowheads;	/* N_TABLE: no header row; each row's first cell heads it */
 	int		 hlevel;	/* N_HEADING, N_DIVIDER, N_PANELS, N_CELL: the structure
@@ -314,12 +320,18 @@ struct node {
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
 	char		*src;		/* N_FIGURE: image path as written; N_HEADING: its words
 				 * as written, before typeset() (its anchor); owned */
+	char		*name;		/* N_TABLE: the data it shows, as messages name it, owned */
+	char		*dir;		/* N_COMPONENT: the folder of out/DOC/ its parts' files
+				 * go in (NULL: out/DOC/ itself), owned */
+	int		 text_under;	/* N_COMPONENT: its words (`text`: an area's name) are
+				 * set under its headline (`label`) too */
 	char		*path;		/* N_FIGURE: resolved path (validate), owned */
 	struct inl	 text;		/* heading, paragraph, cell, code, figure caption */
 	char		*alt;		/* N_FIGURE: alternative text, owned */
 	struct image	*image;		/* N_FIGURE: decoded by validate, owned */
 	const struct component *comp;	/* N_COMPONENT, N_PART: the component */
-	void		*data;		/* N_COMPONENT: its own data, freed by comp->free */
+	void		*data;		/* N_COMPONENT, N_PART: the component's own data, freed by
+				 * comp->free */
 	unsigned	 fill;		/* N_CELL: a background colour (a status), 0 for none */
 };
 

@@ -287,7 +287,7 @@ heading(struct hout *h, const struct node *n)
 static void
 paragraph(struct hout *h, const struct node *n)
 {
-	tag_id(h, "p", n, n->start ? "note" : NULL);
+	tag_id(h, "p", n, n->note ? "note" : NULL);
 	if (n->label != NULL) {	/* numbered, as the PDF numbers it */
 		buf_adds(h->out, "<span class=\"pnum\">");
 		esc(h->out, n->label);
@@ -384,16 +384,16 @@ table(struct hout *h, const struct node *n)
 			buf_adds(h->out, "<thead>\n");
 		else if (r == (head ? head->next : n->first))
 			buf_adds(h->out, "<tbody>\n");
-		else if (r->level > 0)	/* a group's rows: a body of their own */
+		else if (r->group)	/* a group's rows: a body of their own */
 			buf_adds(h->out, "</tbody>\n<tbody>\n");
-		buf_adds(h->out, r->level > 0 ? "<tr class=\"group\">" : "<tr>");
+		buf_adds(h->out, r->group ? "<tr class=\"group\">" : "<tr>");
 		for (const struct node *c = r->first; c; c = c->next) {
-			int th = r == head || (n->rowheads && c == r->first) || r->level > 0;
+			int th = r == head || (n->rowheads && c == r->first) || r->group;
 			const char *cls = numeric_cell(c) ? "num" : c->align == 1 ? "centre" : NULL;
 			char style[64];
 
 			buf_adds(h->out, th ? "<th scope=\"" : "<td");
-			if (r->level > 0 && head != NULL) {	/* across the table */
+			if (r->group && head != NULL) {	/* across the table */
 				int ncols = 0;
 
 				for (const struct node *k = head->first; k; k = k->next)

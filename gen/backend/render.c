@@ -87,7 +87,7 @@ tag_open(struct rctx *r, const struct tag *t)
 
 	if (strcmp(t->name, "TH") == 0) {
 		e->scope = n->parent->parent->rowheads ? "Row" : "Column";
-		if (n->parent->level > 0)	/* a group's row: one cell across the table */
+		if (n->parent->group)	/* a group's row: one cell across the table */
 			for (const struct node *c = n->parent->parent->first->first; c; c = c->next)
 				e->colspan++;
 	}
@@ -183,7 +183,7 @@ piece_path(const struct piece *pc, const struct page *pg, int cover, struct tag 
 			if (x->hlevel > 0)	/* the title in a cover block */
 				rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 1 };
 			rev[n++] = (struct tag){ (x->parent->parent->rowheads ? x->prev == NULL :
-			    x->parent->prev == NULL || x->parent->level > 0) ? "TH" : "TD", x, 0 };
+			    x->parent->prev == NULL || x->parent->group) ? "TH" : "TD", x, 0 };
 			break;
 		case N_FIGURE:
 			rev[n++] = pc->role == RO_CAPTION ? (struct tag){ "Caption", x, 2 } :

@@ -124,7 +124,7 @@ rule_note(const struct component_call *c, const struct ind_stat *st, size_t n)
 	const char *cmp = n > 0 ? st[0].cmp_label : "";
 	int amber = 0, intervals = 0;
 
-	p->start = 1;	/* the table's note, not a numbered paragraph of the report */
+	p->note = 1;	/* the table's note, not a numbered paragraph of the report */
 	for (size_t i = 0; i < n; i++) {
 		intervals += st[i].rag >= RAG_BETTER;
 		amber += st[i].rag != RAG_NONE && st[i].rag < RAG_BETTER;
@@ -176,7 +176,7 @@ indicator_table_make(const struct component_call *c)
 		buf_adds(&widths, periods ? " 14%" : " 13%");
 	buf_adds(&widths, " 11%");
 	table->widths = widths.s;
-	table->src = xasprintf("indicators (%s)", phase);
+	table->name = xasprintf("indicators (%s)", phase);
 	row = node_new(N_ROW, c->file, c->line, c->col);
 	node_append(table, row);
 	node_append(row, cell(c->file, c->line, data_word(c->data, W_INDICATOR), 0));

@@ -84,7 +84,7 @@ group_row(const struct table *t, const struct cell *ce)
 	struct node *row = node_new(N_ROW, t->path, ce->line, 1), *x = cell(t->path, ce->line,
 	    ce->col, ce->text, 0, 0);
 
-	row->level = 1;
+	row->group = 1;
 	inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
 	node_append(row, x);
 	return row;
@@ -145,7 +145,7 @@ table_make(const struct component_call *c)
 		col = 0;
 		table = node_new(N_TABLE, c->file, c->line, c->col);
 		table->widths = widths ? xstrdup(widths) : NULL;
-		table->src = xstrdup(name);
+		table->name = xstrdup(name);
 		if (caption != NULL) {
 			buf_adds(&table->text.text, caption);
 			inl_typeset(&table->text);
@@ -170,7 +170,7 @@ table_make(const struct component_call *c)
 				last = g->text;
 			}
 			row = node_new(N_ROW, t->path, t->cells[r * t->ncols].line, 1);
-			row->start = t->ncols > first && totals_row(t->cells[r * t->ncols +
+			row->totals = t->ncols > first && totals_row(t->cells[r * t->ncols +
 			    first].text, totals);
 			node_append(table, row);
 			for (col = 0; col < t->ncols; col++) {
@@ -182,7 +182,7 @@ table_make(const struct component_call *c)
 				x = cell(t->path, ce->line, ce->col, num[col] ? shown_text(c->g, c->data, t,
 				    ce) : ce->text, num[col], bullets && listed[col]);
 
-				if (row->start && x->text.text.len > 0)	/* in bold */
+				if (row->totals && x->text.text.len > 0)	/* in bold */
 					inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
 				node_append(row, x);
 			}

@@ -132,7 +132,7 @@ label_appendices(const struct template *t, struct node *from, int *count)
 
 		if (n->type != N_HEADING || n->level != 1 || *count >= 26)
 			continue;
-		n->start = 1;	/* an appendix: a page of its own, outside the numbering */
+		n->appendix = 1;
 		prefix = appendix_prefix(t, (*count)++);
 		plen = strlen(prefix);
 		buf_adds(&b, prefix);
