@@ -150,8 +150,9 @@ char	*project_path(const struct gen *, const char *rel);
 /* ---- output.c: how files reach out/, whole ---- */
 
 /* Writes `len` bytes to `path`, whole or not at all. Between out_begin() and out_end(), a
- * file of the job's folder (out/NAME/...) goes into the job's fresh folder, and its PDF
- * (out/NAME.pdf) waits under a temporary name; out_end() puts both in place. Any other file
+ * file of the job's folder (out/NAME/...) goes into the job's fresh folder, and a file beside
+ * it (out/NAME.pdf, out/NAME.txt: NAME and an ending) waits under a temporary name; out_end()
+ * puts them all in place. Any other file
  * goes into a new file beside it under a name nobody can guess, synced, then renamed over
  * `path`. Below out/, no link is followed: a link where a file or folder goes is replaced.
  * A full disk or a file size limit shows as -1 with errno set; nothing is then in place. */
@@ -165,8 +166,8 @@ int	 out_open(const char *path);
  * OUTNAME is "DOC" or "DOC/ROW". Returns 0, or -1 after msg(). */
 int	 out_begin(struct gen *, const char *outname);
 /* Ends the stage: when `ok` and every file was written, the fresh folder (if the job wrote
- * one) takes the place of out/OUTNAME/ in one step and the PDF (if it wrote one) that of
- * out/OUTNAME.pdf; else nothing changes. Returns 0, or -1 after msg(). */
+ * one) takes the place of out/OUTNAME/ in one step, then the PDF and the job's other files
+ * beside it (out/OUTNAME.txt) theirs; else nothing changes. Returns 0, or -1 after msg(). */
 int	 out_end(struct gen *, int ok);
 /* Holds a shared lock on out/.gen.lock while this build writes there; a build that finds
  * itself alone first finishes or removes what killed builds left. out_unlock() lets go. */

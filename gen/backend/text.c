@@ -3,7 +3,8 @@
  * order from the same tree the PDF and the web pages are made from, for an editor to diff
  * between two drafts and for tests to check content without pango or cairo. Headings are
  * marked with #, tables set as aligned text, each picture as its alternative text. One of the
- * back-ends in backend.c's table; it names no component. */
+ * back-ends in backend.c's table; it names no component. Its file is one of the job's, put
+ * in place with the PDF by out_end() or not at all. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
