@@ -138,10 +138,16 @@ const char *nearest_word(const char *word, const char *const *cands, size_t n);
  * a row's output, a panel's files; never "assets" (the pictures' folder beside them). The
  * caller frees. */
 char	*file_slug(const char *s);
-/* The names of the files of folder `dir` that end in `ext` (in any case when `nocase`),
- * hidden ones left out, sorted by `cmp` (*n of them); the caller frees each and the array. */
+/* The names of the entries of folder `dir` that keep(dir, name, arg) keeps (`keep` NULL:
+ * all), hidden ones left out, sorted by `cmp` (*n of them); the caller frees each and the
+ * array. No folder, no names. */
+char	**dir_list(const char *dir, int (*keep)(const char *dir, const char *name, void *arg),
+	    void *arg, int (*cmp)(const void *, const void *), size_t *n);
+/* dir_list()'s names of files that end in `ext` (in any case when `nocase`). */
 char	**dir_names(const char *dir, const char *ext, int nocase,
 	    int (*cmp)(const void *, const void *), size_t *n);
+/* strcmp() for qsort() and bsearch() over an array of strings. */
+int	 cmp_strings(const void *a, const void *b);
 
 /* The path of `rel` in the project, as the user would write it ("templates/x.xml" when
  * gen runs in the project folder). The caller frees. */

@@ -954,12 +954,6 @@ out_unlock(void)
 
 /* ---- rows no longer in the data ---- */
 
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Adds to `names` each "../assets/NAME" the pages of the folder `dfd` refer to. */
 static void
 assets_used(int dfd, char ***names, size_t *n)
@@ -1019,7 +1013,7 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 	}
 	for (size_t i = 0; i < nrows; i++)
 		keep[i] = rows[i];
-	qsort(keep, nrows, sizeof(*keep), cmp_name);
+	qsort(keep, nrows, sizeof(*keep), cmp_strings);
 	fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
 	dp = fd >= 0 ? fdopendir(fd) : NULL;
 	while (dp != NULL && (e = readdir(dp)) != NULL) {
@@ -1033,7 +1027,7 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 		name = l > 4 && (strcmp(e->d_name + l - 4, ".pdf") == 0 ||
 		    strcmp(e->d_name + l - 4, ".txt") == 0) ? xstrndup(e->d_name, l - 4) :
 		    xstrdup(e->d_name);
-		row = bsearch(&name, keep, nrows, sizeof(*keep), cmp_name) != NULL;
+		row = bsearch(&name, keep, nrows, sizeof(*keep), cmp_strings) != NULL;
 		free(name);
 		if (!row) {
 			if (g->verbose)
@@ -1050,7 +1044,7 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 		closedir(dp);
 	/* the pictures no row's page shows */
 	if (nused > 0)
-		qsort(used, nused, sizeof(*used), cmp_name);
+		qsort(used, nused, sizeof(*used), cmp_strings);
 	afd = openat(dfd, "assets", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	fd = afd >= 0 ? fcntl(afd, F_DUPFD_CLOEXEC, 0) : -1;
 	if (fd >= 0 && (dp = fdopendir(fd)) == NULL)
@@ -1060,7 +1054,7 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 			const char *n = e->d_name;
 
 			if (n[0] == '.' || strcmp(n, "gen.css") == 0 || strcmp(n, "fonts") == 0 ||
-			    (nused > 0 && bsearch(&n, used, nused, sizeof(*used), cmp_name)))
+			    (nused > 0 && bsearch(&n, used, nused, sizeof(*used), cmp_strings)))
 				continue;
 			remove_tree_at(afd, n, TREE_DEPTH);
 		}

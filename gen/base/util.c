@@ -822,28 +822,52 @@ utf8_count(const char *s, size_t n)
 }
 
 char **
-dir_names(const char *dir, const char *ext, int nocase, int (*cmp)(const void *, const void *),
-    size_t *n)
+dir_list(const char *dir, int (*keep)(const char *dir, const char *name, void *arg),
+    void *arg, int (*cmp)(const void *, const void *), size_t *n)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *e;
 	char **v = NULL;
-	size_t k = strlen(ext);
 
 	*n = 0;
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-		const char *end = e->d_name + l - k;
-
-		if (l > k && e->d_name[0] != '.' &&
-		    (nocase ? strcasecmp(end, ext) : strcmp(end, ext)) == 0) {
+	while (dp != NULL && (e = readdir(dp)) != NULL)
+		if (e->d_name[0] != '.' && (keep == NULL || keep(dir, e->d_name, arg))) {
 			v = xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = xstrdup(e->d_name);
 		}
-	}
 	if (dp != NULL)
 		closedir(dp);
 	if (*n > 1)
 		qsort(v, *n, sizeof(*v), cmp);
 	return v;
+}
+
+/* What dir_names() keeps: names ending in an ending. */
+struct ending {
+	const char	*ext;
+	int		 nocase;
+};
+
+static int
+has_ending(const char *dir, const char *name, void *arg)
+{
+	const struct ending *x = arg;
+	size_t l = strlen(name), k = strlen(x->ext);
+
+	(void)dir;
+	return l > k && (x->nocase ? strcasecmp(name + l - k, x->ext) :
+	    strcmp(name + l - k, x->ext)) == 0;
+}
+
+char **
+dir_names(const char *dir, const char *ext, int nocase, int (*cmp)(const void *, const void *),
+    size_t *n)
+{
+	return dir_list(dir, has_ending, &(struct ending){ ext, nocase }, cmp, n);
+}
+
+int
+cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
