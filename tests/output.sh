@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/output.sh: a document's outputs are replaced whole or not at all. Pages and pictures
 # a build did not make are gone; names are unique (pictures by their content, chapters never
 # index.html); a full disk, SIGTERM or kill -9 at any moment leaves each PDF with its own
