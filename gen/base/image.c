@@ -534,6 +534,10 @@ static struct {
 	size_t		 cap, n, bytes;
 	z_stream	 z;
 	int		 zready;
+	unsigned char	*raw, *out;	/* a band's filtered rows and what deflate makes of them, */
+	size_t		 rawcap, outcap;	/* kept from band to band */
+	unsigned char	**spare;	/* keys let go, of a whole band's length, to be used again */
+	size_t		 nspare, spare_cap, spare_len;	/* rather than freed and faulted in anew */
 } bands = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* A hash of p[0..n), in four lanes that the processor runs side by side. */
@@ -574,7 +578,14 @@ band_let_go(struct band *b)
 {
 	bands.bytes -= b->pxlen + b->zlen;
 	bands.n--;
-	free(b->px);
+	if (b->pxlen == bands.spare_len) {
+		if (bands.nspare == bands.spare_cap) {
+			bands.spare_cap = bands.spare_cap ? bands.spare_cap * 2 : 64;
+			bands.spare = xrealloc(bands.spare, bands.spare_cap * sizeof *bands.spare);
+		}
+		bands.spare[bands.nspare++] = b->px;
+	} else
+		free(b->px);
 	free(b->z);
 }
 
@@ -614,9 +625,24 @@ band_room(void)
 static void
 band_make(struct band *b, uint64_t h, const unsigned char *key, size_t keylen, int w, int rows)
 {
-	size_t rawlen = (size_t)rows * (1 + (size_t)w * 3), cap;
-	unsigned char *raw = xmalloc(rawlen), *r = raw;
+	size_t rawlen = (size_t)rows * (1 + (size_t)w * 3), zlen;
+	unsigned char *r;
 
+	/* Flat colours and a grid of children alike: unfiltered, a colour repeats every three
+	 * bytes and a child's rows every so many pixels, which zlib's fastest level finds as
+	 * matches (against SUB rows and run-length deflate, a third less time for files a
+	 * third the size). */
+	if (!bands.zready && deflateInit2(&bands.z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		out_of_memory();
+	bands.zready = 1;
+	deflateReset(&bands.z);
+	if (bands.rawcap < rawlen) {
+		bands.raw = xrealloc(bands.raw, rawlen);
+		bands.rawcap = rawlen;
+		bands.outcap = deflateBound(&bands.z, rawlen) + 16;
+		bands.out = xrealloc(bands.out, bands.outcap);
+	}
+	r = bands.raw;
 	for (int y = 0; y < rows; y++) {
 		const uint32_t *px = (const uint32_t *)(key + (size_t)y * (size_t)w * 4);
 
@@ -627,28 +653,23 @@ band_make(struct band *b, uint64_t h, const unsigned char *key, size_t keylen, i
 			*r++ = (unsigned char)px[x];
 		}
 	}
-	/* Flat colours and a grid of children alike: unfiltered, a colour repeats every three
-	 * bytes and a child's rows every so many pixels, which zlib's fastest level finds as
-	 * matches (against SUB rows and run-length deflate, a third less time for files a
-	 * third the size). */
-	if (!bands.zready && deflateInit2(&bands.z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		out_of_memory();
-	bands.zready = 1;
-	deflateReset(&bands.z);
-	cap = deflateBound(&bands.z, rawlen) + 16;
-	*b = (struct band){ .hash = h, .px = xmalloc(keylen), .pxlen = keylen, .z = xmalloc(cap),
-	    .rawlen = rawlen, .adler = (uint32_t)adler32(adler32(0, NULL, 0), raw, (uInt)rawlen) };
-	memcpy(b->px, key, keylen);
-	bands.z.next_in = raw;
+	bands.z.next_in = bands.raw;
 	bands.z.avail_in = (uInt)rawlen;
-	bands.z.next_out = b->z;
-	bands.z.avail_out = (uInt)cap;
+	bands.z.next_out = bands.out;
+	bands.z.avail_out = (uInt)bands.outcap;
 	if (deflate(&bands.z, Z_SYNC_FLUSH) != Z_OK || bands.z.avail_in != 0)
 		out_of_memory();	/* cannot happen: room for deflateBound's worst */
-	b->zlen = cap - bands.z.avail_out;
-	bands.bytes += keylen + b->zlen;
+	zlen = bands.outcap - bands.z.avail_out;
+	if (bands.spare_len == 0)
+		bands.spare_len = keylen;	/* the first band is a whole one */
+	*b = (struct band){ .hash = h, .px = keylen == bands.spare_len && bands.nspare > 0 ?
+	    bands.spare[--bands.nspare] : xmalloc(keylen), .pxlen = keylen, .z = xmalloc(zlen),
+	    .zlen = zlen, .rawlen = rawlen,
+	    .adler = (uint32_t)adler32(adler32(0, NULL, 0), bands.raw, (uInt)rawlen) };
+	memcpy(b->px, key, keylen);
+	memcpy(b->z, bands.out, zlen);
+	bands.bytes += keylen + zlen;
 	bands.n++;
-	free(raw);
 }
 
 /* The zlib stream of the pixels of the RGB24 surface s, band by band, into `out`. */
