@@ -620,8 +620,8 @@ band_room(void)
 	free(old);
 }
 
-/* Deflates the band of `rows` rows at px (cairo's RGB24, `w` pixels, `stride` bytes apart) into
- * the empty slot b, keyed by `key` (the rows without their padding, kept). */
+/* Deflates the band whose pixels are `key` (`rows` rows of `w` pixels in cairo's RGB24, one
+ * after another) into the empty slot b, which keeps a copy of the key. */
 static void
 band_make(struct band *b, uint64_t h, const unsigned char *key, size_t keylen, int w, int rows)
 {
