@@ -937,7 +937,7 @@ struct template {
 	char		*html_download;	/* <html download=…>: the link to the PDF, {size}, owned */
 	char		*html_published;	/* … published=: {date}, {author}, owned */
 	char		*html_source;	/* … source=: {source}, owned */
-	char		*toc_title;	/* the contents page's heading, owned; NULL: none */
+	char		*toc_title;	/* <contents title=…>, owned; NULL: the word contents= */
 	char		*word[W_NWORDS];	/* the words gen writes itself, owned: <words> */
 	int		 front_roman;	/* the cover, contents and index.md numbered i, ii … */
 	struct style	 role[R_NROLES];
