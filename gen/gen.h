@@ -990,6 +990,10 @@ char		*project_file(const struct gen *, const char *rel, int *installed);
 /* The context to read an installed default with (installed: reads stay inside it; else g
  * as it is). Pass it to read_file() and image_load() only: it shares g's message counts. */
 struct gen	 project_reader(const struct gen *, int installed);
+/* For a file read in layers (templates/words.xml: gen's, then the project's over it): the
+ * installed `rel` when the project has its own too, else NULL (project_read() then reads the
+ * one there is). The caller frees. */
+char		*project_beneath(const struct gen *, const char *rel);
 /* Reads `rel` as project_file() finds it; *path is what was read (the caller frees it,
  * and *text after a success). Returns read_file()'s result. */
 int		 project_read(struct gen *, const char *rel, char **path, char **text, size_t *len);
