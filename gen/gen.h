@@ -1400,7 +1400,8 @@ int		 jobs_wanted(const struct gen *, const struct doc *, long row);
 /* Says of each name given (g->only) that is one of `d`'s rows, DOC/ROW, but names none of
  * them; returns how many, a command-line error. */
 int		 jobs_unknown_rows(struct gen *, const struct doc *);
-/* Passes signal `sig` on to the worker processes (async-signal-safe). */
+/* Passes signal `sig` on to the worker processes and waits until each has ended, having
+ * removed what it was writing (async-signal-safe: main.c's signal handler). */
 void		 jobs_kill(int sig);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */
