@@ -937,7 +937,7 @@ struct template {
 	char		*html_download;	/* <html download=…>: the link to the PDF, {size}, owned */
 	char		*html_published;	/* … published=: {date}, {author}, owned */
 	char		*html_source;	/* … source=: {source}, owned */
-	char		*toc_title;	/* the contents page's heading, owned; NULL: none */
+	char		*toc_title;	/* <contents title=…>, owned; NULL: the word contents= */
 	char		*word[W_NWORDS];	/* the words gen writes itself, owned: <words> */
 	int		 front_roman;	/* the cover, contents and index.md numbered i, ii … */
 	struct style	 role[R_NROLES];
@@ -990,6 +990,10 @@ char		*project_file(const struct gen *, const char *rel, int *installed);
 /* The context to read an installed default with (installed: reads stay inside it; else g
  * as it is). Pass it to read_file() and image_load() only: it shares g's message counts. */
 struct gen	 project_reader(const struct gen *, int installed);
+/* For a file read in layers (templates/words.xml: gen's, then the project's over it): the
+ * installed `rel` when the project has its own too, else NULL (project_read() then reads the
+ * one there is). The caller frees. */
+char		*project_beneath(const struct gen *, const char *rel);
 /* Reads `rel` as project_file() finds it; *path is what was read (the caller frees it,
  * and *text after a success). Returns read_file()'s result. */
 int		 project_read(struct gen *, const char *rel, char **path, char **text, size_t *len);
@@ -1396,7 +1400,8 @@ int		 jobs_wanted(const struct gen *, const struct doc *, long row);
 /* Says of each name given (g->only) that is one of `d`'s rows, DOC/ROW, but names none of
  * them; returns how many, a command-line error. */
 int		 jobs_unknown_rows(struct gen *, const struct doc *);
-/* Passes signal `sig` on to the worker processes (async-signal-safe). */
+/* Passes signal `sig` on to the worker processes and waits until each has ended, having
+ * removed what it was writing (async-signal-safe: main.c's signal handler). */
 void		 jobs_kill(int sig);
 
 /* ---- render.c: one drawing path for the pages (cairo) ---- */

@@ -192,7 +192,9 @@ else
 fi
 
 # ---- SIGTERM and kill -9 at any moment of a pack's build: each row's PDF and folder are
-# both the old or both the new, and the next build leaves no temporary file ----
+# both the old or both the new; once a build ended by SIGTERM has exited, none of its workers
+# is still running and no temporary file is left (it passes the signal on and waits for them);
+# and the next build leaves no temporary file ----
 w=$TMP/out-signals
 bash tests/areas.sh "$w" 40
 (cd "$w" && "$rel" -q build doc) 2>/dev/null
@@ -217,8 +219,13 @@ for t in 0.3 0.6 0.9 1.2 1.5 0.4 0.8; do
 	version=$next
 	(cd "$w" && exec "$rel" -q -j 2 build doc) 2>/dev/null & pid=$!
 	sleep "$t"
+	kids=$(pgrep -P $pid)
 	kill -TERM $pid 2>/dev/null
 	wait $pid
+	for k in $kids; do	# a zombie (ended, not yet reaped by whoever adopted it) has ended
+		[ -r "/proc/$k/stat" ] && [ "$(awk '{ print $3 }' "/proc/$k/stat")" != Z ] &&
+		    bad="$bad SIGTERM at $t s: worker $k still running after gen ended;"
+	done
 	m=$(mixed)
 	[ -n "$m" ] && bad="$bad SIGTERM at $t s:$m;"
 	[ -n "$(temps "$w/out")" ] && bad="$bad SIGTERM at $t s left $(temps "$w/out" | head -2);"

@@ -77,3 +77,45 @@ else
 		pass text/words
 	fi
 fi
+
+# The words in layers: gen's (the installed templates/words.xml), then the project's own
+# templates/words.xml, which gives only the contents' heading, then a template's <words>.
+# A project with no other template of its own builds (the strategy, installed), with its word
+# in the PDF and on the web page and gen's words for the rest (the date's month, the web
+# page's links); its own template's <words> wins over both; `gen check` names both files.
+w=$TMP/words-layers
+mkdir -p "$w/content/doc" "$w/content/mine" "$w/templates"
+ln -s "$ROOT/fonts" "$w/fonts"
+printf '<?xml version="1.0"?>\n<template>\n  <words contents="In this report"/>\n</template>\n' \
+    >"$w/templates/words.xml"
+printf '<?xml version="1.0"?>\n<template>\n  <include file="strategy.xml"/>\n  <words %s/>\n</template>\n' \
+    'contents="Inside"' >"$w/templates/mine.xml"
+for doc in doc mine; do
+	t=$([ $doc = doc ] && echo strategy || echo mine)
+	printf -- '---\ntitle: Words\ntemplate: %s\ndate: 2024-01-01\n---\n# One\n\nText.[^1]\n\n[^1]: %s\n' \
+	    "$t" 'A note.' >"$w/content/$doc/index.md"
+done
+(cd "$w" && "$GEN" build && "$GEN" check doc) >"$w.out" 2>&1
+rc=$?
+pdftotext -q "$w/out/doc.pdf" - 2>/dev/null | tr -s ' \n' '  ' >"$w/doc.text"
+pdftotext -q "$w/out/mine.pdf" - 2>/dev/null | tr -s ' \n' '  ' >"$w/mine.text"
+want=$(printf 'doc:\n  words     %s/templates/words.xml (installed)\n  words     templates/words.xml (this project)\n  template  %s/templates/strategy.xml (installed)' \
+    "$(realpath "$ROOT")" "$(realpath "$ROOT")")
+if [ $rc -ne 0 ] || ! sanitized "$w.out"; then
+	fail text/words-layers "exit $rc: $(head -3 "$w.out")"
+elif [ "$(head -4 "$w.out")" != "$want" ]; then
+	fail text/words-layers "gen check says: $(head -4 "$w.out")"
+elif ! grep -qF 'In this report One' "$w/doc.text" || grep -qF Contents "$w/doc.text" ||
+    ! grep -qF 'January 2024' "$w/doc.text"; then
+	fail text/words-layers "the PDF's words: $(head -c 200 "$w/doc.text")"
+elif ! grep -qF '<h2 id="contents-h">In this report</h2>' "$w/out/doc/index.html" ||
+    ! grep -qF '>Skip to the content</a>' "$w/out/doc/index.html" ||
+    ! grep -qF '>Download the PDF (' "$w/out/doc/index.html" ||
+    ! grep -qF '<p class="meta">January 2024</p>' "$w/out/doc/index.html"; then
+	fail text/words-layers "the web page's words: $(grep -o '<h2[^<]*</h2>' "$w/out/doc/index.html")"
+elif ! grep -qF 'Inside One' "$w/mine.text" ||
+    ! grep -qF '<h2 id="contents-h">Inside</h2>' "$w/out/mine/index.html"; then
+	fail text/words-layers "a template's <words> did not win: $(head -c 200 "$w/mine.text")"
+else
+	pass text/words-layers
+fi

@@ -39,7 +39,8 @@ static struct {
 } out = { NULL, -1, -1 };
 
 /* The job's stage, from out_begin() to out_end(). The names a signal handler removes are
- * here: only the main thread changes them, and a name is set whole before it is used. */
+ * here: only the main thread changes them, and a name is set whole before its file or folder
+ * is made, and cleared only once it is gone or renamed. */
 static struct {
 	int	 on;
 	char	*dir;		/* out/NAME as the writers spell it: files under it go to `fresh` */
@@ -310,7 +311,8 @@ settle(void)
 	return e == 0 ? 0 : -1;
 }
 
-/* The fresh folder, made on the first file written to it. */
+/* The fresh folder, made on the first file written to it. Its name is the signal handler's
+ * before the folder is made (see create_temp()). */
 static int
 fresh_folder(void)
 {
@@ -320,12 +322,15 @@ fresh_folder(void)
 	for (int tries = 0; stage.freshfd < 0 && tries < 100; tries++) {
 		if (temp_name(name, stage.name, ".tmp") == -1)
 			return -1;
+		set_name(stage.fresh, name);
 		if (mkdirat(stage.parentfd, name, 0777) == -1) {
-			if (errno == EEXIST)
+			int e = errno;
+
+			stage.fresh[0] = '\0';
+			if ((errno = e) == EEXIST)
 				continue;
 			return -1;
 		}
-		set_name(stage.fresh, name);
 		stage.freshfd = openat(stage.parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
 		if (stage.freshfd < 0 || fstat(stage.freshfd, &st) == -1)
@@ -409,18 +414,27 @@ fail:
 	return -1;
 }
 
-/* Creates a file under a temporary name in the folder `dfd` (for `base`); sets writing[]. */
+/* Creates a file under a temporary name for `base` in the folder `dfd`, the name in `name`,
+ * one the signal handler removes: set before the file is made and cleared when none is, as a
+ * signal taken in the making (while it waits for the disk) is handled as it returns, and must
+ * not find a file it cannot name. Returns the file's descriptor, or -1 with errno set. */
 static int
 create_temp(int dfd, const char *base, char name[NAME_MAX + 1])
 {
-	int fd = -1;
+	char maybe[NAME_MAX + 1];
+	int fd = -1, e;
 
 	for (int tries = 0; tries < 100 && fd == -1; tries++) {
-		if (temp_name(name, base, ".tmp") == -1)
+		if (temp_name(maybe, base, ".tmp") == -1)
 			return -1;
-		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd == -1 && errno != EEXIST)
-			return -1;
+		set_name(name, maybe);
+		if ((fd = openat(dfd, maybe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0666)) == -1) {
+			e = errno;
+			name[0] = '\0';
+			if ((errno = e) != EEXIST)
+				return -1;
+		}
 	}
 	return fd;
 }
@@ -450,7 +464,6 @@ side_of(const char *path)
 static int
 write_side_staged(struct side *sd, const char *data, size_t len)
 {
-	char name[NAME_MAX + 1];
 	int fd, e;
 
 	if (sd->tmp[0] != '\0') {	/* written again: the first goes */
@@ -459,11 +472,10 @@ write_side_staged(struct side *sd, const char *data, size_t len)
 		close(sd->fd);
 		sd->fd = -1;
 	}
-	if ((fd = create_temp(stage.parentfd, stage.name, name)) == -1) {
+	if ((fd = create_temp(stage.parentfd, stage.name, sd->tmp)) == -1) {
 		stage.failed = 1;
 		return -1;
 	}
-	set_name(sd->tmp, name);
 	sd->fd = fd;
 	if (write_all(fd, data, len) == -1) {
 		e = errno;
@@ -483,10 +495,10 @@ write_now(int dfd, const char *base, const char *data, size_t len)
 	char name[NAME_MAX + 1];
 	int fd, e;
 
-	if ((fd = create_temp(dfd, base, name)) == -1)
-		return -1;
 	writing_dir = dfd;
-	set_name(writing, name);
+	if ((fd = create_temp(dfd, base, writing)) == -1)
+		return -1;
+	memcpy(name, writing, sizeof(name));
 	if (write_all(fd, data, len) == -1 || (fdatasync(fd) == -1 && errno != EINVAL))
 		goto fail;
 	if (close(fd) == -1) {

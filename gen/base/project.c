@@ -101,6 +101,24 @@ project_reader(const struct gen *g, int installed)
 	return r;
 }
 
+char *
+project_beneath(const struct gen *g, const char *rel)
+{
+	int installed;
+	char *shared;
+	struct stat st;
+
+	free(project_file(g, rel, &installed));
+	if (installed || !share_apart(g))
+		return NULL;
+	shared = xasprintf("%s/%s", g->share, rel);
+	if (stat(shared, &st) == -1) {
+		free(shared);
+		return NULL;
+	}
+	return shared;
+}
+
 int
 project_read(struct gen *g, const char *rel, char **path, char **text, size_t *len)
 {

@@ -2,7 +2,8 @@
 /* init.c: `gen init [DIR] [--template NAME]`, a new project from one of the installed
  * starters (starters/NAME/content/DOC/: a document, its data/ and a README saying what each
  * column means), and `gen templates`, the templates a document can name, with the line each
- * says of itself. Called by main.c; reads the installed defaults and writes DIR alone. */
+ * says of itself, and where gen's words are. Called by main.c; reads the installed defaults
+ * and writes DIR alone. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -295,6 +296,25 @@ init_project(struct gen *g, const char *dir, const char *kind)
 	return g->status;
 }
 
+/* Where gen's words are (the installed templates/words.xml), which a project's own file of
+ * that name changes word by word. */
+static void
+say_words(const struct gen *g)
+{
+	int installed;
+	char *own = project_file(g, "templates/words.xml", &installed),
+	    *beneath = project_beneath(g, "templates/words.xml");
+
+	if (beneath != NULL)
+		printf("Words gen writes itself: %s (this project's templates/words.xml changes "
+		    "some)\n", beneath);
+	else if (installed)
+		printf("Words gen writes itself: %s (a word given in the project's "
+		    "templates/words.xml replaces gen's)\n", own);
+	free(beneath);
+	free(own);
+}
+
 int
 list_templates(struct gen *g)
 {
@@ -316,6 +336,7 @@ list_templates(struct gen *g)
 		    "itself: <template description=…>)", installed ? "" : " [this project's]");
 		free(about);
 	}
+	say_words(g);
 	if (ns > 0) {
 		printf("Starters (gen init --template NAME):");
 		for (size_t k = 0; k < ns; k++)

@@ -46,15 +46,25 @@ struct report {
 	uint32_t	 status;	/* the job's exit status */
 };
 
-/* The workers' process ids, for the signal handler; 0 where none. */
+/* The workers' process ids, for the signal handler: each set before the worker can run (its
+ * start and this are one step for a signal), and cleared only once it has ended, before it is
+ * reaped (so that its id is never another process's); 0 where none. */
 static volatile pid_t workers[MAX_WORKERS];
 
 void
 jobs_kill(int sig)
 {
+	siginfo_t info;
+
 	for (int i = 0; i < MAX_WORKERS; i++)
 		if (workers[i] > 0)
-			kill(workers[i], sig);	/* async-signal-safe */
+			kill(workers[i], sig);	/* all async-signal-safe */
+	/* Each worker removes what it was writing as it ends: this build ends after them,
+	 * never leaving one at work in out/ (nor its temporary files there a moment more). */
+	for (int i = 0; i < MAX_WORKERS; i++)
+		while (workers[i] > 0 && waitid(P_PID, (id_t)workers[i], &info,
+		    WEXITED | WNOWAIT) == -1 && errno == EINTR)
+			;
 }
 
 /* Reads back what fd 2 (the memory file `mfd`) holds, empties it, and sends it as job j's
@@ -335,11 +345,15 @@ run_here(struct gen *g, struct doc **loaded, struct job *jobs, size_t njobs, job
 }
 
 /* Starts worker w of n for `njobs` jobs: this program again, with the same arguments, its
- * report pipe's write end on REPORT_FD. Returns its pid, or -1. */
+ * report pipe's write end on REPORT_FD; sets workers[w] to its pid. Returns the pid, or -1.
+ * No signal is taken between the start and workers[w]: one taken before the pid is known
+ * would end this build with the worker still at work. */
 static pid_t
 spawn_worker(char *const *argv, size_t w, size_t n, size_t njobs, int pipefd)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t all, was;
 	char var[96], **env;
 	size_t nenv = 0;
 	pid_t pid;
@@ -356,7 +370,17 @@ spawn_worker(char *const *argv, size_t w, size_t n, size_t njobs, int pipefd)
 	env[nenv] = var;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd, REPORT_FD);
-	rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, env);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &was);	/* a signal meanwhile waits (main.c's
+						 * handler sends one taken on another thread here) */
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &was);	/* the worker takes them as this did */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	rc = posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv, env);
+	if (rc == 0)
+		workers[w] = pid;
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);
 	return rc == 0 ? pid : -1;
@@ -390,14 +414,17 @@ run_workers(struct gen *g, char *const *argv, struct job *jobs, size_t njobs, in
 			n = w;	/* the jobs of workers not started are not built */
 			break;
 		}
-		workers[w] = pids[w];
 		fds[w] = p[0];
 	}
 	collect(g, jobs, njobs, fds, n);
 	for (size_t w = 0; w < n; w++) {
+		siginfo_t info;
+
+		while (waitid(P_PID, (id_t)pids[w], &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+			;
+		workers[w] = 0;	/* ended: no signal is passed on to its id from now */
 		while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
 			;
-		workers[w] = 0;
 		if (WIFEXITED(status))
 			worst = WEXITSTATUS(status) > worst ? WEXITSTATUS(status) : worst;
 		else {

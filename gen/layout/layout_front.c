@@ -100,8 +100,7 @@ void
 place_contents(struct flow *f, int first_body)
 {
 	const struct style *ts = &f->t->role[R_H1];
-	PangoLayout *title = make_layout(f, ts, NULL, f->t->toc_title ? f->t->toc_title : "",
-	    f->width, 0);
+	PangoLayout *title = make_layout(f, ts, NULL, contents_title(f->t), f->width, 0);
 	struct frame fr = { .w = f->width, .role = R_BODY };
 	struct piece *pc;
 

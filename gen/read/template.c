@@ -80,6 +80,7 @@ static const char *const word_slots[W_NWORDS] = {
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
+#define WORDS_FILE "templates/words.xml"	/* gen's words, and a project's changes to them */
 
 struct tctx {
 	struct gen	*g;
@@ -722,20 +723,45 @@ read_words(struct tctx *c, xmlNode *n)
 	}
 }
 
-/* templates/words.xml (the project's, or else the installed one), read before the template
- * so that its <words> can change any. */
+/* One words.xml, read at `path` through `reader`: its text read as a template's. A file that
+ * is there but cannot be read is an error; one that is not there, nothing. */
+static void
+read_words_at(struct tctx *c, const struct gen *reader, const char *path)
+{
+	char *text;
+	size_t len;
+
+	if (read_file(reader, path, MAX_FILE_BYTES, &text, &len) == -1) {
+		if (errno != ENOENT) {
+			msg(c->g, MSG_ERROR, path, 0, 0, "cannot read: %s", read_error(errno));
+			c->bad = 1;
+		}
+		return;
+	}
+	c->chain[c->depth++] = path;
+	read_xml_file(c, path, text, len);
+	c->depth--;
+	free(text);
+}
+
+/* The words: gen's (the installed templates/words.xml), then the project's templates/
+ * words.xml over them, each word it gives in place of gen's; read before the template so
+ * that its <words> can change any. */
 static void
 read_words_file(struct tctx *c)
 {
-	char *path, *text;
-	size_t len;
+	char *beneath = project_beneath(c->g, WORDS_FILE), *path;
+	int installed;
+	struct gen reader;
 
-	if (project_read(c->g, "templates/words.xml", &path, &text, &len) == 0) {
-		c->chain[c->depth++] = path;
-		read_xml_file(c, path, text, len);
-		c->depth--;
-		free(text);
+	if (beneath != NULL) {
+		reader = project_reader(c->g, 1);
+		read_words_at(c, &reader, beneath);
+		free(beneath);
 	}
+	path = project_file(c->g, WORDS_FILE, &installed);
+	reader = project_reader(c->g, installed);
+	read_words_at(c, &reader, path);
 	free(path);
 }
 
