@@ -48,6 +48,11 @@ static const char usage_text[] =
 "  -p, --pdf-only     write the PDFs alone (out/DOC.pdf); out/DOC/ is left as it is\n"
 "      --html-only    write out/DOC/ alone: the HTML twin and the panels' PNG and\n"
 "                     SVG files; out/DOC.pdf is left as it is\n"
+"      --report       (check) write out/DOC/preflight.html, the page to read before\n"
+"                     publishing, and the accessibility statement, and say the verdict\n"
+"      --json         (check) the same, the findings printed as JSON for tools\n"
+"      --keep         (build) keep this build's text in out/.kept/: the next build's\n"
+"                     preflight page says what changed since\n"
 "  -m, --marks        crop marks and a slug line (document, date, page) beyond the\n"
 "                     bleed, for the printer; the page grows to hold them\n"
 "      --shard K/N    build (or list) the K-th of N shares of the outputs: N copies of\n"
@@ -214,8 +219,36 @@ build_job(struct gen *g, struct doc *d, long row)
 	errors = g->errors;
 	if (out_begin(g, d->outname) == -1)
 		return;
+	g->job_found = g->nfound;
+	g->pdf_pages = 0;
 	backends_write(g, d);
 	out_end(g, g->errors == errors);
+}
+
+/* check --report: the preflight page of a document (of each row of one built per row),
+ * and its verdict on stdout. */
+static void
+report_one(struct gen *g, struct doc *d)
+{
+	int worst = g->status;
+
+	g->job_found = g->nfound;
+	g->pdf_pages = 0;
+	if (d->failed || d->data.row_table == NULL) {
+		preflight_report(g, d, 1, g->report == 2);
+		doc_free(d);
+		return;
+	}
+	for (size_t r = 0; r < d->data.row_table->nrows; r++) {
+		if (!jobs_wanted(g, d, (long)r))
+			continue;
+		g->job_found = g->nfound;
+		if (doc_row(g, d, r) == 0 || g->report)
+			preflight_report(g, d, 1, g->report == 2);
+		msg_flush(g);
+		g->status = g->status > worst ? g->status : worst;
+	}
+	doc_free(d);
 }
 
 /* Checks one document, once or once per row of its data; or, with -T, prints its pages. */
@@ -230,6 +263,10 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 	msg_flush(g);
 	if (d == NULL)
 		return;
+	if (g->report) {
+		report_one(g, d);
+		return;
+	}
 	if (!g->trace)
 		project_report(g, d);
 	if (d->data.row_table == NULL) {
@@ -541,6 +578,9 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 		{ "port", required_argument, NULL, 'P' },
 		{ "template", required_argument, NULL, 'E' },
 		{ "marks", no_argument, NULL, 'm' },
+		{ "report", no_argument, NULL, 'R' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "keep", no_argument, NULL, 'K' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -607,6 +647,15 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 		case 'm':
 			g->marks = 1;
 			break;
+		case 'R':	/* check --report, and --json: the preflight page */
+		case 'J':
+			g->report = c == 'J' ? 2 : g->report > 0 ? g->report : 1;
+			o->given |= 1 << 4;
+			break;
+		case 'K':
+			g->keep = ".kept";
+			o->given |= 1 << 5;
+			break;
 		case 'j':
 			if ((o->nproc = parse_jobs(optarg)) == 0)
 				return usage("-j wants a number of processes from 1 to 64, not `%s`",
@@ -639,7 +688,11 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 	if ((o->given & 1 << 3) && strcmp(argv[optind], "init") != 0)
 		return usage("--template is for `gen init [DIR] --template NAME`, not `%s`",
 		    argv[optind]);
-	g->outputs = pdf_only ? OUT_PDF : html_only ? OUT_HTML | OUT_FILES : 0;
+	if ((o->given & 1 << 4) && strcmp(argv[optind], "check") != 0)
+		return usage("--report and --json are for `gen check`, not `%s`", argv[optind]);
+	if ((o->given & 1 << 5) && strcmp(argv[optind], "build") != 0)
+		return usage("--keep is for `gen build`, not `%s`", argv[optind]);
+	g->outputs = pdf_only ? OUT_PDF : html_only ? OUT_HTML | OUT_FILES | OUT_REPORT : 0;
 	o->command = argv[optind];
 	return -1;
 }
@@ -823,6 +876,7 @@ main(int argc, char *argv[])
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);
 	msg_flush(&g);
+	msg_forget(&g, 0);
 	free_list(docs, ndocs);
 	free_list(g.only, g.nonly);
 	free(defout);

@@ -356,7 +356,7 @@ build_once(struct preview *p)
 			return;
 		}
 	}
-	g->outputs = p->pdf_pass ? OUT_PDF : OUT_HTML | OUT_FILES;
+	g->outputs = p->pdf_pass ? OUT_PDF : OUT_HTML | OUT_FILES | OUT_REPORT;
 	p->build(g, d, row);
 	g->outputs = 0;
 	if (g->errors == 0 && g->status == 0) {

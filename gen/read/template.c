@@ -33,6 +33,92 @@ static const char *const word_names[W_NWORDS] = {
 	[W_AVERAGE] = "average", [W_LINE_CHART] = "line-chart", [W_BAR_CHART] = "bar-chart",
 	[W_CHART] = "untitled-chart", [W_CHART_FIGURES] = "chart-figures", [W_NOTE] = "note",
 	[W_NOTES] = "notes", [W_BACK] = "back-to-reference", [W_GO_TO_PAGE] = "go-to-page",
+	[W_PF_TITLE] = "preflight",
+	[W_PF_READY] = "ready",
+	[W_PF_READY_WARN] = "ready-with-warnings",
+	[W_PF_NOT_READY] = "not-ready",
+	[W_PF_COUNTS] = "findings-count",
+	[W_PF_PROBLEMS] = "findings",
+	[W_PF_ERROR] = "finding-error",
+	[W_PF_WARNING] = "finding-warning",
+	[W_PF_KIND] = "finding-kind",
+	[W_PF_WHERE] = "finding-where",
+	[W_PF_WHAT] = "finding-what",
+	[W_PF_NONE] = "findings-none",
+	[W_PF_PREVIEW] = "preview-note",
+	[W_PF_FIGURES] = "figures-marked",
+	[W_PF_FIGURE] = "figure",
+	[W_PF_SOURCE] = "figure-source",
+	[W_PF_SHOWN_AS] = "figure-shown",
+	[W_PF_FIGURES_NONE] = "figures-marked-none",
+	[W_PF_ILLUSTRATIVE] = "figures-illustrative",
+	[W_PF_PICTURES] = "pictures",
+	[W_PF_PICTURES_INTRO] = "pictures-intro",
+	[W_PF_PICTURE] = "picture",
+	[W_PF_ALT] = "alternative-text",
+	[W_PF_ALT_NONE] = "alternative-text-none",
+	[W_PF_PICTURES_NONE] = "pictures-none",
+	[W_PF_CHECKED] = "checked",
+	[W_PF_CHECKED_INTRO] = "checked-intro",
+	[W_PF_CHECK_ALT] = "check-alt",
+	[W_PF_CHECK_HEADINGS] = "check-headings",
+	[W_PF_CHECK_TABLES] = "check-tables",
+	[W_PF_CHECK_TAGS] = "check-tags",
+	[W_PF_CHECK_BOXES] = "check-boxes",
+	[W_PF_CHECK_FONTS] = "check-fonts",
+	[W_PF_CHECK_CONTRAST] = "check-contrast",
+	[W_PF_CHECK_LANG] = "check-lang",
+	[W_PF_CHECK_DATA] = "check-data",
+	[W_PF_CHECK_PPI] = "check-ppi",
+	[W_PF_MANUAL] = "manual",
+	[W_PF_MANUAL_INTRO] = "manual-intro",
+	[W_PF_MANUAL_ORDER] = "manual-order",
+	[W_PF_MANUAL_ALT] = "manual-alt",
+	[W_PF_MANUAL_PLAIN] = "manual-plain",
+	[W_PF_MANUAL_COLOUR] = "manual-colour",
+	[W_PF_PRINT] = "print",
+	[W_PF_TRIM] = "trim",
+	[W_PF_BLEED] = "bleed",
+	[W_PF_PAGES] = "pages",
+	[W_PF_INTENT] = "output-intent",
+	[W_PF_FONTS] = "fonts",
+	[W_PF_INKS] = "inks",
+	[W_PF_INKS_TEXT] = "inks-text",
+	[W_PF_RESOLUTION] = "resolution",
+	[W_PF_RESOLUTION_OK] = "resolution-ok",
+	[W_PF_RESOLUTION_LOW] = "resolution-low",
+	[W_PF_CHANGES] = "changes",
+	[W_PF_CHANGES_NONE] = "changes-none",
+	[W_PF_CHANGES_NO_BASE] = "changes-no-baseline",
+	[W_PF_CH_FIGURE] = "changed-figure",
+	[W_PF_CH_ADDED] = "changed-added",
+	[W_PF_CH_REMOVED] = "changed-removed",
+	[W_PF_CH_REWORDED] = "changed-reworded",
+	[W_PF_CH_PAGES] = "changed-pages",
+	[W_PF_CH_PICTURE] = "changed-picture",
+	[W_PF_CH_WAS] = "changed-was",
+	[W_PF_CH_NOW] = "changed-now",
+	[W_PF_CH_KIND] = "changed-kind",
+	[W_ST_TITLE] = "statement",
+	[W_ST_INTRO] = "statement-intro",
+	[W_ST_STATUS] = "statement-status",
+	[W_ST_FULL] = "statement-full",
+	[W_ST_PARTIAL] = "statement-partial",
+	[W_ST_NOT] = "statement-not",
+	[W_ST_NONACC] = "statement-non-accessible",
+	[W_ST_NONCOMP] = "statement-non-compliance",
+	[W_ST_NONE] = "statement-none",
+	[W_ST_PREP] = "statement-preparation",
+	[W_ST_PREPARED] = "statement-prepared",
+	[W_ST_METHOD] = "statement-method",
+	[W_ST_MANUAL] = "statement-manual",
+	[W_ST_FEEDBACK] = "statement-feedback",
+	[W_ST_CONTACT] = "statement-contact",
+	[W_ST_CONTACT_NONE] = "statement-contact-none",
+	[W_ST_ENFORCE] = "statement-enforcement",
+	[W_ST_ENFORCE_TEXT] = "statement-enforcement-text",
+	[W_ST_TECH] = "statement-technical",
+	[W_ST_TECH_TEXT] = "statement-technical-text",
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
@@ -1124,11 +1210,7 @@ static const struct {
 	{ "data", { "table", NULL } },
 	{ "column", { "name", "type", NULL } },
 	{ "include", { "file", NULL } },
-	{ "words", { "contents", "skip", "previous", "next", "pager", "picture-missing",
-	    "indicator", "year", "change", "status", "green", "amber", "red", "better", "similar",
-	    "worse", "grade", "self-evaluation", "previous-grade", "average", "line-chart",
-	    "bar-chart", "untitled-chart", "chart-figures", "note", "notes", "back-to-reference",
-	    "go-to-page", NULL } },
+	{ "words", { NULL } },	/* word_names[], all of them */
 	{ "front", { NULL } },
 	{ "field", { "key", "label", "required", NULL } },
 	{ "sections", { NULL } },
@@ -1191,11 +1273,15 @@ check_attrs(struct tctx *c, xmlNode *root)
 			for (xmlAttr *a = n->properties; a != NULL; a = a->next) {
 				const char *const *names = known_attrs[k].attrs, *near;
 				const char *name = (const char *)a->name;
+				size_t max = (size_t)-1;
 				char *m;
 
-				for (na = 0; names[na] != NULL && strcmp(names[na], name) != 0; na++)
+				if (strcmp(known_attrs[k].elem, "words") == 0)
+					names = word_names, max = W_NWORDS;
+				for (na = 0; na < max && names[na] != NULL &&
+				    strcmp(names[na], name) != 0; na++)
 					;
-				if (names[na] != NULL)
+				if (na < max && names[na] != NULL)
 					continue;
 				near = nearest_word(name, names, na);
 				m = attr_hint(known_attrs[k].elem, names, na, near);
