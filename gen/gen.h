@@ -1514,6 +1514,8 @@ char		*text_of(struct gen *, const struct doc *, size_t *len);
  * text of this build is kept in outdir/.kept/ to compare the next with. Prints the verdict
  * (`json`: as JSON) on stdout when `say`. Returns 0, or -1 after msg(). */
 int		 preflight_report(struct gen *, const struct doc *, int say, int json);
+/* Appends a link that opens `file` at `line` in gen preview (/source/FILE#LLINE). */
+void		 preflight_link(struct buf *, const char *file, int line, const char *shown);
 /* changes.c: what changed since the kept build, as the preflight page's HTML, into out. */
 void		 changes_report(struct gen *, const struct doc *, const struct template *,
 		     struct buf *out);

@@ -90,25 +90,34 @@ cell(struct buf *b, const char *s)
 	buf_adds(b, "</td>");
 }
 
+/* A row of the changes' table; `from`, the CSV cell a changed figure comes from, or NULL. */
 static void
-row(struct buf *b, const char *kind, const char *was, const char *now, const char *from)
+row(struct buf *b, const char *kind, const char *was, const char *now,
+    const struct figure_use *from)
 {
 	buf_adds(b, "<tr>");
 	cell(b, kind);
 	cell(b, was);
 	cell(b, now);
-	cell(b, from);
+	if (from != NULL) {
+		char *at = xasprintf("%s:%d:%d", from->csv, from->row, from->col);
+
+		buf_adds(b, "<td>");
+		preflight_link(b, from->csv, from->row, at);
+		buf_adds(b, "</td>");
+		free(at);
+	} else
+		cell(b, NULL);
 	buf_adds(b, "</tr>\n");
 }
 
-/* Where figure `v` of the new text comes from: "data/FILE.csv:ROW:COL", or NULL. */
-static char *
+/* The cell figure `v` of the new text comes from, or NULL. */
+static const struct figure_use *
 source_of(const struct doc *d, const char *v)
 {
 	for (size_t i = 0; i < d->nfigs; i++)
 		if (strcmp(d->figs[i].value, v) == 0)
-			return xasprintf("%s:%d:%d", d->figs[i].csv, d->figs[i].row,
-			    d->figs[i].col);
+			return &d->figs[i];
 	return NULL;
 }
 
@@ -138,13 +147,9 @@ compare(struct buf *out, const struct doc *d, const struct template *t, const ch
 	int kind = strcmp(sa, sb) == 0 && fa->len == fb->len ? 1 : alike(a, b) ? 2 : 0;
 
 	for (guint i = 0; kind == 1 && i < fa->len; i++) {
-		char *from;
-
-		if (strcmp(fa->pdata[i], fb->pdata[i]) == 0)
-			continue;
-		from = source_of(d, fb->pdata[i]);
-		row(out, t->word[W_PF_CH_FIGURE], fa->pdata[i], fb->pdata[i], from);
-		free(from);
+		if (strcmp(fa->pdata[i], fb->pdata[i]) != 0)
+			row(out, t->word[W_PF_CH_FIGURE], fa->pdata[i], fb->pdata[i],
+			    source_of(d, fb->pdata[i]));
 	}
 	if (kind == 2)
 		row(out, t->word[W_PF_CH_REWORDED], a, b, NULL);

@@ -27,6 +27,8 @@ struct pre {
 	char			 date[16];	/* when the statement was prepared: YYYY-MM-DD */
 };
 
+#define MAX_THUMB_BYTES	(2 << 20)	/* a picture shown on the page, at most */
+
 #define W(p, w)	((p)->t->word[(w)])
 
 static const char PAGE_CSS[] =
@@ -41,9 +43,10 @@ static const char PAGE_CSS[] =
 	"table{border-collapse:collapse;width:100%;margin:.5rem 0}"
 	"th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid"
 	" #ccc;overflow-wrap:anywhere}th{background:#eef0f3}"
-	".kind-error{color:#a4161a;font-weight:bold}.kind-warning{color:#7a4f00;"
+	".kind-error,.kind-warning{white-space:nowrap}.kind-error{color:#a4161a;font-weight:bold}.kind-warning{color:#7a4f00;"
 	"font-weight:bold}a{color:#0b57a4}dt{font-weight:bold;margin-top:.5rem}dd{margin:0}"
-	"code{font-size:.95em}";
+	"code{font-size:.95em}td img{max-width:12rem;max-height:9rem;border:1px solid #ccc;"
+	"background:#fff}";
 
 /* Appends `s` escaped for HTML. */
 static void
@@ -120,9 +123,8 @@ where(const struct finding *f)
 	return xstrdup(f->file);
 }
 
-/* A link that opens the file at its line in gen preview (/source/FILE#LLINE). */
-static void
-source_link(struct buf *b, const char *file, int line, const char *shown)
+void
+preflight_link(struct buf *b, const char *file, int line, const char *shown)
 {
 	char *url = g_uri_escape_string(file, "/", FALSE);
 
@@ -191,7 +193,7 @@ findings_table(struct buf *b, const struct pre *p)
 		esc(b, W(p, err ? W_PF_ERROR : W_PF_WARNING));
 		buf_adds(b, "</td><td>");
 		if (f->file != NULL)
-			source_link(b, f->file, f->line, at);
+			preflight_link(b, f->file, f->line, at);
 		else
 			esc(b, at);
 		buf_adds(b, "</td><td>");
@@ -232,9 +234,9 @@ figures_marked(struct buf *b, const struct pre *p)
 		buf_adds(b, "<tr><td>");
 		esc(b, u->value);
 		buf_adds(b, "</td><td>");
-		source_link(b, u->csv, u->row, cell);
+		preflight_link(b, u->csv, u->row, cell);
 		buf_adds(b, "</td><td>");
-		source_link(b, u->file, u->line, use);
+		preflight_link(b, u->file, u->line, use);
 		buf_adds(b, "</td></tr>\n");
 		free(cell);
 		free(use);
@@ -245,17 +247,52 @@ figures_marked(struct buf *b, const struct pre *p)
 		element(b, "p", W(p, W_PF_FIGURES_NONE));
 }
 
-/* One row of the pictures' table: its name (a link to where it is), its alternative text. */
+/* A picture's file shown small, as inline data (the page is a file of its own, with no
+ * assets); none when it is too large to carry, or not found. */
+static void
+thumbnail(struct buf *b, const struct node *n)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = { { ".png", "image/png" }, { ".jpg", "image/jpeg" },
+		{ ".jpeg", "image/jpeg" }, { ".svg", "image/svg+xml" } };
+	const char *dot = n->path ? strrchr(n->path, '.') : NULL;
+	gchar *data, *b64;
+	gsize len;
+	size_t i;
+
+	for (i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+		if (g_ascii_strcasecmp(dot, types[i].ext) == 0)
+			break;
+	if (dot == NULL || i == sizeof(types) / sizeof(types[0]) ||
+	    !g_file_get_contents(n->path, &data, &len, NULL))
+		return;
+	if (len <= MAX_THUMB_BYTES) {
+		b64 = g_base64_encode((const guchar *)data, len);
+		buf_adds(b, "<img alt=\"\" src=\"data:");
+		buf_adds(b, types[i].type);
+		buf_adds(b, ";base64,");
+		buf_adds(b, b64);
+		buf_adds(b, "\"><br>");
+		g_free(b64);
+	}
+	g_free(data);
+}
+
+/* One row of the pictures' table: the picture, its name (a link to where it is), its
+ * alternative text. */
 static void
 picture_row(struct buf *b, const struct pre *p, const struct node *n, const char *name)
 {
 	char *at = xasprintf("%s:%d", n->file ? n->file : "", n->line);
 
 	buf_adds(b, "<tr><td>");
+	if (n->type == N_FIGURE)
+		thumbnail(b, n);
 	esc(b, name);
 	buf_adds(b, "<br>");
 	if (n->file != NULL)
-		source_link(b, n->file, n->line, at);
+		preflight_link(b, n->file, n->line, at);
 	buf_adds(b, "</td><td>");
 	esc(b, n->alt != NULL && n->alt[0] != '\0' ? n->alt : W(p, W_PF_ALT_NONE));
 	buf_adds(b, "</td></tr>\n");
@@ -341,7 +378,7 @@ print_facts(struct buf *b, const struct pre *p)
 
 	element(b, "h2", W(p, W_PF_PRINT));
 	buf_adds(b, "<dl>\n");
-	if (t != p->t) {	/* the document's own template was read */
+	if (t != NULL) {	/* the document's own template was read */
 		s = xasprintf("%.0f × %.0f mm", t->page_w * 25.4 / 72, t->page_h * 25.4 / 72);
 		fact(b, W(p, W_PF_TRIM), s);
 		free(s);
@@ -631,10 +668,14 @@ gather(struct pre *p)
 	size_t from = g->job_found > p->d->found1 ? g->job_found : p->d->found1;
 
 	p->f = xmalloc((p->d->found1 - p->d->found0 + g->nfound - from + 1) * sizeof(*p->f));
-	for (size_t i = p->d->found0; i < p->d->found1 && i < g->nfound; i++)
-		p->f[p->nf++] = &g->found[i];
-	for (size_t i = from; i < g->nfound; i++)
-		p->f[p->nf++] = &g->found[i];
+	for (int level = MSG_ERROR; level >= MSG_WARNING; level--) {	/* errors first */
+		for (size_t i = p->d->found0; i < p->d->found1 && i < g->nfound; i++)
+			if (g->found[i].level == level)
+				p->f[p->nf++] = &g->found[i];
+		for (size_t i = from; i < g->nfound; i++)
+			if (g->found[i].level == level)
+				p->f[p->nf++] = &g->found[i];
+	}
 	for (size_t i = 0; i < p->nf; i++) {
 		p->errors += p->f[i]->level == MSG_ERROR;
 		p->warnings += p->f[i]->level == MSG_WARNING;

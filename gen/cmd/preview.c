@@ -624,6 +624,86 @@ pdf(struct preview *p, struct MHD_Connection *c, const char *name)
 	return reply(c, MHD_HTTP_OK, "application/pdf", data, len, MHD_RESPMEM_MUST_FREE);
 }
 
+/* The preflight page or the accessibility statement of the last build, as written in
+ * out/OUTNAME/. */
+static enum MHD_Result
+report_page(struct preview *p, struct MHD_Connection *c, const char *name)
+{
+	char *path, *data;
+	struct stat st;
+	size_t len;
+	int fd;
+
+	pthread_mutex_lock(&p->lock);
+	path = p->outname ? xasprintf("%s/%s/%s", p->g->outdir, p->outname, name) : NULL;
+	pthread_mutex_unlock(&p->lock);
+	fd = path ? out_open(path) : -1;	/* through no link */
+	free(path);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		if (fd >= 0)
+			close(fd);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	len = (size_t)st.st_size;
+	data = xmalloc(len + 1);
+	if (read(fd, data, len) != (ssize_t)len) {
+		close(fd);
+		free(data);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	close(fd);
+	return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", data, len,
+	    MHD_RESPMEM_MUST_FREE);
+}
+
+/* A source file of the project (Markdown, CSV, a template, a declaration), a line to an
+ * element with its number as id ("#L12"), the line the preflight page links to marked: what
+ * "open in the preview" opens. Files outside the project, or of other kinds, are not shown. */
+static enum MHD_Result
+source_page(struct preview *p, struct MHD_Connection *c, const char *rel)
+{
+	static const char *const exts[] = { ".md", ".MD", ".markdown", ".csv", ".CSV", ".xml",
+		".source" };
+	const char *dot = strrchr(rel, '.');
+	struct buf b = { 0 };
+	char *text, num[32];
+	size_t len, i, line = 1;
+
+	for (i = 0; dot != NULL && i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strcmp(dot, exts[i]) == 0)
+			break;
+	if (dot == NULL || i == sizeof(exts) / sizeof(exts[0]) ||
+	    read_file(p->g, rel, 64u << 20, &text, &len) == -1)
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"");
+	xml_escape(&b, p->lang ? p->lang : "en-GB", strlen(p->lang ? p->lang : "en-GB"));
+	buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	xml_escape(&b, rel, strlen(rel));
+	buf_adds(&b, "</title>\n<style>body{margin:1rem;font:1rem/1.5 system-ui,sans-serif;"
+	    "color:#1a1a1a}pre{counter-reset:l;font-size:.9rem;white-space:pre-wrap}"
+	    ".l{display:block;padding-left:4em;text-indent:-4em}.l::before{counter-increment:l;"
+	    "content:counter(l);display:inline-block;width:3.5em;margin-right:.5em;"
+	    "text-align:right;color:#555}.l:target{background:#fff4d6;outline:2px solid "
+	    "#8a5a00}</style>\n</head>\n<body>\n<main>\n<h1>");
+	xml_escape(&b, rel, strlen(rel));
+	buf_adds(&b, "</h1>\n<pre>");
+	for (const char *s = text, *e; s < text + len || line == 1; s = e + 1, line++) {
+		e = memchr(s, '\n', (size_t)(text + len - s));
+		if (e == NULL)
+			e = text + len;
+		snprintf(num, sizeof(num), "<span class=\"l\" id=\"L%zu\">", line);
+		buf_adds(&b, num);
+		xml_escape(&b, s, (size_t)(e - s) - (e > s && e[-1] == '\r'));
+		buf_adds(&b, "</span>");
+		if (e == text + len)
+			break;
+	}
+	buf_adds(&b, "</pre>\n</main>\n</body>\n</html>\n");
+	free(text);
+	return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.s, b.len,
+	    MHD_RESPMEM_MUST_FREE);
+}
+
 /* Counts a request's Host headers. */
 static enum MHD_Result
 count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -719,6 +799,10 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	}
 	if (strncmp(url, "/assets/", 8) == 0)
 		return asset(p, c, url + 8);
+	if (strcmp(url, "/preflight.html") == 0 || strcmp(url, "/accessibility.html") == 0)
+		return report_page(p, c, url + 1);
+	if (strncmp(url, "/source/", 8) == 0)
+		return source_page(p, c, url + 8);
 	if (strlen(url) > 5 && strcmp(url + strlen(url) - 4, ".pdf") == 0)
 		return pdf(p, c, url + 1);
 	return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
