@@ -36,6 +36,8 @@ split(struct paras *x, char *text)
 			*e = '\0';
 		while (*s == '\n')
 			s++;
+		for (size_t n = strlen(s); n > 0 && s[n - 1] == '\n'; n--)
+			s[n - 1] = '\0';
 		if (*s != '\0') {
 			x->p = xrealloc(x->p, (x->n + 1) * sizeof(*x->p));
 			x->p[x->n++] = s;

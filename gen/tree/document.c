@@ -787,11 +787,12 @@ doc_load(struct gen *g, const char *dir)
 	d->found1 = g->nfound;
 	if (g->errors == 0)
 		return d;
-	if (g->report) {	/* check --report: kept, to say what is wrong */
+fail:
+	if (g->report && d->nfiles > 0) {	/* check --report: kept, to say what is wrong */
+		d->found1 = g->nfound;
 		d->failed = 1;
 		return d;
 	}
-fail:
 	doc_free(d);
 	return NULL;
 }
