@@ -299,8 +299,8 @@ picture_row(struct buf *b, const struct pre *p, const struct node *n, const char
 	free(at);
 }
 
-/* Every picture (a figure) and every panel (a component's part with its own text), in
- * reading order; walks the tree without recursion. */
+/* Every picture (a figure), chart and panel (a component, or a part of one, with its own
+ * alternative text), in reading order; walks the tree without recursion. */
 static void
 pictures(struct buf *b, const struct pre *p)
 {
@@ -310,8 +310,11 @@ pictures(struct buf *b, const struct pre *p)
 	element(b, "h2", W(p, W_PF_PICTURES));
 	element(b, "p", W(p, W_PF_PICTURES_INTRO));
 	while (n != NULL) {
-		const char *name = n->type == N_FIGURE ? n->src : n->type == N_PART &&
-		    n->alt != NULL ? (n->label ? n->label : inl_str(&n->text)) : NULL;
+		const char *name = n->type == N_FIGURE ? n->src : NULL;
+
+		if ((n->type == N_PART || n->type == N_COMPONENT) && n->alt != NULL)
+			name = n->label ? n->label : *inl_str(&n->text) ? inl_str(&n->text) :
+			    n->comp ? n->comp->tag : "";
 
 		if (name != NULL) {
 			if (count++ == 0) {
