@@ -19,7 +19,7 @@ _gen()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=
 	local root=. cmd= i w
 	local opts="-C --project -o --out -q --quiet -v --verbose -p --pdf-only --html-only
-		-m --marks --shard -j --jobs -d --draft -T --trace --from --port --template
+		-m --marks --report --json --keep --shard -j --jobs -d --draft -T --trace --from --port --template
 		-h --help -V --version"
 	local commands="build check init jobs new preview templates"
 
