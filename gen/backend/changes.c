@@ -138,7 +138,7 @@ alike(const char *a, const char *b)
 }
 
 /* Old paragraph `a` against new `b`: its figures changed (1), or reworded (2); 0 when
- * they are not the same paragraph. */
+ * they are not the same paragraph. Says so in `out`, unless it is NULL. */
 static int
 compare(struct buf *out, const struct doc *d, const struct template *t, const char *a,
     const char *b)
@@ -148,12 +148,12 @@ compare(struct buf *out, const struct doc *d, const struct template *t, const ch
 	char *sa = skeleton(a, fa), *sb = skeleton(b, fb);
 	int kind = strcmp(sa, sb) == 0 && fa->len == fb->len ? 1 : alike(a, b) ? 2 : 0;
 
-	for (guint i = 0; kind == 1 && i < fa->len; i++) {
+	for (guint i = 0; out != NULL && kind == 1 && i < fa->len; i++) {
 		if (strcmp(fa->pdata[i], fb->pdata[i]) != 0)
 			row(out, t->word[W_PF_CH_FIGURE], fa->pdata[i], fb->pdata[i],
 			    source_of(d, fb->pdata[i]));
 	}
-	if (kind == 2)
+	if (out != NULL && kind == 2)
 		row(out, t->word[W_PF_CH_REWORDED], a, b, NULL);
 	g_ptr_array_free(fa, TRUE);
 	g_ptr_array_free(fb, TRUE);
@@ -163,15 +163,25 @@ compare(struct buf *out, const struct doc *d, const struct template *t, const ch
 }
 
 /* One run of paragraphs removed (old[a0, a1)) and added (new[b0, b1)) between two the
- * same: paired in order while they are alike, the rest removed and added. */
+ * same: each old one paired, in order, with the next new one alike (the new ones passed
+ * over are added), or else removed; the new ones left are added. */
 static void
 hunk(struct buf *out, const struct doc *d, const struct template *t, const struct paras *o,
     size_t a0, size_t a1, const struct paras *n, size_t b0, size_t b1)
 {
-	while (a0 < a1 && b0 < b1 && compare(out, d, t, o->p[a0], n->p[b0]) != 0)
-		a0++, b0++;
-	for (; a0 < a1; a0++)
-		row(out, t->word[W_PF_CH_REMOVED], o->p[a0], NULL, NULL);
+	for (; a0 < a1; a0++) {
+		size_t k = b0;
+
+		while (k < b1 && compare(NULL, d, t, o->p[a0], n->p[k]) == 0)
+			k++;
+		if (k == b1) {
+			row(out, t->word[W_PF_CH_REMOVED], o->p[a0], NULL, NULL);
+			continue;
+		}
+		for (; b0 < k; b0++)
+			row(out, t->word[W_PF_CH_ADDED], NULL, n->p[b0], NULL);
+		compare(out, d, t, o->p[a0], n->p[b0++]);
+	}
 	for (; b0 < b1; b0++)
 		row(out, t->word[W_PF_CH_ADDED], NULL, n->p[b0], NULL);
 }
