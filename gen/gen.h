@@ -198,7 +198,8 @@ struct finding {
 };
 /* Marks the next message as an accessibility check's, for the accessibility statement. */
 void	 msg_access(struct gen *);
-/* Moves every finding `from` holds to the end of `to`'s (a thread's copy of struct gen). */
+/* Moves every finding `from` holds to the end of `to`'s (a thread's copy of struct gen);
+ * the findings past the most a run keeps (10,000) are counted in found_more. */
 void	 msg_take(struct gen *to, struct gen *from);
 /* Frees the findings kept from index `from` on. */
 void	 msg_forget(struct gen *, size_t from);
@@ -243,6 +244,7 @@ struct gen {
 	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
 	struct finding	*found;		/* every error and warning said, in order (owned) */
 	size_t		 nfound;
+	size_t		 found_more;	/* ... and those past the most kept, counted */
 	int		 access;	/* the next message is an accessibility check's */
 	size_t		 job_found;	/* the findings of the job being built start here */
 	int		 report;	/* check --report: a document with errors is kept */
@@ -834,6 +836,7 @@ enum word {
 	W_PF_WHERE,		/* finding-where= */
 	W_PF_WHAT,		/* finding-what= */
 	W_PF_NONE,		/* findings-none= */
+	W_PF_MORE,		/* findings-more= */
 	W_PF_PREVIEW,		/* preview-note= */
 	W_PF_FIGURES,		/* figures-marked= */
 	W_PF_FIGURE,		/* figure= */

@@ -133,6 +133,7 @@ backends_write(struct gen *g, const struct doc *d)
 			t.g.errors = 0;
 			t.g.found = NULL;
 			t.g.nfound = 0;
+			t.g.found_more = 0;
 			started = pthread_create(&t.thread, NULL, make_beside, &t) == 0;
 			if (!started)
 				t.b = NULL;

@@ -202,6 +202,15 @@ findings_table(struct buf *b, const struct pre *p)
 		free(at);
 	}
 	buf_adds(b, "</tbody>\n</table>\n");
+	if (p->g->found_more > 0) {
+		char n[24];
+		const char *vals[] = { "n", n, NULL };
+
+		snprintf(n, sizeof(n), "%zu", p->g->found_more);
+		buf_adds(b, "<p>");
+		fill(b, W(p, W_PF_MORE), 1, vals);
+		buf_adds(b, "</p>\n");
+	}
 }
 
 /* The figures used that are not given (suppressed, not published …), and the illustrative

@@ -336,6 +336,7 @@ build_once(struct preview *p)
 
 	g->errors = 0;
 	g->status = 0;
+	msg_forget(g, 0);	/* the last build's findings: this build reports its own */
 	if ((d = doc_load(g, p->dir)) == NULL)
 		return;
 	if (d->data.row_table != NULL) {	/* the row asked for, or the first */

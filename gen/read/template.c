@@ -45,6 +45,7 @@ static const char *const word_names[W_NWORDS] = {
 	[W_PF_WHERE] = "finding-where",
 	[W_PF_WHAT] = "finding-what",
 	[W_PF_NONE] = "findings-none",
+	[W_PF_MORE] = "findings-more",
 	[W_PF_PREVIEW] = "preview-note",
 	[W_PF_FIGURES] = "figures-marked",
 	[W_PF_FIGURE] = "figure",
