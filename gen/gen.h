@@ -242,6 +242,7 @@ struct gen {
 	void		*on_read_arg;	/* ... is asked for (the preview watches its folder) */
 	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
 	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
+	int		 collect;	/* keep the messages in found: the commands do */
 	struct finding	*found;		/* every error and warning said, in order (owned) */
 	size_t		 nfound;
 	size_t		 found_more;	/* ... and those past the most kept, counted */
@@ -855,13 +856,17 @@ enum word {
 	W_PF_CHECK_ALT,		/* check-alt= */
 	W_PF_CHECK_HEADINGS,		/* check-headings= */
 	W_PF_CHECK_TABLES,		/* check-tables= */
-	W_PF_CHECK_TAGS,		/* check-tags= */
-	W_PF_CHECK_BOXES,		/* check-boxes= */
-	W_PF_CHECK_FONTS,		/* check-fonts= */
+	W_PF_CHECK_GLYPHS,		/* check-glyphs= */
 	W_PF_CHECK_CONTRAST,		/* check-contrast= */
 	W_PF_CHECK_LANG,		/* check-lang= */
 	W_PF_CHECK_DATA,		/* check-data= */
 	W_PF_CHECK_PPI,		/* check-ppi= */
+	W_PF_MADE,		/* made= */
+	W_PF_MADE_INTRO,		/* made-intro= */
+	W_PF_MADE_TAGS,		/* made-tags= */
+	W_PF_MADE_BOXES,		/* made-boxes= */
+	W_PF_MADE_FONTS,		/* made-fonts= */
+	W_PF_MADE_BLACK,		/* made-black= */
 	W_PF_MANUAL,		/* manual= */
 	W_PF_MANUAL_INTRO,		/* manual-intro= */
 	W_PF_MANUAL_ORDER,		/* manual-order= */

@@ -74,11 +74,9 @@ fill(struct buf *b, const char *w, int html, const char *const *vals)
 			else
 				buf_adds(b, v[1]);
 			p = e;
-		} else if (html) {
-			char c[2] = { *p, '\0' };
-
-			esc(b, c);
-		} else
+		} else if (html)
+			xml_escape(b, p, 1);
+		else
 			buf_addc(b, *p);
 	}
 }
@@ -350,8 +348,10 @@ pictures(struct buf *b, const struct pre *p)
 }
 
 static const enum word checked[] = { W_PF_CHECK_ALT, W_PF_CHECK_HEADINGS, W_PF_CHECK_TABLES,
-	W_PF_CHECK_TAGS, W_PF_CHECK_BOXES, W_PF_CHECK_FONTS, W_PF_CHECK_CONTRAST,
-	W_PF_CHECK_LANG, W_PF_CHECK_DATA, W_PF_CHECK_PPI };
+	W_PF_CHECK_CONTRAST, W_PF_CHECK_LANG, W_PF_CHECK_GLYPHS, W_PF_CHECK_DATA,
+	W_PF_CHECK_PPI };
+static const enum word made[] = { W_PF_MADE_TAGS, W_PF_MADE_BOXES, W_PF_MADE_FONTS,
+	W_PF_MADE_BLACK };
 static const enum word manual[] = { W_PF_MANUAL_ORDER, W_PF_MANUAL_ALT, W_PF_MANUAL_PLAIN,
 	W_PF_MANUAL_COLOUR };
 
@@ -458,6 +458,9 @@ preflight_page(const struct pre *p, struct buf *changes)
 	element(&b, "h2", W(p, W_PF_CHECKED));
 	element(&b, "p", W(p, W_PF_CHECKED_INTRO));
 	list(&b, p, checked, sizeof(checked) / sizeof(checked[0]), 1);
+	element(&b, "h2", W(p, W_PF_MADE));
+	element(&b, "p", W(p, W_PF_MADE_INTRO));
+	list(&b, p, made, sizeof(made) / sizeof(made[0]), 1);
 	element(&b, "h2", W(p, W_PF_MANUAL));
 	element(&b, "p", W(p, W_PF_MANUAL_INTRO));
 	list(&b, p, manual, sizeof(manual) / sizeof(manual[0]), 1);

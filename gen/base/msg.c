@@ -144,7 +144,7 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 	va_start(ap, fmt);
 	text = format(fmt, ap);
 	va_end(ap);
-	if (level != MSG_NOTE && text[0] != '\0')
+	if (g->collect && level != MSG_NOTE && text[0] != '\0')
 		keep(g, level, file, line, col, text);
 	g->access = 0;
 	if (level == MSG_ERROR || level == MSG_WARNING) {

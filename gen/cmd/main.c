@@ -825,8 +825,12 @@ main(int argc, char *argv[])
 		return project_command(&g, o.root, argc - optind, argv + optind, o.starter);
 	if (strcmp(o.command, "new") == 0)
 		return new_command(&g, o.root, argc - optind, argv + optind, o.from);
-	if (strcmp(o.command, "preview") == 0)
-		return preview_command(&g, o.root, o.outdir, argc - optind, argv + optind, o.port);
+	g.collect = 1;	/* the messages, for the preflight page */
+	if (strcmp(o.command, "preview") == 0) {
+		rc = preview_command(&g, o.root, o.outdir, argc - optind, argv + optind, o.port);
+		msg_forget(&g, 0);
+		return rc;
+	}
 	if (strcmp(o.command, "build") == 0)
 		build = 1;
 	else if (strcmp(o.command, "jobs") == 0)
@@ -853,12 +857,14 @@ main(int argc, char *argv[])
 	g.epoch = source_date_epoch();
 	project_find_share(&g);
 	if (fonts_init(&g) == -1) {
+		msg_forget(&g, 0);
 		free(g.share);
 		free(defout);
 		return EXIT_ENV;
 	}
 	catch_signals();
 	if ((rc = named_documents(&g, argc, argv, &docs, &ndocs)) >= 0) {
+		msg_forget(&g, 0);
 		fonts_fini(&g);
 		free(defout);
 		free(g.share);

@@ -889,6 +889,9 @@ bind_plain(struct gen *g, const char *file, const char *text, int line0, int col
 		g_hash_table_destroy(b.said);
 	free(x.map);
 	free(x.values);		/* none: plain values go in the text */
+	for (size_t i = 0; i < x.nuses; i++)	/* a title's figures are not the text's */
+		free(x.uses[i].value);
+	free(x.uses);
 	out = x.text.s ? x.text.s : xstrdup("");
 	if (g->errors > before) {
 		free(out);
