@@ -45,6 +45,7 @@ struct preview {
 	char		*assets;	/* the HTML's assets folder */
 	char		*title;
 	char		*lang;
+	char		*before;	/* the template's words for the preflight page's link */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 changed;
 	unsigned long	 generation;	/* one more for each change of what is shown */
@@ -367,6 +368,8 @@ build_once(struct preview *p)
 		p->title = xstrdup(d->title ? d->title : d->name);
 		free(p->lang);
 		p->lang = xstrdup(d->lang);
+		free(p->before);
+		p->before = xasprintf("%s %s", d->tpl->word[W_PF_TITLE], p->title);
 	}
 	doc_free(d);
 }
@@ -433,6 +436,7 @@ static const char preview_style[] =
 	"#errors:not(:empty){position:sticky;top:0;z-index:5;background:#fff4f4;"
 	"border:3px solid #b10e1e;padding:.5rem 1rem;margin:0 1rem}"
 	"#errors pre{white-space:pre-wrap;margin:.25rem 0}"
+	".preflight{margin:.75rem 1rem;font-weight:bold}"
 	"@media (max-width:60rem){.preview{grid-template-columns:minmax(0,1fr)}}</style>\n";
 
 /* The page: what the last good build says, its pages, and the last build's messages. Its
@@ -455,7 +459,13 @@ page(struct preview *p, const char *nonce)
 	buf_adds(&b, preview_style);
 	buf_adds(&b, "</head>\n<body>\n<div id=\"errors\" role=\"alert\">");
 	buf_add(&b, p->errors.s ? p->errors.s : "", p->errors.len);
-	buf_adds(&b, "</div>\n<div class=\"preview\">\n<main id=\"doc\" data-generation=\"");
+	buf_adds(&b, "</div>\n");
+	if (p->before != NULL) {	/* the page to read before publishing */
+		buf_adds(&b, "<p class=\"preflight\"><a href=\"/preflight.html\">");
+		xml_escape(&b, p->before, strlen(p->before));
+		buf_adds(&b, "</a></p>\n");
+	}
+	buf_adds(&b, "<div class=\"preview\">\n<main id=\"doc\" data-generation=\"");
 	buf_adds(&b, gen);
 	buf_adds(&b, "\">\n");
 	buf_add(&b, p->text.s ? p->text.s : "", p->text.len);
@@ -548,6 +558,33 @@ stream_next(void *cls, uint64_t pos, char *buf, size_t max)
 	return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
 }
 
+/* The file at `path` below out/ (freed here), read without following a link, as `type`. */
+static enum MHD_Result
+serve_out(struct MHD_Connection *c, char *path, const char *type)
+{
+	int fd = out_open(path);
+	struct stat st;
+	char *data;
+	size_t len;
+
+	free(path);
+	if (fd < 0)
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		close(fd);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	len = (size_t)st.st_size;
+	data = xmalloc(len + 1);
+	if (read(fd, data, len) != (ssize_t)len) {
+		close(fd);
+		free(data);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	close(fd);
+	return reply(c, MHD_HTTP_OK, type, data, len, MHD_RESPMEM_MUST_FREE);
+}
+
 /* A file of the HTML's assets: a name of letters, digits, dots, dashes and underscores, in
  * the folder or its fonts/; read without following a link. */
 static enum MHD_Result
@@ -560,10 +597,7 @@ asset(struct preview *p, struct MHD_Connection *c, const char *name)
 	};
 	const char *type = NULL;
 	size_t n = strlen(name), slashes = 0;
-	char *path, *data;
-	size_t len;
-	int fd;
-	struct stat st;
+	char *path;
 
 	for (size_t i = 0; i < n; i++) {
 		char ch = name[i];
@@ -584,24 +618,11 @@ asset(struct preview *p, struct MHD_Connection *c, const char *name)
 	pthread_mutex_lock(&p->lock);
 	path = p->assets ? xasprintf("%s/%s", p->assets, name) : NULL;
 	pthread_mutex_unlock(&p->lock);
-	if (type == NULL || path == NULL || (fd = out_open(path)) < 0) {	/* through no link */
+	if (type == NULL || path == NULL) {
 		free(path);
 		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	}
-	free(path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
-		close(fd);
-		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	}
-	len = (size_t)st.st_size;
-	data = xmalloc(len + 1);
-	if (read(fd, data, len) != (ssize_t)len) {
-		close(fd);
-		free(data);
-		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	}
-	close(fd);
-	return reply(c, MHD_HTTP_OK, type, data, len, MHD_RESPMEM_MUST_FREE);
+	return serve_out(c, path, type);
 }
 
 /* The PDF, by the name the twin's link gives it ("../DOC.pdf", which is "/DOC.pdf" here). */
@@ -630,31 +651,14 @@ pdf(struct preview *p, struct MHD_Connection *c, const char *name)
 static enum MHD_Result
 report_page(struct preview *p, struct MHD_Connection *c, const char *name)
 {
-	char *path, *data;
-	struct stat st;
-	size_t len;
-	int fd;
+	char *path;
 
 	pthread_mutex_lock(&p->lock);
 	path = p->outname ? xasprintf("%s/%s/%s", p->g->outdir, p->outname, name) : NULL;
 	pthread_mutex_unlock(&p->lock);
-	fd = path ? out_open(path) : -1;	/* through no link */
-	free(path);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
-		if (fd >= 0)
-			close(fd);
+	if (path == NULL)
 		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	}
-	len = (size_t)st.st_size;
-	data = xmalloc(len + 1);
-	if (read(fd, data, len) != (ssize_t)len) {
-		close(fd);
-		free(data);
-		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	}
-	close(fd);
-	return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", data, len,
-	    MHD_RESPMEM_MUST_FREE);
+	return serve_out(c, path, "text/html; charset=utf-8");
 }
 
 /* A source file of the project (Markdown, CSV, a template, a declaration), a line to an
