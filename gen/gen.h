@@ -249,7 +249,8 @@ struct gen {
 	int		 access;	/* the next message is an accessibility check's */
 	size_t		 job_found;	/* the findings of the job being built start here */
 	int		 report;	/* check --report: a document with errors is kept */
-	const char	*keep;		/* build --keep: out/.kept/, the baseline kept */
+	int		 keep;		/* build --keep: this build becomes the baseline */
+	const char	*baseline;	/* --baseline NAME: out/.kept/NAME/, or NULL: out/.kept/ */
 	size_t		 pdf_pages;	/* the pages of the PDF last written */
 };
 

@@ -287,7 +287,8 @@ facts_diff(struct buf *out, const struct template *t, const char *was, const cha
 static char *
 kept_path(const struct gen *g, const struct doc *d, const char *ext)
 {
-	return xasprintf("%s/.kept/%s.%s", g->outdir, d->outname, ext);
+	return xasprintf("%s/.kept/%s%s%s.%s", g->outdir, g->baseline ? g->baseline : "",
+	    g->baseline ? "/" : "", d->outname, ext);
 }
 
 void

@@ -733,7 +733,7 @@ preflight_report(struct gen *g, const struct doc *d, int tell, int json)
 		rc = put(g, dir, "accessibility.html", st);
 	if (rc == 0)
 		rc = put(g, dir, "accessibility.md", md);
-	if (rc == 0 && !d->failed && g->keep != NULL)
+	if (rc == 0 && !d->failed && g->keep)
 		rc = changes_keep(g, d);
 	where = xasprintf("%s/preflight.html", dir);
 	if (rc == 0 && tell)

@@ -53,6 +53,8 @@ static const char usage_text[] =
 "      --json         (check) the same, the findings printed as JSON for tools\n"
 "      --keep         (build) keep this build's text in out/.kept/: the next build's\n"
 "                     preflight page says what changed since\n"
+"      --baseline NAME  (build, check) keep in, and compare with, out/.kept/NAME/\n"
+"                     instead: a version of its own, such as `approved`\n"
 "  -m, --marks        crop marks and a slug line (document, date, page) beyond the\n"
 "                     bleed, for the printer; the page grows to hold them\n"
 "      --shard K/N    build (or list) the K-th of N shares of the outputs: N copies of\n"
@@ -559,6 +561,33 @@ struct options {
 	int		 given;	/* --from, --port, --shard, --template, each a bit */
 };
 
+/* An option that does nothing for the command `cmd` is a slip, not to be passed over:
+ * returns its exit status, or -1. `given` has a bit for each option given (struct options). */
+static int
+misplaced(int given, const char *cmd)
+{
+	if ((given & 1 << 0) && strcmp(cmd, "new") != 0)
+		return usage("--from is for `gen new DOC --from OLD`, not `%s`", cmd);
+	if ((given & 1 << 1) && strcmp(cmd, "preview") != 0)
+		return usage("--port is for `gen preview`, not `%s`", cmd);
+	if ((given & 1 << 2) && (strcmp(cmd, "new") == 0 ||
+	    strcmp(cmd, "preview") == 0 || strcmp(cmd, "init") == 0 ||
+	    strcmp(cmd, "templates") == 0))
+		return usage("--shard is for `gen build` and `gen jobs`, not `%s`", cmd);
+	if ((given & 1 << 3) && strcmp(cmd, "init") != 0)
+		return usage("--template is for `gen init [DIR] --template NAME`, not `%s`",
+		    cmd);
+	if ((given & 1 << 4) && strcmp(cmd, "check") != 0)
+		return usage("--report and --json are for `gen check`, not `%s`", cmd);
+	if ((given & 1 << 5) && strcmp(cmd, "build") != 0)
+		return usage("--keep is for `gen build`, not `%s`", cmd);
+	if ((given & 1 << 6) && strcmp(cmd, "build") != 0 &&
+	    strcmp(cmd, "check") != 0)
+		return usage("--baseline is for `gen build` and `gen check`, not `%s`",
+		    cmd);
+	return -1;
+}
+
 /* Reads the options into g and o, leaving optind at the command; returns -1, or the exit
  * status gen ends with (a slip of the command line, --help, --version). */
 static int
@@ -581,6 +610,7 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 		{ "report", no_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "keep", no_argument, NULL, 'K' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -588,7 +618,7 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), k, n;
 	const char *end;
-	int c, pdf_only = 0, html_only = 0;
+	int c, rc, pdf_only = 0, html_only = 0;
 
 	*o = (struct options){ .root = ".", .port = -1,
 	    .nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu };
@@ -653,8 +683,17 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 			o->given |= 1 << 4;
 			break;
 		case 'K':
-			g->keep = ".kept";
+			g->keep = 1;
 			o->given |= 1 << 5;
+			break;
+		case 'B':	/* out/.kept/NAME/: a name of letters, digits and hyphens */
+			if (optarg[strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-")] != '\0' || *optarg == '\0' || *optarg == '-' ||
+			    strlen(optarg) > 64)
+				return usage("--baseline wants a name of letters, digits and hyphens "
+				    "(up to 64), as `approved`, not `%s`", optarg);
+			g->baseline = optarg;
+			o->given |= 1 << 6;
 			break;
 		case 'j':
 			if ((o->nproc = parse_jobs(optarg)) == 0)
@@ -676,22 +715,8 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 	if (optind >= argc)
 		return usage("no command: say `build`, `check` or `init` (gen --help lists them "
 		    "all)%s", "");
-	/* An option that does nothing for the command is a slip, not to be passed over. */
-	if ((o->given & 1 << 0) && strcmp(argv[optind], "new") != 0)
-		return usage("--from is for `gen new DOC --from OLD`, not `%s`", argv[optind]);
-	if ((o->given & 1 << 1) && strcmp(argv[optind], "preview") != 0)
-		return usage("--port is for `gen preview`, not `%s`", argv[optind]);
-	if ((o->given & 1 << 2) && (strcmp(argv[optind], "new") == 0 ||
-	    strcmp(argv[optind], "preview") == 0 || strcmp(argv[optind], "init") == 0 ||
-	    strcmp(argv[optind], "templates") == 0))
-		return usage("--shard is for `gen build` and `gen jobs`, not `%s`", argv[optind]);
-	if ((o->given & 1 << 3) && strcmp(argv[optind], "init") != 0)
-		return usage("--template is for `gen init [DIR] --template NAME`, not `%s`",
-		    argv[optind]);
-	if ((o->given & 1 << 4) && strcmp(argv[optind], "check") != 0)
-		return usage("--report and --json are for `gen check`, not `%s`", argv[optind]);
-	if ((o->given & 1 << 5) && strcmp(argv[optind], "build") != 0)
-		return usage("--keep is for `gen build`, not `%s`", argv[optind]);
+	if ((rc = misplaced(o->given, argv[optind])) >= 0)
+		return rc;
 	g->outputs = pdf_only ? OUT_PDF : html_only ? OUT_HTML | OUT_FILES | OUT_REPORT : 0;
 	o->command = argv[optind];
 	return -1;
