@@ -67,6 +67,15 @@ void	 buf_free(struct buf *);
 /* Appends s[0, n) as XML and HTML text and attribute values hold it: &, <, > and " as
  * references. The one escaper for markup. */
 void	 xml_escape(struct buf *, const char *s, size_t n);
+/* Appends the template's words `fmt` with each {name} of names[] filled in with vals[i]
+ * (NULL as ""), the rest as written, as XML text when `escape` (the values are not escaped).
+ * A {…} it does not name stays as written: template.c checks each word's {names}. A NULL
+ * fmt is "". Returns how many of the {names} it filled were empty. */
+size_t	 words_fill(struct buf *, const char *fmt, const char *const names[],
+	    const char *const vals[], size_t n, int escape);
+/* Appends the date tm in the template's `words` (enum word): "December 2026", or with its
+ * `day` as written ("7"), "7 December 2026". */
+void	 date_words(struct buf *, char *const *words, const struct tm *tm, const char *day);
 
 struct gen;
 
@@ -129,10 +138,16 @@ const char *nearest_word(const char *word, const char *const *cands, size_t n);
  * a row's output, a panel's files; never "assets" (the pictures' folder beside them). The
  * caller frees. */
 char	*file_slug(const char *s);
-/* The names of the files of folder `dir` that end in `ext` (in any case when `nocase`),
- * hidden ones left out, sorted by `cmp` (*n of them); the caller frees each and the array. */
+/* The names of the entries of folder `dir` that keep(dir, name, arg) keeps (`keep` NULL:
+ * all), hidden ones left out, sorted by `cmp` (*n of them); the caller frees each and the
+ * array. No folder, no names. */
+char	**dir_list(const char *dir, int (*keep)(const char *dir, const char *name, void *arg),
+	    void *arg, int (*cmp)(const void *, const void *), size_t *n);
+/* dir_list()'s names of files that end in `ext` (in any case when `nocase`). */
 char	**dir_names(const char *dir, const char *ext, int nocase,
 	    int (*cmp)(const void *, const void *), size_t *n);
+/* strcmp() for qsort() and bsearch() over an array of strings. */
+int	 cmp_strings(const void *a, const void *b);
 
 /* The path of `rel` in the project, as the user would write it ("templates/x.xml" when
  * gen runs in the project folder). The caller frees. */
@@ -141,8 +156,9 @@ char	*project_path(const struct gen *, const char *rel);
 /* ---- output.c: how files reach out/, whole ---- */
 
 /* Writes `len` bytes to `path`, whole or not at all. Between out_begin() and out_end(), a
- * file of the job's folder (out/NAME/...) goes into the job's fresh folder, and its PDF
- * (out/NAME.pdf) waits under a temporary name; out_end() puts both in place. Any other file
+ * file of the job's folder (out/NAME/...) goes into the job's fresh folder, and a file beside
+ * it (out/NAME.pdf, out/NAME.txt: NAME and an ending) waits under a temporary name; out_end()
+ * puts them all in place. Any other file
  * goes into a new file beside it under a name nobody can guess, synced, then renamed over
  * `path`. Below out/, no link is followed: a link where a file or folder goes is replaced.
  * A full disk or a file size limit shows as -1 with errno set; nothing is then in place. */
@@ -156,8 +172,8 @@ int	 out_open(const char *path);
  * OUTNAME is "DOC" or "DOC/ROW". Returns 0, or -1 after msg(). */
 int	 out_begin(struct gen *, const char *outname);
 /* Ends the stage: when `ok` and every file was written, the fresh folder (if the job wrote
- * one) takes the place of out/OUTNAME/ in one step and the PDF (if it wrote one) that of
- * out/OUTNAME.pdf; else nothing changes. Returns 0, or -1 after msg(). */
+ * one) takes the place of out/OUTNAME/ in one step, then the PDF and the job's other files
+ * beside it (out/OUTNAME.txt) theirs; else nothing changes. Returns 0, or -1 after msg(). */
 int	 out_end(struct gen *, int ok);
 /* Holds a shared lock on out/.gen.lock while this build writes there; a build that finds
  * itself alone first finishes or removes what killed builds left. out_unlock() lets go. */
@@ -313,10 +329,16 @@ struct node {
 	struct node	*parent, *first, *last, *next, *prev;
 	const char	*file;		/* the user's file this came from (not owned) */
 	int		 line, col;	/* where in it */
-	int		 level;		/* heading level; list depth (0 = outermost) */
+	int		 level;		/* N_HEADING: its level; N_LIST: its depth (0 = outermost) */
 	int		 ordered;	/* N_LIST: numbered */
 	int		 start;		/* N_LIST: first number */
 	int		 tight;		/* N_LIST: no space between items */
+	int		 appendix;	/* N_HEADING (level 1): an appendix's, on a page of its own,
+				 * outside the chapters' numbering */
+	int		 note;		/* N_PARAGRAPH: a component's note (a status table's rule),
+				 * set as a caption and never numbered */
+	int		 group;		/* N_ROW: a group's heading, one cell across the table */
+	int		 totals;	/* N_ROW: a totals row, ruled above and in bold */
 	int		 align;		/* N_CELL: 0 left, 1 centre, 2 right */
 	int		 rowheads;	/* N_TABLE: no header row; each row's first cell heads it */
 	int		 hlevel;	/* N_HEADING, N_DIVIDER, N_PANELS, N_CELL: the structure
@@ -330,12 +352,18 @@ struct node {
 	char		*id;		/* N_HEADING, N_NOTE: link anchor, owned */
 	char		*src;		/* N_FIGURE: image path as written; N_HEADING: its words
 				 * as written, before typeset() (its anchor); owned */
+	char		*name;		/* N_TABLE: the data it shows, as messages name it, owned */
+	char		*dir;		/* N_COMPONENT: the folder of out/DOC/ its parts' files
+				 * go in (NULL: out/DOC/ itself), owned */
+	int		 text_under;	/* N_COMPONENT: its words (`text`: an area's name) are
+				 * set under its headline (`label`) too */
 	char		*path;		/* N_FIGURE: resolved path (validate), owned */
 	struct inl	 text;		/* heading, paragraph, cell, code, figure caption */
 	char		*alt;		/* N_FIGURE: alternative text, owned */
 	struct image	*image;		/* N_FIGURE: decoded by validate, owned */
 	const struct component *comp;	/* N_COMPONENT, N_PART: the component */
-	void		*data;		/* N_COMPONENT: its own data, freed by comp->free */
+	void		*data;		/* N_COMPONENT, N_PART: the component's own data, freed by
+				 * comp->free */
 	unsigned	 fill;		/* N_CELL: a background colour (a status), 0 for none */
 };
 
@@ -427,6 +455,8 @@ struct datasets {
 };
 /* The template's word w for what d's components make; "" without a template. */
 const char	*data_word(const struct datasets *d, int w);
+/* The template's words for what d's components make (enum word), or NULL. */
+char *const	*data_words(const struct datasets *d);
 
 /* The table of data/NAME.csv, or NULL (also when the file could not be read at all)
  * (csv.c). */
@@ -523,8 +553,9 @@ enum datum {
 
 /* The words a reader gets for a figure that is not given: `sentence` 0 for a table cell or
  * a chart label ("suppressed"), 1 for running text and alternative text ("suppressed to
- * protect confidentiality"). The one place these words are made. */
-const char	*datum_words(enum datum, int sentence);
+ * protect confidentiality"), in the template's `words` (t->word, data_words(); NULL: "").
+ * The one place these are chosen. */
+const char	*datum_words(char *const *words, enum datum, int sentence);
 
 struct cell {
 	char		*text;	/* the field as written, unquoted; "" when empty (in the store) */
@@ -825,6 +856,54 @@ enum word {
 	W_NOTES,		/* notes=, back-to-reference=: the web page's footnotes ... */
 	W_BACK,			/* ... and each one's link back */
 	W_GO_TO_PAGE,		/* go-to-page=: a PDF's contents entry, for a screen reader */
+	W_FOOTNOTE,		/* footnote=: a PDF's footnote reference, {n} */
+	/* Sentences with {names} that gen fills in (template.c's word_slots[] lists them): */
+	W_STATUS_RULE,		/* status-rule= … status-intervals=: the note under an ... */
+	W_STATUS_BANDS,
+	W_STATUS_BAND,
+	W_STATUS_INTERVALS,	/* ... indicator table, of the rule that decided its colours */
+	W_PP,			/* pp=: a figure in percentage points, in a table */
+	W_PERCENTAGE_POINT,	/* percentage-point= … points=: a figure or a difference ... */
+	W_PERCENTAGE_POINTS,
+	W_POINT,
+	W_POINTS,		/* ... in a sentence, one or more */
+	W_CHART_ABOUT,		/* chart-about= … chart-grade=: a chart's description ... */
+	W_CHART_SERIES,
+	W_CHART_FIGURE,
+	W_CHART_GRADES,
+	W_CHART_GRADE,		/* ... read aloud in place of it */
+	W_CHILDREN,		/* children=, children-missing=: a panel of children's ... */
+	W_CHILDREN_MISSING,	/* ... description */
+	W_NOT_PUBLISHED,	/* not-published= … not-stated=: a figure not given (enum ... */
+	W_SUPPRESSED,
+	W_SUPPRESSED_SENTENCE,
+	W_NOT_APPLICABLE,
+	W_LOW,
+	W_LOW_SENTENCE,
+	W_UNRELIABLE,
+	W_UNRELIABLE_SENTENCE,
+	W_NO_CASES,
+	W_NO_CASES_SENTENCE,
+	W_NOT_STATED,		/* ... datum), in a table and, -sentence, in running text */
+	W_FIGURE_MISSING,	/* figure-missing= … phrase-and-aside=: an indicator's ... */
+	W_FIGURE_EARLIER,
+	W_PHRASE_UNPUBLISHED,
+	W_PHRASE_WITHHELD,
+	W_PHRASE_THEN,
+	W_PHRASE_ASIDE,
+	W_PHRASE_UNCHANGED,
+	W_PHRASE_UP,
+	W_PHRASE_DOWN,
+	W_PHRASE_LEVEL,
+	W_PHRASE_ABOVE,
+	W_PHRASE_BELOW,
+	W_PHRASE_AND,
+	W_PHRASE_AND_ASIDE,	/* ... phrase ({{ indicator KEY }}), from its parts */
+	W_MONTHS,		/* months=: the twelve months' names, parted by `|` */
+	W_MONTH_YEAR,		/* month-year=, day-month-year=: a date (date_words()) */
+	W_DAY_MONTH_YEAR,
+	W_SLUG,			/* slug=: the printer's line beyond the bleed (--marks) */
+	W_ILLUSTRATIVE,		/* illustrative=: a web page's foot, when figures are so marked */
 	/* the preflight page: its title, before the document's */
 	W_PF_TITLE,		/* preflight= */
 	W_PF_READY,		/* ready= */
@@ -1355,6 +1434,7 @@ enum rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED, RAG_BETTER, RAG_SIMILAR, RAG
 
 /* One indicator as the report states it. */
 struct ind_stat {
+	const struct datasets *data;	/* the indicators' data: its template's words */
 	const char	*key, *name, *unit;	/* unit: "%", "points", "score", "number", "£",
 					 * "£m" or "pp" */
 	int		 dp;		/* decimal places to show, or -1: as gen's own rule */
@@ -1411,6 +1491,9 @@ char		*indicator_change(const struct ind_stat *);
 /* Figure v with the indicator's unit and decimal places ("69%", "£1,200"); `sentence` 1
  * for running text ("3 percentage points"). */
 void		 indicator_figure(struct buf *, const struct ind_stat *, double v, int sentence);
+/* Figure n (its digits) in the unit the template's word w says: W_PP, W_PERCENTAGE_POINT(S),
+ * W_POINT(S) ("2 percentage points"). */
+void		 indicator_unit(struct buf *, const struct datasets *, enum word w, const char *n);
 /* The indicators' data and their list, or NULL. */
 const struct table *indicators_data(const struct datasets *);
 const struct table *indicators_list(const struct datasets *);

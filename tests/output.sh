@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/output.sh: a document's outputs are replaced whole or not at all. Pages and pictures
 # a build did not make are gone; names are unique (pictures by their content, chapters never
 # index.html); a full disk, SIGTERM or kill -9 at any moment leaves each PDF with its own
@@ -139,6 +140,27 @@ else
 	fail output/pdf-only-html-only "--pdf-only changed the folder, or --html-only the PDF"
 fi
 
+# ---- the text is one of the job's files: when the job cannot be put in place after the text
+# was made (a folder where its PDF goes), the previous text stays, byte for byte ----
+w=$TMP/out-text
+project "$w"
+printf -- '---\ntitle: Text\ntemplate: plain\ndate: 2024-01-01\n---\n# One\n\nText.\n' \
+    >"$w/content/doc/index.md"
+(cd "$w" && "$GEN" build doc) >/dev/null 2>&1
+cp "$w/out/doc.txt" "$w/before.txt"
+rm "$w/out/doc.pdf"
+mkdir -p "$w/out/doc.pdf/in-the-way"
+sed -i 's/^Text\.$/Other text./' "$w/content/doc/index.md"
+(cd "$w" && "$GEN" build doc) >/dev/null 2>"$w/err"
+rc=$?
+if [ $rc -eq 3 ] && grep -q "out/doc.pdf: .*cannot write" "$w/err" &&
+    cmp -s "$w/before.txt" "$w/out/doc.txt" && ! grep -q 'Other text' "$w/out/doc/index.html" &&
+    [ -z "$(temps "$w/out")" ]; then
+	pass output/text-with-its-job
+else
+	fail output/text-with-its-job "exit $rc; text: $(head -c 200 "$w/out/doc.txt"); $(head -2 "$w/err")"
+fi
+
 # ---- links in out/: out/doc, and a per-row document's shared assets/, link outside; the
 # build replaces the links and writes nothing outside ----
 w=$TMP/out-links
@@ -219,8 +241,8 @@ done
 [ -z "$bad" ] && pass output/signals-leave-no-mix || fail output/signals-leave-no-mix "$bad"
 
 # ---- a build killed while it puts a document in place: the next build finishes the commit
-# from its record when the new folder is in place (the PDF joins it), and drops it when it is
-# not (the old pair stays) ----
+# from its record when the new folder is in place (the PDF and the text join it), and drops
+# it when it is not (the old ones stay) ----
 for state in before after; do
 	w=$TMP/out-record-$state
 	project "$w"
@@ -229,20 +251,23 @@ for state in before after; do
 	    >"$w/content/other/index.md"
 	printf 'old PDF\n' >"$w/out/doc.pdf"
 	printf 'old page\n' >"$w/out/doc/index.html"
+	printf 'old text\n' >"$w/out/doc.txt"
 	printf 'new PDF\n' >"$w/out/.doc.gen-abcdefabcdef.tmp"
+	printf 'new text\n' >"$w/out/.doc.gen-fedcbafedcba.tmp"
 	printf 'new page\n' >"$w/out/.doc.gen-0123456789ab.tmp/index.html"
 	ino=$(stat -c %i "$w/out/.doc.gen-0123456789ab.tmp")
 	if [ $state = after ]; then	# the folders were exchanged
 		mv "$w/out/doc" "$w/out/old" && mv "$w/out/.doc.gen-0123456789ab.tmp" "$w/out/doc" &&
 		    mv "$w/out/old" "$w/out/.doc.gen-0123456789ab.tmp"
 	fi
-	printf 'gen commit 1\0%s\0doc\0.doc.gen-abcdefabcdef.tmp\0' "$ino" \
-	    >"$w/out/.doc.gen-0123456789ab.commit"
+	printf 'gen commit 2\0%s\0doc\0.doc.gen-abcdefabcdef.tmp\0.pdf\0%s\0.txt\0' "$ino" \
+	    .doc.gen-fedcbafedcba.tmp >"$w/out/.doc.gen-0123456789ab.commit"
 	(cd "$w" && "$GEN" build other) >/dev/null 2>"$w/err"
 	rc=$?
 	want=new
 	[ $state = before ] && want=old
 	if [ $rc -eq 0 ] && [ "$(cat "$w/out/doc.pdf")" = "$want PDF" ] &&
+	    [ "$(cat "$w/out/doc.txt")" = "$want text" ] &&
 	    [ "$(cat "$w/out/doc/index.html")" = "$want page" ] && [ -z "$(temps "$w/out")" ]; then
 		pass "output/commit-record-$state-the-exchange"
 	else

@@ -3,7 +3,8 @@
 # back-ends, the tree and the commands name no component: each reaches one only through
 # struct component (components.c's table). No reader of input, no part of the layout and no
 # component knows an output: each is reached through backend.c's table or from main.c. A
-# copy of the sources with a rule broken must fail. Sourced by tests/run.sh.
+# copy of the sources with a rule broken must fail. No function is over 150 lines. Sourced
+# by tests/run.sh.
 
 # Says what in the sources under $1 (gen/, by folder) breaks a rule, one line each; nothing
 # when none does.
@@ -53,4 +54,16 @@ then
 	pass seams/planted
 else
 	fail seams/planted "a planted break was not found: $(head -3 "$TMP/seams")"
+fi
+
+# No function over 150 lines, from its name (at the start of a line, as gen writes them) to
+# its closing brace.
+awk '/^[A-Za-z_][A-Za-z0-9_]*\(/ { name = $0; sub(/\(.*/, "", name); start = FNR; next }
+    /^\{/ && name != "" { open = 1; next }
+    /^\}/ && open { if (FNR - start + 1 > 150) print FILENAME ":" start ": " name " is " \
+        FNR - start + 1 " lines"; name = ""; open = 0 }' gen/*/*.c >"$TMP/seams"
+if [ -s "$TMP/seams" ]; then
+	fail seams/function-length "$(head -5 "$TMP/seams")"
+else
+	pass seams/function-length
 fi

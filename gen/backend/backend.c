@@ -29,8 +29,8 @@ files_write(struct gen *g, const struct doc *d)
 			break;
 		}
 		made = 1;
-		sub = n->src ? xasprintf("%s/%s", dir, n->src) : xstrdup(dir);
-		if (n->src != NULL && out_mkdir(sub) == -1) {
+		sub = n->dir ? xasprintf("%s/%s", dir, n->dir) : xstrdup(dir);
+		if (n->dir != NULL && out_mkdir(sub) == -1) {
 			msg(g, MSG_FATAL, sub, 0, 0, "cannot make the folder: %s", strerror(errno));
 			rc = -1;
 		}

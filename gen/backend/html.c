@@ -287,7 +287,7 @@ heading(struct hout *h, const struct node *n)
 static void
 paragraph(struct hout *h, const struct node *n)
 {
-	tag_id(h, "p", n, n->start ? "note" : NULL);
+	tag_id(h, "p", n, n->note ? "note" : NULL);
 	if (n->label != NULL) {	/* numbered, as the PDF numbers it */
 		buf_adds(h->out, "<span class=\"pnum\">");
 		esc(h->out, n->label);
@@ -384,16 +384,16 @@ table(struct hout *h, const struct node *n)
 			buf_adds(h->out, "<thead>\n");
 		else if (r == (head ? head->next : n->first))
 			buf_adds(h->out, "<tbody>\n");
-		else if (r->level > 0)	/* a group's rows: a body of their own */
+		else if (r->group)	/* a group's rows: a body of their own */
 			buf_adds(h->out, "</tbody>\n<tbody>\n");
-		buf_adds(h->out, r->level > 0 ? "<tr class=\"group\">" : "<tr>");
+		buf_adds(h->out, r->group ? "<tr class=\"group\">" : "<tr>");
 		for (const struct node *c = r->first; c; c = c->next) {
-			int th = r == head || (n->rowheads && c == r->first) || r->level > 0;
+			int th = r == head || (n->rowheads && c == r->first) || r->group;
 			const char *cls = numeric_cell(c) ? "num" : c->align == 1 ? "centre" : NULL;
 			char style[64];
 
 			buf_adds(h->out, th ? "<th scope=\"" : "<td");
-			if (r->level > 0 && head != NULL) {	/* across the table */
+			if (r->group && head != NULL) {	/* across the table */
 				int ncols = 0;
 
 				for (const struct node *k = head->first; k; k = k->next)
@@ -837,28 +837,12 @@ fill(struct buf *b, const char *fmt, const char *const names[], const char *cons
     size_t n)
 {
 	struct buf o = { 0 };
-	const char *e;
-	size_t i;
+	int whole = words_fill(&o, fmt, names, html, n, 1) == 0;
 
-	for (const char *p = fmt; *p; p++) {
-		for (i = n, e = *p == '{' ? strchr(p, '}') : NULL; e != NULL && i == n; )
-			for (i = 0; i < n && (strlen(names[i]) != (size_t)(e - p - 1) ||
-			    strncmp(p + 1, names[i], strlen(names[i])) != 0); i++)
-				;
-		if (e == NULL || i == n)
-			xml_escape(&o, p, 1);
-		else if (html[i] == NULL || html[i][0] == '\0') {
-			buf_free(&o);
-			return 0;
-		} else {
-			buf_adds(&o, html[i]);
-			p = e;
-		}
-	}
-	if (o.s != NULL)
+	if (whole && o.s != NULL)
 		buf_add(b, o.s, o.len);
 	buf_free(&o);
-	return 1;
+	return whole;
 }
 
 /* A line of what a page says of its publication: fill()'s words, or nothing. */
@@ -882,20 +866,26 @@ static void
 published(struct hout *h)
 {
 	static const char *const pub[] = { "date", "author" }, *const src[] = { "source" };
-	struct buf author = { 0 }, source = { 0 };
-	char date[128], day[64];
+	struct buf author = { 0 }, source = { 0 }, when = { 0 }, date = { 0 };
+	char day[16], iso[48];
 	struct tm tm;
 
 	gmtime_r(&h->d->date, &tm);
-	strftime(day, sizeof(day), "%B %Y", &tm);
-	snprintf(date, sizeof(date), "<time datetime=\"%04d-%02d-%02d\">%d %s</time>",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_mday, day);
+	snprintf(day, sizeof(day), "%d", tm.tm_mday);
+	snprintf(iso, sizeof(iso), "<time datetime=\"%04d-%02d-%02d\">", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday);
+	date_words(&when, h->t->word, &tm, day);
+	buf_adds(&date, iso);
+	esc(&date, when.s != NULL ? when.s : "");
+	buf_adds(&date, "</time>");
+	buf_free(&when);
 	if (h->d->author != NULL)
 		esc(&author, h->d->author);
 	if (h->d->source != NULL)
 		esc(&source, h->d->source);
-	meta_line(h, h->t->html_published, pub, (const char *[]){ date, author.s }, 2);
+	meta_line(h, h->t->html_published, pub, (const char *[]){ date.s, author.s }, 2);
 	meta_line(h, h->t->html_source, src, (const char *[]){ source.s }, 1);
+	buf_free(&date);
 	buf_free(&author);
 	buf_free(&source);
 }
@@ -1029,7 +1019,7 @@ list_page(struct hout *h)
 static void
 title_block(struct hout *h)
 {
-	char date[64];
+	struct buf date = { 0 };
 	struct tm tm;
 
 	if (!h->t->cover)	/* the title is in the tree: a cover block's, the panels' ... */
@@ -1048,14 +1038,15 @@ title_block(struct hout *h)
 		buf_adds(h->out, "</p>\n");
 	}
 	gmtime_r(&h->d->date, &tm);
-	strftime(date, sizeof(date), "%B %Y", &tm);
+	date_words(&date, h->t->word, &tm, NULL);
 	buf_adds(h->out, "<p class=\"meta\">");
 	if (h->d->author) {
 		esc(h->out, h->d->author);
 		buf_adds(h->out, "</p>\n<p class=\"meta\">");
 	}
-	esc(h->out, date);
+	esc(h->out, date.s != NULL ? date.s : "");
 	buf_adds(h->out, "</p>\n");
+	buf_free(&date);
 	for (const char *p = h->d->imprint; p != NULL && *p; ) {	/* as the cover's foot */
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
@@ -1141,9 +1132,11 @@ write_page(struct hout *h, size_t i)
 	buf_adds(h->out, "</main>\n");
 	pager(h, i);
 	buf_adds(h->out, "<footer class=\"foot\">\n");
-	if (indicators_illustrative(&h->d->data))
-		buf_adds(h->out, "<p class=\"caveat\">Some figures are illustrative, not published "
-		    "statistics</p>\n");
+	if (indicators_illustrative(&h->d->data)) {
+		buf_adds(h->out, "<p class=\"caveat\">");
+		esc(h->out, h->t->word[W_ILLUSTRATIVE]);
+		buf_adds(h->out, "</p>\n");
+	}
 	buf_adds(h->out, "</footer>\n</body>\n</html>\n");
 }
 

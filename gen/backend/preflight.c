@@ -55,30 +55,28 @@ esc(struct buf *b, const char *s)
 	xml_escape(b, s, strlen(s));
 }
 
+#define MAX_SLOTS	4	/* {names} in one of the pages' words, at most */
+
 /* Appends word `w` with its {name}s filled in from `vals` (NAME, VALUE pairs, NULL-ended),
- * escaped for HTML when `html`. */
+ * all escaped for HTML when `html` (words_fill()). */
 static void
 fill(struct buf *b, const char *w, int html, const char *const *vals)
 {
-	for (const char *p = w; *p; p++) {
-		const char *const *v = vals;
-		const char *e = *p == '{' ? strchr(p, '}') : NULL;
+	const char *names[MAX_SLOTS], *v[MAX_SLOTS];
+	struct buf e[MAX_SLOTS] = { { 0 } };
+	size_t n;
 
-		for (; e != NULL && v != NULL && v[0] != NULL; v += 2)
-			if (strlen(v[0]) == (size_t)(e - p - 1) && strncmp(p + 1, v[0],
-			    (size_t)(e - p - 1)) == 0)
-				break;
-		if (e != NULL && v != NULL && v[0] != NULL) {
-			if (html)
-				esc(b, v[1]);
-			else
-				buf_adds(b, v[1]);
-			p = e;
-		} else if (html)
-			xml_escape(b, p, 1);
-		else
-			buf_addc(b, *p);
+	for (n = 0; n < MAX_SLOTS && vals[2 * n] != NULL; n++) {
+		names[n] = vals[2 * n];
+		v[n] = vals[2 * n + 1];
+		if (html) {
+			xml_escape(&e[n], v[n], strlen(v[n]));
+			v[n] = e[n].s ? e[n].s : "";
+		}
 	}
+	words_fill(b, w, names, v, n, html);
+	while (n > 0)
+		buf_free(&e[--n]);
 }
 
 static void

@@ -87,7 +87,7 @@ tag_open(struct rctx *r, const struct tag *t)
 
 	if (strcmp(t->name, "TH") == 0) {
 		e->scope = n->parent->parent->rowheads ? "Row" : "Column";
-		if (n->parent->level > 0)	/* a group's row: one cell across the table */
+		if (n->parent->group)	/* a group's row: one cell across the table */
 			for (const struct node *c = n->parent->parent->first->first; c; c = c->next)
 				e->colspan++;
 	}
@@ -183,7 +183,7 @@ piece_path(const struct piece *pc, const struct page *pg, int cover, struct tag 
 			if (x->hlevel > 0)	/* the title in a cover block */
 				rev[n++] = (struct tag){ heading_tags[x->hlevel], x, 1 };
 			rev[n++] = (struct tag){ (x->parent->parent->rowheads ? x->prev == NULL :
-			    x->parent->prev == NULL || x->parent->level > 0) ? "TH" : "TD", x, 0 };
+			    x->parent->prev == NULL || x->parent->group) ? "TH" : "TD", x, 0 };
 			break;
 		case N_FIGURE:
 			rev[n++] = pc->role == RO_CAPTION ? (struct tag){ "Caption", x, 2 } :
@@ -376,9 +376,15 @@ inline_begin(struct rctx *r, const struct piece *pc, const struct span *sp)
 	attr = link_attr(sp->link);
 	e = elem_begin(r, CAIRO_TAG_LINK, attr);
 	free(attr);
-	e->contents = sp->style & ST_SUPER ? xasprintf("Footnote %.*s",
-	    (int)(sp->end - sp->start), words + sp->start) :
-	    xstrndup(words + sp->start, sp->end - sp->start);
+	e->contents = xstrndup(words + sp->start, sp->end - sp->start);
+	if (sp->style & ST_SUPER) {	/* "Footnote 3", in the template's words */
+		struct buf b = { 0 };
+
+		words_fill(&b, r->t->word[W_FOOTNOTE], (const char *[]){ "n" },
+		    (const char *[]){ e->contents }, 1, 0);
+		free(e->contents);
+		e->contents = b.s != NULL ? b.s : xstrdup("");
+	}
 }
 
 static void
@@ -589,17 +595,27 @@ layout_width(PangoLayout *l)
 	return lr.width / (double)PANGO_SCALE;
 }
 
+/* The document's date in the template's words, with `day` ("07") or without; the caller
+ * frees. */
+static char *
+date_text(const struct rctx *r, const char *day)
+{
+	struct buf b = { 0 };
+	struct tm tm;
+
+	gmtime_r(&r->d->date, &tm);
+	date_words(&b, r->t->word, &tm, day);
+	return b.s != NULL ? b.s : xstrdup("");
+}
+
 /* A running head's text with {title}, {subtitle}, {section}, {part}, {page}, {pages} and {date}
  * filled in. The caller frees. */
 static char *
 furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 {
 	struct buf b = { 0 };
-	char num[32], date[64], *label = NULL;
-	struct tm tm;
+	char num[32], *date = date_text(r, NULL), *label = NULL;
 
-	gmtime_r(&r->d->date, &tm);
-	strftime(date, sizeof(date), "%B %Y", &tm);
 	for (const char *p = fmt; *p; p++) {
 		const char *v = NULL;
 
@@ -636,6 +652,7 @@ furniture_text(struct rctx *r, const struct page *pg, const char *fmt)
 	}
 	if (b.s == NULL)
 		buf_adds(&b, "");
+	free(date);
 	return b.s;
 }
 
@@ -831,8 +848,7 @@ draw_cover(struct rctx *r)
 	double colw = t->page_w - t->margin_inner - t->margin_outer, y;
 	double band = t->page_h * (plain ? COVER_PLAIN_TOP : COVER_BAND);
 	PangoLayout *l;
-	char date[64];
-	struct tm tm;
+	char *date;
 	struct piece pc = { 0 };
 	struct cover cv;
 	const char *words[3] = { d->title, d->subtitle, d->strapline };
@@ -870,8 +886,7 @@ draw_cover(struct rctx *r)
 		    r->left, cv.y[i]);
 		g_object_unref(cv.layout[i]);
 	}
-	gmtime_r(&d->date, &tm);
-	strftime(date, sizeof(date), "%B %Y", &tm);
+	date = date_text(r, NULL);
 	y = plain ? cv.bottom + 48 : band + 28;
 	for (int i = 0; i < 2; i++) {
 		const char *text = i == 0 ? (d->author ? d->author : "") : date;
@@ -883,6 +898,7 @@ draw_cover(struct rctx *r)
 		y += pango_layout_get_line_count(l) * t->role[R_SUBTITLE].leading + 4;
 		g_object_unref(l);
 	}
+	free(date);
 	if (d->imprint != NULL || d->rights != NULL)
 		draw_imprint(r);
 }
@@ -920,8 +936,9 @@ draw_marks(struct rctx *r)
 	const struct template *t = r->t;
 	double o = r->marks + t->bleed, w = t->page_w, h = t->page_h;
 	double gap = t->bleed + MARK_GAP, len = MARK_LEN;
-	char date[64], *text;
+	char *date, *text, day[16], page[16], pages[24];
 	struct tm tm;
+	struct buf slug = { 0 };
 	PangoLayout *l;
 	struct style st = t->role[R_FOOTER];
 
@@ -942,9 +959,14 @@ draw_marks(struct rctx *r)
 	}
 	cairo_stroke(r->cr);
 	gmtime_r(&r->d->date, &tm);
-	strftime(date, sizeof(date), "%d %B %Y", &tm);
-	text = xasprintf("%s.pdf  ·  %s  ·  %s  ·  page %d of %zu", r->d->outname, r->d->title,
-	    date, r->pageno, r->ps->n);
+	snprintf(day, sizeof(day), "%02d", tm.tm_mday);
+	snprintf(page, sizeof(page), "%d", r->pageno);
+	snprintf(pages, sizeof(pages), "%zu", r->ps->n);
+	date = date_text(r, day);
+	words_fill(&slug, t->word[W_SLUG], (const char *[]){ "file", "title", "date", "page",
+	    "pages" }, (const char *[]){ r->d->outname, r->d->title, date, page, pages }, 5, 0);
+	text = slug.s != NULL ? slug.s : xstrdup("");
+	free(date);
 	st.size = 8;
 	st.weight = 400;
 	st.italic = 0;

@@ -3,7 +3,8 @@
  * order from the same tree the PDF and the web pages are made from, for an editor to diff
  * between two drafts and for tests to check content without pango or cairo. Headings are
  * marked with #, tables set as aligned text, each picture as its alternative text. One of the
- * back-ends in backend.c's table; it names no component. */
+ * back-ends in backend.c's table; it names no component. Its file is one of the job's, put
+ * in place with the PDF by out_end() or not at all. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,7 @@ row_cells(struct text *x, const struct node *r, size_t *ncols, size_t **w, size_
 			*w = xrealloc(*w, (n + 1) * sizeof(**w));
 			(*w)[(*nw)++] = 0;
 		}
-		if (r->level == 0 && utf8_count(cells[n], strlen(cells[n])) > (*w)[n])
+		if (!r->group && utf8_count(cells[n], strlen(cells[n])) > (*w)[n])
 			(*w)[n] = utf8_count(cells[n], strlen(cells[n]));
 	}
 	*ncols = n;
@@ -164,7 +165,7 @@ put_row(struct text *x, const struct node *r, char **cells, size_t n, const size
 
 	buf_adds(&x->b, indent);
 	for (size_t i = 0; i < n; i++, c = c->next) {
-		size_t pad = r->level > 0 ? 0 : w[i] - utf8_count(cells[i], strlen(cells[i]));
+		size_t pad = r->group ? 0 : w[i] - utf8_count(cells[i], strlen(cells[i]));
 
 		for (size_t k = 0; c->align == 2 && k < pad; k++)
 			buf_addc(&x->b, ' ');
@@ -199,9 +200,9 @@ table(struct text *x, const struct node *n, const char *indent)
 	for (i = 0; i < nw; i++)
 		total += w[i] + (i + 1 < nw ? TABLE_GAP : 0);
 	for (r = n->first, i = 0; r != NULL; r = r->next, i++) {
-		int rule = (i == 1 && !n->rowheads) || r->start;
+		int rule = (i == 1 && !n->rowheads) || r->totals;
 
-		for (int k = 0; rule && r->start; k++) {	/* a totals row: ruled above */
+		for (int k = 0; rule && r->totals; k++) {	/* a totals row: ruled above */
 			if (k == 0)
 				buf_adds(&x->b, indent);
 			if ((size_t)k == total) {
@@ -210,7 +211,7 @@ table(struct text *x, const struct node *n, const char *indent)
 			}
 			buf_addc(&x->b, '-');
 		}
-		if (i == 1 && !n->rowheads && !r->start) {	/* under the header */
+		if (i == 1 && !n->rowheads && !r->totals) {	/* under the header */
 			buf_adds(&x->b, indent);
 			for (size_t k = 0; k < total; k++)
 				buf_addc(&x->b, '-');
@@ -235,7 +236,7 @@ component(struct text *x, const struct node *n, const char *indent)
 	if (n->label != NULL)	/* a headline: a heading of the structure */
 		heading(x, n->hlevel > 0 ? n->hlevel : 2, NULL, &(struct inl){ { (char *)n->label,
 		    strlen(n->label), 0 }, NULL, 0 }, indent);
-	if (n->text.text.len > 0 && (n->label == NULL || n->level))
+	if (n->text.text.len > 0 && (n->label == NULL || n->text_under))
 		para(x, indent, "", NULL, &n->text);
 	if (n->alt != NULL) {
 		buf_adds(&x->b, indent);

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* output.c: how a build's files reach out/. A job (a document, or one row of a document built
- * per row) makes its folder out/NAME/ afresh under a temporary name, and its PDF beside it
- * under another; out_end() puts them in place together: the folder exchanged with the old
- * one in one step (renameat2's RENAME_EXCHANGE), then the PDF renamed over the old PDF. So a
- * failure or a signal leaves the previous outputs or the new ones, never a mix, and nothing
- * the new build did not make. Below out/, no symbolic link is followed. Called by main.c (a
- * job's stage, the lock on out/), jobs.c (rows no longer in the data), preview.c (reading
- * back) and every writer, through write_file(). */
+ * per row) makes its folder out/NAME/ afresh under a temporary name, and its files beside it
+ * (out/NAME.pdf, out/NAME.txt) under others; out_end() puts them in place together: the
+ * folder exchanged with the old one in one step (renameat2's RENAME_EXCHANGE), then the PDF
+ * and the rest renamed over the old ones. So a failure or a signal leaves the previous
+ * outputs or the new ones, never a mix, and nothing the new build did not make. Below out/,
+ * no symbolic link is followed. Called by main.c (a job's stage, the lock on out/), jobs.c
+ * (rows no longer in the data), preview.c (reading back) and every writer, through
+ * write_file(). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #include "gen.h"
 
 #define HOLD_MAX	64	/* files a stage keeps open until their data is on disk */
+#define SIDE_MAX	4	/* files beside a job's folder: out/NAME.pdf, out/NAME.txt …*/
 #define TREE_DEPTH	16	/* folders below a job's folder that are removed */
 #define LOCK_NAME	".gen.lock"
 
@@ -41,20 +43,25 @@ static struct {
 static struct {
 	int	 on;
 	char	*dir;		/* out/NAME as the writers spell it: files under it go to `fresh` */
-	char	*pdf;		/* out/NAME.pdf as the writers spell it */
-	char	*parent;	/* the folder holding both, as the writers spell it */
+	char	*parent;	/* the folder holding it and the side files, as the writers
+				 * spell it */
 	int	 parentfd;	/* ... open */
 	char	 name[NAME_MAX + 1];	/* NAME */
 	int	 oldfd;		/* the previous out/NAME/, for files that have not changed, or -1 */
 	int	 freshfd;	/* the fresh folder, once the first file is written to it, or -1 */
 	char	 fresh[NAME_MAX + 1];	/* its name in parentfd; after the exchange, the old one's */
 	ino_t	 freshino;
-	int	 pdffd;		/* the PDF, written under its temporary name ... */
-	char	 pdftmp[NAME_MAX + 1];	/* ... this, in parentfd, or "" */
+	struct side {		/* a file beside the folder, out/NAME.EXT (the PDF, the text) */
+		char	*path;	/* as the writers spell it */
+		char	 ext[16];	/* ".pdf" */
+		int	 fd;	/* written under its temporary name ..., or -1 when closed */
+		char	 tmp[NAME_MAX + 1];	/* ... this, in parentfd, or "" */
+	}	 side[SIDE_MAX];	/* in the order they were first written */
+	size_t	 nside;
 	int	 fd[HOLD_MAX];	/* files written, their data on its way to disk */
 	size_t	 nfd;
 	int	 failed;	/* a file could not be written: nothing will be put in place */
-} stage = { .parentfd = -1, .oldfd = -1, .freshfd = -1, .pdffd = -1 };
+} stage = { .parentfd = -1, .oldfd = -1, .freshfd = -1 };
 
 /* A file written outside a stage, under its temporary name (for the signal handler). */
 static int writing_dir = -1;
@@ -276,8 +283,9 @@ write_abandon(int sig)
 	}
 	if (writing[0] != '\0')
 		unlinkat(writing_dir, writing, 0);	/* all async-signal-safe */
-	if (stage.pdftmp[0] != '\0')
-		unlinkat(stage.parentfd, stage.pdftmp, 0);
+	for (size_t i = 0; i < stage.nside; i++)
+		if (stage.side[i].tmp[0] != '\0')
+			unlinkat(stage.parentfd, stage.side[i].tmp, 0);
 	if (stage.fresh[0] != '\0')
 		remove_tree_at(stage.parentfd, stage.fresh, TREE_DEPTH);
 	return 1;
@@ -417,24 +425,46 @@ create_temp(int dfd, const char *base, char name[NAME_MAX + 1])
 	return fd;
 }
 
-/* The job's PDF, under its temporary name until out_end() renames it. */
+/* The side file of the job at `path` (out/NAME.EXT, no slash in EXT), or NULL. */
+static struct side *
+side_of(const char *path)
+{
+	const char *ext = strncmp(path, stage.dir, strlen(stage.dir)) == 0 ?
+	    path + strlen(stage.dir) : NULL;
+
+	if (ext == NULL || ext[0] != '.' || strchr(ext, '/') != NULL ||
+	    strlen(ext) >= sizeof(stage.side[0].ext) || strlen(stage.name) + strlen(ext) > NAME_MAX)
+		return NULL;
+	for (size_t i = 0; i < stage.nside; i++)
+		if (strcmp(stage.side[i].ext, ext) == 0)
+			return &stage.side[i];
+	if (stage.nside == SIDE_MAX)
+		return NULL;
+	stage.side[stage.nside] = (struct side){ .path = xstrdup(path), .fd = -1 };
+	snprintf(stage.side[stage.nside].ext, sizeof(stage.side[0].ext), "%s", ext);
+	return &stage.side[stage.nside++];
+}
+
+/* A side file of the job (its PDF, its text), under its temporary name until out_end()
+ * renames it. */
 static int
-write_pdf_staged(const char *data, size_t len)
+write_side_staged(struct side *sd, const char *data, size_t len)
 {
 	char name[NAME_MAX + 1];
 	int fd, e;
 
-	if (stage.pdftmp[0] != '\0') {	/* written again: the first goes */
-		unlinkat(stage.parentfd, stage.pdftmp, 0);
-		stage.pdftmp[0] = '\0';
-		close(stage.pdffd);
+	if (sd->tmp[0] != '\0') {	/* written again: the first goes */
+		unlinkat(stage.parentfd, sd->tmp, 0);
+		sd->tmp[0] = '\0';
+		close(sd->fd);
+		sd->fd = -1;
 	}
 	if ((fd = create_temp(stage.parentfd, stage.name, name)) == -1) {
 		stage.failed = 1;
 		return -1;
 	}
-	set_name(stage.pdftmp, name);
-	stage.pdffd = fd;
+	set_name(sd->tmp, name);
+	sd->fd = fd;
 	if (write_all(fd, data, len) == -1) {
 		e = errno;
 		stage.failed = 1;
@@ -482,13 +512,14 @@ int
 write_file(const char *path, const void *data, size_t len)
 {
 	const char *rel, *slash = strrchr(path, '/');
+	struct side *sd;
 	char *dir;
 	int dfd, rc, e;
 
 	if (stage.on && (rel = below(stage.dir, path)) != NULL)
 		return write_staged(rel, data, len);
-	if (stage.on && strcmp(path, stage.pdf) == 0)
-		return write_pdf_staged(data, len);
+	if (stage.on && (sd = side_of(path)) != NULL)
+		return write_side_staged(sd, data, len);
 	dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 	if (out.fd >= 0 && (rel = below(out.path, dir)) != NULL)
 		dfd = open_below(out.fd, rel, 1);	/* below out/: no link followed */
@@ -568,43 +599,53 @@ out_begin(struct gen *g, const char *outname)
 		return -1;
 	}
 	stage.dir = xasprintf("%s/%s", g->outdir, outname);
-	stage.pdf = xasprintf("%s/%s.pdf", g->outdir, outname);
 	stage.parent = *parent ? xasprintf("%s/%s", g->outdir, parent) : xstrdup(g->outdir);
 	free(parent);
 	if (strlen(name) + strlen(".pdf") > NAME_MAX || *name == '\0') {
-		msg(g, MSG_FATAL, stage.pdf, 0, 0, "cannot write: the name is longer than a file "
+		char *pdf = xasprintf("%s.pdf", stage.dir);
+
+		msg(g, MSG_FATAL, pdf, 0, 0, "cannot write: the name is longer than a file "
 		    "name may be (%d bytes)", NAME_MAX);
+		free(pdf);
 		close(stage.parentfd);
 		stage.parentfd = -1;
 		free(stage.dir);
-		free(stage.pdf);
 		free(stage.parent);
 		return -1;
 	}
 	snprintf(stage.name, sizeof(stage.name), "%s", name);
 	stage.oldfd = openat(stage.parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
-	stage.freshfd = stage.pdffd = -1;
-	stage.fresh[0] = stage.pdftmp[0] = '\0';
+	stage.freshfd = -1;
+	stage.fresh[0] = '\0';
+	stage.nside = 0;
 	stage.nfd = 0;
 	stage.failed = 0;
 	stage.on = 1;
 	return 0;
 }
 
-/* Writes the record of a commit that puts both a folder and a PDF in place, for a build
- * that finds it after this one was killed between the two (out_lock()). NUL-separated:
- * what the fresh folder is, the name, and the PDF's temporary name. */
+/* The longest record write_record() writes. */
+#define RECORD_MAX	((2 + 2 * SIDE_MAX) * (NAME_MAX + 1) + 64)
+
+/* Writes the record of a commit that puts both a folder and its side files in place, for a
+ * build that finds it after this one was killed between the two (out_lock()).
+ * NUL-separated: what the fresh folder is, the name, then each side file's temporary name
+ * and ending (".pdf"). */
 static void
 write_record(char rec[NAME_MAX + 1])
 {
-	char text[3 * (NAME_MAX + 1) + 64];
+	char text[RECORD_MAX];
 	int n, fd;
 
 	memcpy(rec, stage.fresh, strlen(stage.fresh) - strlen(".tmp"));
 	strcpy(rec + strlen(stage.fresh) - strlen(".tmp"), ".commit");
-	n = snprintf(text, sizeof(text), "gen commit 1%c%llu%c%s%c%s%c", 0,
-	    (unsigned long long)stage.freshino, 0, stage.name, 0, stage.pdftmp, 0);
+	n = snprintf(text, sizeof(text), "gen commit 2%c%llu%c%s%c", 0,
+	    (unsigned long long)stage.freshino, 0, stage.name, 0);
+	for (size_t i = 0; i < stage.nside; i++)
+		if (stage.side[i].tmp[0] != '\0')
+			n += snprintf(text + n, sizeof(text) - (size_t)n, "%s%c%s%c",
+			    stage.side[i].tmp, 0, stage.side[i].ext, 0);
 	fd = openat(stage.parentfd, rec, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0666);
 	if (fd < 0 || write_all(fd, text, (size_t)n) == -1 || close(fd) == -1) {
@@ -661,27 +702,48 @@ commit_lock(void)
 	return fd;
 }
 
-/* Puts the stage's folder and PDF in place: the folder first, then the PDF. A signal meanwhile
- * waits until both are done. Returns 0, or -1 after msg() with the old ones in place. */
+/* Puts the stage's side files in place, in the order they were written, after its folder.
+ * Returns the one that could not be (the folder is then put back), or NULL. The PDF comes
+ * first: a rename in one folder fails, if at all, on the first (a folder in its way). */
+static struct side *
+put_sides(void)
+{
+	char dest[NAME_MAX + 1];
+
+	for (size_t i = 0; i < stage.nside; i++) {
+		struct side *sd = &stage.side[i];
+
+		if (sd->tmp[0] == '\0')
+			continue;
+		snprintf(dest, sizeof(dest), "%s%s", stage.name, sd->ext);
+		if (renameat(stage.parentfd, sd->tmp, stage.parentfd, dest) == -1)
+			return sd;
+		sd->tmp[0] = '\0';
+	}
+	return NULL;
+}
+
+/* Puts the stage's folder and side files in place: the folder first, then the PDF and the
+ * rest. A signal meanwhile waits until all are done. Returns 0, or -1 after msg() with the
+ * old ones in place. */
 static int
 commit(struct gen *g)
 {
-	char rec[NAME_MAX + 1] = "", spare[NAME_MAX + 1] = "", pdfname[NAME_MAX + 8];
+	char rec[NAME_MAX + 1] = "", spare[NAME_MAX + 1] = "";
 	int lock = commit_lock(), state = C_IDLE, had_old = 0, rc = 0, sig;
+	struct side *bad;
 
 	if (!atomic_compare_exchange_strong(&commit_state, &state, C_COMMITTING))
 		for (;;)
 			pause();	/* a signal is ending the process */
-	snprintf(pdfname, sizeof(pdfname), "%s.pdf", stage.name);
-	if (stage.freshfd >= 0 && stage.pdftmp[0] != '\0')
+	if (stage.freshfd >= 0 && stage.nside > 0)
 		write_record(rec);
 	if (stage.freshfd >= 0 &&
 	    swap_in(stage.parentfd, stage.fresh, stage.name, spare, &had_old) == -1) {
 		msg(g, MSG_FATAL, stage.dir, 0, 0, "cannot write: %s", strerror(errno));
 		rc = -1;
-	} else if (stage.pdftmp[0] != '\0' &&
-	    renameat(stage.parentfd, stage.pdftmp, stage.parentfd, pdfname) == -1) {
-		msg(g, MSG_FATAL, stage.pdf, 0, 0, "cannot write: %s", strerror(errno));
+	} else if ((bad = put_sides()) != NULL) {
+		msg(g, MSG_FATAL, bad->path, 0, 0, "cannot write: %s", strerror(errno));
 		rc = -1;
 		if (stage.freshfd >= 0 && had_old && spare[0] == '\0')	/* the old folder back */
 			renameat2(stage.parentfd, stage.fresh, stage.parentfd, stage.name,
@@ -691,7 +753,6 @@ commit(struct gen *g)
 		else if (stage.freshfd >= 0)
 			renameat(stage.parentfd, stage.name, stage.parentfd, stage.fresh);
 	} else {
-		stage.pdftmp[0] = '\0';
 		if (spare[0] != '\0')
 			set_name(stage.fresh, spare);	/* the old folder, to remove */
 		else if (stage.freshfd >= 0 && !had_old)
@@ -707,30 +768,57 @@ commit(struct gen *g)
 	return rc;
 }
 
+/* Sends the side files' data to disk and closes them. Returns NULL, or the one that could
+ * not be, with errno set. */
+static struct side *
+settle_sides(void)
+{
+	struct side *bad = NULL;
+
+	for (size_t i = 0; i < stage.nside; i++) {
+		struct side *sd = &stage.side[i];
+		int e = 0;
+
+		if (sd->fd < 0)
+			continue;
+		if ((fdatasync(sd->fd) == -1 && errno != EINVAL))
+			e = errno;
+		if (close(sd->fd) == -1 && e == 0)
+			e = errno;
+		sd->fd = -1;
+		if (e != 0 && bad == NULL) {
+			bad = sd;
+			errno = e;
+		}
+	}
+	return bad;
+}
+
 int
 out_end(struct gen *g, int ok)
 {
+	struct side *bad;
 	int rc = -1;
 
 	if (!stage.on)
 		return 0;
 	if (ok && !stage.failed && settle() == -1)
 		msg(g, MSG_FATAL, stage.dir, 0, 0, "cannot write: %s", strerror(errno));
-	else if (ok && !stage.failed && stage.pdffd >= 0 && ((fdatasync(stage.pdffd) == -1 &&
-	    errno != EINVAL) || close(stage.pdffd) == -1)) {
-		stage.pdffd = -1;
-		msg(g, MSG_FATAL, stage.pdf, 0, 0, "cannot write: %s", strerror(errno));
-	} else if (ok && !stage.failed) {
-		stage.pdffd = -1;
+	else if (ok && !stage.failed && (bad = settle_sides()) != NULL)
+		msg(g, MSG_FATAL, bad->path, 0, 0, "cannot write: %s", strerror(errno));
+	else if (ok && !stage.failed)
 		rc = commit(g);
-	}
 	/* what is left: the fresh folder of a failed job, or the old one of a done one */
 	settle();
-	if (stage.pdffd >= 0)
-		close(stage.pdffd);
-	if (stage.pdftmp[0] != '\0')
-		unlinkat(stage.parentfd, stage.pdftmp, 0);
-	stage.pdftmp[0] = '\0';
+	for (size_t i = 0; i < stage.nside; i++) {
+		if (stage.side[i].fd >= 0)
+			close(stage.side[i].fd);
+		if (stage.side[i].tmp[0] != '\0')
+			unlinkat(stage.parentfd, stage.side[i].tmp, 0);
+		stage.side[i].tmp[0] = '\0';
+		free(stage.side[i].path);
+	}
+	stage.nside = 0;
 	if (stage.fresh[0] != '\0')
 		remove_tree_at(stage.parentfd, stage.fresh, TREE_DEPTH);
 	stage.fresh[0] = '\0';
@@ -739,27 +827,33 @@ out_end(struct gen *g, int ok)
 	if (stage.oldfd >= 0)
 		close(stage.oldfd);
 	close(stage.parentfd);
-	stage.freshfd = stage.oldfd = stage.pdffd = stage.parentfd = -1;
+	stage.freshfd = stage.oldfd = stage.parentfd = -1;
 	stage.on = 0;
 	free(stage.dir);
-	free(stage.pdf);
 	free(stage.parent);
-	stage.dir = stage.pdf = stage.parent = NULL;
+	stage.dir = stage.parent = NULL;
 	return rc;
 }
 
 /* ---- what a killed build left ---- */
 
+/* The field after `p` in a record ending at `end` (NUL-separated), or `end`. */
+static const char *
+next_field(const char *p, const char *end)
+{
+	return p < end ? p + strlen(p) + 1 : end;
+}
+
 /* Finishes the commit whose record `rec` (in `dfd`) a killed build left. If its new folder is
- * in place (the folder there is the one the record names, by its inode), its PDF is put
- * beside it; else (the exchange was not made, or a later build has since put its own pair
- * in place) nothing is, and the temporary files go with the rest. Either way each PDF stands
- * with its own folder. */
+ * in place (the folder there is the one the record names, by its inode), its side files (the
+ * PDF, the text) are put beside it; else (the exchange was not made, or a later build has
+ * since put its own in place) nothing is, and the temporary files go with the rest. Either
+ * way each PDF stands with its own folder. */
 static void
 finish_commit(int dfd, const char *rec)
 {
-	char text[3 * (NAME_MAX + 1) + 64], pdfname[NAME_MAX + 8];
-	const char *ino, *name, *pdftmp;
+	char text[RECORD_MAX], dest[RECORD_MAX];
+	const char *end, *ino, *name, *tmp, *ext;
 	struct stat st;
 	ssize_t n = -1;
 	int fd;
@@ -770,17 +864,21 @@ finish_commit(int dfd, const char *rec)
 	}
 	if (n > 0) {
 		text[n] = '\0';
-		ino = text + strlen(text) + 1;
-		name = ino < text + n ? ino + strlen(ino) + 1 : text + n;
-		pdftmp = name < text + n ? name + strlen(name) + 1 : text + n;
-		if (strcmp(text, "gen commit 1") == 0 && pdftmp < text + n && *name != '\0' &&
-		    strchr(name, '/') == NULL && strchr(pdftmp, '/') == NULL &&
-		    is_temp(pdftmp, ".tmp") && strlen(name) + 4 <= NAME_MAX &&
+		end = text + n;
+		ino = next_field(text, end);
+		name = next_field(ino, end);
+		if (strcmp(text, "gen commit 2") == 0 && name < end && *name != '\0' &&
+		    strchr(name, '/') == NULL && strlen(name) + 4 <= NAME_MAX &&
 		    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
-		    (unsigned long long)st.st_ino == strtoull(ino, NULL, 10)) {
-			snprintf(pdfname, sizeof(pdfname), "%s.pdf", name);
-			renameat(dfd, pdftmp, dfd, pdfname);
-		}
+		    (unsigned long long)st.st_ino == strtoull(ino, NULL, 10))
+			for (tmp = next_field(name, end); (ext = next_field(tmp, end)) < end;
+			    tmp = next_field(ext, end))
+				if (strchr(tmp, '/') == NULL && is_temp(tmp, ".tmp") &&
+				    ext[0] == '.' && strchr(ext, '/') == NULL &&
+				    strlen(name) + strlen(ext) <= NAME_MAX) {
+					snprintf(dest, sizeof(dest), "%s%s", name, ext);
+					renameat(dfd, tmp, dfd, dest);
+				}
 	}
 	unlinkat(dfd, rec, 0);
 }
@@ -856,12 +954,6 @@ out_unlock(void)
 
 /* ---- rows no longer in the data ---- */
 
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Adds to `names` each "../assets/NAME" the pages of the folder `dfd` refer to. */
 static void
 assets_used(int dfd, char ***names, size_t *n)
@@ -921,7 +1013,7 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 	}
 	for (size_t i = 0; i < nrows; i++)
 		keep[i] = rows[i];
-	qsort(keep, nrows, sizeof(*keep), cmp_name);
+	qsort(keep, nrows, sizeof(*keep), cmp_strings);
 	fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
 	dp = fd >= 0 ? fdopendir(fd) : NULL;
 	while (dp != NULL && (e = readdir(dp)) != NULL) {
@@ -935,7 +1027,7 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 		name = l > 4 && (strcmp(e->d_name + l - 4, ".pdf") == 0 ||
 		    strcmp(e->d_name + l - 4, ".txt") == 0) ? xstrndup(e->d_name, l - 4) :
 		    xstrdup(e->d_name);
-		row = bsearch(&name, keep, nrows, sizeof(*keep), cmp_name) != NULL;
+		row = bsearch(&name, keep, nrows, sizeof(*keep), cmp_strings) != NULL;
 		free(name);
 		if (!row) {
 			if (g->verbose)
@@ -952,7 +1044,7 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 		closedir(dp);
 	/* the pictures no row's page shows */
 	if (nused > 0)
-		qsort(used, nused, sizeof(*used), cmp_name);
+		qsort(used, nused, sizeof(*used), cmp_strings);
 	afd = openat(dfd, "assets", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	fd = afd >= 0 ? fcntl(afd, F_DUPFD_CLOEXEC, 0) : -1;
 	if (fd >= 0 && (dp = fdopendir(fd)) == NULL)
@@ -962,7 +1054,7 @@ out_prune(struct gen *g, const char *doc, char *const *rows, size_t nrows)
 			const char *n = e->d_name;
 
 			if (n[0] == '.' || strcmp(n, "gen.css") == 0 || strcmp(n, "fonts") == 0 ||
-			    (nused > 0 && bsearch(&n, used, nused, sizeof(*used), cmp_name)))
+			    (nused > 0 && bsearch(&n, used, nused, sizeof(*used), cmp_strings)))
 				continue;
 			remove_tree_at(afd, n, TREE_DEPTH);
 		}

@@ -17,12 +17,6 @@
 #include "gen.h"
 
 static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
 has_dir(const char *base, const char *sub)
 {
 	char *p = xasprintf("%s/%s", base, sub);
@@ -152,7 +146,7 @@ project_list(const struct gen *g, const char *rel, const char *ext, size_t *n)
 		free(dirs[k]);
 	}
 	if (*n > 1)
-		qsort(names, *n, sizeof(*names), cmp_name);
+		qsort(names, *n, sizeof(*names), cmp_strings);
 	return names;
 }
 

@@ -738,6 +738,48 @@ xml_escape(struct buf *b, const char *s, size_t n)
 		}
 }
 
+size_t
+words_fill(struct buf *b, const char *fmt, const char *const names[],
+    const char *const vals[], size_t n, int escape)
+{
+	size_t empty = 0, i;
+	const char *e;
+
+	for (const char *p = fmt != NULL ? fmt : ""; *p; p++) {
+		for (i = n, e = *p == '{' ? strchr(p, '}') : NULL; e != NULL && i == n; )
+			for (i = 0; i < n && (strlen(names[i]) != (size_t)(e - p - 1) ||
+			    strncmp(p + 1, names[i], strlen(names[i])) != 0); i++)
+				;
+		if (e == NULL || i == n) {
+			if (escape)
+				xml_escape(b, p, 1);
+			else
+				buf_addc(b, *p);
+			continue;
+		}
+		empty += vals[i] == NULL || vals[i][0] == '\0';
+		buf_adds(b, vals[i] != NULL ? vals[i] : "");
+		p = e;
+	}
+	return empty;
+}
+
+void
+date_words(struct buf *b, char *const *words, const struct tm *tm, const char *day)
+{
+	const char *m = words[W_MONTHS];
+	char year[16], *month;
+
+	for (int i = 0; i < tm->tm_mon && m != NULL; i++)
+		if ((m = strchr(m, '|')) != NULL)
+			m++;
+	month = xstrndup(m != NULL ? m : "", m != NULL ? strcspn(m, "|") : 0);
+	snprintf(year, sizeof(year), "%d", tm->tm_year + 1900);
+	words_fill(b, words[day != NULL ? W_DAY_MONTH_YEAR : W_MONTH_YEAR], (const char *[]){
+	    "day", "month", "year" }, (const char *[]){ day, month, year }, 3, 0);
+	free(month);
+}
+
 char *
 file_slug(const char *s)
 {
@@ -780,28 +822,52 @@ utf8_count(const char *s, size_t n)
 }
 
 char **
-dir_names(const char *dir, const char *ext, int nocase, int (*cmp)(const void *, const void *),
-    size_t *n)
+dir_list(const char *dir, int (*keep)(const char *dir, const char *name, void *arg),
+    void *arg, int (*cmp)(const void *, const void *), size_t *n)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *e;
 	char **v = NULL;
-	size_t k = strlen(ext);
 
 	*n = 0;
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		size_t l = strlen(e->d_name);
-		const char *end = e->d_name + l - k;
-
-		if (l > k && e->d_name[0] != '.' &&
-		    (nocase ? strcasecmp(end, ext) : strcmp(end, ext)) == 0) {
+	while (dp != NULL && (e = readdir(dp)) != NULL)
+		if (e->d_name[0] != '.' && (keep == NULL || keep(dir, e->d_name, arg))) {
 			v = xrealloc(v, (*n + 1) * sizeof(*v));
 			v[(*n)++] = xstrdup(e->d_name);
 		}
-	}
 	if (dp != NULL)
 		closedir(dp);
 	if (*n > 1)
 		qsort(v, *n, sizeof(*v), cmp);
 	return v;
+}
+
+/* What dir_names() keeps: names ending in an ending. */
+struct ending {
+	const char	*ext;
+	int		 nocase;
+};
+
+static int
+has_ending(const char *dir, const char *name, void *arg)
+{
+	const struct ending *x = arg;
+	size_t l = strlen(name), k = strlen(x->ext);
+
+	(void)dir;
+	return l > k && (x->nocase ? strcasecmp(name + l - k, x->ext) :
+	    strcmp(name + l - k, x->ext)) == 0;
+}
+
+char **
+dir_names(const char *dir, const char *ext, int nocase, int (*cmp)(const void *, const void *),
+    size_t *n)
+{
+	return dir_list(dir, has_ending, &(struct ending){ ext, nocase }, cmp, n);
+}
+
+int
+cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }

@@ -19,10 +19,17 @@
 
 #define MAX_STARTER_DEPTH	6	/* folders in a starter, at most this deep */
 
+/* dir_list()'s filter for folders (not links to them). */
 static int
-cmp_name(const void *a, const void *b)
+is_folder(const char *dir, const char *name, void *arg)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	char *path = xasprintf("%s/%s", dir, name);
+	struct stat st;
+	int yes = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+
+	(void)arg;
+	free(path);
+	return yes;
 }
 
 /* The starters installed: the folders of share/starters, in order. */
@@ -30,25 +37,11 @@ static char **
 starters(const struct gen *g, size_t *n)
 {
 	char *dir = g->share ? xasprintf("%s/starters", g->share) : NULL, **v = NULL;
-	DIR *dp = dir ? opendir(dir) : NULL;
-	struct dirent *e;
 
 	*n = 0;
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		char *sub = xasprintf("%s/%s", dir, e->d_name);
-		struct stat st;
-
-		if (e->d_name[0] != '.' && lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
-			v = xrealloc(v, (*n + 1) * sizeof(*v));
-			v[(*n)++] = xstrdup(e->d_name);
-		}
-		free(sub);
-	}
-	if (dp != NULL)
-		closedir(dp);
+	if (dir != NULL)
+		v = dir_list(dir, is_folder, NULL, cmp_strings, n);
 	free(dir);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_name);
 	return v;
 }
 

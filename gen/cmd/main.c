@@ -118,12 +118,6 @@ listed(char *const *docs, size_t n, const char *dir)
 	return 0;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Says of folder content/NAME, which has no index.md, that it has one in another case
  * (INDEX.MD), which does not make it a document. */
 static void
@@ -145,33 +139,34 @@ index_in_other_case(struct gen *g, const char *content, const char *name)
 	free(dir);
 }
 
-/* Every folder in content/ that holds an index.md, in name order. */
+/* dir_list()'s filter for content/'s documents: folders that hold an index.md (`arg`: the
+ * gen, to say of one that has it in another case that it is not built). */
+static int
+is_document(const char *content, const char *name, void *arg)
+{
+	char *index = xasprintf("%s/%s/index.md", content, name);
+	int yes = access(index, F_OK) == 0;
+
+	if (!yes)
+		index_in_other_case(arg, content, name);
+	free(index);
+	return yes;
+}
+
+/* Every folder in content/ that holds an index.md (its path), in name order. */
 static char **
 all_documents(struct gen *g, size_t *n)
 {
-	char *dir = project_path(g, "content"), **v = NULL;
-	DIR *dp = opendir(dir);
-	struct dirent *e;
+	char *dir = project_path(g, "content"), **v = dir_list(dir, is_document, g, cmp_strings,
+	    n);
 
-	*n = 0;
-	while (dp != NULL && (e = readdir(dp)) != NULL) {
-		char *index;
+	for (size_t i = 0; i < *n; i++) {
+		char *path = xasprintf("%s/%s", dir, v[i]);
 
-		if (e->d_name[0] == '.')
-			continue;
-		index = xasprintf("%s/%s/index.md", dir, e->d_name);
-		if (access(index, F_OK) == 0) {
-			v = xrealloc(v, (*n + 1) * sizeof(*v));
-			v[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
-		} else
-			index_in_other_case(g, dir, e->d_name);
-		free(index);
+		free(v[i]);
+		v[i] = path;
 	}
-	if (dp != NULL)
-		closedir(dp);
 	free(dir);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_str);
 	return v;
 }
 

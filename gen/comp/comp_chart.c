@@ -123,42 +123,44 @@ nice_axis(struct chart *ch)
 	ch->ystep = step;
 }
 
-/* The description of a line or bar chart, read aloud in place of it. */
+/* The description of a line or bar chart, read aloud in place of it, in the template's
+ * words: the chart, its title and span, then each series' figures. */
 static char *
 series_describe(const struct chart *ch)
 {
 	struct buf b = { 0 };
-	size_t nr = ch->t->nrows;
-	char num[160];
+	const struct table *t = ch->t;
+	size_t nr = t->nrows, nc = t->ncols, x = (size_t)ch->x;
+	const char *kind = data_word(ch->data, ch->kind == &chart_line ? W_LINE_CHART :
+	    W_BAR_CHART), *title = ch->title ? ch->title : "";
 
-	buf_adds(&b, data_word(ch->data, ch->kind == &chart_line ? W_LINE_CHART : W_BAR_CHART));
-	buf_adds(&b, " ");
-	buf_adds(&b, ch->title ? ch->title : "");
-	if (nr > 0) {
-		buf_adds(&b, ", ");
-		buf_adds(&b, ch->t->cells[(size_t)ch->x].text);
-		buf_adds(&b, " to ");
-		buf_adds(&b, ch->t->cells[(nr - 1) * ch->t->ncols + (size_t)ch->x].text);
-		buf_adds(&b, ".");
+	if (nr > 0)
+		words_fill(&b, data_word(ch->data, W_CHART_ABOUT), (const char *[]){ "chart",
+		    "title", "from", "to" }, (const char *[]){ kind, title, t->cells[x].text,
+		    t->cells[(nr - 1) * nc + x].text }, 4, 0);
+	else {
+		buf_adds(&b, kind);
+		buf_adds(&b, " ");
+		buf_adds(&b, title);
 	}
 	for (int s = 0; s < ch->n; s++) {
-		buf_adds(&b, " ");
-		buf_adds(&b, ch->name[s]);
-		buf_adds(&b, ":");
-		for (size_t r = 0; r < nr; r++) {
-			double v = chart_value(ch, r, ch->y[s]);
+		struct buf figs = { 0 };
 
-			if (isnan(v))
-				snprintf(num, sizeof(num), "%s %s in %s", r ? "," : "",
-				    datum_words(ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]].kind,
-				    1), ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
-			else
-				snprintf(num, sizeof(num), "%s %g%s in %s", r ? "," : "", v,
-				    ch->unit ? ch->unit : "",
-				    ch->t->cells[r * ch->t->ncols + (size_t)ch->x].text);
-			buf_adds(&b, num);
+		for (size_t r = 0; r < nr; r++) {
+			const struct cell *ce = &t->cells[r * nc + (size_t)ch->y[s]];
+			double v = chart_value(ch, r, ch->y[s]);
+			char num[160];
+
+			snprintf(num, sizeof(num), "%g%s", v, ch->unit ? ch->unit : "");
+			buf_adds(&figs, r ? ", " : "");
+			words_fill(&figs, data_word(ch->data, W_CHART_FIGURE), (const char *[]){
+			    "figure", "when" }, (const char *[]){ isnan(v) ? datum_words(data_words(ch->data), ce->kind, 1) :
+			    num, t->cells[r * nc + x].text }, 2, 0);
 		}
-		buf_adds(&b, ".");
+		buf_adds(&b, " ");
+		words_fill(&b, data_word(ch->data, W_CHART_SERIES), (const char *[]){ "series",
+		    "figures" }, (const char *[]){ ch->name[s], figs.s }, 2, 0);
+		buf_free(&figs);
 	}
 	return b.s;
 }
@@ -295,7 +297,7 @@ chart_table(const struct node *n)
 			if (c->kind == D_NUMBER)
 				snprintf(num, sizeof(num), "%g%s", c->num, ch->unit ? ch->unit : "");
 			node_append(row, figure_cell(n, c->kind == D_NUMBER ? num :
-			    DATUM_MISSING(c->kind) ? datum_words(c->kind, 0) : c->text,
+			    DATUM_MISSING(c->kind) ? datum_words(data_words(ch->data), c->kind, 0) : c->text,
 			    c->kind == D_TEXT ? 0 : 2));
 		}
 	}
@@ -630,9 +632,9 @@ draw_series(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 		if (none) {
 			double lw, lh, cx = left + slot * (r + e) / 2.0;
 
-			measure(ctx, t, datum_words(k, 0), CHART_TEXT, 400, &lw, &lh);
+			measure(ctx, t, datum_words(t->word, k, 0), CHART_TEXT, 400, &lw, &lh);
 			cx = fmin(fmax(cx, left + lw / 2), right - lw / 2);	/* within the axes */
-			place_text(cr, ctx, t, &pl, datum_words(k, 0), 400, cx, bottom - 13, 1,
+			place_text(cr, ctx, t, &pl, datum_words(t->word, k, 0), 400, cx, bottom - 13, 1,
 			    t->muted, -11, top, bottom);
 		}
 	}

@@ -324,6 +324,17 @@ judgement_check(const struct component_call *c, struct chart *ch)
 	return bad_cells;
 }
 
+/* Grade g ("1") as the description says it: with its `meaning` on the scale, if any. */
+static void
+grade_said(struct buf *b, const struct chart *ch, const char *g, const char *meaning)
+{
+	if (meaning == NULL)
+		buf_adds(b, g);
+	else
+		words_fill(b, data_word(ch->data, W_CHART_GRADE), (const char *[]){ "grade",
+		    "meaning" }, (const char *[]){ g, meaning }, 2, 0);
+}
+
 /* The description read aloud in place of the chart. */
 static char *
 judgement_describe(const struct chart *ch)
@@ -333,15 +344,18 @@ judgement_describe(const struct chart *ch)
 	char num[160];
 
 	char *best = grade_words(ch, 1), *worst = grade_words(ch, 7);
+	struct buf lo = { 0 }, hi = { 0 };
 
 	if (ch->title != NULL) {
 		buf_adds(&b, ch->title);
 		buf_adds(&b, ": ");
 	}
-	snprintf(num, sizeof(num), "grades from 1%s%s%s to 7%s%s%s.", best ? " (" : "",
-	    best ? best : "", best ? ")" : "", worst ? " (" : "", worst ? worst : "",
-	    worst ? ")" : "");
-	buf_adds(&b, num);
+	grade_said(&lo, ch, "1", best);
+	grade_said(&hi, ch, "7", worst);
+	words_fill(&b, data_word(ch->data, W_CHART_GRADES), (const char *[]){ "best", "worst" },
+	    (const char *[]){ lo.s, hi.s }, 2, 0);
+	buf_free(&lo);
+	buf_free(&hi);
 	free(best);
 	free(worst);
 	for (size_t r = 0; r < nr; r++) {
@@ -360,7 +374,7 @@ judgement_describe(const struct chart *ch)
 			ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
 			snprintf(num, sizeof(num), "%s %s ", said++ ? "," : "", ch->name[s]);
 			buf_adds(&b, num);
-			buf_adds(&b, DATUM_MISSING(ce->kind) ? datum_words(ce->kind, 1) :
+			buf_adds(&b, DATUM_MISSING(ce->kind) ? datum_words(data_words(ch->data), ce->kind, 1) :
 			    ce->text);
 		}
 		buf_adds(&b, ".");

@@ -20,6 +20,24 @@
 #define NUMBER_H	0.34	/* the number's band, as a share of the panel's width */
 #define CAPTION_H	48.0	/* pt for the caption: three lines */
 
+/* A panel's own data (its N_PART's `data`, freed with it). */
+struct panel {
+	int		 count;		/* children of the 100, or -1: no figure */
+	enum datum	 kind;		/* why there is no figure */
+	char		 slug[96];	/* its files' name (file_slug(): at most 80 bytes) */
+};
+
+/* An area's panels' own data (their N_COMPONENT's `data`, freed with it). */
+struct panels {
+	int		 per_page;	/* at most this many a page, 1 to 8 */
+};
+
+static const struct panel *
+panel_of(const struct node *n)
+{
+	return n->data;
+}
+
 /* ---- from data ---- */
 
 /* Checks the figures of one panel's column in every area, once: a number of children from
@@ -131,30 +149,40 @@ count_of(double v)
 
 /* One panel for indicator row i: its value from the area's row (checked). */
 static struct node *
-one_panel(const struct table *ind, size_t i, const struct table *areas, size_t row,
-    const char *file, int line, int col)
+one_panel(const struct datasets *d, const struct table *ind, size_t i,
+    const struct table *areas, size_t row, const char *file, int line, int col)
 {
 	const char *key = csv_text(ind, i, "key"), *caption = csv_text(ind, i, "caption");
 	const char *sentence = csv_text(ind, i, "sentence");
+	const char *what = sentence[0] ? sentence : caption;
 	const char *area = areas->cells[row * areas->ncols].text;
 	const struct cell *vc = &areas->cells[row * areas->ncols + (size_t)csv_column(areas,
 	    key)];
 	struct node *n = node_new(N_PART, file, line, col);
+	struct panel *pn = xcalloc(1, sizeof(*pn));
+	struct buf b = { 0 };
+	char *slug = file_slug(key);
 
+	snprintf(pn->slug, sizeof(pn->slug), "%s", slug);
+	free(slug);
 	n->comp = &comp_hundreds;
+	n->data = pn;
 	n->label = typeset(caption, strlen(caption), NULL);
-	n->src = file_slug(key);
 	buf_adds(&n->text.text, area);
 	if (vc->kind == D_NUMBER) {
-		n->start = count_of(vc->num);
-		n->alt = xasprintf("%d in every 100 children in %s %s", n->start, area,
-		    sentence[0] ? sentence : caption);
+		char count[16];
+
+		pn->count = count_of(vc->num);
+		snprintf(count, sizeof(count), "%d", pn->count);
+		words_fill(&b, data_word(d, W_CHILDREN), (const char *[]){ "count", "area",
+		    "what" }, (const char *[]){ count, area, what }, 3, 0);
 	} else {	/* a figure not given: said in words, and no child is counted */
-		n->start = -1;
-		n->level = vc->kind;
-		n->alt = xasprintf("In %s, the number of children in every 100 who %s is %s", area,
-		    sentence[0] ? sentence : caption, datum_words(vc->kind, 1));
+		pn->count = -1;
+		pn->kind = vc->kind;
+		words_fill(&b, data_word(d, W_CHILDREN_MISSING), (const char *[]){ "area", "what",
+		    "figure" }, (const char *[]){ area, what, datum_words(data_words(d), vc->kind, 1) }, 3, 0);
 	}
+	n->alt = b.s != NULL ? b.s : xstrdup("");
 	return n;
 }
 
@@ -203,11 +231,12 @@ headline(const char *heading, const char *area)
  * in a folder of the area's own, and a headline that does not name the area has the area's
  * name set under it. */
 static struct node *
-area_panels(struct gen *g, const struct table *ind, const struct table *areas, size_t row,
+area_panels(struct gen *g, const struct datasets *d, const struct table *ind, const struct table *areas, size_t row,
     const char *heading, int per_page, int several, const char *file, int line, int col)
 {
 	const struct cell *name = &areas->cells[row * areas->ncols];
 	struct node *panels;
+	struct panels *pp;
 	glong len;
 
 	if ((len = g_utf8_strlen(name->text, -1)) > NAME_FITS)
@@ -216,16 +245,18 @@ area_panels(struct gen *g, const struct table *ind, const struct table *areas, s
 		    "drawn smaller", len, NAME_FITS);
 	panels = node_new(N_COMPONENT, file, line, col);
 	panels->comp = &comp_hundreds;
-	panels->start = per_page < 1 ? 1 : per_page > 8 ? 8 : per_page;
+	pp = xcalloc(1, sizeof(*pp));
+	pp->per_page = per_page < 1 ? 1 : per_page > 8 ? 8 : per_page;
+	panels->data = pp;
 	buf_adds(&panels->text.text, name->text);
 	if (heading != NULL) {
 		panels->label = headline(heading, name->text);
-		panels->level = strstr(heading, "{area}") == NULL;
+		panels->text_under = strstr(heading, "{area}") == NULL;
 	}
 	if (several)
-		panels->src = file_slug(name->text);
+		panels->dir = file_slug(name->text);
 	for (size_t i = 0; i < ind->nrows; i++)
-		node_append(panels, one_panel(ind, i, areas, row, file, line, col));
+		node_append(panels, one_panel(d, ind, i, areas, row, file, line, col));
 	return panels;
 }
 
@@ -261,7 +292,7 @@ hundred_make(const struct component_call *call)
 
 			if (list == NULL && r != d->row)
 				continue;
-			p = area_panels(g, ind, areas, r, heading, per_page, list != NULL, file,
+			p = area_panels(g, d, ind, areas, r, heading, per_page, list != NULL, file,
 			    line, col);
 			if (last != NULL)
 				last->next = p;
@@ -367,7 +398,7 @@ panels_head(struct flow *f, const struct node *n, double y, int first, int emit)
 		}
 		y += layout_height(l) + hs->after;
 	}
-	if (n->label == NULL || n->level) {
+	if (n->label == NULL || n->text_under) {
 		PangoLayout *l = flow_text(f, as, NULL, inl_str(&n->text), width);
 
 		if (emit) {
@@ -389,7 +420,8 @@ plan_for(struct flow *f, const struct node *n, int total)
 	const struct template *t = flow_template(f);
 	struct panel_plan **last = (struct panel_plan **)flow_memo(f, n->comp), plan;
 
-	plan = panel_plan(n->first, total, n->start, flow_width(f),
+	plan = panel_plan(n->first, total, ((const struct panels *)n->data)->per_page,
+	    flow_width(f),
 	    panels_head(f, n, flow_y(f), 0, 0), flow_bottom(f), t->page_h);
 	if (n->prev != NULL && n->prev->type == N_COMPONENT && n->prev->comp == n->comp &&
 	    *last != NULL && (*last)->w > 0 && n->prev->first != NULL &&
@@ -660,9 +692,10 @@ number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const s
 	PangoRectangle lr;
 	double h;
 
-	snprintf(num, sizeof(num), "%d", n->start);
-	if (n->start < 0)	/* no figure: what it means, where the number would be */
-		l = text_layout(ctx, body, datum_words(n->level, 0), size * 0.4, 700, width);
+	snprintf(num, sizeof(num), "%d", panel_of(n)->count);
+	if (panel_of(n)->count < 0)	/* no figure: what it means, where the number would be */
+		l = text_layout(ctx, body, datum_words(t->word, panel_of(n)->kind, 0), size * 0.4,
+		    700, width);
 	else
 		l = text_layout(ctx, body, num, size, 700, 0);
 	show(cr, l, x, y, t->accent, words);
@@ -695,7 +728,7 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
 			break;
 	}
 	number_caption(cr, ctx, t, n, x, y, w * NUMBER_H * 0.8, size, w, NULL);
-	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, n->start, t);
+	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, panel_of(n)->count, t);
 }
 
 /* ---- the panel alone: PNG and SVG ---- */
@@ -710,7 +743,7 @@ panel_headline(const struct node *n)
 
 	if (p == NULL || p->label == NULL)
 		return xstrdup(inl_str(&n->text));
-	if (p->level)
+	if (p->text_under)
 		return xasprintf("%s\n%s", p->label, inl_str(&n->text));
 	return xstrdup(p->label);
 }
@@ -738,7 +771,7 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	room = side - m - top;
 	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
 	gw = fmin(gw, room / CHILD_H);
-	grid(cr, side - m - gw, top, gw, n->start, t);
+	grid(cr, side - m - gw, top, gw, panel_of(n)->count, t);
 	number_caption(cr, ctx, t, n, m, top - side * 0.02, side * 0.2, side * 0.038,
 	    inner - gw - side * 0.05, words);
 }
@@ -826,13 +859,14 @@ static int
 hundred_files(struct gen *g, const struct template *t, const struct node *n, const char *lang,
     const char *dir, struct buf *alt)
 {
-	char *print = xasprintf("%s/%s.png", dir, n->src);
-	char *social = xasprintf("%s/%s-1080.png", dir, n->src);
-	char *web = xasprintf("%s/%s.svg", dir, n->src);
+	const char *slug = panel_of(n)->slug;
+	char *print = xasprintf("%s/%s.png", dir, slug);
+	char *social = xasprintf("%s/%s-1080.png", dir, slug);
+	char *web = xasprintf("%s/%s.svg", dir, slug);
 	int rc = png_files(g, t, n, lang, print, social) | svg_file(g, t, n, lang, web);
 
 	/* One line a panel: what to paste beside the picture when posting it. */
-	buf_adds(alt, n->src);
+	buf_adds(alt, slug);
 	buf_adds(alt, "-1080.png\t");
 	for (const char *p = n->alt; *p; p++)
 		buf_addc(alt, *p == '\n' || *p == '\t' ? ' ' : *p);
@@ -897,13 +931,13 @@ panel_html(struct hout *h, const struct node *p)
 	html_raw(h, "<li class=\"panel\"><svg viewBox=\"0 0 100 186\" role=\"img\" aria-label=\"");
 	html_text(h, p->alt ? p->alt : "");
 	html_raw(h, "\">");
-	if (p->start >= 0) {
+	if (panel_of(p)->count >= 0) {
 		snprintf(num, sizeof(num), "<text x=\"0\" y=\"20\" class=\"count\">%d</text>",
-		    p->start);
+		    panel_of(p)->count);
 		html_raw(h, num);
 	} else {	/* no figure: what that means, where the number would be */
 		html_raw(h, "<text x=\"0\" y=\"16\" class=\"count none\">");
-		html_text(h, datum_words(p->level, 0));
+		html_text(h, datum_words(html_template(h)->word, panel_of(p)->kind, 0));
 		html_raw(h, "</text>");
 	}
 	html_raw(h, "<text class=\"caption\">");
@@ -912,7 +946,7 @@ panel_html(struct hout *h, const struct node *p)
 	for (int i = 0; i < GRID * GRID; i++) {
 		snprintf(num, sizeof(num), "<use href=\"#child\" x=\"%d\" y=\"%d\" width=\"10\" "
 		    "height=\"13\" class=\"%s\"/>", (i % GRID) * 10, 56 + (i / GRID) * 13,
-		    i < p->start ? "on" : "off");
+		    i < panel_of(p)->count ? "on" : "off");
 		html_raw(h, num);
 	}
 	html_raw(h, "</svg></li>\n");
@@ -931,7 +965,7 @@ hundred_html(struct hout *h, const struct node *n)
 		snprintf(tag, sizeof(tag), "</h%d>\n", html_heading_level(h, n));
 		html_raw(h, tag);
 	}
-	if (n->label == NULL || n->level) {	/* the area's name, as the PDF sets it under the
+	if (n->label == NULL || n->text_under) {	/* the area's name, as the PDF sets it under the
 						 * headline: a visual cue (each panel's text names it) */
 		html_raw(h, "<p class=\"area\" aria-hidden=\"true\">");
 		html_text(h, inl_str(&n->text));
@@ -974,4 +1008,5 @@ const struct component comp_hundreds = {
 	.html = hundred_html,
 	.files = hundred_files,
 	.css = hundred_css,
+	.free = free,	/* a struct panel or struct panels, neither holding more */
 };

@@ -28,7 +28,7 @@ figure_text(const struct ind_stat *s, double v, unsigned char kind)
 	struct buf b = { 0 };
 
 	if (isnan(v))
-		buf_adds(&b, datum_words(kind, 0));
+		buf_adds(&b, datum_words(data_words(s->data), kind, 0));
 	else
 		indicator_figure(&b, s, v, 0);
 	return b.s;
@@ -40,111 +40,109 @@ band_text(struct buf *b, const struct ind_stat *s)
 {
 	char t[32];
 
-	snprintf(t, sizeof(t), "%g", s->amber);
-	buf_adds(b, strncmp(s->unit, "£", strlen("£")) == 0 ? "£" : "");
-	buf_adds(b, t);
-	buf_adds(b, strcmp(s->unit, "%") == 0 || strcmp(s->unit, "pp") == 0 ? (s->amber == 1 ?
-	    " percentage point" : " percentage points") : strcmp(s->unit, "points") == 0 ?
-	    (s->amber == 1 ? " point" : " points") : strcmp(s->unit, "£m") == 0 ? "m" : "");
+	snprintf(t, sizeof(t), "%s%g", strncmp(s->unit, "£", strlen("£")) == 0 ? "£" : "",
+	    s->amber);
+	if (strcmp(s->unit, "%") == 0 || strcmp(s->unit, "pp") == 0)
+		indicator_unit(b, s->data, s->amber == 1 ? W_PERCENTAGE_POINT :
+		    W_PERCENTAGE_POINTS, t);
+	else if (strcmp(s->unit, "points") == 0)
+		indicator_unit(b, s->data, s->amber == 1 ? W_POINT : W_POINTS, t);
+	else {
+		buf_adds(b, t);
+		buf_adds(b, strcmp(s->unit, "£m") == 0 ? "m" : "");
+	}
+}
+
+/* Whether st[i] has an amber band, and the same as one before it. */
+static int
+band_said(const struct ind_stat *st, size_t i)
+{
+	struct buf t = { 0 };
+	int seen = 0;
+
+	band_text(&t, &st[i]);
+	for (size_t k = 0; k < i && !seen; k++)
+		if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
+			struct buf u = { 0 };
+
+			band_text(&u, &st[k]);
+			seen = strcmp(u.s, t.s) == 0;
+			buf_free(&u);
+		}
+	buf_free(&t);
+	return seen;
+}
+
+/* Each amber band once, "2 percentage points (Reading; Writing), 3 points (Maths)": with
+ * the indicators it is for when the bands differ. */
+static void
+bands_text(struct buf *b, const struct ind_stat *st, size_t n)
+{
+	size_t kinds = 0, said = 0;
+
+	for (size_t i = 0; i < n; i++)
+		kinds += st[i].rag != RAG_NONE && st[i].rag < RAG_BETTER && !band_said(st, i);
+	for (size_t i = 0; i < n; i++) {
+		struct buf t = { 0 }, names = { 0 };
+
+		if (st[i].rag == RAG_NONE || st[i].rag >= RAG_BETTER || band_said(st, i))
+			continue;
+		if (said++ > 0)
+			buf_adds(b, ", ");
+		band_text(&t, &st[i]);
+		if (kinds == 1) {
+			buf_adds(b, t.s);
+			buf_free(&t);
+			break;
+		}
+		for (size_t k = i, m = 0; k < n; k++) {
+			struct buf u = { 0 };
+
+			if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
+				band_text(&u, &st[k]);
+				if (strcmp(u.s, t.s) == 0) {
+					buf_adds(&names, m++ ? "; " : "");
+					buf_adds(&names, st[k].name);
+				}
+			}
+			buf_free(&u);
+		}
+		words_fill(b, data_word(st[0].data, W_STATUS_BAND), (const char *[]){ "band",
+		    "indicators" }, (const char *[]){ t.s, names.s }, 2, 0);
+		buf_free(&t);
+		buf_free(&names);
+	}
 }
 
 /* The note under a status table: the rule and the comparator, from the same settings that
- * decided the colours. */
+ * decided the colours, in the template's words. */
 static struct node *
 rule_note(const struct component_call *c, const struct ind_stat *st, size_t n)
 {
 	struct node *p = node_new(N_PARAGRAPH, c->file, c->line, c->col);
-	struct buf *b = &p->text.text;
+	struct buf *b = &p->text.text, bands = { 0 };
+	const char *cmp = n > 0 ? st[0].cmp_label : "";
+	int amber = 0, intervals = 0;
 
-	p->start = 1;	/* the table's note, not a numbered paragraph of the report */
-	int bands = 0, intervals = 0, one_band = 0;
-	char *first = NULL;
-
+	p->note = 1;	/* the table's note, not a numbered paragraph of the report */
 	for (size_t i = 0; i < n; i++) {
 		intervals += st[i].rag >= RAG_BETTER;
-		bands += st[i].rag != RAG_NONE && st[i].rag < RAG_BETTER;
+		amber += st[i].rag != RAG_NONE && st[i].rag < RAG_BETTER;
 	}
-	buf_adds(b, "Status compares ");
-	buf_adds(b, n > 0 ? st[0].area : "");
-	buf_adds(b, " with ");
-	buf_adds(b, n > 0 ? st[0].cmp_label : "");
-	buf_adds(b, " in the year shown.");
-	if (bands > 0) {
-		size_t kinds = 0;
-
-		for (size_t i = 0; i < n; i++) {	/* how many different bands */
-			struct buf t = { 0 }, u = { 0 };
-			int seen = 0;
-
-			if (st[i].rag == RAG_NONE || st[i].rag >= RAG_BETTER)
-				continue;
-			band_text(&t, &st[i]);
-			for (size_t k = 0; k < i && !seen; k++)
-				if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
-					u.len = 0;
-					band_text(&u, &st[k]);
-					seen = strcmp(u.s, t.s) == 0;
-				}
-			kinds += !seen;
-			buf_free(&t);
-			buf_free(&u);
-		}
-		one_band = kinds == 1;
-		buf_adds(b, " Green: at or better than ");
-		buf_adds(b, st[0].cmp_label);
-		buf_adds(b, ". Amber: behind by no more than ");
-		for (size_t i = 0, said = 0; i < n; i++) {	/* each band once */
-			struct buf t = { 0 };
-			int seen = 0;
-
-			if (st[i].rag == RAG_NONE || st[i].rag >= RAG_BETTER)
-				continue;
-			band_text(&t, &st[i]);
-			for (size_t k = 0; k < i; k++) {
-				struct buf u = { 0 };
-
-				if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
-					band_text(&u, &st[k]);
-					seen |= strcmp(u.s, t.s) == 0;
-				}
-				buf_free(&u);
-			}
-			if (!seen) {
-				if (said++ > 0)
-					buf_adds(b, ", ");
-				if (first == NULL)
-					first = xstrdup(t.s);
-				buf_adds(b, t.s);
-				if (one_band) {
-					buf_free(&t);
-					break;
-				}
-				buf_adds(b, " (");
-				for (size_t k = i, m = 0; k < n; k++) {
-					struct buf u = { 0 };
-
-					if (st[k].rag != RAG_NONE && st[k].rag < RAG_BETTER) {
-						band_text(&u, &st[k]);
-						if (strcmp(u.s, t.s) == 0) {
-							buf_adds(b, m++ ? "; " : "");
-							buf_adds(b, st[k].name);
-						}
-					}
-					buf_free(&u);
-				}
-				buf_adds(b, ")");
-			}
-			buf_free(&t);
-		}
-		buf_adds(b, ". Red: further behind.");
+	words_fill(b, data_word(c->data, W_STATUS_RULE), (const char *[]){ "area",
+	    "comparator" }, (const char *[]){ n > 0 ? st[0].area : "", cmp }, 2, 0);
+	if (amber > 0) {
+		bands_text(&bands, st, n);
+		buf_adds(b, " ");
+		words_fill(b, data_word(c->data, W_STATUS_BANDS), (const char *[]){ "comparator",
+		    "bands" }, (const char *[]){ cmp, bands.s }, 2, 0);
+		buf_free(&bands);
 	}
 	if (intervals > 0) {
-		buf_adds(b, " Better or Worse: the whole confidence interval of the figure lies "
-		    "above or below ");
-		buf_adds(b, st[0].cmp_label);
-		buf_adds(b, "’s figure; Similar: it does not.");
+		buf_adds(b, " ");
+		words_fill(b, data_word(c->data, W_STATUS_INTERVALS),
+		    (const char *[]){ "comparator" }, (const char *[]){ cmp }, 1, 0);
 	}
-	free(first);
 	return p;
 }
 
@@ -178,7 +176,7 @@ indicator_table_make(const struct component_call *c)
 		buf_adds(&widths, periods ? " 14%" : " 13%");
 	buf_adds(&widths, " 11%");
 	table->widths = widths.s;
-	table->src = xasprintf("indicators (%s)", phase);
+	table->name = xasprintf("indicators (%s)", phase);
 	row = node_new(N_ROW, c->file, c->line, c->col);
 	node_append(table, row);
 	node_append(row, cell(c->file, c->line, data_word(c->data, W_INDICATOR), 0));

@@ -75,7 +75,7 @@ outcome_make(const struct component_call *c)
 	if (t != NULL) {
 		table = node_new(N_TABLE, c->file, c->line, c->col);
 		table->widths = xstrdup(widths ? widths : "26%");
-		table->src = xstrdup(name);
+		table->name = xstrdup(name);
 		row = node_new(N_ROW, c->file, c->line, c->col);
 		node_append(table, row);
 		bad = header_row(c, t, headers, row);

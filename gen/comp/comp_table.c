@@ -43,7 +43,8 @@ numeric_column(const struct table *t, size_t c)
 /* What a cell of a column of figures shows: the figure as written, the meaning of a symbol
  * in words, and a dash for an empty cell, with a warning (a table never hides a gap). */
 static const char *
-shown_text(struct gen *g, const struct table *t, const struct cell *ce)
+shown_text(struct gen *g, const struct datasets *d, const struct table *t,
+    const struct cell *ce)
 {
 	if (ce->kind == D_EMPTY) {
 		csv_say(g, t, MSG_WARNING, ce->line, ce->col, "this cell is empty, so the table "
@@ -51,7 +52,7 @@ shown_text(struct gen *g, const struct table *t, const struct cell *ce)
 		    "[z] (not applicable)");
 		return "\xe2\x80\x93";
 	}
-	return DATUM_MISSING(ce->kind) ? datum_words(ce->kind, 0) : ce->text;
+	return DATUM_MISSING(ce->kind) ? datum_words(data_words(d), ce->kind, 0) : ce->text;
 }
 
 /* A cell: a list written "a; b; c" is set one item to a line, each after a bullet when
@@ -83,7 +84,7 @@ group_row(const struct table *t, const struct cell *ce)
 	struct node *row = node_new(N_ROW, t->path, ce->line, 1), *x = cell(t->path, ce->line,
 	    ce->col, ce->text, 0, 0);
 
-	row->level = 1;
+	row->group = 1;
 	inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
 	node_append(row, x);
 	return row;
@@ -144,7 +145,7 @@ table_make(const struct component_call *c)
 		col = 0;
 		table = node_new(N_TABLE, c->file, c->line, c->col);
 		table->widths = widths ? xstrdup(widths) : NULL;
-		table->src = xstrdup(name);
+		table->name = xstrdup(name);
 		if (caption != NULL) {
 			buf_adds(&table->text.text, caption);
 			inl_typeset(&table->text);
@@ -169,7 +170,7 @@ table_make(const struct component_call *c)
 				last = g->text;
 			}
 			row = node_new(N_ROW, t->path, t->cells[r * t->ncols].line, 1);
-			row->start = t->ncols > first && totals_row(t->cells[r * t->ncols +
+			row->totals = t->ncols > first && totals_row(t->cells[r * t->ncols +
 			    first].text, totals);
 			node_append(table, row);
 			for (col = 0; col < t->ncols; col++) {
@@ -178,10 +179,10 @@ table_make(const struct component_call *c)
 
 				if ((int)col == gc)
 					continue;
-				x = cell(t->path, ce->line, ce->col, num[col] ? shown_text(c->g, t,
+				x = cell(t->path, ce->line, ce->col, num[col] ? shown_text(c->g, c->data, t,
 				    ce) : ce->text, num[col], bullets && listed[col]);
 
-				if (row->start && x->text.text.len > 0)	/* in bold */
+				if (row->totals && x->text.text.len > 0)	/* in bold */
 					inl_span(&x->text, 0, x->text.text.len, ST_STRONG, NULL);
 				node_append(row, x);
 			}

@@ -9,16 +9,21 @@
 
 #include "gen.h"
 
+/* The key figures' own data (their N_COMPONENT's `data`, freed with it). */
+struct tiles {
+	int		 cols;		/* tiles a row, 1 to 6 (columns=) */
+};
+
 /* A whole number with thousands separators as written from "40374"; other figures as they
  * are written; a figure not given in words. */
 static void
-add_number(struct buf *b, const struct cell *c)
+add_number(struct buf *b, const struct datasets *d, const struct cell *c)
 {
 	const char *v = c->text;
 	size_t n = strspn(v, "0123456789");
 
 	if (DATUM_MISSING(c->kind)) {
-		buf_adds(b, datum_words(c->kind, 0));
+		buf_adds(b, datum_words(data_words(d), c->kind, 0));
 		return;
 	}
 	if (n < 5 || v[n] != '\0') {	/* 102, 3.5, or already grouped: as written */
@@ -93,6 +98,7 @@ tiles_make(const struct component_call *c)
 	char *name = component_attr(c->tag, "data"), *cols = component_attr(c->tag, "columns");
 	const struct table *t = name ? datasets_find(c->data, name) : NULL;
 	struct node *tiles = NULL;
+	struct tiles *row;
 
 	if (t == NULL) {
 		if (name == NULL || !datasets_broken(c->data, name))
@@ -102,9 +108,11 @@ tiles_make(const struct component_call *c)
 	} else if (check_tiles(c->g, t) == 0) {
 		tiles = node_new(N_COMPONENT, c->file, c->line, c->col);
 		tiles->comp = &comp_key_figures;
-		tiles->start = cols ? atoi(cols) : 3;
-		if (tiles->start < 1 || tiles->start > 6)
-			tiles->start = 3;
+		row = xcalloc(1, sizeof(*row));
+		row->cols = cols ? atoi(cols) : 3;
+		if (row->cols < 1 || row->cols > 6)
+			row->cols = 3;
+		tiles->data = row;
 		for (size_t r = 0; r < t->nrows; r++) {
 			const struct cell *vc = &t->cells[r * t->ncols + (size_t)csv_column(t,
 			    "value")];
@@ -112,7 +120,7 @@ tiles_make(const struct component_call *c)
 			const char *detail = csv_text(t, r, "detail"), *key = csv_text(t, r, "key");
 			const struct table *list = key[0] ? datasets_find(c->data, key) : NULL;
 
-			add_number(&tile->text.text, vc);
+			add_number(&tile->text.text, c->data, vc);
 			buf_adds(&tile->text.text, csv_text(t, r, "unit"));
 			inl_typeset(&tile->text);	/* a true minus, as the rest of the page */
 			node_append(tile, para(t->path, vc->line, 1, csv_text(t, r, "label")));
@@ -228,11 +236,11 @@ one_tile(struct flow *f, const struct node *card, double x, double y, double w, 
 	return top + CARD_PAD - y;
 }
 
-/* The tiles in rows of n->start, each row as tall as its tallest tile. */
+/* The tiles in rows of the tag's cols=, each row as tall as its tallest tile. */
 static void
 tiles_place(struct flow *f, const struct node *n, const struct column *col)
 {
-	int cols = n->start;
+	int cols = ((const struct tiles *)n->data)->cols;
 	double tw = (col->w - (cols - 1) * CARD_GAP) / cols, y;
 	const struct node *row = n->first;
 
@@ -297,4 +305,5 @@ const struct component comp_key_figures = {
 	.part_tag = "Div",
 	.html = tiles_html,
 	.css = tiles_css,
+	.free = free,	/* a struct tiles */
 };

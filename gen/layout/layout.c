@@ -606,7 +606,7 @@ lead_height(struct flow *f, const struct node *n, const struct frame *fr)
 		n = n->first;
 	if (n == NULL)
 		return 0;
-	if (n->type == N_PARAGRAPH && !n->start) {
+	if (n->type == N_PARAGRAPH && !n->note) {
 		/* its first lines as set; a paragraph too short to split by the widow and
 		 * orphan rule comes whole */
 		const struct style *s = text_style(f, fr);
@@ -697,9 +697,9 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 	double need;
 	const struct node *next = n->next;
 
-	if (!title && (s->page_break || (level == 1 && n->start)) && fr->quote == 0 &&
+	if (!title && (s->page_break || (level == 1 && n->appendix)) && fr->quote == 0 &&
 	    n->parent->type == N_DOCUMENT)
-		heading_break(f, n, n->start ? PB_YES : s->page_break);
+		heading_break(f, n, n->appendix ? PB_YES : s->page_break);
 	pango_layout_get_extents(l, NULL, &logical);
 	need = space_above(f, s->before) + FROM_PANGO(logical.height);
 	/* Keep with what follows: a chain of headings and the first lines after them. */
@@ -715,7 +715,7 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 		f->chapter = n;
 		if (f->fresh) {
 			cur_page(f)->chapter = n;
-			if (s->page_break || n->start)	/* a chapter's opening page */
+			if (s->page_break || n->appendix)	/* a chapter's opening page */
 				cur_page(f)->opens_chapter = 1;
 		}
 	}
@@ -733,7 +733,7 @@ static void
 place_paragraph(struct flow *f, const struct node *n, const struct frame *fr)
 {
 	/* a component's note (a status table's rule) is set as a caption */
-	const struct style *s = n->start ? &f->t->role[R_CAPTION] : text_style(f, fr);
+	const struct style *s = n->note ? &f->t->role[R_CAPTION] : text_style(f, fr);
 	PangoLayout *l = f->lead_n == n && f->lead_s == s && f->lead_w == fr->w ? f->lead_l :
 	    make_layout(f, s, &n->text, inl_str(&n->text), fr->w, 0);
 	double after = fr->tight && n->next == NULL ? TIGHT_AFTER : fr->tight ? TIGHT_AFTER :

@@ -69,7 +69,7 @@ column_widths(struct flow *f, const struct node *table, int ncols, double avail,
 	for (const struct node *r = table->first; r; r = r->next, row++) {
 		int c = 0;
 
-		if (r->level > 0)	/* a group's row spans the columns: it sets no width */
+		if (r->group)	/* a group's row spans the columns: it sets no width */
 			continue;
 		for (const struct node *cl = r->first; cl && c < ncols; cl = cl->next, c++) {
 			double *m = &cmin[row * (size_t)ncols + (size_t)c];
@@ -151,7 +151,7 @@ measure_row(struct flow *f, struct row *row, int ncols, const double *w, int hea
 		PangoRectangle lr;
 		struct style s = *ts;
 		/* a group's row: its one cell across the table */
-		double cw = row->node->level > 0 ? all : w[c];
+		double cw = row->node->group ? all : w[c];
 
 		if (header || (rowhead && c == 0))
 			s.weight = 700;
@@ -174,17 +174,17 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 	int c = 0;
 	struct piece *pc;
 
-	if (row->node->start && !header) {	/* a totals row: ruled above, never banded */
+	if (row->node->totals && !header) {	/* a totals row: ruled above, never banded */
 		pc = add_piece(f, PC_RULE, row->node, fr->x, f->y, fr->w, 0.9);
 		pc->colour = f->t->role[R_TABLE].colour;
 		pc->role = RO_ARTIFACT;
 		band = 0;
 	}
-	if (header || band || row->node->level > 0) {
+	if (header || band || row->node->group) {
 		pc = add_piece(f, PC_FILL, row->node, fr->x, f->y, fr->w, row->h);
 		pc->colour = header ? f->t->accent : f->t->band;
 		pc->role = RO_ARTIFACT;
-		if (row->node->level > 0) {	/* a group's row: on the band, ruled above */
+		if (row->node->group) {	/* a group's row: on the band, ruled above */
 			pc = add_piece(f, PC_RULE, row->node, fr->x, f->y, fr->w, 1.2);
 			pc->colour = f->t->accent;
 			pc->role = RO_ARTIFACT;
@@ -200,7 +200,7 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 			pc->colour = cl->fill;
 			pc->role = RO_ARTIFACT;
 		}
-		pc = add_piece(f, PC_TEXT, cl, x + CELL_PAD, f->y + CELL_PAD, (row->node->level > 0 ?
+		pc = add_piece(f, PC_TEXT, cl, x + CELL_PAD, f->y + CELL_PAD, (row->node->group ?
 		    fr->w : w[c]) - 2 * CELL_PAD, row->h - 2 * CELL_PAD);
 		pc->layout = row->cell[c];
 		pc->line0 = 0;
@@ -276,7 +276,7 @@ static void
 check_columns(struct flow *f, const struct node *table, int ncols, const double *w,
     const double *cmin)
 {
-	const char *name = table->src != NULL ? table->src : "";
+	const char *name = table->name != NULL ? table->name : "";
 
 	for (int c = 0; c < ncols && !f->storing; c++) {
 		const struct node *worst = NULL;
@@ -288,7 +288,7 @@ check_columns(struct flow *f, const struct node *table, int ncols, const double 
 			const struct node *cl = r->first;
 			double ww;
 
-			if (r->level > 0)	/* a group's row spans the columns */
+			if (r->group)	/* a group's row spans the columns */
 				continue;
 			for (int k = 0; cl != NULL && k < c; k++)
 				cl = cl->next;
@@ -358,7 +358,7 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 	}
 	for (i = 0, k = 0; i < nrows; i++) {
 		/* a header or a group's row is kept with the row after it */
-		int lead = (head && i == 0) || rows[i].node->level > 0;
+		int lead = (head && i == 0) || rows[i].node->group;
 		double need = rows[i].h + (lead && i + 1 < nrows ? rows[i + 1].h : 0);
 
 		if (!f->fresh && f->y + need > column_end(f)) {
@@ -367,9 +367,9 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 				emit_row(f, &rows[0], ncols, w, fr, 1, 0, 1);
 		}
 		/* every other row banded, counted afresh under each group */
-		k = rows[i].node->level > 0 || (head && i == 0) ? 0 : k + 1;
+		k = rows[i].node->group || (head && i == 0) ? 0 : k + 1;
 		emit_row(f, &rows[i], ncols, w, fr, head && i == 0, head && i > 0 &&
-		    rows[i].node->level == 0 && k % 2 == 0, 0);
+		    !rows[i].node->group && k % 2 == 0, 0);
 	}
 	f->space = text_style(f, fr)->after + 4;
 	for (i = 0; i < nrows; i++)

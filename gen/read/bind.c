@@ -485,8 +485,8 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
 		/* a figure not given: its meaning in words, never a zero or a blank */
 		if (cell->kind == D_EMPTY)
 			csv_say(b->g, t, MSG_WARNING, cell->line, cell->col, "this cell is empty, so "
-			    "the page says \"%s\" where it is used", datum_words(D_EMPTY, 1));
-		return xstrdup(datum_words(cell->kind, 1));
+			    "the page says \"%s\" where it is used", datum_words(data_words(b->data), D_EMPTY, 1));
+		return xstrdup(datum_words(data_words(b->data), cell->kind, 1));
 	}
 	if (!numeric && type != COL_PERCENT)	/* as written; a percentage gains its sign */
 		return xstrdup(cell->text);

@@ -858,30 +858,37 @@ static const struct {
 };
 
 const char *
-datum_words(enum datum k, int sentence)
+datum_words(char *const *words, enum datum k, int sentence)
 {
+	enum word w;
+
 	switch (k) {
 	case D_EMPTY:
 	case D_NA:
-		return "not published";
-	case D_SUPPRESSED:
-		return sentence ? "suppressed to protect confidentiality" : "suppressed";
-	case D_NOT_APPLICABLE:
-		return "not applicable";
-	case D_LOW:
-		return sentence ? "below 0.5 (low, but not zero)" : "low (below 0.5)";
-	case D_UNRELIABLE:
-		return sentence ? "not published because it is too unreliable" :
-		    "too unreliable to publish";
-	case D_NO_DATA:
-		return sentence ? "not published because there were no cases" : "no cases";
-	case D_NOT_STATED:
-		return "not stated";
-	case D_NUMBER:
-	case D_TEXT:
+		w = W_NOT_PUBLISHED;
 		break;
+	case D_SUPPRESSED:
+		w = sentence ? W_SUPPRESSED_SENTENCE : W_SUPPRESSED;
+		break;
+	case D_NOT_APPLICABLE:
+		w = W_NOT_APPLICABLE;
+		break;
+	case D_LOW:
+		w = sentence ? W_LOW_SENTENCE : W_LOW;
+		break;
+	case D_UNRELIABLE:
+		w = sentence ? W_UNRELIABLE_SENTENCE : W_UNRELIABLE;
+		break;
+	case D_NO_DATA:
+		w = sentence ? W_NO_CASES_SENTENCE : W_NO_CASES;
+		break;
+	case D_NOT_STATED:
+		w = W_NOT_STATED;
+		break;
+	default:	/* D_NUMBER, D_TEXT: a figure is given */
+		return "";
 	}
-	return "";
+	return words != NULL && words[w] != NULL ? words[w] : "";
 }
 
 /* What the trimmed text s (n bytes) holds: a symbol, a number (with *pct when written with
@@ -1315,4 +1322,10 @@ const char *
 data_word(const struct datasets *d, int w)
 {
 	return d != NULL && d->words != NULL && d->words[w] != NULL ? d->words[w] : "";
+}
+
+char *const *
+data_words(const struct datasets *d)
+{
+	return d != NULL ? d->words : NULL;
 }

@@ -820,12 +820,6 @@ check_levels(struct decl *dc, const struct section *sec, const struct place *pl,
 	}
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Finds each place in each file: an area code not found is an error at the declaration,
  * with the code of an area so named, or the nearest code, as a hint. */
 static void
@@ -860,7 +854,7 @@ find_places(struct decl *dc)
 				g_hash_table_iter_init(&it, sec->rows);
 				while (g_hash_table_iter_next(&it, &key, NULL))
 					codes[n++] = key;
-				qsort(codes, n, sizeof(*codes), cmp_str);
+				qsort(codes, n, sizeof(*codes), cmp_strings);
 				near = hint ? NULL : nearest_word(pl->code, codes, n);
 				if (hint != NULL)
 					derr(dc, pl->line, pl->col, "%s has no area with the code `%s` in "

@@ -23,7 +23,8 @@ static const char *const role_names[R_NROLES] = {
 	[R_FIGURE_DETAIL] = "figure-detail",
 };
 
-static const char *const word_names[W_NWORDS] = {
+/* The attributes of <words>, by enum word, then NULL: <words> takes these and no other. */
+static const char *const word_names[W_NWORDS + 1] = {
 	[W_CONTENTS] = "contents", [W_SKIP] = "skip", [W_PREVIOUS] = "previous",
 	[W_NEXT] = "next", [W_PAGER] = "pager", [W_PICTURE_MISSING] = "picture-missing",
 	[W_INDICATOR] = "indicator", [W_YEAR] = "year", [W_CHANGE] = "change",
@@ -33,6 +34,29 @@ static const char *const word_names[W_NWORDS] = {
 	[W_AVERAGE] = "average", [W_LINE_CHART] = "line-chart", [W_BAR_CHART] = "bar-chart",
 	[W_CHART] = "untitled-chart", [W_CHART_FIGURES] = "chart-figures", [W_NOTE] = "note",
 	[W_NOTES] = "notes", [W_BACK] = "back-to-reference", [W_GO_TO_PAGE] = "go-to-page",
+	[W_FOOTNOTE] = "footnote", [W_STATUS_RULE] = "status-rule",
+	[W_STATUS_BANDS] = "status-bands", [W_STATUS_BAND] = "status-band",
+	[W_STATUS_INTERVALS] = "status-intervals", [W_PP] = "pp",
+	[W_PERCENTAGE_POINT] = "percentage-point", [W_PERCENTAGE_POINTS] = "percentage-points",
+	[W_POINT] = "point", [W_POINTS] = "points", [W_CHART_ABOUT] = "chart-about",
+	[W_CHART_SERIES] = "chart-series", [W_CHART_FIGURE] = "chart-figure",
+	[W_CHART_GRADES] = "chart-grades", [W_CHART_GRADE] = "chart-grade",
+	[W_CHILDREN] = "children", [W_CHILDREN_MISSING] = "children-missing",
+	[W_NOT_PUBLISHED] = "not-published", [W_SUPPRESSED] = "suppressed",
+	[W_SUPPRESSED_SENTENCE] = "suppressed-sentence", [W_NOT_APPLICABLE] = "not-applicable",
+	[W_LOW] = "low", [W_LOW_SENTENCE] = "low-sentence", [W_UNRELIABLE] = "unreliable",
+	[W_UNRELIABLE_SENTENCE] = "unreliable-sentence", [W_NO_CASES] = "no-cases",
+	[W_NO_CASES_SENTENCE] = "no-cases-sentence", [W_NOT_STATED] = "not-stated",
+	[W_FIGURE_MISSING] = "figure-missing", [W_FIGURE_EARLIER] = "figure-earlier",
+	[W_PHRASE_UNPUBLISHED] = "phrase-unpublished", [W_PHRASE_WITHHELD] = "phrase-withheld",
+	[W_PHRASE_THEN] = "phrase-then", [W_PHRASE_ASIDE] = "phrase-aside",
+	[W_PHRASE_UNCHANGED] = "phrase-unchanged", [W_PHRASE_UP] = "phrase-up",
+	[W_PHRASE_DOWN] = "phrase-down", [W_PHRASE_LEVEL] = "phrase-level",
+	[W_PHRASE_ABOVE] = "phrase-above", [W_PHRASE_BELOW] = "phrase-below",
+	[W_PHRASE_AND] = "phrase-and", [W_PHRASE_AND_ASIDE] = "phrase-and-aside",
+	[W_MONTHS] = "months", [W_MONTH_YEAR] = "month-year",
+	[W_DAY_MONTH_YEAR] = "day-month-year", [W_SLUG] = "slug",
+	[W_ILLUSTRATIVE] = "illustrative",
 	[W_PF_TITLE] = "preflight",
 	[W_PF_READY] = "ready",
 	[W_PF_READY_WARN] = "ready-with-warnings",
@@ -124,6 +148,40 @@ static const char *const word_names[W_NWORDS] = {
 	[W_ST_ENFORCE_TEXT] = "statement-enforcement-text",
 	[W_ST_TECH] = "statement-technical",
 	[W_ST_TECH_TEXT] = "statement-technical-text",
+};
+
+/* The {names} gen fills in a word, "|name|…|" (words_fill()); NULL: none. */
+static const char *const word_slots[W_NWORDS] = {
+	[W_FOOTNOTE] = "|n|", [W_STATUS_RULE] = "|area|comparator|",
+	[W_STATUS_BANDS] = "|comparator|bands|", [W_STATUS_BAND] = "|band|indicators|",
+	[W_STATUS_INTERVALS] = "|comparator|", [W_PP] = "|n|", [W_PERCENTAGE_POINT] = "|n|",
+	[W_PERCENTAGE_POINTS] = "|n|", [W_POINT] = "|n|", [W_POINTS] = "|n|",
+	[W_CHART_ABOUT] = "|chart|title|from|to|", [W_CHART_SERIES] = "|series|figures|",
+	[W_CHART_FIGURE] = "|figure|when|", [W_CHART_GRADES] = "|best|worst|",
+	[W_CHART_GRADE] = "|grade|meaning|", [W_CHILDREN] = "|count|area|what|",
+	[W_CHILDREN_MISSING] = "|area|what|figure|", [W_FIGURE_MISSING] = "|why|year|",
+	[W_FIGURE_EARLIER] = "|figure|year|report|", [W_PHRASE_UNPUBLISHED] = "|year|",
+	[W_PHRASE_WITHHELD] = "|why|year|", [W_PHRASE_THEN] = "|phrase|previous|",
+	[W_PHRASE_ASIDE] = "|phrase|previous|", [W_PHRASE_UNCHANGED] = "|phrase|year|",
+	[W_PHRASE_UP] = "|phrase|change|year|", [W_PHRASE_DOWN] = "|phrase|change|year|",
+	[W_PHRASE_LEVEL] = "|comparator|", [W_PHRASE_ABOVE] = "|change|comparator|",
+	[W_PHRASE_BELOW] = "|change|comparator|", [W_PHRASE_AND] = "|phrase|comparison|",
+	[W_PHRASE_AND_ASIDE] = "|phrase|comparison|", [W_MONTH_YEAR] = "|month|year|",
+	[W_DAY_MONTH_YEAR] = "|day|month|year|", [W_SLUG] = "|file|title|date|page|pages|",
+	[W_PF_COUNTS] = "|errors|warnings|",
+	[W_PF_MORE] = "|n|",
+	[W_PF_RESOLUTION_LOW] = "|n|",
+	[W_ST_INTRO] = "|title|author|date|",
+	[W_ST_FULL] = "|title|author|date|",
+	[W_ST_PARTIAL] = "|title|author|date|",
+	[W_ST_NOT] = "|title|author|date|",
+	[W_ST_NONE] = "|title|author|date|",
+	[W_ST_PREPARED] = "|title|author|date|",
+	[W_ST_METHOD] = "|title|author|date|",
+	[W_ST_MANUAL] = "|title|author|date|",
+	[W_ST_CONTACT] = "|title|author|date|",
+	[W_ST_ENFORCE_TEXT] = "|title|author|date|",
+	[W_ST_TECH_TEXT] = "|title|author|date|",
 };
 
 #define MAX_INCLUDES 8	/* templates including templates, at most this deep */
@@ -691,18 +749,15 @@ read_per_row(struct tctx *c, xmlNode *n)
 	xmlFree(name);
 }
 
-/* The words of <html> attribute `name` of `n` into *out, checking that each {placeholder}
- * is one of those it takes, `names` ("|date|author|"). */
+/* Whether each {placeholder} of v, attribute `name` of `n`, is one of those it takes,
+ * `names` ("|date|author|"); if not, an error at the first that is not. */
 static void
-html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char **out)
+check_slots(struct tctx *c, xmlNode *n, const char *name, const char *names, const char *v)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
 	const char *p, *e;
 	char want[40];
 
-	if (v == NULL)
-		return;
-	for (p = (const char *)v; (p = strchr(p, '{')) != NULL; p = e) {
+	for (p = v; (p = strchr(p, '{')) != NULL; p = e) {
 		e = strchr(p, '}');
 		if (e != NULL && e - p < 32)
 			snprintf(want, sizeof(want), "|%.*s|", (int)(e - p - 1), p + 1);
@@ -724,9 +779,32 @@ html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char
 			break;
 		}
 	}
+}
+
+/* The words of <html> attribute `name` of `n` into *out, checking that each {placeholder}
+ * is one of those it takes, `names` ("|date|author|"). */
+static void
+html_words(struct tctx *c, xmlNode *n, const char *name, const char *names, char **out)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+
+	if (v == NULL)
+		return;
+	check_slots(c, n, name, names, (const char *)v);
 	free(*out);
 	*out = xstrdup((const char *)v);
 	xmlFree(v);
+}
+
+/* How many times ch is in s. */
+static size_t
+count_char(const char *s, char ch)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == ch;
+	return n;
 }
 
 /* <words contents="Contents" …/>: the words gen writes itself. */
@@ -738,6 +816,11 @@ read_words(struct tctx *c, xmlNode *n)
 
 		if (v == NULL)
 			continue;
+		if (word_slots[w] != NULL)
+			check_slots(c, n, word_names[w], word_slots[w], (const char *)v);
+		if (w == W_MONTHS && count_char((const char *)v, '|') != 11)
+			terr(c, n, word_names[w], "months=\"%s\" is not twelve names parted by `|`",
+			    (const char *)v);
 		free(c->t->word[w]);
 		c->t->word[w] = xstrdup((const char *)v);
 		xmlFree(v);
@@ -1065,9 +1148,6 @@ defaults(struct template *t)
 	t->outline = 0x7d8696;
 	t->toc_depth = 2;
 	t->intent = PI_FOGRA39;
-	t->html_download = xstrdup("Download the PDF ({size})");
-	t->html_published = xstrdup("Published {date}");
-	t->html_source = xstrdup("Source: {source}");
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		set_ink(t, k[i].rgb, k[i].cmyk);
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
@@ -1215,7 +1295,7 @@ static const struct {
 	{ "data", { "table", NULL } },
 	{ "column", { "name", "type", NULL } },
 	{ "include", { "file", NULL } },
-	{ "words", { NULL } },	/* word_names[], all of them */
+	{ "words", { NULL } },	/* word_names[] */
 	{ "front", { NULL } },
 	{ "field", { "key", "label", "required", NULL } },
 	{ "sections", { NULL } },
@@ -1276,17 +1356,14 @@ check_attrs(struct tctx *c, xmlNode *root)
 				break;
 		if (n->type == XML_ELEMENT_NODE && k < sizeof(known_attrs) / sizeof(known_attrs[0]))
 			for (xmlAttr *a = n->properties; a != NULL; a = a->next) {
-				const char *const *names = known_attrs[k].attrs, *near;
+				const char *const *names = strcmp(known_attrs[k].elem, "words") == 0 ?
+				    word_names : known_attrs[k].attrs, *near;
 				const char *name = (const char *)a->name;
-				size_t max = (size_t)-1;
 				char *m;
 
-				if (strcmp(known_attrs[k].elem, "words") == 0)
-					names = word_names, max = W_NWORDS;
-				for (na = 0; na < max && names[na] != NULL &&
-				    strcmp(names[na], name) != 0; na++)
+				for (na = 0; names[na] != NULL && strcmp(names[na], name) != 0; na++)
 					;
-				if (na < max && names[na] != NULL)
+				if (names[na] != NULL)
 					continue;
 				near = nearest_word(name, names, na);
 				m = attr_hint(known_attrs[k].elem, names, na, near);
@@ -1413,6 +1490,14 @@ template_load(struct gen *g, const char *name, const char *file, int line, int c
 			template_free(t);
 			t = NULL;
 		}
+	if (t != NULL && (t->html_download == NULL || t->html_published == NULL ||
+	    t->html_source == NULL)) {
+		msg(g, MSG_ERROR, path, 0, 0, "no words for <html %s=>: give them here, or keep "
+		    "templates/words.xml, which gives them", t->html_download == NULL ? "download" :
+		    t->html_published == NULL ? "published" : "source");
+		template_free(t);
+		t = NULL;
+	}
 	free(path);
 	free(rel);
 	return t;

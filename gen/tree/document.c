@@ -15,12 +15,6 @@
 
 #include "gen.h"
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Warns of each character of the file's text that is left out (hidden_char(): a bidi
  * control, a control character ...) where it stands; the Markdown reader and the front
  * matter leave them out. A NUL, which cmark would make U+FFFD, becomes a DEL, left out the
@@ -132,7 +126,7 @@ label_appendices(const struct template *t, struct node *from, int *count)
 
 		if (n->type != N_HEADING || n->level != 1 || *count >= 26)
 			continue;
-		n->start = 1;	/* an appendix: a page of its own, outside the numbering */
+		n->appendix = 1;
 		prefix = appendix_prefix(t, (*count)++);
 		plen = strlen(prefix);
 		buf_adds(&b, prefix);
@@ -186,7 +180,7 @@ add_chapters(struct gen *g, struct doc *d)
 	}
 	closedir(dir);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
+		qsort(names, n, sizeof(*names), cmp_strings);
 	/* Chapters in name order, then the appendices (appendix*.md) in theirs. */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++) {
@@ -476,7 +470,7 @@ shared_missing(struct gen *g, const struct doc *d, const struct fm_entry *e, con
 	const char *near;
 	size_t n;
 
-	names = dir_names(dir, ".csv", 0, cmp_str, &n);
+	names = dir_names(dir, ".csv", 0, cmp_strings, &n);
 	for (size_t i = 0; i < n; i++)
 		names[i][strlen(names[i]) - 4] = '\0';
 	near = nearest_word(table, (const char *const *)names, n);
@@ -545,7 +539,7 @@ load_data(struct gen *g, struct doc *d)
 		msg(g, MSG_ERROR, dir, 0, 0, "cannot read the folder: %s", read_error(EXDEV));
 		d->data.unread = 1;	/* what names a table in it says nothing more */
 	} else
-		names = dir_names(dir, ".csv", 0, cmp_str, &n);
+		names = dir_names(dir, ".csv", 0, cmp_strings, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 
@@ -568,7 +562,7 @@ load_declarations(struct gen *g, struct doc *d)
 	size_t n = 0;
 
 	if (!d->data.unread)
-		names = dir_names(dir, ".source", 0, cmp_str, &n);
+		names = dir_names(dir, ".source", 0, cmp_strings, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]), *text;
 		size_t len;

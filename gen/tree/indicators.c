@@ -357,6 +357,7 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 	long row, prev;
 
 	memset(s, 0, sizeof(*s));
+	s->data = d;
 	s->key = key;
 	s->name = s->unit = "";
 	s->latest = s->prev = s->target = s->lo = s->hi = s->amber = NAN;
@@ -475,10 +476,9 @@ digits(struct buf *b, const struct ind_stat *s, double v)
 		indicator_number(b, fabs(v));
 }
 
-/* |v| with its unit: "69%", "46.2", "£5,230", "£1.2m", "2.5 pp" (in a sentence "2.5
- * percentage points"). */
+/* |v| with its unit: "69%", "46.2", "£5,230", "£1.2m"; percentage points bare. */
 static void
-unit_figure(struct buf *b, const struct ind_stat *s, double v, int sentence)
+unit_figure(struct buf *b, const struct ind_stat *s, double v)
 {
 	if (strcmp(s->unit, "£") == 0 || strcmp(s->unit, "£m") == 0)
 		buf_adds(b, "£");
@@ -487,9 +487,28 @@ unit_figure(struct buf *b, const struct ind_stat *s, double v, int sentence)
 		buf_adds(b, "%");
 	else if (strcmp(s->unit, "£m") == 0)
 		buf_adds(b, "m");
-	else if (strcmp(s->unit, "pp") == 0)
-		buf_adds(b, !sentence ? " pp" : shows_zero(s, fabs(v) - 1) ? " percentage point" :
-		    " percentage points");
+}
+
+/* |v| with its unit, "2.5 pp", or in a sentence "2.5 percentage points". */
+static void
+unit_words(struct buf *b, const struct ind_stat *s, double v, int sentence)
+{
+	struct buf n = { 0 };
+
+	if (strcmp(s->unit, "pp") != 0) {
+		unit_figure(b, s, v);
+		return;
+	}
+	digits(&n, s, v);
+	indicator_unit(b, s->data, !sentence ? W_PP : shows_zero(s, fabs(v) - 1) ?
+	    W_PERCENTAGE_POINT : W_PERCENTAGE_POINTS, n.s);
+	buf_free(&n);
+}
+
+void
+indicator_unit(struct buf *b, const struct datasets *d, enum word w, const char *n)
+{
+	words_fill(b, data_word(d, w), (const char *[]){ "n" }, (const char *[]){ n }, 1, 0);
 }
 
 /* The figure with its unit and sign: "69%", "46.2", "−0.12", "+0.05", "−£120". */
@@ -498,7 +517,7 @@ with_unit(struct buf *b, const struct ind_stat *s, double v, int sentence)
 {
 	if (!shows_zero(s, v))
 		buf_adds(b, v < 0 ? MINUS : strcmp(s->unit, "score") == 0 ? "+" : "");
-	unit_figure(b, s, v, sentence);
+	unit_words(b, s, v, sentence);
 }
 
 void
@@ -512,62 +531,101 @@ static void
 difference(struct buf *b, const struct ind_stat *s, double d)
 {
 	if (strcmp(s->unit, "%") == 0 || strcmp(s->unit, "points") == 0) {
-		digits(b, s, d);
-		buf_adds(b, shows_zero(s, fabs(d) - 1) ? " point" : " points");
+		struct buf n = { 0 };
+
+		digits(&n, s, d);
+		indicator_unit(b, s->data, shows_zero(s, fabs(d) - 1) ? W_POINT : W_POINTS, n.s);
+		buf_free(&n);
 		return;
 	}
-	unit_figure(b, s, d, 1);
+	unit_words(b, s, d, 1);
+}
+
+/* Appends the template's word w with {names} filled in with vals[], n of them. */
+static void
+say(struct buf *b, const struct ind_stat *s, enum word w, const char *const names[],
+    const char *const vals[], size_t n)
+{
+	words_fill(b, data_word(s->data, w), names, vals, n, 0);
+}
+
+/* The phrase so far, *b, put into word w's {phrase} with its other {names} filled. */
+static void
+wrap(struct buf *b, const struct ind_stat *s, enum word w, const char *name1,
+    const char *val1, const char *name2, const char *val2)
+{
+	struct buf o = { 0 };
+
+	say(&o, s, w, (const char *[]){ "phrase", name1, name2 }, (const char *[]){ b->s, val1,
+	    val2 }, name2 != NULL ? 3 : 2);
+	buf_free(b);
+	*b = o;
+}
+
+/* ", when no figure was published for 2021" or " (not published in 2021)". */
+static void
+no_previous(struct buf *b, const struct ind_stat *s)
+{
+	struct buf prev = { 0 };
+
+	if (s->prev_kind == D_EMPTY)
+		say(&prev, s, W_PHRASE_UNPUBLISHED, (const char *[]){ "year" },
+		    (const char *[]){ s->prev_period }, 1);
+	else
+		say(&prev, s, W_PHRASE_WITHHELD, (const char *[]){ "why", "year" },
+		    (const char *[]){ datum_words(data_words(s->data), s->prev_kind, 1),
+		    s->prev_period }, 2);
+	wrap(b, s, s->year != s->report_year ? W_PHRASE_THEN : W_PHRASE_ASIDE, "previous",
+	    prev.s, NULL, NULL);
+	buf_free(&prev);
 }
 
 char *
 indicator_phrase(const struct ind_stat *s)
 {
-	struct buf b = { 0 };
+	struct buf b = { 0 }, fig = { 0 }, diff = { 0 };
 	double d;
 
 	if (isnan(s->latest)) {
-		buf_adds(&b, datum_words(s->latest_kind, 1));
-		buf_adds(&b, " for ");
-		buf_adds(&b, s->report_period);
-		return b.s;
+		say(&b, s, W_FIGURE_MISSING, (const char *[]){ "why", "year" }, (const char *[]){
+		    datum_words(data_words(s->data), s->latest_kind, 1), s->report_period }, 2);
+		return b.s != NULL ? b.s : xstrdup("");
 	}
-	with_unit(&b, s, s->latest, 1);
-	if (s->year != s->report_year) {	/* an earlier year's figure, said as such */
-		buf_adds(&b, " in ");
-		buf_adds(&b, s->period);
-		buf_adds(&b, " (none is published for ");
-		buf_adds(&b, s->report_period);
-		buf_adds(&b, ")");
-	}
-	if (isnan(s->prev)) {
-		buf_adds(&b, s->year != s->report_year ? ", when " : " (");
-		buf_adds(&b, s->prev_kind == D_EMPTY ? "no figure was published" :
-		    datum_words(s->prev_kind, 1));
-		buf_adds(&b, s->prev_kind == D_EMPTY ? " for " : " in ");
-		buf_adds(&b, s->prev_period);
-		buf_adds(&b, s->year != s->report_year ? "" : ")");
-	} else if (fabs(d = s->latest - s->prev) < 0.005) {
-		buf_adds(&b, ", unchanged on ");
-		buf_adds(&b, s->prev_period);
-	} else {
-		buf_adds(&b, d > 0 ? ", up " : ", down ");
-		difference(&b, s, d);
-		buf_adds(&b, " on ");
-		buf_adds(&b, s->prev_period);
+	with_unit(&fig, s, s->latest, 1);
+	if (s->year != s->report_year)	/* an earlier year's figure, said as such */
+		say(&b, s, W_FIGURE_EARLIER, (const char *[]){ "figure", "year", "report" },
+		    (const char *[]){ fig.s, s->period, s->report_period }, 3);
+	else
+		buf_adds(&b, fig.s);
+	if (isnan(s->prev))
+		no_previous(&b, s);
+	else if (fabs(d = s->latest - s->prev) < 0.005)
+		wrap(&b, s, W_PHRASE_UNCHANGED, "year", s->prev_period, NULL, NULL);
+	else {
+		difference(&diff, s, d);
+		wrap(&b, s, d > 0 ? W_PHRASE_UP : W_PHRASE_DOWN, "change", diff.s, "year",
+		    s->prev_period);
 	}
 	if (!isnan(s->cmp[0])) {
+		struct buf cmp = { 0 };
+
 		d = s->latest - s->cmp[0];
-		buf_adds(&b, isnan(s->prev) && s->year == s->report_year ? ", and " : " and ");
-		if (fabs(d) < 0.005) {
-			buf_adds(&b, "in line with ");
-			buf_adds(&b, s->cmp_label);
-		} else {
-			difference(&b, s, d);
-			buf_adds(&b, d > 0 ? " above " : " below ");
-			buf_adds(&b, s->cmp_label);
+		diff.len = 0;
+		if (fabs(d) < 0.005)
+			say(&cmp, s, W_PHRASE_LEVEL, (const char *[]){ "comparator" },
+			    (const char *[]){ s->cmp_label }, 1);
+		else {
+			difference(&diff, s, d);
+			say(&cmp, s, d > 0 ? W_PHRASE_ABOVE : W_PHRASE_BELOW, (const char *[]){
+			    "change", "comparator" }, (const char *[]){ diff.s, s->cmp_label }, 2);
 		}
+		wrap(&b, s, isnan(s->prev) && s->year == s->report_year ? W_PHRASE_AND_ASIDE :
+		    W_PHRASE_AND, "comparison", cmp.s, NULL, NULL);
+		buf_free(&cmp);
 	}
-	return b.s;
+	buf_free(&fig);
+	buf_free(&diff);
+	return b.s != NULL ? b.s : xstrdup("");
 }
 
 /* "↑ +2" / "↓ −1.5" / "→ 0" / "2021 not published". */
@@ -582,7 +640,7 @@ indicator_change(const struct ind_stat *s)
 	if (isnan(s->prev)) {
 		buf_adds(&b, s->prev_period);
 		buf_adds(&b, " ");
-		buf_adds(&b, datum_words(s->prev_kind, 0));
+		buf_adds(&b, datum_words(data_words(s->data), s->prev_kind, 0));
 		return b.s;
 	}
 	buf_adds(&b, fabs(d) < 0.005 ? "\xe2\x86\x92 " : d > 0 ? "\xe2\x86\x91 +" :

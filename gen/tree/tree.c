@@ -74,6 +74,8 @@ node_free(struct node *n)
 		free(n->widths);
 		free(n->id);
 		free(n->src);
+		free(n->name);
+		free(n->dir);
 		free(n->path);
 		free(n->alt);
 		image_free(n->image);

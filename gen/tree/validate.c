@@ -441,7 +441,7 @@ check_widths(struct vctx *v, const struct node *table)
 	if (sum > avail + 0.5)
 		msg(v->g, MSG_ERROR, table->file, table->line, table->col, "table `%s` is wider "
 		    "than its frame: its columns take %.0f mm of the %.0f mm the page gives",
-		    table->src ? table->src : "", sum * 25.4 / 72, avail * 25.4 / 72);
+		    table->name ? table->name : "", sum * 25.4 / 72, avail * 25.4 / 72);
 	free(copy);
 }
 
@@ -844,7 +844,7 @@ number_paragraphs(struct doc *d)
 		free(n->label);
 		n->label = NULL;
 		if (n->type == N_HEADING && n->level == 1) {
-			if (n->start)	/* an appendix */
+			if (n->appendix)
 				chapter = -1;
 			on = chapter >= 0 && (style == NUMBER_CHAPTERS || only == NULL ||
 			    fnmatch(only, inl_str(&n->text), 0) == 0);
@@ -853,7 +853,7 @@ number_paragraphs(struct doc *d)
 				para = 0;
 			} else if (on)
 				n->label = xstrdup("");
-		} else if (on && n->type == N_PARAGRAPH && !n->start)
+		} else if (on && n->type == N_PARAGRAPH && !n->note)
 			n->label = style == NUMBER_CHAPTERS ? xasprintf("%d.%d", chapter, ++para) :
 			    xasprintf("%d", ++para);
 	}
