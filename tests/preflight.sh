@@ -124,7 +124,7 @@ if [ $rc -eq 0 ] && pf_has "$c/out/doc/accessibility.html" "$full" &&
     pf_has "$s" '<li>picture `chart.png` has no alternative text: write what it shows in ![...] for readers who cannot see it (content/doc/index.md:14:1)</li>' &&
     ! pf_has "$s" 'prints at 96 ppi' &&
     pf_has "$s" '<p>access@anytown.example</p>' &&
-    pf_has "$s" '<p>This statement was prepared on 2024-03-01.</p>' &&
+    pf_has "$s" '<p>This statement was prepared on 1 March 2024.</p>' &&
     pf_has "$k/out/doc/accessibility.md" '## Compliance status
 
 This document is partially compliant' &&

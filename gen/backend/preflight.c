@@ -24,7 +24,7 @@ struct pre {
 	const struct finding	**f;	/* the document's findings, in order */
 	size_t			 nf, errors, warnings;
 	const char		*title, *author;
-	char			 date[16];	/* when the statement was prepared: YYYY-MM-DD */
+	const char		*date;	/* when the statement was prepared, in words */
 };
 
 #define MAX_THUMB_BYTES	(2 << 20)	/* a picture shown on the page, at most */
@@ -700,8 +700,8 @@ preflight_report(struct gen *g, const struct doc *d, int tell, int json)
 {
 	struct pre p = { .g = g, .d = d };
 	struct template *words = NULL;
-	struct buf changes = { 0 };
-	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *page, *st, *md, *where;
+	struct buf changes = { 0 }, date = { 0 };
+	char day[8], *dir = xasprintf("%s/%s", g->outdir, d->outname), *page, *st, *md, *where;
 	struct tm tm;
 	time_t when = d->date > 0 ? d->date : g->epoch >= 0 ? g->epoch : time(NULL);
 	int rc;
@@ -717,7 +717,9 @@ preflight_report(struct gen *g, const struct doc *d, int tell, int json)
 	p.title = d->title ? d->title : d->name;
 	p.author = d->author ? d->author : p.title;
 	gmtime_r(&when, &tm);
-	strftime(p.date, sizeof(p.date), "%Y-%m-%d", &tm);
+	snprintf(day, sizeof(day), "%d", tm.tm_mday);
+	date_words(&date, p.t->word, &tm, day);
+	p.date = date.s ? date.s : "";
 	changes_report(g, d, p.t, &changes);
 	page = preflight_page(&p, &changes);
 	st = statement(&p, 1);
@@ -741,6 +743,7 @@ preflight_report(struct gen *g, const struct doc *d, int tell, int json)
 	free(st);
 	free(md);
 	buf_free(&changes);
+	buf_free(&date);
 	free(p.f);
 	free(dir);
 	template_free(words);
