@@ -5,7 +5,7 @@
 
 # Debian packages gen needs to build and run, and the tools its tests use.
 DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	libpango1.0-dev libcairo2-dev libqpdf-dev librsvg2-dev libxml2-dev \
+	libpango1.0-dev libcairo2-dev libqpdf-dev qpdf librsvg2-dev libxml2-dev \
 	libjpeg-dev libfontconfig-dev libglib2.0-dev libpng-dev \
 	icc-profiles-free libgs-common libmicrohttpd-dev libpoppler-glib-dev zlib1g-dev libharfbuzz-dev
 DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel ghostscript man-db \
@@ -14,8 +14,15 @@ DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
 PKGS = libcmark-gfm pangocairo pangoft2 cairo cairo-pdf libxml-2.0 libqpdf librsvg-2.0 \
-	libjpeg fontconfig glib-2.0 libpng cairo-svg libmicrohttpd poppler-glib zlib harfbuzz
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+	libjpeg fontconfig glib-2.0 libpng cairo-svg zlib harfbuzz
+# The preview's poppler and libmicrohttpd are loaded when it starts (dlopen: see preview.c),
+# so that no other command pays for loading them: their headers, and their sonames, only.
+DLOPEN_PKGS = libmicrohttpd poppler-glib
+soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | \
+	awk '/SONAME/ { print $$2 }')
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DLOPEN_PKGS) 2>/dev/null) \
+	-DPOPPLER_GLIB_SO='"$(call soname,poppler-glib,libpoppler-glib.so)"' \
+	-DMICROHTTPD_SO='"$(call soname,libmicrohttpd,libmicrohttpd.so)"'
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm
 
 CC = cc
@@ -43,8 +50,8 @@ SRCS = base/util.c base/msg.c base/output.c base/project.c base/image.c base/svg
 	backend/backend.c backend/render.c backend/pdf_post.c backend/html.c backend/text.c backend/preflight.c backend/changes.c \
 	cmd/main.c cmd/jobs.c cmd/preview.c cmd/new.c cmd/init.c
 HDRS = gen/gen.h gen/layout/layout.h gen/comp/chart.h
-OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39.o
-SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39.o
+OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39z.o
+SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39z.o
 
 # One stamp per document: a document built once per data row has no single out/ file.
 DOCS = $(patsubst content/%/index.md,build/docs/%.stamp,$(wildcard content/*/index.md))
@@ -89,17 +96,20 @@ build/asan/%.o: gen/%.c $(HDRS) build/deps.stamp
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
-# The FOGRA39 output profile gen carries, as an array (see profiles/README.md).
-build/fogra39.c: profiles/FOGRA39.icc
+# The FOGRA39 output profile gen carries, as an array (see profiles/README.md), deflated
+# here (qpdf's zlib-flate, zlib's fastest level: the bytes compress2() gave at run time) so
+# that no build spends the 3 ms it takes.
+build/fogra39z.c: profiles/FOGRA39.icc
 	@mkdir -p build
-	{ echo '/* Made by the Makefile from profiles/FOGRA39.icc: the FOGRA39 output profile. */'; \
+	zlib-flate -compress=1 <$< >$@.z
+	{ echo '/* Made by the Makefile from profiles/FOGRA39.icc: the FOGRA39 output profile, deflated. */'; \
 	  echo '#include <stddef.h>'; \
-	  echo 'const unsigned char fogra39_icc[] = {'; \
-	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo 'const unsigned char fogra39_icc_z[] = {'; \
+	  od -An -v -tx1 $@.z | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '};'; \
-	  echo 'const size_t fogra39_icc_len = sizeof(fogra39_icc);'; } >$@.tmp && mv $@.tmp $@
+	  echo 'const size_t fogra39_icc_zlen = sizeof(fogra39_icc_z);'; } >$@.tmp && rm $@.z && mv $@.tmp $@
 
-build/fogra39.o: build/fogra39.c
+build/fogra39z.o: build/fogra39z.c
 	$(CC) $(WARN) -c -o $@ $<
 
 UNIT_OBJS = $(filter-out build/asan/cmd/main.o,$(SAN_OBJS))
@@ -166,7 +176,7 @@ test: build/deps.stamp gen/gen build/gen-asan build/unit build/specsplit build/p
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = $(REPLAY_TARGETS)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_OBJS = $(filter-out build/fuzz/cmd/main.o,$(SRCS:%.c=build/fuzz/%.o)) build/fogra39.o
+FUZZ_OBJS = $(filter-out build/fuzz/cmd/main.o,$(SRCS:%.c=build/fuzz/%.o)) build/fogra39z.o
 
 build/fuzz-deps.stamp: build/deps.stamp
 	$(call install_debs,clang libclang-rt-14-dev)

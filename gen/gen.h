@@ -1687,9 +1687,9 @@ struct pdf_post {
 };
 
 /* The FOGRA39 output profile gen carries, made by the Makefile into build/ from
- * profiles/FOGRA39.icc. */
-extern const unsigned char fogra39_icc[];
-extern const size_t fogra39_icc_len;
+ * profiles/FOGRA39.icc: deflated at zlib's fastest level, as a PDF's stream holds it. */
+extern const unsigned char fogra39_icc_z[];
+extern const size_t fogra39_icc_zlen;
 
 /* Rewrites the PDF cairo wrote (`len` bytes at `pdf`, kept until the call returns: qpdf reads
  * it lazily) into the file `out`, naming `name` in messages: /Lang, /ViewerPreferences

@@ -871,16 +871,16 @@ fix_pages(struct post *c)
 	return 0;
 }
 
-/* The colour profiles, read and compressed once a process: a batch's every PDF holds them. */
+/* The colour profiles, deflated: the one gen carries as the Makefile deflated it, the system's
+ * read and deflated once a process (a batch's every PDF holds them). */
 static struct profile {
-	const char		*path;	/* a system file, or NULL: ... */
-	const unsigned char	*data;	/* ... the profile built into gen */
-	unsigned char		*z;	/* the profile, deflated */
+	const char		*path;	/* a system file, or NULL: the profile built into gen */
+	const unsigned char	*z;	/* the profile, deflated */
 	size_t			 len;
 } profiles[] = {
-	{ NULL, fogra39_icc, NULL, 0 },
-	{ "/usr/share/color/icc/ghostscript/default_cmyk.icc", NULL, NULL, 0 },
-	{ SRGB_PROFILE, NULL, NULL, 0 },
+	{ NULL, fogra39_icc_z, 0 },
+	{ "/usr/share/color/icc/ghostscript/default_cmyk.icc", NULL, 0 },
+	{ SRGB_PROFILE, NULL, 0 },
 };
 #define SRGB_INDEX	2
 static pthread_mutex_t profiles_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -891,27 +891,29 @@ static int
 load_profile(struct profile *p)
 {
 	char *data = NULL;
-	size_t len = fogra39_icc_len;
+	unsigned char *z;
+	size_t len;
 	uLongf zlen;
 	int r;
 
+	if (p->path == NULL)
+		p->len = fogra39_icc_zlen;
 	if (p->z != NULL)
 		return 0;
 	/* a system file, outside the project: read_file() without the project's check */
-	if (p->path != NULL && read_file(NULL, p->path, MAX_FILE_BYTES, &data, &len) == -1)
+	if (read_file(NULL, p->path, MAX_FILE_BYTES, &data, &len) == -1)
 		return -1;
 	/* the profiles hardly compress: the fastest level is as small, within half a per cent */
 	zlen = compressBound((uLong)len);
-	p->z = xmalloc(zlen);
-	r = compress2(p->z, &zlen, p->path ? (const Bytef *)data : p->data, (uLong)len,
-	    Z_BEST_SPEED);
+	z = xmalloc(zlen);
+	r = compress2(z, &zlen, (const Bytef *)data, (uLong)len, Z_BEST_SPEED);
 	free(data);
 	if (r != Z_OK) {
-		free(p->z);
-		p->z = NULL;
+		free(z);
 		errno = ENOMEM;
 		return -1;
 	}
+	p->z = z;
 	p->len = zlen;
 	return 0;
 }

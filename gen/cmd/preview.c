@@ -6,6 +6,7 @@
  * built again, the HTML first (it needs no layout) and then the PDF, and the open page is told
  * by server-sent events and refreshes itself where it is. Called by main.c. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,6 +30,54 @@
 #include <poppler.h>
 
 #include "gen.h"
+
+/* poppler (the pages as pictures) and libmicrohttpd (the server) serve the preview alone, so
+ * they are loaded when it starts, not with gen: loading and binding them was about 7 ms of
+ * every gen process's start, an eighth of a one-page build. Their sonames come from the
+ * Makefile. */
+#define PREVIEW_FNS(X) \
+	X(0, poppler_document_new_from_bytes) \
+	X(0, poppler_document_get_n_pages) \
+	X(0, poppler_document_get_page) \
+	X(0, poppler_page_get_size) \
+	X(0, poppler_page_render) \
+	X(1, MHD_start_daemon) \
+	X(1, MHD_create_response_from_buffer) \
+	X(1, MHD_create_response_from_callback) \
+	X(1, MHD_add_response_header) \
+	X(1, MHD_queue_response) \
+	X(1, MHD_destroy_response) \
+	X(1, MHD_get_connection_values) \
+	X(1, MHD_lookup_connection_value)
+#define PREVIEW_FN_FIELD(so, fn)	__typeof__(fn) *fn;
+static struct {
+	PREVIEW_FNS(PREVIEW_FN_FIELD)
+} lib;
+
+/* Loads poppler and libmicrohttpd and finds the functions the preview calls; -1, said, when
+ * one is missing. */
+static int
+load_libs(struct gen *g)
+{
+	static const char *const so[] = { POPPLER_GLIB_SO, MICROHTTPD_SO };
+	static const char *const deb[] = { "libpoppler-glib8", "libmicrohttpd12" };
+	void *h[2], *sym;
+
+	for (size_t i = 0; i < 2; i++)
+		if ((h[i] = dlopen(so[i], RTLD_NOW | RTLD_LOCAL)) == NULL) {
+			msg(g, MSG_FATAL, NULL, 0, 0, "the preview needs %s (install %s): %s",
+			    so[i], deb[i], dlerror());
+			return -1;
+		}
+#define PREVIEW_FN_FIND(i, fn) \
+	if ((sym = dlsym(h[i], #fn)) == NULL) { \
+		msg(g, MSG_FATAL, NULL, 0, 0, "the preview needs %s, which %s lacks", #fn, so[i]); \
+		return -1; \
+	} \
+	memcpy(&lib.fn, &sym, sizeof sym);
+	PREVIEW_FNS(PREVIEW_FN_FIND)
+	return 0;
+}
 
 #define PAGE_SCALE	(80.0 / 72.0)	/* the PDF's pages at 80 pixels to the inch */
 #define KEEP_ALIVE	3		/* seconds between an event stream's keep-alives ... */
@@ -232,22 +281,22 @@ read_pages(struct preview *p, struct buf **pages, size_t *n)
 	*n = 0;
 	if (read_out(path, &data, &len) == 0) {
 		bytes = g_bytes_new_take(data, len);
-		doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+		doc = lib.poppler_document_new_from_bytes(bytes, NULL, NULL);
 	}
-	for (int i = 0; doc != NULL && i < poppler_document_get_n_pages(doc); i++) {
-		PopplerPage *page = poppler_document_get_page(doc, i);
+	for (int i = 0; doc != NULL && i < lib.poppler_document_get_n_pages(doc); i++) {
+		PopplerPage *page = lib.poppler_document_get_page(doc, i);
 		double w, h;
 		cairo_surface_t *s;
 		cairo_t *cr;
 
-		poppler_page_get_size(page, &w, &h);
+		lib.poppler_page_get_size(page, &w, &h);
 		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(w * PAGE_SCALE),
 		    (int)(h * PAGE_SCALE));
 		cr = cairo_create(s);
 		cairo_set_source_rgb(cr, 1, 1, 1);
 		cairo_paint(cr);
 		cairo_scale(cr, PAGE_SCALE, PAGE_SCALE);
-		poppler_page_render(page, cr);
+		lib.poppler_page_render(page, cr);
 		cairo_destroy(cr);
 		*pages = xrealloc(*pages, (*n + 1) * sizeof(**pages));
 		memset(&(*pages)[*n], 0, sizeof(**pages));
@@ -500,15 +549,15 @@ static enum MHD_Result
 reply_csp(struct MHD_Connection *c, unsigned status, const char *type, void *data, size_t len,
     enum MHD_ResponseMemoryMode mode, const char *csp)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
+	struct MHD_Response *r = lib.MHD_create_response_from_buffer(len, data, mode);
 	enum MHD_Result rc;
 
-	MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy", csp ? csp : SERVED_CSP);
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	lib.MHD_add_response_header(r, "Content-Type", type);
+	lib.MHD_add_response_header(r, "Cache-Control", "no-store");
+	lib.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	lib.MHD_add_response_header(r, "Content-Security-Policy", csp ? csp : SERVED_CSP);
+	rc = lib.MHD_queue_response(c, status, r);
+	lib.MHD_destroy_response(r);
 	return rc;
 }
 
@@ -726,11 +775,11 @@ count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 static int
 own_host(const struct preview *p, struct MHD_Connection *c)
 {
-	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	const char *host = lib.MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	char a[64], b[64];
 	int n = 0;
 
-	MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &n);
+	lib.MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &n);
 	snprintf(a, sizeof(a), "127.0.0.1:%u", p->port);
 	snprintf(b, sizeof(b), "localhost:%u", p->port);
 	return n == 1 && host != NULL && (strcmp(host, a) == 0 || strcmp(host, b) == 0);
@@ -780,11 +829,11 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		pthread_mutex_lock(&p->lock);
 		s->seen = p->generation;
 		pthread_mutex_unlock(&p->lock);
-		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_next, s, free);
-		MHD_add_response_header(r, "Content-Type", "text/event-stream");
-		MHD_add_response_header(r, "Cache-Control", "no-store");
-		rc = MHD_queue_response(c, MHD_HTTP_OK, r);
-		MHD_destroy_response(r);
+		r = lib.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_next, s, free);
+		lib.MHD_add_response_header(r, "Content-Type", "text/event-stream");
+		lib.MHD_add_response_header(r, "Cache-Control", "no-store");
+		rc = lib.MHD_queue_response(c, MHD_HTTP_OK, r);
+		lib.MHD_destroy_response(r);
 		return rc;
 	}
 	if (sscanf(url, "/page/%lu.pn%c", &n, &end) == 2 && end == 'g') {
@@ -1083,7 +1132,7 @@ preview_run(struct gen *g, const char *dir, const char *row, int port, jobs_fn *
 	unsigned usual = port >= 0 ? (unsigned)port : project_port(g->realroot);
 	int sock;
 
-	if ((sock = listen_on(g, port, &p.port)) < 0)
+	if (load_libs(g) == -1 || (sock = listen_on(g, port, &p.port)) < 0)
 		return g->status;
 	p.dir = xstrdup(dir);
 	p.row = row ? xstrdup(row) : NULL;
@@ -1105,7 +1154,7 @@ preview_run(struct gen *g, const char *dir, const char *row, int port, jobs_fn *
 	find_assets(&p);
 	/* a request that does not arrive whole within REQUEST_TIMEOUT seconds is closed, and
 	 * few connections are kept: each is a thread */
-	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	daemon = lib.MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &p, MHD_OPTION_LISTEN_SOCKET, sock,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)REQUEST_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
