@@ -19,8 +19,8 @@ _gen()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=
 	local root=. cmd= i w
 	local opts="-C --project -o --out -q --quiet -v --verbose -p --pdf-only --html-only
-		-m --marks --shard -j --jobs -d --draft -T --trace --from --port --template
-		-h --help -V --version"
+		-m --marks --report --json --keep --baseline --shard -j --jobs -d --draft -T --trace
+		--from --port --template -h --help -V --version"
 	local commands="build check init jobs new preview templates"
 
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -31,7 +31,7 @@ _gen()
 		case $w in
 		-C | --project) root=${COMP_WORDS[i + 1]}; ((i++)) ;;
 		--project=*) root=${w#--project=} ;;
-		-o | --out | -j | --jobs | --shard | --from | --port | --template) ((i++)) ;;
+		-o | --out | -j | --jobs | --shard | --from | --port | --template | --baseline) ((i++)) ;;
 		-*) ;;
 		*) [ -z "$cmd" ] && cmd=$w ;;
 		esac

@@ -204,6 +204,21 @@ int	 msg_shown(struct gen *, enum msg_level, const char *file);
 /* Says for each file how many of its messages were not shown ("and 57 more"), and starts
  * counting afresh: at the end of each document or job. */
 void	 msg_flush(struct gen *);
+/* One message said, kept for the preflight page (struct gen's found). */
+struct finding {
+	int		 level;		/* enum msg_level: MSG_WARNING or MSG_ERROR */
+	int		 access;	/* an accessibility check's (msg_access()) */
+	char		*file;		/* owned, or NULL */
+	int		 line, col;
+	char		*text;		/* owned */
+};
+/* Marks the next message as an accessibility check's, for the accessibility statement. */
+void	 msg_access(struct gen *);
+/* Moves every finding `from` holds to the end of `to`'s (a thread's copy of struct gen);
+ * the findings past the most a run keeps (10,000) are counted in found_more. */
+void	 msg_take(struct gen *to, struct gen *from);
+/* Frees the findings kept from index `from` on. */
+void	 msg_forget(struct gen *, size_t from);
 /* Says what is wrong with the command line: "gen: text" and where help is. Returns
  * EXIT_USAGE. */
 int	 msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -243,6 +258,16 @@ struct gen {
 	void		*on_read_arg;	/* ... is asked for (the preview watches its folder) */
 	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
 	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
+	int		 collect;	/* keep the messages in found: the commands do */
+	struct finding	*found;		/* every error and warning said, in order (owned) */
+	size_t		 nfound;
+	size_t		 found_more;	/* ... and those past the most kept, counted */
+	int		 access;	/* the next message is an accessibility check's */
+	size_t		 job_found;	/* the findings of the job being built start here */
+	int		 report;	/* check --report: a document with errors is kept */
+	int		 keep;		/* build --keep: this build becomes the baseline */
+	const char	*baseline;	/* --baseline NAME: out/.kept/NAME/, or NULL: out/.kept/ */
+	size_t		 pdf_pages;	/* the pages of the PDF last written */
 };
 
 /* ---- the tree ---- */
@@ -452,7 +477,19 @@ struct srcmap {
  * digits U+FDE0-U+FDEF, U+FDD1 (noncharacters, which no input holds and which Markdown reads
  * as letters), so that cmark never reads a value as markup; bind_unseal() puts the values
  * in the text cmark hands back. */
+/* A figure from data put into the text: where it came from, for the preflight page. */
+struct figure_use {
+	char		*value;		/* as the page shows it, owned */
+	const char	*csv;		/* the table's path (not owned: the document's data) */
+	int		 row, col;	/* the cell, as a spreadsheet counts them */
+	int		 kind;		/* enum datum: a figure not given is DATUM_MISSING */
+	const char	*file;		/* the Markdown file ... */
+	int		 line;		/* ... and line of the tag */
+};
+
 struct expansion {
+	struct figure_use *uses;	/* the figures put in, owned */
+	size_t		 nuses;
 	struct buf	 text;		/* the expanded text */
 	char		**values;	/* the values sealed in it, owned */
 	size_t		 nvalues;
@@ -867,6 +904,99 @@ enum word {
 	W_DAY_MONTH_YEAR,
 	W_SLUG,			/* slug=: the printer's line beyond the bleed (--marks) */
 	W_ILLUSTRATIVE,		/* illustrative=: a web page's foot, when figures are so marked */
+	/* the preflight page: its title, before the document's */
+	W_PF_TITLE,		/* preflight= */
+	W_PF_READY,		/* ready= */
+	W_PF_READY_WARN,		/* ready-with-warnings= */
+	W_PF_NOT_READY,		/* not-ready= */
+	W_PF_COUNTS,		/* findings-count= */
+	W_PF_PROBLEMS,		/* findings= */
+	W_PF_ERROR,		/* finding-error= */
+	W_PF_WARNING,		/* finding-warning= */
+	W_PF_KIND,		/* finding-kind= */
+	W_PF_WHERE,		/* finding-where= */
+	W_PF_WHAT,		/* finding-what= */
+	W_PF_NONE,		/* findings-none= */
+	W_PF_MORE,		/* findings-more= */
+	W_PF_PREVIEW,		/* preview-note= */
+	W_PF_FIGURES,		/* figures-marked= */
+	W_PF_FIGURE,		/* figure= */
+	W_PF_SOURCE,		/* figure-source= */
+	W_PF_SHOWN_AS,		/* figure-shown= */
+	W_PF_FIGURES_NONE,		/* figures-marked-none= */
+	W_PF_ILLUSTRATIVE,		/* figures-illustrative= */
+	W_PF_PICTURES,		/* pictures= */
+	W_PF_PICTURES_INTRO,		/* pictures-intro= */
+	W_PF_PICTURE,		/* picture= */
+	W_PF_ALT,		/* alternative-text= */
+	W_PF_ALT_NONE,		/* alternative-text-none= */
+	W_PF_PICTURES_NONE,		/* pictures-none= */
+	W_PF_CHECKED,		/* checked= */
+	W_PF_CHECKED_INTRO,		/* checked-intro= */
+	W_PF_CHECK_ALT,		/* check-alt= */
+	W_PF_CHECK_HEADINGS,		/* check-headings= */
+	W_PF_CHECK_TABLES,		/* check-tables= */
+	W_PF_CHECK_GLYPHS,		/* check-glyphs= */
+	W_PF_CHECK_CONTRAST,		/* check-contrast= */
+	W_PF_CHECK_LANG,		/* check-lang= */
+	W_PF_CHECK_DATA,		/* check-data= */
+	W_PF_CHECK_PPI,		/* check-ppi= */
+	W_PF_MADE,		/* made= */
+	W_PF_MADE_INTRO,		/* made-intro= */
+	W_PF_MADE_TAGS,		/* made-tags= */
+	W_PF_MADE_BOXES,		/* made-boxes= */
+	W_PF_MADE_FONTS,		/* made-fonts= */
+	W_PF_MADE_BLACK,		/* made-black= */
+	W_PF_MANUAL,		/* manual= */
+	W_PF_MANUAL_INTRO,		/* manual-intro= */
+	W_PF_MANUAL_ORDER,		/* manual-order= */
+	W_PF_MANUAL_ALT,		/* manual-alt= */
+	W_PF_MANUAL_PLAIN,		/* manual-plain= */
+	W_PF_MANUAL_COLOUR,		/* manual-colour= */
+	W_PF_PRINT,		/* print= */
+	W_PF_TRIM,		/* trim= */
+	W_PF_BLEED,		/* bleed= */
+	W_PF_PAGES,		/* pages= */
+	W_PF_INTENT,		/* output-intent= */
+	W_PF_FONTS,		/* fonts= */
+	W_PF_INKS,		/* inks= */
+	W_PF_INKS_TEXT,		/* inks-text= */
+	W_PF_RESOLUTION,		/* resolution= */
+	W_PF_RESOLUTION_OK,		/* resolution-ok= */
+	W_PF_RESOLUTION_LOW,		/* resolution-low= */
+	W_PF_CHANGES,		/* changes= */
+	W_PF_CHANGES_NONE,		/* changes-none= */
+	W_PF_CHANGES_NO_BASE,		/* changes-no-baseline= */
+	W_PF_CH_FIGURE,		/* changed-figure= */
+	W_PF_CH_ADDED,		/* changed-added= */
+	W_PF_CH_REMOVED,		/* changed-removed= */
+	W_PF_CH_REWORDED,		/* changed-reworded= */
+	W_PF_CH_PAGES,		/* changed-pages= */
+	W_PF_CH_PICTURE,		/* changed-picture= */
+	W_PF_CH_WAS,		/* changed-was= */
+	W_PF_CH_NOW,		/* changed-now= */
+	W_PF_CH_KIND,		/* changed-kind= */
+	/* the accessibility statement (the GOV.UK model's sections) */
+	W_ST_TITLE,		/* statement= */
+	W_ST_INTRO,		/* statement-intro= */
+	W_ST_STATUS,		/* statement-status= */
+	W_ST_FULL,		/* statement-full= */
+	W_ST_PARTIAL,		/* statement-partial= */
+	W_ST_NOT,		/* statement-not= */
+	W_ST_NONACC,		/* statement-non-accessible= */
+	W_ST_NONCOMP,		/* statement-non-compliance= */
+	W_ST_NONE,		/* statement-none= */
+	W_ST_PREP,		/* statement-preparation= */
+	W_ST_PREPARED,		/* statement-prepared= */
+	W_ST_METHOD,		/* statement-method= */
+	W_ST_MANUAL,		/* statement-manual= */
+	W_ST_FEEDBACK,		/* statement-feedback= */
+	W_ST_CONTACT,		/* statement-contact= */
+	W_ST_CONTACT_NONE,		/* statement-contact-none= */
+	W_ST_ENFORCE,		/* statement-enforcement= */
+	W_ST_ENFORCE_TEXT,		/* statement-enforcement-text= */
+	W_ST_TECH,		/* statement-technical= */
+	W_ST_TECH_TEXT,		/* statement-technical-text= */
 	W_NWORDS
 };
 /* The attribute of <words> that sets word w. */
@@ -1032,6 +1162,10 @@ struct doc {
 	struct datasets	 data;		/* data/NAME.csv */
 	struct node	*root;		/* N_DOCUMENT */
 	int		 not_ua;	/* a draft breaking PDF/UA-1: its PDF does not claim it */
+	int		 failed;	/* check --report: loaded with errors, kept to report */
+	size_t		 found0, found1;	/* struct gen's findings while it loaded */
+	struct figure_use *figs;	/* the figures its text uses, owned (values) */
+	size_t		 nfigs;
 };
 
 /* Reads and validates a document; errors go through msg(). Returns NULL when the document
@@ -1041,6 +1175,8 @@ struct doc	*doc_load(struct gen *, const char *dir);
 /* Parses the document for row r of its per-row table; returns 0, or -1 after msg(). */
 int		 doc_row(struct gen *, struct doc *, size_t r);
 void		 doc_free(struct doc *);
+/* Frees d's figures kept from its expansions. */
+void		 doc_figures_free(struct doc *);
 
 /* ---- validate.c ---- */
 
@@ -1459,10 +1595,29 @@ enum {	/* the back-ends a build may choose */
 	OUT_FILES = 1 << 1,	/* the components' own files (a panel's PNG and SVG) */
 	OUT_HTML = 1 << 2,	/* the twin, out/DOC/index.html … */
 	OUT_TEXT = 1 << 3,	/* out/DOC.txt */
+	OUT_REPORT = 1 << 4,	/* out/DOC/preflight.html, accessibility.html */
 };
 
-/* The back-ends of the table (render.c, backend.c, html.c, text.c). */
-extern const struct backend backend_pdf, backend_files, backend_html, backend_text;
+/* The back-ends of the table (render.c, backend.c, html.c, text.c, preflight.c). */
+extern const struct backend backend_pdf, backend_files, backend_html, backend_text,
+	    backend_preflight;
+
+/* text.c: the text of out/DOC.txt, made in memory; the caller frees. */
+char		*text_of(struct gen *, const struct doc *, size_t *len);
+
+/* preflight.c: outdir/OUTNAME/preflight.html, accessibility.html and accessibility.md,
+ * from d's findings (those it said while it loaded, and g's from g->job_found on) and what
+ * gen checks; a document that failed (d->failed) is reported as not ready. With --keep, the
+ * text of this build is kept in outdir/.kept/ to compare the next with. Prints the verdict
+ * (`json`: as JSON) on stdout when `say`. Returns 0, or -1 after msg(). */
+int		 preflight_report(struct gen *, const struct doc *, int say, int json);
+/* Appends a link that opens `file` at `line` in gen preview (/source/FILE#LLINE). */
+void		 preflight_link(struct buf *, const char *file, int line, const char *shown);
+/* changes.c: what changed since the kept build, as the preflight page's HTML, into out. */
+void		 changes_report(struct gen *, const struct doc *, const struct template *,
+		     struct buf *out);
+/* Keeps d's text and facts in outdir/.kept/ (build --keep); 0, or -1 after msg(). */
+int		 changes_keep(struct gen *, const struct doc *);
 
 /* Writes document d (or the row being built) with each back-end of the table that g's
  * outputs choose, in the table's order, each only while no error has been said; with two

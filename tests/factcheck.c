@@ -207,7 +207,8 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The words of every HTML page in `dir`, page after page; NULL when it has none. */
+/* The words of every HTML page of the twin in `dir`, page after page (not the team's own
+ * pages, preflight.html and the accessibility statement); NULL when it has none. */
 static char *
 html_text(const char *dir)
 {
@@ -222,7 +223,9 @@ html_text(const char *dir)
 	while ((e = readdir(dp)) != NULL) {
 		size_t l = strlen(e->d_name);
 
-		if (l > 5 && strcmp(e->d_name + l - 5, ".html") == 0) {
+		if (l > 5 && strcmp(e->d_name + l - 5, ".html") == 0 &&
+		    strcmp(e->d_name, "preflight.html") != 0 &&
+		    strcmp(e->d_name, "accessibility.html") != 0) {
 			names = realloc(names, (n + 1) * sizeof(*names));
 			names[n++] = strdup(e->d_name);
 		}

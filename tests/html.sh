@@ -54,6 +54,8 @@ else
 	# date and its source; the list names every area.
 	args=()
 	while read -r f; do
+		# the preflight page and the statement are the team's, not the twin's pages
+		case ${f##*/} in preflight.html | accessibility.html) continue ;; esac
 		if [ "${f##*/}" = index.html ] && [ ! -f "${f%/index.html}.pdf" ]; then
 			args+=(--list "$f")
 		else

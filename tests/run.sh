@@ -92,6 +92,9 @@ source tests/facts.sh
 # ---- the plain text of every document, as its back-end writes it ----
 source tests/text.sh
 
+# ---- the preflight page and the accessibility statement ----
+source tests/preflight.sh
+
 # ---- the seams: no component named by the layout or an output, no output by a reader ----
 source tests/seams.sh
 

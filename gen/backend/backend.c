@@ -63,6 +63,7 @@ static const struct backend *const backends[] = {
 	&backend_files,
 	&backend_html,
 	&backend_text,
+	&backend_preflight,	/* last: it reports what the others said */
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
@@ -130,6 +131,9 @@ backends_write(struct gen *g, const struct doc *d)
 			t.g.counts = NULL;
 			t.g.ncounts = 0;
 			t.g.errors = 0;
+			t.g.found = NULL;
+			t.g.nfound = 0;
+			t.g.found_more = 0;
 			started = pthread_create(&t.thread, NULL, make_beside, &t) == 0;
 			if (!started)
 				t.b = NULL;
@@ -146,6 +150,7 @@ backends_write(struct gen *g, const struct doc *d)
 		pthread_join(t.thread, NULL);	/* its turn: what it made, written now */
 		started = 0;
 		msg_flush(&t.g);
+		msg_take(g, &t.g);
 		g->status = t.g.status > g->status ? t.g.status : g->status;
 		if (t.made != NULL && t.g.errors == 0)
 			b->put(t.made, g);
@@ -156,6 +161,7 @@ backends_write(struct gen *g, const struct doc *d)
 	if (started) {	/* an error before its turn: waited for, and let go unwritten */
 		pthread_join(t.thread, NULL);
 		msg_flush(&t.g);
+		msg_take(g, &t.g);
 		g->status = t.g.status > g->status ? t.g.status : g->status;
 		g->errors += t.g.errors;
 		t.b->free(t.made);

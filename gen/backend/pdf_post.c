@@ -1109,6 +1109,7 @@ write_pdf(struct post *c, const char *out)
 		return -1;
 	}
 	c->g->pdf_bytes = qpdf_get_buffer_length(q);
+	c->g->pdf_pages = (size_t)qpdf_get_num_pages(q);
 	return 0;
 }
 

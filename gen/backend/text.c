@@ -371,6 +371,29 @@ text_block(void *state, const struct node *n)
 	block(state, n, "");
 }
 
+/* One line end at the end. */
+static void
+text_finish(struct text *x)
+{
+	while (x->b.len > 1 && x->b.s[x->b.len - 1] == '\n' && x->b.s[x->b.len - 2] == '\n')
+		x->b.s[--x->b.len] = '\0';
+}
+
+char *
+text_of(struct gen *g, const struct doc *d, size_t *len)
+{
+	struct text *x = text_begin(g, d);
+	char *s;
+
+	for (const struct node *n = d->root->first; n != NULL; n = n->next)
+		block(x, n, "");
+	text_finish(x);
+	s = x->b.s ? x->b.s : xstrdup("");
+	*len = x->b.len;
+	free(x);
+	return s;
+}
+
 static int
 text_end(void *state, struct gen *g)
 {
@@ -378,8 +401,7 @@ text_end(void *state, struct gen *g)
 	char *path = xasprintf("%s/%s.txt", g->outdir, x->d->outname);
 	int rc = 0;
 
-	while (x->b.len > 1 && x->b.s[x->b.len - 1] == '\n' && x->b.s[x->b.len - 2] == '\n')
-		x->b.s[--x->b.len] = '\0';	/* one line end at the end */
+	text_finish(x);
 	if (write_file(path, x->b.s ? x->b.s : "", x->b.len) == -1) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
 		rc = -1;

@@ -9,6 +9,7 @@
 #include "gen.h"
 
 #define MAX_SHOWN	20	/* errors and warnings shown for one file */
+#define MAX_KEPT	10000	/* ... and kept for the preflight page, in a run */
 
 static const char *const level_names[] = {
 	[MSG_NOTE] = "note",
@@ -75,6 +76,56 @@ count_for(struct gen *g, const char *file)
 	return &g->counts[g->ncounts++];
 }
 
+/* Keeps a message for the preflight page, those not shown too, up to MAX_KEPT; the rest
+ * are counted. */
+static void
+keep(struct gen *g, enum msg_level level, const char *file, int line, int col,
+    const char *text)
+{
+	if (g->nfound >= MAX_KEPT) {
+		g->found_more++;
+		return;
+	}
+	g->found = xrealloc(g->found, (g->nfound + 1) * sizeof(*g->found));
+	g->found[g->nfound++] = (struct finding){ level == MSG_FATAL ? MSG_ERROR : (int)level,
+	    g->access, file ? xstrdup(file) : NULL, line, col, xstrdup(text) };
+}
+
+void
+msg_access(struct gen *g)
+{
+	g->access = 1;
+}
+
+void
+msg_take(struct gen *to, struct gen *from)
+{
+	if (from->nfound == 0 || from->found == to->found)
+		return;
+	to->found = xrealloc(to->found, (to->nfound + from->nfound) * sizeof(*to->found));
+	memcpy(to->found + to->nfound, from->found, from->nfound * sizeof(*from->found));
+	to->nfound += from->nfound;
+	to->found_more += from->found_more;
+	free(from->found);
+	from->found = NULL;
+	from->nfound = 0;
+}
+
+void
+msg_forget(struct gen *g, size_t from)
+{
+	for (size_t i = from; i < g->nfound; i++) {
+		free(g->found[i].file);
+		free(g->found[i].text);
+	}
+	g->nfound = from < g->nfound ? from : g->nfound;
+	g->found_more = 0;
+	if (g->nfound == 0) {
+		free(g->found);
+		g->found = NULL;
+	}
+}
+
 void
 msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
     const char *fmt, ...)
@@ -90,18 +141,22 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 		g->errors++;
 		g->status = EXIT_ENV;
 	}
+	va_start(ap, fmt);
+	text = format(fmt, ap);
+	va_end(ap);
+	if (g->collect && level != MSG_NOTE && text[0] != '\0')
+		keep(g, level, file, line, col, text);
+	g->access = 0;
 	if (level == MSG_ERROR || level == MSG_WARNING) {
 		struct msg_count *c = count_for(g, file ? file : "");
 
 		if (c->shown == MAX_SHOWN) {
 			c->hidden++;
+			free(text);
 			return;
 		}
 		c->shown++;
 	}
-	va_start(ap, fmt);
-	text = format(fmt, ap);
-	va_end(ap);
 
 	fflush(stdout);
 	flockfile(stderr);	/* one message a line, whatever thread says it */

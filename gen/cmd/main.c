@@ -48,6 +48,13 @@ static const char usage_text[] =
 "  -p, --pdf-only     write the PDFs alone (out/DOC.pdf); out/DOC/ is left as it is\n"
 "      --html-only    write out/DOC/ alone: the HTML twin and the panels' PNG and\n"
 "                     SVG files; out/DOC.pdf is left as it is\n"
+"      --report       (check) write out/DOC/preflight.html, the page to read before\n"
+"                     publishing, and the accessibility statement, and say the verdict\n"
+"      --json         (check) the same, the findings printed as JSON for tools\n"
+"      --keep         (build) keep this build's text in out/.kept/: the next build's\n"
+"                     preflight page says what changed since\n"
+"      --baseline NAME  (build, check) keep in, and compare with, out/.kept/NAME/\n"
+"                     instead: a version of its own, such as `approved`\n"
 "  -m, --marks        crop marks and a slug line (document, date, page) beyond the\n"
 "                     bleed, for the printer; the page grows to hold them\n"
 "      --shard K/N    build (or list) the K-th of N shares of the outputs: N copies of\n"
@@ -209,8 +216,36 @@ build_job(struct gen *g, struct doc *d, long row)
 	errors = g->errors;
 	if (out_begin(g, d->outname) == -1)
 		return;
+	g->job_found = g->nfound;
+	g->pdf_pages = 0;
 	backends_write(g, d);
 	out_end(g, g->errors == errors);
+}
+
+/* check --report: the preflight page of a document (of each row of one built per row),
+ * and its verdict on stdout. */
+static void
+report_one(struct gen *g, struct doc *d)
+{
+	int worst = g->status;
+
+	g->job_found = g->nfound;
+	g->pdf_pages = 0;
+	if (d->failed || d->data.row_table == NULL) {
+		preflight_report(g, d, 1, g->report == 2);
+		doc_free(d);
+		return;
+	}
+	for (size_t r = 0; r < d->data.row_table->nrows; r++) {
+		if (!jobs_wanted(g, d, (long)r))
+			continue;
+		g->job_found = g->nfound;
+		if (doc_row(g, d, r) == 0 || g->report)
+			preflight_report(g, d, 1, g->report == 2);
+		msg_flush(g);
+		g->status = g->status > worst ? g->status : worst;
+	}
+	doc_free(d);
 }
 
 /* Checks one document, once or once per row of its data; or, with -T, prints its pages. */
@@ -225,6 +260,10 @@ check_one(struct gen *g, const char *dir, size_t i, size_t n)
 	msg_flush(g);
 	if (d == NULL)
 		return;
+	if (g->report) {
+		report_one(g, d);
+		return;
+	}
 	if (!g->trace)
 		project_report(g, d);
 	if (d->data.row_table == NULL) {
@@ -517,6 +556,33 @@ struct options {
 	int		 given;	/* --from, --port, --shard, --template, each a bit */
 };
 
+/* An option that does nothing for the command `cmd` is a slip, not to be passed over:
+ * returns its exit status, or -1. `given` has a bit for each option given (struct options). */
+static int
+misplaced(int given, const char *cmd)
+{
+	if ((given & 1 << 0) && strcmp(cmd, "new") != 0)
+		return usage("--from is for `gen new DOC --from OLD`, not `%s`", cmd);
+	if ((given & 1 << 1) && strcmp(cmd, "preview") != 0)
+		return usage("--port is for `gen preview`, not `%s`", cmd);
+	if ((given & 1 << 2) && (strcmp(cmd, "new") == 0 ||
+	    strcmp(cmd, "preview") == 0 || strcmp(cmd, "init") == 0 ||
+	    strcmp(cmd, "templates") == 0))
+		return usage("--shard is for `gen build` and `gen jobs`, not `%s`", cmd);
+	if ((given & 1 << 3) && strcmp(cmd, "init") != 0)
+		return usage("--template is for `gen init [DIR] --template NAME`, not `%s`",
+		    cmd);
+	if ((given & 1 << 4) && strcmp(cmd, "check") != 0)
+		return usage("--report and --json are for `gen check`, not `%s`", cmd);
+	if ((given & 1 << 5) && strcmp(cmd, "build") != 0)
+		return usage("--keep is for `gen build`, not `%s`", cmd);
+	if ((given & 1 << 6) && strcmp(cmd, "build") != 0 &&
+	    strcmp(cmd, "check") != 0)
+		return usage("--baseline is for `gen build` and `gen check`, not `%s`",
+		    cmd);
+	return -1;
+}
+
 /* Reads the options into g and o, leaving optind at the command; returns -1, or the exit
  * status gen ends with (a slip of the command line, --help, --version). */
 static int
@@ -536,6 +602,10 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 		{ "port", required_argument, NULL, 'P' },
 		{ "template", required_argument, NULL, 'E' },
 		{ "marks", no_argument, NULL, 'm' },
+		{ "report", no_argument, NULL, 'R' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "keep", no_argument, NULL, 'K' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -543,7 +613,7 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), k, n;
 	const char *end;
-	int c, pdf_only = 0, html_only = 0;
+	int c, rc, pdf_only = 0, html_only = 0;
 
 	*o = (struct options){ .root = ".", .port = -1,
 	    .nproc = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu };
@@ -602,6 +672,24 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 		case 'm':
 			g->marks = 1;
 			break;
+		case 'R':	/* check --report, and --json: the preflight page */
+		case 'J':
+			g->report = c == 'J' ? 2 : g->report > 0 ? g->report : 1;
+			o->given |= 1 << 4;
+			break;
+		case 'K':
+			g->keep = 1;
+			o->given |= 1 << 5;
+			break;
+		case 'B':	/* out/.kept/NAME/: a name of letters, digits and hyphens */
+			if (optarg[strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-")] != '\0' || *optarg == '\0' || *optarg == '-' ||
+			    strlen(optarg) > 64)
+				return usage("--baseline wants a name of letters, digits and hyphens "
+				    "(up to 64), as `approved`, not `%s`", optarg);
+			g->baseline = optarg;
+			o->given |= 1 << 6;
+			break;
 		case 'j':
 			if ((o->nproc = parse_jobs(optarg)) == 0)
 				return usage("-j wants a number of processes from 1 to 64, not `%s`",
@@ -622,19 +710,9 @@ parse_options(int argc, char *argv[], struct gen *g, struct options *o)
 	if (optind >= argc)
 		return usage("no command: say `build`, `check` or `init` (gen --help lists them "
 		    "all)%s", "");
-	/* An option that does nothing for the command is a slip, not to be passed over. */
-	if ((o->given & 1 << 0) && strcmp(argv[optind], "new") != 0)
-		return usage("--from is for `gen new DOC --from OLD`, not `%s`", argv[optind]);
-	if ((o->given & 1 << 1) && strcmp(argv[optind], "preview") != 0)
-		return usage("--port is for `gen preview`, not `%s`", argv[optind]);
-	if ((o->given & 1 << 2) && (strcmp(argv[optind], "new") == 0 ||
-	    strcmp(argv[optind], "preview") == 0 || strcmp(argv[optind], "init") == 0 ||
-	    strcmp(argv[optind], "templates") == 0))
-		return usage("--shard is for `gen build` and `gen jobs`, not `%s`", argv[optind]);
-	if ((o->given & 1 << 3) && strcmp(argv[optind], "init") != 0)
-		return usage("--template is for `gen init [DIR] --template NAME`, not `%s`",
-		    argv[optind]);
-	g->outputs = pdf_only ? OUT_PDF : html_only ? OUT_HTML | OUT_FILES : 0;
+	if ((rc = misplaced(o->given, argv[optind])) >= 0)
+		return rc;
+	g->outputs = pdf_only ? OUT_PDF : html_only ? OUT_HTML | OUT_FILES | OUT_REPORT : 0;
 	o->command = argv[optind];
 	return -1;
 }
@@ -767,8 +845,12 @@ main(int argc, char *argv[])
 		return project_command(&g, o.root, argc - optind, argv + optind, o.starter);
 	if (strcmp(o.command, "new") == 0)
 		return new_command(&g, o.root, argc - optind, argv + optind, o.from);
-	if (strcmp(o.command, "preview") == 0)
-		return preview_command(&g, o.root, o.outdir, argc - optind, argv + optind, o.port);
+	g.collect = 1;	/* the messages, for the preflight page */
+	if (strcmp(o.command, "preview") == 0) {
+		rc = preview_command(&g, o.root, o.outdir, argc - optind, argv + optind, o.port);
+		msg_forget(&g, 0);
+		return rc;
+	}
 	if (strcmp(o.command, "build") == 0)
 		build = 1;
 	else if (strcmp(o.command, "jobs") == 0)
@@ -795,12 +877,14 @@ main(int argc, char *argv[])
 	g.epoch = source_date_epoch();
 	project_find_share(&g);
 	if (fonts_init(&g) == -1) {
+		msg_forget(&g, 0);
 		free(g.share);
 		free(defout);
 		return EXIT_ENV;
 	}
 	catch_signals();
 	if ((rc = named_documents(&g, argc, argv, &docs, &ndocs)) >= 0) {
+		msg_forget(&g, 0);
 		fonts_fini(&g);
 		free(defout);
 		free(g.share);
@@ -818,6 +902,7 @@ main(int argc, char *argv[])
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);
 	msg_flush(&g);
+	msg_forget(&g, 0);
 	free_list(docs, ndocs);
 	free_list(g.only, g.nonly);
 	free(defout);

@@ -94,6 +94,7 @@ struct preview {
 	char		*assets;	/* the HTML's assets folder */
 	char		*title;
 	char		*lang;
+	char		*before;	/* the template's words for the preflight page's link */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 changed;
 	unsigned long	 generation;	/* one more for each change of what is shown */
@@ -385,6 +386,7 @@ build_once(struct preview *p)
 
 	g->errors = 0;
 	g->status = 0;
+	msg_forget(g, 0);	/* the last build's findings: this build reports its own */
 	if ((d = doc_load(g, p->dir)) == NULL)
 		return;
 	if (d->data.row_table != NULL) {	/* the row asked for, or the first */
@@ -405,7 +407,7 @@ build_once(struct preview *p)
 			return;
 		}
 	}
-	g->outputs = p->pdf_pass ? OUT_PDF : OUT_HTML | OUT_FILES;
+	g->outputs = p->pdf_pass ? OUT_PDF : OUT_HTML | OUT_FILES | OUT_REPORT;
 	p->build(g, d, row);
 	g->outputs = 0;
 	if (g->errors == 0 && g->status == 0) {
@@ -415,6 +417,8 @@ build_once(struct preview *p)
 		p->title = xstrdup(d->title ? d->title : d->name);
 		free(p->lang);
 		p->lang = xstrdup(d->lang);
+		free(p->before);
+		p->before = xasprintf("%s %s", d->tpl->word[W_PF_TITLE], p->title);
 	}
 	doc_free(d);
 }
@@ -481,6 +485,7 @@ static const char preview_style[] =
 	"#errors:not(:empty){position:sticky;top:0;z-index:5;background:#fff4f4;"
 	"border:3px solid #b10e1e;padding:.5rem 1rem;margin:0 1rem}"
 	"#errors pre{white-space:pre-wrap;margin:.25rem 0}"
+	".preflight{margin:.75rem 1rem;font-weight:bold}"
 	"@media (max-width:60rem){.preview{grid-template-columns:minmax(0,1fr)}}</style>\n";
 
 /* The page: what the last good build says, its pages, and the last build's messages. Its
@@ -503,7 +508,13 @@ page(struct preview *p, const char *nonce)
 	buf_adds(&b, preview_style);
 	buf_adds(&b, "</head>\n<body>\n<div id=\"errors\" role=\"alert\">");
 	buf_add(&b, p->errors.s ? p->errors.s : "", p->errors.len);
-	buf_adds(&b, "</div>\n<div class=\"preview\">\n<main id=\"doc\" data-generation=\"");
+	buf_adds(&b, "</div>\n");
+	if (p->before != NULL) {	/* the page to read before publishing */
+		buf_adds(&b, "<p class=\"preflight\"><a href=\"/preflight.html\">");
+		xml_escape(&b, p->before, strlen(p->before));
+		buf_adds(&b, "</a></p>\n");
+	}
+	buf_adds(&b, "<div class=\"preview\">\n<main id=\"doc\" data-generation=\"");
 	buf_adds(&b, gen);
 	buf_adds(&b, "\">\n");
 	buf_add(&b, p->text.s ? p->text.s : "", p->text.len);
@@ -596,6 +607,33 @@ stream_next(void *cls, uint64_t pos, char *buf, size_t max)
 	return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
 }
 
+/* The file at `path` below out/ (freed here), read without following a link, as `type`. */
+static enum MHD_Result
+serve_out(struct MHD_Connection *c, char *path, const char *type)
+{
+	int fd = out_open(path);
+	struct stat st;
+	char *data;
+	size_t len;
+
+	free(path);
+	if (fd < 0)
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		close(fd);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	len = (size_t)st.st_size;
+	data = xmalloc(len + 1);
+	if (read(fd, data, len) != (ssize_t)len) {
+		close(fd);
+		free(data);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	close(fd);
+	return reply(c, MHD_HTTP_OK, type, data, len, MHD_RESPMEM_MUST_FREE);
+}
+
 /* A file of the HTML's assets: a name of letters, digits, dots, dashes and underscores, in
  * the folder or its fonts/; read without following a link. */
 static enum MHD_Result
@@ -608,10 +646,7 @@ asset(struct preview *p, struct MHD_Connection *c, const char *name)
 	};
 	const char *type = NULL;
 	size_t n = strlen(name), slashes = 0;
-	char *path, *data;
-	size_t len;
-	int fd;
-	struct stat st;
+	char *path;
 
 	for (size_t i = 0; i < n; i++) {
 		char ch = name[i];
@@ -632,24 +667,11 @@ asset(struct preview *p, struct MHD_Connection *c, const char *name)
 	pthread_mutex_lock(&p->lock);
 	path = p->assets ? xasprintf("%s/%s", p->assets, name) : NULL;
 	pthread_mutex_unlock(&p->lock);
-	if (type == NULL || path == NULL || (fd = out_open(path)) < 0) {	/* through no link */
+	if (type == NULL || path == NULL) {
 		free(path);
 		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	}
-	free(path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
-		close(fd);
-		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	}
-	len = (size_t)st.st_size;
-	data = xmalloc(len + 1);
-	if (read(fd, data, len) != (ssize_t)len) {
-		close(fd);
-		free(data);
-		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	}
-	close(fd);
-	return reply(c, MHD_HTTP_OK, type, data, len, MHD_RESPMEM_MUST_FREE);
+	return serve_out(c, path, type);
 }
 
 /* The PDF, by the name the twin's link gives it ("../DOC.pdf", which is "/DOC.pdf" here). */
@@ -671,6 +693,69 @@ pdf(struct preview *p, struct MHD_Connection *c, const char *name)
 	}
 	free(path);
 	return reply(c, MHD_HTTP_OK, "application/pdf", data, len, MHD_RESPMEM_MUST_FREE);
+}
+
+/* The preflight page or the accessibility statement of the last build, as written in
+ * out/OUTNAME/. */
+static enum MHD_Result
+report_page(struct preview *p, struct MHD_Connection *c, const char *name)
+{
+	char *path;
+
+	pthread_mutex_lock(&p->lock);
+	path = p->outname ? xasprintf("%s/%s/%s", p->g->outdir, p->outname, name) : NULL;
+	pthread_mutex_unlock(&p->lock);
+	if (path == NULL)
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	return serve_out(c, path, "text/html; charset=utf-8");
+}
+
+/* A source file of the project (Markdown, CSV, a template, a declaration), a line to an
+ * element with its number as id ("#L12"), the line the preflight page links to marked: what
+ * "open in the preview" opens. Files outside the project, or of other kinds, are not shown. */
+static enum MHD_Result
+source_page(struct preview *p, struct MHD_Connection *c, const char *rel)
+{
+	static const char *const exts[] = { ".md", ".MD", ".markdown", ".csv", ".CSV", ".xml",
+		".source" };
+	const char *dot = strrchr(rel, '.');
+	struct buf b = { 0 };
+	char *text, num[32];
+	size_t len, i, line = 1;
+
+	for (i = 0; dot != NULL && i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strcmp(dot, exts[i]) == 0)
+			break;
+	if (dot == NULL || i == sizeof(exts) / sizeof(exts[0]) ||
+	    read_file(p->g, rel, 64u << 20, &text, &len) == -1)
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"");
+	xml_escape(&b, p->lang ? p->lang : "en-GB", strlen(p->lang ? p->lang : "en-GB"));
+	buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	xml_escape(&b, rel, strlen(rel));
+	buf_adds(&b, "</title>\n<style>body{margin:1rem;font:1rem/1.5 system-ui,sans-serif;"
+	    "color:#1a1a1a}pre{counter-reset:l;font-size:.9rem;white-space:pre-wrap}"
+	    ".l{display:block;padding-left:4em;text-indent:-4em}.l::before{counter-increment:l;"
+	    "content:counter(l);display:inline-block;width:3.5em;margin-right:.5em;"
+	    "text-align:right;color:#555}.l:target{background:#fff4d6;outline:2px solid "
+	    "#8a5a00}</style>\n</head>\n<body>\n<main>\n<h1>");
+	xml_escape(&b, rel, strlen(rel));
+	buf_adds(&b, "</h1>\n<pre>");
+	for (const char *s = text, *e; s < text + len || line == 1; s = e + 1, line++) {
+		e = memchr(s, '\n', (size_t)(text + len - s));
+		if (e == NULL)
+			e = text + len;
+		snprintf(num, sizeof(num), "<span class=\"l\" id=\"L%zu\">", line);
+		buf_adds(&b, num);
+		xml_escape(&b, s, (size_t)(e - s) - (e > s && e[-1] == '\r'));
+		buf_adds(&b, "</span>");
+		if (e == text + len)
+			break;
+	}
+	buf_adds(&b, "</pre>\n</main>\n</body>\n</html>\n");
+	free(text);
+	return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.s, b.len,
+	    MHD_RESPMEM_MUST_FREE);
 }
 
 /* Counts a request's Host headers. */
@@ -768,6 +853,10 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	}
 	if (strncmp(url, "/assets/", 8) == 0)
 		return asset(p, c, url + 8);
+	if (strcmp(url, "/preflight.html") == 0 || strcmp(url, "/accessibility.html") == 0)
+		return report_page(p, c, url + 1);
+	if (strncmp(url, "/source/", 8) == 0)
+		return source_page(p, c, url + 8);
 	if (strlen(url) > 5 && strcmp(url + strlen(url) - 4, ".pdf") == 0)
 		return pdf(p, c, url + 1);
 	return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");

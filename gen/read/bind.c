@@ -18,6 +18,7 @@
 #define MAX_EXPANSION	MAX_FILE_BYTES
 #define MAX_PIECES	(MAX_FILE_BYTES / 16)	/* stretches of text in the map back */
 #define MAX_TAGS	10000000
+#define MAX_USES	100000	/* figures remembered for the preflight page, a file */
 
 struct bctx {
 	struct gen		*g;
@@ -506,6 +507,22 @@ format(struct bctx *b, size_t off, const struct cell *cell, const struct table *
 	return out.s;
 }
 
+/* Remembers that the tag at `off` put cell c of table t into the text as `text`. */
+static void
+note_use(struct bctx *b, size_t off, const struct table *t, const struct cell *c,
+    const char *text)
+{
+	struct expansion *x = b->out;
+	int line, col;
+
+	if (t == NULL || x->nuses >= MAX_USES)
+		return;
+	src_pos(b, off, &line, &col);
+	x->uses = xrealloc(x->uses, (x->nuses + 1) * sizeof(*x->uses));
+	x->uses[x->nuses++] = (struct figure_use){ xstrdup(text), t->path, c->line, c->col,
+	    c->kind, b->file, line };
+}
+
 /* ---- tags ---- */
 
 /* Reads the tag at src[off] ("{{" ... "}}"): its inside trimmed into *inner; returns the
@@ -736,6 +753,7 @@ expand_tag(struct bctx *b, size_t off, size_t end, size_t to, int emit, const ch
 		if ((c = resolve(b, off, name, &t)) != NULL &&
 		    (text = format(b, off, c, t, bar ? bar + 1 : "")) != NULL) {
 			emit_value(b, off, text);
+			note_use(b, off, t, c, text);
 			over(b, off);
 		}
 		free(text);
@@ -871,6 +889,9 @@ bind_plain(struct gen *g, const char *file, const char *text, int line0, int col
 		g_hash_table_destroy(b.said);
 	free(x.map);
 	free(x.values);		/* none: plain values go in the text */
+	for (size_t i = 0; i < x.nuses; i++)	/* a title's figures are not the text's */
+		free(x.uses[i].value);
+	free(x.uses);
 	out = x.text.s ? x.text.s : xstrdup("");
 	if (g->errors > before) {
 		free(out);
@@ -943,5 +964,8 @@ bind_free(struct expansion *x)
 	free(x->out_lines);
 	free(x->src_lines);
 	free(x->memo);
+	for (size_t i = 0; i < x->nuses; i++)
+		free(x->uses[i].value);
+	free(x->uses);
 	memset(x, 0, sizeof(*x));
 }

@@ -301,6 +301,7 @@ read_settings(struct gen *g, struct doc *d)
 		if (lang_check(e->value, &why) != NULL)
 			d->lang = e->value;
 		else {
+			msg_access(g);
 			msg(g, MSG_ERROR, d->index, e->line, e->col, "%s", why);
 			free(why);
 			bad = 1;
@@ -341,6 +342,20 @@ one_a_line(const char *v, int split)
 			buf_addc(&b, *v);
 	}
 	return b.s ? b.s : xstrdup("");
+}
+
+/* Moves the figures an expansion put into the text to d's list. */
+static void
+take_figures(struct doc *d, struct expansion *x)
+{
+	if (x->nuses == 0)
+		return;
+	d->figs = xrealloc(d->figs, (d->nfigs + x->nuses) * sizeof(*d->figs));
+	memcpy(d->figs + d->nfigs, x->uses, x->nuses * sizeof(*x->uses));
+	d->nfigs += x->nuses;
+	free(x->uses);
+	x->uses = NULL;
+	x->nuses = 0;
 }
 
 /* What the template sets from the front matter before the Markdown: the cover block, a
@@ -389,6 +404,7 @@ front_blocks(struct gen *g, struct doc *d)
 		bind_text(g, d->index, e->value, strlen(e->value), e->line, e->col - 1, &d->data,
 		    &x);
 		markdown_parse(g, d->index, &x, &d->data, d->root);
+		take_figures(d, &x);
 		bind_free(&x);
 	}
 }
@@ -608,6 +624,7 @@ parse_body(struct gen *g, struct doc *d)
 
 	node_free(d->root);
 	d->root = node_new(N_DOCUMENT, d->index, 1, 1);
+	doc_figures_free(d);
 	bind_settings(g, d);
 	front_blocks(g, d);
 	for (size_t i = 0; i < d->nfiles; i++) {
@@ -618,6 +635,7 @@ parse_body(struct gen *g, struct doc *d)
 		    i == 0 ? d->fm.body_line : 1, 0, &d->data, &x);
 		last = d->root->last;
 		markdown_parse(g, d->files[i], &x, &d->data, d->root);
+		take_figures(d, &x);
 		bind_free(&x);
 		slash = strrchr(d->files[i], '/');
 		if (is_appendix(slash ? slash + 1 : d->files[i]))
@@ -727,6 +745,7 @@ doc_load(struct gen *g, const char *dir)
 	d->ownroot = own_root(g, d->dir);
 	g->docroot = d->ownroot;
 	g->errors = 0;
+	d->found0 = d->found1 = g->nfound;
 
 	if (add_file(g, d, xstrdup(d->index)) == -1 || add_chapters(g, d) == -1)
 		goto fail;
@@ -759,11 +778,27 @@ doc_load(struct gen *g, const char *dir)
 		}
 	} else
 		parse_body(g, d);
+	d->found1 = g->nfound;
 	if (g->errors == 0)
 		return d;
 fail:
+	if (g->report && d->nfiles > 0) {	/* check --report: kept, to say what is wrong */
+		d->found1 = g->nfound;
+		d->failed = 1;
+		return d;
+	}
 	doc_free(d);
 	return NULL;
+}
+
+void
+doc_figures_free(struct doc *d)
+{
+	for (size_t i = 0; i < d->nfigs; i++)
+		free(d->figs[i].value);
+	free(d->figs);
+	d->figs = NULL;
+	d->nfigs = 0;
 }
 
 void
@@ -771,6 +806,7 @@ doc_free(struct doc *d)
 {
 	if (d == NULL)
 		return;
+	doc_figures_free(d);
 	for (size_t i = 0; i < d->nfiles; i++) {
 		free(d->files[i]);
 		free(d->texts[i]);

@@ -58,6 +58,7 @@ check_pair(struct tcheck *c, const struct pair *p)
 		return;
 	if (shown >= p->need)	/* 4.497 is not 4.50:1 */
 		shown = floor(r * 100) / 100;
+	msg_access(c->g);
 	msg(c->g, MSG_ERROR, p->file ? p->file : c->t->path, p->file ? p->line : 0,
 	    p->file ? p->col : 0, "%s #%06x on %s #%06x has a contrast of %.2f:1; %s needs "
 	    "%.1f:1", p->fg_name, p->fg, p->bg_name, p->bg, shown,
@@ -111,6 +112,7 @@ theme_check(struct gen *g, const struct template *t)
 
 	for (int r = 0; r < R_NROLES; r++)
 		if (t->role[r].size < MIN_TEXT_PT) {
+			msg_access(g);
 			msg(g, MSG_ERROR, t->role[r].line ? t->role[r].file : t->path,
 			    t->role[r].line, t->role[r].col, "the %s style's size %gpt is under "
 			    "8pt, too small to read", role_name((enum style_role)r),

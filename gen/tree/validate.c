@@ -24,6 +24,7 @@ static enum msg_level
 not_ua(struct gen *g, struct doc *d)
 {
 	d->not_ua = g->draft;
+	msg_access(g);
 	return g->draft ? MSG_WARNING : MSG_ERROR;
 }
 
@@ -323,6 +324,7 @@ say_missing(struct vctx *v, const char *family, GArray *miss, const char *file, 
 		buf_adds(&b, item);
 		free(item);
 	}
+	msg_access(v->g);
 	msg(v->g, MSG_WARNING, file, line, col, "fonts/ has no %s glyph for %s: %s; add a font "
 	    "that has %s or write the text another way", family, b.s, n == 1 ? "it prints as "
 	    "an empty box" : "they print as empty boxes", n == 1 ? "it" : "them");

@@ -95,7 +95,8 @@ async function htmlBlocks(browser, files) {
   return out;
 }
 
-const html = readdirSync(dir).filter((f) => f.endsWith('.html')).map((f) => join(dir, f));
+const html = readdirSync(dir).filter((f) => f.endsWith('.html') && f !== 'preflight.html' &&
+  f !== 'accessibility.html').map((f) => join(dir, f));
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--no-first-run'],

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* changes.c: what changed since the kept build, for the preflight page. `gen build --keep`
+ * keeps the document's text (as out/DOC.txt has it) in outdir/.kept/OUTNAME.txt and its
+ * facts beside it, OUTNAME.facts (the pages, and each picture's content hash); a later
+ * build compares its own with them, paragraph by paragraph: a paragraph whose words are
+ * the same but for its figures lists each figure changed, old and new, with the CSV cell
+ * the new one comes from; other paragraphs are added, removed or reworded. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "gen.h"
+
+#define MAX_PARAS	4000	/* paragraphs compared, at most, each side */
+
+/* A text cut into its paragraphs (pointers into one owned copy). */
+struct paras {
+	char	*text;
+	char	**p;
+	size_t	 n;
+};
+
+static void
+split(struct paras *x, char *text)
+{
+	char *s = text, *e;
+
+	x->text = text;
+	x->p = NULL;
+	x->n = 0;
+	while (s != NULL && *s != '\0' && x->n < MAX_PARAS) {
+		e = strstr(s, "\n\n");
+		if (e != NULL)
+			*e = '\0';
+		while (*s == '\n')
+			s++;
+		for (size_t n = strlen(s); n > 0 && s[n - 1] == '\n'; n--)
+			s[n - 1] = '\0';
+		if (*s != '\0') {
+			x->p = xrealloc(x->p, (x->n + 1) * sizeof(*x->p));
+			x->p[x->n++] = s;
+		}
+		s = e ? e + 2 : NULL;
+	}
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The length of the figure at s (digits, with , . and a trailing %), or 0. */
+static size_t
+figure_len(const char *s)
+{
+	size_t n = 0;
+
+	if (!is_digit(*s))
+		return 0;
+	while (is_digit(s[n]) || ((s[n] == ',' || s[n] == '.') && is_digit(s[n + 1])))
+		n++;
+	return s[n] == '%' ? n + 1 : n;
+}
+
+/* `s` with each figure as '#', and its figures in *figs (caller frees both). */
+static char *
+skeleton(const char *s, GPtrArray *figs)
+{
+	struct buf b = { 0 };
+
+	while (*s) {
+		size_t n = figure_len(s);
+
+		if (n > 0 && (b.len == 0 || !is_digit(b.s[b.len - 1]))) {
+			g_ptr_array_add(figs, g_strndup(s, n));
+			buf_addc(&b, '#');
+			s += n;
+		} else
+			buf_addc(&b, *s++);
+	}
+	return b.s ? b.s : xstrdup("");
+}
+
+static void
+cell(struct buf *b, const char *s)
+{
+	buf_adds(b, "<td>");
+	xml_escape(b, s ? s : "", s ? strlen(s) : 0);
+	buf_adds(b, "</td>");
+}
+
+/* A row of the changes' table; `from`, the CSV cell a changed figure comes from, or NULL. */
+static void
+row(struct buf *b, const char *kind, const char *was, const char *now,
+    const struct figure_use *from)
+{
+	buf_adds(b, "<tr>");
+	cell(b, kind);
+	cell(b, was);
+	cell(b, now);
+	if (from != NULL) {
+		char *at = xasprintf("%s:%d:%d", from->csv, from->row, from->col);
+
+		buf_adds(b, "<td>");
+		preflight_link(b, from->csv, from->row, at);
+		buf_adds(b, "</td>");
+		free(at);
+	} else
+		cell(b, NULL);
+	buf_adds(b, "</tr>\n");
+}
+
+/* The cell figure `v` of the new text comes from, or NULL. */
+static const struct figure_use *
+source_of(const struct doc *d, const char *v)
+{
+	for (size_t i = 0; i < d->nfigs; i++)
+		if (strcmp(d->figs[i].value, v) == 0)
+			return &d->figs[i];
+	return NULL;
+}
+
+/* Whether two paragraphs share at least half their words. */
+static int
+alike(const char *a, const char *b)
+{
+	char **wa = g_strsplit_set(a, " \n", -1), **wb = g_strsplit_set(b, " \n", -1);
+	size_t na = g_strv_length(wa), nb = g_strv_length(wb), same = 0;
+
+	for (size_t i = 0; i < na; i++)
+		same += g_strv_contains((const char *const *)wb, wa[i]);
+	g_strfreev(wa);
+	g_strfreev(wb);
+	return same * 2 >= (na > nb ? na : nb);
+}
+
+/* Old paragraph `a` against new `b`: its figures changed (1), or reworded (2); 0 when
+ * they are not the same paragraph. Says so in `out`, unless it is NULL. */
+static int
+compare(struct buf *out, const struct doc *d, const struct template *t, const char *a,
+    const char *b)
+{
+	GPtrArray *fa = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *fb = g_ptr_array_new_with_free_func(g_free);
+	char *sa = skeleton(a, fa), *sb = skeleton(b, fb);
+	int kind = strcmp(sa, sb) == 0 && fa->len == fb->len ? 1 : alike(a, b) ? 2 : 0;
+
+	for (guint i = 0; out != NULL && kind == 1 && i < fa->len; i++) {
+		if (strcmp(fa->pdata[i], fb->pdata[i]) != 0)
+			row(out, t->word[W_PF_CH_FIGURE], fa->pdata[i], fb->pdata[i],
+			    source_of(d, fb->pdata[i]));
+	}
+	if (out != NULL && kind == 2)
+		row(out, t->word[W_PF_CH_REWORDED], a, b, NULL);
+	g_ptr_array_free(fa, TRUE);
+	g_ptr_array_free(fb, TRUE);
+	free(sa);
+	free(sb);
+	return kind;
+}
+
+/* One run of paragraphs removed (old[a0, a1)) and added (new[b0, b1)) between two the
+ * same: each old one paired, in order, with the next new one alike (the new ones passed
+ * over are added), or else removed; the new ones left are added. */
+static void
+hunk(struct buf *out, const struct doc *d, const struct template *t, const struct paras *o,
+    size_t a0, size_t a1, const struct paras *n, size_t b0, size_t b1)
+{
+	for (; a0 < a1; a0++) {
+		size_t k = b0;
+
+		while (k < b1 && compare(NULL, d, t, o->p[a0], n->p[k]) == 0)
+			k++;
+		if (k == b1) {
+			row(out, t->word[W_PF_CH_REMOVED], o->p[a0], NULL, NULL);
+			continue;
+		}
+		for (; b0 < k; b0++)
+			row(out, t->word[W_PF_CH_ADDED], NULL, n->p[b0], NULL);
+		compare(out, d, t, o->p[a0], n->p[b0++]);
+	}
+	for (; b0 < b1; b0++)
+		row(out, t->word[W_PF_CH_ADDED], NULL, n->p[b0], NULL);
+}
+
+/* The paragraphs' longest common subsequence, and the runs between. */
+static void
+diff(struct buf *out, const struct doc *d, const struct template *t, const struct paras *o,
+    const struct paras *n)
+{
+	size_t w = n->n + 1, i, j, a0, b0;
+	unsigned short *l = xcalloc((o->n + 1) * w, sizeof(*l));
+
+	for (i = o->n; i-- > 0;)
+		for (j = n->n; j-- > 0;)
+			l[i * w + j] = strcmp(o->p[i], n->p[j]) == 0 ? l[(i + 1) * w + j + 1] + 1 :
+			    l[(i + 1) * w + j] > l[i * w + j + 1] ? l[(i + 1) * w + j] :
+			    l[i * w + j + 1];
+	for (i = j = a0 = b0 = 0; i < o->n || j < n->n;) {
+		if (i < o->n && j < n->n && strcmp(o->p[i], n->p[j]) == 0) {
+			hunk(out, d, t, o, a0, i, n, b0, j);
+			a0 = ++i;
+			b0 = ++j;
+		} else if (j < n->n && (i == o->n || l[i * w + j + 1] >= l[(i + 1) * w + j]))
+			j++;
+		else
+			i++;
+	}
+	hunk(out, d, t, o, a0, i, n, b0, j);
+	free(l);
+}
+
+/* The facts kept beside the text: the pages, and each picture's content hash. */
+static char *
+facts(const struct gen *g, const struct doc *d)
+{
+	struct buf b = { 0 };
+	char *s;
+
+	s = xasprintf("pages\t%zu\n", g->pdf_pages);
+	buf_adds(&b, s);
+	free(s);
+	for (const struct node *n = d->root ? d->root->first : NULL; n != NULL;) {
+		gchar *data, *sum;
+		gsize len;
+
+		if (n->type == N_FIGURE && n->path != NULL &&
+		    g_file_get_contents(n->path, &data, &len, NULL)) {
+			sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data,
+			    len);
+			s = xasprintf("picture\t%s\t%s\n", n->src, sum);
+			buf_adds(&b, s);
+			free(s);
+			g_free(sum);
+			g_free(data);
+		}
+		if (n->first != NULL) {
+			n = n->first;
+			continue;
+		}
+		while (n != NULL && n->next == NULL)
+			n = n->parent == d->root ? NULL : n->parent;
+		n = n ? n->next : NULL;
+	}
+	return b.s;
+}
+
+/* The value of `key` in kept facts (the line "KEY\tVALUE"), or NULL; the caller frees. */
+static char *
+fact_of(const char *facts, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = facts; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, key, k) == 0 && p[k] == '\t')
+			return xstrndup(p + k + 1, strcspn(p + k + 1, "\n"));
+	return NULL;
+}
+
+/* Pages added or removed, and pictures changed, from the facts. */
+static void
+facts_diff(struct buf *out, const struct template *t, const char *was, const char *now)
+{
+	char *a = fact_of(was, "pages"), *b = fact_of(now, "pages");
+
+	if (a && b && strcmp(a, b) != 0 && strcmp(b, "0") != 0)
+		row(out, t->word[W_PF_CH_PAGES], a, b, NULL);
+	free(a);
+	free(b);
+	for (const char *p = now; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		char *line = xstrndup(p, strcspn(p, "\n")), *tab = strrchr(line, '\t'), *old;
+
+		if (strncmp(line, "picture\t", 8) == 0 && tab != NULL) {
+			*tab = '\0';
+			old = fact_of(was, line);
+			if (old != NULL && strcmp(old, tab + 1) != 0)
+				row(out, t->word[W_PF_CH_PICTURE], line + 8, line + 8, NULL);
+			free(old);
+		}
+		free(line);
+	}
+}
+
+static char *
+kept_path(const struct gen *g, const struct doc *d, const char *ext)
+{
+	return xasprintf("%s/.kept/%s%s%s.%s", g->outdir, g->baseline ? g->baseline : "",
+	    g->baseline ? "/" : "", d->outname, ext);
+}
+
+void
+changes_report(struct gen *g, const struct doc *d, const struct template *t, struct buf *out)
+{
+	char *tp = kept_path(g, d, "txt"), *fp = kept_path(g, d, "facts"), *was = NULL,
+	    *wasfacts = NULL, *now, *nowfacts;
+	size_t len;
+	struct paras o, n;
+	struct buf rows = { 0 };
+
+	if (d->failed || d->root == NULL || !g_file_get_contents(tp, &was, NULL, NULL)) {
+		buf_adds(out, "<p>");
+		xml_escape(out, t->word[W_PF_CHANGES_NO_BASE], strlen(t->word[W_PF_CHANGES_NO_BASE]));
+		buf_adds(out, "</p>\n");
+		free(tp);
+		free(fp);
+		return;
+	}
+	g_file_get_contents(fp, &wasfacts, NULL, NULL);
+	now = text_of(g, d, &len);
+	nowfacts = facts(g, d);
+	split(&o, was);
+	split(&n, now);
+	diff(&rows, d, t, &o, &n);
+	facts_diff(&rows, t, wasfacts ? wasfacts : "", nowfacts);
+	if (rows.len == 0) {
+		buf_adds(out, "<p>");
+		xml_escape(out, t->word[W_PF_CHANGES_NONE], strlen(t->word[W_PF_CHANGES_NONE]));
+		buf_adds(out, "</p>\n");
+	} else {
+		static const enum word head[] = { W_PF_CH_KIND, W_PF_CH_WAS, W_PF_CH_NOW,
+			W_PF_SOURCE };
+
+		buf_adds(out, "<table>\n<thead><tr>");
+		for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
+			buf_adds(out, "<th scope=\"col\">");
+			xml_escape(out, t->word[head[i]], strlen(t->word[head[i]]));
+			buf_adds(out, "</th>");
+		}
+		buf_adds(out, "</tr></thead>\n<tbody>\n");
+		buf_add(out, rows.s, rows.len);
+		buf_adds(out, "</tbody>\n</table>\n");
+	}
+	buf_free(&rows);
+	free(o.p);
+	free(n.p);
+	g_free(was);
+	g_free(wasfacts);
+	free(now);
+	free(nowfacts);
+	free(tp);
+	free(fp);
+}
+
+int
+changes_keep(struct gen *g, const struct doc *d)
+{
+	char *tp = kept_path(g, d, "txt"), *fp = kept_path(g, d, "facts"), *dir, *text, *f;
+	size_t len;
+	int rc;
+
+	dir = g_path_get_dirname(tp);
+	text = text_of(g, d, &len);
+	f = facts(g, d);
+	if ((rc = out_mkdir(dir)) == 0 && (rc = write_file(tp, text, len)) == 0)
+		rc = write_file(fp, f, strlen(f));
+	if (rc == -1)
+		msg(g, MSG_FATAL, tp, 0, 0, "cannot keep the text: %s", strerror(errno));
+	g_free(dir);
+	free(text);
+	free(f);
+	free(tp);
+	free(fp);
+	return rc;
+}
