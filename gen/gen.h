@@ -407,6 +407,14 @@ int		 svg_accessible(const char *svg, const char *title, const char *desc,
  * process), so that several pictures can share a page and the same picture gives the same
  * bytes. */
 void		 svg_prefix_ids(struct buf *, const char *svg, const char *pre);
+/* Appends a <path> with id `id` of cairo's `path`, filled with colour `fill` (0xRRGGBB)
+ * and, when `stroke` is a colour rather than -1, outlined in it `width` wide: a shape for
+ * <defs>, drawn again and again by svg_use(). */
+struct cairo_path;
+void		 svg_shape(struct buf *, const char *id, const struct cairo_path *path,
+		    unsigned fill, int stroke, double width);
+/* Appends a <use> of the shape `id` (svg_shape()) moved to (x, y). */
+void		 svg_use(struct buf *, const char *id, double x, double y);
 
 /* ---- bind.c: data values, loops and conditions merged into Markdown ---- */
 
