@@ -124,12 +124,12 @@ svg_prefix_ids(struct buf *b, const char *svg, const char *pre)
 	free(ids);
 }
 
-/* Appends `v` with at most `places` decimals and no trailing zeros ("12.5", "-3"). */
+/* Appends `v` as cairo's SVG does: at most six decimals, no trailing zeros ("12.5", "-3"). */
 static void
-add_number(struct buf *b, double v, int places)
+add_number(struct buf *b, double v)
 {
 	char num[48];
-	size_t n = (size_t)snprintf(num, sizeof(num), "%.*f", places, v);
+	size_t n = (size_t)snprintf(num, sizeof(num), "%.6f", v);
 
 	while (n > 0 && num[n - 1] == '0')
 		n--;
@@ -145,7 +145,7 @@ add_colour(struct buf *b, unsigned c)
 {
 	buf_adds(b, "rgb(");
 	for (int shift = 16; shift >= 0; shift -= 8) {
-		add_number(b, ((c >> shift) & 0xff) / 2.55, 6);
+		add_number(b, ((c >> shift) & 0xff) / 2.55);
 		buf_adds(b, shift ? "%," : "%)");
 	}
 }
@@ -166,7 +166,7 @@ svg_shape(struct buf *b, const char *id, const struct cairo_path *path, unsigned
 	buf_adds(b, ";fill-opacity:1;");
 	if (stroke >= 0) {
 		buf_adds(b, "stroke-width:");
-		add_number(b, width, 6);
+		add_number(b, width);
 		buf_adds(b, ";stroke-linecap:butt;stroke-linejoin:miter;stroke:");
 		add_colour(b, (unsigned)stroke);
 		buf_adds(b, ";stroke-opacity:1;stroke-miterlimit:10;");
@@ -181,9 +181,9 @@ svg_shape(struct buf *b, const char *id, const struct cairo_path *path, unsigned
 		buf_addc(b, op[d->header.type]);
 		for (int k = 1; k < d->header.length; k++) {
 			buf_addc(b, ' ');
-			add_number(b, d[k].point.x, 3);
+			add_number(b, d[k].point.x);
 			buf_addc(b, ' ');
-			add_number(b, d[k].point.y, 3);
+			add_number(b, d[k].point.y);
 		}
 	}
 	buf_adds(b, "\"/>\n");
@@ -196,8 +196,8 @@ svg_use(struct buf *b, const char *id, double x, double y)
 	buf_adds(b, "<use xlink:href=\"#");
 	xml_escape(b, id, strlen(id));
 	buf_adds(b, "\" x=\"");
-	add_number(b, x, 3);
+	add_number(b, x);
 	buf_adds(b, "\" y=\"");
-	add_number(b, y, 3);
+	add_number(b, y);
 	buf_adds(b, "\"/>\n");
 }
