@@ -703,7 +703,7 @@ grid(cairo_t *cr, double x, double y, double w, int count, const struct template
 		return;
 	}
 	if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF) {
-		for (int i = 0; i < GRID * GRID; i++)	/* SVG paths, to count */
+		for (int i = 0; i < GRID * GRID; i++)	/* an image turned, say: each drawn */
 			child(cr, x + (i % GRID) * cw, y + (i / GRID) * cw * CHILD_H, cw,
 			    i < count, t);
 		return;
