@@ -396,8 +396,8 @@ int		 image_png_set_dpi(struct buf *png, double dpi);
 /* ---- svg.c: the SVG gen writes ---- */
 
 /* cairo's SVG has the text as glyph outlines: gives it a title, a description and an ARIA
- * role and label, so the web page's reader hears what the picture says, and `words` (text
- * over the glyphs, or NULL) last; cairo's surface ids renumbered 1, 2 ... so the same
+ * role and label, so the web page's reader hears what the picture says, and `words` (what
+ * gen writes itself: text over the glyphs, a panel's children; or NULL) last; cairo's surface ids renumbered 1, 2 ... so the same
  * picture gives the same bytes. Appends the result of `svg` (NUL-terminated) to `out`;
  * returns -1 when it holds no <svg> element. */
 int		 svg_accessible(const char *svg, const char *title, const char *desc,

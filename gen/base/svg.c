@@ -72,7 +72,7 @@ svg_accessible(const char *svg, const char *title, const char *desc, const char 
 	middle = xstrndup(end + 1, (size_t)(close - end - 1));
 	add_renumbered(out, middle);
 	free(middle);
-	buf_adds(out, words ? words : "");	/* over the glyphs, last */
+	buf_adds(out, words ? words : "");	/* gen's own: over the glyphs, last */
 	buf_adds(out, close);
 	return 0;
 }
@@ -154,8 +154,8 @@ add_colour(struct buf *b, unsigned c)
  * `stroke` is a colour (not -1), outlined with it `width` wide: a shape to be drawn again
  * and again with svg_use(), from the <defs> it is written in. */
 void
-svg_shape(struct buf *b, const char *id, const struct cairo_path *path, unsigned fill, int stroke,
-    double width)
+svg_shape(struct buf *b, const char *id, const struct cairo_path *path, unsigned fill,
+    int stroke, double width)
 {
 	static const char op[] = { 'M', 'L', 'C', 'Z' };	/* cairo_path_data_type_t's order */
 

@@ -794,7 +794,7 @@ panel_headline(const struct node *n)
 
 /* Draws the panel with its headline on a white square of side `side` pt: the headline
  * across the top, the number and caption on the left, the children on the right. With
- * `words`, lists its text for an SVG. */
+ * `words` (an SVG's), lists its text there and writes the children there (grid_svg()). */
 static void
 draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
     double side, struct buf *words)
