@@ -9,7 +9,7 @@ DEB_BUILD = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libjpeg-dev libfontconfig-dev libglib2.0-dev libpng-dev \
 	icc-profiles-free libgs-common libmicrohttpd-dev libpoppler-glib-dev zlib1g-dev libharfbuzz-dev
 DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel ghostscript man-db \
-	dpkg-dev lintian
+	dpkg-dev lintian libxml2-utils
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.

@@ -421,8 +421,8 @@ int		 image_png_set_dpi(struct buf *png, double dpi);
 /* ---- svg.c: the SVG gen writes ---- */
 
 /* cairo's SVG has the text as glyph outlines: gives it a title, a description and an ARIA
- * role and label, so the web page's reader hears what the picture says, and `words` (text
- * over the glyphs, or NULL) last; cairo's surface ids renumbered 1, 2 ... so the same
+ * role and label, so the web page's reader hears what the picture says, and `words` (what
+ * gen writes itself: text over the glyphs, a panel's children; or NULL) last; cairo's surface ids renumbered 1, 2 ... so the same
  * picture gives the same bytes. Appends the result of `svg` (NUL-terminated) to `out`;
  * returns -1 when it holds no <svg> element. */
 int		 svg_accessible(const char *svg, const char *title, const char *desc,
@@ -432,6 +432,14 @@ int		 svg_accessible(const char *svg, const char *title, const char *desc,
  * process), so that several pictures can share a page and the same picture gives the same
  * bytes. */
 void		 svg_prefix_ids(struct buf *, const char *svg, const char *pre);
+/* Appends a <path> with id `id` of cairo's `path`, filled with colour `fill` (0xRRGGBB)
+ * and, when `stroke` is a colour rather than -1, outlined in it `width` wide: a shape for
+ * <defs>, drawn again and again by svg_use(). */
+struct cairo_path;
+void		 svg_shape(struct buf *, const char *id, const struct cairo_path *path,
+		    unsigned fill, int stroke, double width);
+/* Appends a <use> of the shape `id` (svg_shape()) moved to (x, y). */
+void		 svg_use(struct buf *, const char *id, double x, double y);
 
 /* ---- bind.c: data values, loops and conditions merged into Markdown ---- */
 

@@ -3,7 +3,10 @@
 # Sourced by tests/run.sh after tests/good.sh (uses its TMP, pass and fail).
 
 dir=$TMP/good/hundreds/out/doc/test-area
-accent='<path style="[^"]*fill:rgb(11.372549%,30.980392%,56.862745%)'
+# A panel's SVG has each kind of child once, a <path> in <defs>, and a <use> of it a cell: the
+# filled child's shape must be filled with the accent, and be used as many times as counted.
+filled='<path id="child-counted" style="[^"]*fill:rgb(11.372549%,30.980392%,56.862745%)'
+outline='<path id="child" style="[^"]*fill:rgb(100%,100%,100%);[^"]*stroke:rgb('
 # png_size FILE: "WIDTHxHEIGHT" from the PNG's header.
 png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $3 * 256 + $4 "x" $7 * 256 + $8 }'; }
 # png_dpi FILE: the resolution its pHYs chunk records, in dots per inch.
@@ -16,10 +19,22 @@ png_dpi() {
 if [ -d "$dir" ]; then
 	for kv in none:0 one:1 many:29 almost:99 all:100 half:29; do
 		key=${kv%%:*} want=${kv#*:}
-		got=$(grep -c "$accent" "$dir/$key.svg")
-		if [ "$got" = "$want" ]; then pass "hundreds/count-$key"
-		else fail "hundreds/count-$key" "$got children filled in $key.svg, not $want"; fi
+		got=$(grep -c '^<use xlink:href="#child-counted" ' "$dir/$key.svg")
+		all=$(grep -c '^<use xlink:href="#child\(-counted\)\?" ' "$dir/$key.svg")
+		if [ "$got" = "$want" ] && [ "$all" = 100 ] && grep -q "$filled" "$dir/$key.svg" &&
+		    grep -q "$outline" "$dir/$key.svg"; then pass "hundreds/count-$key"
+		else fail "hundreds/count-$key" "$got of $all children filled in $key.svg, not $want"; fi
 	done
+	# Well-formed XML, and every <use> names a shape the file defines.
+	bad=
+	for f in "$dir"/*.svg; do
+		xmllint --noout "$f" 2>/dev/null || bad="$bad $(basename "$f")"
+		for id in $(grep -o 'xlink:href="#[^"]*"' "$f" | sort -u | sed 's/.*#//; s/"$//'); do
+			grep -q " id=\"$id\"" "$f" || bad="$bad $(basename "$f")#$id"
+		done
+	done
+	if [ -z "$bad" ]; then pass hundreds/svg-valid
+	else fail hundreds/svg-valid "not well-formed or naming a missing shape:$bad"; fi
 	if grep -q '<title>If Test Area had 100 children (0–18 yrs), as they grow up…</title>' \
 	    "$dir/many.svg" &&
 	    grep -q '<desc>29 in every 100 children in Test Area will have many</desc>' \

@@ -2,6 +2,7 @@
 /* svg.c: the SVG gen writes from cairo's: made accessible as a file of its own (a panel's),
  * or with its ids made unique for a place among others in a web page. Called by the
  * components' files() and by html.c's html_svg(). */
+#include <cairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,7 @@ svg_accessible(const char *svg, const char *title, const char *desc, const char 
 	middle = xstrndup(end + 1, (size_t)(close - end - 1));
 	add_renumbered(out, middle);
 	free(middle);
-	buf_adds(out, words ? words : "");	/* over the glyphs, last */
+	buf_adds(out, words ? words : "");	/* gen's own: over the glyphs, last */
 	buf_adds(out, close);
 	return 0;
 }
@@ -121,4 +122,82 @@ svg_prefix_ids(struct buf *b, const char *svg, const char *pre)
 	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+}
+
+/* Appends `v` as cairo's SVG does: at most six decimals, no trailing zeros ("12.5", "-3"). */
+static void
+add_number(struct buf *b, double v)
+{
+	char num[48];
+	size_t n = (size_t)snprintf(num, sizeof(num), "%.6f", v);
+
+	while (n > 0 && num[n - 1] == '0')
+		n--;
+	if (n > 0 && num[n - 1] == '.')
+		n--;
+	num[n] = '\0';
+	buf_adds(b, strcmp(num, "-0") == 0 ? "0" : num);
+}
+
+/* Appends colour 0xRRGGBB as cairo's SVG writes it: rgb() in percentages. */
+static void
+add_colour(struct buf *b, unsigned c)
+{
+	buf_adds(b, "rgb(");
+	for (int shift = 16; shift >= 0; shift -= 8) {
+		add_number(b, ((c >> shift) & 0xff) / 2.55);
+		buf_adds(b, shift ? "%," : "%)");
+	}
+}
+
+/* Appends a <path> of cairo's `path` with id `id`, filled with colour `fill` and, when
+ * `stroke` is a colour (not -1), outlined with it `width` wide: a shape to be drawn again
+ * and again with svg_use(), from the <defs> it is written in. */
+void
+svg_shape(struct buf *b, const char *id, const struct cairo_path *path, unsigned fill,
+    int stroke, double width)
+{
+	static const char op[] = { 'M', 'L', 'C', 'Z' };	/* cairo_path_data_type_t's order */
+
+	buf_adds(b, "<path id=\"");
+	xml_escape(b, id, strlen(id));
+	buf_adds(b, "\" style=\"fill-rule:nonzero;fill:");
+	add_colour(b, fill);
+	buf_adds(b, ";fill-opacity:1;");
+	if (stroke >= 0) {
+		buf_adds(b, "stroke-width:");
+		add_number(b, width);
+		buf_adds(b, ";stroke-linecap:butt;stroke-linejoin:miter;stroke:");
+		add_colour(b, (unsigned)stroke);
+		buf_adds(b, ";stroke-opacity:1;stroke-miterlimit:10;");
+	} else
+		buf_adds(b, "stroke:none;");
+	buf_adds(b, "\" d=\"");
+	for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+		const cairo_path_data_t *d = &path->data[i];
+
+		if (i > 0)
+			buf_addc(b, ' ');
+		buf_addc(b, op[d->header.type]);
+		for (int k = 1; k < d->header.length; k++) {
+			buf_addc(b, ' ');
+			add_number(b, d[k].point.x);
+			buf_addc(b, ' ');
+			add_number(b, d[k].point.y);
+		}
+	}
+	buf_adds(b, "\"/>\n");
+}
+
+/* Appends a <use> of the shape `id` (svg_shape()) moved to (x, y). */
+void
+svg_use(struct buf *b, const char *id, double x, double y)
+{
+	buf_adds(b, "<use xlink:href=\"#");
+	xml_escape(b, id, strlen(id));
+	buf_adds(b, "\" x=\"");
+	add_number(b, x);
+	buf_adds(b, "\" y=\"");
+	add_number(b, y);
+	buf_adds(b, "\"/>\n");
 }

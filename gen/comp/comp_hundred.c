@@ -497,11 +497,10 @@ hundred_place(struct flow *f, const struct node *n, const struct column *col)
 	flow_end(f, flow_y(f), flow_template(f)->role[R_BODY].after);
 }
 
-/* One child in the cell at (x, y), w wide: a head and a body, filled or in outline. */
+/* One child's outline in the cell at (x, y), w wide: a head and a body. */
 static void
-child(cairo_t *cr, double x, double y, double w, int counted, const struct template *t)
+child_path(cairo_t *cr, double x, double y, double w)
 {
-	unsigned accent = t->accent, outline = t->outline;
 	double h = w * CHILD_H, cx = x + w / 2, r = w * 0.17;
 
 	cairo_new_path(cr);
@@ -514,6 +513,22 @@ child(cairo_t *cr, double x, double y, double w, int counted, const struct templ
 	cairo_line_to(cr, cx + w * 0.17, y + h * 0.9);
 	cairo_line_to(cr, cx - w * 0.17, y + h * 0.9);
 	cairo_close_path(cr);
+}
+
+/* The width of an unfilled child's outline, w wide. */
+static double
+child_line(double w)
+{
+	return fmax(0.5, w * 0.045);
+}
+
+/* One child in the cell at (x, y), w wide: a head and a body, filled or in outline. */
+static void
+child(cairo_t *cr, double x, double y, double w, int counted, const struct template *t)
+{
+	unsigned accent = t->accent, outline = t->outline;
+
+	child_path(cr, x, y, w);
 	if (counted) {
 		cairo_set_source_rgb(cr, (accent >> 16) / 255.0, ((accent >> 8) & 0xff) / 255.0,
 		    (accent & 0xff) / 255.0);
@@ -523,7 +538,7 @@ child(cairo_t *cr, double x, double y, double w, int counted, const struct templ
 		cairo_fill_preserve(cr);
 		cairo_set_source_rgb(cr, (outline >> 16) / 255.0, ((outline >> 8) & 0xff) / 255.0,
 		    (outline & 0xff) / 255.0);
-		cairo_set_line_width(cr, fmax(0.5, w * 0.045));
+		cairo_set_line_width(cr, child_line(w));
 		cairo_stroke(cr);
 	}
 }
@@ -592,6 +607,29 @@ show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour, struct bu
 		svg_words(words, l, x, y);
 }
 
+/* The 10 x 10 children written into an SVG by gen itself, in `svg`: each kind of child once,
+ * a shape in <defs> (its outline as cairo makes it, from child_path()), and a <use> of it a
+ * cell, rather than cairo writing the same path 100 times. `cr` draws the SVG in its own
+ * units (svg_file(): no scale), so (x, y) and the path's points are the SVG's. */
+static void
+grid_svg(cairo_t *cr, struct buf *svg, double x, double y, double cw, int count,
+    const struct template *t)
+{
+	static const char *const id[] = { "child", "child-counted" };
+	cairo_path_t *path;
+
+	child_path(cr, 0, 0, cw);
+	path = cairo_copy_path(cr);
+	cairo_new_path(cr);
+	buf_adds(svg, "<defs>\n");
+	svg_shape(svg, id[0], path, 0xffffff, (int)t->outline, child_line(cw));
+	svg_shape(svg, id[1], path, t->accent, -1, 0);
+	buf_adds(svg, "</defs>\n");
+	cairo_path_destroy(path);
+	for (int i = 0; i < GRID * GRID; i++)
+		svg_use(svg, id[i < count], x + (i % GRID) * cw, y + (i / GRID) * cw * CHILD_H);
+}
+
 /* The 10 x 10 children in pixels: each kind of child drawn once, on white, and its pixels
  * copied to each cell, its corner moved to the nearest whole pixel (a fiftieth of the
  * drawing, for a shift of the children by at most half a pixel). */
@@ -642,9 +680,11 @@ grid_pixels(cairo_t *cr, double x, double y, double cw, int count, const struct 
 	cairo_surface_destroy(one[1]);
 }
 
-/* The 10 x 10 children, w wide, the first `count` of them filled. */
+/* The 10 x 10 children, w wide, the first `count` of them filled; with `svg`, written
+ * there by gen itself (grid_svg()), not drawn on `cr`. */
 static void
-grid(cairo_t *cr, double x, double y, double w, int count, const struct template *t)
+grid(cairo_t *cr, double x, double y, double w, int count, const struct template *t,
+    struct buf *svg)
 {
 	double cw = w / GRID;
 	cairo_rectangle_t cell = { 0, 0, cw, cw * CHILD_H };
@@ -652,6 +692,10 @@ grid(cairo_t *cr, double x, double y, double w, int count, const struct template
 	cairo_matrix_t m;
 	cairo_t *rc;
 
+	if (svg != NULL) {
+		grid_svg(cr, svg, x, y, cw, count, t);
+		return;
+	}
 	cairo_get_matrix(cr, &m);
 	if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE &&
 	    m.xy == 0 && m.yx == 0 && m.xx > 0 && m.yy > 0) {
@@ -659,7 +703,7 @@ grid(cairo_t *cr, double x, double y, double w, int count, const struct template
 		return;
 	}
 	if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_PDF) {
-		for (int i = 0; i < GRID * GRID; i++)	/* SVG paths, to count */
+		for (int i = 0; i < GRID * GRID; i++)	/* an image turned, say: each drawn */
 			child(cr, x + (i % GRID) * cw, y + (i / GRID) * cw * CHILD_H, cw,
 			    i < count, t);
 		return;
@@ -728,7 +772,7 @@ hundred_draw(void *vcr, PangoContext *ctx, const struct template *t, const struc
 			break;
 	}
 	number_caption(cr, ctx, t, n, x, y, w * NUMBER_H * 0.8, size, w, NULL);
-	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, panel_of(n)->count, t);
+	grid(cr, x, y + w * NUMBER_H + CAPTION_H, w, panel_of(n)->count, t, NULL);
 }
 
 /* ---- the panel alone: PNG and SVG ---- */
@@ -750,7 +794,7 @@ panel_headline(const struct node *n)
 
 /* Draws the panel with its headline on a white square of side `side` pt: the headline
  * across the top, the number and caption on the left, the children on the right. With
- * `words`, lists its text for an SVG. */
+ * `words` (an SVG's), lists its text there and writes the children there (grid_svg()). */
 static void
 draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
     double side, struct buf *words)
@@ -771,7 +815,7 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	room = side - m - top;
 	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
 	gw = fmin(gw, room / CHILD_H);
-	grid(cr, side - m - gw, top, gw, panel_of(n)->count, t);
+	grid(cr, side - m - gw, top, gw, panel_of(n)->count, t, words);
 	number_caption(cr, ctx, t, n, m, top - side * 0.02, side * 0.2, side * 0.038,
 	    inner - gw - side * 0.05, words);
 }
