@@ -109,7 +109,7 @@ fi
 
 # ---- the statement: compliance status from the checks, never more ----
 full='<h2>Compliance status</h2>
-<p>This document is fully compliant with the Web Content Accessibility Guidelines version 2.2 AA standard, as far as the automated checks named below can tell.'
+<p>The automated checks named below found no part of this document that fails the Web Content Accessibility Guidelines version 2.2 AA standard. It is fully compliant with that standard only once the team has made the manual checks below and said so here: until then, this status is a draft.</p>'
 partial='<h2>Compliance status</h2>
 <p>This document is partially compliant with the Web Content Accessibility Guidelines version 2.2 AA standard, due to the non-compliances listed below.</p>'
 k=$TMP/preflight-issue
