@@ -1626,6 +1626,8 @@ void		 changes_report(struct gen *, const struct doc *, const struct template *,
 		     struct buf *out);
 /* Keeps d's text and facts in outdir/.kept/ (build --keep); 0, or -1 after msg(). */
 int		 changes_keep(struct gen *, const struct doc *);
+/* Opens an HTML table of the preflight's pages, its column headings the words `cols`. */
+void		 table_head(struct buf *, const struct template *, const enum word *, size_t);
 
 /* Writes document d (or the row being built) with each back-end of the table that g's
  * outputs choose, in the table's order, each only while no error has been said; with two

@@ -291,6 +291,20 @@ kept_path(const struct gen *g, const struct doc *d, const char *ext)
 	    g->baseline ? "/" : "", d->outname, ext);
 }
 
+/* Opens a table of the preflight's pages: its column headings are the template's words
+ * `cols`, `n` of them. */
+void
+table_head(struct buf *b, const struct template *t, const enum word *cols, size_t n)
+{
+	buf_adds(b, "<table>\n<thead><tr>");
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(b, "<th scope=\"col\">");
+		xml_escape(b, t->word[cols[i]], strlen(t->word[cols[i]]));
+		buf_adds(b, "</th>");
+	}
+	buf_adds(b, "</tr></thead>\n<tbody>\n");
+}
+
 void
 changes_report(struct gen *g, const struct doc *d, const struct template *t, struct buf *out)
 {
@@ -323,13 +337,7 @@ changes_report(struct gen *g, const struct doc *d, const struct template *t, str
 		static const enum word head[] = { W_PF_CH_KIND, W_PF_CH_WAS, W_PF_CH_NOW,
 			W_PF_SOURCE };
 
-		buf_adds(out, "<table>\n<thead><tr>");
-		for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
-			buf_adds(out, "<th scope=\"col\">");
-			xml_escape(out, t->word[head[i]], strlen(t->word[head[i]]));
-			buf_adds(out, "</th>");
-		}
-		buf_adds(out, "</tr></thead>\n<tbody>\n");
+		table_head(out, t, head, sizeof(head) / sizeof(head[0]));
 		buf_add(out, rows.s, rows.len);
 		buf_adds(out, "</tbody>\n</table>\n");
 	}

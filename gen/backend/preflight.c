@@ -172,13 +172,7 @@ findings_table(struct buf *b, const struct pre *p)
 		return;
 	}
 	element(b, "p", W(p, W_PF_PREVIEW));
-	buf_adds(b, "<table>\n<thead><tr><th scope=\"col\">");
-	esc(b, W(p, W_PF_KIND));
-	buf_adds(b, "</th><th scope=\"col\">");
-	esc(b, W(p, W_PF_WHERE));
-	buf_adds(b, "</th><th scope=\"col\">");
-	esc(b, W(p, W_PF_WHAT));
-	buf_adds(b, "</th></tr></thead>\n<tbody>\n");
+	table_head(b, p->t, (const enum word[]){ W_PF_KIND, W_PF_WHERE, W_PF_WHAT }, 3);
 	for (size_t i = 0; i < p->nf; i++) {
 		const struct finding *f = p->f[i];
 		int err = f->level == MSG_ERROR;
@@ -226,13 +220,8 @@ figures_marked(struct buf *b, const struct pre *p)
 		if (!DATUM_MISSING(u->kind))
 			continue;
 		if (n++ == 0) {
-			buf_adds(b, "<table>\n<thead><tr><th scope=\"col\">");
-			esc(b, W(p, W_PF_SHOWN_AS));
-			buf_adds(b, "</th><th scope=\"col\">");
-			esc(b, W(p, W_PF_SOURCE));
-			buf_adds(b, "</th><th scope=\"col\">");
-			esc(b, W(p, W_PF_WHERE));
-			buf_adds(b, "</th></tr></thead>\n<tbody>\n");
+			table_head(b, p->t, (const enum word[]){ W_PF_SHOWN_AS, W_PF_SOURCE,
+			    W_PF_WHERE }, 3);
 		}
 		cell = xasprintf("%s:%d:%d", u->csv, u->row, u->col);
 		use = xasprintf("%s:%d", u->file, u->line);
@@ -323,11 +312,7 @@ pictures(struct buf *b, const struct pre *p)
 
 		if (name != NULL) {
 			if (count++ == 0) {
-				buf_adds(b, "<table>\n<thead><tr><th scope=\"col\">");
-				esc(b, W(p, W_PF_PICTURE));
-				buf_adds(b, "</th><th scope=\"col\">");
-				esc(b, W(p, W_PF_ALT));
-				buf_adds(b, "</th></tr></thead>\n<tbody>\n");
+				table_head(b, p->t, (const enum word[]){ W_PF_PICTURE, W_PF_ALT }, 2);
 			}
 			picture_row(b, p, n, name);
 		}
