@@ -163,6 +163,8 @@ char	*project_path(const struct gen *, const char *rel);
  * `path`. Below out/, no link is followed: a link where a file or folder goes is replaced.
  * A full disk or a file size limit shows as -1 with errno set; nothing is then in place. */
 int	 write_file(const char *path, const void *data, size_t len);
+/* write_file(), saying "cannot write" at `path` when it fails; -1 then. */
+int	 write_file_said(struct gen *, const char *path, const void *data, size_t len);
 #define TEMP_MARK ".gen-"	/* in the temporary names: ".poverty.png.gen-0123456789ab.tmp" */
 /* Makes the folder `path` (and those above it), as write_file() would place it. */
 int	 out_mkdir(const char *path);

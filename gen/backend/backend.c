@@ -41,8 +41,7 @@ files_write(struct gen *g, const struct doc *d)
 	/* The panels' alternative texts in one file, for posting them to social media. */
 	if (rc == 0 && alt.len > 0) {
 		path = xasprintf("%s/alt-text.txt", dir);
-		if ((rc = write_file(path, alt.s, alt.len)) == -1)
-			msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
+		rc = write_file_said(g, path, alt.s, alt.len);
 		free(path);
 	}
 	buf_free(&alt);

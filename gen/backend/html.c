@@ -1331,11 +1331,8 @@ put(struct hout *h, const char *rel, const char *text, size_t len)
 	}
 	path = out_path(h, rel);
 	page = with_download(h, text, len, &len);
-	rc = write_file(path, page ? page : text, len);
+	rc = write_file_said(h->g, path, page ? page : text, len);
 	free(page);
-
-	if (rc == -1)
-		msg(h->g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
 	free(path);
 	return rc;
 }

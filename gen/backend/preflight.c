@@ -648,11 +648,9 @@ static int
 put(struct gen *g, const char *dir, const char *name, const char *s)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	int rc = write_file(path, s, strlen(s));
+	int rc = write_file_said(g, path, s, strlen(s));
 
-	if (rc == -1)
-		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
-	else if (g->verbose)
+	if (rc == 0 && g->verbose)
 		fprintf(stderr, "gen: wrote %s\n", path);
 	free(path);
 	return rc;

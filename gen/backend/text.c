@@ -402,10 +402,9 @@ text_end(void *state, struct gen *g)
 	int rc = 0;
 
 	text_finish(x);
-	if (write_file(path, x->b.s ? x->b.s : "", x->b.len) == -1) {
-		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
+	if (write_file_said(g, path, x->b.s ? x->b.s : "", x->b.len) == -1)
 		rc = -1;
-	} else if (g->verbose)
+	else if (g->verbose)
 		fprintf(stderr, "gen: wrote %s\n", path);
 	buf_free(&x->b);
 	free(path);

@@ -550,6 +550,16 @@ write_file(const char *path, const void *data, size_t len)
 }
 
 int
+write_file_said(struct gen *g, const char *path, const void *data, size_t len)
+{
+	int rc = write_file(path, data, len);
+
+	if (rc == -1)
+		msg(g, MSG_FATAL, path, 0, 0, "cannot write: %s", strerror(errno));
+	return rc;
+}
+
+int
 out_mkdir(const char *path)
 {
 	const char *rel;
