@@ -99,9 +99,9 @@ build/asan/%.o: gen/%.c $(HDRS) build/deps.stamp
 # The FOGRA39 output profile gen carries, as an array (see profiles/README.md), deflated
 # here (qpdf's zlib-flate, zlib's fastest level: the bytes compress2() gave at run time) so
 # that no build spends the 3 ms it takes.
-build/fogra39z.c: profiles/FOGRA39.icc
+build/fogra39z.c: profiles/FOGRA39.icc build/deps.stamp
 	@mkdir -p build
-	zlib-flate -compress=1 <$< >$@.z
+	zlib-flate -compress=1 <profiles/FOGRA39.icc >$@.z
 	{ echo '/* Made by the Makefile from profiles/FOGRA39.icc: the FOGRA39 output profile, deflated. */'; \
 	  echo '#include <stddef.h>'; \
 	  echo 'const unsigned char fogra39_icc_z[] = {'; \
