@@ -261,6 +261,9 @@ struct gen {
 	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
 	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
 	int		 collect;	/* keep the messages in found: the commands do */
+	size_t		 fatal;		/* MSG_FATALs said: the environment failed */
+	int		 keep_failed;	/* doc_load() keeps a document with errors (d->failed),
+					 * to say what is wrong on its preflight page */
 	struct finding	*found;		/* every error and warning said, in order (owned) */
 	size_t		 nfound;
 	size_t		 found_more;	/* ... and those past the most kept, counted */
@@ -529,6 +532,9 @@ int		 bind_text(struct gen *, const char *file, const char *text, size_t len,
 void		 bind_position(const struct expansion *, int line, int col, int *sline,
 		     int *scol);
 void		 bind_free(struct expansion *);
+/* Notes in x that `shown` came from the cell at (row, col) of csv, put in at file:line. */
+void		 bind_note(struct expansion *x, const char *shown, const char *csv, int row,
+		    int col, int kind, const char *file, int line);
 /* `s` (text, a URL or a tag that cmark read from the expansion) with each value put back
  * where its seal is, with `attr` as an HTML attribute's value writes it (&quot; ...): a copy
  * for the caller to free, or NULL when `s` holds no seal. */
@@ -760,8 +766,8 @@ struct expansion;
 struct datasets;
 
 /* Parses a Markdown file's expanded text and appends its blocks to `doc`; components
- * take their figures from `data`. */
-void		 markdown_parse(struct gen *, const char *file, const struct expansion *,
+ * take their figures from `data`, and note those they show in `x`'s uses. */
+void		 markdown_parse(struct gen *, const char *file, struct expansion *,
 		     const struct datasets *data, struct node *doc);
 
 /* ---- template.c: page masters and theme from templates/NAME.xml ---- */
@@ -934,6 +940,8 @@ enum word {
 	W_PF_SOURCE,		/* figure-source= */
 	W_PF_SHOWN_AS,		/* figure-shown= */
 	W_PF_FIGURES_NONE,		/* figures-marked-none= */
+	W_PF_MORE_CELLS,		/* figure-cells-more= */
+	W_PF_STOPPED,		/* build-stopped= */
 	W_PF_ILLUSTRATIVE,		/* figures-illustrative= */
 	W_PF_PICTURES,		/* pictures= */
 	W_PF_PICTURES_INTRO,		/* pictures-intro= */
@@ -1371,7 +1379,13 @@ struct component_call {
 	const char		*file;	/* where the tag is */
 	int			 line, col;
 	const char		*tag;	/* the tag's text, for component_attr() */
+	struct expansion	*figs;	/* where the figures it shows are noted, or NULL */
 };
+
+/* Notes that the component shows cell `c` of table `t` as `shown` ("66%", "not
+ * published"), for the preflight page and the changes since the kept build. */
+void		 component_figure(const struct component_call *, const struct table *t,
+		    const struct cell *c, const char *shown);
 
 /* The value of attribute `name` of a component's tag, or NULL, with &amp; &quot; &#39;
  * &lt; &gt; read as HTML reads them. The caller frees. */
@@ -1463,6 +1477,9 @@ struct ind_stat {
 	unsigned char	 latest_kind, prev_kind;	/* enum datum: why a figure is NAN */
 	double		 cmp[MAX_COMPARATORS];	/* the comparators in that year */
 	unsigned char	 cmp_kind[MAX_COMPARATORS];
+	const struct table *t;		/* the data they come from ... */
+	const struct cell *latest_cell, *cmp_cell[MAX_COMPARATORS];	/* ... their cells, or
+							 * NULL */
 	const char	*cmp_label;	/* what the status is judged against: "England" */
 	double		 lo, hi;	/* the figure's confidence limits (NAN: none) */
 	double		 target;
@@ -1621,6 +1638,11 @@ char		*text_of(struct gen *, const struct doc *, size_t *len);
  * text of this build is kept in outdir/.kept/ to compare the next with. Prints the verdict
  * (`json`: as JSON) on stdout when `say`. Returns 0, or -1 after msg(). */
 int		 preflight_report(struct gen *, const struct doc *, int say, int json);
+/* A build of d that stopped at its errors: outdir/OUTNAME/preflight.html alone says so, not
+ * ready, with its findings (and, for the whole of a document built once per row, the page of
+ * each row built before), while the document's other files stay those of the last build
+ * that worked. Returns 0, or -1 after msg(). */
+int		 preflight_stopped(struct gen *, const struct doc *, const char *outname);
 /* Appends a link that opens `file` at `line` in gen preview (/source/FILE#LLINE). */
 void		 preflight_link(struct buf *, const char *file, int line, const char *shown);
 /* changes.c: what changed since the kept build, as the preflight page's HTML, into out. */

@@ -205,12 +205,97 @@ else
 	fail preflight/deterministic "preflight.html differs between two builds"
 fi
 
+# ---- an indicator's figure changed in its CSV: named as a figure with its cell, wherever
+# the report shows it (the phrase, the indicator table, the chart's description), though the
+# words around it change too ("up 2" becomes "down 3"); a figure worked out from others is
+# never given a cell it does not come from ----
+r=$TMP/preflight-indicator
+rm -rf "$r" && mkdir -p "$r/content" "$r/templates"
+cp templates/*.xml templates/*.svg "$r/templates/"
+ln -s "$ROOT/fonts" "$r/fonts"
+cp -r content/progress-2023 content/strategy-2022 "$r/content/"
+csv=content/progress-2023/data/indicators.csv
+cell=$(grep -n '^gld,Sefton,2023,66,' "$r/$csv" | cut -d: -f1)
+(cd "$r" && "$GEN" -q build --keep progress-2023) >/dev/null 2>"$r.err"
+rc1=$?
+sed -i "${cell}s/^gld,Sefton,2023,66,/gld,Sefton,2023,61,/" "$r/$csv"
+(cd "$r" && "$GEN" -q build progress-2023) >/dev/null 2>>"$r.err"
+rc2=$?
+p=$r/out/progress-2023/preflight.html
+ch=$(sed -n '/<h2>What changed/,/<h2>What gen/p' "$p")
+fig="<tr><td>Figure changed</td><td>66%</td><td>61%</td><td><a href=\"/source/$csv#L$cell\">$csv:$cell:4</a></td></tr>"
+if [ $rc1 -ne 0 ] || [ $rc2 -ne 0 ] || ! sanitized "$r.err"; then
+	fail preflight/indicator-changed "exit $rc1 $rc2: $(head -3 "$r.err")"
+elif [ "$(grep -cF "$fig" <<<"$ch")" -ne 4 ] ||
+    ! grep -q '<tr><td>Paragraph reworded</td><td>2.4 In 2023 .* was 66%, up 2.points on 2022 .*</td><td>2.4 In 2023 .* was 61%, down 3.points on 2022 and 6.points below England\.' <<<"$ch" ||
+    ! grep -q '<tr><td>Paragraph reworded</td><td>Good level of development (end of reception) *2023 *66% *↑ +2 *67% *65% *Amber</td><td>Good level of development (end of reception) *2023 *61% *↓ −3 *67% *65% *Red</td><td></td></tr>' <<<"$ch" ||
+    grep -q '<td>2</td><td>3</td><td><a' <<<"$ch" ||
+    [ "$(grep -c '<tr><td>' <<<"$ch")" -ne 7 ]; then
+	fail preflight/indicator-changed "$(sed 's/<a [^>]*>//g; s/<\/a>//g' <<<"$ch" | cut -c1-160 | head -14)"
+else
+	pass preflight/indicator-changed
+fi
+# The same figure no longer published: the change, the cell, and the chart's "not published"
+# listed among the figures not given.
+sed -i "${cell}s/^gld,Sefton,2023,61,/gld,Sefton,2023,,/" "$r/$csv"
+(cd "$r" && "$GEN" -q build progress-2023) >/dev/null 2>"$r.err2"
+ch=$(sed -n '/<h2>What changed/,/<h2>What gen/p' "$p")
+marked=$(sed -n '/<h2>Figures marked/,/<h2>Pictures/p' "$p")
+if ! grep -qF "<tr><td>Figure changed</td><td>66%</td><td>not published</td><td><a href=\"/source/$csv#L$cell\">$csv:$cell:4</a></td></tr>" <<<"$ch" ||
+    ! grep -qF "<a href=\"/source/$csv#L$cell\">$cell:4</a>" <<<"$marked" ||
+    ! grep -qF '<tr><td>not published</td><td><a href="/source/content/progress-2023/data/indicators.csv#L62">content/progress-2023/data/indicators.csv:62:4</a>, <a href="/source/content/progress-2023/data/indicators.csv#L63">63:4</a>' <<<"$marked"; then
+	fail preflight/indicator-unpublished "$(sed 's/<a [^>]*>//g; s/<\/a>//g' <<<"$ch$marked" | cut -c1-200 | head -14)"
+else
+	pass preflight/indicator-unpublished
+fi
+
+# ---- a build that stops at an error: the PDF and the twin stay the last good build's, and
+# the preflight page (every row's, for a document built once per row) says it stopped, not
+# ready; the next good build puts its own back ----
+q=$TMP/preflight-stopped
+pf_project "$q"
+(cd "$q" && "$GEN" -q build doc) >/dev/null 2>&1
+cp "$q/out/doc.pdf" "$q/good.pdf"
+cp "$q/out/doc/index.html" "$q/good.html"
+printf '\nAnd {{ figures.nosuch }}.\n' >>"$q/content/doc/index.md"
+(cd "$q" && "$GEN" -q build doc) >/dev/null 2>"$q.err"
+rc=$?
+qp=$q/out/doc/preflight.html
+stopped='<p>This build stopped at the errors below, so the document'
+if [ $rc -ne 1 ] || ! cmp -s "$q/out/doc.pdf" "$q/good.pdf" || ! cmp -s "$q/out/doc/index.html" "$q/good.html" ||
+    ! pf_has "$qp" '<p class="verdict bad"><strong>Not ready: the errors below must be put right first.</strong> Errors: 1.' ||
+    ! pf_has "$qp" "$stopped" || ! pf_has "$qp" '<a href="/source/content/doc/index.md#L16">content/doc/index.md:16:5</a>'; then
+	fail preflight/stopped "exit $rc: $(grep -o '<p class="verdict[^\n]*' "$qp" | head -2) $(head -2 "$q.err")"
+else
+	sed -i '$d' "$q/content/doc/index.md"
+	(cd "$q" && "$GEN" -q build doc) >/dev/null 2>&1
+	if pf_has "$qp" '<p class="verdict warn"><strong>Ready to publish, with warnings' && ! pf_has "$qp" "$stopped"; then
+		pass preflight/stopped
+	else
+		fail preflight/stopped "the good build after it did not put its page back"
+	fi
+fi
+rm -rf "$r/content/strategy-2022" "$r/content/progress-2023"
+cp -r content/constituencies "$r/content/"
+(cd "$r" && "$GEN" -q build constituencies) >/dev/null 2>&1
+sed -i '2s/^\([^,]*\),[0-9]*,/\1,150,/' "$r/content/constituencies/data/areas.csv"
+(cd "$r" && "$GEN" -q build constituencies) >/dev/null 2>"$r.err3"
+rc=$?
+n=0
+for f in "$r"/out/constituencies/*/preflight.html; do pf_has "$f" "$stopped" && n=$((n + 1)); done
+if [ $rc -eq 1 ] && [ $n -eq 3 ] && pf_has "$r/out/constituencies/preflight.html" "$stopped"; then
+	pass preflight/stopped-rows
+else
+	fail preflight/stopped-rows "exit $rc, $n of 3 rows' pages say it stopped: $(head -2 "$r.err3")"
+fi
+
 # ---- both pages pass axe-core, at 1280 and 320 px ----
 B=$ROOT/tests/browser
 if [ ! -d "$B/node_modules/puppeteer-core" ] || [ ! -x /usr/bin/chromium ]; then
 	fail preflight/axe "tests/browser/node_modules or chromium is missing (make test installs them)"
 elif (cd "$B" && node axe.mjs "$w/out/doc/preflight.html" "$w/out/doc/accessibility.html" \
-    "$c/out/doc/preflight.html" "$c/out/doc/accessibility.html" "$b/out/doc/preflight.html") \
+    "$c/out/doc/preflight.html" "$c/out/doc/accessibility.html" "$b/out/doc/preflight.html" \
+    "$qp" "$p") \
     >"$w.axe" 2>&1; then
 	pass preflight/axe
 else

@@ -113,14 +113,52 @@ row(struct buf *b, const char *kind, const char *was, const char *now,
 	buf_adds(b, "</tr>\n");
 }
 
-/* The cell figure `v` of the new text comes from, or NULL. */
+/* A figure kept and now different: its cell, what it was and what it is. */
+struct changed {
+	const struct figure_use *u;	/* its cell and value now */
+	char	*was;
+};
+
+struct cmp {
+	const struct doc	*d;
+	const struct template	*t;
+	struct changed		*ch;	/* the figures whose cells changed since the kept build */
+	size_t			 nch;
+};
+
+/* The cell figure `v` (`was` in the kept build) comes from: one whose value changed so, or
+ * NULL (a figure worked out from others, or one met in several cells: never a guess). */
 static const struct figure_use *
-source_of(const struct doc *d, const char *v)
+source_of(const struct cmp *c, const char *was, const char *v)
 {
-	for (size_t i = 0; i < d->nfigs; i++)
-		if (strcmp(d->figs[i].value, v) == 0)
-			return &d->figs[i];
+	for (size_t i = 0; i < c->nch; i++)
+		if (strcmp(c->ch[i].u->value, v) == 0 && strcmp(c->ch[i].was, was) == 0)
+			return c->ch[i].u;
 	return NULL;
+}
+
+/* Takes `v` out of the hunk's words `s`, in place, leaving a mark ('\x01') where it was:
+ * a figure where a whole figure is written so, other words ("not published") where they
+ * are. Returns whether it was there. */
+static int
+cut(char *s, const char *v)
+{
+	size_t n = strlen(v);
+	char *p = NULL;
+
+	if (n == 0)
+		return 0;
+	if (figure_len(v) == n) {
+		for (char *q = s; *q && p == NULL; q++)
+			if ((q == s || !is_digit(q[-1])) && figure_len(q) == n && strncmp(q, v, n) == 0)
+				p = q;
+	} else
+		p = strstr(s, v);
+	if (p == NULL)
+		return 0;
+	*p = '\x01';
+	memmove(p + 1, p + n, strlen(p + n) + 1);
+	return 1;
 }
 
 /* Whether two paragraphs share at least half their words. */
@@ -137,28 +175,185 @@ alike(const char *a, const char *b)
 	return same * 2 >= (na > nb ? na : nb);
 }
 
-/* Old paragraph `a` against new `b`: its figures changed (1), or reworded (2); 0 when
- * they are not the same paragraph. Says so in `out`, unless it is NULL. */
+/* A word-level hunk: old words `a` against new `b` (NULL-ended). Lists each changed cell
+ * whose old value is in the old words and new in the new; then, when nothing but figures
+ * differs, the other figures paired in order. Returns whether other words differ. */
 static int
-compare(struct buf *out, const struct doc *d, const struct template *t, const char *a,
-    const char *b)
+hunk_words(struct buf *out, const struct cmp *c, char **a, char **b)
+{
+	char *ja = g_strjoinv(" ", a), *jb = g_strjoinv(" ", b), *sa, *sb;
+	GPtrArray *fa = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *fb = g_ptr_array_new_with_free_func(g_free);
+	int other;
+
+	for (size_t i = 0; i < c->nch; i++) {
+		const struct changed *x = &c->ch[i];
+		char *ta = g_strdup(ja), *tb = g_strdup(jb);
+
+		if (cut(ta, x->was) && cut(tb, x->u->value)) {
+			row(out, c->t->word[W_PF_CH_FIGURE], x->was, x->u->value, x->u);
+			g_free(ja);
+			g_free(jb);
+			ja = ta;
+			jb = tb;
+		} else {
+			g_free(ta);
+			g_free(tb);
+		}
+	}
+	sa = skeleton(ja, fa);
+	sb = skeleton(jb, fb);
+	other = strcmp(sa, sb) != 0 || fa->len != fb->len;
+	for (guint i = 0; !other && i < fa->len; i++)
+		if (strcmp(fa->pdata[i], fb->pdata[i]) != 0)
+			row(out, c->t->word[W_PF_CH_FIGURE], fa->pdata[i], fb->pdata[i],
+			    source_of(c, fa->pdata[i], fb->pdata[i]));
+	g_ptr_array_free(fa, TRUE);
+	g_ptr_array_free(fb, TRUE);
+	free(sa);
+	free(sb);
+	g_free(ja);
+	g_free(jb);
+	return other;
+}
+
+/* Line `l` with each run of spaces as one, and a rule of dashes as one dash. */
+static char *
+squeezed(const char *l)
+{
+	struct buf b = { 0 };
+
+	for (; *l; l++)
+		if (!((*l == ' ' || *l == '-') && b.len > 0 && b.s[b.len - 1] == *l))
+			buf_addc(&b, *l);
+	return b.s ? b.s : xstrdup("");
+}
+
+/* Whether `lines` has `l`, but for the spaces that pad a table's columns. */
+static int
+has_line(char **lines, const char *l)
+{
+	char *sl = squeezed(l);
+	int yes = 0;
+
+	for (size_t i = 0; !yes && lines[i] != NULL; i++) {
+		char *s = squeezed(lines[i]);
+
+		yes = strcmp(s, sl) == 0;
+		free(s);
+	}
+	free(sl);
+	return yes;
+}
+
+/* The lines of `a` that `b` does not have, one to a line. */
+static char *
+lines_only(const char *a, const char *b)
+{
+	char **la = g_strsplit(a, "\n", -1), **lb = g_strsplit(b, "\n", -1);
+	struct buf o = { 0 };
+
+	for (size_t i = 0; la[i] != NULL; i++)
+		if (!has_line(lb, la[i])) {
+			buf_adds(&o, o.len ? "\n" : "");
+			buf_adds(&o, la[i]);
+		}
+	g_strfreev(la);
+	g_strfreev(lb);
+	return o.s ? o.s : xstrdup("");
+}
+
+/* The words of `s`, NULL-ended, none empty (a table's columns are padded with spaces). */
+static char **
+words_of(const char *s)
+{
+	char **w = g_strsplit_set(s, " \n", -1);
+	size_t n = 0;
+
+	for (size_t i = 0; w[i] != NULL; i++)
+		if (w[i][0] != '\0')
+			w[n++] = w[i];
+		else
+			g_free(w[i]);
+	w[n] = NULL;
+	return w;
+}
+
+#define MAX_WORDS	4000	/* words of a paragraph compared word by word, at most */
+
+/* The figures changed between two paragraphs alike, word by word (their longest common
+ * subsequence of words, and the runs between); returns whether other words changed. */
+static int
+word_diff(struct buf *out, const struct cmp *c, const char *a, const char *b)
+{
+	char **wa = words_of(a), **wb = words_of(b);
+	size_t na = g_strv_length(wa), nb = g_strv_length(wb), w = nb + 1, i, j, a0, b0;
+	unsigned short *l;
+	int other = 0;
+
+	if (na > MAX_WORDS || nb > MAX_WORDS) {
+		g_strfreev(wa);
+		g_strfreev(wb);
+		return 1;
+	}
+	l = xcalloc((na + 1) * w, sizeof(*l));
+	for (i = na; i-- > 0;)
+		for (j = nb; j-- > 0;)
+			l[i * w + j] = strcmp(wa[i], wb[j]) == 0 ? l[(i + 1) * w + j + 1] + 1 :
+			    l[(i + 1) * w + j] > l[i * w + j + 1] ? l[(i + 1) * w + j] :
+			    l[i * w + j + 1];
+	for (i = j = a0 = b0 = 0;;) {
+		int same = i < na && j < nb && strcmp(wa[i], wb[j]) == 0;
+
+		if (same || (i == na && j == nb)) {
+			if (i > a0 || j > b0) {
+				char *ea = wa[i], *eb = wb[j];
+
+				wa[i] = wb[j] = NULL;	/* the hunk's words, ended */
+				other |= hunk_words(out, c, wa + a0, wb + b0);
+				wa[i] = ea;
+				wb[j] = eb;
+			}
+			if (!same)
+				break;
+			a0 = ++i;
+			b0 = ++j;
+		} else if (j < nb && (i == na || l[i * w + j + 1] >= l[(i + 1) * w + j]))
+			j++;
+		else
+			i++;
+	}
+	free(l);
+	g_strfreev(wa);
+	g_strfreev(wb);
+	return other;
+}
+
+/* Old paragraph `a` against new `b`: its figures changed (1), or reworded (2); 0 when
+ * they are not the same paragraph. Says so in `out`, unless it is NULL: each figure changed,
+ * with its cell, then (reworded) the words, or of a table the lines that changed. */
+static int
+compare(struct buf *out, const struct cmp *c, const char *a, const char *b)
 {
 	GPtrArray *fa = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *fb = g_ptr_array_new_with_free_func(g_free);
 	char *sa = skeleton(a, fa), *sb = skeleton(b, fb);
 	int kind = strcmp(sa, sb) == 0 && fa->len == fb->len ? 1 : alike(a, b) ? 2 : 0;
 
-	for (guint i = 0; out != NULL && kind == 1 && i < fa->len; i++) {
-		if (strcmp(fa->pdata[i], fb->pdata[i]) != 0)
-			row(out, t->word[W_PF_CH_FIGURE], fa->pdata[i], fb->pdata[i],
-			    source_of(d, fb->pdata[i]));
-	}
-	if (out != NULL && kind == 2)
-		row(out, t->word[W_PF_CH_REWORDED], a, b, NULL);
 	g_ptr_array_free(fa, TRUE);
 	g_ptr_array_free(fb, TRUE);
 	free(sa);
 	free(sb);
+	if (out != NULL && kind != 0 && word_diff(out, c, a, b) && kind == 2) {
+		if (strchr(a, '\n') != NULL && strchr(b, '\n') != NULL) {
+			char *oa = lines_only(a, b), *ob = lines_only(b, a);
+
+			row(out, c->t->word[W_PF_CH_REWORDED], oa, ob, NULL);
+			free(oa);
+			free(ob);
+		} else
+			row(out, c->t->word[W_PF_CH_REWORDED], a, b, NULL);
+	}
 	return kind;
 }
 
@@ -166,30 +361,29 @@ compare(struct buf *out, const struct doc *d, const struct template *t, const ch
  * same: each old one paired, in order, with the next new one alike (the new ones passed
  * over are added), or else removed; the new ones left are added. */
 static void
-hunk(struct buf *out, const struct doc *d, const struct template *t, const struct paras *o,
-    size_t a0, size_t a1, const struct paras *n, size_t b0, size_t b1)
+hunk(struct buf *out, const struct cmp *c, const struct paras *o, size_t a0, size_t a1,
+    const struct paras *n, size_t b0, size_t b1)
 {
 	for (; a0 < a1; a0++) {
 		size_t k = b0;
 
-		while (k < b1 && compare(NULL, d, t, o->p[a0], n->p[k]) == 0)
+		while (k < b1 && compare(NULL, c, o->p[a0], n->p[k]) == 0)
 			k++;
 		if (k == b1) {
-			row(out, t->word[W_PF_CH_REMOVED], o->p[a0], NULL, NULL);
+			row(out, c->t->word[W_PF_CH_REMOVED], o->p[a0], NULL, NULL);
 			continue;
 		}
 		for (; b0 < k; b0++)
-			row(out, t->word[W_PF_CH_ADDED], NULL, n->p[b0], NULL);
-		compare(out, d, t, o->p[a0], n->p[b0++]);
+			row(out, c->t->word[W_PF_CH_ADDED], NULL, n->p[b0], NULL);
+		compare(out, c, o->p[a0], n->p[b0++]);
 	}
 	for (; b0 < b1; b0++)
-		row(out, t->word[W_PF_CH_ADDED], NULL, n->p[b0], NULL);
+		row(out, c->t->word[W_PF_CH_ADDED], NULL, n->p[b0], NULL);
 }
 
 /* The paragraphs' longest common subsequence, and the runs between. */
 static void
-diff(struct buf *out, const struct doc *d, const struct template *t, const struct paras *o,
-    const struct paras *n)
+diff(struct buf *out, const struct cmp *c, const struct paras *o, const struct paras *n)
 {
 	size_t w = n->n + 1, i, j, a0, b0;
 	unsigned short *l = xcalloc((o->n + 1) * w, sizeof(*l));
@@ -201,7 +395,7 @@ diff(struct buf *out, const struct doc *d, const struct template *t, const struc
 			    l[i * w + j + 1];
 	for (i = j = a0 = b0 = 0; i < o->n || j < n->n;) {
 		if (i < o->n && j < n->n && strcmp(o->p[i], n->p[j]) == 0) {
-			hunk(out, d, t, o, a0, i, n, b0, j);
+			hunk(out, c, o, a0, i, n, b0, j);
 			a0 = ++i;
 			b0 = ++j;
 		} else if (j < n->n && (i == o->n || l[i * w + j + 1] >= l[(i + 1) * w + j]))
@@ -209,7 +403,7 @@ diff(struct buf *out, const struct doc *d, const struct template *t, const struc
 		else
 			i++;
 	}
-	hunk(out, d, t, o, a0, i, n, b0, j);
+	hunk(out, c, o, a0, i, n, b0, j);
 	free(l);
 }
 
@@ -223,6 +417,14 @@ facts(const struct gen *g, const struct doc *d)
 	s = xasprintf("pages\t%zu\n", g->pdf_pages);
 	buf_adds(&b, s);
 	free(s);
+	for (size_t i = 0; i < d->nfigs; i++) {	/* each figure from data, by cell and use */
+		const struct figure_use *u = &d->figs[i];
+
+		s = xasprintf("figure\t%s:%d:%d@%s:%d\t%s\n", u->csv, u->row, u->col, u->file,
+		    u->line, u->value);
+		buf_adds(&b, s);
+		free(s);
+	}
 	for (const struct node *n = d->root ? d->root->first : NULL; n != NULL;) {
 		gchar *data, *sum;
 		gsize len;
@@ -284,6 +486,39 @@ facts_diff(struct buf *out, const struct template *t, const char *was, const cha
 	}
 }
 
+/* The figures whose cells (at the same use) showed another value in the kept facts. */
+static void
+changed_cells(struct cmp *c, const char *was)
+{
+	GHashTable *kept = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+	const char *p = was;
+
+	while (p != NULL && *p != '\0') {
+		size_t n = strcspn(p, "\n");
+		char *line = xstrndup(p, n), *tab = strrchr(line, '\t');
+
+		if (strncmp(line, "figure\t", 7) == 0 && tab != NULL && tab > line + 7) {
+			*tab = '\0';
+			g_hash_table_replace(kept, xstrdup(line + 7), xstrdup(tab + 1));
+		}
+		free(line);
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	for (size_t i = 0; i < c->d->nfigs; i++) {
+		const struct figure_use *u = &c->d->figs[i];
+		char *key = xasprintf("%s:%d:%d@%s:%d", u->csv, u->row, u->col, u->file, u->line);
+		const char *old = g_hash_table_lookup(kept, key);
+
+		if (old != NULL && strcmp(old, u->value) != 0) {
+			c->ch = xrealloc(c->ch, (c->nch + 1) * sizeof(*c->ch));
+			c->ch[c->nch++] = (struct changed){ u, xstrdup(old) };
+			g_hash_table_remove(kept, key);	/* a use once */
+		}
+		free(key);
+	}
+	g_hash_table_destroy(kept);
+}
+
 static char *
 kept_path(const struct gen *g, const struct doc *d, const char *ext)
 {
@@ -313,6 +548,7 @@ changes_report(struct gen *g, const struct doc *d, const struct template *t, str
 	size_t len;
 	struct paras o, n;
 	struct buf rows = { 0 };
+	struct cmp c = { d, t, NULL, 0 };
 
 	if (d->failed || d->root == NULL || !g_file_get_contents(tp, &was, NULL, NULL)) {
 		buf_adds(out, "<p>");
@@ -327,7 +563,8 @@ changes_report(struct gen *g, const struct doc *d, const struct template *t, str
 	nowfacts = facts(g, d);
 	split(&o, was);
 	split(&n, now);
-	diff(&rows, d, t, &o, &n);
+	changed_cells(&c, wasfacts ? wasfacts : "");
+	diff(&rows, &c, &o, &n);
 	facts_diff(&rows, t, wasfacts ? wasfacts : "", nowfacts);
 	if (rows.len == 0) {
 		buf_adds(out, "<p>");
@@ -342,6 +579,9 @@ changes_report(struct gen *g, const struct doc *d, const struct template *t, str
 		buf_adds(out, "</tbody>\n</table>\n");
 	}
 	buf_free(&rows);
+	for (size_t i = 0; i < c.nch; i++)
+		free(c.ch[i].was);
+	free(c.ch);
 	free(o.p);
 	free(n.p);
 	g_free(was);

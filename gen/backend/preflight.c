@@ -8,8 +8,10 @@
  * the messages msg() kept; every word is the template's (<words>). The last back-end of
  * backend.c's table, and `gen check --report`'s. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <glib.h>
@@ -25,6 +27,7 @@ struct pre {
 	size_t			 nf, errors, warnings;
 	const char		*title, *author;
 	const char		*date;	/* when the statement was prepared, in words */
+	int			 stopped;	/* a build that stopped at its errors */
 };
 
 #define MAX_THUMB_BYTES	(2 << 20)	/* a picture shown on the page, at most */
@@ -42,11 +45,11 @@ static const char PAGE_CSS[] =
 	"border-color:#8a5a00}.bad{background:#fde8e8;border-color:#a4161a}"
 	"table{border-collapse:collapse;width:100%;margin:.5rem 0}"
 	"th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid"
-	" #ccc;overflow-wrap:anywhere}th{background:#eef0f3}"
+	" #ccc;overflow-wrap:break-word}th{background:#eef0f3}td:first-child{min-width:5.5rem}"
 	".kind-error,.kind-warning{white-space:nowrap}.kind-error{color:#a4161a;font-weight:bold}.kind-warning{color:#7a4f00;"
 	"font-weight:bold}a{color:#0b57a4}dt{font-weight:bold;margin-top:.5rem}dd{margin:0}"
 	"code{font-size:.95em}td img{max-width:12rem;max-height:9rem;border:1px solid #ccc;"
-	"background:#fff}";
+	"background:#fff}@media (max-width:40rem){th,td{overflow-wrap:anywhere}td:first-child{min-width:4.5rem}}";
 
 /* Appends `s` escaped for HTML. */
 static void
@@ -141,7 +144,7 @@ preflight_link(struct buf *b, const char *file, int line, const char *shown)
 static int
 verdict(const struct pre *p)
 {
-	return p->errors > 0 || p->d->failed ? 2 : p->warnings > 0 ? 1 : 0;
+	return p->errors > 0 || p->d->failed || p->stopped ? 2 : p->warnings > 0 ? 1 : 0;
 }
 
 static const char *
@@ -203,42 +206,92 @@ findings_table(struct buf *b, const struct pre *p)
 	}
 }
 
-/* The figures used that are not given (suppressed, not published …), and the illustrative
- * note. */
+#define CELLS_SHOWN	40	/* cells listed in a row of the figures not given, at most */
+
+/* A row of the figures not given: those shown alike, from one table, at one place. */
+struct fig_row {
+	const struct figure_use *first;
+	struct buf	 cells;		/* the cells after the first, as links */
+	size_t		 n;		/* how many */
+};
+
+/* Adds use u to its row in rows (keyed in `seen`), or starts one. */
+static void
+fig_row_add(GHashTable *seen, GPtrArray *rows, const struct figure_use *u)
+{
+	char *key = xasprintf("%s\x1f%s\x1f%s\x1f%d", u->value, u->csv, u->file, u->line);
+	struct fig_row *r = g_hash_table_lookup(seen, key);
+
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		r->first = u;
+		g_ptr_array_add(rows, r);
+		g_hash_table_insert(seen, key, r);
+		return;
+	}
+	free(key);
+	if (++r->n <= CELLS_SHOWN) {
+		char *at = xasprintf("%d:%d", u->row, u->col);
+
+		buf_adds(&r->cells, ", ");
+		preflight_link(&r->cells, u->csv, u->row, at);
+		free(at);
+	}
+}
+
+static void
+fig_row_write(struct buf *b, const struct pre *p, struct fig_row *r)
+{
+	const struct figure_use *u = r->first;
+	char *cell = xasprintf("%s:%d:%d", u->csv, u->row, u->col);
+	char *use = xasprintf("%s:%d", u->file, u->line), n[24];
+	const char *vals[] = { "n", n, NULL };
+
+	buf_adds(b, "<tr><td>");
+	esc(b, u->value);
+	buf_adds(b, "</td><td>");
+	preflight_link(b, u->csv, u->row, cell);
+	if (r->cells.len > 0)
+		buf_add(b, r->cells.s, r->cells.len);
+	if (r->n > CELLS_SHOWN) {
+		snprintf(n, sizeof(n), "%zu", r->n - CELLS_SHOWN);
+		buf_adds(b, " ");
+		fill(b, W(p, W_PF_MORE_CELLS), 1, vals);
+	}
+	buf_adds(b, "</td><td>");
+	preflight_link(b, u->file, u->line, use);
+	buf_adds(b, "</td></tr>\n");
+	free(cell);
+	free(use);
+	buf_free(&r->cells);
+	free(r);
+}
+
+/* The figures used that are not given (suppressed, not published …), a row for those shown
+ * alike from one table at one place, and the illustrative note. */
 static void
 figures_marked(struct buf *b, const struct pre *p)
 {
-	size_t n = 0;
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	GPtrArray *rows = g_ptr_array_new();
 
 	element(b, "h2", W(p, W_PF_FIGURES));
 	if (indicators_illustrative(&p->d->data))
 		element(b, "p", W(p, W_PF_ILLUSTRATIVE));
-	for (size_t i = 0; i < p->d->nfigs; i++) {
-		const struct figure_use *u = &p->d->figs[i];
-		char *cell, *use;
-
-		if (!DATUM_MISSING(u->kind))
-			continue;
-		if (n++ == 0) {
-			table_head(b, p->t, (const enum word[]){ W_PF_SHOWN_AS, W_PF_SOURCE,
-			    W_PF_WHERE }, 3);
-		}
-		cell = xasprintf("%s:%d:%d", u->csv, u->row, u->col);
-		use = xasprintf("%s:%d", u->file, u->line);
-		buf_adds(b, "<tr><td>");
-		esc(b, u->value);
-		buf_adds(b, "</td><td>");
-		preflight_link(b, u->csv, u->row, cell);
-		buf_adds(b, "</td><td>");
-		preflight_link(b, u->file, u->line, use);
-		buf_adds(b, "</td></tr>\n");
-		free(cell);
-		free(use);
-	}
-	if (n > 0)
+	for (size_t i = 0; i < p->d->nfigs; i++)
+		if (DATUM_MISSING(p->d->figs[i].kind))
+			fig_row_add(seen, rows, &p->d->figs[i]);
+	if (rows->len > 0)
+		table_head(b, p->t, (const enum word[]){ W_PF_SHOWN_AS, W_PF_SOURCE,
+		    W_PF_WHERE }, 3);
+	for (guint i = 0; i < rows->len; i++)
+		fig_row_write(b, p, rows->pdata[i]);
+	if (rows->len > 0)
 		buf_adds(b, "</tbody>\n</table>\n");
 	else if (!indicators_illustrative(&p->d->data))
 		element(b, "p", W(p, W_PF_FIGURES_NONE));
+	g_ptr_array_free(rows, TRUE);
+	g_hash_table_destroy(seen);
 }
 
 /* A picture's file shown small, as inline data (the page is a file of its own, with no
@@ -433,6 +486,8 @@ preflight_page(const struct pre *p, struct buf *changes)
 	buf_adds(&b, "</strong> ");
 	counts(&b, p, 1);
 	buf_adds(&b, "</p>\n");
+	if (p->stopped)
+		element(&b, "p", W(p, W_PF_STOPPED));
 	findings_table(&b, p);
 	figures_marked(&b, p);
 	pictures(&b, p);
@@ -678,31 +733,76 @@ gather(struct pre *p)
 	}
 }
 
+/* gen's words, read again after a build that stopped, with what they say of themselves
+ * (said once already) left unsaid and uncounted; NULL when they cannot be read. */
+static struct template *
+words_quietly(struct gen *g)
+{
+	size_t found = g->nfound;
+	int errors = g->errors, status = g->status, saved, null;
+	struct template *t;
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved == -1 || null == -1 || dup2(null, STDERR_FILENO) == -1) {
+		if (saved != -1)
+			close(saved);
+		if (null != -1)
+			close(null);
+		return NULL;
+	}
+	t = template_load(g, "words", NULL, 0, 0);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(null);
+	msg_forget(g, found);
+	g->errors = errors;
+	g->status = status;
+	return t;
+}
+
+/* The words and findings of d's pages: the document's template, or words.xml alone when it
+ * failed; returns -1 when neither is there. */
+static int
+pre_start(struct pre *p, struct template **words, struct buf *date)
+{
+	const struct doc *d = p->d;
+	time_t when = d->date > 0 ? d->date : p->g->epoch >= 0 ? p->g->epoch : time(NULL);
+	struct tm tm;
+	char day[8];
+
+	p->t = d->tpl;
+	if (p->t == NULL && p->stopped)	/* the words alone, their errors said already */
+		p->t = *words = words_quietly(p->g);
+	else if (p->t == NULL)		/* the template failed: the words alone */
+		p->t = *words = template_load(p->g, "words", NULL, 0, 0);
+	if (p->t == NULL)
+		return -1;
+	gather(p);
+	p->title = d->title ? d->title : d->name;
+	p->author = d->author ? d->author : p->title;
+	gmtime_r(&when, &tm);
+	snprintf(day, sizeof(day), "%d", tm.tm_mday);
+	date_words(date, p->t->word, &tm, day);
+	p->date = date->s ? date->s : "";
+	return 0;
+}
+
 int
 preflight_report(struct gen *g, const struct doc *d, int tell, int json)
 {
 	struct pre p = { .g = g, .d = d };
 	struct template *words = NULL;
 	struct buf changes = { 0 }, date = { 0 };
-	char day[8], *dir = xasprintf("%s/%s", g->outdir, d->outname), *page, *st, *md, *where;
-	struct tm tm;
-	time_t when = d->date > 0 ? d->date : g->epoch >= 0 ? g->epoch : time(NULL);
+	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *page, *st, *md, *where;
 	int rc;
 
-	p.t = d->tpl;
-	if (p.t == NULL)	/* the template failed: the words alone */
-		p.t = words = template_load(g, "words", NULL, 0, 0);
-	if (p.t == NULL) {
+	if (pre_start(&p, &words, &date) == -1) {
 		free(dir);
 		return -1;
 	}
-	gather(&p);
-	p.title = d->title ? d->title : d->name;
-	p.author = d->author ? d->author : p.title;
-	gmtime_r(&when, &tm);
-	snprintf(day, sizeof(day), "%d", tm.tm_mday);
-	date_words(&date, p.t->word, &tm, day);
-	p.date = date.s ? date.s : "";
 	changes_report(g, d, p.t, &changes);
 	page = preflight_page(&p, &changes);
 	st = statement(&p, 1);
@@ -726,6 +826,57 @@ preflight_report(struct gen *g, const struct doc *d, int tell, int json)
 	free(st);
 	free(md);
 	buf_free(&changes);
+	buf_free(&date);
+	free(p.f);
+	free(dir);
+	template_free(words);
+	return rc;
+}
+
+/* Puts `page` in place of each preflight page of the rows' folders under dir. */
+static void
+rows_stopped(struct gen *g, const char *dir, const char *page)
+{
+	GDir *gd = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (gd != NULL && (name = g_dir_read_name(gd)) != NULL) {
+		char *sub = xasprintf("%s/%s", dir, name), *pf = xasprintf("%s/preflight.html", sub);
+
+		if (name[0] != '.' && g_file_test(pf, G_FILE_TEST_IS_REGULAR) &&
+		    !g_file_test(pf, G_FILE_TEST_IS_SYMLINK))
+			put(g, sub, "preflight.html", page);
+		free(sub);
+		free(pf);
+	}
+	if (gd != NULL)
+		g_dir_close(gd);
+}
+
+int
+preflight_stopped(struct gen *g, const struct doc *d, const char *outname)
+{
+	struct pre p = { .g = g, .d = d, .stopped = 1 };
+	struct template *words = NULL;
+	struct buf none = { 0 }, date = { 0 };
+	char *dir = xasprintf("%s/%s", g->outdir, outname), *page;
+	int rc;
+
+	if (g->outputs != 0 && (g->outputs & OUT_REPORT) == 0) {
+		free(dir);
+		return 0;
+	}
+	if (pre_start(&p, &words, &date) == -1) {
+		free(dir);
+		return -1;
+	}
+	page = preflight_page(&p, &none);
+	rc = out_mkdir(dir);
+	if (rc == 0)
+		rc = put(g, dir, "preflight.html", page);
+	if (rc == 0 && d->tpl != NULL && d->tpl->per_row != NULL && strchr(outname, '/') == NULL)
+		rows_stopped(g, dir, page);
+	free(page);
 	buf_free(&date);
 	free(p.f);
 	free(dir);

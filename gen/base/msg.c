@@ -139,6 +139,7 @@ msg(struct gen *g, enum msg_level level, const char *file, int line, int col,
 			g->status = EXIT_INPUT;
 	} else if (level == MSG_FATAL) {
 		g->errors++;
+		g->fatal++;
 		g->status = EXIT_ENV;
 	}
 	va_start(ap, fmt);

@@ -253,10 +253,11 @@ jobs_wanted(const struct gen *g, const struct doc *d, long row)
 
 /* Loads each document, with its messages kept aside, to list the jobs. Each document's load
  * messages go before its first job's; a document that does not load has no jobs, and its
- * messages go before the next one's (or at the end, in `tail`). */
+ * messages go before the next one's (or at the end, in `tail`); with `stopped` (the build's
+ * own process), its preflight page says it stopped. */
 static struct job *
 list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, size_t *njobs,
-    struct buf *tail, int *unknown)
+    struct buf *tail, int *unknown, int stopped)
 {
 	struct job *jobs = NULL;
 	struct buf pending = { NULL, 0, 0 };
@@ -265,13 +266,15 @@ list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, s
 	*njobs = 0;
 	for (size_t i = 0; i < ndocs; i++) {
 		struct doc *d;
-		size_t rows, first = *njobs;
+		size_t rows, first = *njobs, fatal = g->fatal;
 		off_t end;
 
 		fflush(stderr);
 		if (mfd >= 0 && saved >= 0)
 			dup2(mfd, STDERR_FILENO);
+		g->keep_failed = stopped;
 		loaded[i] = d = doc_load(g, docs[i]);
+		g->keep_failed = 0;
 		msg_flush(g);
 		fflush(stderr);
 		if (mfd >= 0 && saved >= 0) {
@@ -288,6 +291,12 @@ list_jobs(struct gen *g, char *const *docs, size_t ndocs, struct doc **loaded, s
 				close(mfd);	/* messages go straight to stderr from now on */
 				mfd = -1;
 			}
+		}
+		if (d != NULL && d->failed) {	/* its page says so; its files stay as they were */
+			if (g->fatal == fatal)
+				preflight_stopped(g, d, d->name);
+			doc_free(d);
+			loaded[i] = d = NULL;
 		}
 		if (d == NULL)
 			continue;
@@ -518,7 +527,7 @@ jobs_run(struct gen *g, char *const *argv, char *const *docs, size_t ndocs, int 
 	size_t njobs;
 	int worst, unknown = 0;
 
-	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown);
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown, 1);
 	if (nproc <= 1 || njobs <= 1)
 		run_here(g, loaded, jobs, njobs, run);
 	else {
@@ -543,7 +552,7 @@ jobs_list(struct gen *g, char *const *docs, size_t ndocs)
 	size_t njobs;
 	int unknown = 0;
 
-	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown);
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown, 0);
 	for (size_t j = 0; j < njobs; j++) {
 		char *name = job_name(loaded[jobs[j].doc], jobs[j].row);
 
@@ -580,7 +589,7 @@ jobs_worker(struct gen *g, char *const *docs, size_t ndocs, jobs_fn *run)
 	if ((mfd = memfd_create("gen-messages", 0)) < 0 || dup2(mfd, STDERR_FILENO) < 0)
 		return EXIT_ENV;
 	loaded = xcalloc(ndocs + 1, sizeof(*loaded));
-	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown);	/* the parent
+	jobs = list_jobs(g, docs, ndocs, loaded, &njobs, &tail, &unknown, 0);	/* the parent
 										 * reported */
 	buf_free(&tail);
 	if (ftruncate(STDERR_FILENO, 0) < 0 || lseek(STDERR_FILENO, 0, SEEK_SET) < 0)

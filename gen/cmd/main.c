@@ -209,10 +209,15 @@ catch_signals(void)
 static void
 build_job(struct gen *g, struct doc *d, long row)
 {
+	size_t before = g->nfound, fatal = g->fatal;
 	int errors;
 
-	if (row >= 0 && doc_row(g, d, (size_t)row) != 0)
+	if (row >= 0 && doc_row(g, d, (size_t)row) != 0) {
+		g->job_found = before;
+		if (g->fatal == fatal)
+			preflight_stopped(g, d, d->outname);
 		return;
+	}
 	errors = g->errors;
 	if (out_begin(g, d->outname) == -1)
 		return;
@@ -220,6 +225,10 @@ build_job(struct gen *g, struct doc *d, long row)
 	g->pdf_pages = 0;
 	backends_write(g, d);
 	out_end(g, g->errors == errors);
+	/* its files stay as they were, and its page says why (unless it was the system's
+	 * failure, not the sources': a full disk is not made fuller) */
+	if (g->errors != errors && g->fatal == fatal)
+		preflight_stopped(g, d, d->outname);
 }
 
 /* check --report: the preflight page of a document (of each row of one built per row),

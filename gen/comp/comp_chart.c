@@ -123,6 +123,32 @@ nice_axis(struct chart *ch)
 	ch->ystep = step;
 }
 
+/* Series s's figure in row r as the description says it: "66%", "not published". */
+static const char *
+series_figure(const struct chart *ch, size_t r, int s, char num[160])
+{
+	const struct cell *ce = &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]];
+	double v = chart_value(ch, r, ch->y[s]);
+
+	if (isnan(v))
+		return datum_words(data_words(ch->data), ce->kind, 1);
+	snprintf(num, 160, "%g%s", v, ch->unit ? ch->unit : "");
+	return num;
+}
+
+/* Notes each figure a line or bar chart shows, with its cell. */
+static void
+series_note(const struct component_call *c, const struct chart *ch)
+{
+	for (int s = 0; s < ch->n; s++)
+		for (size_t r = 0; r < ch->t->nrows; r++) {
+			char num[160];
+
+			component_figure(c, ch->t, &ch->t->cells[r * ch->t->ncols + (size_t)ch->y[s]],
+			    series_figure(ch, r, s, num));
+		}
+}
+
 /* The description of a line or bar chart, read aloud in place of it, in the template's
  * words: the chart, its title and span, then each series' figures. */
 static char *
@@ -147,15 +173,12 @@ series_describe(const struct chart *ch)
 		struct buf figs = { 0 };
 
 		for (size_t r = 0; r < nr; r++) {
-			const struct cell *ce = &t->cells[r * nc + (size_t)ch->y[s]];
-			double v = chart_value(ch, r, ch->y[s]);
 			char num[160];
 
-			snprintf(num, sizeof(num), "%g%s", v, ch->unit ? ch->unit : "");
 			buf_adds(&figs, r ? ", " : "");
 			words_fill(&figs, data_word(ch->data, W_CHART_FIGURE), (const char *[]){
-			    "figure", "when" }, (const char *[]){ isnan(v) ? datum_words(data_words(ch->data), ce->kind, 1) :
-			    num, t->cells[r * nc + x].text }, 2, 0);
+			    "figure", "when" }, (const char *[]){ series_figure(ch, r, s, num),
+			    t->cells[r * nc + x].text }, 2, 0);
 		}
 		buf_adds(&b, " ");
 		words_fill(&b, data_word(ch->data, W_CHART_SERIES), (const char *[]){ "series",
@@ -233,6 +256,8 @@ chart_make(const struct component_call *c)
 		n->comp = &comp_chart;
 		n->data = ch;
 		n->alt = ch->kind->describe(ch);
+		if (ch->kind->describe == series_describe)
+			series_note(c, ch);
 	} else
 		chart_free(ch);
 	free(type);

@@ -224,6 +224,22 @@ headline(const char *heading, const char *area)
 	return t;
 }
 
+/* Notes the figure of each panel of row `row`, as its panel shows it ("29"). */
+static void
+note_panels(const struct component_call *call, const struct table *ind,
+    const struct table *areas, size_t row)
+{
+	for (size_t i = 0; i < ind->nrows; i++) {
+		const struct cell *vc = &areas->cells[row * areas->ncols +
+		    (size_t)csv_column(areas, csv_text(ind, i, "key"))];
+		char count[16];
+
+		snprintf(count, sizeof(count), "%d", count_of(vc->num));
+		component_figure(call, areas, vc, vc->kind == D_NUMBER ? count :
+		    datum_words(data_words(call->data), vc->kind, 1));
+	}
+}
+
 #define NAME_FITS	60	/* characters of an area's name a panel's title holds well */
 
 /* The panels of indicator table `ind` for row `row` of `areas`: a component headed by
@@ -294,6 +310,7 @@ hundred_make(const struct component_call *call)
 				continue;
 			p = area_panels(g, d, ind, areas, r, heading, per_page, list != NULL, file,
 			    line, col);
+			note_panels(call, ind, areas, r);
 			if (last != NULL)
 				last->next = p;
 			else

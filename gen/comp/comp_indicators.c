@@ -202,6 +202,7 @@ indicator_table_make(const struct component_call *c)
 		node_append(row, cell(l->path, row->line, year, 2));
 		text = figure_text(s, s->latest, s->latest_kind);
 		node_append(row, cell(l->path, row->line, text, 2));
+		component_figure(c, s->t, s->latest_cell, text);
 		free(text);
 		text = indicator_change(s);
 		node_append(row, cell(l->path, row->line, text, 2));
@@ -209,6 +210,7 @@ indicator_table_make(const struct component_call *c)
 		for (size_t i = 0; i < ncmp; i++) {
 			text = figure_text(s, s->cmp[i], s->cmp_kind[i]);
 			node_append(row, cell(l->path, row->line, text, 2));
+			component_figure(c, s->t, s->cmp_cell[i], text);
 			free(text);
 		}
 		/* the status: its colour, and its word for who cannot see it */

@@ -108,3 +108,11 @@ component_items(struct buf *b, const char *text)
 		p = *e ? e + 2 : e;
 	}
 }
+
+void
+component_figure(const struct component_call *c, const struct table *t, const struct cell *ce,
+    const char *shown)
+{
+	if (t != NULL && ce != NULL && shown != NULL)
+		bind_note(c->figs, shown, t->path, ce->line, ce->col, ce->kind, c->file, c->line);
+}

@@ -512,15 +512,23 @@ static void
 note_use(struct bctx *b, size_t off, const struct table *t, const struct cell *c,
     const char *text)
 {
-	struct expansion *x = b->out;
 	int line, col;
 
-	if (t == NULL || x->nuses >= MAX_USES)
+	if (t == NULL)
 		return;
 	src_pos(b, off, &line, &col);
+	bind_note(b->out, text, t->path, c->line, c->col, c->kind, b->file, line);
+}
+
+void
+bind_note(struct expansion *x, const char *shown, const char *csv, int row, int col, int kind,
+    const char *file, int line)
+{
+	if (x == NULL || x->nuses >= MAX_USES)
+		return;
 	x->uses = xrealloc(x->uses, (x->nuses + 1) * sizeof(*x->uses));
-	x->uses[x->nuses++] = (struct figure_use){ xstrdup(text), t->path, c->line, c->col,
-	    c->kind, b->file, line };
+	x->uses[x->nuses++] = (struct figure_use){ xstrdup(shown), csv, row, col, kind, file,
+	    line };
 }
 
 /* ---- tags ---- */
@@ -678,6 +686,16 @@ emit_phrase(struct bctx *b, size_t off, const char *key)
 	text = indicator_phrase(&s);
 	emit_value(b, off, text);
 	free(text);
+	if (s.latest_cell != NULL) {	/* the figure, as the phrase says it */
+		struct buf fig = { 0 };
+
+		if (isnan(s.latest))
+			buf_adds(&fig, datum_words(data_words(b->data), s.latest_kind, 1));
+		else
+			indicator_figure(&fig, &s, s.latest, 1);
+		note_use(b, off, s.t, s.latest_cell, fig.s ? fig.s : "");
+		buf_free(&fig);
+	}
 }
 
 /* {{ year }}: the report's year, from the front matter. */

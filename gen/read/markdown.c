@@ -15,7 +15,7 @@
 struct md {
 	struct gen	*g;
 	const char	*file;		/* the Markdown file */
-	const struct expansion *x;	/* its text with data merged, and the way back */
+	struct expansion *x;	/* its text with data merged, the way back, the figures */
 	const struct datasets *data;	/* for components' figures */
 	struct node	*doc;		/* where chapters go */
 	cmark_node	**defs;		/* footnote definitions of this file */
@@ -354,7 +354,7 @@ component(struct md *md, cmark_node *n)
 		name[len++] = (char)tolower((unsigned char)*p);
 	name[len] = '\0';
 	if ((comp = component_find(name, &near)) != NULL) {
-		struct component_call call = { md->g, md->data, md->file, 0, 0, lit };
+		struct component_call call = { md->g, md->data, md->file, 0, 0, lit, md->x };
 
 		node_pos(md, n, &call.line, &call.col);
 		made = comp->make(&call);
@@ -549,7 +549,7 @@ convert_blocks(struct md *md, cmark_node *from, struct node *into)
 }
 
 void
-markdown_parse(struct gen *g, const char *file, const struct expansion *x,
+markdown_parse(struct gen *g, const char *file, struct expansion *x,
     const struct datasets *data, struct node *doc)
 {
 	static const char *const exts[] = { "table", "strikethrough", "autolink" };

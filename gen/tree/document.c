@@ -782,7 +782,7 @@ doc_load(struct gen *g, const char *dir)
 	if (g->errors == 0)
 		return d;
 fail:
-	if (g->report && d->nfiles > 0) {	/* check --report: kept, to say what is wrong */
+	if ((g->report || g->keep_failed) && d->nfiles > 0) {	/* kept, to say what is wrong */
 		d->found1 = g->nfound;
 		d->failed = 1;
 		return d;

@@ -391,8 +391,11 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 	period_of(d, t, key, d->year - 1, s->prev_period, sizeof(s->prev_period));
 	row = row_of(d, t, key, d->year);
 	s->latest_kind = D_EMPTY;
-	if (row >= 0)
+	s->t = t;
+	if (row >= 0) {
 		s->latest = figure(t, (size_t)row, "value", &s->latest_kind);
+		s->latest_cell = cell_at(t, (size_t)row, "value");
+	}
 	if (isnan(s->latest) && d->latest_published) {	/* the latest published before */
 		long best = -1;
 		int by = 0;
@@ -410,14 +413,17 @@ indicator_stat(const struct datasets *d, const char *key, struct ind_stat *s)
 			row = best;
 			s->year = by;
 			s->latest = figure(t, (size_t)row, "value", &s->latest_kind);
+			s->latest_cell = cell_at(t, (size_t)row, "value");
 			period_of(d, t, key, by, s->period, sizeof(s->period));
 			period_of(d, t, key, by - 1, s->prev_period, sizeof(s->prev_period));
 		}
 	}
 	if (row < 0)
 		return 0;
-	for (size_t i = 0; i < d->ncmp && i < MAX_COMPARATORS; i++)
+	for (size_t i = 0; i < d->ncmp && i < MAX_COMPARATORS; i++) {
 		s->cmp[i] = figure(t, (size_t)row, d->cmp[i].column, &s->cmp_kind[i]);
+		s->cmp_cell[i] = cell_at(t, (size_t)row, d->cmp[i].column);
+	}
 	s->target = figure(t, (size_t)row, "target", NULL);
 	s->lo = figure(t, (size_t)row, "ci-lower", NULL);
 	s->hi = figure(t, (size_t)row, "ci-upper", NULL);
@@ -761,6 +767,19 @@ indicator_series(struct gen *g, const struct datasets *d, const char *key, char 
 	}
 	out = csv_read(g, t->path, b.s, b.len);
 	buf_free(&b);
+	/* each cell where the data has it, for what the chart's figures came from */
+	for (size_t r = next_row(d, t, key, -1), k = 0; out != NULL && k < out->nrows && r < t->nrows;
+	    r = next_row(d, t, key, (long)r), k++) {
+		const struct cell *from[1 + MAX_COMPARATORS] = { cell_at(t, r, "value") };
+
+		for (size_t i = 0; i < d->ncmp && i < MAX_COMPARATORS; i++)
+			from[i + 1] = cell_at(t, r, d->cmp[i].column);
+		for (size_t c = 1; c < out->ncols && c <= 1 + MAX_COMPARATORS; c++)
+			if (from[c - 1] != NULL) {
+				out->cells[k * out->ncols + c].line = from[c - 1]->line;
+				out->cells[k * out->ncols + c].col = from[c - 1]->col;
+			}
+	}
 	*series = s.s;
 	*names = n.s;
 	return out;

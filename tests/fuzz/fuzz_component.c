@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = xstrndup((const char *)data, size), *nl = strchr(text, '\n');
 	struct table *t = NULL;
 	struct datasets ds = { 0 };
-	struct component_call call = { &g, &ds, "fuzz.md", 1, 1, text };
+	struct component_call call = { &g, &ds, "fuzz.md", 1, 1, text, NULL };
 	struct node *n = NULL;
 
 	if (g0.realroot == NULL) {	/* fonts/ of the project the target runs in */
