@@ -1418,6 +1418,10 @@ struct component {
 	 * line "FILE<tab>TEXT" to `alt` for each; 0, or -1 after msg(). */
 	int		 (*files)(struct gen *, const struct template *, const struct node *part,
 			    const char *lang, const char *dir, struct buf *alt);
+	/* The file files() writes for part p that shows it on a screen, as files() names it
+	 * in its folder ("poverty-1080.png"), for the preflight page; NULL: none. The caller
+	 * frees. */
+	char		*(*picture)(const struct node *part);
 	/* Adds the rules its HTML needs to the stylesheet, in the theme's colours. */
 	void		 (*css)(struct buf *, const struct template *);
 	void		 (*free)(void *);	/* its node's data */

@@ -278,6 +278,14 @@ fi
 rm -rf "$r/content/strategy-2022" "$r/content/progress-2023"
 cp -r content/constituencies "$r/content/"
 (cd "$r" && "$GEN" -q build constituencies) >/dev/null 2>&1
+# each panel's picture beside its alternative text, the file the build wrote beside the page
+bp=$r/out/constituencies/bootle-constituency/preflight.html
+if pf_has "$bp" '<tr><td><img src="poverty-1080.png" alt=""><br>will live in poverty<br>' &&
+    [ -f "${bp%/*}/poverty-1080.png" ] && [ "$(grep -c '<img src="[a-z0-9-]*-1080.png" alt="">' "$bp")" -eq 9 ]; then
+	pass preflight/panel-pictures
+else
+	fail preflight/panel-pictures "$(grep -o '<tr><td><img[^>]*>' "$bp" | head -3)"
+fi
 sed -i '2s/^\([^,]*\),[0-9]*,/\1,150,/' "$r/content/constituencies/data/areas.csv"
 (cd "$r" && "$GEN" -q build constituencies) >/dev/null 2>"$r.err3"
 rc=$?

@@ -28,6 +28,7 @@ struct pre {
 	const char		*title, *author;
 	const char		*date;	/* when the statement was prepared, in words */
 	int			 stopped;	/* a build that stopped at its errors */
+	int			 beside;	/* the components' files are written beside it */
 };
 
 #define MAX_THUMB_BYTES	(2 << 20)	/* a picture shown on the page, at most */
@@ -328,6 +329,24 @@ thumbnail(struct buf *b, const struct node *n)
 
 /* One row of the pictures' table: the picture, its name (a link to where it is), its
  * alternative text. */
+/* A part's picture, the file its component writes beside this page (a panel's PNG); its
+ * alternative text is beside it, so the picture's own is empty. */
+static void
+part_picture(struct buf *b, const struct node *n)
+{
+	char *file = n->comp->picture(n), *rel;
+
+	if (file == NULL)
+		return;
+	rel = n->parent != NULL && n->parent->dir != NULL ? xasprintf("%s/%s", n->parent->dir,
+	    file) : xstrdup(file);
+	buf_adds(b, "<img src=\"");
+	esc(b, rel);
+	buf_adds(b, "\" alt=\"\"><br>");
+	free(rel);
+	free(file);
+}
+
 static void
 picture_row(struct buf *b, const struct pre *p, const struct node *n, const char *name)
 {
@@ -336,6 +355,8 @@ picture_row(struct buf *b, const struct pre *p, const struct node *n, const char
 	buf_adds(b, "<tr><td>");
 	if (n->type == N_FIGURE)
 		thumbnail(b, n);
+	else if (p->beside && n->type == N_PART && n->comp->picture != NULL)
+		part_picture(b, n);
 	esc(b, name);
 	buf_adds(b, "<br>");
 	if (n->file != NULL)
@@ -790,10 +811,11 @@ pre_start(struct pre *p, struct template **words, struct buf *date)
 	return 0;
 }
 
-int
-preflight_report(struct gen *g, const struct doc *d, int tell, int json)
+/* The pages of d; `beside`: the components' files are made in the same build. */
+static int
+report(struct gen *g, const struct doc *d, int tell, int json, int beside)
 {
-	struct pre p = { .g = g, .d = d };
+	struct pre p = { .g = g, .d = d, .beside = beside };
 	struct template *words = NULL;
 	struct buf changes = { 0 }, date = { 0 };
 	char *dir = xasprintf("%s/%s", g->outdir, d->outname), *page, *st, *md, *where;
@@ -831,6 +853,12 @@ preflight_report(struct gen *g, const struct doc *d, int tell, int json)
 	free(dir);
 	template_free(words);
 	return rc;
+}
+
+int
+preflight_report(struct gen *g, const struct doc *d, int tell, int json)
+{
+	return report(g, d, tell, json, 0);
 }
 
 /* Puts `page` in place of each preflight page of the rows' folders under dir. */
@@ -887,7 +915,7 @@ preflight_stopped(struct gen *g, const struct doc *d, const char *outname)
 static int
 preflight_write(struct gen *g, const struct doc *d)
 {
-	return preflight_report(g, d, 0, 0);
+	return report(g, d, 0, 0, g->outputs == 0 || (g->outputs & OUT_FILES) != 0);
 }
 
 const struct backend backend_preflight = {

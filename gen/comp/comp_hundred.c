@@ -939,6 +939,12 @@ hundred_files(struct gen *g, const struct template *t, const struct node *n, con
 	return rc ? -1 : 0;
 }
 
+static char *
+hundred_picture(const struct node *n)
+{
+	return xasprintf("%s-1080.png", panel_of(n)->slug);
+}
+
 /* ---- as HTML ---- */
 
 /* Appends `text` as lines of at most `width` characters, broken between words, as <tspan>s
@@ -1068,6 +1074,7 @@ const struct component comp_hundreds = {
 	.draw = hundred_draw,
 	.html = hundred_html,
 	.files = hundred_files,
+	.picture = hundred_picture,
 	.css = hundred_css,
 	.free = free,	/* a struct panel or struct panels, neither holding more */
 };
