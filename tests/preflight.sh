@@ -148,7 +148,7 @@ diff -r "$b/kept1" "$b/out/.kept" >/dev/null && cmp -s "$b/out/.kept/doc.txt" "$
 doc.txt' ] && kept_same=1
 unchanged=$(sed -n '/<h2>What changed/,/<h2>/p' "$b/out/doc/preflight.html")
 sed -i 's/^schools,102$/schools,104/' "$b/content/doc/data/figures.csv"
-printf '\nA new paragraph.\n' >>"$b/content/doc/index.md"
+sed -i 's/^# Summary$/# Summary\n\nA new paragraph./' "$b/content/doc/index.md"	# above the figures: their lines move
 (cd "$b" && "$GEN" -q build doc) >>"$b.out" 2>>"$b.err"
 rc3=$?
 p=$b/out/doc/preflight.html

@@ -407,24 +407,45 @@ diff(struct buf *out, const struct cmp *c, const struct paras *o, const struct p
 	free(l);
 }
 
-/* The facts kept beside the text: the pages, and each picture's content hash. */
+/* Each figure use's key in the facts: its cell, and which use of that cell it is, in reading
+ * order ("data/figures.csv:4:2#1"), so that a use keeps its key when the text around it
+ * moves. NULL-ended; the caller frees. */
+static char **
+use_keys(const struct doc *d)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	char **keys = xcalloc(d->nfigs + 1, sizeof(*keys));
+
+	for (size_t i = 0; i < d->nfigs; i++) {
+		const struct figure_use *u = &d->figs[i];
+		char *cell = g_strdup_printf("%s:%d:%d", u->csv, u->row, u->col);
+		size_t k = GPOINTER_TO_SIZE(g_hash_table_lookup(seen, cell));
+
+		keys[i] = g_strdup_printf("%s#%zu", cell, k);
+		g_hash_table_replace(seen, cell, GSIZE_TO_POINTER(k + 1));
+	}
+	g_hash_table_destroy(seen);
+	return keys;
+}
+
+/* The facts kept beside the text: the pages, each figure from data (by use_keys()), and each
+ * picture's content hash. */
 static char *
 facts(const struct gen *g, const struct doc *d)
 {
 	struct buf b = { 0 };
-	char *s;
+	char *s, **keys;
 
 	s = xasprintf("pages\t%zu\n", g->pdf_pages);
 	buf_adds(&b, s);
 	free(s);
+	keys = use_keys(d);
 	for (size_t i = 0; i < d->nfigs; i++) {	/* each figure from data, by cell and use */
-		const struct figure_use *u = &d->figs[i];
-
-		s = xasprintf("figure\t%s:%d:%d@%s:%d\t%s\n", u->csv, u->row, u->col, u->file,
-		    u->line, u->value);
+		s = xasprintf("figure\t%s\t%s\n", keys[i], d->figs[i].value);
 		buf_adds(&b, s);
 		free(s);
 	}
+	g_strfreev(keys);
 	for (const struct node *n = d->root ? d->root->first : NULL; n != NULL;) {
 		gchar *data, *sum;
 		gsize len;
@@ -486,12 +507,13 @@ facts_diff(struct buf *out, const struct template *t, const char *was, const cha
 	}
 }
 
-/* The figures whose cells (at the same use) showed another value in the kept facts. */
+/* The figures whose uses (use_keys()) showed another value in the kept facts. */
 static void
 changed_cells(struct cmp *c, const char *was)
 {
 	GHashTable *kept = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
 	const char *p = was;
+	char **keys;
 
 	while (p != NULL && *p != '\0') {
 		size_t n = strcspn(p, "\n");
@@ -504,18 +526,17 @@ changed_cells(struct cmp *c, const char *was)
 		free(line);
 		p = p[n] ? p + n + 1 : NULL;
 	}
+	keys = use_keys(c->d);
 	for (size_t i = 0; i < c->d->nfigs; i++) {
 		const struct figure_use *u = &c->d->figs[i];
-		char *key = xasprintf("%s:%d:%d@%s:%d", u->csv, u->row, u->col, u->file, u->line);
-		const char *old = g_hash_table_lookup(kept, key);
+		const char *old = g_hash_table_lookup(kept, keys[i]);
 
 		if (old != NULL && strcmp(old, u->value) != 0) {
 			c->ch = xrealloc(c->ch, (c->nch + 1) * sizeof(*c->ch));
 			c->ch[c->nch++] = (struct changed){ u, xstrdup(old) };
-			g_hash_table_remove(kept, key);	/* a use once */
 		}
-		free(key);
 	}
+	g_strfreev(keys);
 	g_hash_table_destroy(kept);
 }
 
