@@ -574,7 +574,7 @@ test_linebreak(void)
 			pango_layout_set_width(a, width);
 			pango_layout_set_text(a, t.s, (int)t.len);
 			pango_layout_set_attributes(a, al);
-			if (pre_break(&wd, ctx, b, t.s, t.len, al, width) == 0) {
+			if (pre_break(&wd, ctx, b, t.s, t.len, al, width, 0) == 0) {
 				prebroken++;
 				ok = same_lines(a, b, why, sizeof(why));
 			}
@@ -608,7 +608,7 @@ test_linebreak(void)
 			pango_layout_set_wrap(a, PANGO_WRAP_WORD_CHAR);
 			pango_layout_set_width(a, r.width + d);
 			pango_layout_set_text(a, text, -1);
-			if (pre_break(&wd, ctx, b, text, strlen(text), al, r.width + d) == 0)
+			if (pre_break(&wd, ctx, b, text, strlen(text), al, r.width + d, 0) == 0)
 				ok = same_lines(a, b, why, sizeof(why));
 			else {
 				ok = 0;
@@ -630,8 +630,8 @@ test_linebreak(void)
 		    "Supercalifragilisticexpialidociousandmoreandmore";
 
 		pango_layout_set_font_description(l, fd);
-		check(pre_break(&wd, ctx, l, soft, strlen(soft), al, 20 * PANGO_SCALE) == -1 &&
-		    pre_break(&wd, ctx, l, longw, strlen(longw), al, 50 * PANGO_SCALE) == -1,
+		check(pre_break(&wd, ctx, l, soft, strlen(soft), al, 20 * PANGO_SCALE, 1) == -1 &&
+		    pre_break(&wd, ctx, l, longw, strlen(longw), al, 50 * PANGO_SCALE, 1) == -1,
 		    "linebreak-leaves-to-pango", "a soft hyphen or an overlong word was broken");
 		g_object_unref(l);
 		pango_attr_list_unref(al);
