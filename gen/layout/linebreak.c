@@ -9,7 +9,14 @@
  * pango does. Then pango gets the text with a newline after each break and no width to wrap
  * to, and shapes it once. The lines, glyphs and text are those pango's own breaking gives
  * (the tests compare whole documents byte for byte); anything else is left to pango.
- * Called by layout.c's make_layout(). */
+ *
+ * Glyph runs: a paragraph of one font and script with no spans is not given to pango to
+ * shape at all. Each piece keeps its glyphs beside its width, and a line is its pieces'
+ * glyphs joined where HarfBuzz says no lookup looked across their boundaries (else the line
+ * is shaped whole, once), made into the run pango would have made; render.c draws it as it
+ * draws pango's (tests/glyph.sh compares the PDFs with and without). Called by layout.c's
+ * make_layout(). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,22 +40,25 @@ struct widths {
 	size_t		 nscratch;
 	int		 glyphs;	/* drawing from kept glyphs (GEN_NO_GLYPH_RUNS unset) */
 	int		 check;		/* comparing each with pango's own (GEN_GLYPH_CHECK) */
+	size_t		 checked;	/* ... so many layouts, ... */
+	size_t		 lines;		/* ... of so many lines */
 };
 
-/* One glyph of a piece shaped on its own: what pango's PangoGlyphInfo would hold. */
+/* One glyph of a piece shaped on its own: what pango's PangoGlyphInfo would hold, small, as
+ * every distinct word of a document keeps its own (a glyph with an offset is not kept). */
 struct piece_glyph {
-	unsigned	 id;		/* the font's glyph */
-	int		 adv, dx, dy;	/* advance and offset, pango units (dy as HarfBuzz's) */
-	unsigned	 cluster;	/* byte offset in the piece of its cluster */
+	uint16_t	 id;		/* the font's glyph */
+	uint16_t	 cluster;	/* byte offset in the piece of its cluster */
+	int32_t		 adv;		/* advance, pango units */
 };
 
 /* A piece's width and, when it can be drawn from, its glyphs. */
 struct piece_val {
 	int		 width;		/* pango units */
-	int		 clean;		/* its glyphs are pango's: no missing glyph, no
-					 * invisible character, no mark first */
-	int		 safe_start;	/* shaped the same whatever comes before it ... */
-	int		 safe_end;	/* ... or after it (HarfBuzz's unsafe-to-concat) */
+	unsigned	 clean:1;	/* its glyphs are pango's: no missing glyph, no
+					 * invisible character, no mark, no offset */
+	unsigned	 safe_start:1;	/* shaped the same whatever comes before it ... */
+	unsigned	 safe_end:1;	/* ... or after it (HarfBuzz's unsafe-to-concat) */
 	unsigned	 n;		/* glyphs in g, when clean */
 	struct piece_glyph g[];
 };
@@ -58,6 +68,9 @@ widths_free(struct widths *wd)
 {
 	if (wd == NULL)
 		return;
+	if (wd->check)		/* what a test counts, so that it knows the check ran */
+		fprintf(stderr, "gen: glyph check: %zu layouts, %zu lines as pango's\n",
+		    wd->checked, wd->lines);
 	g_hash_table_destroy(wd->table);
 	g_hash_table_destroy(wd->fonts);
 	g_hash_table_destroy(wd->metrics);
@@ -235,7 +248,7 @@ plain_text(const char *s, size_t n)
 }
 
 /* Glyphs [from, to) of wd->buf as a piece's, their clusters less `off`; NULL when one is
- * missing from the font (pango would draw a box). */
+ * missing from the font (pango would draw a box) or is offset. */
 static struct piece_val *
 keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
 {
@@ -249,15 +262,15 @@ keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
 	for (unsigned i = from; i < to; i++) {
 		struct piece_glyph *g = &pv->g[i - from];
 
-		if (gi[i].codepoint == 0 || gi[i].cluster < off) {
+		if (gi[i].codepoint == 0 || gi[i].codepoint > UINT16_MAX || gi[i].cluster < off ||
+		    gi[i].cluster - off > UINT16_MAX || pos[i].x_offset != 0 ||
+		    pos[i].y_offset != 0) {
 			free(pv);
 			return NULL;
 		}
-		g->id = gi[i].codepoint;
+		g->id = (uint16_t)gi[i].codepoint;
 		g->adv = pos[i].x_advance;
-		g->dx = pos[i].x_offset;
-		g->dy = pos[i].y_offset;
-		g->cluster = gi[i].cluster - off;
+		g->cluster = (uint16_t)(gi[i].cluster - off);
 		pv->width += g->adv;
 	}
 	return pv;
@@ -414,14 +427,54 @@ breaks_itself(const char *text, size_t len)
 
 /* What choose_breaks() found on its way, for drawing the lines from kept glyphs. */
 struct found {
-	PangoItem	*item;		/* the paragraph's one item (Latin, one font), or NULL */
-	struct shaper	 sh;		/* how it is shaped */
+	size_t		 nitems;	/* 0 when the lines cannot be drawn from glyphs */
+	struct found_item {
+		PangoItem	*item;		/* a copy of the paragraph's item (Latin, set
+						 * left to right) ... */
+		struct shaper	 sh;		/* ... how it is shaped ... */
+		size_t		 a, b;		/* ... and its bytes [a, b) */
+	}		*items;
 	size_t		 n;
 	struct piece_ref {
 		size_t			 a, b;	/* bytes [a, b) of the text ... */
 		const struct piece_val	*v;	/* ... shaped (the table owns it) */
-	}		*p;		/* each piece in order */
+	}		*p;		/* each piece in order (none across an item's end) */
 };
+
+static void
+found_free(struct found *fo)
+{
+	for (size_t i = 0; i < fo->nitems; i++)
+		pango_item_free(fo->items[i].item);
+	free(fo->items);
+	free(fo->p);
+}
+
+/* Keeps the paragraph's items, v[0 .. nv) shaped as `items`, in fo when each is Latin and set
+ * left to right; `byte` takes characters to bytes. */
+static void
+keep_items(struct found *fo, GList *items, const struct item_span *v, size_t nv,
+    const size_t *byte)
+{
+	size_t i = 0;
+
+	for (GList *it = items; it != NULL; it = it->next, i++) {
+		const PangoItem *item = it->data;
+
+		if (i >= nv || item->analysis.level % 2 != 0 || v[i].sh.script != HB_SCRIPT_LATIN)
+			return;
+	}
+	fo->items = xcalloc(nv, sizeof(*fo->items));
+	for (GList *it = items; it != NULL && fo->nitems < nv; it = it->next) {
+		struct found_item *fi = &fo->items[fo->nitems];
+
+		fi->item = pango_item_copy(it->data);
+		fi->sh = v[fo->nitems].sh;
+		fi->a = byte[v[fo->nitems].a];
+		fi->b = byte[v[fo->nitems].b];
+		fo->nitems++;
+	}
+}
 
 /* Chooses the line breaks of `text` (len bytes, in font `fd` styled by `al`) set left `width`
  * pango units wide. Returns the byte offsets after which lines end (each but the last), in
@@ -531,11 +584,8 @@ choose_breaks(struct widths *wd, PangoContext *ctx, const char *text, size_t len
 		last = -1;
 		c = line;	/* the loop's c++ weighs the breaks after the new line's start */
 	}
-	if (fo != NULL && rc == 0 && items != NULL && items->next == NULL &&
-	    v[0].sh.script == HB_SCRIPT_LATIN && v[0].a == 0 && v[0].b == nchars) {
-		fo->item = pango_item_copy(items->data);
-		fo->sh = v[0].sh;
-	}
+	if (fo != NULL && rc == 0)
+		keep_items(fo, items, v, nv, byte);
 	g_list_free_full(items, (GDestroyNotify)pango_item_free);
 	free(v);
 	free(la);
@@ -630,12 +680,14 @@ layout_line_count(PangoLayout *l)
 }
 
 /* The logical height and baseline pango gives a line set in `font` alone at line height
- * `pitch` (the same for every line of it): measured once on a line of `ch` (its bytes), a
- * character of the text, laid out as `l` is. Returns -1 when pango set it in another font. */
+ * `pitch` (the same for every line of it: a glyph's logical height is its font's): measured
+ * once on a line of `ch` (its bytes), a character of the text. Returns -1 when pango set it
+ * in another font. */
 static int
-line_metrics(struct widths *wd, PangoContext *ctx, PangoLayout *l, PangoFont *font, int pitch,
-    const char *ch, int *height, int *baseline)
+line_metrics(struct widths *wd, PangoContext *ctx, PangoFont *font, int pitch, const char *ch,
+    int *height, int *baseline)
 {
+	PangoFontDescription *fd;
 	char *key = g_strdup_printf("%p %d", (void *)font, pitch);
 	int *m = g_hash_table_lookup(wd->metrics, key);
 	PangoLayout *probe;
@@ -652,7 +704,9 @@ line_metrics(struct widths *wd, PangoContext *ctx, PangoLayout *l, PangoFont *fo
 		return 0;
 	}
 	probe = pango_layout_new(ctx);
-	pango_layout_set_font_description(probe, pango_layout_get_font_description(l));
+	fd = pango_font_describe_with_absolute_size(font);
+	pango_layout_set_font_description(probe, fd);
+	pango_font_description_free(fd);
 	al = pango_attr_list_new();
 	at = pango_attr_line_height_new_absolute(pitch);
 	pango_attr_list_insert(al, at);
@@ -683,11 +737,12 @@ line_metrics(struct widths *wd, PangoContext *ctx, PangoLayout *l, PangoFont *fo
 	return 0;
 }
 
-/* The glyphs of bytes [from, to) of `text`, the line made of pieces p[0 .. np): kept ones
- * joined where every piece is clean and every boundary between them safe, else the line
- * shaped whole. Their clusters are from `from`. NULL when pango would draw otherwise. */
+/* The glyphs of bytes [from, to) of `text`, a run of pieces p[0 .. np) of one item shaped by
+ * `sh`: kept ones joined where every piece is clean and every boundary between them safe,
+ * else the run shaped whole. Their clusters are from `from`. NULL when pango would draw
+ * otherwise. */
 static PangoGlyphString *
-line_glyphs(struct widths *wd, const struct found *fo, const struct piece_ref *p, size_t np,
+run_glyphs(struct widths *wd, const struct shaper *sh, const struct piece_ref *p, size_t np,
     const char *text, size_t from, size_t to)
 {
 	PangoGlyphString *gs = pango_glyph_string_new();
@@ -705,7 +760,7 @@ line_glyphs(struct widths *wd, const struct found *fo, const struct piece_ref *p
 			pango_glyph_string_free(gs);
 			return NULL;
 		}
-		shape(wd, &fo->sh, text + from, to - from, 0);
+		shape(wd, sh, text + from, to - from, 0);
 		hb_buffer_get_glyph_infos(wd->buf, &ng);
 		if ((whole = keep_glyphs(wd, 0, ng, 0)) == NULL) {
 			pango_glyph_string_free(gs);
@@ -730,8 +785,6 @@ line_glyphs(struct widths *wd, const struct found *fo, const struct piece_ref *p
 			memset(gi, 0, sizeof(*gi));
 			gi->glyph = g->id;
 			gi->geometry.width = g->adv;
-			gi->geometry.x_offset = g->dx;
-			gi->geometry.y_offset = -g->dy;
 			gi->attr.is_cluster_start = cl != last;
 			gs->log_clusters[k] = last = cl;
 		}
@@ -751,27 +804,76 @@ has_script(const char *text, size_t from, size_t to, hb_script_t script)
 	return 0;
 }
 
-/* One line of lines_from_glyphs(): its run made from the paragraph's item. */
-static PangoLayoutLine *
-glyph_line(const struct found *fo, PangoGlyphString *gs, PangoLayout *l, size_t start,
-    size_t len, long nchars)
+/* A run of bytes [from, to) of `text`, glyphs `gs`, made from item `src` as pango makes one
+ * of a line `shift` bytes further on in the layout's text. */
+static PangoGlyphItem *
+glyph_run(const PangoItem *src, PangoGlyphString *gs, const char *text, size_t from, size_t to,
+    size_t shift)
 {
-	PangoLayoutLine *line = g_new0(PangoLayoutLine, 1);
 	PangoGlyphItem *run = g_slice_new0(PangoGlyphItem);
-	PangoItem *item = pango_item_copy(fo->item);
+	PangoItem *item = pango_item_copy((PangoItem *)src);
 
-	item->offset = (int)start;
-	item->length = (int)len;
-	item->num_chars = (int)nchars;
+	item->offset = (int)(from + shift);
+	item->length = (int)(to - from);
+	item->num_chars = (int)g_utf8_strlen(text + from, (gssize)(to - from));
 	run->item = item;
 	run->glyphs = gs;
+	return run;
+}
+
+/* Line i of lines_from_glyphs(): bytes [from, to) of `text`, a run an item or part of one
+ * there, or NULL when pango would lay it out otherwise. */
+static PangoLayoutLine *
+glyph_line(struct widths *wd, const struct found *fo, PangoLayout *l, const char *text,
+    size_t from, size_t to, size_t i)
+{
+	PangoLayoutLine *line = g_new0(PangoLayoutLine, 1);
+	size_t k = 0;
+
 	line->layout = l;
-	line->start_index = (int)start;
-	line->length = (int)len;
-	line->runs = g_slist_prepend(NULL, run);
+	line->start_index = (int)(from + i);
+	line->length = (int)(to - from);
 	line->is_paragraph_start = 1;
 	line->resolved_dir = PANGO_DIRECTION_LTR;
+	while (k < fo->n && fo->p[k].b <= from)
+		k++;
+	for (size_t t = 0; t < fo->nitems; t++) {
+		const struct found_item *fi = &fo->items[t];
+		size_t a = fi->a > from ? fi->a : from, b = fi->b < to ? fi->b : to, k0 = k;
+		PangoGlyphString *gs;
+
+		if (a >= b)
+			continue;
+		while (k < fo->n && fo->p[k].b <= b)
+			k++;
+		if ((gs = run_glyphs(wd, &fi->sh, fo->p + k0, k - k0, text, a, b)) == NULL) {
+			g_slist_free_full(line->runs, (GDestroyNotify)pango_glyph_item_free);
+			g_free(line);
+			return NULL;
+		}
+		line->runs = g_slist_prepend(line->runs, glyph_run(fi->item, gs, text, a, b, i));
+	}
+	line->runs = g_slist_reverse(line->runs);
 	return line;
+}
+
+/* The logical height and baseline of a line of the paragraph's: every item's font must give
+ * the same (or -1). */
+static int
+found_metrics(struct widths *wd, PangoContext *ctx, const struct found *fo, int pitch,
+    const char *text, int *height, int *baseline)
+{
+	for (size_t t = 0; t < fo->nitems; t++) {
+		int h, b;
+
+		if (line_metrics(wd, ctx, fo->items[t].item->analysis.font, pitch,
+		    text + fo->items[t].a, &h, &b) != 0 || (t > 0 && (h != *height ||
+		    b != *baseline)))
+			return -1;
+		*height = h;
+		*baseline = b;
+	}
+	return 0;
 }
 
 /* The lines of `l` (text `t`, the block's `text` with a newline at each of at[0 .. nat)),
@@ -784,10 +886,9 @@ lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, const st
 {
 	struct glyph_lines *gl = xcalloc(1, sizeof(*gl));
 	int pitch = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(l), "gen-pitch"));
-	size_t k = 0;
 
-	if (fo->item == NULL || len == 0 || pitch <= 0 || line_metrics(wd, ctx, l,
-	    fo->item->analysis.font, pitch, text, &gl->height, &gl->baseline) != 0) {
+	if (fo->nitems == 0 || len == 0 || pitch <= 0 ||
+	    found_metrics(wd, ctx, fo, pitch, text, &gl->height, &gl->baseline) != 0) {
 		free(gl);
 		return 1;
 	}
@@ -795,18 +896,18 @@ lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, const st
 	gl->line = xcalloc(nat + 1, sizeof(*gl->line));
 	g_object_set_data_full(G_OBJECT(l), "gen-glyphs", gl, glyph_lines_free);
 	for (size_t i = 0, from = 0; i <= nat; i++) {
-		size_t to = i < nat ? at[i] : len, k0 = k;
+		size_t to = i < nat ? at[i] : len;
 		PangoGlyphString *gs;
 		int w = 0;
 
-		while (k < fo->n && fo->p[k].b <= to)
-			k++;
-		if (!has_script(text, from, to, fo->sh.script) ||
-		    (gs = line_glyphs(wd, fo, fo->p + k0, k - k0, text, from, to)) == NULL) {
+		if (!has_script(text, from, to, HB_SCRIPT_LATIN) ||
+		    (gl->line[i] = glyph_line(wd, fo, l, text, from, to, i)) == NULL ||
+		    gl->line[i]->runs == NULL) {
 			g_object_set_data(G_OBJECT(l), "gen-glyphs", NULL);
 			return 1;
 		}
 		/* the space a line but the last ends in, zeroed as settle_lines() does */
+		gs = ((PangoGlyphItem *)g_slist_last(gl->line[i]->runs)->data)->glyphs;
 		if (i < nat && g_unichar_isspace(g_utf8_get_char(g_utf8_prev_char(text + to)))) {
 			int g = gs->num_glyphs - 1;
 
@@ -815,9 +916,8 @@ lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, const st
 				gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY;
 			}
 		}
-		gl->line[i] = glyph_line(fo, gs, l, from + i, to - from,
-		    g_utf8_strlen(text + from, (gssize)(to - from)));
-		w = pango_glyph_string_get_width(gs);
+		for (GSList *r = gl->line[i]->runs; r != NULL; r = r->next)
+			w += pango_glyph_string_get_width(((PangoGlyphItem *)r->data)->glyphs);
 		if (w > width) {
 			g_object_set_data(G_OBJECT(l), "gen-glyphs", NULL);
 			return -1;
@@ -845,6 +945,22 @@ same_glyphs(const PangoGlyphString *a, const PangoGlyphString *b)
 	return 1;
 }
 
+/* Whether two runs are the same text in the same font, the same glyphs at the same places. */
+static int
+same_run(const PangoGlyphItem *ra, const PangoGlyphItem *rb)
+{
+	return ra->item->offset == rb->item->offset && ra->item->length == rb->item->length &&
+	    ra->item->num_chars == rb->item->num_chars &&
+	    ra->item->analysis.font == rb->item->analysis.font &&
+	    ra->item->analysis.level == rb->item->analysis.level &&
+	    ra->glyphs->num_glyphs == rb->glyphs->num_glyphs &&
+	    same_glyphs(ra->glyphs, rb->glyphs) &&
+	    memcmp(ra->glyphs->log_clusters, rb->glyphs->log_clusters,
+	    sizeof(int) * (size_t)ra->glyphs->num_glyphs) == 0 &&
+	    ra->y_offset == rb->y_offset && ra->start_x_offset == rb->start_x_offset &&
+	    ra->end_x_offset == rb->end_x_offset;
+}
+
 /* GEN_GLYPH_CHECK: compares the lines made from kept glyphs with those pango makes of the
  * same layout, glyph by glyph, and aborts on any difference (a debugging aid). */
 static void
@@ -862,32 +978,21 @@ check_glyph_lines(PangoLayout *l, const char *t, int width)
 	it = pango_layout_get_iter(c);
 	do {
 		PangoLayoutLine *a = pango_layout_iter_get_line_readonly(it), *b;
-		PangoGlyphItem *ra, *rb;
 
 		if (bad || i >= gl->n)
 			break;
 		b = gl->line[i];
 		pango_layout_iter_get_line_extents(it, NULL, &pr);
 		if (a->start_index != b->start_index || a->length != b->length ||
-		    g_slist_length(a->runs) != 1 || pr.y != i * gl->height ||
+		    g_slist_length(a->runs) != g_slist_length(b->runs) || pr.y != i * gl->height ||
 		    pr.height != gl->height || pr.x != 0 ||
 		    pango_layout_iter_get_baseline(it) - pr.y != gl->baseline) {
 			bad = 2;
 			break;
 		}
-		ra = a->runs->data;
-		rb = b->runs->data;
-		if (ra->item->offset != rb->item->offset || ra->item->length != rb->item->length ||
-		    ra->item->num_chars != rb->item->num_chars ||
-		    ra->item->analysis.font != rb->item->analysis.font ||
-		    ra->item->analysis.level != rb->item->analysis.level ||
-		    ra->glyphs->num_glyphs != rb->glyphs->num_glyphs ||
-		    !same_glyphs(ra->glyphs, rb->glyphs) ||
-		    memcmp(ra->glyphs->log_clusters, rb->glyphs->log_clusters,
-		    sizeof(int) * (size_t)ra->glyphs->num_glyphs) != 0 ||
-		    ra->y_offset != rb->y_offset || ra->start_x_offset != rb->start_x_offset ||
-		    ra->end_x_offset != rb->end_x_offset)
-			bad = 3;
+		for (GSList *x = a->runs, *y = b->runs; x != NULL && !bad; x = x->next, y = y->next)
+			if (!same_run(x->data, y->data))
+				bad = 3;
 		i++;
 	} while (!bad && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
@@ -928,7 +1033,7 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 	}
 	if (choose_breaks(wd, ctx, text, len, fd, al, width, &at, &nat,
 	    glyphs && wd->glyphs ? &fo : NULL) != 0) {
-		free(fo.p);
+		found_free(&fo);
 		return -1;
 	}
 	b = xcalloc(1, sizeof(*b));
@@ -952,17 +1057,18 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 	pango_attr_list_unref(shifted);
 	g_object_set_data_full(G_OBJECT(l), "gen-breaks", b, breaks_free);
 	/* drawn from the kept glyphs, or else shaped by pango, its lines settled */
-	if (fo.item != NULL)
+	if (fo.nitems > 0)
 		rc = lines_from_glyphs(wd, ctx, l, &fo, text, len, at, nat, width);
-	if (rc == 0 && fo.item != NULL && wd->check)
+	if (rc == 0 && fo.nitems > 0 && wd->check) {
 		check_glyph_lines(l, t.s != NULL ? t.s : "", width);
-	if (rc == 1 || fo.item == NULL)
+		wd->checked++;
+		wd->lines += (size_t)glyph_lines(l)->n;
+	}
+	if (rc == 1 || fo.nitems == 0)
 		rc = settle_lines(l, t.s != NULL ? t.s : "", width);
 	if (rc != 0)
 		g_object_set_data(G_OBJECT(l), "gen-breaks", NULL);
-	if (fo.item != NULL)
-		pango_item_free(fo.item);
-	free(fo.p);
+	found_free(&fo);
 	free(at);
 	free(t.s);
 	return rc != 0 ? -1 : 0;
