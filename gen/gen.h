@@ -1281,8 +1281,9 @@ struct widths;
 int		 pre_break(struct widths **wd, PangoContext *, PangoLayout *l, const char *text,
 		    size_t len, PangoAttrList *al, int width, int glyphs);
 void		 widths_free(struct widths *);
-/* A layout pre_break() set from its kept glyphs (when asked, `glyphs`, and able: text of
- * one font, Latin, no spans): its lines, made by linebreak.c and read by layout_lines() and
+/* A layout pre_break() set from its kept glyphs (when asked, `glyphs`, and able: Latin text
+ * set left to right, every font giving a line the same height, no invisible character or
+ * missing glyph): its lines, made by linebreak.c and read by layout_lines() and
  * render.c, never handed to pango, which has not shaped the layout's text. Everything about
  * such a layout is asked of layout_lines(), layout_extents() and layout_line_count(), never
  * of pango (which would shape it all again). GEN_NO_GLYPH_RUNS=1 turns this off. */

@@ -109,17 +109,6 @@ layout_key(const struct style *s, const struct inl *in, const char *text, int wi
 	return b.s;
 }
 
-/* Whether `in` has no spans but emphasis and strong emphasis: a change of font alone, which
- * linebreak.c can draw from its kept glyphs (links, notes, code and strikes are pango's). */
-static int
-only_emphasis(const struct inl *in)
-{
-	for (size_t i = 0; in != NULL && i < in->nspans; i++)
-		if (in->spans[i].style & ~(unsigned)(ST_EM | ST_STRONG))
-			return 0;
-	return 1;
-}
-
 /* Counts `l` among the layouts the pages own. */
 static void
 own_layout(struct flow *f, PangoLayout *l)
@@ -219,8 +208,7 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 		g_object_unref(b);
 	}
 	if (w <= 0 || (opts & (LO_CODE | LO_WORDS | LO_CENTRE | LO_RIGHT | LO_HANG)) ||
-	    pre_break(&f->widths, f->ps->ctx, l, text, len, al, w,
-	    !(opts & LO_PANGO) && only_emphasis(in)) != 0) {
+	    pre_break(&f->widths, f->ps->ctx, l, text, len, al, w, !(opts & LO_PANGO)) != 0) {
 		pango_layout_set_width(l, w);	/* pango breaks it */
 		pango_layout_set_text(l, text, (int)len);
 		pango_layout_set_attributes(l, al);

@@ -10,12 +10,13 @@
  * to, and shapes it once. The lines, glyphs and text are those pango's own breaking gives
  * (the tests compare whole documents byte for byte); anything else is left to pango.
  *
- * Glyph runs: a paragraph of one font and script with no spans is not given to pango to
- * shape at all. Each piece keeps its glyphs beside its width, and a line is its pieces'
- * glyphs joined where HarfBuzz says no lookup looked across their boundaries (else the line
- * is shaped whole, once), made into the run pango would have made; render.c draws it as it
- * draws pango's (tests/glyph.sh compares the PDFs with and without). Called by layout.c's
- * make_layout(). */
+ * Glyph runs: a Latin paragraph set left to right whose fonts all give a line the same
+ * height is not given to pango to shape at all. Each piece keeps its glyphs beside its width,
+ * and a line's part of an item is its pieces' glyphs joined where HarfBuzz says no lookup
+ * looked across their boundaries (else that part is shaped whole, once), made into the runs
+ * pango would have made, split by colour and underline as pango splits them; render.c draws
+ * them as it draws pango's (tests/glyph.sh compares the PDFs made with and without, and
+ * GEN_GLYPH_CHECK=1 every such layout with pango's). Called by layout.c's make_layout(). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -876,13 +877,41 @@ found_metrics(struct widths *wd, PangoContext *ctx, const struct found *fo, int 
 	return 0;
 }
 
+/* Puts the attributes of `al` that do not change the shaping (colour, underline, strike) on
+ * the runs of each line, split where they start and end, as pango does once it has shaped
+ * them (pango-layout.c's apply_attributes_to_runs()); `t` is the layout's text. */
+static void
+style_runs(struct glyph_lines *gl, PangoAttrList *al, const char *t)
+{
+	PangoAttrList *rest = pango_attr_list_copy(al), *x;
+	GSList *left;
+
+	if ((x = pango_attr_list_filter(rest, affects_items, NULL)) != NULL)
+		pango_attr_list_unref(x);
+	if ((x = pango_attr_list_filter(rest, affects_shape, NULL)) != NULL)
+		pango_attr_list_unref(x);
+	left = pango_attr_list_get_attributes(rest);
+	for (int i = 0; left != NULL && i < gl->n; i++) {
+		GSList *runs = NULL;
+
+		for (GSList *r = gl->line[i]->runs; r != NULL; r = r->next)
+			runs = g_slist_concat(runs, pango_glyph_item_apply_attrs(r->data,
+			    (char *)t, rest));
+		g_slist_free(gl->line[i]->runs);
+		gl->line[i]->runs = runs;
+	}
+	g_slist_free_full(left, (GDestroyNotify)pango_attribute_destroy);
+	pango_attr_list_unref(rest);
+}
+
 /* The lines of `l` (text `t`, the block's `text` with a newline at each of at[0 .. nat)),
  * made from the pieces choose_breaks() kept, as pango would lay them out and settle_lines()
  * settle them: kept with the layout for layout_lines() and render.c. Returns 0; 1 when
  * pango must shape them itself; -1 when a line is wider than `width`. */
 static int
 lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, const struct found *fo,
-    const char *text, size_t len, const size_t *at, size_t nat, int width)
+    const char *text, size_t len, const size_t *at, size_t nat, int width, PangoAttrList *al,
+    const char *t)
 {
 	struct glyph_lines *gl = xcalloc(1, sizeof(*gl));
 	int pitch = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(l), "gen-pitch"));
@@ -925,6 +954,7 @@ lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, const st
 		gl->width = w > gl->width ? w : gl->width;
 		from = to;
 	}
+	style_runs(gl, al, t);
 	return 0;
 }
 
@@ -945,11 +975,33 @@ same_glyphs(const PangoGlyphString *a, const PangoGlyphString *b)
 	return 1;
 }
 
-/* Whether two runs are the same text in the same font, the same glyphs at the same places. */
+/* A run's colour, underline and strike, as one number to compare. */
+static guint64
+decoration(const PangoGlyphItem *run)
+{
+	guint64 d = 0;
+
+	for (GSList *a = run->item->analysis.extra_attrs; a != NULL; a = a->next) {
+		const PangoAttribute *at = a->data;
+
+		if (at->klass->type == PANGO_ATTR_FOREGROUND)
+			d ^= 1 + ((guint64)((const PangoAttrColor *)at)->color.red << 8 ^
+			    (guint64)((const PangoAttrColor *)at)->color.green << 24 ^
+			    (guint64)((const PangoAttrColor *)at)->color.blue << 40);
+		else if (at->klass->type == PANGO_ATTR_UNDERLINE ||
+		    at->klass->type == PANGO_ATTR_STRIKETHROUGH)
+			d ^= (guint64)(((const PangoAttrInt *)at)->value + 1) << (2 +
+			    (at->klass->type == PANGO_ATTR_UNDERLINE ? 0 : 4));
+	}
+	return d;
+}
+
+/* Whether two runs are the same text in the same font, the same glyphs at the same places,
+ * with the same colour and lines. */
 static int
 same_run(const PangoGlyphItem *ra, const PangoGlyphItem *rb)
 {
-	return ra->item->offset == rb->item->offset && ra->item->length == rb->item->length &&
+	return decoration(ra) == decoration(rb) && ra->item->offset == rb->item->offset && ra->item->length == rb->item->length &&
 	    ra->item->num_chars == rb->item->num_chars &&
 	    ra->item->analysis.font == rb->item->analysis.font &&
 	    ra->item->analysis.level == rb->item->analysis.level &&
@@ -1054,11 +1106,12 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 	pango_layout_set_width(l, -1);
 	pango_layout_set_text(l, t.s != NULL ? t.s : "", (int)t.len);
 	pango_layout_set_attributes(l, shifted);
-	pango_attr_list_unref(shifted);
 	g_object_set_data_full(G_OBJECT(l), "gen-breaks", b, breaks_free);
 	/* drawn from the kept glyphs, or else shaped by pango, its lines settled */
 	if (fo.nitems > 0)
-		rc = lines_from_glyphs(wd, ctx, l, &fo, text, len, at, nat, width);
+		rc = lines_from_glyphs(wd, ctx, l, &fo, text, len, at, nat, width, shifted,
+		    t.s != NULL ? t.s : "");
+	pango_attr_list_unref(shifted);
 	if (rc == 0 && fo.nitems > 0 && wd->check) {
 		check_glyph_lines(l, t.s != NULL ? t.s : "", width);
 		wd->checked++;
