@@ -1207,6 +1207,7 @@ typedef struct _PangoLayout PangoLayout;
 typedef struct _PangoContext PangoContext;
 typedef struct _PangoLayoutLine PangoLayoutLine;
 typedef struct _PangoAttrList PangoAttrList;
+typedef struct _PangoRectangle PangoRectangle;
 
 enum piece_kind {
 	PC_TEXT,	/* lines [line0, line1) of a layout */
@@ -1286,8 +1287,27 @@ struct widths;
  * width of its own. Widths of words are kept in *wd (made when NULL; one a thread). Returns
  * -1, changing nothing, when pango should break the text itself. */
 int		 pre_break(struct widths **wd, PangoContext *, PangoLayout *l, const char *text,
-		    size_t len, PangoAttrList *al, int width);
+		    size_t len, PangoAttrList *al, int width, int glyphs);
 void		 widths_free(struct widths *);
+/* A layout pre_break() set from its kept glyphs (when asked, `glyphs`, and able: Latin text
+ * set left to right, every font giving a line the same height, no invisible character or
+ * missing glyph): its lines, made by linebreak.c and read by layout_lines() and
+ * render.c, never handed to pango, which has not shaped the layout's text. Everything about
+ * such a layout is asked of layout_lines(), layout_extents() and layout_line_count(), never
+ * of pango (which would shape it all again). GEN_NO_GLYPH_RUNS=1 turns this off. */
+struct glyph_lines {
+	int		 n;		/* lines */
+	PangoLayoutLine	**line;		/* each line: one run (owned) */
+	int		 height;	/* each line's logical height, pango units */
+	int		 baseline;	/* its baseline below its top */
+	int		 width;		/* the widest line's width */
+};
+/* Its lines, or NULL when pango laid it out. */
+const struct glyph_lines *glyph_lines(PangoLayout *);
+/* pango_layout_get_extents()'s logical rectangle and pango_layout_get_line_count(), from the
+ * kept glyphs when the layout was set from them. */
+void		 layout_extents(PangoLayout *, PangoRectangle *logical);
+int		 layout_line_count(PangoLayout *);
 /* The offset in a block's own text of byte `off` of its layout's text (which has a newline
  * after each line pre_break() ended). */
 size_t		 layout_text_offset(PangoLayout *, size_t off);

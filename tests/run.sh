@@ -92,6 +92,9 @@ source tests/facts.sh
 # ---- the plain text of every document, as its back-end writes it ----
 source tests/text.sh
 
+# ---- glyph runs: the PDFs drawn from linebreak.c's kept glyphs are those pango draws ----
+source tests/glyph.sh
+
 # ---- the preflight page and the accessibility statement ----
 source tests/preflight.sh
 

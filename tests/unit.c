@@ -510,8 +510,88 @@ same_lines(PangoLayout *a, PangoLayout *b, char *why, size_t nwhy)
 	return 1;
 }
 
+/* Whether the runs of a line pango made (la) and of one made from kept glyphs (lb) are the
+ * same: the same text, glyphs, places, clusters, colours and lines. */
+static int
+same_runs(const PangoLayoutLine *la, const PangoLayoutLine *lb, const char *ta,
+    const char *tb)
+{
+	const GSList *x, *y;
+
+	for (x = la->runs, y = lb->runs; x && y; x = x->next, y = y->next) {
+		const PangoGlyphItem *ra = x->data, *rb = y->data;
+		const PangoGlyphString *ga = ra->glyphs, *gb = rb->glyphs;
+
+		if (ra->item->length != rb->item->length || ra->item->analysis.font !=
+		    rb->item->analysis.font || memcmp(ta + ra->item->offset, tb + rb->item->offset,
+		    (size_t)ra->item->length) != 0 || ga->num_glyphs != gb->num_glyphs ||
+		    g_slist_length(ra->item->analysis.extra_attrs) !=
+		    g_slist_length(rb->item->analysis.extra_attrs))
+			return 0;
+		for (int g = 0; g < ga->num_glyphs; g++)
+			if (ga->glyphs[g].glyph != gb->glyphs[g].glyph ||
+			    ga->glyphs[g].geometry.width != gb->glyphs[g].geometry.width ||
+			    ga->glyphs[g].geometry.x_offset != gb->glyphs[g].geometry.x_offset ||
+			    ga->glyphs[g].geometry.y_offset != gb->glyphs[g].geometry.y_offset ||
+			    ga->glyphs[g].attr.is_cluster_start !=
+			    gb->glyphs[g].attr.is_cluster_start ||
+			    ga->log_clusters[g] != gb->log_clusters[g])
+				return 0;
+	}
+	return x == NULL && y == NULL;
+}
+
+/* One paragraph of test_linebreak() (`text`, styled by `al`, `width` wide) set with glyph
+ * runs, at a pitch, against pango breaking it itself: the same lines and runs, the same
+ * heights and baselines. Counts in *glyphed the paragraphs drawn from kept glyphs. */
+static int
+glyph_case(PangoContext *ctx, struct widths **wd, const PangoFontDescription *fd,
+    PangoAttrList *al, const char *text, size_t len, int width, int *glyphed, char *why,
+    size_t nwhy)
+{
+	PangoAttrList *pitched = pango_attr_list_copy(al);
+	PangoLayout *a = pango_layout_new(ctx), *c = pango_layout_new(ctx);
+	const struct glyph_lines *gl;
+	PangoLayoutIter *it;
+	int ok = 1, i = 0;
+
+	pango_attr_list_insert(pitched, pango_attr_line_height_new_absolute(14 * PANGO_SCALE));
+	pango_layout_set_font_description(a, fd);
+	pango_layout_set_font_description(c, fd);
+	pango_layout_set_wrap(a, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_width(a, width);
+	pango_layout_set_text(a, text, (int)len);
+	pango_layout_set_attributes(a, pitched);
+	g_object_set_data(G_OBJECT(c), "gen-pitch", GINT_TO_POINTER(14 * PANGO_SCALE));
+	if (pre_break(wd, ctx, c, text, len, pitched, width, 1) != 0 ||
+	    (gl = glyph_lines(c)) == NULL)
+		goto done;
+	(*glyphed)++;
+	it = pango_layout_get_iter(a);
+	ok = gl->n == pango_layout_get_line_count(a);
+	do {
+		PangoRectangle r;
+
+		pango_layout_iter_get_line_extents(it, NULL, &r);
+		ok = ok && i < gl->n && r.height == gl->height && r.y == i * gl->height &&
+		    pango_layout_iter_get_baseline(it) - r.y == gl->baseline &&
+		    same_runs(pango_layout_iter_get_line_readonly(it), gl->line[i],
+		    pango_layout_get_text(a), pango_layout_get_text(c));
+		i++;
+	} while (ok && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	if (!ok)
+		snprintf(why, nwhy, "line %d of '%.60s…' not as pango sets it", i - 1, text);
+done:
+	g_object_unref(a);
+	g_object_unref(c);
+	pango_attr_list_unref(pitched);
+	return ok;
+}
+
 /* linebreak.c breaks text set left as pango does: the same lines, glyph for glyph, for text
- * with bold words, links and figures at several widths; and leaves to pango what it must. */
+ * with bold words, links and figures at several widths; and leaves to pango what it must.
+ * Set from kept glyphs, the lines and runs are pango's too. */
 static void
 test_linebreak(void)
 {
@@ -523,7 +603,7 @@ test_linebreak(void)
 	PangoFontDescription *fd = pango_font_description_from_string("Inter");
 	struct widths *wd = NULL;
 	char why[400] = "";
-	int ok = 1, prebroken = 0, cases = 0;
+	int ok = 1, prebroken = 0, cases = 0, glyphed = 0;
 	unsigned seed = 7;
 
 	ctx = layout_context();
@@ -574,10 +654,13 @@ test_linebreak(void)
 			pango_layout_set_width(a, width);
 			pango_layout_set_text(a, t.s, (int)t.len);
 			pango_layout_set_attributes(a, al);
-			if (pre_break(&wd, ctx, b, t.s, t.len, al, width) == 0) {
+			if (pre_break(&wd, ctx, b, t.s, t.len, al, width, 0) == 0) {
 				prebroken++;
 				ok = same_lines(a, b, why, sizeof(why));
 			}
+			if (ok)
+				ok = glyph_case(ctx, &wd, fd, al, t.s, t.len, width, &glyphed, why,
+				    sizeof(why));
 			cases++;
 			g_object_unref(a);
 			g_object_unref(b);
@@ -608,7 +691,7 @@ test_linebreak(void)
 			pango_layout_set_wrap(a, PANGO_WRAP_WORD_CHAR);
 			pango_layout_set_width(a, r.width + d);
 			pango_layout_set_text(a, text, -1);
-			if (pre_break(&wd, ctx, b, text, strlen(text), al, r.width + d) == 0)
+			if (pre_break(&wd, ctx, b, text, strlen(text), al, r.width + d, 0) == 0)
 				ok = same_lines(a, b, why, sizeof(why));
 			else {
 				ok = 0;
@@ -623,6 +706,10 @@ test_linebreak(void)
 		snprintf(why, sizeof(why), "pango broke %d of %d paragraphs itself",
 		    cases - prebroken, cases);
 	check(ok && prebroken >= cases * 9 / 10, "linebreak-as-pango", why);
+	if (glyphed < cases * 8 / 10)
+		snprintf(why, sizeof(why), "only %d of %d paragraphs drawn from kept glyphs",
+		    glyphed, cases);
+	check(ok && glyphed >= cases * 8 / 10, "glyph-runs-as-pango", why);
 	{
 		PangoLayout *l = pango_layout_new(ctx);
 		PangoAttrList *al = pango_attr_list_new();
@@ -630,8 +717,8 @@ test_linebreak(void)
 		    "Supercalifragilisticexpialidociousandmoreandmore";
 
 		pango_layout_set_font_description(l, fd);
-		check(pre_break(&wd, ctx, l, soft, strlen(soft), al, 20 * PANGO_SCALE) == -1 &&
-		    pre_break(&wd, ctx, l, longw, strlen(longw), al, 50 * PANGO_SCALE) == -1,
+		check(pre_break(&wd, ctx, l, soft, strlen(soft), al, 20 * PANGO_SCALE, 1) == -1 &&
+		    pre_break(&wd, ctx, l, longw, strlen(longw), al, 50 * PANGO_SCALE, 1) == -1,
 		    "linebreak-leaves-to-pango", "a soft hyphen or an overlong word was broken");
 		g_object_unref(l);
 		pango_attr_list_unref(al);

@@ -208,7 +208,7 @@ make_layout(struct flow *f, const struct style *s, const struct inl *in, const c
 		g_object_unref(b);
 	}
 	if (w <= 0 || (opts & (LO_CODE | LO_WORDS | LO_CENTRE | LO_RIGHT | LO_HANG)) ||
-	    pre_break(&f->widths, f->ps->ctx, l, text, len, al, w) != 0) {
+	    pre_break(&f->widths, f->ps->ctx, l, text, len, al, w, !(opts & LO_PANGO)) != 0) {
 		pango_layout_set_width(l, w);	/* pango breaks it */
 		pango_layout_set_text(l, text, (int)len);
 		pango_layout_set_attributes(l, al);
@@ -345,6 +345,7 @@ const struct lines *
 layout_lines(PangoLayout *l)
 {
 	struct lines *ln = g_object_get_data(G_OBJECT(l), "gen-lines");
+	const struct glyph_lines *gl;
 	PangoLayoutIter *it;
 	double pitch, ascent = 1e9;
 	int i = 0;
@@ -352,14 +353,25 @@ layout_lines(PangoLayout *l)
 	if (ln != NULL)		/* measured once, whatever draws it afterwards */
 		return ln;
 	ln = xcalloc(1, sizeof(*ln));
-	it = pango_layout_get_iter(l);
 	pitch = FROM_PANGO(GPOINTER_TO_INT(g_object_get_data(G_OBJECT(l), "gen-pitch")));
-	ln->n = pango_layout_get_line_count(l);
+	ln->n = layout_line_count(l);
 	ln->top = xmalloc(4 * (size_t)ln->n * sizeof(double));
 	ln->h = ln->top + ln->n;
 	ln->base = ln->h + ln->n;
 	ln->x = ln->base + ln->n;
 	ln->line = xcalloc((size_t)ln->n, sizeof(*ln->line));
+	if ((gl = glyph_lines(l)) != NULL) {	/* set from kept glyphs: pango's geometry */
+		for (i = 0; i < ln->n; i++) {
+			ln->top[i] = FROM_PANGO(i * gl->height);
+			ln->h[i] = FROM_PANGO(gl->height);
+			ln->base[i] = FROM_PANGO(i * gl->height + gl->baseline);
+			ln->x[i] = 0;
+			ln->line[i] = gl->line[i];
+			ascent = fmin(ascent, ln->base[i] - ln->top[i]);
+		}
+		goto pitched;
+	}
+	it = pango_layout_get_iter(l);
 	do {
 		PangoRectangle logical;
 
@@ -373,6 +385,7 @@ layout_lines(PangoLayout *l)
 		i++;
 	} while (i < ln->n && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
+pitched:
 	/* Text set to a pitch keeps it, whatever smaller type a line holds. */
 	for (i = 0; pitch > 0 && i < ln->n; i++) {
 		ln->top[i] = ln->top[0] + i * pitch;
@@ -451,7 +464,7 @@ layout_h(PangoLayout *l)
 {
 	PangoRectangle lr;
 
-	pango_layout_get_extents(l, NULL, &lr);
+	layout_extents(l, &lr);
 	return FROM_PANGO(lr.height);
 }
 
@@ -462,7 +475,7 @@ text_width(struct flow *f, const struct style *s, const struct inl *in, double w
 	PangoLayout *l = make_layout(f, s, in, inl_str(in), width, opts | LO_TEMP);
 	PangoRectangle lr;
 
-	pango_layout_get_extents(l, NULL, &lr);
+	layout_extents(l, &lr);
 	g_object_unref(l);
 	return FROM_PANGO(lr.width);
 }
@@ -581,7 +594,7 @@ place_divider(struct flow *f, const struct node *n)
 	pc->role = RO_ARTIFACT;
 	pc = add_piece(f, PC_TEXT, n, 0, t->page_h * 0.38, f->width, layout_h(l));
 	pc->layout = l;
-	pc->line1 = pango_layout_get_line_count(l);
+	pc->line1 = layout_line_count(l);
 	pc->colour = t->accent_text;
 	pc->first = 1;
 	f->fresh = 0;
@@ -700,7 +713,7 @@ place_heading(struct flow *f, const struct node *n, const struct frame *fr)
 	if (!title && (s->page_break || (level == 1 && n->appendix)) && fr->quote == 0 &&
 	    n->parent->type == N_DOCUMENT)
 		heading_break(f, n, n->appendix ? PB_YES : s->page_break);
-	pango_layout_get_extents(l, NULL, &logical);
+	layout_extents(l, &logical);
 	need = space_above(f, s->before) + FROM_PANGO(logical.height);
 	/* Keep with what follows: a chain of headings and the first lines after them. */
 	while (next != NULL && next->type == N_HEADING) {
@@ -929,7 +942,7 @@ PangoLayout *
 flow_text(struct flow *f, const struct style *s, const struct inl *in, const char *text,
     double width)
 {
-	return make_layout(f, s, in, text, width, 0);
+	return make_layout(f, s, in, text, width, LO_PANGO);	/* a component asks pango */
 }
 
 struct piece *
@@ -939,7 +952,7 @@ flow_add_text(struct flow *f, const struct node *n, PangoLayout *l, double x, do
 	struct piece *pc = add_piece(f, PC_TEXT, n, x, y, w, layout_h(l));
 
 	pc->layout = l;
-	pc->line1 = pango_layout_get_line_count(l);
+	pc->line1 = layout_line_count(l);
 	pc->colour = colour;
 	pc->first = 1;
 	return pc;
@@ -1190,8 +1203,7 @@ pages_dump(const struct pages *ps, FILE *fp)
 			    role_names[pc->role], pc->node ? node_names[pc->node->type] : "-",
 			    pc->y, pc->h);
 			if (pc->kind == PC_TEXT) {
-				PangoLayoutLine *l = pango_layout_get_line_readonly(pc->layout,
-				    pc->line0);
+				PangoLayoutLine *l = layout_lines(pc->layout)->line[pc->line0];
 				const char *t = pango_layout_get_text(pc->layout) + l->start_index;
 				int len = l->length;
 

@@ -96,7 +96,9 @@ enum {
 	LO_TNUM = 1 << 3,	/* figures of one width */
 	LO_WORDS = 1 << 4,	/* broken only between words (for a column's narrowest width) */
 	LO_TEMP = 1 << 5,	/* only measured: the caller unrefs it, the pages never hold it */
-	LO_HANG = 1 << 6	/* lines after a bullet ("• ") hang under its words, not under it */
+	LO_HANG = 1 << 6,	/* lines after a bullet ("• ") hang under its words, not under it */
+	LO_PANGO = 1 << 7	/* asked of pango itself (a component's): never set from kept
+				 * glyphs (linebreak.c) */
 };
 
 /* ---- what one layout file lends the others ---- */

@@ -109,9 +109,9 @@ place_contents(struct flow *f, int first_body)
 	pc = add_piece(f, PC_TEXT, NULL, 0, f->y, f->width, 0);
 	pc->layout = title;
 	pc->line0 = 0;
-	pc->line1 = pango_layout_get_line_count(title);
+	pc->line1 = layout_line_count(title);
 	pc->colour = ts->colour;
-	f->y += FROM_PANGO(pango_layout_get_line_count(title) * PT(ts->leading)) + ts->after;
+	f->y += FROM_PANGO(layout_line_count(title) * PT(ts->leading)) + ts->after;
 	f->fresh = 0;
 	for (size_t i = 0; i < f->nheads; i++) {
 		const struct node *h = f->heads[i];
@@ -130,7 +130,7 @@ place_contents(struct flow *f, int first_body)
 		l = make_layout(f, s, &h->text, inl_str(&h->text), fr.w - indent - 40, 0);
 		nl = make_layout(f, s, NULL, num, -1, 0);
 		free(num);
-		pango_layout_get_extents(l, NULL, &lr);
+		layout_extents(l, &lr);
 		f->y += space_above(f, s->before);
 		if (f->y + FROM_PANGO(lr.height) > f->bottom)
 			new_page(f, PG_TOC);
@@ -138,7 +138,7 @@ place_contents(struct flow *f, int first_body)
 		pc->layout = l;
 		pc->aux = nl;
 		pc->line0 = 0;
-		pc->line1 = pango_layout_get_line_count(l);
+		pc->line1 = layout_line_count(l);
 		pc->role = RO_TOC;
 		pc->colour = s->colour;
 		f->y += FROM_PANGO(lr.height);

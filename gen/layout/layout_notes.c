@@ -62,8 +62,8 @@ each_note(struct flow *f, const struct node *n, PangoLayout *l, int a, int b,
 
 	if (n == NULL || n->text.nspans == 0 || f->nnotes == 0 || a >= b)
 		return;
-	first = pango_layout_get_line_readonly(l, a);
-	last = pango_layout_get_line_readonly(l, b - 1);
+	first = layout_lines(l)->line[a];
+	last = layout_lines(l)->line[b - 1];
 	from = layout_text_offset(l, (size_t)first->start_index);
 	to = layout_text_offset(l, (size_t)(last->start_index + last->length));
 	for (size_t i = 0; i < n->text.nspans; i++) {
@@ -160,7 +160,7 @@ flush_foot(struct flow *f)
 			pc = add_piece(f, PC_TEXT, p, NOTE_INDENT, y, f->width - NOTE_INDENT,
 			    layout_h(l));
 			pc->layout = l;
-			pc->line1 = pango_layout_get_line_count(l);
+			pc->line1 = layout_line_count(l);
 			pc->colour = s->colour;
 			pc->first = 1;
 			y += layout_h(l) + s->after;

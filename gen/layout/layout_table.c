@@ -160,7 +160,7 @@ measure_row(struct flow *f, struct row *row, int ncols, const double *w, int hea
 		    cw - 2 * CELL_PAD, opts | (cl->align == 1 ? LO_CENTRE : cl->align == 2 ?
 		    LO_RIGHT | LO_TNUM : 0) | (strncmp(inl_str(&cl->text), "\xe2\x80\xa2\xc2\xa0",
 		    5) == 0 ? LO_HANG : 0));
-		pango_layout_get_extents(row->cell[c], NULL, &lr);
+		layout_extents(row->cell[c], &lr);
 		row->h = fmax(row->h, FROM_PANGO(lr.height));
 	}
 	row->h += 2 * CELL_PAD;
@@ -204,7 +204,7 @@ emit_row(struct flow *f, const struct row *row, int ncols, const double *w,
 		    fr->w : w[c]) - 2 * CELL_PAD, row->h - 2 * CELL_PAD);
 		pc->layout = row->cell[c];
 		pc->line0 = 0;
-		pc->line1 = pango_layout_get_line_count(row->cell[c]);
+		pc->line1 = layout_line_count(row->cell[c]);
 		pc->colour = header ? f->t->accent_text : f->t->role[R_TABLE].colour;
 		pc->role = repeat ? RO_ARTIFACT : RO_BLOCK;
 		pc->first = !repeat;
@@ -349,7 +349,7 @@ place_table(struct flow *f, const struct node *table, const struct frame *fr)
 			new_page(f, PG_BODY);
 		pc = add_piece(f, PC_TEXT, table, fr->x, f->y, fr->w, layout_h(l));
 		pc->layout = l;
-		pc->line1 = pango_layout_get_line_count(l);
+		pc->line1 = layout_line_count(l);
 		pc->role = RO_CAPTION;
 		pc->colour = cs->colour;
 		pc->first = 1;

@@ -9,7 +9,16 @@
  * pango does. Then pango gets the text with a newline after each break and no width to wrap
  * to, and shapes it once. The lines, glyphs and text are those pango's own breaking gives
  * (the tests compare whole documents byte for byte); anything else is left to pango.
- * Called by layout.c's make_layout(). */
+ *
+ * Glyph runs: a Latin paragraph set left to right whose fonts all give a line the same
+ * height is not given to pango to shape at all. Each piece keeps its glyphs beside its width,
+ * and a line's part of an item is its pieces' glyphs joined where HarfBuzz says no lookup
+ * looked across their boundaries (else that part is shaped whole, once), made into the runs
+ * pango would have made, split by colour and underline as pango splits them; render.c draws
+ * them as it draws pango's (tests/glyph.sh compares the PDFs made with and without, and
+ * GEN_GLYPH_CHECK=1 every such layout with pango's). Called by layout.c's make_layout(). */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +31,37 @@
 
 /* The widths of pieces already shaped, by font, features and text: one table a thread. */
 struct widths {
-	GHashTable	*table;		/* struct piece_key -> width + 1 */
+	GHashTable	*table;		/* struct piece_key -> struct piece_val (owned) */
 	GHashTable	*fonts;		/* holding each font the table names */
+	GHashTable	*metrics;	/* struct metrics_key -> struct line_metrics (owned) */
 	hb_buffer_t	*buf;		/* shaping in this buffer */
 	void		*key;		/* looking up by this key */
 	size_t		 nkey;		/* of this many bytes */
+	char		*scratch;	/* a piece between two spaces, to shape */
+	size_t		 nscratch;
+	int		 glyphs;	/* drawing from kept glyphs (GEN_NO_GLYPH_RUNS unset) */
+	int		 check;		/* comparing each with pango's own (GEN_GLYPH_CHECK) */
+	size_t		 checked;	/* ... so many layouts, ... */
+	size_t		 lines;		/* ... of so many lines */
+};
+
+/* One glyph of a piece shaped on its own: what pango's PangoGlyphInfo would hold, small, as
+ * every distinct word of a document keeps its own (a glyph with an offset is not kept). */
+struct piece_glyph {
+	uint16_t	 id;		/* the font's glyph */
+	uint16_t	 cluster;	/* byte offset in the piece of its cluster */
+	int32_t		 adv;		/* advance, pango units */
+};
+
+/* A piece's width and, when it can be drawn from, its glyphs. */
+struct piece_val {
+	int		 width;		/* pango units */
+	unsigned	 clean:1;	/* its glyphs are pango's: no missing glyph, no
+					 * invisible character, no mark, no offset */
+	unsigned	 safe_start:1;	/* shaped the same whatever comes before it ... */
+	unsigned	 safe_end:1;	/* ... or after it (HarfBuzz's unsafe-to-concat) */
+	unsigned	 n;		/* glyphs in g, when clean */
+	struct piece_glyph g[];
 };
 
 void
@@ -34,10 +69,15 @@ widths_free(struct widths *wd)
 {
 	if (wd == NULL)
 		return;
+	if (wd->check)		/* what a test counts, so that it knows the check ran */
+		fprintf(stderr, "gen: glyph check: %zu layouts, %zu lines as pango's\n",
+		    wd->checked, wd->lines);
 	g_hash_table_destroy(wd->table);
 	g_hash_table_destroy(wd->fonts);
+	g_hash_table_destroy(wd->metrics);
 	hb_buffer_destroy(wd->buf);
 	free(wd->key);
+	free(wd->scratch);
 	free(wd);
 }
 
@@ -148,9 +188,11 @@ shaper_init(struct shaper *sh, const PangoItem *item)
 	sh->lang = hb_language_from_string(pango_language_to_string(item->analysis.language), -1);
 }
 
-/* The width in pango units of the n bytes at s shaped on their own by `sh`. */
+/* Shapes the n bytes at s into wd->buf on their own by `sh`, with `flags` beside the text's
+ * ends; returns their width in pango units. */
 static int
-shape_width(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
+shape(struct widths *wd, const struct shaper *sh, const char *s, size_t n,
+    hb_buffer_flags_t flags)
 {
 	hb_glyph_position_t *pos;
 	unsigned ng;
@@ -161,7 +203,7 @@ shape_width(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
 	hb_buffer_set_script(wd->buf, sh->script);
 	hb_buffer_set_language(wd->buf, sh->lang);
 	hb_buffer_set_cluster_level(wd->buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
-	hb_buffer_set_flags(wd->buf, HB_BUFFER_FLAG_BOT | HB_BUFFER_FLAG_EOT);
+	hb_buffer_set_flags(wd->buf, HB_BUFFER_FLAG_BOT | HB_BUFFER_FLAG_EOT | flags);
 	hb_buffer_add_utf8(wd->buf, s, (int)n, 0, (int)n);
 	hb_shape(sh->hb, wd->buf, sh->fv, sh->nf);
 	pos = hb_buffer_get_glyph_positions(wd->buf, &ng);
@@ -170,14 +212,125 @@ shape_width(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
 	return w;
 }
 
-/* The width in pango units of bytes [off, off + n) of `text` shaped on their own by `sh`;
- * kept by font, features and text. */
+/* The width in pango units of the n bytes at s shaped on their own by `sh`. */
 static int
-piece_width(struct widths *wd, const struct shaper *sh, const char *text, size_t off, size_t n)
+shape_width(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
+{
+	return shape(wd, sh, s, n, 0);
+}
+
+/* Whether pango's shaping of the n bytes at s gives HarfBuzz's glyphs as they are: no
+ * control, format or private character (pango draws some as nothing, some as hex boxes),
+ * no mark (a mark first gets a dotted circle), no Hangul filler. */
+static int
+plain_text(const char *s, size_t n)
+{
+	for (const char *p = s; p < s + n; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				return 0;
+			continue;
+		}
+		switch (g_unichar_type(c)) {
+		case G_UNICODE_CONTROL: case G_UNICODE_FORMAT: case G_UNICODE_UNASSIGNED:
+		case G_UNICODE_PRIVATE_USE: case G_UNICODE_SURROGATE:
+		case G_UNICODE_SPACING_MARK: case G_UNICODE_ENCLOSING_MARK:
+		case G_UNICODE_NON_SPACING_MARK: case G_UNICODE_LINE_SEPARATOR:
+		case G_UNICODE_PARAGRAPH_SEPARATOR:
+			return 0;
+		default:
+			if (c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Glyphs [from, to) of wd->buf as a piece's, their clusters less `off`; NULL when one is
+ * missing from the font (pango would draw a box) or is offset. */
+static struct piece_val *
+keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
+{
+	unsigned ng;
+	hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(wd->buf, &ng);
+	hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(wd->buf, &ng);
+	struct piece_val *pv = xcalloc(1, sizeof(*pv) + (to - from) * sizeof(pv->g[0]));
+
+	pv->clean = 1;
+	pv->n = to - from;
+	for (unsigned i = from; i < to; i++) {
+		struct piece_glyph *g = &pv->g[i - from];
+
+		if (gi[i].codepoint == 0 || gi[i].codepoint > UINT16_MAX || gi[i].cluster < off ||
+		    gi[i].cluster - off > UINT16_MAX || pos[i].x_offset != 0 ||
+		    pos[i].y_offset != 0) {
+			free(pv);
+			return NULL;
+		}
+		g->id = (uint16_t)gi[i].codepoint;
+		g->adv = pos[i].x_advance;
+		g->cluster = (uint16_t)(gi[i].cluster - off);
+		pv->width += g->adv;
+	}
+	return pv;
+}
+
+/* The n bytes at s shaped by `sh`: their width and, drawing from glyphs, the glyphs and
+ * whether the text before or after could change them. Shaped between two spaces, where
+ * HarfBuzz marks unsafe to concatenate a boundary that any lookup looked across; when both
+ * are clear the piece's glyphs are those it has shaped on its own. */
+static struct piece_val *
+shape_piece(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
+{
+	struct piece_val *pv = NULL;
+	hb_glyph_info_t *gi;
+	unsigned ng;
+	int start = 0, end = 0;
+
+	if (wd->glyphs && n > 0 && plain_text(s, n)) {
+		if (wd->nscratch < n + 2) {
+			wd->nscratch = n + 66;
+			wd->scratch = xrealloc(wd->scratch, wd->nscratch);
+		}
+		wd->scratch[0] = ' ';
+		memcpy(wd->scratch + 1, s, n);
+		wd->scratch[n + 1] = ' ';
+		shape(wd, sh, wd->scratch, n + 2, HB_BUFFER_FLAG_PRODUCE_UNSAFE_TO_CONCAT);
+		gi = hb_buffer_get_glyph_infos(wd->buf, &ng);
+		if (ng >= 3 && gi[0].cluster == 0 && gi[1].cluster == 1 &&
+		    gi[ng - 1].cluster == n + 1 && gi[ng - 2].cluster <= n) {
+			start = !(hb_glyph_info_get_glyph_flags(&gi[1]) &
+			    HB_GLYPH_FLAG_UNSAFE_TO_CONCAT);
+			end = !(hb_glyph_info_get_glyph_flags(&gi[ng - 1]) &
+			    HB_GLYPH_FLAG_UNSAFE_TO_CONCAT);
+		}
+		if (start && end)
+			pv = keep_glyphs(wd, 1, ng - 1, 1);
+		if (pv == NULL) {
+			shape(wd, sh, s, n, 0);
+			hb_buffer_get_glyph_infos(wd->buf, &ng);
+			pv = keep_glyphs(wd, 0, ng, 0);
+		}
+	}
+	if (pv == NULL) {
+		pv = xcalloc(1, sizeof(*pv));
+		pv->width = shape_width(wd, sh, s, n);
+		return pv;
+	}
+	pv->safe_start = start;
+	pv->safe_end = end;
+	return pv;
+}
+
+/* Bytes [off, off + n) of `text` shaped on their own by `sh` (shape_piece()); kept by
+ * font, features and text. */
+static const struct piece_val *
+piece_val(struct widths *wd, const struct shaper *sh, const char *text, size_t off, size_t n)
 {
 	struct piece_key *k;
-	gpointer v;
-	int w;
+	struct piece_val *v;
 
 	if (wd->nkey < sizeof(*k) + n) {
 		wd->nkey = sizeof(*k) + n + 64;
@@ -189,13 +342,13 @@ piece_width(struct widths *wd, const struct shaper *sh, const char *text, size_t
 	k->n = n;
 	memcpy(k->text, text + off, n);
 	if ((v = g_hash_table_lookup(wd->table, k)) != NULL)
-		return GPOINTER_TO_INT(v) - 1;
-	w = shape_width(wd, sh, text + off, n);
+		return v;
+	v = shape_piece(wd, sh, text + off, n);
 	/* the font is held while the table names it, so no other font takes its address */
 	if (!g_hash_table_contains(wd->fonts, sh->font))
 		g_hash_table_add(wd->fonts, g_object_ref(sh->font));
-	g_hash_table_insert(wd->table, g_memdup2(k, sizeof(*k) + n), GINT_TO_POINTER(w + 1));
-	return w;
+	g_hash_table_insert(wd->table, g_memdup2(k, sizeof(*k) + n), v);
+	return v;
 }
 
 /* An item of a paragraph: its characters [a, b) and how they are shaped. */
@@ -273,13 +426,65 @@ breaks_itself(const char *text, size_t len)
 	return 0;
 }
 
+/* What choose_breaks() found on its way, for drawing the lines from kept glyphs. */
+struct found {
+	size_t		 nitems;	/* 0 when the lines cannot be drawn from glyphs */
+	struct found_item {
+		PangoItem	*item;		/* a copy of the paragraph's item (Latin, set
+						 * left to right) ... */
+		struct shaper	 sh;		/* ... how it is shaped ... */
+		size_t		 a, b;		/* ... and its bytes [a, b) */
+	}		*items;
+	size_t		 n;
+	struct piece_ref {
+		size_t			 a, b;	/* bytes [a, b) of the text ... */
+		const struct piece_val	*v;	/* ... shaped (the table owns it) */
+	}		*p;		/* each piece in order (none across an item's end) */
+};
+
+static void
+found_free(struct found *fo)
+{
+	for (size_t i = 0; i < fo->nitems; i++)
+		pango_item_free(fo->items[i].item);
+	free(fo->items);
+	free(fo->p);
+}
+
+/* Keeps the paragraph's items, v[0 .. nv) shaped as `items`, in fo when each is Latin and set
+ * left to right; `byte` takes characters to bytes. */
+static void
+keep_items(struct found *fo, GList *items, const struct item_span *v, size_t nv,
+    const size_t *byte)
+{
+	size_t i = 0;
+
+	for (GList *it = items; it != NULL; it = it->next, i++) {
+		const PangoItem *item = it->data;
+
+		if (i >= nv || item->analysis.level % 2 != 0 || v[i].sh.script != HB_SCRIPT_LATIN)
+			return;
+	}
+	fo->items = xcalloc(nv, sizeof(*fo->items));
+	for (GList *it = items; it != NULL && fo->nitems < nv; it = it->next) {
+		struct found_item *fi = &fo->items[fo->nitems];
+
+		fi->item = pango_item_copy(it->data);
+		fi->sh = v[fo->nitems].sh;
+		fi->a = byte[v[fo->nitems].a];
+		fi->b = byte[v[fo->nitems].b];
+		fo->nitems++;
+	}
+}
+
 /* Chooses the line breaks of `text` (len bytes, in font `fd` styled by `al`) set left `width`
  * pango units wide. Returns the byte offsets after which lines end (each but the last), in
  * *at, *nat; -1 when pango should break it itself: a word wider than the line, a hyphen to
  * add, right-to-left text. */
 static int
 choose_breaks(struct widths *wd, PangoContext *ctx, const char *text, size_t len,
-    const PangoFontDescription *fd, PangoAttrList *al, int width, size_t **at, size_t *nat)
+    const PangoFontDescription *fd, PangoAttrList *al, int width, size_t **at, size_t *nat,
+    struct found *fo)
 {
 	long nchars = g_utf8_strlen(text, (gssize)len);
 	PangoLogAttr *la = xcalloc((size_t)nchars + 1, sizeof(*la));
@@ -325,6 +530,7 @@ choose_breaks(struct widths *wd, PangoContext *ctx, const char *text, size_t len
 		const PangoItem *item = it->data;
 		long a = g_utf8_pointer_to_offset(text, text + item->offset), b = a;
 		struct shaper *sh = &v[nv].sh;
+		const struct piece_val *pv;
 
 		if (item->analysis.level % 2 != 0 || a + item->num_chars > nchars)
 			rc = -1;	/* right to left; or attributes that split a character */
@@ -338,12 +544,19 @@ choose_breaks(struct widths *wd, PangoContext *ctx, const char *text, size_t len
 				e++;
 			if (e < nchars && la[e].is_line_break && la[e].break_inserts_hyphen)
 				rc = -1;	/* pango adds a hyphen there */
-			cum[e] = cum[b] + piece_width(wd, sh, text, byte[b], byte[e] - byte[b]);
+			pv = piece_val(wd, sh, text, byte[b], byte[e] - byte[b]);
+			cum[e] = cum[b] + pv->width;
+			if (fo != NULL) {
+				fo->p = xrealloc(fo->p, (fo->n + 1) * sizeof(*fo->p));
+				fo->p[fo->n].a = byte[b];
+				fo->p[fo->n].b = byte[e];
+				fo->p[fo->n++].v = pv;
+			}
 			for (long k = b + 1; k < e; k++)
 				cum[k] = -1;	/* inside a piece: never a break */
 			if (la[e - 1].is_white)
-				white[e - 1] = piece_width(wd, sh, text, byte[e - 1],
-				    byte[e] - byte[e - 1]);
+				white[e - 1] = piece_val(wd, sh, text, byte[e - 1],
+				    byte[e] - byte[e - 1])->width;
 			b = e;
 		}
 	}
@@ -372,6 +585,8 @@ choose_breaks(struct widths *wd, PangoContext *ctx, const char *text, size_t len
 		last = -1;
 		c = line;	/* the loop's c++ weighs the breaks after the new line's start */
 	}
+	if (fo != NULL && rc == 0)
+		keep_items(fo, items, v, nv, byte);
 	g_list_free_full(items, (GDestroyNotify)pango_item_free);
 	free(v);
 	free(la);
@@ -419,9 +634,434 @@ settle_lines(PangoLayout *l, const char *text, int width)
 	return 0;
 }
 
+/* ---- lines drawn from the kept glyphs ---- */
+
+static void
+glyph_lines_free(gpointer p)
+{
+	struct glyph_lines *gl = p;
+
+	for (int i = 0; i < gl->n; i++) {
+		if (gl->line[i] == NULL)
+			continue;
+		g_slist_free_full(gl->line[i]->runs, (GDestroyNotify)pango_glyph_item_free);
+		g_free(gl->line[i]);
+	}
+	free(gl->line);
+	free(gl);
+}
+
+const struct glyph_lines *
+glyph_lines(PangoLayout *l)
+{
+	return g_object_get_data(G_OBJECT(l), "gen-glyphs");
+}
+
+void
+layout_extents(PangoLayout *l, PangoRectangle *logical)
+{
+	const struct glyph_lines *gl = glyph_lines(l);
+
+	if (gl == NULL) {
+		pango_layout_get_extents(l, NULL, logical);
+		return;
+	}
+	logical->x = 0;
+	logical->y = 0;
+	logical->width = gl->width;
+	logical->height = gl->n * gl->height;
+}
+
+int
+layout_line_count(PangoLayout *l)
+{
+	const struct glyph_lines *gl = glyph_lines(l);
+
+	return gl != NULL ? gl->n : pango_layout_get_line_count(l);
+}
+
+/* The logical height and baseline pango gives a line set in `font` alone at line height
+ * `pitch` (the same for every line of it: a glyph's logical height is its font's): measured
+ * once on a line of `ch` (its bytes), a character of the text. Returns -1 when pango set it
+ * in another font. */
+static int
+line_metrics(struct widths *wd, PangoContext *ctx, PangoFont *font, int pitch, const char *ch,
+    int *height, int *baseline)
+{
+	PangoFontDescription *fd;
+	char *key = g_strdup_printf("%p %d", (void *)font, pitch);
+	int *m = g_hash_table_lookup(wd->metrics, key);
+	PangoLayout *probe;
+	PangoAttrList *al;
+	PangoAttribute *at;
+	PangoLayoutIter *it;
+	PangoLayoutLine *line;
+	PangoRectangle lr;
+
+	if (m != NULL) {
+		g_free(key);
+		*height = m[0];
+		*baseline = m[1];
+		return 0;
+	}
+	probe = pango_layout_new(ctx);
+	fd = pango_font_describe_with_absolute_size(font);
+	pango_layout_set_font_description(probe, fd);
+	pango_font_description_free(fd);
+	al = pango_attr_list_new();
+	at = pango_attr_line_height_new_absolute(pitch);
+	pango_attr_list_insert(al, at);
+	pango_layout_set_attributes(probe, al);
+	pango_attr_list_unref(al);
+	pango_layout_set_text(probe, ch, (int)(g_utf8_next_char(ch) - ch));
+	line = pango_layout_get_line_readonly(probe, 0);
+	if (line == NULL || line->runs == NULL || line->runs->next != NULL ||
+	    ((PangoGlyphItem *)line->runs->data)->item->analysis.font != font) {
+		g_free(key);
+		g_object_unref(probe);
+		return -1;
+	}
+	it = pango_layout_get_iter(probe);
+	pango_layout_iter_get_line_extents(it, NULL, &lr);
+	m = xcalloc(2, sizeof(*m));
+	m[0] = lr.height;
+	m[1] = pango_layout_iter_get_baseline(it) - lr.y;
+	pango_layout_iter_free(it);
+	g_object_unref(probe);
+	/* the font is held while the table names it, so no other font takes its address */
+	if (!g_hash_table_contains(wd->fonts, font))
+		g_hash_table_add(wd->fonts, g_object_ref(font));
+	g_hash_table_insert(wd->metrics, xstrdup(key), m);
+	g_free(key);
+	*height = m[0];
+	*baseline = m[1];
+	return 0;
+}
+
+/* The glyphs of bytes [from, to) of `text`, a run of pieces p[0 .. np) of one item shaped by
+ * `sh`: kept ones joined where every piece is clean and every boundary between them safe,
+ * else the run shaped whole. Their clusters are from `from`. NULL when pango would draw
+ * otherwise. */
+static PangoGlyphString *
+run_glyphs(struct widths *wd, const struct shaper *sh, const struct piece_ref *p, size_t np,
+    const char *text, size_t from, size_t to)
+{
+	PangoGlyphString *gs = pango_glyph_string_new();
+	struct piece_val *whole = NULL;
+	struct piece_ref one;
+	int joined = 1, k = 0, last = -1;
+
+	for (size_t i = 0; i < np; i++)
+		if (!p[i].v->clean || (i > 0 && (!p[i - 1].v->safe_end || !p[i].v->safe_start)))
+			joined = 0;
+	if (!joined) {
+		unsigned ng;
+
+		if (!plain_text(text + from, to - from)) {
+			pango_glyph_string_free(gs);
+			return NULL;
+		}
+		shape(wd, sh, text + from, to - from, 0);
+		hb_buffer_get_glyph_infos(wd->buf, &ng);
+		if ((whole = keep_glyphs(wd, 0, ng, 0)) == NULL) {
+			pango_glyph_string_free(gs);
+			return NULL;
+		}
+		one.a = from;
+		one.b = to;
+		one.v = whole;
+		p = &one;
+		np = 1;
+	}
+	for (size_t i = 0; i < np; i++)
+		k += (int)p[i].v->n;
+	pango_glyph_string_set_size(gs, k);
+	k = 0;
+	for (size_t i = 0; i < np; i++)
+		for (unsigned j = 0; j < p[i].v->n; j++, k++) {
+			const struct piece_glyph *g = &p[i].v->g[j];
+			PangoGlyphInfo *gi = &gs->glyphs[k];
+			int cl = (int)(p[i].a - from + g->cluster);
+
+			memset(gi, 0, sizeof(*gi));
+			gi->glyph = g->id;
+			gi->geometry.width = g->adv;
+			gi->attr.is_cluster_start = cl != last;
+			gs->log_clusters[k] = last = cl;
+		}
+	free(whole);
+	return gs;
+}
+
+/* Whether bytes [from, to) of `text` hold a character of `script`, so that pango, itemizing
+ * the line alone, gives its common characters (spaces, figures, stops) that script too. */
+static int
+has_script(const char *text, size_t from, size_t to, hb_script_t script)
+{
+	for (const char *q = text + from; q < text + to; q = g_utf8_next_char(q))
+		if ((hb_script_t)g_unicode_script_to_iso15924(g_unichar_get_script(
+		    g_utf8_get_char(q))) == script)
+			return 1;
+	return 0;
+}
+
+/* A run of bytes [from, to) of `text`, glyphs `gs`, made from item `src` as pango makes one
+ * of a line `shift` bytes further on in the layout's text. */
+static PangoGlyphItem *
+glyph_run(const PangoItem *src, PangoGlyphString *gs, const char *text, size_t from, size_t to,
+    size_t shift)
+{
+	PangoGlyphItem *run = g_slice_new0(PangoGlyphItem);
+	PangoItem *item = pango_item_copy((PangoItem *)src);
+
+	item->offset = (int)(from + shift);
+	item->length = (int)(to - from);
+	item->num_chars = (int)g_utf8_strlen(text + from, (gssize)(to - from));
+	run->item = item;
+	run->glyphs = gs;
+	return run;
+}
+
+/* Line i of lines_from_glyphs(): bytes [from, to) of `text`, a run an item or part of one
+ * there, or NULL when pango would lay it out otherwise. */
+static PangoLayoutLine *
+glyph_line(struct widths *wd, const struct found *fo, PangoLayout *l, const char *text,
+    size_t from, size_t to, size_t i)
+{
+	PangoLayoutLine *line = g_new0(PangoLayoutLine, 1);
+	size_t k = 0;
+
+	line->layout = l;
+	line->start_index = (int)(from + i);
+	line->length = (int)(to - from);
+	line->is_paragraph_start = 1;
+	line->resolved_dir = PANGO_DIRECTION_LTR;
+	while (k < fo->n && fo->p[k].b <= from)
+		k++;
+	for (size_t t = 0; t < fo->nitems; t++) {
+		const struct found_item *fi = &fo->items[t];
+		size_t a = fi->a > from ? fi->a : from, b = fi->b < to ? fi->b : to, k0 = k;
+		PangoGlyphString *gs;
+
+		if (a >= b)
+			continue;
+		while (k < fo->n && fo->p[k].b <= b)
+			k++;
+		if ((gs = run_glyphs(wd, &fi->sh, fo->p + k0, k - k0, text, a, b)) == NULL) {
+			g_slist_free_full(line->runs, (GDestroyNotify)pango_glyph_item_free);
+			g_free(line);
+			return NULL;
+		}
+		line->runs = g_slist_prepend(line->runs, glyph_run(fi->item, gs, text, a, b, i));
+	}
+	line->runs = g_slist_reverse(line->runs);
+	return line;
+}
+
+/* The logical height and baseline of a line of the paragraph's: every item's font must give
+ * the same (or -1). */
+static int
+found_metrics(struct widths *wd, PangoContext *ctx, const struct found *fo, int pitch,
+    const char *text, int *height, int *baseline)
+{
+	for (size_t t = 0; t < fo->nitems; t++) {
+		int h, b;
+
+		if (line_metrics(wd, ctx, fo->items[t].item->analysis.font, pitch,
+		    text + fo->items[t].a, &h, &b) != 0 || (t > 0 && (h != *height ||
+		    b != *baseline)))
+			return -1;
+		*height = h;
+		*baseline = b;
+	}
+	return 0;
+}
+
+/* Puts the attributes of `al` that do not change the shaping (colour, underline, strike) on
+ * the runs of each line, split where they start and end, as pango does once it has shaped
+ * them (pango-layout.c's apply_attributes_to_runs()); `t` is the layout's text. */
+static void
+style_runs(struct glyph_lines *gl, PangoAttrList *al, const char *t)
+{
+	PangoAttrList *rest = pango_attr_list_copy(al), *x;
+	GSList *left;
+
+	if ((x = pango_attr_list_filter(rest, affects_items, NULL)) != NULL)
+		pango_attr_list_unref(x);
+	if ((x = pango_attr_list_filter(rest, affects_shape, NULL)) != NULL)
+		pango_attr_list_unref(x);
+	left = pango_attr_list_get_attributes(rest);
+	for (int i = 0; left != NULL && i < gl->n; i++) {
+		GSList *runs = NULL;
+
+		for (GSList *r = gl->line[i]->runs; r != NULL; r = r->next)
+			runs = g_slist_concat(runs, pango_glyph_item_apply_attrs(r->data,
+			    (char *)t, rest));
+		g_slist_free(gl->line[i]->runs);
+		gl->line[i]->runs = runs;
+	}
+	g_slist_free_full(left, (GDestroyNotify)pango_attribute_destroy);
+	pango_attr_list_unref(rest);
+}
+
+/* The lines of `l` (text `t`, the block's `text` with a newline at each of at[0 .. nat)),
+ * made from the pieces choose_breaks() kept, as pango would lay them out and settle_lines()
+ * settle them: kept with the layout for layout_lines() and render.c. Returns 0; 1 when
+ * pango must shape them itself; -1 when a line is wider than `width`. */
+static int
+lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, const struct found *fo,
+    const char *text, size_t len, const size_t *at, size_t nat, int width, PangoAttrList *al,
+    const char *t)
+{
+	struct glyph_lines *gl = xcalloc(1, sizeof(*gl));
+	int pitch = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(l), "gen-pitch"));
+
+	if (fo->nitems == 0 || len == 0 || pitch <= 0 ||
+	    found_metrics(wd, ctx, fo, pitch, text, &gl->height, &gl->baseline) != 0) {
+		free(gl);
+		return 1;
+	}
+	gl->n = (int)nat + 1;
+	gl->line = xcalloc(nat + 1, sizeof(*gl->line));
+	g_object_set_data_full(G_OBJECT(l), "gen-glyphs", gl, glyph_lines_free);
+	for (size_t i = 0, from = 0; i <= nat; i++) {
+		size_t to = i < nat ? at[i] : len;
+		PangoGlyphString *gs;
+		int w = 0;
+
+		if (!has_script(text, from, to, HB_SCRIPT_LATIN) ||
+		    (gl->line[i] = glyph_line(wd, fo, l, text, from, to, i)) == NULL ||
+		    gl->line[i]->runs == NULL) {
+			g_object_set_data(G_OBJECT(l), "gen-glyphs", NULL);
+			return 1;
+		}
+		/* the space a line but the last ends in, zeroed as settle_lines() does */
+		gs = ((PangoGlyphItem *)g_slist_last(gl->line[i]->runs)->data)->glyphs;
+		if (i < nat && g_unichar_isspace(g_utf8_get_char(g_utf8_prev_char(text + to)))) {
+			int g = gs->num_glyphs - 1;
+
+			if (g >= 0 && (g == 0 || gs->log_clusters[g] != gs->log_clusters[g - 1])) {
+				gs->glyphs[g].geometry.width = 0;
+				gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY;
+			}
+		}
+		for (GSList *r = gl->line[i]->runs; r != NULL; r = r->next)
+			w += pango_glyph_string_get_width(((PangoGlyphItem *)r->data)->glyphs);
+		if (w > width) {
+			g_object_set_data(G_OBJECT(l), "gen-glyphs", NULL);
+			return -1;
+		}
+		gl->width = w > gl->width ? w : gl->width;
+		from = to;
+	}
+	style_runs(gl, al, t);
+	return 0;
+}
+
+/* Whether two glyph strings of one length hold the same glyphs at the same places. */
+static int
+same_glyphs(const PangoGlyphString *a, const PangoGlyphString *b)
+{
+	for (int i = 0; i < a->num_glyphs; i++) {
+		const PangoGlyphInfo *x = &a->glyphs[i], *y = &b->glyphs[i];
+
+		if (x->glyph != y->glyph || x->geometry.width != y->geometry.width ||
+		    x->geometry.x_offset != y->geometry.x_offset ||
+		    x->geometry.y_offset != y->geometry.y_offset ||
+		    x->attr.is_cluster_start != y->attr.is_cluster_start ||
+		    x->attr.is_color != y->attr.is_color)
+			return 0;
+	}
+	return 1;
+}
+
+/* A run's colour, underline and strike, as one number to compare. */
+static guint64
+decoration(const PangoGlyphItem *run)
+{
+	guint64 d = 0;
+
+	for (GSList *a = run->item->analysis.extra_attrs; a != NULL; a = a->next) {
+		const PangoAttribute *at = a->data;
+
+		if (at->klass->type == PANGO_ATTR_FOREGROUND)
+			d ^= 1 + ((guint64)((const PangoAttrColor *)at)->color.red << 8 ^
+			    (guint64)((const PangoAttrColor *)at)->color.green << 24 ^
+			    (guint64)((const PangoAttrColor *)at)->color.blue << 40);
+		else if (at->klass->type == PANGO_ATTR_UNDERLINE ||
+		    at->klass->type == PANGO_ATTR_STRIKETHROUGH)
+			d ^= (guint64)(((const PangoAttrInt *)at)->value + 1) << (2 +
+			    (at->klass->type == PANGO_ATTR_UNDERLINE ? 0 : 4));
+	}
+	return d;
+}
+
+/* Whether two runs are the same text in the same font, the same glyphs at the same places,
+ * with the same colour and lines. */
+static int
+same_run(const PangoGlyphItem *ra, const PangoGlyphItem *rb)
+{
+	return decoration(ra) == decoration(rb) && ra->item->offset == rb->item->offset && ra->item->length == rb->item->length &&
+	    ra->item->num_chars == rb->item->num_chars &&
+	    ra->item->analysis.font == rb->item->analysis.font &&
+	    ra->item->analysis.level == rb->item->analysis.level &&
+	    ra->glyphs->num_glyphs == rb->glyphs->num_glyphs &&
+	    same_glyphs(ra->glyphs, rb->glyphs) &&
+	    memcmp(ra->glyphs->log_clusters, rb->glyphs->log_clusters,
+	    sizeof(int) * (size_t)ra->glyphs->num_glyphs) == 0 &&
+	    ra->y_offset == rb->y_offset && ra->start_x_offset == rb->start_x_offset &&
+	    ra->end_x_offset == rb->end_x_offset;
+}
+
+/* GEN_GLYPH_CHECK: compares the lines made from kept glyphs with those pango makes of the
+ * same layout, glyph by glyph, and aborts on any difference (a debugging aid). */
+static void
+check_glyph_lines(PangoLayout *l, const char *t, int width)
+{
+	const struct glyph_lines *gl = glyph_lines(l);
+	PangoLayout *c = pango_layout_copy(l);
+	PangoLayoutIter *it;
+	PangoRectangle pr, mr;
+	int i = 0, bad = 0;
+
+	settle_lines(c, t, width);
+	if (pango_layout_get_line_count(c) != gl->n)
+		bad = 1;
+	it = pango_layout_get_iter(c);
+	do {
+		PangoLayoutLine *a = pango_layout_iter_get_line_readonly(it), *b;
+
+		if (bad || i >= gl->n)
+			break;
+		b = gl->line[i];
+		pango_layout_iter_get_line_extents(it, NULL, &pr);
+		if (a->start_index != b->start_index || a->length != b->length ||
+		    g_slist_length(a->runs) != g_slist_length(b->runs) || pr.y != i * gl->height ||
+		    pr.height != gl->height || pr.x != 0 ||
+		    pango_layout_iter_get_baseline(it) - pr.y != gl->baseline) {
+			bad = 2;
+			break;
+		}
+		for (GSList *x = a->runs, *y = b->runs; x != NULL && !bad; x = x->next, y = y->next)
+			if (!same_run(x->data, y->data))
+				bad = 3;
+		i++;
+	} while (!bad && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	pango_layout_get_extents(c, NULL, &pr);
+	layout_extents(l, &mr);
+	if (!bad && memcmp(&pr, &mr, sizeof(pr)) != 0)
+		bad = 4;
+	if (bad) {
+		fprintf(stderr, "gen: glyph runs differ from pango's (%d, line %d): %s\n", bad, i, t);
+		abort();
+	}
+	g_object_unref(c);
+}
+
 int
 pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *text, size_t len,
-    PangoAttrList *al, int width)
+    PangoAttrList *al, int width, int glyphs)
 {
 	const PangoFontDescription *fd = pango_layout_get_font_description(l);
 	struct widths *wd = *wdp;
@@ -429,17 +1069,25 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 	struct buf t = { NULL, 0, 0 };
 	struct breaks *b;
 	PangoAttrList *shifted;
+	struct found fo = { 0 };
+	int rc = 0;
 
 	if (breaks_itself(text, len))
 		return -1;
 	if (wd == NULL) {
 		wd = *wdp = xcalloc(1, sizeof(*wd));
-		wd->table = g_hash_table_new_full(piece_hash, piece_equal, free, NULL);
+		wd->table = g_hash_table_new_full(piece_hash, piece_equal, free, free);
 		wd->fonts = g_hash_table_new_full(NULL, NULL, g_object_unref, NULL);
+		wd->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+		wd->glyphs = getenv("GEN_NO_GLYPH_RUNS") == NULL;
+		wd->check = getenv("GEN_GLYPH_CHECK") != NULL;
 		wd->buf = hb_buffer_create();
 	}
-	if (choose_breaks(wd, ctx, text, len, fd, al, width, &at, &nat) != 0)
+	if (choose_breaks(wd, ctx, text, len, fd, al, width, &at, &nat,
+	    glyphs && wd->glyphs ? &fo : NULL) != 0) {
+		found_free(&fo);
 		return -1;
+	}
 	b = xcalloc(1, sizeof(*b));
 	b->at = xcalloc(nat + 1, sizeof(*b->at));
 	b->n = nat;
@@ -455,18 +1103,27 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 		}
 		from = to;
 	}
-	free(at);
 	pango_layout_set_width(l, -1);
 	pango_layout_set_text(l, t.s != NULL ? t.s : "", (int)t.len);
 	pango_layout_set_attributes(l, shifted);
-	pango_attr_list_unref(shifted);
 	g_object_set_data_full(G_OBJECT(l), "gen-breaks", b, breaks_free);
-	if (settle_lines(l, t.s != NULL ? t.s : "", width) != 0) {
-		g_object_set_data(G_OBJECT(l), "gen-breaks", NULL);
-		free(t.s);
-		return -1;
+	/* drawn from the kept glyphs, or else shaped by pango, its lines settled */
+	if (fo.nitems > 0)
+		rc = lines_from_glyphs(wd, ctx, l, &fo, text, len, at, nat, width, shifted,
+		    t.s != NULL ? t.s : "");
+	pango_attr_list_unref(shifted);
+	if (rc == 0 && fo.nitems > 0 && wd->check) {
+		check_glyph_lines(l, t.s != NULL ? t.s : "", width);
+		wd->checked++;
+		wd->lines += (size_t)glyph_lines(l)->n;
 	}
+	if (rc == 1 || fo.nitems == 0)
+		rc = settle_lines(l, t.s != NULL ? t.s : "", width);
+	if (rc != 0)
+		g_object_set_data(G_OBJECT(l), "gen-breaks", NULL);
+	found_free(&fo);
+	free(at);
 	free(t.s);
-	return 0;
+	return rc != 0 ? -1 : 0;
 }
 
