@@ -126,17 +126,6 @@ struct cmp {
 	size_t			 nch;
 };
 
-/* The cell figure `v` (`was` in the kept build) comes from: one whose value changed so, or
- * NULL (a figure worked out from others, or one met in several cells: never a guess). */
-static const struct figure_use *
-source_of(const struct cmp *c, const char *was, const char *v)
-{
-	for (size_t i = 0; i < c->nch; i++)
-		if (strcmp(c->ch[i].u->value, v) == 0 && strcmp(c->ch[i].was, was) == 0)
-			return c->ch[i].u;
-	return NULL;
-}
-
 /* Takes `v` out of the hunk's words `s`, in place, leaving a mark ('\x01') where it was:
  * a figure where a whole figure is written so, other words ("not published") where they
  * are. Returns whether it was there. */
@@ -176,8 +165,10 @@ alike(const char *a, const char *b)
 }
 
 /* A word-level hunk: old words `a` against new `b` (NULL-ended). Lists each changed cell
- * whose old value is in the old words and new in the new; then, when nothing but figures
- * differs, the other figures paired in order. Returns whether other words differ. */
+ * whose old value is in the old words and new in the new, with its cell; then, when nothing
+ * but figures differs, the other figures paired in order, with none (a figure worked out
+ * from others, or one whose use was not kept: never a guess). Returns whether other words
+ * differ. */
 static int
 hunk_words(struct buf *out, const struct cmp *c, char **a, char **b)
 {
@@ -188,8 +179,12 @@ hunk_words(struct buf *out, const struct cmp *c, char **a, char **b)
 
 	for (size_t i = 0; i < c->nch; i++) {
 		const struct changed *x = &c->ch[i];
-		char *ta = g_strdup(ja), *tb = g_strdup(jb);
+		char *ta, *tb;
 
+		if (strstr(ja, x->was) == NULL || strstr(jb, x->u->value) == NULL)
+			continue;	/* not in this hunk: nothing copied */
+		ta = g_strdup(ja);
+		tb = g_strdup(jb);
 		if (cut(ta, x->was) && cut(tb, x->u->value)) {
 			row(out, c->t->word[W_PF_CH_FIGURE], x->was, x->u->value, x->u);
 			g_free(ja);
@@ -206,8 +201,7 @@ hunk_words(struct buf *out, const struct cmp *c, char **a, char **b)
 	other = strcmp(sa, sb) != 0 || fa->len != fb->len;
 	for (guint i = 0; !other && i < fa->len; i++)
 		if (strcmp(fa->pdata[i], fb->pdata[i]) != 0)
-			row(out, c->t->word[W_PF_CH_FIGURE], fa->pdata[i], fb->pdata[i],
-			    source_of(c, fa->pdata[i], fb->pdata[i]));
+			row(out, c->t->word[W_PF_CH_FIGURE], fa->pdata[i], fb->pdata[i], NULL);
 	g_ptr_array_free(fa, TRUE);
 	g_ptr_array_free(fb, TRUE);
 	free(sa);
