@@ -249,6 +249,25 @@ else
 	pass preflight/indicator-unpublished
 fi
 
+# A comparator suppressed in another year's report: the table's "suppressed" and the chart's
+# longer "suppressed to protect confidentiality" each named with the cell, the chart not
+# reworded (the shorter word does not take the start of the longer).
+cp -r content/progress-2019 "$r/content/"
+csv=content/progress-2019/data/indicators.csv
+cell=$(grep -n '^phonics,Sefton,2019,83,82,' "$r/$csv" | cut -d: -f1)
+(cd "$r" && "$GEN" -q build --keep progress-2019) >/dev/null 2>&1
+sed -i "${cell}s/^phonics,Sefton,2019,83,82,/phonics,Sefton,2019,83,[c],/" "$r/$csv"
+(cd "$r" && "$GEN" -q build progress-2019) >/dev/null 2>"$r.err4"
+ch=$(sed -n '/<h2>What changed/,/<h2>What gen/p' "$r/out/progress-2019/preflight.html")
+at="<td><a href=\"/source/$csv#L$cell\">$csv:$cell:5</a></td></tr>"
+if grep -qF "<tr><td>Figure changed</td><td>82%</td><td>suppressed</td>$at" <<<"$ch" &&
+    grep -qF "<tr><td>Figure changed</td><td>82%</td><td>suppressed to protect confidentiality</td>$at" <<<"$ch" &&
+    ! grep -q '<tr><td>Paragraph reworded</td><td>\[Line chart' <<<"$ch"; then
+	pass preflight/indicator-suppressed
+else
+	fail preflight/indicator-suppressed "$(sed 's/<a [^>]*>//g; s/<\/a>//g' <<<"$ch" | cut -c1-160 | head -10)"
+fi
+
 # ---- a build that stops at an error: the PDF and the twin stay the last good build's, and
 # the preflight page (every row's, for a document built once per row) says it stopped, not
 # ready; the next good build puts its own back ----

@@ -501,6 +501,18 @@ facts_diff(struct buf *out, const struct template *t, const char *was, const cha
 	}
 }
 
+/* qsort(): the longer value now first; then in reading order. */
+static int
+longer_first(const void *a, const void *b)
+{
+	const struct changed *x = a, *y = b;
+	size_t lx = strlen(x->u->value), ly = strlen(y->u->value);
+
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return x->u < y->u ? -1 : x->u > y->u;
+}
+
 /* The figures whose uses (use_keys()) showed another value in the kept facts. */
 static void
 changed_cells(struct cmp *c, const char *was)
@@ -532,6 +544,10 @@ changed_cells(struct cmp *c, const char *was)
 	}
 	g_strfreev(keys);
 	g_hash_table_destroy(kept);
+	/* the longest values first, so that "suppressed" does not take the start of "suppressed
+	 * to protect confidentiality" where both are met */
+	if (c->nch > 1)
+		qsort(c->ch, c->nch, sizeof(*c->ch), longer_first);
 }
 
 static char *
