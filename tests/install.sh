@@ -266,7 +266,15 @@ preview_start() {
 	done
 	echo "${port:-0}"
 }
-preview_stop() { kill "$(cat "$TMP/install/$1.pid")" 2>/dev/null; wait "$(cat "$TMP/install/$1.pid")" 2>/dev/null; }
+# preview_stop NAME: stops it and waits until it is gone, port and all (it was started in a
+# command substitution's subshell, so `wait` alone cannot wait for it)
+preview_stop() {
+	local pid
+	pid=$(cat "$TMP/install/$1.pid")
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+}
 p1=$(preview_start pv1 strategy-2025)
 # Every link and picture of the page, and of its stylesheet: a fragment names an element of
 # the page, anything else is answered (the PDF, the pages, the assets, the fonts).
