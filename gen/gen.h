@@ -1301,9 +1301,15 @@ struct glyph_lines {
 	int		 height;	/* each line's logical height, pango units */
 	int		 baseline;	/* its baseline below its top */
 	int		 width;		/* the widest line's width */
+	struct glyph_pack *pack;	/* the runs' glyphs, packed until drawn (owned), or NULL
+					 * when the runs hold them */
 };
 /* Its lines, or NULL when pango laid it out. */
 const struct glyph_lines *glyph_lines(PangoLayout *);
+/* Gives line i's runs their glyph strings back from the packed glyphs, to be drawn, and
+ * lets them go again: a no-op for a layout pango laid out. */
+void		 glyph_line_open(PangoLayout *, int i);
+void		 glyph_line_close(PangoLayout *, int i);
 /* pango_layout_get_extents()'s logical rectangle and pango_layout_get_line_count(), from the
  * kept glyphs when the layout was set from them. */
 void		 layout_extents(PangoLayout *, PangoRectangle *logical);

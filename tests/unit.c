@@ -573,10 +573,12 @@ glyph_case(PangoContext *ctx, struct widths **wd, const PangoFontDescription *fd
 		PangoRectangle r;
 
 		pango_layout_iter_get_line_extents(it, NULL, &r);
+		glyph_line_open(c, i);	/* its glyphs, kept packed, as render.c draws them */
 		ok = ok && i < gl->n && r.height == gl->height && r.y == i * gl->height &&
 		    pango_layout_iter_get_baseline(it) - r.y == gl->baseline &&
 		    same_runs(pango_layout_iter_get_line_readonly(it), gl->line[i],
 		    pango_layout_get_text(a), pango_layout_get_text(c));
+		glyph_line_close(c, i);
 		i++;
 	} while (ok && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);

@@ -440,9 +440,12 @@ draw_lines(struct rctx *r, const struct piece *pc, PangoLayout *layout, int line
 	const struct lines *ln = layout_lines(layout);
 	int links = span_at(pc, SIZE_MAX, ST_LINK) != NULL;
 
-	for (int i = line0; i < line1 && i < ln->n; i++)
+	for (int i = line0; i < line1 && i < ln->n; i++) {
+		glyph_line_open(layout, i);	/* kept packed, drawn from glyph strings */
 		draw_line(r, pc, ln->line[i], x + ln->x[i], y + ln->base[i] - ln->top[line0],
 		    links);
+		glyph_line_close(layout, i);
+	}
 }
 
 /* Draws a layout outside the structure tree (running heads, decoration). */

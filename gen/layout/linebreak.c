@@ -17,6 +17,7 @@
  * pango would have made, split by colour and underline as pango splits them; render.c draws
  * them as it draws pango's (tests/glyph.sh compares the PDFs made with and without, and
  * GEN_GLYPH_CHECK=1 every such layout with pango's). Called by layout.c's make_layout(). */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -636,6 +637,131 @@ settle_lines(PangoLayout *l, const char *text, int width)
 
 /* ---- lines drawn from the kept glyphs ---- */
 
+/* The glyphs of every run of a layout's lines, 8 bytes a glyph, where pango's glyph strings
+ * take 24 and room to grow (two thirds of what the pages kept until drawn, 100 MB at 1,000
+ * sections): the layout keeps them so from pack_glyphs() on, and glyph_line_open() makes a
+ * line's glyph strings again, the same to the bit, while render.c draws it. */
+struct glyph_pack {
+	unsigned		*line_run;	/* line i's runs: [line_run[i], line_run[i + 1]) */
+	unsigned		*run_at;	/* run r's glyphs: g[run_at[r] .. run_at[r + 1]) */
+	struct piece_glyph	*g;		/* its clusters from the run's start; id
+						 * PACK_EMPTY for PANGO_GLYPH_EMPTY */
+};
+
+#define PACK_EMPTY	UINT16_MAX	/* no font has a glyph of this id (at most 65,535) */
+
+/* Glyph j of a packed run, as pango's. */
+static void
+unpack_glyph(const struct piece_glyph *g, unsigned j, PangoGlyphInfo *gi, int *cluster)
+{
+	memset(gi, 0, sizeof(*gi));
+	gi->glyph = g[j].id == PACK_EMPTY ? PANGO_GLYPH_EMPTY : g[j].id;
+	gi->geometry.width = g[j].adv;
+	gi->attr.is_cluster_start = j == 0 || g[j].cluster != g[j - 1].cluster;
+	*cluster = g[j].cluster;
+}
+
+/* Packs glyph j of gs into *g; 0 when unpacking it would not give it back exactly. */
+static int
+pack_glyph(const PangoGlyphString *gs, int j, struct piece_glyph *g)
+{
+	const PangoGlyphInfo *gi = &gs->glyphs[j];
+	PangoGlyphInfo back;
+	int cluster;
+
+	if ((gi->glyph >= PACK_EMPTY && gi->glyph != PANGO_GLYPH_EMPTY) ||
+	    gs->log_clusters[j] < 0 || gs->log_clusters[j] > UINT16_MAX)
+		return 0;
+	g[j].id = gi->glyph == PANGO_GLYPH_EMPTY ? PACK_EMPTY : (uint16_t)gi->glyph;
+	g[j].adv = gi->geometry.width;
+	g[j].cluster = (uint16_t)gs->log_clusters[j];
+	unpack_glyph(g, (unsigned)j, &back, &cluster);
+	return memcmp(&back, gi, sizeof(back)) == 0 && cluster == gs->log_clusters[j];
+}
+
+/* Packs the glyphs of gl's runs and lets their glyph strings go; leaves them as they are
+ * when a glyph would not come back the same. */
+static void
+pack_glyphs(struct glyph_lines *gl)
+{
+	size_t nruns = 0, ng = 0, r = 0, k = 0;
+	struct glyph_pack *p;
+
+	for (int i = 0; i < gl->n; i++)
+		for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next) {
+			nruns++;
+			ng += (size_t)((PangoGlyphItem *)x->data)->glyphs->num_glyphs;
+		}
+	if (ng > UINT_MAX / 2)
+		return;
+	p = xmalloc(sizeof(*p) + ((size_t)gl->n + 1 + nruns + 1) * sizeof(unsigned) +
+	    ng * sizeof(struct piece_glyph));
+	p->line_run = (unsigned *)(p + 1);
+	p->run_at = p->line_run + gl->n + 1;
+	p->g = (struct piece_glyph *)(p->run_at + nruns + 1);
+	for (int i = 0; i < gl->n; i++) {
+		p->line_run[i] = (unsigned)r;
+		for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next, r++) {
+			const PangoGlyphString *gs = ((PangoGlyphItem *)x->data)->glyphs;
+
+			p->run_at[r] = (unsigned)k;
+			for (int j = 0; j < gs->num_glyphs; j++)
+				if (!pack_glyph(gs, j, p->g + k)) {
+					free(p);
+					return;
+				}
+			k += (size_t)gs->num_glyphs;
+		}
+	}
+	p->line_run[gl->n] = (unsigned)r;
+	p->run_at[r] = (unsigned)k;
+	for (int i = 0; i < gl->n; i++)
+		for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next) {
+			pango_glyph_string_free(((PangoGlyphItem *)x->data)->glyphs);
+			((PangoGlyphItem *)x->data)->glyphs = NULL;
+		}
+	gl->pack = p;
+}
+
+void
+glyph_line_open(PangoLayout *l, int i)
+{
+	const struct glyph_lines *gl = glyph_lines(l);
+	unsigned r;
+
+	if (gl == NULL || gl->pack == NULL || i < 0 || i >= gl->n)
+		return;
+	r = gl->pack->line_run[i];
+	for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next, r++) {
+		PangoGlyphItem *run = x->data;
+		const struct piece_glyph *g = gl->pack->g + gl->pack->run_at[r];
+		unsigned n = gl->pack->run_at[r + 1] - gl->pack->run_at[r];
+
+		if (run->glyphs != NULL)
+			continue;
+		run->glyphs = pango_glyph_string_new();
+		pango_glyph_string_set_size(run->glyphs, (gint)n);
+		for (unsigned j = 0; j < n; j++)
+			unpack_glyph(g, j, &run->glyphs->glyphs[j], &run->glyphs->log_clusters[j]);
+	}
+}
+
+void
+glyph_line_close(PangoLayout *l, int i)
+{
+	const struct glyph_lines *gl = glyph_lines(l);
+
+	if (gl == NULL || gl->pack == NULL || i < 0 || i >= gl->n)
+		return;
+	for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next) {
+		PangoGlyphItem *run = x->data;
+
+		if (run->glyphs != NULL)
+			pango_glyph_string_free(run->glyphs);
+		run->glyphs = NULL;
+	}
+}
+
 static void
 glyph_lines_free(gpointer p)
 {
@@ -648,6 +774,7 @@ glyph_lines_free(gpointer p)
 		g_free(gl->line[i]);
 	}
 	free(gl->line);
+	free(gl->pack);
 	free(gl);
 }
 
@@ -1117,6 +1244,8 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 		wd->checked++;
 		wd->lines += (size_t)glyph_lines(l)->n;
 	}
+	if (rc == 0 && fo.nitems > 0)	/* kept packed until drawn */
+		pack_glyphs((struct glyph_lines *)glyph_lines(l));
 	if (rc == 1 || fo.nitems == 0)
 		rc = settle_lines(l, t.s != NULL ? t.s : "", width);
 	if (rc != 0)
