@@ -447,7 +447,8 @@ static void
 found_free(struct found *fo)
 {
 	for (size_t i = 0; i < fo->nitems; i++)
-		pango_item_free(fo->items[i].item);
+		if (fo->items[i].item != NULL)	/* not taken by pack_lines() */
+			pango_item_free(fo->items[i].item);
 	free(fo->items);
 	free(fo->p);
 }
@@ -637,14 +638,26 @@ settle_lines(PangoLayout *l, const char *text, int width)
 
 /* ---- lines drawn from the kept glyphs ---- */
 
-/* The glyphs of every run of a layout's lines, 8 bytes a glyph, where pango's glyph strings
- * take 24 and room to grow (two thirds of what the pages kept until drawn, 100 MB at 1,000
- * sections): the layout keeps them so from pack_glyphs() on, and glyph_line_open() makes a
- * line's glyph strings again, the same to the bit, while render.c draws it. */
+/* A layout's lines as it keeps them until they are drawn: its runs' glyphs at 8 bytes a glyph
+ * where pango's glyph strings take 24 and room to grow, and each run as the item it is made
+ * from and its bytes (20 bytes, the items kept once a paragraph), where a PangoGlyphItem, a
+ * PangoItem with its attributes and a list node took about 150 more (the glyph strings and
+ * runs were 120 MB of the 160 the heap held after layout at 1,000 sections; packed, 26 MB).
+ * glyph_line_open() makes a line's runs again, as lines_from_glyphs() made them
+ * and style_runs() styled them, the same to the bit, for render.c to draw. */
+struct packed_run {
+	unsigned	 at;		/* its glyphs: g[at] up to the next run's */
+	unsigned	 item;		/* made from items[item], ... */
+	int		 offset, length, num_chars;	/* ... these bytes of the layout's text */
+};
+
 struct glyph_pack {
+	PangoItem		**items;	/* the paragraph's items (owned) */
+	size_t			 nitems;
+	PangoAttrList		*style;		/* colour, underline and strike, or NULL */
 	unsigned		*line_run;	/* line i's runs: [line_run[i], line_run[i + 1]) */
-	unsigned		*run_at;	/* run r's glyphs: g[run_at[r] .. run_at[r + 1]) */
-	struct piece_glyph	*g;		/* its clusters from the run's start; id
+	struct packed_run	*run;		/* and one more, its `at` the end of g */
+	struct piece_glyph	*g;		/* clusters from the run's start; id
 						 * PACK_EMPTY for PANGO_GLYPH_EMPTY */
 };
 
@@ -679,10 +692,59 @@ pack_glyph(const PangoGlyphString *gs, int j, struct piece_glyph *g)
 	return memcmp(&back, gi, sizeof(back)) == 0 && cluster == gs->log_clusters[j];
 }
 
-/* Packs the glyphs of gl's runs and lets their glyph strings go; leaves them as they are
- * when a glyph would not come back the same. */
-static void
-pack_glyphs(struct glyph_lines *gl)
+/* The attributes of `al` that style runs once shaped (colour, underline, strike), or NULL. */
+static PangoAttrList *
+style_list(PangoAttrList *al)
+{
+	PangoAttrList *rest = pango_attr_list_copy(al), *x;
+	GSList *left;
+
+	if ((x = pango_attr_list_filter(rest, affects_items, NULL)) != NULL)
+		pango_attr_list_unref(x);
+	if ((x = pango_attr_list_filter(rest, affects_shape, NULL)) != NULL)
+		pango_attr_list_unref(x);
+	left = pango_attr_list_get_attributes(rest);
+	if (left == NULL) {
+		pango_attr_list_unref(rest);
+		return NULL;
+	}
+	g_slist_free_full(left, (GDestroyNotify)pango_attribute_destroy);
+	return rest;
+}
+
+/* The runs of a line, styled by `style` (when not NULL) as pango does once it has shaped
+ * them (pango-layout.c's apply_attributes_to_runs()); `t` is the layout's text. */
+static GSList *
+style_line(GSList *runs, PangoAttrList *style, const char *t)
+{
+	GSList *styled = NULL;
+
+	if (style == NULL)
+		return runs;
+	for (GSList *r = runs; r != NULL; r = r->next)
+		styled = g_slist_concat(styled, pango_glyph_item_apply_attrs(r->data, (char *)t,
+		    style));
+	g_slist_free(runs);
+	return styled;
+}
+
+/* Which of fo's items line `line` (bytes [from, to) of the block's text) takes its run r'th
+ * from, as glyph_line() goes through them. */
+static unsigned
+run_item(const struct found *fo, size_t from, size_t to, unsigned r)
+{
+	for (size_t t = 0; t < fo->nitems; t++)
+		if ((fo->items[t].a > from ? fo->items[t].a : from) <
+		    (fo->items[t].b < to ? fo->items[t].b : to) && r-- == 0)
+			return (unsigned)t;
+	return UINT_MAX;
+}
+
+/* Packs gl's runs (fo's, not yet styled) and lets them go, keeping fo's items and the style
+ * `al` puts on them for glyph_line_open(); returns 0, changing nothing, when a glyph or run
+ * would not come back the same. */
+static int
+pack_lines(struct glyph_lines *gl, struct found *fo, PangoAttrList *al)
 {
 	size_t nruns = 0, ng = 0, r = 0, k = 0;
 	struct glyph_pack *p;
@@ -693,57 +755,86 @@ pack_glyphs(struct glyph_lines *gl)
 			ng += (size_t)((PangoGlyphItem *)x->data)->glyphs->num_glyphs;
 		}
 	if (ng > UINT_MAX / 2)
-		return;
-	p = xmalloc(sizeof(*p) + ((size_t)gl->n + 1 + nruns + 1) * sizeof(unsigned) +
-	    ng * sizeof(struct piece_glyph));
+		return 0;
+	p = xcalloc(1, sizeof(*p) + ((size_t)gl->n + 1) * sizeof(unsigned) + (nruns + 1) *
+	    sizeof(struct packed_run) + ng * sizeof(struct piece_glyph));
 	p->line_run = (unsigned *)(p + 1);
-	p->run_at = p->line_run + gl->n + 1;
-	p->g = (struct piece_glyph *)(p->run_at + nruns + 1);
+	p->run = (struct packed_run *)(p->line_run + gl->n + 1);
+	p->g = (struct piece_glyph *)(p->run + nruns + 1);
 	for (int i = 0; i < gl->n; i++) {
-		p->line_run[i] = (unsigned)r;
-		for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next, r++) {
-			const PangoGlyphString *gs = ((PangoGlyphItem *)x->data)->glyphs;
+		size_t from = (size_t)(gl->line[i]->start_index - i);
+		size_t to = from + (size_t)gl->line[i]->length;
+		unsigned q = 0;
 
-			p->run_at[r] = (unsigned)k;
+		p->line_run[i] = (unsigned)r;
+		for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next, r++, q++) {
+			const PangoGlyphItem *run = x->data;
+			const PangoGlyphString *gs = run->glyphs;
+			struct packed_run *pr = &p->run[r];
+
+			pr->at = (unsigned)k;
+			pr->item = run_item(fo, from, to, q);
+			pr->offset = run->item->offset;
+			pr->length = run->item->length;
+			pr->num_chars = run->item->num_chars;
+			if (pr->item == UINT_MAX || run->y_offset != 0 ||
+			    run->start_x_offset != 0 || run->end_x_offset != 0) {
+				free(p);
+				return 0;
+			}
 			for (int j = 0; j < gs->num_glyphs; j++)
 				if (!pack_glyph(gs, j, p->g + k)) {
 					free(p);
-					return;
+					return 0;
 				}
 			k += (size_t)gs->num_glyphs;
 		}
 	}
 	p->line_run[gl->n] = (unsigned)r;
-	p->run_at[r] = (unsigned)k;
-	for (int i = 0; i < gl->n; i++)
-		for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next) {
-			pango_glyph_string_free(((PangoGlyphItem *)x->data)->glyphs);
-			((PangoGlyphItem *)x->data)->glyphs = NULL;
-		}
+	p->run[r].at = (unsigned)k;
+	p->nitems = fo->nitems;
+	p->items = xcalloc(fo->nitems, sizeof(*p->items));
+	for (size_t t = 0; t < fo->nitems; t++) {	/* taken from fo, which is done with */
+		p->items[t] = fo->items[t].item;
+		fo->items[t].item = NULL;
+	}
+	p->style = style_list(al);
+	for (int i = 0; i < gl->n; i++) {
+		g_slist_free_full(gl->line[i]->runs, (GDestroyNotify)pango_glyph_item_free);
+		gl->line[i]->runs = NULL;
+	}
 	gl->pack = p;
+	return 1;
 }
 
 void
 glyph_line_open(PangoLayout *l, int i)
 {
 	const struct glyph_lines *gl = glyph_lines(l);
-	unsigned r;
+	const struct glyph_pack *p;
+	GSList *runs = NULL;
 
-	if (gl == NULL || gl->pack == NULL || i < 0 || i >= gl->n)
+	if (gl == NULL || (p = gl->pack) == NULL || i < 0 || i >= gl->n ||
+	    gl->line[i]->runs != NULL)
 		return;
-	r = gl->pack->line_run[i];
-	for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next, r++) {
-		PangoGlyphItem *run = x->data;
-		const struct piece_glyph *g = gl->pack->g + gl->pack->run_at[r];
-		unsigned n = gl->pack->run_at[r + 1] - gl->pack->run_at[r];
+	for (unsigned r = p->line_run[i]; r < p->line_run[i + 1]; r++) {
+		const struct packed_run *pr = &p->run[r];
+		unsigned n = p->run[r + 1].at - pr->at;
+		PangoGlyphItem *run = g_slice_new0(PangoGlyphItem);
+		PangoItem *item = pango_item_copy(p->items[pr->item]);
 
-		if (run->glyphs != NULL)
-			continue;
+		item->offset = pr->offset;
+		item->length = pr->length;
+		item->num_chars = pr->num_chars;
+		run->item = item;
 		run->glyphs = pango_glyph_string_new();
 		pango_glyph_string_set_size(run->glyphs, (gint)n);
 		for (unsigned j = 0; j < n; j++)
-			unpack_glyph(g, j, &run->glyphs->glyphs[j], &run->glyphs->log_clusters[j]);
+			unpack_glyph(p->g + pr->at, j, &run->glyphs->glyphs[j],
+			    &run->glyphs->log_clusters[j]);
+		runs = g_slist_prepend(runs, run);
 	}
+	gl->line[i]->runs = style_line(g_slist_reverse(runs), p->style, pango_layout_get_text(l));
 }
 
 void
@@ -753,13 +844,8 @@ glyph_line_close(PangoLayout *l, int i)
 
 	if (gl == NULL || gl->pack == NULL || i < 0 || i >= gl->n)
 		return;
-	for (GSList *x = gl->line[i]->runs; x != NULL; x = x->next) {
-		PangoGlyphItem *run = x->data;
-
-		if (run->glyphs != NULL)
-			pango_glyph_string_free(run->glyphs);
-		run->glyphs = NULL;
-	}
+	g_slist_free_full(gl->line[i]->runs, (GDestroyNotify)pango_glyph_item_free);
+	gl->line[i]->runs = NULL;
 }
 
 static void
@@ -774,7 +860,14 @@ glyph_lines_free(gpointer p)
 		g_free(gl->line[i]);
 	}
 	free(gl->line);
-	free(gl->pack);
+	if (gl->pack != NULL) {
+		for (size_t t = 0; t < gl->pack->nitems; t++)
+			pango_item_free(gl->pack->items[t]);
+		free(gl->pack->items);
+		if (gl->pack->style != NULL)
+			pango_attr_list_unref(gl->pack->style);
+		free(gl->pack);
+	}
 	free(gl);
 }
 
@@ -1010,25 +1103,12 @@ found_metrics(struct widths *wd, PangoContext *ctx, const struct found *fo, int 
 static void
 style_runs(struct glyph_lines *gl, PangoAttrList *al, const char *t)
 {
-	PangoAttrList *rest = pango_attr_list_copy(al), *x;
-	GSList *left;
+	PangoAttrList *style = style_list(al);
 
-	if ((x = pango_attr_list_filter(rest, affects_items, NULL)) != NULL)
-		pango_attr_list_unref(x);
-	if ((x = pango_attr_list_filter(rest, affects_shape, NULL)) != NULL)
-		pango_attr_list_unref(x);
-	left = pango_attr_list_get_attributes(rest);
-	for (int i = 0; left != NULL && i < gl->n; i++) {
-		GSList *runs = NULL;
-
-		for (GSList *r = gl->line[i]->runs; r != NULL; r = r->next)
-			runs = g_slist_concat(runs, pango_glyph_item_apply_attrs(r->data,
-			    (char *)t, rest));
-		g_slist_free(gl->line[i]->runs);
-		gl->line[i]->runs = runs;
-	}
-	g_slist_free_full(left, (GDestroyNotify)pango_attribute_destroy);
-	pango_attr_list_unref(rest);
+	for (int i = 0; style != NULL && i < gl->n; i++)
+		gl->line[i]->runs = style_line(gl->line[i]->runs, style, t);
+	if (style != NULL)
+		pango_attr_list_unref(style);
 }
 
 /* The lines of `l` (text `t`, the block's `text` with a newline at each of at[0 .. nat)),
@@ -1036,7 +1116,7 @@ style_runs(struct glyph_lines *gl, PangoAttrList *al, const char *t)
  * settle them: kept with the layout for layout_lines() and render.c. Returns 0; 1 when
  * pango must shape them itself; -1 when a line is wider than `width`. */
 static int
-lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, const struct found *fo,
+lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, struct found *fo,
     const char *text, size_t len, const size_t *at, size_t nat, int width, PangoAttrList *al,
     const char *t)
 {
@@ -1081,7 +1161,8 @@ lines_from_glyphs(struct widths *wd, PangoContext *ctx, PangoLayout *l, const st
 		gl->width = w > gl->width ? w : gl->width;
 		from = to;
 	}
-	style_runs(gl, al, t);
+	if (!pack_lines(gl, fo, al))	/* kept packed until drawn, or else styled now */
+		style_runs(gl, al, t);
 	return 0;
 }
 
@@ -1160,6 +1241,7 @@ check_glyph_lines(PangoLayout *l, const char *t, int width)
 
 		if (bad || i >= gl->n)
 			break;
+		glyph_line_open(l, i);	/* kept packed: its runs made again */
 		b = gl->line[i];
 		pango_layout_iter_get_line_extents(it, NULL, &pr);
 		if (a->start_index != b->start_index || a->length != b->length ||
@@ -1172,6 +1254,7 @@ check_glyph_lines(PangoLayout *l, const char *t, int width)
 		for (GSList *x = a->runs, *y = b->runs; x != NULL && !bad; x = x->next, y = y->next)
 			if (!same_run(x->data, y->data))
 				bad = 3;
+		glyph_line_close(l, i);
 		i++;
 	} while (!bad && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
@@ -1244,8 +1327,6 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 		wd->checked++;
 		wd->lines += (size_t)glyph_lines(l)->n;
 	}
-	if (rc == 0 && fo.nitems > 0)	/* kept packed until drawn */
-		pack_glyphs((struct glyph_lines *)glyph_lines(l));
 	if (rc == 1 || fo.nitems == 0)
 		rc = settle_lines(l, t.s != NULL ? t.s : "", width);
 	if (rc != 0)
