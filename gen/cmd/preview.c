@@ -1039,17 +1039,24 @@ counts(struct preview *p, const struct inotify_event *e)
 	return 1;
 }
 
+/* How long a save's events must stay quiet before the build starts, in milliseconds: a
+ * file written and closed, or renamed into place, ends a save (an editor's steps follow one
+ * another within a millisecond); anything else (a file made, removed or moved away) is a
+ * step on the way, and is given longer. */
+#define SETTLE_SAVED	5
+#define SETTLE_BETWEEN	25
+
 /* Waits for a save, then for the writes around it to settle. */
 static void
 wait_for_save(struct preview *p)
 {
 	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct pollfd pf = { p->inotify, POLLIN, 0 };
-	int changed = 0;
+	int quiet = -1;	/* until a change counts: none */
 	ssize_t n;
 
 	do {	/* an editor's save is several events: take them all */
-		while (poll(&pf, 1, changed ? 25 : -1) < 0 && errno == EINTR)
+		while (poll(&pf, 1, quiet) < 0 && errno == EINTR)
 			;
 		if (!(pf.revents & POLLIN))
 			break;
@@ -1057,7 +1064,9 @@ wait_for_save(struct preview *p)
 			for (char *at = events; at < events + n; ) {
 				const struct inotify_event *e = (const void *)at;
 
-				changed |= counts(p, e);
+				if (counts(p, e))
+					quiet = e->mask & (IN_CLOSE_WRITE | IN_MOVED_TO) ?
+					    SETTLE_SAVED : SETTLE_BETWEEN;
 				at += sizeof(*e) + e->len;
 			}
 	} while (1);
