@@ -533,9 +533,7 @@ page(struct preview *p, const char *nonce)
 	buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>Preview: ");
 	xml_escape(&b, p->title ? p->title : "", strlen(p->title ? p->title : ""));
-	/* no icon: the browser would ask for one just as the page opens */
-	buf_adds(&b, "</title>\n<link rel=\"icon\" href=\"data:,\">\n"
-	    "<link rel=\"stylesheet\" href=\"/assets/gen.css\">\n");
+	buf_adds(&b, "</title>\n<link rel=\"stylesheet\" href=\"/assets/gen.css\">\n");
 	buf_adds(&b, preview_style);
 	buf_adds(&b, "</head>\n<body>\n");
 	page_parts(p, &b);
@@ -548,13 +546,29 @@ page(struct preview *p, const char *nonce)
 	    "const same = (a, b) => a.nodeType === b.nodeType && a.nodeName === b.nodeName &&\n"
 	    "  (a.nodeType !== 1 || a.attributes.length === b.attributes.length &&\n"
 	    "   [...b.attributes].every((t) => a.getAttribute(t.name) === t.value));\n"
+	    /* an element of `list` from `at`, a few on, equal to x; or -1 */
+	    "const near = (x, list, at) => {\n"
+	    "  for (let k = at; x.nodeType === 1 && k < list.length && k < at + 4; k++)\n"
+	    "    if (x.isEqualNode(list[k])) return k;\n"
+	    "  return -1;\n"
+	    "};\n"
+	    /* a's children made b's: those equal kept, those put in or taken out (a link to the
+	     * PDF in each chapter once there is one) found a few nodes on, the rest patched */
 	    "const patch = (a, b) => {\n"
 	    "  if (a.isEqualNode(b)) return;\n"
 	    "  if (!same(a, b)) { a.replaceWith(b); return; }\n"
 	    "  if (a.nodeType !== 1) { a.nodeValue = b.nodeValue; return; }\n"
-	    "  const bs = [...b.childNodes], as = [...a.childNodes];\n"
-	    "  if (as.length !== bs.length) { a.replaceChildren(...bs); return; }\n"
-	    "  for (let i = 0; i < as.length; i++) patch(as[i], bs[i]);\n"
+	    "  const as = [...a.childNodes], bs = [...b.childNodes];\n"
+	    "  let i = 0, j = 0, k;\n"
+	    "  while (i < as.length && j < bs.length)\n"
+	    "    if (as[i].isEqualNode(bs[j])) { i++; j++; }\n"
+	    "    else if ((k = near(as[i], bs, j + 1)) >= 0)\n"
+	    "      while (j < k) a.insertBefore(bs[j++], as[i]);\n"
+	    "    else if ((k = near(bs[j], as, i + 1)) >= 0)\n"
+	    "      while (i < k) as[i++].remove();\n"
+	    "    else patch(as[i++], bs[j++]);\n"
+	    "  while (i < as.length) as[i++].remove();\n"
+	    "  while (j < bs.length) a.append(bs[j++]);\n"
 	    "};\n"
 	    "let last = Promise.resolve();\n"
 	    "const update = (html) => {\n"
