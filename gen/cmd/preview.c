@@ -4,7 +4,7 @@
  * beside the PDF's pages as pictures (poppler), and the messages of a build that failed over
  * the last good pages. inotify sees a save of any file the document reads; the document is
  * built again, the HTML first (it needs no layout) and then the PDF, and the open page is told
- * by server-sent events and refreshes itself where it is. Called by main.c. */
+ * by server-sent events and changes, where it is, what differs. Called by main.c. */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -488,6 +488,37 @@ static const char preview_style[] =
 	".preflight{margin:.75rem 1rem;font-weight:bold}"
 	"@media (max-width:60rem){.preview{grid-template-columns:minmax(0,1fr)}}</style>\n";
 
+/* What the page shows, which changes (p->lock held): the last build's messages, what the
+ * last good build says and its pages. Each event of /events carries it too. */
+static void
+page_parts(struct preview *p, struct buf *b)
+{
+	char gen[64];
+
+	snprintf(gen, sizeof(gen), "%lu", p->generation);
+	buf_adds(b, "<div id=\"errors\" role=\"alert\">");
+	buf_add(b, p->errors.s ? p->errors.s : "", p->errors.len);
+	buf_adds(b, "</div>\n");
+	if (p->before != NULL) {	/* the page to read before publishing */
+		buf_adds(b, "<p class=\"preflight\"><a href=\"/preflight.html\">");
+		xml_escape(b, p->before, strlen(p->before));
+		buf_adds(b, "</a></p>\n");
+	}
+	buf_adds(b, "<div class=\"preview\">\n<main id=\"doc\" data-generation=\"");
+	buf_adds(b, gen);
+	buf_adds(b, "\">\n");
+	buf_add(b, p->text.s ? p->text.s : "", p->text.len);
+	buf_adds(b, "</main>\n<div id=\"pages\" role=\"region\" aria-label=\"The PDF's pages\">\n");
+	for (size_t i = 0; i < p->npages; i++) {	/* new URLs only for new pages */
+		char img[256];
+
+		snprintf(img, sizeof(img), "<img src=\"/page/%zu.png?v=%lu\" alt=\"Page %zu of the "
+		    "PDF\" loading=\"lazy\">\n", i + 1, p->pages_made, i + 1);
+		buf_adds(b, img);
+	}
+	buf_adds(b, "</div>\n</div>\n");
+}
+
 /* The page: what the last good build says, its pages, and the last build's messages. Its
  * one script carries `nonce`, which the page's Content-Security-Policy names: no other script
  * runs, whatever the document's text holds. */
@@ -495,10 +526,8 @@ static char *
 page(struct preview *p, const char *nonce)
 {
 	struct buf b = { 0 };
-	char gen[64];
 
 	pthread_mutex_lock(&p->lock);
-	snprintf(gen, sizeof(gen), "%lu", p->generation);
 	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"");
 	xml_escape(&b, p->lang ? p->lang : "en-GB", strlen(p->lang ? p->lang : "en-GB"));
 	buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
@@ -506,38 +535,58 @@ page(struct preview *p, const char *nonce)
 	xml_escape(&b, p->title ? p->title : "", strlen(p->title ? p->title : ""));
 	buf_adds(&b, "</title>\n<link rel=\"stylesheet\" href=\"/assets/gen.css\">\n");
 	buf_adds(&b, preview_style);
-	buf_adds(&b, "</head>\n<body>\n<div id=\"errors\" role=\"alert\">");
-	buf_add(&b, p->errors.s ? p->errors.s : "", p->errors.len);
-	buf_adds(&b, "</div>\n");
-	if (p->before != NULL) {	/* the page to read before publishing */
-		buf_adds(&b, "<p class=\"preflight\"><a href=\"/preflight.html\">");
-		xml_escape(&b, p->before, strlen(p->before));
-		buf_adds(&b, "</a></p>\n");
-	}
-	buf_adds(&b, "<div class=\"preview\">\n<main id=\"doc\" data-generation=\"");
-	buf_adds(&b, gen);
-	buf_adds(&b, "\">\n");
-	buf_add(&b, p->text.s ? p->text.s : "", p->text.len);
-	buf_adds(&b, "</main>\n<div id=\"pages\" role=\"region\" aria-label=\"The PDF's pages\">\n");
-	for (size_t i = 0; i < p->npages; i++) {	/* new URLs only for new pages */
-		char img[256];
-
-		snprintf(img, sizeof(img), "<img src=\"/page/%zu.png?v=%lu\" alt=\"Page %zu of the "
-		    "PDF\" loading=\"lazy\">\n", i + 1, p->pages_made, i + 1);
-		buf_adds(&b, img);
-	}
+	buf_adds(&b, "</head>\n<body>\n");
+	page_parts(p, &b);
 	pthread_mutex_unlock(&p->lock);
-	buf_adds(&b, "</div>\n</div>\n<script nonce=\"");
+	buf_adds(&b, "<script nonce=\"");
 	buf_adds(&b, nonce);
 	buf_adds(&b, "\">\n"
-	    "new EventSource('/events').onmessage = async () => {\n"
-	    "  const y = scrollY, d = new DOMParser().parseFromString(\n"
-	    "    await (await fetch('/')).text(), 'text/html');\n"
-	    "  for (const id of ['errors', 'doc', 'pages'])\n"
-	    "    if (document.getElementById(id).innerHTML !== d.getElementById(id).innerHTML)\n"
-	    "      document.getElementById(id).replaceWith(d.getElementById(id));\n"
+	    /* Only what differs is changed: the browser then lays out again that part alone,
+	     * where the whole document's text put in afresh took it 60 to 200 ms. */
+	    "const same = (a, b) => a.nodeType === b.nodeType && a.nodeName === b.nodeName &&\n"
+	    "  (a.nodeType !== 1 || a.attributes.length === b.attributes.length &&\n"
+	    "   [...b.attributes].every((t) => a.getAttribute(t.name) === t.value));\n"
+	    /* an element of `list` from `at`, a few on, equal to x; or -1 */
+	    "const near = (x, list, at) => {\n"
+	    "  for (let k = at; x.nodeType === 1 && k < list.length && k < at + 4; k++)\n"
+	    "    if (x.isEqualNode(list[k])) return k;\n"
+	    "  return -1;\n"
+	    "};\n"
+	    /* a's children made b's: those equal kept, those put in or taken out (a link to the
+	     * PDF in each chapter once there is one) found a few nodes on, the rest patched */
+	    "const patch = (a, b) => {\n"
+	    "  if (a.isEqualNode(b)) return;\n"
+	    "  if (!same(a, b)) { a.replaceWith(b); return; }\n"
+	    "  if (a.nodeType !== 1) { a.nodeValue = b.nodeValue; return; }\n"
+	    "  const as = [...a.childNodes], bs = [...b.childNodes];\n"
+	    "  let i = 0, j = 0, k;\n"
+	    "  while (i < as.length && j < bs.length)\n"
+	    "    if (as[i].isEqualNode(bs[j])) { i++; j++; }\n"
+	    "    else if ((k = near(as[i], bs, j + 1)) >= 0)\n"
+	    "      while (j < k) a.insertBefore(bs[j++], as[i]);\n"
+	    "    else if ((k = near(bs[j], as, i + 1)) >= 0)\n"
+	    "      while (i < k) as[i++].remove();\n"
+	    "    else patch(as[i++], bs[j++]);\n"
+	    "  while (i < as.length) as[i++].remove();\n"
+	    "  while (j < bs.length) a.append(bs[j++]);\n"
+	    "};\n"
+	    "let last = Promise.resolve();\n"
+	    "const update = (html) => {\n"
+	    "  const y = scrollY, d = new DOMParser().parseFromString(html, 'text/html');\n"
+	    "  for (const id of ['errors', 'doc', 'pages']) {\n"
+	    "    const a = document.getElementById(id), b = d.getElementById(id);\n"
+	    "    for (const t of [...a.attributes])\n"
+	    "      if (!b.hasAttribute(t.name)) a.removeAttribute(t.name);\n"
+	    "    for (const t of [...b.attributes])\n"
+	    "      if (a.getAttribute(t.name) !== t.value) a.setAttribute(t.name, t.value);\n"
+	    "    patch(a, b);\n"
+	    "  }\n"
 	    "  scrollTo(0, y);\n"
-	    "};\n</script>\n</body>\n</html>\n");
+	    "};\n"
+	    /* the events from the generation shown on, each with the new parts */
+	    "new EventSource('/events?since=' + document.getElementById('doc').dataset.generation)\n"
+	    "  .onmessage = (e) => { last = last.then(() => update(e.data)).catch(() => {}); };\n"
+	    "</script>\n</body>\n</html>\n");
 	return b.s;
 }
 
@@ -575,11 +624,45 @@ refuse(struct MHD_Connection *c, unsigned status, const char *why)
 	    MHD_RESPMEM_PERSISTENT);
 }
 
-/* An event stream's state: the generation the browser has seen. */
+/* An event stream's state: the generation the browser has seen, and what is still to be
+ * sent of the last event. */
 struct stream {
 	struct preview	*p;
 	unsigned long	 seen;
+	struct buf	 event;
+	size_t		 sent;
 };
+
+static void
+stream_free(void *cls)
+{
+	struct stream *s = cls;
+
+	buf_free(&s->event);
+	free(s);
+}
+
+/* The event of a new generation: the page's parts, a line of data each line. */
+static void
+stream_event(struct stream *s)
+{
+	struct buf parts = { 0 };
+
+	page_parts(s->p, &parts);
+	buf_free(&s->event);
+	s->sent = 0;
+	for (const char *l = parts.s ? parts.s : ""; *l; ) {
+		size_t n = strcspn(l, "\r\n");
+
+		buf_adds(&s->event, "data: ");
+		buf_add(&s->event, l, n);
+		buf_addc(&s->event, '\n');
+		l += n;
+		l += *l == '\r' && l[1] == '\n' ? 2 : *l != '\0';
+	}
+	buf_addc(&s->event, '\n');
+	buf_free(&parts);
+}
 
 static ssize_t
 stream_next(void *cls, uint64_t pos, char *buf, size_t max)
@@ -590,6 +673,13 @@ stream_next(void *cls, uint64_t pos, char *buf, size_t max)
 	int n = 0;
 
 	(void)pos;
+	if (s->sent < s->event.len) {	/* the rest of the last event */
+		size_t k = s->event.len - s->sent < max ? s->event.len - s->sent : max;
+
+		memcpy(buf, s->event.s + s->sent, k);
+		s->sent += k;
+		return (ssize_t)k;
+	}
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += KEEP_ALIVE;
 	pthread_mutex_lock(&p->lock);
@@ -600,7 +690,10 @@ stream_next(void *cls, uint64_t pos, char *buf, size_t max)
 		n = -1;
 	else if (p->generation != s->seen) {
 		s->seen = p->generation;
-		n = snprintf(buf, max, "data: %lu\n\n", s->seen);
+		stream_event(s);
+		n = (int)(s->event.len < max ? s->event.len : max);
+		memcpy(buf, s->event.s, (size_t)n);
+		s->sent = (size_t)n;
 	} else
 		n = snprintf(buf, max, ": still here\n\n");
 	pthread_mutex_unlock(&p->lock);
@@ -825,11 +918,19 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		struct MHD_Response *r;
 		enum MHD_Result rc;
 
+		const char *since = lib.MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+		    "since");
+		char *e = NULL;
+		unsigned long g;
+
 		s->p = p;
 		pthread_mutex_lock(&p->lock);
-		s->seen = p->generation;
+		/* from the generation the page shows, so that a change meanwhile is sent */
+		g = since ? strtoul(since, &e, 10) : 0;
+		s->seen = since && *since && *e == '\0' && g <= p->generation ? g : p->generation;
 		pthread_mutex_unlock(&p->lock);
-		r = lib.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_next, s, free);
+		r = lib.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_next, s,
+		    stream_free);
 		lib.MHD_add_response_header(r, "Content-Type", "text/event-stream");
 		lib.MHD_add_response_header(r, "Cache-Control", "no-store");
 		rc = lib.MHD_queue_response(c, MHD_HTTP_OK, r);
@@ -1016,17 +1117,24 @@ counts(struct preview *p, const struct inotify_event *e)
 	return 1;
 }
 
+/* How long a save's events must stay quiet before the build starts, in milliseconds: a
+ * file written and closed, or renamed into place, ends a save (an editor's steps follow one
+ * another within a millisecond); anything else (a file made, removed or moved away) is a
+ * step on the way, and is given longer. */
+#define SETTLE_SAVED	5
+#define SETTLE_BETWEEN	25
+
 /* Waits for a save, then for the writes around it to settle. */
 static void
 wait_for_save(struct preview *p)
 {
 	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct pollfd pf = { p->inotify, POLLIN, 0 };
-	int changed = 0;
+	int quiet = -1;	/* until a change counts: none */
 	ssize_t n;
 
 	do {	/* an editor's save is several events: take them all */
-		while (poll(&pf, 1, changed ? 25 : -1) < 0 && errno == EINTR)
+		while (poll(&pf, 1, quiet) < 0 && errno == EINTR)
 			;
 		if (!(pf.revents & POLLIN))
 			break;
@@ -1034,7 +1142,9 @@ wait_for_save(struct preview *p)
 			for (char *at = events; at < events + n; ) {
 				const struct inotify_event *e = (const void *)at;
 
-				changed |= counts(p, e);
+				if (counts(p, e))
+					quiet = e->mask & (IN_CLOSE_WRITE | IN_MOVED_TO) ?
+					    SETTLE_SAVED : SETTLE_BETWEEN;
 				at += sizeof(*e) + e->len;
 			}
 	} while (1);

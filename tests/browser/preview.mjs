@@ -83,12 +83,25 @@ try {
   const file = join(project, 'content', doc.split('/')[0], 'data', csv);
   const original = readFileSync(file, 'utf8');
   const fresh = original.replace(from.replace(/,/g, ''), to.replace(/,/g, ''));
+  await page.evaluate(() => { window.kept = document.querySelector('#doc h1, #doc p'); });
   const t0 = performance.now();
   save(file, fresh);
   const seen = await shows(to);
   const ms = Math.round(performance.now() - t0);
   check(seen, 'follows-a-save', `"${to}" not on the page after the save`);
   console.log(`save-to-screen: ${ms} ms`);
+  // What the save did not change is left as it was (laid out again, it took the browser
+  // longer than the rest of the preview), and the page is the one a fresh load shows.
+  const whole = await browser.newPage();
+  await whole.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
+  const html = (p) => p.evaluate(() => ['errors', 'doc'].map((id) =>
+    document.getElementById(id).innerHTML).join(''));
+  const [patched, loaded] = [await html(page), await html(whole)];
+  await whole.close();
+  check(await page.evaluate(() => document.contains(window.kept)) && patched === loaded,
+    'changes-only-what-differs', patched === loaded ? 'its first heading was put in afresh ' +
+    await page.evaluate(() => String(window.kept && window.kept.outerHTML)) :
+    'the page differs from the page loaded afresh');
 
   save(file, fresh.replace(to.replace(/,/g, ''), 'forty-one'));
   const error = await page.waitForFunction(() =>
@@ -139,6 +152,12 @@ try {
   check(nonce && body.includes(`<script nonce="${nonce[1]}">`) &&
     (body.match(/<script/g) || []).length === 1, 'one-script-by-its-nonce',
     `policy "${headers['content-security-policy']}"`);
+  // A page that opened before the last change is sent that change's parts when it connects.
+  const events = await raw(port, `GET /events?since=0 HTTP/1.1\r\nHost: 127.0.0.1:${port}` +
+    `\r\n\r\n`, 1500);
+  check(/^HTTP\/1\.1 200/.test(events.got) && events.got.includes('data: <div id="errors"') &&
+    /data: <main id="doc" data-generation="[1-9]/.test(events.got), 'sends-what-changed-since',
+    events.got.slice(0, 200));
 
   // It follows what the build reads: a picture in a folder of its own, made now.
   const dir = join(project, 'content', doc.split('/')[0]);
