@@ -305,21 +305,6 @@ fix_info(struct post *c, const char *pdfdate)
 	return check(c, "cannot update the document information");
 }
 
-/* Is `oh` a structure element of type `type` ("/Figure")? */
-static int
-elem_is(qpdf_data q, qpdf_oh oh, const char *type)
-{
-	qpdf_oh s;
-	int r;
-
-	if (!qpdf_oh_is_dictionary(q, oh))
-		return 0;
-	s = qpdf_oh_get_key(q, oh, "/S");
-	r = qpdf_oh_is_name_and_equals(q, s, type);
-	qpdf_oh_release(q, s);
-	return r;
-}
-
 /* Is the kid `oh` marked content (an MCID, an MCR or nothing) rather than an element or OBJR? */
 static int
 is_content(qpdf_data q, qpdf_oh oh)
@@ -445,15 +430,12 @@ heading_order(struct post *c, const char *type)
  * /Alt, a TH's /Scope, a Note's /ID, a Link annotation's /Contents; and checks that what
  * the XMP will claim holds. Returns -1 after msg() when it does not. */
 static int
-attributes(struct post *c, qpdf_oh elem)
+attributes(struct post *c, qpdf_oh elem, const char *type)
 {
 	qpdf_data q = c->q;
 	const struct pdf_elem *e;
-	qpdf_oh s = qpdf_oh_get_key(q, elem, "/S"), a;
-	char type[32];
+	qpdf_oh a;
 
-	snprintf(type, sizeof(type), "%s", qpdf_oh_is_name(q, s) ? qpdf_oh_get_name(q, s) : "");
-	qpdf_oh_release(q, s);
 	if (c->nel >= c->p->nelems || strcmp(type + 1, c->p->elems[c->nel].type) != 0)
 		return fail(c, "internal error: the structure tree is out of step with the "
 		    "elements drawn");
@@ -485,62 +467,38 @@ attributes(struct post *c, qpdf_oh elem)
 }
 
 /* Handles one kid: adds its attributes and descends into elements. Returns 1 for a
- * /Private element the caller drops, 0 to keep the kid, -1 after msg(). */
+ * /Private element the caller drops, 0 to keep the kid, -1 after msg(). A dropped element
+ * is marked PW_DROP, so that pdf_write.c writes null for it where the parent tree (the
+ * marked content's parents) names it. */
 static int
 visit(struct post *c, qpdf_oh kid, int depth)
 {
 	qpdf_data q = c->q;
+	qpdf_oh s;
+	char type[32];
+	int id;
 
-	if (!qpdf_oh_is_dictionary(q, kid) || !qpdf_oh_has_key(q, kid, "/S"))
-		return 0;	/* marked content, MCR or OBJR */
-	if (attributes(c, kid) < 0)
+	if (!qpdf_oh_is_dictionary(q, kid))
+		return 0;	/* marked content */
+	s = qpdf_oh_get_key(q, kid, "/S");
+	snprintf(type, sizeof(type), "%s", qpdf_oh_is_name(q, s) ? qpdf_oh_get_name(q, s) : "");
+	qpdf_oh_release(q, s);
+	if (type[0] == '\0')
+		return 0;	/* an MCR or OBJR */
+	if (attributes(c, kid, type) < 0)
 		return -1;
-	if (elem_is(q, kid, "/Private")) {
+	if (strcmp(type, "/Private") == 0) {
 		if (!private_ok(q, kid))
 			return fail(c, "a Private (artifact) tag holds other tags or links; "
 			    "only drawing may go inside it");
+		id = qpdf_oh_get_object_id(q, kid);
+		if (id >= c->maxobj)
+			return fail(c, "the structure tree names objects beyond the PDF's /Size");
+		if (id > 0)
+			c->kind[id] = PW_DROP;
 		return 1;
 	}
 	return walk(c, kid, depth + 1);
-}
-
-/* Sets to null the /ParentTree entries that lead to /Private elements, so no marked-content
- * id on a page names a dropped element. `node` is a node of the number tree. */
-static int
-clean_parents(struct post *c, qpdf_oh node, int depth)
-{
-	qpdf_data q = c->q;
-	qpdf_oh a, v, e;
-	int i, j, n, m;
-
-	if (depth > TREE_DEPTH)
-		return fail(c, "the structure parent tree is too deep");
-	if (!qpdf_oh_is_dictionary(q, node))
-		return 0;
-	a = qpdf_oh_get_key(q, node, "/Nums");
-	n = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0;
-	for (i = 1; i < n; i += 2) {
-		v = qpdf_oh_get_array_item(q, a, i);
-		m = qpdf_oh_is_array(q, v) ? qpdf_oh_get_array_n_items(q, v) : 0;
-		for (j = 0; j < m; j++) {
-			e = qpdf_oh_get_array_item(q, v, j);
-			if (elem_is(q, e, "/Private"))
-				qpdf_oh_set_array_item(q, v, j, qpdf_oh_new_null(q));
-			qpdf_oh_release(q, e);
-		}
-		qpdf_oh_release(q, v);
-	}
-	qpdf_oh_release(q, a);
-	a = qpdf_oh_get_key(q, node, "/Kids");
-	n = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0;
-	for (i = 0; i < n; i++) {
-		v = qpdf_oh_get_array_item(q, a, i);
-		if (clean_parents(c, v, depth + 1) < 0)
-			return -1;
-		qpdf_oh_release(q, v);
-	}
-	qpdf_oh_release(q, a);
-	return 0;
 }
 
 /* Gives the elements their attributes and drops the /Private elements from the structure tree. */
@@ -554,8 +512,7 @@ fix_structure(struct post *c)
 	if (!qpdf_oh_is_dictionary(q, tree))
 		return fail(c, "the PDF has no structure tree (the renderer must open the "
 		    "Document tag before anything else)");
-	if (walk(c, tree, 0) < 0 ||
-	    clean_parents(c, qpdf_oh_get_key(q, tree, "/ParentTree"), 0) < 0)
+	if (walk(c, tree, 0) < 0)
 		return -1;
 	if (c->nel != c->p->nelems)
 		return fail(c, "internal error: the structure tree is out of step with the "

@@ -130,8 +130,8 @@ reach(struct w *w, int id)
 	return w->num[id];
 }
 
-/* The new number of qpdf's object `id` `gen`; 0 for an object that is not there (null), -1
- * after msg(). */
+/* The new number of qpdf's object `id` `gen`; 0 for an object that is not there or is
+ * dropped (null), -1 after msg(). */
 static int
 number_of(struct w *w, long id, long gen)
 {
@@ -139,7 +139,7 @@ number_of(struct w *w, long id, long gen)
 	int null;
 
 	if (gen == 0 && id > 0 && id < w->pw->base)
-		return reach(w, (int)id);
+		return w->pw->kind[id] == PW_DROP ? 0 : reach(w, (int)id);
 	oh = qpdf_get_object_by_id(w->q, (int)id, (int)gen);
 	null = qpdf_oh_is_null(w->q, oh);
 	qpdf_oh_release(w->q, oh);

@@ -14,6 +14,7 @@ enum pw_kind {
 	PW_COPY,	/* its bytes as they are (compressed when they are not) */
 	PW_PAGE,	/* a page's content: rewritten as it is written */
 	PW_FORM,	/* a form's or tiling pattern's content: rewritten as it is written */
+	PW_DROP,	/* not written: a reference to it is written as null */
 };
 
 /* An object the post-pass adds, which qpdf does not hold (qpdf 11.3 reads every object of
