@@ -927,7 +927,9 @@ colour_object(struct post *c, qpdf_oh obj)
 	int stream = qpdf_oh_is_stream(q, obj);
 	qpdf_oh d = stream ? qpdf_oh_get_dict(q, obj) : obj, x, res, cs;
 
-	if (!qpdf_oh_is_dictionary(q, d))
+	/* most objects are structure elements, with none of the keys: asked cheaply */
+	if (!qpdf_oh_is_dictionary(q, d) || !(stream || qpdf_oh_has_key(q, d, "/ColorSpace") ||
+	    qpdf_oh_has_key(q, d, "/Group") || qpdf_oh_has_key(q, d, "/Resources")))
 		return 0;
 	x = qpdf_oh_get_key(q, d, "/ColorSpace");
 	if (is_rgb(q, x))
@@ -951,6 +953,8 @@ colour_object(struct post *c, qpdf_oh obj)
 	/* its inks set in their CMYK as pdf_write.c writes it, as a page's content */
 	if (stream && c->p->ninks > 0 && has_content(q, d))
 		c->kind[qpdf_oh_get_object_id(q, obj)] = PW_FORM;
+	if (stream)
+		qpdf_oh_release(q, d);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  * xref stream. So neither a second copy of the content nor qpdf's writer is needed. */
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,16 +75,31 @@ next_number(struct w *w)
 	return (int)n;
 }
 
+/* White space and delimiters (ISO 32000-1 7.2.2), looked up: every byte of every object
+ * is classed. */
+static unsigned char cls[256];
+enum { C_SPACE = 1, C_DELIM = 2 };
+
+static void
+classes(void)
+{
+	for (const char *p = " \n\r\t\f"; *p; p++)
+		cls[(unsigned char)*p] = C_SPACE;
+	cls[0] = C_SPACE;
+	for (const char *p = "()<>[]{}/%"; *p; p++)
+		cls[(unsigned char)*p] = C_DELIM;
+}
+
 static int
 is_space(char ch)
 {
-	return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f' || ch == '\0';
+	return cls[(unsigned char)ch] == C_SPACE;
 }
 
 static int
 is_delim(char ch)
 {
-	return strchr("()<>[]{}/%", ch) != NULL;
+	return cls[(unsigned char)ch] == C_DELIM;
 }
 
 static int
@@ -529,10 +545,12 @@ write_info(struct w *w)
 int
 pdf_write_file(struct pdf_writer *pw)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct w w = { .pw = pw, .q = pw->q, .out = &pw->pdf };
 	qpdf_oh root = qpdf_get_root(pw->q);
 	int nroot, ninfo, r = -1;
 
+	pthread_once(&once, classes);
 	w.nnum = (size_t)pw->base + (size_t)pw->nextra;
 	w.num = xcalloc(w.nnum, sizeof(*w.num));
 	w.queue = xmalloc(w.nnum * sizeof(*w.queue));
