@@ -439,6 +439,8 @@ write_one(struct w *w, int id)
 
 	if (id >= w->pw->base) {
 		e = &w->pw->extra[id - w->pw->base];
+		if (e->text == NULL)
+			return wfail(w, "internal error: an added object was named but not made");
 		return e->data == NULL ? put_object(w, n, e->text, strlen(e->text)) :
 		    put_stream(w, n, e->text, strlen(e->text), 1, e->data, e->len);
 	}
