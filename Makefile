@@ -47,9 +47,9 @@ SRCS = base/util.c base/msg.c base/output.c base/project.c base/image.c base/svg
 	comp/components.c comp/comp_hundred.c comp/comp_table.c comp/comp_tiles.c \
 	comp/comp_outcome.c comp/comp_chart.c comp/comp_chart_judgement.c \
 	comp/comp_indicators.c comp/comp_divider.c \
-	backend/backend.c backend/render.c backend/pdf_post.c backend/html.c backend/text.c backend/preflight.c backend/changes.c \
+	backend/backend.c backend/render.c backend/pdf_post.c backend/pdf_write.c backend/html.c backend/text.c backend/preflight.c backend/changes.c \
 	cmd/main.c cmd/jobs.c cmd/preview.c cmd/new.c cmd/init.c
-HDRS = gen/gen.h gen/layout/layout.h gen/comp/chart.h
+HDRS = gen/gen.h gen/layout/layout.h gen/comp/chart.h gen/backend/pdf_write.h
 OBJS = $(SRCS:%.c=build/release/%.o) build/fogra39z.o
 SAN_OBJS = $(SRCS:%.c=build/asan/%.o) build/fogra39z.o
 

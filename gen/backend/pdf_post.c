@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "gen.h"
+#include "pdf_write.h"
 
 #define TREE_DEPTH	256	/* deeper structure or number trees are refused; ends cycles */
 
@@ -42,6 +43,9 @@ static const struct condition {
 /* What cairo's DeviceRGB means: the colours without an ink are sRGB. */
 #define SRGB_PROFILE	 "/usr/share/color/icc/sRGB.icc"
 
+/* The objects the post-pass adds, which pdf_write.c writes (struct pw_extra). */
+enum extra { X_XMP, X_DEST, X_SRGB_ICC, X_SRGB, X_INTENT, NEXTRA };
+
 /* One run of the post-pass. */
 struct post {
 	struct gen		*g;
@@ -56,6 +60,9 @@ struct post {
 	int			 nlinks;	/* Link annotations given their /Contents */
 	qpdf_oh			 srgb;	/* the ICCBased sRGB colour space, once made */
 	int			 maxobj;	/* above every object's number (read_pdf()) */
+	unsigned char		*kind;	/* how each object is written: enum pw_kind */
+	struct pw_extra		 extra[NEXTRA];	/* numbered from maxobj */
+	struct buf		 xmp;	/* the XMP packet, extra[X_XMP]'s bytes */
 };
 
 static int	visit(struct post *, qpdf_oh, int);
@@ -193,29 +200,38 @@ sub_dict(qpdf_data q, qpdf_oh dict, const char *key)
 	return d;
 }
 
-/* Opens what cairo wrote; refuses a damaged file rather than repairing it. Of the qpdf C
- * functions this file calls, qpdf_oh_new_stream() alone lets a C++ exception out (not
- * bad_alloc, which is out of memory, said by oom_catch_crashes()): it throws when object
- * numbers run out. So a file whose numbers come near the end of the range is refused here,
- * through qpdf_make_indirect_object(), which catches it; the number it gives bounds the
- * objects there are. */
+/* Opens what cairo wrote; refuses a damaged file rather than repairing it. qpdf reads each
+ * object when it is first asked for. */
 static int
 read_pdf(struct post *c)
 {
-	qpdf_oh probe;
+	qpdf_oh size;
+	long n;
 
 	qpdf_set_attempt_recovery(c->q, QPDF_FALSE);
 	qpdf_read_memory(c->q, c->in, c->pdf, c->len, NULL);
 	if (check(c, "cannot read the PDF cairo wrote") == -1)
 		return -1;
-	probe = qpdf_make_indirect_object(c->q, qpdf_oh_new_null(c->q));
-	if (check(c, "cannot read the PDF cairo wrote") == -1)
-		return -1;
-	c->maxobj = qpdf_oh_get_object_id(c->q, probe);	/* not written: nothing refers to it */
-	if (c->maxobj <= 0 || c->maxobj > INT_MAX / 2)
+	size = qpdf_oh_get_key(c->q, qpdf_get_trailer(c->q), "/Size");
+	n = qpdf_oh_is_integer(c->q, size) ? (long)qpdf_oh_get_int_value(c->q, size) : 0;
+	qpdf_oh_release(c->q, size);
+	/* an object takes more than a byte of the file: a /Size beyond that lies */
+	if (n <= 0 || n > INT_MAX / 2 || (size_t)n > c->len)
 		return fail(c, "cannot read the PDF cairo wrote: its objects are numbered beyond "
 		    "what the post-pass can add to");
+	c->maxobj = (int)n;
+	c->kind = xcalloc((size_t)n, 1);
 	return 0;
+}
+
+/* What stands for the added object `which` until pdf_write.c makes it a reference. */
+static qpdf_oh
+extra_ref(struct post *c, enum extra which)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), PW_MARKER "%d", (int)which);
+	return qpdf_oh_new_name(c->q, name);
 }
 
 /* Sets /Lang, /ViewerPreferences, /MarkInfo and the XMP /Metadata stream on the catalog. */
@@ -223,8 +239,7 @@ static int
 fix_catalog(struct post *c, const char *xmpdate)
 {
 	qpdf_data q = c->q;
-	qpdf_oh root, d, xmp, null;
-	struct buf b = { NULL, 0, 0 };
+	qpdf_oh root, d;
 	char docid[64];
 	const char *const parts[] = { c->p->title, c->p->subject, c->p->author, xmpdate };
 	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
@@ -247,16 +262,12 @@ fix_catalog(struct post *c, const char *xmpdate)
 	d = sub_dict(q, root, "/MarkInfo");
 	qpdf_oh_replace_key(q, d, "/Marked", qpdf_oh_new_bool(q, QPDF_TRUE));
 
-	/* Left without a filter: the writer does not compress /Type /Metadata streams. */
-	xmp_build(&b, c->p, xmpdate, docid);
-	xmp = qpdf_oh_new_stream(q);
-	null = qpdf_oh_new_null(q);
-	qpdf_oh_replace_stream_data(q, xmp, (const unsigned char *)b.s, b.len, null, null);
-	buf_free(&b);
-	d = qpdf_oh_get_dict(q, xmp);
-	qpdf_oh_replace_key(q, d, "/Type", qpdf_oh_new_name(q, "/Metadata"));
-	qpdf_oh_replace_key(q, d, "/Subtype", qpdf_oh_new_name(q, "/XML"));
-	qpdf_oh_replace_key(q, root, "/Metadata", xmp);
+	/* Left without a filter, so that what reads XMP without PDF finds it. */
+	xmp_build(&c->xmp, c->p, xmpdate, docid);
+	c->extra[X_XMP].text = xstrdup("<< /Type /Metadata /Subtype /XML >>");
+	c->extra[X_XMP].data = (const unsigned char *)c->xmp.s;
+	c->extra[X_XMP].len = c->xmp.len;
+	qpdf_oh_replace_key(q, root, "/Metadata", extra_ref(c, X_XMP));
 	return check(c, "cannot update the document catalog");
 }
 
@@ -278,8 +289,8 @@ fix_info(struct post *c, const char *pdfdate)
 
 	trailer = qpdf_get_trailer(q);
 	info = qpdf_oh_get_key(q, trailer, "/Info");
-	if (!qpdf_oh_is_dictionary(q, info)) {
-		info = qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q));
+	if (!qpdf_oh_is_dictionary(q, info)) {	/* pdf_write.c makes it an object */
+		info = qpdf_oh_new_dictionary(q);
 		qpdf_oh_replace_key(q, trailer, "/Info", info);
 	}
 	info_set(q, info, "/Title", c->p->title);
@@ -292,21 +303,6 @@ fix_info(struct post *c, const char *pdfdate)
 	info_set(q, info, "/GTS_PDFXVersion", "PDF/X-4");
 	qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
 	return check(c, "cannot update the document information");
-}
-
-/* Is `oh` a structure element of type `type` ("/Figure")? */
-static int
-elem_is(qpdf_data q, qpdf_oh oh, const char *type)
-{
-	qpdf_oh s;
-	int r;
-
-	if (!qpdf_oh_is_dictionary(q, oh))
-		return 0;
-	s = qpdf_oh_get_key(q, oh, "/S");
-	r = qpdf_oh_is_name_and_equals(q, s, type);
-	qpdf_oh_release(q, s);
-	return r;
 }
 
 /* Is the kid `oh` marked content (an MCID, an MCR or nothing) rather than an element or OBJR? */
@@ -434,15 +430,12 @@ heading_order(struct post *c, const char *type)
  * /Alt, a TH's /Scope, a Note's /ID, a Link annotation's /Contents; and checks that what
  * the XMP will claim holds. Returns -1 after msg() when it does not. */
 static int
-attributes(struct post *c, qpdf_oh elem)
+attributes(struct post *c, qpdf_oh elem, const char *type)
 {
 	qpdf_data q = c->q;
 	const struct pdf_elem *e;
-	qpdf_oh s = qpdf_oh_get_key(q, elem, "/S"), a;
-	char type[32];
+	qpdf_oh a;
 
-	snprintf(type, sizeof(type), "%s", qpdf_oh_is_name(q, s) ? qpdf_oh_get_name(q, s) : "");
-	qpdf_oh_release(q, s);
 	if (c->nel >= c->p->nelems || strcmp(type + 1, c->p->elems[c->nel].type) != 0)
 		return fail(c, "internal error: the structure tree is out of step with the "
 		    "elements drawn");
@@ -474,62 +467,38 @@ attributes(struct post *c, qpdf_oh elem)
 }
 
 /* Handles one kid: adds its attributes and descends into elements. Returns 1 for a
- * /Private element the caller drops, 0 to keep the kid, -1 after msg(). */
+ * /Private element the caller drops, 0 to keep the kid, -1 after msg(). A dropped element
+ * is marked PW_DROP, so that pdf_write.c writes null for it where the parent tree (the
+ * marked content's parents) names it. */
 static int
 visit(struct post *c, qpdf_oh kid, int depth)
 {
 	qpdf_data q = c->q;
+	qpdf_oh s;
+	char type[32];
+	int id;
 
-	if (!qpdf_oh_is_dictionary(q, kid) || !qpdf_oh_has_key(q, kid, "/S"))
-		return 0;	/* marked content, MCR or OBJR */
-	if (attributes(c, kid) < 0)
+	if (!qpdf_oh_is_dictionary(q, kid))
+		return 0;	/* marked content */
+	s = qpdf_oh_get_key(q, kid, "/S");
+	snprintf(type, sizeof(type), "%s", qpdf_oh_is_name(q, s) ? qpdf_oh_get_name(q, s) : "");
+	qpdf_oh_release(q, s);
+	if (type[0] == '\0')
+		return 0;	/* an MCR or OBJR */
+	if (attributes(c, kid, type) < 0)
 		return -1;
-	if (elem_is(q, kid, "/Private")) {
+	if (strcmp(type, "/Private") == 0) {
 		if (!private_ok(q, kid))
 			return fail(c, "a Private (artifact) tag holds other tags or links; "
 			    "only drawing may go inside it");
+		id = qpdf_oh_get_object_id(q, kid);
+		if (id >= c->maxobj)
+			return fail(c, "the structure tree names objects beyond the PDF's /Size");
+		if (id > 0)
+			c->kind[id] = PW_DROP;
 		return 1;
 	}
 	return walk(c, kid, depth + 1);
-}
-
-/* Sets to null the /ParentTree entries that lead to /Private elements, so no marked-content
- * id on a page names a dropped element. `node` is a node of the number tree. */
-static int
-clean_parents(struct post *c, qpdf_oh node, int depth)
-{
-	qpdf_data q = c->q;
-	qpdf_oh a, v, e;
-	int i, j, n, m;
-
-	if (depth > TREE_DEPTH)
-		return fail(c, "the structure parent tree is too deep");
-	if (!qpdf_oh_is_dictionary(q, node))
-		return 0;
-	a = qpdf_oh_get_key(q, node, "/Nums");
-	n = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0;
-	for (i = 1; i < n; i += 2) {
-		v = qpdf_oh_get_array_item(q, a, i);
-		m = qpdf_oh_is_array(q, v) ? qpdf_oh_get_array_n_items(q, v) : 0;
-		for (j = 0; j < m; j++) {
-			e = qpdf_oh_get_array_item(q, v, j);
-			if (elem_is(q, e, "/Private"))
-				qpdf_oh_set_array_item(q, v, j, qpdf_oh_new_null(q));
-			qpdf_oh_release(q, e);
-		}
-		qpdf_oh_release(q, v);
-	}
-	qpdf_oh_release(q, a);
-	a = qpdf_oh_get_key(q, node, "/Kids");
-	n = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0;
-	for (i = 0; i < n; i++) {
-		v = qpdf_oh_get_array_item(q, a, i);
-		if (clean_parents(c, v, depth + 1) < 0)
-			return -1;
-		qpdf_oh_release(q, v);
-	}
-	qpdf_oh_release(q, a);
-	return 0;
 }
 
 /* Gives the elements their attributes and drops the /Private elements from the structure tree. */
@@ -543,8 +512,7 @@ fix_structure(struct post *c)
 	if (!qpdf_oh_is_dictionary(q, tree))
 		return fail(c, "the PDF has no structure tree (the renderer must open the "
 		    "Document tag before anything else)");
-	if (walk(c, tree, 0) < 0 ||
-	    clean_parents(c, qpdf_oh_get_key(q, tree, "/ParentTree"), 0) < 0)
+	if (walk(c, tree, 0) < 0)
 		return -1;
 	if (c->nel != c->p->nelems)
 		return fail(c, "internal error: the structure tree is out of step with the "
@@ -755,42 +723,27 @@ rewrite(const struct pdf_post *p, const char *s, size_t len, int page, struct bu
 	return n;
 }
 
-/* Replaces the page's content by one stream in which /Private content is an artifact and
- * the inks are in their CMYK. */
+/* Marks the page's content to be written (pdf_write.c) with /Private content made an
+ * artifact and the inks in their CMYK: rewritten there, as it is written, and let go. */
 static int
 fix_content(struct post *c, qpdf_oh page)
 {
 	qpdf_data q = c->q;
-	unsigned char *data = NULL;
-	size_t len = 0, n;
-	struct buf b = { NULL, 0, 0 };
-	qpdf_oh st, null;
+	qpdf_oh st = qpdf_oh_get_key(q, page, "/Contents"), x;
+	int n = qpdf_oh_is_array(q, st) ? qpdf_oh_get_array_n_items(q, st) : 1, id, r = 0;
 
-	qpdf_oh_get_page_content_data(q, page, &data, &len);
-	if (qpdf_has_error(q)) {
-		free(data);
-		return fail(c, "cannot read a page's content");
-	}
-	n = len > 0 ? rewrite(c->p, (const char *)data, len, 1, &b) : 0;
-	free(data);
-	if (n == 0)
-		return 0;
-	/* cairo writes one stream a page: its data is replaced where it is, as a new stream
-	 * would cost qpdf a walk over every object */
-	st = qpdf_oh_get_key(q, page, "/Contents");
-	null = qpdf_oh_new_null(q);
-	if (qpdf_oh_is_stream(q, st))
-		qpdf_oh_replace_stream_data(q, st, (const unsigned char *)b.s, b.len, null, null);
-	else {
-		qpdf_oh_release(q, st);
-		st = qpdf_oh_new_stream(q);
-		qpdf_oh_replace_stream_data(q, st, (const unsigned char *)b.s, b.len, null, null);
-		qpdf_oh_replace_key(q, page, "/Contents", st);
+	for (int i = 0; r == 0 && i < n; i++) {
+		x = qpdf_oh_is_array(q, st) ? qpdf_oh_get_array_item(q, st, i) : st;
+		id = qpdf_oh_get_object_id(q, x);
+		if (qpdf_oh_is_stream(q, x) && (id <= 0 || id >= c->maxobj))
+			r = fail(c, "cannot read a page's content");
+		else if (qpdf_oh_is_stream(q, x))
+			c->kind[id] = PW_PAGE;
+		if (x != st)
+			qpdf_oh_release(q, x);
 	}
 	qpdf_oh_release(q, st);
-	qpdf_oh_release(q, null);
-	buf_free(&b);
-	return check(c, "cannot replace a page's content");
+	return r == 0 ? check(c, "cannot read a page's content") : -1;
 }
 
 /* Sets /BleedBox to the media box inset by the room for printer's marks, and /TrimBox to
@@ -918,14 +871,12 @@ load_profile(struct profile *p)
 	return 0;
 }
 
-/* A stream holding the ICC profile `which` (an index into profiles[]), of `n` colour
- * components. */
+/* The added stream `x` holding the ICC profile `which` (an index into profiles[]), of `n`
+ * colour components; `more` is more of its dictionary ("" for nothing). */
 static int
-icc_stream(struct post *c, size_t which, int n, qpdf_oh *out)
+icc_stream(struct post *c, size_t which, int n, enum extra x, const char *more)
 {
-	qpdf_data q = c->q;
 	struct profile *p = &profiles[which];
-	qpdf_oh st, d, null;
 	int r;
 
 	pthread_mutex_lock(&profiles_lock);
@@ -939,13 +890,9 @@ icc_stream(struct post *c, size_t which, int n, qpdf_oh *out)
 			    "(install icc-profiles-free and libgs-common)", read_error(errno));
 		return -1;
 	}
-	st = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
-	null = qpdf_oh_new_null(q);
-	qpdf_oh_replace_stream_data(q, st, p->z, p->len, qpdf_oh_new_name(q, "/FlateDecode"),
-	    null);
-	d = qpdf_oh_get_dict(q, st);
-	qpdf_oh_replace_key(q, d, "/N", qpdf_oh_new_integer(q, n));
-	*out = st;
+	c->extra[x].text = xasprintf("<< /N %d%s /Filter /FlateDecode >>", n, more);
+	c->extra[x].data = p->z;
+	c->extra[x].len = p->len;
 	return 0;
 }
 
@@ -954,34 +901,6 @@ static int
 is_rgb(qpdf_data q, qpdf_oh oh)
 {
 	return qpdf_oh_is_name_and_equals(q, oh, "/DeviceRGB");
-}
-
-/* Sets the inks' CMYK in a form's or a tiling pattern's content, as fix_content() does a
- * page's. */
-static int
-ink_stream(struct post *c, qpdf_oh st)
-{
-	qpdf_data q = c->q;
-	unsigned char *data = NULL;
-	size_t len = 0;
-	QPDF_BOOL filtered = QPDF_FALSE;
-	struct buf b = { NULL, 0, 0 };
-	qpdf_oh null;
-
-	qpdf_oh_get_stream_data(q, st, qpdf_dl_generalized, &filtered, &data, &len);
-	if (qpdf_has_error(q) || !filtered) {
-		free(data);
-		return fail(c, "cannot read a form's content");
-	}
-	if (len > 0 && rewrite(c->p, (const char *)data, len, 0, &b) > 0) {
-		null = qpdf_oh_new_null(q);
-		qpdf_oh_replace_stream_data(q, st, (const unsigned char *)b.s, b.len, null,
-		    null);
-		qpdf_oh_release(q, null);
-	}
-	free(data);
-	buf_free(&b);
-	return check(c, "cannot replace a form's content");
 }
 
 /* Is the stream dictionary `d` a form's or a tiling pattern's, content that sets colours? */
@@ -1008,7 +927,9 @@ colour_object(struct post *c, qpdf_oh obj)
 	int stream = qpdf_oh_is_stream(q, obj);
 	qpdf_oh d = stream ? qpdf_oh_get_dict(q, obj) : obj, x, res, cs;
 
-	if (!qpdf_oh_is_dictionary(q, d))
+	/* most objects are structure elements, with none of the keys: asked cheaply */
+	if (!qpdf_oh_is_dictionary(q, d) || !(stream || qpdf_oh_has_key(q, d, "/ColorSpace") ||
+	    qpdf_oh_has_key(q, d, "/Group") || qpdf_oh_has_key(q, d, "/Resources")))
 		return 0;
 	x = qpdf_oh_get_key(q, d, "/ColorSpace");
 	if (is_rgb(q, x))
@@ -1029,7 +950,12 @@ colour_object(struct post *c, qpdf_oh obj)
 		qpdf_oh_replace_key(q, cs, "/DefaultRGB", c->srgb);
 	}
 	qpdf_oh_release(q, res);
-	return stream && c->p->ninks > 0 && has_content(q, d) ? ink_stream(c, obj) : 0;
+	/* its inks set in their CMYK as pdf_write.c writes it, as a page's content */
+	if (stream && c->p->ninks > 0 && has_content(q, d))
+		c->kind[qpdf_oh_get_object_id(q, obj)] = PW_FORM;
+	if (stream)
+		qpdf_oh_release(q, d);
+	return 0;
 }
 
 /* PDF/X-4 print: the output intent names the printing condition the template chose (an
@@ -1041,18 +967,13 @@ fix_colour(struct post *c)
 {
 	qpdf_data q = c->q;
 	const struct condition *pc = &conditions[c->p->intent == PI_SWOP ? PI_SWOP : PI_FOGRA39];
-	qpdf_oh root = qpdf_get_root(q), oi, dest, arr, srgb, size;
-	long n;
+	qpdf_oh root = qpdf_get_root(q), oi, arr;
 
-	if (icc_stream(c, pc->profile, 4, &dest) < 0 || icc_stream(c, SRGB_INDEX, 3,
-	    &srgb) < 0)
+	if (icc_stream(c, pc->profile, 4, X_DEST, "") < 0 || icc_stream(c, SRGB_INDEX, 3,
+	    X_SRGB_ICC, " /Alternate /DeviceRGB") < 0)
 		return -1;
-	qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, srgb), "/Alternate",
-	    qpdf_oh_new_name(q, "/DeviceRGB"));
-	c->srgb = qpdf_oh_new_array(q);
-	qpdf_oh_append_item(q, c->srgb, qpdf_oh_new_name(q, "/ICCBased"));
-	qpdf_oh_append_item(q, c->srgb, srgb);
-	c->srgb = qpdf_make_indirect_object(q, c->srgb);
+	c->extra[X_SRGB].text = xasprintf("[ /ICCBased " PW_MARKER_TEXT "%d ]", X_SRGB_ICC);
+	c->srgb = extra_ref(c, X_SRGB);
 	oi = qpdf_oh_new_dictionary(q);
 	qpdf_oh_replace_key(q, oi, "/Type", qpdf_oh_new_name(q, "/OutputIntent"));
 	qpdf_oh_replace_key(q, oi, "/S", qpdf_oh_new_name(q, "/GTS_PDFX"));
@@ -1061,15 +982,14 @@ fix_colour(struct post *c)
 	qpdf_oh_replace_key(q, oi, "/RegistryName", qpdf_oh_new_string(q,
 	    "http://www.color.org"));
 	qpdf_oh_replace_key(q, oi, "/Info", qpdf_oh_new_string(q, pc->info));
-	qpdf_oh_replace_key(q, oi, "/DestOutputProfile", dest);
+	qpdf_oh_replace_key(q, oi, "/DestOutputProfile", extra_ref(c, X_DEST));
+	c->extra[X_INTENT].text = xstrdup(qpdf_oh_unparse(q, oi));
 	arr = qpdf_oh_new_array(q);
-	qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, oi));
+	qpdf_oh_append_item(q, arr, extra_ref(c, X_INTENT));
 	qpdf_oh_replace_key(q, root, "/OutputIntents", arr);
 	/* cairo numbers its objects from 1 with generation 0: every one is reached. */
-	size = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Size");
-	n = qpdf_oh_is_integer(q, size) ? (long)qpdf_oh_get_int_value(q, size) : 0;
-	for (long i = 1; i < n && i < c->maxobj; i++) {	/* a /Size that lies is no loop */
-		qpdf_oh obj = qpdf_get_object_by_id(q, (int)i, 0);
+	for (int i = 1; i < c->maxobj; i++) {
+		qpdf_oh obj = qpdf_get_object_by_id(q, i, 0);
 		int r = colour_object(c, obj);
 
 		qpdf_oh_release(q, obj);
@@ -1080,37 +1000,37 @@ fix_colour(struct post *c)
 }
 static int	warnings(struct post *, int);
 
-/* Writes the result to `out`: object streams, compressed streams, deterministic /ID. qpdf
- * writes into memory and gen writes the file, so that a short write (a full disk) is seen,
- * and only when qpdf found nothing wrong: once written, the previous file is gone. */
+/* pdf_write.c's rewrite: rewrite() with the post-pass's inks. */
+static size_t
+rewrite_content(const void *arg, const char *s, size_t len, int page, struct buf *out)
+{
+	return rewrite(arg, s, len, page, out);
+}
+
+/* Writes the result to `out` (pdf_write.c): object streams, compressed streams,
+ * deterministic /ID. It is made in memory and gen writes the file, so that a short write (a
+ * full disk) is seen, and only when nothing went wrong: once written, the previous file is
+ * gone. */
 static int
 write_pdf(struct post *c, const char *out)
 {
-	qpdf_data q = c->q;
+	struct pdf_writer w = { .g = c->g, .q = c->q, .in = c->in, .kind = c->kind,
+	    .base = c->maxobj, .extra = c->extra, .nextra = NEXTRA, .rewrite = rewrite_content,
+	    .arg = c->p };
+	int r = -1;
 
-	qpdf_init_write_memory(q);
-	if (qpdf_has_error(q))
-		return fail(c, "cannot start writing the output");
-	qpdf_set_object_stream_mode(q, qpdf_o_generate);
-	qpdf_set_compress_streams(q, QPDF_TRUE);
-	/* Streams stay as they are compressed (cairo's, the profiles); those rewritten here are
-	 * compressed as they are written. */
-	qpdf_set_decode_level(q, qpdf_dl_none);
-	qpdf_set_deterministic_ID(q, QPDF_TRUE);
-	/* PDF/X-4 allows at most PDF 1.6; PDF/UA-1 asks for nothing 1.6 lacks. */
-	qpdf_set_minimum_pdf_version(q, "1.6");
-	qpdf_write(q);
-	if (qpdf_has_error(q))
-		return fail(c, "cannot write the output");
-	if (warnings(c, 1) > 0)
-		return -1;
-	if (write_file(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q)) == -1) {
+	if (pdf_write_file(&w) < 0 || check(c, "cannot write the output") < 0 ||
+	    warnings(c, 1) > 0)
+		;
+	else if (write_file(out, w.pdf.s, w.pdf.len) == -1)
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "cannot write: %s", strerror(errno));
-		return -1;
+	else {
+		c->g->pdf_bytes = w.pdf.len;
+		c->g->pdf_pages = (size_t)qpdf_get_num_pages(c->q);
+		r = 0;
 	}
-	c->g->pdf_bytes = qpdf_get_buffer_length(q);
-	c->g->pdf_pages = (size_t)qpdf_get_num_pages(q);
-	return 0;
+	buf_free(&w.pdf);
+	return r;
 }
 
 /* Reports qpdf's warnings: duplicate keys in cairo's resource dictionaries, which the rewrite
@@ -1154,5 +1074,9 @@ pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char
 		r = 0;
 	warnings(&c, 0);	/* those of a failed run, under -v */
 	qpdf_cleanup(&c.q);
+	for (int i = 0; i < NEXTRA; i++)
+		free(c.extra[i].text);
+	buf_free(&c.xmp);
+	free(c.kind);
 	return r;
 }

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* pdf_write.h: the file writer of the PDF post-pass (pdf_write.c), shared with pdf_post.c
+ * alone. */
+
+#ifndef PDF_WRITE_H
+#define PDF_WRITE_H
+
+#include <qpdf/qpdf-c.h>
+
+#include "gen.h"
+
+/* How a stream of cairo's is written. */
+enum pw_kind {
+	PW_COPY,	/* its bytes as they are (compressed when they are not) */
+	PW_PAGE,	/* a page's content: rewritten as it is written */
+	PW_FORM,	/* a form's or tiling pattern's content: rewritten as it is written */
+	PW_DROP,	/* not written: a reference to it is written as null */
+};
+
+/* An object the post-pass adds, which qpdf does not hold (qpdf 11.3 reads every object of
+ * the file before it makes one). qpdf's objects refer to extra[i] by the name PW_MARKER
+ * followed by i in decimal, which the writer turns into a reference; so does an extra's text
+ * (PW_MARKER_TEXT, the name as qpdf writes it). */
+#define PW_MARKER	"/\001\002gen-extra-"
+#define PW_MARKER_TEXT	"/#01#02gen-extra-"
+
+struct pw_extra {
+	char		*text;	/* the object in PDF syntax, or a stream's dictionary without
+				 * its /Length; owned */
+	const unsigned char *data;	/* a stream's bytes as written, or NULL: not a stream */
+	size_t		 len;
+};
+
+/* One writing of the file. The caller fills the fields down to `arg`. */
+struct pdf_writer {
+	struct gen	*g;
+	qpdf_data	 q;
+	const char	*in;		/* the file messages name */
+	unsigned char	*kind;		/* enum pw_kind by object number, below `base` */
+	int		 base;		/* above cairo's numbers: extra[i] is number base + i */
+	struct pw_extra	*extra;
+	int		 nextra;
+	/* Rewrites content `s` (a page's when `page`) into `out`; returns the changes made. */
+	size_t		(*rewrite)(const void *arg, const char *s, size_t len, int page,
+			    struct buf *out);
+	const void	*arg;
+	struct buf	 pdf;		/* the file made, owned by the caller */
+};
+
+/* Writes into w->pdf every object reachable from qpdf's trailer (its /Root and /Info):
+ * numbered from 1 in the order they are reached, all but streams a hundred to a deflated
+ * object stream, streams with their bytes as they are except the content `kind` names,
+ * rewritten as it is written and then let go; an xref stream and a /ID that is the MD5 of
+ * the bytes before it, so that the same objects give the same file. PDF 1.6. Returns 0, or
+ * -1 after msg(). */
+int	 pdf_write_file(struct pdf_writer *w);
+
+#endif
