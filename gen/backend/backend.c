@@ -118,7 +118,7 @@ void
 backends_write(struct gen *g, const struct doc *d)
 {
 	int errors = g->errors, nchosen = 0, started = 0;
-	struct beside t = { NULL };
+	struct beside t = { 0 };
 
 	for (size_t i = 0; i < NBACKENDS; i++)
 		nchosen += chosen(g, backends[i]);
