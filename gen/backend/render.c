@@ -26,7 +26,7 @@
 #define MARK_ROOM	(72 * 12 / 25.4)	/* the page grows by this beyond the bleed */
 /* Drawing gives the memory of the layouts it is done with back every so many pages: freed
  * among what is kept, it would stay with the process as holes malloc() cannot return. */
-#define TRIM_PAGES	32
+#define TRIM_PAGES	64
 
 struct tag {
 	const char	*name;		/* a standard structure type */
