@@ -1086,7 +1086,8 @@ run_glyphs(struct widths *wd, const struct shaper *sh, const struct piece_ref *p
 			gi->attr.is_cluster_start = cl != last;
 			gs->log_clusters[k] = last = cl;
 		}
-	free(whole);
+	if (whole != NULL)	/* the last taken from the room: given back */
+		room_back(wd, whole, sizeof(*whole) + whole->n * sizeof(whole->g[0]));
 	return gs;
 }
 
