@@ -4,7 +4,8 @@
  * Reference, Note, TOC/TOCI), running heads as artifacts, anchors, links, bookmarks and
  * printer's marks; then hands the file, and what each element needs that cairo cannot
  * write, to pdf_post().
- * Called by main.c through render_pdf(); reads the tree and the pages, changes neither. */
+ * Called by main.c through render_pdf(); reads the tree and the pages, changing neither but
+ * for dropping each layout once the last page that draws it is drawn. */
 #include <errno.h>
 #include <malloc.h>
 #include <math.h>
@@ -23,6 +24,9 @@
 #define MARK_GAP	(72 * 1 / 25.4)		/* crop marks start this far beyond the bleed */
 #define MARK_LEN	(72 * 6 / 25.4)		/* and are this long */
 #define MARK_ROOM	(72 * 12 / 25.4)	/* the page grows by this beyond the bleed */
+/* Drawing gives the memory of the layouts it is done with back every so many pages: freed
+ * among what is kept, it would stay with the process as holes malloc() cannot return. */
+#define TRIM_PAGES	64
 
 struct tag {
 	const char	*name;		/* a standard structure type */
@@ -984,11 +988,50 @@ draw_marks(struct rctx *r)
 	cairo_tag_end(r->cr, "Private");
 }
 
-/* Draws every page into the surface. */
+/* The layouts by the page that draws them last (a counting sort): those no page draws, then
+ * page 1's, page 2's …; *end says where each page's end, (*end)[p] for page p from 1 and
+ * (*end)[0] for those none draws. The caller frees both. */
+static size_t *
+last_drawn(const struct pages *ps, size_t **end)
+{
+	GHashTable *at = g_hash_table_new(NULL, NULL);
+	size_t *last = xcalloc(ps->nlayouts + 1, sizeof(*last));
+	size_t *count = xcalloc(ps->n + 2, sizeof(*count));
+	size_t *order = xcalloc(ps->nlayouts + 1, sizeof(*order));
+
+	for (size_t i = 0; i < ps->nlayouts; i++)
+		g_hash_table_insert(at, ps->layouts[i], GSIZE_TO_POINTER(i + 1));
+	for (size_t i = 0; i < ps->n; i++)
+		for (size_t k = 0; k < ps->v[i].n; k++) {
+			const struct piece *pc = &ps->v[i].v[k];
+			size_t j;
+
+			if (pc->layout != NULL &&
+			    (j = GPOINTER_TO_SIZE(g_hash_table_lookup(at, pc->layout))) > 0)
+				last[j - 1] = i + 1;
+			if (pc->aux != NULL &&
+			    (j = GPOINTER_TO_SIZE(g_hash_table_lookup(at, pc->aux))) > 0)
+				last[j - 1] = i + 1;
+		}
+	g_hash_table_destroy(at);
+	for (size_t i = 0; i < ps->nlayouts; i++)	/* a counting sort by last page */
+		count[last[i] + 1]++;
+	for (size_t p = 1; p < ps->n + 2; p++)
+		count[p] += count[p - 1];
+	for (size_t i = 0; i < ps->nlayouts; i++)
+		order[count[last[i]]++] = i;
+	free(last);
+	*end = count;
+	return order;
+}
+
+/* Draws every page into the surface, dropping each layout once drawn for the last time. */
 static void
 draw_pages(struct rctx *r)
 {
 	const struct template *t = r->t;
+	struct pages *ps = (struct pages *)r->ps;
+	size_t *end, *order = last_drawn(ps, &end), o = end[0];
 
 	elem_begin(r, "Document", NULL);
 	r->open[0] = (struct tag){ "Document", NULL, 9 };
@@ -1019,7 +1062,15 @@ draw_pages(struct rctx *r)
 		if (r->marks > 0)
 			draw_marks(r);
 		cairo_show_page(r->cr);
+		for (; o < end[i + 1]; o++) {	/* drawn for the last time */
+			g_object_unref(ps->layouts[order[o]]);
+			ps->layouts[order[o]] = NULL;
+		}
+		if (i % TRIM_PAGES == TRIM_PAGES - 1)
+			malloc_trim(0);
 	}
+	free(order);
+	free(end);
 	while (r->nopen > 0)
 		tag_close(r);
 }

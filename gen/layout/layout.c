@@ -1173,7 +1173,8 @@ pages_free(struct pages *ps)
 		free(ps->v[i].v);
 	free(ps->v);
 	for (size_t i = 0; i < ps->nlayouts; i++)
-		g_object_unref(ps->layouts[i]);
+		if (ps->layouts[i] != NULL)	/* render.c drops each once drawn */
+			g_object_unref(ps->layouts[i]);
 	free(ps->layouts);
 	g_object_unref(ps->ctx);
 	if (ps->ctx_ahead != NULL)

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <hb.h>
 #include <pango/pangocairo.h>
@@ -32,12 +33,28 @@
 /* Distinct pieces a thread keeps (about 120 bytes each with their glyphs), then it starts
  * afresh: a document's words repeat well within that (the most a document in content/
  * keeps is 1,629), while the bench's made-up words, nearly all distinct, kept 104,000 a
- * thread at 1,000 sections, 25 MB on the two threads until the last page was laid out. */
-#define PIECES_MAX	65536
+ * thread at 1,000 sections, 25 MB on the two threads until the last page was laid out.
+ * At 65,536 the two tables still added 10 MB to the peak at the end of layout; at 16,384 the
+ * layout took no more processor time (the bench's words are seldom met again anyway). */
+#define PIECES_MAX	16384
+
+/* The pieces' keys and values are kept in blocks of this many bytes mapped apart from
+ * malloc()'s heap, all let go at once when the table starts afresh: malloc()ed, they were
+ * about 20 MB of holes at 1,000 sections between the layouts the pages keep, which
+ * malloc_trim() could not give back. */
+#define ROOM_BLOCK	(1024 * 1024)
+
+struct room_block {
+	struct room_block *prev;
+	size_t		 size;
+};
 
 /* The widths of pieces already shaped, by font, features and text: one table a thread. */
 struct widths {
-	GHashTable	*table;		/* struct piece_key -> struct piece_val (owned) */
+	GHashTable	*table;		/* struct piece_key -> struct piece_val (in room) */
+	struct room_block *room;	/* the blocks holding them, the newest first, ... */
+	char		*room_at;	/* ... which is free from here ... */
+	size_t		 room_left;	/* ... for so many bytes */
 	GHashTable	*fonts;		/* holding each font the table names */
 	GHashTable	*metrics;	/* struct metrics_key -> struct line_metrics (owned) */
 	hb_buffer_t	*buf;		/* shaping in this buffer */
@@ -70,6 +87,58 @@ struct piece_val {
 	struct piece_glyph g[];
 };
 
+/* n bytes, zeroed, kept until room_free(). */
+static void *
+room_alloc(struct widths *wd, size_t n)
+{
+	void *p;
+
+	n = (n + 7) & ~(size_t)7;
+	if (n > wd->room_left) {
+		size_t size = n + sizeof(struct room_block) > ROOM_BLOCK ?
+		    n + sizeof(struct room_block) : ROOM_BLOCK;
+		struct room_block *b = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (b == MAP_FAILED)
+			out_of_memory();
+		b->prev = wd->room;
+		b->size = size;
+		wd->room = b;
+		wd->room_at = (char *)(b + 1);
+		wd->room_left = size - sizeof(*b);
+	}
+	p = wd->room_at;
+	wd->room_at += n;
+	wd->room_left -= n;
+	return p;
+}
+
+/* Gives back p, of n bytes, when it was the last room_alloc() (zeroed again). */
+static void
+room_back(struct widths *wd, void *p, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	if ((char *)p + n == wd->room_at) {
+		memset(p, 0, n);
+		wd->room_at -= n;
+		wd->room_left += n;
+	}
+}
+
+static void
+room_free(struct widths *wd)
+{
+	while (wd->room != NULL) {
+		struct room_block *b = wd->room;
+
+		wd->room = b->prev;
+		munmap(b, b->size);
+	}
+	wd->room_at = NULL;
+	wd->room_left = 0;
+}
+
 void
 widths_free(struct widths *wd)
 {
@@ -79,6 +148,7 @@ widths_free(struct widths *wd)
 		fprintf(stderr, "gen: glyph check: %zu layouts, %zu lines as pango's\n",
 		    wd->checked, wd->lines);
 	g_hash_table_destroy(wd->table);
+	room_free(wd);
 	g_hash_table_destroy(wd->fonts);
 	g_hash_table_destroy(wd->metrics);
 	hb_buffer_destroy(wd->buf);
@@ -262,7 +332,8 @@ keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
 	unsigned ng;
 	hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(wd->buf, &ng);
 	hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(wd->buf, &ng);
-	struct piece_val *pv = xcalloc(1, sizeof(*pv) + (to - from) * sizeof(pv->g[0]));
+	size_t size = sizeof(struct piece_val) + (to - from) * sizeof(struct piece_glyph);
+	struct piece_val *pv = room_alloc(wd, size);
 
 	pv->clean = 1;
 	pv->n = to - from;
@@ -272,7 +343,7 @@ keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
 		if (gi[i].codepoint == 0 || gi[i].codepoint > UINT16_MAX || gi[i].cluster < off ||
 		    gi[i].cluster - off > UINT16_MAX || pos[i].x_offset != 0 ||
 		    pos[i].y_offset != 0) {
-			free(pv);
+			room_back(wd, pv, size);
 			return NULL;
 		}
 		g->id = (uint16_t)gi[i].codepoint;
@@ -321,7 +392,7 @@ shape_piece(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
 		}
 	}
 	if (pv == NULL) {
-		pv = xcalloc(1, sizeof(*pv));
+		pv = room_alloc(wd, sizeof(*pv));
 		pv->width = shape_width(wd, sh, s, n);
 		return pv;
 	}
@@ -353,7 +424,8 @@ piece_val(struct widths *wd, const struct shaper *sh, const char *text, size_t o
 	/* the font is held while the table names it, so no other font takes its address */
 	if (!g_hash_table_contains(wd->fonts, sh->font))
 		g_hash_table_add(wd->fonts, g_object_ref(sh->font));
-	g_hash_table_insert(wd->table, g_memdup2(k, sizeof(*k) + n), v);
+	g_hash_table_insert(wd->table, memcpy(room_alloc(wd, sizeof(*k) + n), k, sizeof(*k) + n),
+	    v);
 	return v;
 }
 
@@ -1014,7 +1086,8 @@ run_glyphs(struct widths *wd, const struct shaper *sh, const struct piece_ref *p
 			gi->attr.is_cluster_start = cl != last;
 			gs->log_clusters[k] = last = cl;
 		}
-	free(whole);
+	if (whole != NULL)	/* the last taken from the room: given back */
+		room_back(wd, whole, sizeof(*whole) + whole->n * sizeof(whole->g[0]));
 	return gs;
 }
 
@@ -1291,15 +1364,18 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 		return -1;
 	if (wd == NULL) {
 		wd = *wdp = xcalloc(1, sizeof(*wd));
-		wd->table = g_hash_table_new_full(piece_hash, piece_equal, free, free);
+		wd->table = g_hash_table_new(piece_hash, piece_equal);
 		wd->fonts = g_hash_table_new_full(NULL, NULL, g_object_unref, NULL);
 		wd->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
 		wd->glyphs = getenv("GEN_NO_GLYPH_RUNS") == NULL;
 		wd->check = getenv("GEN_GLYPH_CHECK") != NULL;
 		wd->buf = hb_buffer_create();
 	}
-	if (g_hash_table_size(wd->table) >= PIECES_MAX)	/* a cache: the same if shaped again */
+	if (g_hash_table_size(wd->table) >= PIECES_MAX) {	/* a cache: the same if shaped
+								 * again */
 		g_hash_table_remove_all(wd->table);
+		room_free(wd);
+	}
 	if (choose_breaks(wd, ctx, text, len, fd, al, width, &at, &nat,
 	    glyphs && wd->glyphs ? &fo : NULL) != 0) {
 		found_free(&fo);
