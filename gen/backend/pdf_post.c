@@ -546,9 +546,9 @@ private_bdc(const char *s, size_t len)
 	return i == len || is_space(s[i]) ? i : 0;
 }
 
-/* Returns the index just past the literal string that opens at s[i]. */
-static size_t
-skip_string(const char *s, size_t len, size_t i)
+/* Returns the index just past the literal string that opens at s[i] (pdf_write.c's too). */
+size_t
+pdf_skip_string(const char *s, size_t len, size_t i)
 {
 	int depth = 0;
 
@@ -661,7 +661,7 @@ rewrite(const struct pdf_post *p, const char *s, size_t len, int page, struct bu
 	while (i < len) {
 		switch (s[i]) {
 		case '(':
-			i = skip_string(s, len, i);
+			i = pdf_skip_string(s, len, i);
 			nnum = 0;
 			break;
 		case '<':

@@ -165,23 +165,6 @@ number_of(struct w *w, long id, long gen)
 	return 0;
 }
 
-/* Returns the index just past the literal string that opens at s[i]. */
-static size_t
-skip_string(const char *s, size_t len, size_t i)
-{
-	int depth = 0;
-
-	for (; i < len; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == '(')
-			depth++;
-		else if (s[i] == ')' && --depth == 0)
-			return i + 1;
-	}
-	return len;
-}
-
 /* Which extra the name at s is (its PW_MARKER form, unparsed), or -1. */
 static int
 marker(const char *s, size_t len)
@@ -212,7 +195,7 @@ renumber(struct w *w, const char *s, size_t len, struct buf *out)
 
 	while (i < len) {
 		if (s[i] == '(')
-			i = skip_string(s, len, i);
+			i = pdf_skip_string(s, len, i);
 		else if (s[i] == '<' && i + 1 < len && s[i + 1] == '<')
 			i += 2;
 		else if (s[i] == '<')	/* a hex string */

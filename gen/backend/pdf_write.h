@@ -54,5 +54,6 @@ struct pdf_writer {
  * the bytes before it, so that the same objects give the same file. PDF 1.6. Returns 0, or
  * -1 after msg(). */
 int	 pdf_write_file(struct pdf_writer *w);
+size_t	 pdf_skip_string(const char *s, size_t len, size_t i);
 
 #endif
