@@ -815,18 +815,34 @@ pdf(struct preview *p, struct MHD_Connection *c, const char *name)
 }
 
 /* The preflight page or the accessibility statement of the last build, as written in
- * out/OUTNAME/. */
+ * out/OUTNAME/; the preflight page's links to the project's files, paths from its folder
+ * there, made to open the files here (/source/). */
 static enum MHD_Result
 report_page(struct preview *p, struct MHD_Connection *c, const char *name)
 {
-	char *path;
+	char *path, *up = NULL, *html, *linked;
+	size_t len;
 
 	pthread_mutex_lock(&p->lock);
 	path = p->outname ? xasprintf("%s/%s/%s", p->g->outdir, p->outname, name) : NULL;
+	if (path != NULL && strcmp(name, "preflight.html") == 0)
+		up = preflight_root_href(p->g, p->outname);
 	pthread_mutex_unlock(&p->lock);
 	if (path == NULL)
 		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	return serve_out(c, path, "text/html; charset=utf-8");
+	if (up == NULL)
+		return serve_out(c, path, "text/html; charset=utf-8");
+	if (read_out(path, &html, &len) == -1) {
+		free(path);
+		free(up);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	linked = preflight_relink(html, up, SOURCE_HREF);
+	free(html);
+	free(path);
+	free(up);
+	return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", linked, strlen(linked),
+	    MHD_RESPMEM_MUST_FREE);
 }
 
 /* A source file of the project (Markdown, CSV, a template, a declaration), a line to an
