@@ -1673,8 +1673,14 @@ int		 preflight_report(struct gen *, const struct doc *, int say, int json);
  * each row built before), while the document's other files stay those of the last build
  * that worked. Returns 0, or -1 after msg(). */
 int		 preflight_stopped(struct gen *, const struct doc *, const char *outname);
-/* Appends a link that opens `file` at `line` in gen preview (/source/FILE#LLINE). */
+/* Appends a link to `file` at `line`: /source/FILE#LLINE, as gen preview serves it, which the
+ * page's writer makes a path from the page's folder (preflight_root_href()). */
 void		 preflight_link(struct buf *, const char *file, int line, const char *shown);
+/* The start of a link from outdir/BELOW to the project's folder ("../../"), or NULL; and a
+ * page with its links starting FROM made to start TO (the preview turns them back). */
+char		*preflight_root_href(const struct gen *, const char *below);
+char		*preflight_relink(const char *page, const char *from, const char *to);
+#define SOURCE_HREF	"/source/"	/* a project file's page in the preview */
 /* changes.c: what changed since the kept build, as the preflight page's HTML, into out. */
 void		 changes_report(struct gen *, const struct doc *, const struct template *,
 		     struct buf *out);

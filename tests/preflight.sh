@@ -43,7 +43,7 @@ if [ $rc -ne 1 ] || ! sanitized "$w.err" || [ "$(cat "$w.out")" != "$want_out" ]
 else
 	missing=
 	while IFS='|' read -r file line col text; do
-		row="<a href=\"/source/$file#L$line\">$file:$line:$col</a></td><td>$text</td></tr>"
+		row="<a href=\"../../$file#L$line\">$file:$line:$col</a></td><td>$text</td></tr>"
 		pf_has "$p" "$row" || missing="$missing; $file:$line:$col"
 	done <<'EOF'
 content/doc/data/figures.csv|4|2|this cell is empty, so the page says &quot;not published&quot; where it is used
@@ -54,12 +54,33 @@ EOF
 	if [ -n "$missing" ]; then
 		fail preflight/planted "not on the page:$missing"$'\n'"$(grep -o '<td>[^<]*</td></tr>' "$p" | head -8)"
 	elif ! pf_has "$p" '<p class="verdict bad"><strong>Not ready: the errors below must be put right first.</strong> Errors: 3. Warnings: 2.</p>' ||
-	    ! pf_has "$p" '<tr><td>not published</td><td><a href="/source/content/doc/data/figures.csv#L4">content/doc/data/figures.csv:4:2</a></td><td><a href="/source/content/doc/index.md#L12">content/doc/index.md:12</a></td></tr>' ||
+	    ! pf_has "$p" '<tr><td>not published</td><td><a href="../../content/doc/data/figures.csv#L4">content/doc/data/figures.csv:4:2</a></td><td><a href="../../content/doc/index.md#L12">content/doc/index.md:12</a></td></tr>' ||
 	    ! pf_has "$p" '<td>(none)</td></tr>'; then
 		fail preflight/planted "no verdict, figure not published or picture without text"
 	else
 		pass preflight/planted
 	fi
+fi
+# Every link to a file on the page opens that file where the page is: in out/, and with the
+# outputs in a folder outside the project (-o) (gen preview makes them its own /source/ links).
+# links_open PAGE: prints each link of PAGE that leads to no file.
+links_open() {
+	local dir u f
+	dir=$(dirname "$1")
+	grep -o 'href="[^"#]*' "$1" | cut -d'"' -f2 | sort -u | while read -r u; do
+		case $u in http*|'') continue ;; esac
+		f=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$u")
+		[ -f "$dir/$f" ] || echo "$u"
+	done
+}
+o=$TMP/pf-elsewhere
+(cd "$w" && "$GEN" -q check --report -o "$o" doc) >/dev/null 2>&1
+n=$(grep -c 'href="\.\./' "$p")
+broken=$(links_open "$p"; links_open "$o/doc/preflight.html")
+if [ "$n" -ge 6 ] && [ -z "$broken" ] && grep -q 'href="\.\./\.\./[^"]*/content/doc/index.md#L12"' "$o/doc/preflight.html"; then
+	pass preflight/links-open-the-files
+else
+	fail preflight/links-open-the-files "$n links, broken: $broken"
 fi
 # Each message is the one gen says on the terminal, word for word.
 n=0
@@ -101,7 +122,7 @@ if [ $rc -eq 0 ] && [ ! -s "$c.err" ] &&
     pf_has "$c/out/doc/preflight.html" '<p class="verdict ok"><strong>Ready to publish.</strong> Errors: 0. Warnings: 0.</p>' &&
     pf_has "$c/out/doc/preflight.html" '<h2>Errors and warnings</h2>
 <p>gen found nothing to put right.</p>' &&
-    ! grep -q 'class="kind-\|/source/' "$c/out/doc/preflight.html"; then
+    ! grep -q 'class="kind-\|href="\.\./' "$c/out/doc/preflight.html"; then
 	pass preflight/clean
 else
 	fail preflight/clean "exit $rc: $(head -3 "$c.out" "$c.err")"
@@ -158,7 +179,7 @@ elif [ $kept_same -ne 1 ]; then
 	fail preflight/changes "the kept text differs from one build to the next, or from out/doc.txt"
 elif ! grep -q '<p>Nothing changed.</p>' <<<"$unchanged"; then
 	fail preflight/changes "a build like the kept one says: $unchanged"
-elif ! pf_has "$p" '<tr><td>Figure changed</td><td>102</td><td>104</td><td><a href="/source/content/doc/data/figures.csv#L2">content/doc/data/figures.csv:2:2</a></td></tr>' ||
+elif ! pf_has "$p" '<tr><td>Figure changed</td><td>102</td><td>104</td><td><a href="../../content/doc/data/figures.csv#L2">content/doc/data/figures.csv:2:2</a></td></tr>' ||
     ! pf_has "$p" '<tr><td>Paragraph added</td><td></td><td>A new paragraph.</td><td></td></tr>' ||
     [ "$(grep -c '<tr><td>\(Figure changed\|Paragraph\|Picture\|Pages\)' "$p")" -ne 2 ]; then
 	fail preflight/changes "$(sed -n '/<h2>What changed/,/<h2>What gen/p' "$p" | head -12)"
@@ -187,7 +208,7 @@ rc=$?
 (cd "$b" && "$GEN" check --baseline ../x doc) >/dev/null 2>"$b.err4"
 rc2=$?
 if [ $rc -eq 0 ] && [ -f "$b/out/.kept/approved/doc.txt" ] &&
-    pf_has "$p" '<tr><td>Figure changed</td><td>40,374</td><td>40,512</td><td><a href="/source/content/doc/data/figures.csv#L3">content/doc/data/figures.csv:3:2</a></td></tr>' &&
+    pf_has "$p" '<tr><td>Figure changed</td><td>40,374</td><td>40,512</td><td><a href="../../content/doc/data/figures.csv#L3">content/doc/data/figures.csv:3:2</a></td></tr>' &&
     [ $rc2 -eq 2 ] && [ "$(head -1 "$b.err4")" = 'gen: --baseline wants a name of letters, digits and hyphens (up to 64), as `approved`, not `../x`' ]; then
 	pass preflight/named-baseline
 else
@@ -223,7 +244,7 @@ sed -i "${cell}s/^gld,Sefton,2023,66,/gld,Sefton,2023,61,/" "$r/$csv"
 rc2=$?
 p=$r/out/progress-2023/preflight.html
 ch=$(sed -n '/<h2>What changed/,/<h2>What gen/p' "$p")
-fig="<tr><td>Figure changed</td><td>66%</td><td>61%</td><td><a href=\"/source/$csv#L$cell\">$csv:$cell:4</a></td></tr>"
+fig="<tr><td>Figure changed</td><td>66%</td><td>61%</td><td><a href=\"../../$csv#L$cell\">$csv:$cell:4</a></td></tr>"
 if [ $rc1 -ne 0 ] || [ $rc2 -ne 0 ] || ! sanitized "$r.err"; then
 	fail preflight/indicator-changed "exit $rc1 $rc2: $(head -3 "$r.err")"
 elif [ "$(grep -cF "$fig" <<<"$ch")" -ne 4 ] ||
@@ -241,9 +262,9 @@ sed -i "${cell}s/^gld,Sefton,2023,61,/gld,Sefton,2023,,/" "$r/$csv"
 (cd "$r" && "$GEN" -q build progress-2023) >/dev/null 2>"$r.err2"
 ch=$(sed -n '/<h2>What changed/,/<h2>What gen/p' "$p")
 marked=$(sed -n '/<h2>Figures marked/,/<h2>Pictures/p' "$p")
-if ! grep -qF "<tr><td>Figure changed</td><td>66%</td><td>not published</td><td><a href=\"/source/$csv#L$cell\">$csv:$cell:4</a></td></tr>" <<<"$ch" ||
-    ! grep -qF "<a href=\"/source/$csv#L$cell\">$cell:4</a>" <<<"$marked" ||
-    ! grep -qF '<tr><td>not published</td><td><a href="/source/content/progress-2023/data/indicators.csv#L62">content/progress-2023/data/indicators.csv:62:4</a>, <a href="/source/content/progress-2023/data/indicators.csv#L63">63:4</a>' <<<"$marked"; then
+if ! grep -qF "<tr><td>Figure changed</td><td>66%</td><td>not published</td><td><a href=\"../../$csv#L$cell\">$csv:$cell:4</a></td></tr>" <<<"$ch" ||
+    ! grep -qF "<a href=\"../../$csv#L$cell\">$cell:4</a>" <<<"$marked" ||
+    ! grep -qF '<tr><td>not published</td><td><a href="../../content/progress-2023/data/indicators.csv#L62">content/progress-2023/data/indicators.csv:62:4</a>, <a href="../../content/progress-2023/data/indicators.csv#L63">63:4</a>' <<<"$marked"; then
 	fail preflight/indicator-unpublished "$(sed 's/<a [^>]*>//g; s/<\/a>//g' <<<"$ch$marked" | cut -c1-200 | head -14)"
 else
 	pass preflight/indicator-unpublished
@@ -259,7 +280,7 @@ cell=$(grep -n '^phonics,Sefton,2019,83,82,' "$r/$csv" | cut -d: -f1)
 sed -i "${cell}s/^phonics,Sefton,2019,83,82,/phonics,Sefton,2019,83,[c],/" "$r/$csv"
 (cd "$r" && "$GEN" -q build progress-2019) >/dev/null 2>"$r.err4"
 ch=$(sed -n '/<h2>What changed/,/<h2>What gen/p' "$r/out/progress-2019/preflight.html")
-at="<td><a href=\"/source/$csv#L$cell\">$csv:$cell:5</a></td></tr>"
+at="<td><a href=\"../../$csv#L$cell\">$csv:$cell:5</a></td></tr>"
 if grep -qF "<tr><td>Figure changed</td><td>82%</td><td>suppressed</td>$at" <<<"$ch" &&
     grep -qF "<tr><td>Figure changed</td><td>82%</td><td>suppressed to protect confidentiality</td>$at" <<<"$ch" &&
     ! grep -q '<tr><td>Paragraph reworded</td><td>\[Line chart' <<<"$ch"; then
@@ -283,7 +304,7 @@ qp=$q/out/doc/preflight.html
 stopped='<p>This build stopped at the errors below, so the document'
 if [ $rc -ne 1 ] || ! cmp -s "$q/out/doc.pdf" "$q/good.pdf" || ! cmp -s "$q/out/doc/index.html" "$q/good.html" ||
     ! pf_has "$qp" '<p class="verdict bad"><strong>Not ready: the errors below must be put right first.</strong> Errors: 1.' ||
-    ! pf_has "$qp" "$stopped" || ! pf_has "$qp" '<a href="/source/content/doc/index.md#L16">content/doc/index.md:16:5</a>'; then
+    ! pf_has "$qp" "$stopped" || ! pf_has "$qp" '<a href="../../content/doc/index.md#L16">content/doc/index.md:16:5</a>'; then
 	fail preflight/stopped "exit $rc: $(grep -o '<p class="verdict[^\n]*' "$qp" | head -2) $(head -2 "$q.err")"
 else
 	sed -i '$d' "$q/content/doc/index.md"

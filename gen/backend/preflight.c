@@ -9,6 +9,7 @@
  * backend.c's table, and `gen check --report`'s. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,12 +124,15 @@ where(const struct finding *f)
 	return xstrdup(f->file);
 }
 
+/* A link to `file` at `line`, as the preview serves it ("/source/FILE#L12"); put() makes it
+ * a path from the page's own folder when it writes the page (preflight_relink()). A file
+ * outside the project is linked by its path. */
 void
 preflight_link(struct buf *b, const char *file, int line, const char *shown)
 {
 	char *url = g_uri_escape_string(file, "/", FALSE);
 
-	buf_adds(b, "<a href=\"/source/");
+	buf_adds(b, file[0] == '/' ? "<a href=\"" : "<a href=\"" SOURCE_HREF);
 	esc(b, url);
 	if (line > 0) {
 		char n[24];
@@ -720,11 +724,81 @@ say(const struct pre *p, const char *page, int json)
 	buf_free(&b);
 }
 
+/* The start of a link from the folder outdir/`below` to the project's folder, escaped:
+ * "../../" for out/DOC/ in the project; NULL when out/ or the project cannot be resolved
+ * (the links are then left as the preview serves them). The caller frees. */
+char *
+preflight_root_href(const struct gen *g, const char *below)
+{
+	char out[PATH_MAX], *from, *to, *up, *esc_up;
+	gchar **a, **b;
+	size_t i = 0, j;
+	struct buf r = { 0 };
+
+	if (g->realroot == NULL || realpath(g->outdir, out) == NULL)
+		return NULL;
+	from = xasprintf("%s/%s", out, below);
+	to = xstrdup(g->realroot);
+	a = g_strsplit(from, "/", -1);
+	b = g_strsplit(to, "/", -1);
+	while (a[i] != NULL && b[i] != NULL && strcmp(a[i], b[i]) == 0)
+		i++;
+	for (j = i; a[j] != NULL; j++)
+		if (a[j][0] != '\0')
+			buf_adds(&r, "../");
+	for (j = i; b[j] != NULL; j++)
+		if (b[j][0] != '\0') {
+			buf_adds(&r, b[j]);
+			buf_addc(&r, '/');
+		}
+	up = r.s ? r.s : xstrdup("./");
+	esc_up = g_uri_escape_string(up, "/", FALSE);
+	r = (struct buf){ 0 };
+	esc(&r, esc_up);
+	g_free(esc_up);
+	g_strfreev(a);
+	g_strfreev(b);
+	free(from);
+	free(to);
+	free(up);
+	return r.s ? r.s : xstrdup("");
+}
+
+/* `page` with each link that starts `href="FROM` starting `href="TO` instead. The caller
+ * frees. Only gen's own markup holds `href="`: what a document says is escaped. */
+char *
+preflight_relink(const char *page, const char *from, const char *to)
+{
+	struct buf r = { 0 };
+	char *f = xasprintf("href=\"%s", from);
+	const char *s = page, *h;
+
+	while ((h = strstr(s, f)) != NULL) {
+		buf_add(&r, s, (size_t)(h - s));
+		buf_adds(&r, "href=\"");
+		buf_adds(&r, to);
+		s = h + strlen(f);
+	}
+	buf_adds(&r, s);
+	free(f);
+	return r.s ? r.s : xstrdup("");
+}
+
+/* Writes dir/name; the preflight page with its links to the project's files made paths
+ * from dir, so that they open where the page is read. */
 static int
 put(struct gen *g, const char *dir, const char *name, const char *s)
 {
-	char *path = xasprintf("%s/%s", dir, name);
-	int rc = write_file_said(g, path, s, strlen(s));
+	char *path = xasprintf("%s/%s", dir, name), *up = NULL, *linked = NULL;
+	int rc;
+
+	if (strcmp(name, "preflight.html") == 0 && strncmp(dir, g->outdir,
+	    strlen(g->outdir)) == 0 && dir[strlen(g->outdir)] == '/' &&
+	    (up = preflight_root_href(g, dir + strlen(g->outdir) + 1)) != NULL)
+		s = linked = preflight_relink(s, SOURCE_HREF, up);
+	rc = write_file_said(g, path, s, strlen(s));
+	free(up);
+	free(linked);
 
 	if (rc == 0 && g->verbose)
 		fprintf(stderr, "gen: wrote %s\n", path);

@@ -106,7 +106,7 @@ struct preview {
 	unsigned	 port;
 	char		*pdf;		/* out/OUTNAME.pdf, of the last build that made one */
 	int		 stopping;
-	int		 pdf_pass;	/* the build loop's second pass, the PDF's */
+	int		 pdf_pass;	/* the build loop's second pass, the whole build's */
 	int		 inotify;	/* the watches on what the build reads */
 	char		*realout;	/* out/, resolved: never watched, the build writes there */
 	pthread_mutex_t	 reads_lock;	/* the twin's thread reads too */
@@ -376,7 +376,8 @@ local_links(struct preview *p, struct buf *text)
 }
 
 /* One pass of the build: the document read and checked, and its HTML written (fast: it needs
- * no layout), or its PDF (p->pdf_pass); p->outname names what was built. */
+ * no layout), or everything `gen build` writes (p->pdf_pass); p->outname names what was
+ * built. */
 static void
 build_once(struct preview *p)
 {
@@ -407,7 +408,7 @@ build_once(struct preview *p)
 			return;
 		}
 	}
-	g->outputs = p->pdf_pass ? OUT_PDF : OUT_HTML | OUT_FILES | OUT_REPORT;
+	g->outputs = p->pdf_pass ? 0 : OUT_HTML | OUT_FILES | OUT_REPORT;	/* 0: all */
 	p->build(g, d, row);
 	g->outputs = 0;
 	if (g->errors == 0 && g->status == 0) {
@@ -423,13 +424,55 @@ build_once(struct preview *p)
 	doc_free(d);
 }
 
-/* Builds, and publishes what changed: the HTML at once, then the PDF's pages. */
+/* The second pass, the whole build as `gen build` makes it: the PDF, and the twin, text and
+ * preflight page again, so that out/ ends as a build leaves it (the twin's link gives this
+ * PDF's size, the preflight page its pages) and the page shows the same twin. What this pass
+ * says goes over the page: an error only the PDF finds (a figure too wide for its column)
+ * is shown, not hidden behind the pages of the last good build. */
 static void
-rebuild(struct preview *p)
+rebuild_whole(struct preview *p)
 {
 	char *said;
 	struct buf text = { 0 }, errors = { 0 }, *pages = NULL;
 	size_t npages = 0;
+	int ok;
+
+	p->pdf_pass = 1;
+	said = captured(p, build_once);
+	ok = p->g->errors == 0 && p->g->status == 0;
+	if (ok) {
+		read_twin(p, &text);
+		local_links(p, &text);
+		read_pages(p, &pages, &npages);
+	} else
+		messages_html(p, said, &errors);
+	free(said);
+	pthread_mutex_lock(&p->lock);
+	if (ok) {
+		buf_free(&p->text);
+		p->text = text;
+		free(p->pdf);
+		p->pdf = xasprintf("%s/%s.pdf", p->g->outdir, p->outname);
+		for (size_t i = 0; i < p->npages; i++)
+			buf_free(&p->pages[i]);
+		free(p->pages);
+		p->pages = pages;
+		p->npages = npages;
+		p->pages_made++;
+	}
+	buf_free(&p->errors);
+	p->errors = errors;
+	p->generation++;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Builds, and publishes what changed: the HTML at once, then the whole build's. */
+static void
+rebuild(struct preview *p)
+{
+	char *said;
+	struct buf text = { 0 }, errors = { 0 };
 	int ok;
 
 	p->pdf_pass = 0;
@@ -456,24 +499,7 @@ rebuild(struct preview *p)
 	/* The open page fetches the new text now: let it have the processor for a moment
 	 * before the PDF's layout takes it. */
 	nanosleep(&(struct timespec){ 0, 150 * 1000 * 1000 }, NULL);
-	p->pdf_pass = 1;
-	said = captured(p, build_once);
-	free(said);
-	if (p->g->errors != 0 || p->g->status != 0)
-		return;
-	read_pages(p, &pages, &npages);
-	pthread_mutex_lock(&p->lock);
-	free(p->pdf);
-	p->pdf = xasprintf("%s/%s.pdf", p->g->outdir, p->outname);
-	for (size_t i = 0; i < p->npages; i++)
-		buf_free(&p->pages[i]);
-	free(p->pages);
-	p->pages = pages;
-	p->npages = npages;
-	p->pages_made++;
-	p->generation++;
-	pthread_cond_broadcast(&p->changed);
-	pthread_mutex_unlock(&p->lock);
+	rebuild_whole(p);
 }
 
 /* ---- serving ---- */
@@ -789,18 +815,34 @@ pdf(struct preview *p, struct MHD_Connection *c, const char *name)
 }
 
 /* The preflight page or the accessibility statement of the last build, as written in
- * out/OUTNAME/. */
+ * out/OUTNAME/; the preflight page's links to the project's files, paths from its folder
+ * there, made to open the files here (/source/). */
 static enum MHD_Result
 report_page(struct preview *p, struct MHD_Connection *c, const char *name)
 {
-	char *path;
+	char *path, *up = NULL, *html, *linked;
+	size_t len;
 
 	pthread_mutex_lock(&p->lock);
 	path = p->outname ? xasprintf("%s/%s/%s", p->g->outdir, p->outname, name) : NULL;
+	if (path != NULL && strcmp(name, "preflight.html") == 0)
+		up = preflight_root_href(p->g, p->outname);
 	pthread_mutex_unlock(&p->lock);
 	if (path == NULL)
 		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	return serve_out(c, path, "text/html; charset=utf-8");
+	if (up == NULL)
+		return serve_out(c, path, "text/html; charset=utf-8");
+	if (read_out(path, &html, &len) == -1) {
+		free(path);
+		free(up);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	linked = preflight_relink(html, up, SOURCE_HREF);
+	free(html);
+	free(path);
+	free(up);
+	return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", linked, strlen(linked),
+	    MHD_RESPMEM_MUST_FREE);
 }
 
 /* A source file of the project (Markdown, CSV, a template, a declaration), a line to an

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <sanitizer/asan_interface.h>	/* no-ops unless built with -fsanitize=address */
+
 #include <hb.h>
 #include <pango/pangocairo.h>
 
@@ -87,16 +89,18 @@ struct piece_val {
 	struct piece_glyph g[];
 };
 
-/* n bytes, zeroed, kept until room_free(). */
+/* n bytes, zeroed, kept until room_free(). Under AddressSanitizer what is not handed out is
+ * marked unaddressable, so that a read or write past a piece is caught as it would be in
+ * malloc()'s heap. */
 static void *
 room_alloc(struct widths *wd, size_t n)
 {
+	size_t whole = (n + 7) & ~(size_t)7;
 	void *p;
 
-	n = (n + 7) & ~(size_t)7;
-	if (n > wd->room_left) {
-		size_t size = n + sizeof(struct room_block) > ROOM_BLOCK ?
-		    n + sizeof(struct room_block) : ROOM_BLOCK;
+	if (whole > wd->room_left) {
+		size_t size = whole + sizeof(struct room_block) > ROOM_BLOCK ?
+		    whole + sizeof(struct room_block) : ROOM_BLOCK;
 		struct room_block *b = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -107,10 +111,12 @@ room_alloc(struct widths *wd, size_t n)
 		wd->room = b;
 		wd->room_at = (char *)(b + 1);
 		wd->room_left = size - sizeof(*b);
+		ASAN_POISON_MEMORY_REGION(wd->room_at, wd->room_left);
 	}
 	p = wd->room_at;
-	wd->room_at += n;
-	wd->room_left -= n;
+	wd->room_at += whole;
+	wd->room_left -= whole;
+	ASAN_UNPOISON_MEMORY_REGION(p, n);
 	return p;
 }
 
@@ -118,11 +124,13 @@ room_alloc(struct widths *wd, size_t n)
 static void
 room_back(struct widths *wd, void *p, size_t n)
 {
-	n = (n + 7) & ~(size_t)7;
-	if ((char *)p + n == wd->room_at) {
+	size_t whole = (n + 7) & ~(size_t)7;
+
+	if ((char *)p + whole == wd->room_at) {
 		memset(p, 0, n);
-		wd->room_at -= n;
-		wd->room_left += n;
+		ASAN_POISON_MEMORY_REGION(p, whole);
+		wd->room_at -= whole;
+		wd->room_left += whole;
 	}
 }
 
@@ -133,6 +141,8 @@ room_free(struct widths *wd)
 		struct room_block *b = wd->room;
 
 		wd->room = b->prev;
+		/* unmarked first: the addresses may be mapped again for another use */
+		ASAN_UNPOISON_MEMORY_REGION(b, b->size);
 		munmap(b, b->size);
 	}
 	wd->room_at = NULL;

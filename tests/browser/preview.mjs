@@ -8,7 +8,7 @@
 import puppeteer from 'puppeteer-core';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, renameSync, mkdirSync, copyFileSync, readdirSync,
-  rmSync, symlinkSync, unlinkSync } from 'node:fs';
+  rmSync, symlinkSync, unlinkSync, statSync, existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -102,6 +102,45 @@ try {
     'changes-only-what-differs', patched === loaded ? 'its first heading was put in afresh ' +
     await page.evaluate(() => String(window.kept && window.kept.outerHTML)) :
     'the page differs from the page loaded afresh');
+
+  // Once the save's PDF is made, out/ is what `gen build` leaves: the text, the twin's link
+  // giving this PDF's size, the preflight page its pages; and the page shows that twin.
+  const out = join(project, 'out');
+  const read = (f) => { try { return readFileSync(join(out, f), 'utf8'); } catch { return ''; } };
+  let built = false;
+  for (let i = 0; i < 300 && !built; i++) {
+    built = read(`${doc}.txt`).includes(to) && read(`${doc}/preflight.html`).includes('<dt>Pages</dt>');
+    if (!built) await new Promise((r) => setTimeout(r, 100));
+  }
+  const bytes = statSync(join(out, `${doc}.pdf`)).size;
+  const size = bytes < 1000 * 1024 ? `${bytes < 512 ? 1 : Math.floor((bytes + 512) / 1024)} KB`
+    : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  const link = (read(`${doc}/index.html`).match(/Download the PDF \(([^)]*)\)/) || [])[1];
+  const pagesSaid = (read(`${doc}/preflight.html`).match(/<dt>Pages<\/dt>\s*<dd>(\d+)/) || [])[1];
+  const shown = await page.waitForFunction((s) => document.getElementById('doc').innerHTML
+    .includes(`Download the PDF (${s})`), { timeout: 20000 }, size).then(() => true, () => false);
+  check(built && link === size && shown && Number(pagesSaid) ===
+    await page.evaluate(() => document.querySelectorAll('#pages img').length),
+    'out-is-what-a-build-writes', `text and pages written ${built}, link "${link}" for ` +
+    `${size}, shown ${shown}, preflight pages ${pagesSaid}`);
+
+  // An error only the PDF's layout finds (a figure wider than its column) is shown too, not
+  // hidden behind the last good pages.
+  const plan = join(project, 'content', doc.split('/')[0], 'data', 'action-plan-1.csv');
+  const planText = existsSync(plan) ? readFileSync(plan, 'utf8') : '';
+  if (planText) {
+    const rows = planText.split('\n');
+    rows[1] = rows[1].replace(/,,$/, ',1234567890123456789012345,');
+    save(plan, rows.join('\n'));
+    const wide = await page.waitForFunction(() =>
+      document.getElementById('errors').innerText.includes('does not fit column'),
+      { timeout: 20000 }).then(() => true, () => false);
+    save(plan, planText);
+    const gone = await page.waitForFunction(() =>
+      document.getElementById('errors').innerText.trim() === '', { timeout: 20000 })
+      .then(() => true, () => false);
+    check(wide && gone, 'shows-an-error-the-pdf-finds', `shown ${wide}, cleared ${gone}`);
+  }
 
   save(file, fresh.replace(to.replace(/,/g, ''), 'forty-one'));
   const error = await page.waitForFunction(() =>
