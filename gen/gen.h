@@ -1769,5 +1769,10 @@ extern const size_t fogra39_icc_zlen;
  * what the XMP claims. Returns 0, or -1 after msg(). */
 int		 pdf_post(struct gen *, const char *pdf, size_t len, const char *out,
 		    const char *name, const struct pdf_post *);
+/* Starts loading libqpdf on a thread of its own, for a build that will write a PDF: it loads
+ * while the documents are read and laid out. pdf_post() waits for it, or loads it itself
+ * when nothing started it. pdf_post_preload_end() waits for the thread, before exit. */
+void		 pdf_post_preload(void);
+void		 pdf_post_preload_end(void);
 
 #endif
