@@ -73,6 +73,7 @@ static int	visit(struct post *, qpdf_oh, int);
 struct qpdf_fns qp;
 static pthread_once_t qpdf_once = PTHREAD_ONCE_INIT;
 static char qpdf_why[256] = "not loaded";	/* empty once every function was found */
+static int qpdf_oom;		/* it failed to load for want of memory */
 static pthread_t preload_thread;
 static int preloading;		/* preload_thread runs, or ran and is not yet joined */
 
@@ -83,6 +84,7 @@ qpdf_load(void)
 
 	if (h == NULL) {
 		snprintf(qpdf_why, sizeof(qpdf_why), "%s", dlerror());
+		qpdf_oom = memory_gone();
 		return;
 	}
 #define QPDF_FN_FIND(fn) \
@@ -126,6 +128,8 @@ qpdf_ready(struct gen *g, const char *name)
 	pthread_once(&qpdf_once, qpdf_load);
 	if (qpdf_why[0] == '\0')
 		return 0;
+	if (qpdf_oom)
+		out_of_memory();	/* said by this thread, as when gen linked it at start-up */
 	msg(g, MSG_FATAL, name, 0, 0, "a PDF is written with libqpdf (%s), which could not be "
 	    "loaded: %s", QPDF_SO, qpdf_why);
 	return -1;

@@ -47,6 +47,8 @@ rsvg_load(void)
 {
 	void *h = dlopen(RSVG_SO, RTLD_NOW | RTLD_LOCAL), *sym;
 
+	if (h == NULL && memory_gone())
+		out_of_memory();	/* as when gen linked it at start-up */
 	if (h == NULL)
 		return;
 #define RSVG_FN_FIND(fn) \
