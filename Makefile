@@ -13,16 +13,20 @@ DEB_TEST = poppler-utils qpdf valgrind chromium nodejs parallel ghostscript man-
 DEBS = $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries with a pkg-config file; cmark-gfm's extensions ship none, so they are named.
-PKGS = libcmark-gfm pangocairo pangoft2 cairo cairo-pdf libxml-2.0 libqpdf librsvg-2.0 \
+PKGS = libcmark-gfm pangocairo pangoft2 cairo cairo-pdf libxml-2.0 \
 	libjpeg fontconfig glib-2.0 libpng cairo-svg zlib harfbuzz
 # The preview's poppler and libmicrohttpd are loaded when it starts (dlopen: see preview.c),
-# so that no other command pays for loading them: their headers, and their sonames, only.
-DLOPEN_PKGS = libmicrohttpd poppler-glib
+# librsvg when the first SVG picture is read (image.c) and libqpdf by a build that writes a
+# PDF (pdf_post.c), so that no other command or document pays for loading them: their
+# headers, and their sonames, only.
+DLOPEN_PKGS = libmicrohttpd poppler-glib librsvg-2.0 libqpdf
 soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | \
 	awk '/SONAME/ { print $$2 }')
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DLOPEN_PKGS) 2>/dev/null) \
 	-DPOPPLER_GLIB_SO='"$(call soname,poppler-glib,libpoppler-glib.so)"' \
-	-DMICROHTTPD_SO='"$(call soname,libmicrohttpd,libmicrohttpd.so)"'
+	-DMICROHTTPD_SO='"$(call soname,libmicrohttpd,libmicrohttpd.so)"' \
+	-DRSVG_SO='"$(call soname,librsvg-2.0,librsvg-2.so)"' \
+	-DQPDF_SO='"$(call soname,libqpdf,libqpdf.so)"'
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm
 
 CC = cc

@@ -46,6 +46,9 @@ void	 oom_catch_glib(void);
 /* Says "out of memory" and exits with EXIT_ENV, as xmalloc() does: for a library's failed
  * allocation seen otherwise (a cairo surface in CAIRO_STATUS_NO_MEMORY). */
 void	 out_of_memory(void) __attribute__((noreturn));
+/* Whether memory has run out (64 MB more cannot be mapped): a library that failed to load
+ * (dlopen) then failed for want of memory, not for being missing. */
+int	 memory_gone(void);
 /* Makes a crash (SIGSEGV, SIGBUS, SIGABRT) at a moment when memory has run out (a library
  * that uses a failed malloc()'s NULL, or aborts on C++'s bad_alloc) say "out of memory" and
  * exit the same way; any other crash goes on as before. */
@@ -1775,5 +1778,10 @@ extern const size_t fogra39_icc_zlen;
  * what the XMP claims. Returns 0, or -1 after msg(). */
 int		 pdf_post(struct gen *, const char *pdf, size_t len, const char *out,
 		    const char *name, const struct pdf_post *);
+/* Starts loading libqpdf on a thread of its own, for a build that will write a PDF: it loads
+ * while the documents are read and laid out. pdf_post() waits for it, or loads it itself
+ * when nothing started it. pdf_post_preload_end() waits for the thread, before exit. */
+void		 pdf_post_preload(void);
+void		 pdf_post_preload_end(void);
 
 #endif

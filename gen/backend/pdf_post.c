@@ -6,6 +6,7 @@
 
 #define _POSIX_C_SOURCE 200809L	/* gmtime_r */
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -67,12 +68,79 @@ struct post {
 
 static int	visit(struct post *, qpdf_oh, int);
 
+/* ---- libqpdf, loaded when needed (pdf_write.h says why) ---- */
+
+struct qpdf_fns qp;
+static pthread_once_t qpdf_once = PTHREAD_ONCE_INIT;
+static char qpdf_why[256] = "not loaded";	/* empty once every function was found */
+static int qpdf_oom;		/* it failed to load for want of memory */
+static pthread_t preload_thread;
+static int preloading;		/* preload_thread runs, or ran and is not yet joined */
+
+static void
+qpdf_load(void)
+{
+	void *h = dlopen(QPDF_SO, RTLD_NOW | RTLD_LOCAL), *sym;
+
+	if (h == NULL) {
+		snprintf(qpdf_why, sizeof(qpdf_why), "%s", dlerror());
+		qpdf_oom = memory_gone();
+		return;
+	}
+#define QPDF_FN_FIND(fn) \
+	if ((sym = dlsym(h, #fn)) == NULL) { \
+		snprintf(qpdf_why, sizeof(qpdf_why), "%s lacks %s", QPDF_SO, #fn); \
+		return; \
+	} \
+	memcpy(&qp.fn, &sym, sizeof sym);
+	QPDF_FNS(QPDF_FN_FIND)
+	qpdf_why[0] = '\0';
+}
+
+static void *
+preload(void *arg)
+{
+	(void)arg;
+	oom_thread_stack();
+	pthread_once(&qpdf_once, qpdf_load);
+	return NULL;
+}
+
+void
+pdf_post_preload(void)
+{
+	if (!preloading)
+		preloading = pthread_create(&preload_thread, NULL, preload, NULL) == 0;
+}
+
+void
+pdf_post_preload_end(void)
+{
+	if (preloading)
+		pthread_join(preload_thread, NULL);
+	preloading = 0;
+}
+
+/* Loads libqpdf if no thread has (waiting for the one loading it); 0, or -1 after msg(). */
+static int
+qpdf_ready(struct gen *g, const char *name)
+{
+	pthread_once(&qpdf_once, qpdf_load);
+	if (qpdf_why[0] == '\0')
+		return 0;
+	if (qpdf_oom)
+		out_of_memory();	/* said by this thread, as when gen linked it at start-up */
+	msg(g, MSG_FATAL, name, 0, 0, "a PDF is written with libqpdf (%s), which could not be "
+	    "loaded: %s", QPDF_SO, qpdf_why);
+	return -1;
+}
+
 /* Reports `what` as fatal, with qpdf's pending error text when there is one; returns -1. */
 static int
 fail(struct post *c, const char *what)
 {
-	const char *why = qpdf_has_error(c->q) ?
-	    qpdf_get_error_full_text(c->q, qpdf_get_error(c->q)) : NULL;
+	const char *why = qp.qpdf_has_error(c->q) ?
+	    qp.qpdf_get_error_full_text(c->q, qp.qpdf_get_error(c->q)) : NULL;
 
 	if (why != NULL && strstr(why, "bad_alloc") != NULL)	/* C++'s word for it */
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "%s: out of memory", what);
@@ -87,7 +155,7 @@ fail(struct post *c, const char *what)
 static int
 check(struct post *c, const char *what)
 {
-	return qpdf_has_error(c->q) ? fail(c, what) : 0;
+	return qp.qpdf_has_error(c->q) ? fail(c, what) : 0;
 }
 
 /* Writes `t` in UTC as "D:YYYYMMDDHHmmSSZ" to pdf and "YYYY-MM-DDTHH:mm:SSZ" to xmp (32 bytes
@@ -191,12 +259,12 @@ sub_dict(qpdf_data q, qpdf_oh dict, const char *key)
 {
 	qpdf_oh d;
 
-	d = qpdf_oh_get_key(q, dict, key);
-	if (qpdf_oh_is_dictionary(q, d))
+	d = qp.qpdf_oh_get_key(q, dict, key);
+	if (qp.qpdf_oh_is_dictionary(q, d))
 		return d;
-	qpdf_oh_release(q, d);
-	d = qpdf_oh_new_dictionary(q);
-	qpdf_oh_replace_key(q, dict, key, d);
+	qp.qpdf_oh_release(q, d);
+	d = qp.qpdf_oh_new_dictionary(q);
+	qp.qpdf_oh_replace_key(q, dict, key, d);
 	return d;
 }
 
@@ -208,13 +276,13 @@ read_pdf(struct post *c)
 	qpdf_oh size;
 	long n;
 
-	qpdf_set_attempt_recovery(c->q, QPDF_FALSE);
-	qpdf_read_memory(c->q, c->in, c->pdf, c->len, NULL);
+	qp.qpdf_set_attempt_recovery(c->q, QPDF_FALSE);
+	qp.qpdf_read_memory(c->q, c->in, c->pdf, c->len, NULL);
 	if (check(c, "cannot read the PDF cairo wrote") == -1)
 		return -1;
-	size = qpdf_oh_get_key(c->q, qpdf_get_trailer(c->q), "/Size");
-	n = qpdf_oh_is_integer(c->q, size) ? (long)qpdf_oh_get_int_value(c->q, size) : 0;
-	qpdf_oh_release(c->q, size);
+	size = qp.qpdf_oh_get_key(c->q, qp.qpdf_get_trailer(c->q), "/Size");
+	n = qp.qpdf_oh_is_integer(c->q, size) ? (long)qp.qpdf_oh_get_int_value(c->q, size) : 0;
+	qp.qpdf_oh_release(c->q, size);
 	/* an object takes more than a byte of the file: a /Size beyond that lies */
 	if (n <= 0 || n > INT_MAX / 2 || (size_t)n > c->len)
 		return fail(c, "cannot read the PDF cairo wrote: its objects are numbered beyond "
@@ -231,7 +299,7 @@ extra_ref(struct post *c, enum extra which)
 	char name[64];
 
 	snprintf(name, sizeof(name), PW_MARKER "%d", (int)which);
-	return qpdf_oh_new_name(c->q, name);
+	return qp.qpdf_oh_new_name(c->q, name);
 }
 
 /* Sets /Lang, /ViewerPreferences, /MarkInfo and the XMP /Metadata stream on the catalog. */
@@ -254,20 +322,20 @@ fix_catalog(struct post *c, const char *xmpdate)
 	    hex + 16, hex + 20);
 	g_checksum_free(sum);
 
-	root = qpdf_get_root(q);
+	root = qp.qpdf_get_root(q);
 	if (c->p->lang != NULL)
-		qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, c->p->lang));
+		qp.qpdf_oh_replace_key(q, root, "/Lang", qp.qpdf_oh_new_unicode_string(q, c->p->lang));
 	d = sub_dict(q, root, "/ViewerPreferences");
-	qpdf_oh_replace_key(q, d, "/DisplayDocTitle", qpdf_oh_new_bool(q, QPDF_TRUE));
+	qp.qpdf_oh_replace_key(q, d, "/DisplayDocTitle", qp.qpdf_oh_new_bool(q, QPDF_TRUE));
 	d = sub_dict(q, root, "/MarkInfo");
-	qpdf_oh_replace_key(q, d, "/Marked", qpdf_oh_new_bool(q, QPDF_TRUE));
+	qp.qpdf_oh_replace_key(q, d, "/Marked", qp.qpdf_oh_new_bool(q, QPDF_TRUE));
 
 	/* Left without a filter, so that what reads XMP without PDF finds it. */
 	xmp_build(&c->xmp, c->p, xmpdate, docid);
 	c->extra[X_XMP].text = xstrdup("<< /Type /Metadata /Subtype /XML >>");
 	c->extra[X_XMP].data = (const unsigned char *)c->xmp.s;
 	c->extra[X_XMP].len = c->xmp.len;
-	qpdf_oh_replace_key(q, root, "/Metadata", extra_ref(c, X_XMP));
+	qp.qpdf_oh_replace_key(q, root, "/Metadata", extra_ref(c, X_XMP));
 	return check(c, "cannot update the document catalog");
 }
 
@@ -276,7 +344,7 @@ static void
 info_set(qpdf_data q, qpdf_oh info, const char *key, const char *value)
 {
 	if (value != NULL)
-		qpdf_oh_replace_key(q, info, key, qpdf_oh_new_unicode_string(q, value));
+		qp.qpdf_oh_replace_key(q, info, key, qp.qpdf_oh_new_unicode_string(q, value));
 }
 
 /* Fills the information dictionary to match the XMP; keeps what cairo wrote where the caller
@@ -287,11 +355,11 @@ fix_info(struct post *c, const char *pdfdate)
 	qpdf_data q = c->q;
 	qpdf_oh trailer, info;
 
-	trailer = qpdf_get_trailer(q);
-	info = qpdf_oh_get_key(q, trailer, "/Info");
-	if (!qpdf_oh_is_dictionary(q, info)) {	/* pdf_write.c makes it an object */
-		info = qpdf_oh_new_dictionary(q);
-		qpdf_oh_replace_key(q, trailer, "/Info", info);
+	trailer = qp.qpdf_get_trailer(q);
+	info = qp.qpdf_oh_get_key(q, trailer, "/Info");
+	if (!qp.qpdf_oh_is_dictionary(q, info)) {	/* pdf_write.c makes it an object */
+		info = qp.qpdf_oh_new_dictionary(q);
+		qp.qpdf_oh_replace_key(q, trailer, "/Info", info);
 	}
 	info_set(q, info, "/Title", c->p->title);
 	info_set(q, info, "/Author", c->p->author);
@@ -301,7 +369,7 @@ fix_info(struct post *c, const char *pdfdate)
 	info_set(q, info, "/CreationDate", pdfdate);
 	info_set(q, info, "/ModDate", pdfdate);
 	info_set(q, info, "/GTS_PDFXVersion", "PDF/X-4");
-	qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
+	qp.qpdf_oh_replace_key(q, info, "/Trapped", qp.qpdf_oh_new_name(q, "/False"));
 	return check(c, "cannot update the document information");
 }
 
@@ -309,8 +377,8 @@ fix_info(struct post *c, const char *pdfdate)
 static int
 is_content(qpdf_data q, qpdf_oh oh)
 {
-	return qpdf_oh_is_null(q, oh) || qpdf_oh_is_integer(q, oh) ||
-	    qpdf_oh_is_dictionary_of_type(q, oh, "/MCR", "");
+	return qp.qpdf_oh_is_null(q, oh) || qp.qpdf_oh_is_integer(q, oh) ||
+	    qp.qpdf_oh_is_dictionary_of_type(q, oh, "/MCR", "");
 }
 
 /* Does the /Private element hold only marked content, so that dropping it orphans nothing? */
@@ -320,18 +388,18 @@ private_ok(qpdf_data q, qpdf_oh elem)
 	qpdf_oh k, kid;
 	int i, n, ok;
 
-	k = qpdf_oh_get_key(q, elem, "/K");
-	if (!qpdf_oh_is_array(q, k)) {
+	k = qp.qpdf_oh_get_key(q, elem, "/K");
+	if (!qp.qpdf_oh_is_array(q, k)) {
 		ok = is_content(q, k);
 	} else {
-		n = qpdf_oh_get_array_n_items(q, k);
+		n = qp.qpdf_oh_get_array_n_items(q, k);
 		for (ok = 1, i = 0; ok && i < n; i++) {
-			kid = qpdf_oh_get_array_item(q, k, i);
+			kid = qp.qpdf_oh_get_array_item(q, k, i);
 			ok = is_content(q, kid);
-			qpdf_oh_release(q, kid);
+			qp.qpdf_oh_release(q, kid);
 		}
 	}
-	qpdf_oh_release(q, k);
+	qp.qpdf_oh_release(q, k);
 	return ok;
 }
 
@@ -348,31 +416,31 @@ walk(struct post *c, qpdf_oh parent, int depth)
 
 	if (depth > TREE_DEPTH)
 		return fail(c, "the structure tree is too deep");
-	k = qpdf_oh_get_key(q, parent, "/K");
-	if (!qpdf_oh_is_array(q, k)) {
+	k = qp.qpdf_oh_get_key(q, parent, "/K");
+	if (!qp.qpdf_oh_is_array(q, k)) {
 		if ((r = visit(c, k, depth)) == 1)
-			qpdf_oh_remove_key(q, parent, "/K");
+			qp.qpdf_oh_remove_key(q, parent, "/K");
 	} else {
-		n = qpdf_oh_get_array_n_items(q, k);
+		n = qp.qpdf_oh_get_array_n_items(q, k);
 		for (r = 0, i = 0; r >= 0 && i < n; i++) {
-			kid = qpdf_oh_get_array_item(q, k, i);
+			kid = qp.qpdf_oh_get_array_item(q, k, i);
 			r = visit(c, kid, depth);
 			if (r == 1 && kept == 0) {	/* the first to go: copy the kids before it */
-				kept = qpdf_oh_new_array(q);
+				kept = qp.qpdf_oh_new_array(q);
 				for (int j = 0; j < i; j++) {
-					qpdf_oh x = qpdf_oh_get_array_item(q, k, j);
+					qpdf_oh x = qp.qpdf_oh_get_array_item(q, k, j);
 
-					qpdf_oh_append_item(q, kept, x);
-					qpdf_oh_release(q, x);
+					qp.qpdf_oh_append_item(q, kept, x);
+					qp.qpdf_oh_release(q, x);
 				}
 			} else if (r == 0 && kept != 0)
-				qpdf_oh_append_item(q, kept, kid);
-			qpdf_oh_release(q, kid);
+				qp.qpdf_oh_append_item(q, kept, kid);
+			qp.qpdf_oh_release(q, kid);
 		}
 		if (r >= 0 && kept != 0)
-			qpdf_oh_replace_key(q, parent, "/K", kept);
+			qp.qpdf_oh_replace_key(q, parent, "/K", kept);
 	}
-	qpdf_oh_release(q, k);
+	qp.qpdf_oh_release(q, k);
 	return r < 0 ? -1 : 0;
 }
 
@@ -384,24 +452,24 @@ link_contents(struct post *c, qpdf_oh link, const char *text)
 	qpdf_oh k, kid, annot;
 	int n, found = 0;
 
-	k = qpdf_oh_get_key(q, link, "/K");
-	if (!qpdf_oh_is_array(q, k))
-		k = qpdf_oh_wrap_in_array(q, k);
-	n = qpdf_oh_get_array_n_items(q, k);
+	k = qp.qpdf_oh_get_key(q, link, "/K");
+	if (!qp.qpdf_oh_is_array(q, k))
+		k = qp.qpdf_oh_wrap_in_array(q, k);
+	n = qp.qpdf_oh_get_array_n_items(q, k);
 	for (int i = 0; i < n; i++) {
-		kid = qpdf_oh_get_array_item(q, k, i);
-		if (qpdf_oh_is_dictionary_of_type(q, kid, "/OBJR", "")) {
-			annot = qpdf_oh_get_key(q, kid, "/Obj");
-			if (qpdf_oh_is_dictionary(q, annot)) {
-				qpdf_oh_replace_key(q, annot, "/Contents",
-				    qpdf_oh_new_unicode_string(q, text));
+		kid = qp.qpdf_oh_get_array_item(q, k, i);
+		if (qp.qpdf_oh_is_dictionary_of_type(q, kid, "/OBJR", "")) {
+			annot = qp.qpdf_oh_get_key(q, kid, "/Obj");
+			if (qp.qpdf_oh_is_dictionary(q, annot)) {
+				qp.qpdf_oh_replace_key(q, annot, "/Contents",
+				    qp.qpdf_oh_new_unicode_string(q, text));
 				found++;
 			}
-			qpdf_oh_release(q, annot);
+			qp.qpdf_oh_release(q, annot);
 		}
-		qpdf_oh_release(q, kid);
+		qp.qpdf_oh_release(q, kid);
 	}
-	qpdf_oh_release(q, k);
+	qp.qpdf_oh_release(q, k);
 	c->nlinks += found;
 	return found;
 }
@@ -444,20 +512,20 @@ attributes(struct post *c, qpdf_oh elem, const char *type)
 		if ((e->alt == NULL || e->alt[0] == '\0') && c->p->ua)
 			return fail(c, "internal error: a figure has no alternative text");
 		if (e->alt != NULL)
-			qpdf_oh_replace_key(q, elem, "/Alt", qpdf_oh_new_unicode_string(q,
+			qp.qpdf_oh_replace_key(q, elem, "/Alt", qp.qpdf_oh_new_unicode_string(q,
 			    e->alt));
 	} else if (strcmp(type, "/TH") == 0) {
 		if (e->scope == NULL)
 			return fail(c, "internal error: a table header cell has no scope");
-		a = qpdf_oh_new_dictionary(q);
-		qpdf_oh_replace_key(q, a, "/O", qpdf_oh_new_name(q, "/Table"));
-		qpdf_oh_replace_key(q, a, "/Scope", qpdf_oh_new_name(q, e->scope[0] == 'R' ?
+		a = qp.qpdf_oh_new_dictionary(q);
+		qp.qpdf_oh_replace_key(q, a, "/O", qp.qpdf_oh_new_name(q, "/Table"));
+		qp.qpdf_oh_replace_key(q, a, "/Scope", qp.qpdf_oh_new_name(q, e->scope[0] == 'R' ?
 		    "/Row" : "/Column"));
 		if (e->colspan > 1)
-			qpdf_oh_replace_key(q, a, "/ColSpan", qpdf_oh_new_integer(q, e->colspan));
-		qpdf_oh_replace_key(q, elem, "/A", a);
+			qp.qpdf_oh_replace_key(q, a, "/ColSpan", qp.qpdf_oh_new_integer(q, e->colspan));
+		qp.qpdf_oh_replace_key(q, elem, "/A", a);
 	} else if (strcmp(type, "/Note") == 0) {
-		qpdf_oh_replace_key(q, elem, "/ID", qpdf_oh_new_string(q, e->id));
+		qp.qpdf_oh_replace_key(q, elem, "/ID", qp.qpdf_oh_new_string(q, e->id));
 	} else if (strcmp(type, "/Link") == 0) {
 		if (e->contents == NULL || link_contents(c, elem, e->contents) == 0)
 			return fail(c, "internal error: a link has no annotation or no "
@@ -478,11 +546,11 @@ visit(struct post *c, qpdf_oh kid, int depth)
 	char type[32];
 	int id;
 
-	if (!qpdf_oh_is_dictionary(q, kid))
+	if (!qp.qpdf_oh_is_dictionary(q, kid))
 		return 0;	/* marked content */
-	s = qpdf_oh_get_key(q, kid, "/S");
-	snprintf(type, sizeof(type), "%s", qpdf_oh_is_name(q, s) ? qpdf_oh_get_name(q, s) : "");
-	qpdf_oh_release(q, s);
+	s = qp.qpdf_oh_get_key(q, kid, "/S");
+	snprintf(type, sizeof(type), "%s", qp.qpdf_oh_is_name(q, s) ? qp.qpdf_oh_get_name(q, s) : "");
+	qp.qpdf_oh_release(q, s);
 	if (type[0] == '\0')
 		return 0;	/* an MCR or OBJR */
 	if (attributes(c, kid, type) < 0)
@@ -491,7 +559,7 @@ visit(struct post *c, qpdf_oh kid, int depth)
 		if (!private_ok(q, kid))
 			return fail(c, "a Private (artifact) tag holds other tags or links; "
 			    "only drawing may go inside it");
-		id = qpdf_oh_get_object_id(q, kid);
+		id = qp.qpdf_oh_get_object_id(q, kid);
 		if (id >= c->maxobj)
 			return fail(c, "the structure tree names objects beyond the PDF's /Size");
 		if (id > 0)
@@ -508,8 +576,8 @@ fix_structure(struct post *c)
 	qpdf_data q = c->q;
 	qpdf_oh tree;
 
-	tree = qpdf_oh_get_key(q, qpdf_get_root(q), "/StructTreeRoot");
-	if (!qpdf_oh_is_dictionary(q, tree))
+	tree = qp.qpdf_oh_get_key(q, qp.qpdf_get_root(q), "/StructTreeRoot");
+	if (!qp.qpdf_oh_is_dictionary(q, tree))
 		return fail(c, "the PDF has no structure tree (the renderer must open the "
 		    "Document tag before anything else)");
 	if (walk(c, tree, 0) < 0)
@@ -729,20 +797,20 @@ static int
 fix_content(struct post *c, qpdf_oh page)
 {
 	qpdf_data q = c->q;
-	qpdf_oh st = qpdf_oh_get_key(q, page, "/Contents"), x;
-	int n = qpdf_oh_is_array(q, st) ? qpdf_oh_get_array_n_items(q, st) : 1, id, r = 0;
+	qpdf_oh st = qp.qpdf_oh_get_key(q, page, "/Contents"), x;
+	int n = qp.qpdf_oh_is_array(q, st) ? qp.qpdf_oh_get_array_n_items(q, st) : 1, id, r = 0;
 
 	for (int i = 0; r == 0 && i < n; i++) {
-		x = qpdf_oh_is_array(q, st) ? qpdf_oh_get_array_item(q, st, i) : st;
-		id = qpdf_oh_get_object_id(q, x);
-		if (qpdf_oh_is_stream(q, x) && (id <= 0 || id >= c->maxobj))
+		x = qp.qpdf_oh_is_array(q, st) ? qp.qpdf_oh_get_array_item(q, st, i) : st;
+		id = qp.qpdf_oh_get_object_id(q, x);
+		if (qp.qpdf_oh_is_stream(q, x) && (id <= 0 || id >= c->maxobj))
 			r = fail(c, "cannot read a page's content");
-		else if (qpdf_oh_is_stream(q, x))
+		else if (qp.qpdf_oh_is_stream(q, x))
 			c->kind[id] = PW_PAGE;
 		if (x != st)
-			qpdf_oh_release(q, x);
+			qp.qpdf_oh_release(q, x);
 	}
-	qpdf_oh_release(q, st);
+	qp.qpdf_oh_release(q, st);
 	return r == 0 ? check(c, "cannot read a page's content") : -1;
 }
 
@@ -756,29 +824,29 @@ set_boxes(struct post *c, qpdf_oh page)
 	double v[4], m = c->p->marks, b = c->p->bleed + m;
 	int i;
 
-	mb = qpdf_oh_get_key(q, page, "/MediaBox");
-	if (!qpdf_oh_is_array(q, mb) || qpdf_oh_get_array_n_items(q, mb) != 4)
+	mb = qp.qpdf_oh_get_key(q, page, "/MediaBox");
+	if (!qp.qpdf_oh_is_array(q, mb) || qp.qpdf_oh_get_array_n_items(q, mb) != 4)
 		return fail(c, "a page has no /MediaBox");
 	for (i = 0; i < 4; i++) {
-		x = qpdf_oh_get_array_item(q, mb, i);
-		if (!qpdf_oh_is_number(q, x))
+		x = qp.qpdf_oh_get_array_item(q, mb, i);
+		if (!qp.qpdf_oh_is_number(q, x))
 			return fail(c, "a page's /MediaBox is not four numbers");
-		v[i] = qpdf_oh_get_numeric_value(q, x);
-		qpdf_oh_release(q, x);
+		v[i] = qp.qpdf_oh_get_numeric_value(q, x);
+		qp.qpdf_oh_release(q, x);
 	}
-	qpdf_oh_release(q, mb);
+	qp.qpdf_oh_release(q, mb);
 	if (v[0] > v[2] || v[1] > v[3] || v[2] - v[0] <= 2 * b || v[3] - v[1] <= 2 * b)
 		return fail(c, "the bleed does not fit inside the page's /MediaBox");
-	trim = qpdf_oh_new_array(q);
-	bleed = qpdf_oh_new_array(q);
+	trim = qp.qpdf_oh_new_array(q);
+	bleed = qp.qpdf_oh_new_array(q);
 	for (i = 0; i < 4; i++) {
-		qpdf_oh_append_item(q, trim, qpdf_oh_new_real_from_double(q,
+		qp.qpdf_oh_append_item(q, trim, qp.qpdf_oh_new_real_from_double(q,
 		    i < 2 ? v[i] + b : v[i] - b, 5));
-		qpdf_oh_append_item(q, bleed, qpdf_oh_new_real_from_double(q,
+		qp.qpdf_oh_append_item(q, bleed, qp.qpdf_oh_new_real_from_double(q,
 		    i < 2 ? v[i] + m : v[i] - m, 5));
 	}
-	qpdf_oh_replace_key(q, page, "/TrimBox", trim);
-	qpdf_oh_replace_key(q, page, "/BleedBox", bleed);
+	qp.qpdf_oh_replace_key(q, page, "/TrimBox", trim);
+	qp.qpdf_oh_replace_key(q, page, "/BleedBox", bleed);
 	return 0;
 }
 
@@ -787,15 +855,15 @@ static int
 check_annots(struct post *c, qpdf_oh page)
 {
 	qpdf_data q = c->q;
-	qpdf_oh a = qpdf_oh_get_key(q, page, "/Annots"), an;
-	int n = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0, bad = 0;
+	qpdf_oh a = qp.qpdf_oh_get_key(q, page, "/Annots"), an;
+	int n = qp.qpdf_oh_is_array(q, a) ? qp.qpdf_oh_get_array_n_items(q, a) : 0, bad = 0;
 
 	for (int i = 0; i < n; i++) {
-		an = qpdf_oh_get_array_item(q, a, i);
-		bad |= !qpdf_oh_has_key(q, an, "/Contents");
-		qpdf_oh_release(q, an);
+		an = qp.qpdf_oh_get_array_item(q, a, i);
+		bad |= !qp.qpdf_oh_has_key(q, an, "/Contents");
+		qp.qpdf_oh_release(q, an);
 	}
-	qpdf_oh_release(q, a);
+	qp.qpdf_oh_release(q, a);
 	return bad ? fail(c, "internal error: a link has no description") : 0;
 }
 
@@ -807,17 +875,17 @@ fix_pages(struct post *c)
 	qpdf_oh page;
 	int i, n;
 
-	qpdf_push_inherited_attributes_to_page(q);
-	n = qpdf_get_num_pages(q);
+	qp.qpdf_push_inherited_attributes_to_page(q);
+	n = qp.qpdf_get_num_pages(q);
 	if (check(c, "cannot read the page tree") < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		page = qpdf_get_page_n(q, (size_t)i);
-		qpdf_oh_replace_key(q, page, "/Tabs", qpdf_oh_new_name(q, "/S"));
+		page = qp.qpdf_get_page_n(q, (size_t)i);
+		qp.qpdf_oh_replace_key(q, page, "/Tabs", qp.qpdf_oh_new_name(q, "/S"));
 		if (set_boxes(c, page) < 0 || check_annots(c, page) < 0 ||
 		    fix_content(c, page) < 0)
 			return -1;
-		qpdf_oh_release(q, page);
+		qp.qpdf_oh_release(q, page);
 		if (check(c, "cannot update a page") < 0)
 			return -1;
 	}
@@ -900,18 +968,18 @@ icc_stream(struct post *c, size_t which, int n, enum extra x, const char *more)
 static int
 is_rgb(qpdf_data q, qpdf_oh oh)
 {
-	return qpdf_oh_is_name_and_equals(q, oh, "/DeviceRGB");
+	return qp.qpdf_oh_is_name_and_equals(q, oh, "/DeviceRGB");
 }
 
 /* Is the stream dictionary `d` a form's or a tiling pattern's, content that sets colours? */
 static int
 has_content(qpdf_data q, qpdf_oh d)
 {
-	qpdf_oh t = qpdf_oh_get_key(q, d, "/Subtype"), p = qpdf_oh_get_key(q, d, "/PatternType");
-	int r = qpdf_oh_is_name_and_equals(q, t, "/Form") || qpdf_oh_is_integer(q, p);
+	qpdf_oh t = qp.qpdf_oh_get_key(q, d, "/Subtype"), p = qp.qpdf_oh_get_key(q, d, "/PatternType");
+	int r = qp.qpdf_oh_is_name_and_equals(q, t, "/Form") || qp.qpdf_oh_is_integer(q, p);
 
-	qpdf_oh_release(q, t);
-	qpdf_oh_release(q, p);
+	qp.qpdf_oh_release(q, t);
+	qp.qpdf_oh_release(q, p);
 	return r;
 }
 
@@ -924,37 +992,37 @@ static int
 colour_object(struct post *c, qpdf_oh obj)
 {
 	qpdf_data q = c->q;
-	int stream = qpdf_oh_is_stream(q, obj);
-	qpdf_oh d = stream ? qpdf_oh_get_dict(q, obj) : obj, x, res, cs;
+	int stream = qp.qpdf_oh_is_stream(q, obj);
+	qpdf_oh d = stream ? qp.qpdf_oh_get_dict(q, obj) : obj, x, res, cs;
 
 	/* most objects are structure elements, with none of the keys: asked cheaply */
-	if (!qpdf_oh_is_dictionary(q, d) || !(stream || qpdf_oh_has_key(q, d, "/ColorSpace") ||
-	    qpdf_oh_has_key(q, d, "/Group") || qpdf_oh_has_key(q, d, "/Resources")))
+	if (!qp.qpdf_oh_is_dictionary(q, d) || !(stream || qp.qpdf_oh_has_key(q, d, "/ColorSpace") ||
+	    qp.qpdf_oh_has_key(q, d, "/Group") || qp.qpdf_oh_has_key(q, d, "/Resources")))
 		return 0;
-	x = qpdf_oh_get_key(q, d, "/ColorSpace");
+	x = qp.qpdf_oh_get_key(q, d, "/ColorSpace");
 	if (is_rgb(q, x))
-		qpdf_oh_replace_key(q, d, "/ColorSpace", c->srgb);
-	qpdf_oh_release(q, x);
-	x = qpdf_oh_get_key(q, d, "/Group");
-	if (qpdf_oh_is_dictionary(q, x)) {
-		qpdf_oh g = qpdf_oh_get_key(q, x, "/CS");
+		qp.qpdf_oh_replace_key(q, d, "/ColorSpace", c->srgb);
+	qp.qpdf_oh_release(q, x);
+	x = qp.qpdf_oh_get_key(q, d, "/Group");
+	if (qp.qpdf_oh_is_dictionary(q, x)) {
+		qpdf_oh g = qp.qpdf_oh_get_key(q, x, "/CS");
 
 		if (is_rgb(q, g))
-			qpdf_oh_replace_key(q, x, "/CS", qpdf_oh_new_name(q, "/DeviceCMYK"));
-		qpdf_oh_release(q, g);
+			qp.qpdf_oh_replace_key(q, x, "/CS", qp.qpdf_oh_new_name(q, "/DeviceCMYK"));
+		qp.qpdf_oh_release(q, g);
 	}
-	qpdf_oh_release(q, x);
-	res = qpdf_oh_get_key(q, d, "/Resources");
-	if (qpdf_oh_is_dictionary(q, res)) {
+	qp.qpdf_oh_release(q, x);
+	res = qp.qpdf_oh_get_key(q, d, "/Resources");
+	if (qp.qpdf_oh_is_dictionary(q, res)) {
 		cs = sub_dict(q, res, "/ColorSpace");
-		qpdf_oh_replace_key(q, cs, "/DefaultRGB", c->srgb);
+		qp.qpdf_oh_replace_key(q, cs, "/DefaultRGB", c->srgb);
 	}
-	qpdf_oh_release(q, res);
+	qp.qpdf_oh_release(q, res);
 	/* its inks set in their CMYK as pdf_write.c writes it, as a page's content */
 	if (stream && c->p->ninks > 0 && has_content(q, d))
-		c->kind[qpdf_oh_get_object_id(q, obj)] = PW_FORM;
+		c->kind[qp.qpdf_oh_get_object_id(q, obj)] = PW_FORM;
 	if (stream)
-		qpdf_oh_release(q, d);
+		qp.qpdf_oh_release(q, d);
 	return 0;
 }
 
@@ -967,32 +1035,32 @@ fix_colour(struct post *c)
 {
 	qpdf_data q = c->q;
 	const struct condition *pc = &conditions[c->p->intent == PI_SWOP ? PI_SWOP : PI_FOGRA39];
-	qpdf_oh root = qpdf_get_root(q), oi, arr;
+	qpdf_oh root = qp.qpdf_get_root(q), oi, arr;
 
 	if (icc_stream(c, pc->profile, 4, X_DEST, "") < 0 || icc_stream(c, SRGB_INDEX, 3,
 	    X_SRGB_ICC, " /Alternate /DeviceRGB") < 0)
 		return -1;
 	c->extra[X_SRGB].text = xasprintf("[ /ICCBased " PW_MARKER_TEXT "%d ]", X_SRGB_ICC);
 	c->srgb = extra_ref(c, X_SRGB);
-	oi = qpdf_oh_new_dictionary(q);
-	qpdf_oh_replace_key(q, oi, "/Type", qpdf_oh_new_name(q, "/OutputIntent"));
-	qpdf_oh_replace_key(q, oi, "/S", qpdf_oh_new_name(q, "/GTS_PDFX"));
-	qpdf_oh_replace_key(q, oi, "/OutputConditionIdentifier", qpdf_oh_new_string(q, pc->id));
-	qpdf_oh_replace_key(q, oi, "/OutputCondition", qpdf_oh_new_string(q, pc->condition));
-	qpdf_oh_replace_key(q, oi, "/RegistryName", qpdf_oh_new_string(q,
+	oi = qp.qpdf_oh_new_dictionary(q);
+	qp.qpdf_oh_replace_key(q, oi, "/Type", qp.qpdf_oh_new_name(q, "/OutputIntent"));
+	qp.qpdf_oh_replace_key(q, oi, "/S", qp.qpdf_oh_new_name(q, "/GTS_PDFX"));
+	qp.qpdf_oh_replace_key(q, oi, "/OutputConditionIdentifier", qp.qpdf_oh_new_string(q, pc->id));
+	qp.qpdf_oh_replace_key(q, oi, "/OutputCondition", qp.qpdf_oh_new_string(q, pc->condition));
+	qp.qpdf_oh_replace_key(q, oi, "/RegistryName", qp.qpdf_oh_new_string(q,
 	    "http://www.color.org"));
-	qpdf_oh_replace_key(q, oi, "/Info", qpdf_oh_new_string(q, pc->info));
-	qpdf_oh_replace_key(q, oi, "/DestOutputProfile", extra_ref(c, X_DEST));
-	c->extra[X_INTENT].text = xstrdup(qpdf_oh_unparse(q, oi));
-	arr = qpdf_oh_new_array(q);
-	qpdf_oh_append_item(q, arr, extra_ref(c, X_INTENT));
-	qpdf_oh_replace_key(q, root, "/OutputIntents", arr);
+	qp.qpdf_oh_replace_key(q, oi, "/Info", qp.qpdf_oh_new_string(q, pc->info));
+	qp.qpdf_oh_replace_key(q, oi, "/DestOutputProfile", extra_ref(c, X_DEST));
+	c->extra[X_INTENT].text = xstrdup(qp.qpdf_oh_unparse(q, oi));
+	arr = qp.qpdf_oh_new_array(q);
+	qp.qpdf_oh_append_item(q, arr, extra_ref(c, X_INTENT));
+	qp.qpdf_oh_replace_key(q, root, "/OutputIntents", arr);
 	/* cairo numbers its objects from 1 with generation 0: every one is reached. */
 	for (int i = 1; i < c->maxobj; i++) {
-		qpdf_oh obj = qpdf_get_object_by_id(q, i, 0);
+		qpdf_oh obj = qp.qpdf_get_object_by_id(q, i, 0);
 		int r = colour_object(c, obj);
 
-		qpdf_oh_release(q, obj);
+		qp.qpdf_oh_release(q, obj);
 		if (r < 0)
 			return -1;
 	}
@@ -1026,7 +1094,7 @@ write_pdf(struct post *c, const char *out)
 		msg(c->g, MSG_FATAL, c->in, 0, 0, "cannot write: %s", strerror(errno));
 	else {
 		c->g->pdf_bytes = w.pdf.len;
-		c->g->pdf_pages = (size_t)qpdf_get_num_pages(c->q);
+		c->g->pdf_pages = (size_t)qp.qpdf_get_num_pages(c->q);
 		r = 0;
 	}
 	buf_free(&w.pdf);
@@ -1043,15 +1111,15 @@ warnings(struct post *c, int report)
 	qpdf_error e;
 	int benign, bad = 0;
 
-	while (qpdf_more_warnings(c->q)) {
-		e = qpdf_next_warning(c->q);
-		benign = strncmp(qpdf_get_error_message_detail(c->q, e), dup, sizeof dup - 1) == 0;
+	while (qp.qpdf_more_warnings(c->q)) {
+		e = qp.qpdf_next_warning(c->q);
+		benign = strncmp(qp.qpdf_get_error_message_detail(c->q, e), dup, sizeof dup - 1) == 0;
 		if (benign && c->g->verbose)
 			msg(c->g, MSG_NOTE, c->in, 0, 0, "qpdf: %s",
-			    qpdf_get_error_full_text(c->q, e));
+			    qp.qpdf_get_error_full_text(c->q, e));
 		else if (!benign && bad++ == 0 && report)
 			msg(c->g, MSG_FATAL, c->in, 0, 0, "the PDF cairo wrote is damaged: %s",
-			    qpdf_get_error_full_text(c->q, e));
+			    qp.qpdf_get_error_full_text(c->q, e));
 	}
 	return bad;
 }
@@ -1060,12 +1128,15 @@ int
 pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char *name,
     const struct pdf_post *p)
 {
-	struct post c = { .g = g, .q = qpdf_init(), .in = name, .pdf = pdf, .len = len, .p = p };
+	struct post c = { .g = g, .in = name, .pdf = pdf, .len = len, .p = p };
 	char pdfdate[32], xmpdate[32];
 	int r = -1;
 
-	qpdf_silence_errors(c.q);
-	qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
+	if (qpdf_ready(g, name) == -1)
+		return -1;
+	c.q = qp.qpdf_init();
+	qp.qpdf_silence_errors(c.q);
+	qp.qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
 	if (format_dates(p->date, pdfdate, xmpdate) < 0)
 		msg(g, MSG_FATAL, name, 0, 0, "the document date has no PDF form");
 	else if (read_pdf(&c) == 0 && fix_catalog(&c, xmpdate) == 0 && fix_info(&c, pdfdate) == 0 &&
@@ -1073,7 +1144,7 @@ pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char
 	    write_pdf(&c, out) == 0)
 		r = 0;
 	warnings(&c, 0);	/* those of a failed run, under -v */
-	qpdf_cleanup(&c.q);
+	qp.qpdf_cleanup(&c.q);
 	for (int i = 0; i < NEXTRA; i++)
 		free(c.extra[i].text);
 	buf_free(&c.xmp);

@@ -49,8 +49,8 @@ static int
 wfail(struct w *w, const char *what)
 {
 	qpdf_data q = w->q;
-	const char *why = qpdf_has_error(q) ?
-	    qpdf_get_error_full_text(q, qpdf_get_error(q)) : NULL;
+	const char *why = qp.qpdf_has_error(q) ?
+	    qp.qpdf_get_error_full_text(q, qp.qpdf_get_error(q)) : NULL;
 
 	if (why != NULL && strstr(why, "bad_alloc") != NULL)
 		msg(w->pw->g, MSG_FATAL, w->pw->in, 0, 0, "%s: out of memory", what);
@@ -156,10 +156,10 @@ number_of(struct w *w, long id, long gen)
 
 	if (gen == 0 && id > 0 && id < w->pw->base)
 		return w->pw->kind[id] == PW_DROP ? 0 : reach(w, (int)id);
-	oh = qpdf_get_object_by_id(w->q, (int)id, (int)gen);
-	null = qpdf_oh_is_null(w->q, oh);
-	qpdf_oh_release(w->q, oh);
-	if (qpdf_has_error(w->q) || !null)
+	oh = qp.qpdf_get_object_by_id(w->q, (int)id, (int)gen);
+	null = qp.qpdf_oh_is_null(w->q, oh);
+	qp.qpdf_oh_release(w->q, oh);
+	if (qp.qpdf_has_error(w->q) || !null)
 		return wfail(w, "cannot write the output: cairo's PDF has objects numbered beyond "
 		    "its /Size");
 	return 0;
@@ -337,7 +337,7 @@ static void
 take_text(struct w *w, const char *s)
 {
 	w->text.len = 0;
-	buf_add(&w->text, s, qpdf_get_last_string_length(w->q));
+	buf_add(&w->text, s, qp.qpdf_get_last_string_length(w->q));
 }
 
 /* The rewritten content of stream `oh`, deflated into `z`; z stays empty when nothing in it
@@ -351,8 +351,8 @@ rewrite_content(struct w *w, qpdf_oh oh, int kind, struct buf *z)
 	struct buf b = { NULL, 0, 0 };
 	int r = 0;
 
-	qpdf_oh_get_stream_data(w->q, oh, qpdf_dl_generalized, &filtered, &data, &len);
-	if (qpdf_has_error(w->q) || !filtered) {
+	qp.qpdf_oh_get_stream_data(w->q, oh, qpdf_dl_generalized, &filtered, &data, &len);
+	if (qp.qpdf_has_error(w->q) || !filtered) {
 		free(data);
 		return wfail(w, kind == PW_PAGE ? "cannot read a page's content" :
 		    "cannot read a form's content");
@@ -370,7 +370,7 @@ static int
 write_stream(struct w *w, int id, int n, qpdf_oh oh)
 {
 	qpdf_data q = w->q;
-	qpdf_oh d = qpdf_oh_get_dict(q, oh), t;
+	qpdf_oh d = qp.qpdf_oh_get_dict(q, oh), t;
 	struct buf z = { NULL, 0, 0 };
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -380,27 +380,27 @@ write_stream(struct w *w, int id, int n, qpdf_oh oh)
 	if ((kind == PW_PAGE || kind == PW_FORM) && rewrite_content(w, oh, kind, &z) < 0)
 		return -1;
 	if (z.len > 0) {
-		qpdf_oh_replace_key(q, d, "/Filter", qpdf_oh_new_name(q, "/FlateDecode"));
-		qpdf_oh_remove_key(q, d, "/DecodeParms");
+		qp.qpdf_oh_replace_key(q, d, "/Filter", qp.qpdf_oh_new_name(q, "/FlateDecode"));
+		qp.qpdf_oh_remove_key(q, d, "/DecodeParms");
 	} else {
-		qpdf_oh_get_stream_data(q, oh, qpdf_dl_none, &filtered, &data, &len);
-		t = qpdf_oh_get_key(q, d, "/Type");
-		meta = qpdf_oh_is_name_and_equals(q, t, "/Metadata");
-		qpdf_oh_release(q, t);
+		qp.qpdf_oh_get_stream_data(q, oh, qpdf_dl_none, &filtered, &data, &len);
+		t = qp.qpdf_oh_get_key(q, d, "/Type");
+		meta = qp.qpdf_oh_is_name_and_equals(q, t, "/Metadata");
+		qp.qpdf_oh_release(q, t);
 		/* as qpdf's writer: a stream without a filter is compressed, XMP aside */
-		if (!qpdf_has_error(q) && !meta && !qpdf_oh_has_key(q, d, "/Filter") && len > 0) {
+		if (!qp.qpdf_has_error(q) && !meta && !qp.qpdf_oh_has_key(q, d, "/Filter") && len > 0) {
 			if (deflate_to(data, len, &z) < 0) {
 				free(data);
 				return wfail(w, "cannot write the output: out of memory");
 			}
-			qpdf_oh_replace_key(q, d, "/Filter", qpdf_oh_new_name(q, "/FlateDecode"));
-			qpdf_oh_remove_key(q, d, "/DecodeParms");
+			qp.qpdf_oh_replace_key(q, d, "/Filter", qp.qpdf_oh_new_name(q, "/FlateDecode"));
+			qp.qpdf_oh_remove_key(q, d, "/DecodeParms");
 		}
 	}
-	qpdf_oh_remove_key(q, d, "/Length");
-	take_text(w, qpdf_oh_unparse_resolved(q, d));
-	qpdf_oh_release(q, d);
-	if (qpdf_has_error(q))
+	qp.qpdf_oh_remove_key(q, d, "/Length");
+	take_text(w, qp.qpdf_oh_unparse_resolved(q, d));
+	qp.qpdf_oh_release(q, d);
+	if (qp.qpdf_has_error(q))
 		r = wfail(w, "cannot write the output");
 	else if (z.len > 0)
 		r = put_stream(w, n, w->text.s, w->text.len, 1, z.s, z.len);
@@ -427,15 +427,15 @@ write_one(struct w *w, int id)
 		return e->data == NULL ? put_object(w, n, e->text, strlen(e->text)) :
 		    put_stream(w, n, e->text, strlen(e->text), 1, e->data, e->len);
 	}
-	oh = qpdf_get_object_by_id(q, id, 0);
-	if (qpdf_oh_is_stream(q, oh))
+	oh = qp.qpdf_get_object_by_id(q, id, 0);
+	if (qp.qpdf_oh_is_stream(q, oh))
 		r = write_stream(w, id, n, oh);
 	else {
-		take_text(w, qpdf_oh_unparse_resolved(q, oh));
-		r = qpdf_has_error(q) ? wfail(w, "cannot write the output") :
+		take_text(w, qp.qpdf_oh_unparse_resolved(q, oh));
+		r = qp.qpdf_has_error(q) ? wfail(w, "cannot write the output") :
 		    put_object(w, n, w->text.s, w->text.len);
 	}
-	qpdf_oh_release(q, oh);
+	qp.qpdf_oh_release(q, oh);
 	return r;
 }
 
@@ -512,18 +512,18 @@ static int
 write_info(struct w *w)
 {
 	qpdf_data q = w->q;
-	qpdf_oh info = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Info");
+	qpdf_oh info = qp.qpdf_oh_get_key(q, qp.qpdf_get_trailer(q), "/Info");
 	int n = 0;
 
-	if (qpdf_oh_is_indirect(q, info))
-		n = number_of(w, qpdf_oh_get_object_id(q, info), qpdf_oh_get_generation(q, info));
-	else if (qpdf_oh_is_dictionary(q, info)) {
+	if (qp.qpdf_oh_is_indirect(q, info))
+		n = number_of(w, qp.qpdf_oh_get_object_id(q, info), qp.qpdf_oh_get_generation(q, info));
+	else if (qp.qpdf_oh_is_dictionary(q, info)) {
 		n = next_number(w);
-		take_text(w, qpdf_oh_unparse_resolved(q, info));
+		take_text(w, qp.qpdf_oh_unparse_resolved(q, info));
 		if (put_object(w, n, w->text.s, w->text.len) < 0)
 			n = -1;
 	}
-	qpdf_oh_release(q, info);
+	qp.qpdf_oh_release(q, info);
 	return n;
 }
 
@@ -532,7 +532,7 @@ pdf_write_file(struct pdf_writer *pw)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct w w = { .pw = pw, .q = pw->q, .out = &pw->pdf };
-	qpdf_oh root = qpdf_get_root(pw->q);
+	qpdf_oh root = qp.qpdf_get_root(pw->q);
 	int nroot, ninfo, r = -1;
 
 	pthread_once(&once, classes);
@@ -544,8 +544,8 @@ pdf_write_file(struct pdf_writer *pw)
 	buf_adds(w.out, "%PDF-1.6\n%\xbf\xf7\xa2\xfe\n");
 	w.capx = 1024;
 	w.x = xcalloc(w.capx, sizeof(*w.x));	/* number 0, the head of the free list */
-	nroot = qpdf_oh_is_indirect(w.q, root) ? number_of(&w, qpdf_oh_get_object_id(w.q,
-	    root), qpdf_oh_get_generation(w.q, root)) : 0;
+	nroot = qp.qpdf_oh_is_indirect(w.q, root) ? number_of(&w, qp.qpdf_oh_get_object_id(w.q,
+	    root), qp.qpdf_oh_get_generation(w.q, root)) : 0;
 	if (nroot == 0)
 		wfail(&w, "cannot write the output: the catalog is not an object");
 	else if (nroot > 0 && (ninfo = write_info(&w)) >= 0) {

@@ -9,6 +9,72 @@
 
 #include "gen.h"
 
+/* libqpdf, with the libraries it alone needs (libstdc++, GnuTLS and what that needs), is
+ * loaded (dlopen) by pdf_post.c, not with gen: loading and binding it was about 6 ms of every
+ * process's start. A build that writes a PDF loads it on a thread of its own while it reads
+ * its documents and lays them out (pdf_post_preload()); every call goes through `qp`. */
+#define QPDF_FNS(X) \
+	X(qpdf_cleanup) \
+	X(qpdf_get_error) \
+	X(qpdf_get_error_full_text) \
+	X(qpdf_get_error_message_detail) \
+	X(qpdf_get_last_string_length) \
+	X(qpdf_get_num_pages) \
+	X(qpdf_get_object_by_id) \
+	X(qpdf_get_page_n) \
+	X(qpdf_get_root) \
+	X(qpdf_get_trailer) \
+	X(qpdf_has_error) \
+	X(qpdf_init) \
+	X(qpdf_more_warnings) \
+	X(qpdf_next_warning) \
+	X(qpdf_oh_append_item) \
+	X(qpdf_oh_get_array_item) \
+	X(qpdf_oh_get_array_n_items) \
+	X(qpdf_oh_get_dict) \
+	X(qpdf_oh_get_generation) \
+	X(qpdf_oh_get_int_value) \
+	X(qpdf_oh_get_key) \
+	X(qpdf_oh_get_name) \
+	X(qpdf_oh_get_numeric_value) \
+	X(qpdf_oh_get_object_id) \
+	X(qpdf_oh_get_stream_data) \
+	X(qpdf_oh_has_key) \
+	X(qpdf_oh_is_array) \
+	X(qpdf_oh_is_dictionary) \
+	X(qpdf_oh_is_dictionary_of_type) \
+	X(qpdf_oh_is_indirect) \
+	X(qpdf_oh_is_integer) \
+	X(qpdf_oh_is_name) \
+	X(qpdf_oh_is_name_and_equals) \
+	X(qpdf_oh_is_null) \
+	X(qpdf_oh_is_number) \
+	X(qpdf_oh_is_stream) \
+	X(qpdf_oh_new_array) \
+	X(qpdf_oh_new_bool) \
+	X(qpdf_oh_new_dictionary) \
+	X(qpdf_oh_new_integer) \
+	X(qpdf_oh_new_name) \
+	X(qpdf_oh_new_real_from_double) \
+	X(qpdf_oh_new_string) \
+	X(qpdf_oh_new_unicode_string) \
+	X(qpdf_oh_release) \
+	X(qpdf_oh_remove_key) \
+	X(qpdf_oh_replace_key) \
+	X(qpdf_oh_unparse) \
+	X(qpdf_oh_unparse_resolved) \
+	X(qpdf_oh_wrap_in_array) \
+	X(qpdf_push_inherited_attributes_to_page) \
+	X(qpdf_read_memory) \
+	X(qpdf_set_attempt_recovery) \
+	X(qpdf_set_suppress_warnings) \
+	X(qpdf_silence_errors)
+#define QPDF_FN_FIELD(fn)	__typeof__(fn) *fn;
+struct qpdf_fns {
+	QPDF_FNS(QPDF_FN_FIELD)
+};
+extern struct qpdf_fns qp;
+
 /* How a stream of cairo's is written. */
 enum pw_kind {
 	PW_COPY,	/* its bytes as they are (compressed when they are not) */

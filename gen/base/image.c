@@ -3,6 +3,7 @@
  * every byte, embedded in the PDF as the original JPEG) and SVG (librsvg, drawn as vectors).
  * Called by validate.c, which decodes each image once, and render.c, which draws it. And
  * pictures gen writes: cairo's output into memory, PNG with libpng (a panel's files). */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -24,6 +25,49 @@
 #include "gen.h"
 
 #define MAX_IMAGE_PIXELS (100u * 1000 * 1000)	/* refuse decompression bombs */
+
+/* librsvg draws SVG pictures alone, so it is loaded the first time one is read, not with gen:
+ * loading and binding it (with gdk-pixbuf, which it alone needs) was about 3 ms of every gen
+ * process's start, a twentieth of a one-page build. Its soname comes from the Makefile. Read
+ * on the twin's thread and the PDF's at once, so loaded once under pthread_once(). */
+#define RSVG_FNS(X) \
+	X(rsvg_handle_new_from_data) \
+	X(rsvg_handle_get_intrinsic_size_in_pixels) \
+	X(rsvg_handle_get_geometry_for_element) \
+	X(rsvg_handle_render_document)
+#define RSVG_FN_FIELD(fn)	__typeof__(fn) *fn;
+static struct {
+	RSVG_FNS(RSVG_FN_FIELD)
+} rsvg;
+static pthread_once_t rsvg_once = PTHREAD_ONCE_INIT;
+static int rsvg_loaded;		/* 1 once every function was found */
+
+static void
+rsvg_load(void)
+{
+	void *h = dlopen(RSVG_SO, RTLD_NOW | RTLD_LOCAL), *sym;
+
+	if (h == NULL && memory_gone())
+		out_of_memory();	/* as when gen linked it at start-up */
+	if (h == NULL)
+		return;
+#define RSVG_FN_FIND(fn) \
+	if ((sym = dlsym(h, #fn)) == NULL) \
+		return; \
+	memcpy(&rsvg.fn, &sym, sizeof sym);
+	RSVG_FNS(RSVG_FN_FIND)
+	rsvg_loaded = 1;
+}
+
+/* Loads librsvg if it is not yet; 0, or -1 with `why` said when it cannot be. */
+static int
+rsvg_ready(const char **why)
+{
+	pthread_once(&rsvg_once, rsvg_load);
+	if (!rsvg_loaded)
+		*why = "an SVG, which needs " RSVG_SO " (install librsvg2-2)";
+	return rsvg_loaded ? 0 : -1;
+}
 
 struct image {
 	cairo_surface_t	*surface;	/* PNG, JPEG: the pixels */
@@ -219,7 +263,7 @@ svg_draws(RsvgHandle *h)
 	cairo_t *cr = cairo_create(s);
 	RsvgRectangle vp = { 0, 0, 8, 8 };
 	GError *err = NULL;
-	gboolean ok = rsvg_handle_render_document(h, cr, &vp, &err);
+	gboolean ok = rsvg.rsvg_handle_render_document(h, cr, &vp, &err);
 
 	if (err != NULL)
 		g_error_free(err);
@@ -320,7 +364,7 @@ svg_redraw(RsvgHandle *h, double w, double hgt, struct buf *out)
 
 	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
 	cr = cairo_create(s);
-	ok = rsvg_handle_render_document(h, cr, &vp, NULL);
+	ok = rsvg.rsvg_handle_render_document(h, cr, &vp, NULL);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
 	ok = ok && cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && out->s != NULL;
@@ -340,20 +384,22 @@ load_svg(const char *data, size_t len, const char **why)
 	struct buf clean = { NULL, 0, 0 };
 	double w, h_;
 
+	if (rsvg_ready(why) == -1)
+		return NULL;
 	if (svg_bomb(data, len)) {
 		*why = "an SVG librsvg cannot draw (too many elements or references, or broken)";
 		return NULL;
 	}
-	h = rsvg_handle_new_from_data((const guint8 *)data, len, &err);
+	h = rsvg.rsvg_handle_new_from_data((const guint8 *)data, len, &err);
 	if (h == NULL) {
 		g_error_free(err);
 		*why = "not a readable SVG";
 		return NULL;
 	}
-	if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &h_) || w <= 0 || h_ <= 0) {
+	if (!rsvg.rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &h_) || w <= 0 || h_ <= 0) {
 		RsvgRectangle ink, logical;
 
-		if (!rsvg_handle_get_geometry_for_element(h, NULL, &ink, &logical, NULL) ||
+		if (!rsvg.rsvg_handle_get_geometry_for_element(h, NULL, &ink, &logical, NULL) ||
 		    logical.width <= 0 || logical.height <= 0) {
 			g_object_unref(h);
 			*why = "an SVG without a size (give it width and height or a viewBox)";
@@ -363,7 +409,7 @@ load_svg(const char *data, size_t len, const char **why)
 		h_ = logical.height;
 	}
 	if (!svg_draws(h) || svg_redraw(h, w, h_, &clean) == -1 ||
-	    (again = rsvg_handle_new_from_data((const guint8 *)clean.s, clean.len, NULL)) ==
+	    (again = rsvg.rsvg_handle_new_from_data((const guint8 *)clean.s, clean.len, NULL)) ==
 	    NULL) {
 		g_object_unref(h);
 		buf_free(&clean);
@@ -450,7 +496,7 @@ image_draw(const struct image *im, void *vcr, double x, double y, double w, doub
 	if (im->svg != NULL) {
 		RsvgRectangle vp = { x, y, w, h };
 
-		rsvg_handle_render_document(im->svg, cr, &vp, NULL);
+		rsvg.rsvg_handle_render_document(im->svg, cr, &vp, NULL);
 	} else {
 		cairo_translate(cr, x, y);
 		cairo_scale(cr, w / cairo_image_surface_get_width(im->surface),

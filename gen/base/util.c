@@ -43,8 +43,6 @@ oom(void)
 	_exit(EXIT_ENV);	/* exit() would run handlers that may allocate */
 }
 
-static int	memory_gone(void);
-
 /* GLib's own allocations (its hash tables, pango's, cairo's fonts) and its threads end the
  * program through g_error() when memory runs out: said here, as gen says it, before GLib
  * aborts. So is a library's warning at a moment when memory has run out (pango's "failed to
@@ -99,7 +97,7 @@ static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGABRT };
 static struct sigaction crash_before[3];
 
 /* Whether memory has run out: 64 MB more cannot be mapped. Async-signal-safe. */
-static int
+int
 memory_gone(void)
 {
 	size_t n = (size_t)64 << 20;

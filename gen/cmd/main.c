@@ -924,6 +924,12 @@ main(int argc, char *argv[])
 		free(g.share);
 		return rc;
 	}
+	/* A build that writes PDFs here loads libqpdf on a thread while it reads and lays out
+	 * its documents; a parent that hands several documents to worker processes writes none
+	 * itself (one document built per row on workers still loads it, needlessly). */
+	if (build == 1 && !g.trace && (g.outputs == 0 || (g.outputs & OUT_PDF)) &&
+	    (getenv("GEN_WORKER") != NULL || g.jobs <= 1 || ndocs <= 1))
+		pdf_post_preload();
 	if (build == 2)
 		jobs_list(&g, docs, ndocs);
 	else if (build && !g.trace && (rc = jobs_worker(&g, docs, ndocs, build_job)) >= 0)
@@ -935,6 +941,7 @@ main(int argc, char *argv[])
 	} else
 		for (size_t i = 0; i < ndocs; i++)
 			check_one(&g, docs[i], i, ndocs);
+	pdf_post_preload_end();
 	msg_flush(&g);
 	msg_forget(&g, 0);
 	free_list(docs, ndocs);

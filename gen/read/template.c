@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,48 @@ static const char *const word_names[W_NWORDS + 1] = {
 	[W_ST_TECH] = "statement-technical",
 	[W_ST_TECH_TEXT] = "statement-technical-text",
 };
+
+/* enum word by its name, sorted, for word_index(): <words> has well over a hundred
+ * attributes, and finding each along word_names[] (check_attrs(), then xmlGetProp() for
+ * every word, each going through the element's attributes) was about 1.4 million
+ * instructions a document, every document reading gen's words.xml and the project's. */
+static int word_order[W_NWORDS];
+static pthread_once_t word_order_once = PTHREAD_ONCE_INIT;
+
+static int
+by_word_name(const void *a, const void *b)
+{
+	return strcmp(word_names[*(const int *)a], word_names[*(const int *)b]);
+}
+
+static void
+sort_words(void)
+{
+	for (int w = 0; w < W_NWORDS; w++)
+		word_order[w] = w;
+	qsort(word_order, W_NWORDS, sizeof(word_order[0]), by_word_name);
+}
+
+/* The word whose attribute is `name`, or -1. */
+static int
+word_index(const char *name)
+{
+	size_t lo = 0, hi = W_NWORDS;
+
+	pthread_once(&word_order_once, sort_words);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(name, word_names[word_order[mid]]);
+
+		if (cmp == 0)
+			return word_order[mid];
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
 
 /* The {names} gen fills in a word, "|name|…|" (words_fill()); NULL: none. */
 static const char *const word_slots[W_NWORDS] = {
@@ -815,8 +858,17 @@ count_char(const char *s, char ch)
 static void
 read_words(struct tctx *c, xmlNode *n)
 {
-	for (int w = 0; w < W_NWORDS; w++) {
-		xmlChar *v = xmlGetProp(n, (const xmlChar *)word_names[w]);
+	xmlAttr *at[W_NWORDS] = { NULL };
+	int w;
+
+	/* each word's attribute found in one pass: the first of its name, as xmlGetProp()
+	 * finds it; its value is what xmlGetProp() would return (xmlNodeGetContent() of an
+	 * attribute) */
+	for (xmlAttr *a = n->properties; a != NULL; a = a->next)
+		if ((w = word_index((const char *)a->name)) >= 0 && at[w] == NULL)
+			at[w] = a;
+	for (w = 0; w < W_NWORDS; w++) {
+		xmlChar *v = at[w] != NULL ? xmlNodeGetContent((xmlNode *)at[w]) : NULL;
 
 		if (v == NULL)
 			continue;
@@ -1390,10 +1442,17 @@ check_attrs(struct tctx *c, xmlNode *root)
 				const char *name = (const char *)a->name;
 				char *m;
 
-				for (na = 0; names[na] != NULL && strcmp(names[na], name) != 0; na++)
-					;
-				if (names[na] != NULL)
-					continue;
+				if (names == word_names) {
+					if (word_index(name) >= 0)
+						continue;
+					na = W_NWORDS;
+				} else {
+					for (na = 0; names[na] != NULL && strcmp(names[na], name) != 0;
+					    na++)
+						;
+					if (names[na] != NULL)
+						continue;
+				}
 				near = nearest_word(name, names, na);
 				m = attr_hint(known_attrs[k].elem, names, na, near);
 				terr(c, n, name, m, name);
