@@ -446,20 +446,25 @@ static const struct { unsigned lo, hi; const char *what; } hidden[] = {
 	{ 0xe0020, 0xe007f, "a tag character" },
 };
 
-/* The character at s (valid UTF-8) and its length. */
+/* The character at s and its length, reading none of the `left` bytes' beyond: a sequence
+ * cut short (or not UTF-8 at all: the fuzzers give any bytes) is U+FFFD, the rest of them. */
 static unsigned
-char_at(const char *str, size_t *len)
+char_at(const char *str, size_t left, size_t *len)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	size_t n = s[0] < 0x80 ? 1 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
 
-	if (s[0] < 0x80)
-		return *len = 1, s[0];
-	if (s[0] < 0xe0)
-		return *len = 2, (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-	if (s[0] < 0xf0)
-		return *len = 3, (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 |
+	if (n > left)
+		return *len = left, 0xfffd;
+	*len = n;
+	if (n == 1)
+		return s[0];
+	if (n == 2)
+		return (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	if (n == 3)
+		return (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 |
 		    (s[2] & 0x3f);
-	return *len = 4, (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3f) << 12 |
+	return (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3f) << 12 |
 	    (unsigned)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
 }
 
@@ -489,9 +494,7 @@ hidden_find(const char *s, size_t len, size_t *at, unsigned *c)
 			n = 1;
 			continue;
 		}
-		*c = char_at(s + i, &n);
-		if (i + n > len)
-			break;
+		*c = char_at(s + i, len - i, &n);
 		if ((what = hidden_char(*c)) != NULL) {
 			*at = i;
 			return what;
@@ -522,7 +525,7 @@ hidden_strip(char *s)
 	if (hidden_find(s, len, &at, &c) == NULL)
 		return 0;
 	for (size_t i = 0; i < len; i += n) {
-		c = char_at(s + i, &n);
+		c = char_at(s + i, len - i, &n);
 		if (hidden_char(c) == NULL)
 			memmove(s + w, s + i, n), w += n;
 		else {
