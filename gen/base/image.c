@@ -680,7 +680,10 @@ image_deflate(cairo_surface_t *s, struct buf *out)
 	int stride = cairo_image_surface_get_stride(s);
 	const unsigned char *data = cairo_image_surface_get_data(s);
 	size_t rowlen = (size_t)w * 4;
-	unsigned char *key = xmalloc(rowlen * BAND_ROWS), tail[6];
+	/* Rows one after another (a stride of exactly a row, as for a panel) are the key where
+	 * they lie; only rows with a gap between them are gathered first. */
+	unsigned char *gather = (size_t)stride != rowlen ? xmalloc(rowlen * BAND_ROWS) : NULL;
+	unsigned char tail[6];
 	uLong adler = adler32(0, NULL, 0);
 
 	buf_add(out, "\x78\x01", 2);	/* deflate, 32 KB window, the fastest level */
@@ -688,11 +691,16 @@ image_deflate(cairo_surface_t *s, struct buf *out)
 	for (int y = 0; y < h; y += BAND_ROWS) {
 		int rows = h - y < BAND_ROWS ? h - y : BAND_ROWS;
 		size_t keylen = rowlen * (size_t)rows;
+		const unsigned char *key = data + (size_t)y * rowlen;
 		struct band *b;
 		uint64_t hash;
 
-		for (int i = 0; i < rows; i++)
-			memcpy(key + rowlen * (size_t)i, data + (size_t)(y + i) * (size_t)stride, rowlen);
+		if (gather != NULL) {
+			for (int i = 0; i < rows; i++)
+				memcpy(gather + rowlen * (size_t)i, data + (size_t)(y + i) *
+				    (size_t)stride, rowlen);
+			key = gather;
+		}
 		hash = band_hash(key, keylen);
 		band_room();
 		b = band_slot(hash, key, keylen);
@@ -704,7 +712,7 @@ image_deflate(cairo_surface_t *s, struct buf *out)
 		adler = adler32_combine(adler, b->adler, (z_off_t)b->rawlen);
 	}
 	pthread_mutex_unlock(&bands.lock);
-	free(key);
+	free(gather);
 	/* the last block: empty, fixed codes; then the Adler-32 of all the rows */
 	tail[0] = 0x03, tail[1] = 0x00;
 	buf_add(out, (const char *)tail, 2);
