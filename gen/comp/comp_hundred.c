@@ -613,16 +613,238 @@ svg_words(struct buf *b, PangoLayout *l, double x, double y)
 	pango_layout_iter_free(it);
 }
 
-/* Draws layout `l` at (x, y); with `words`, also lists its text there for an SVG. */
+/* A panel's SVG as it is made: gen's words (svg_words()) and children (grid_svg()); and,
+ * while `compose` is set, cairo's text not drawn on the panel's surface but put together
+ * from pieces (svg_piece()). */
+struct svg_out {
+	struct buf	 words;
+	int		 compose, failed;
+	struct buf	 head, defs, body;	/* cairo's, as it writes them for the whole panel */
+	int		 nfonts;		/* font ids used so far: the next piece's start here */
+	GPtrArray	*fonts;			/* their cairo fonts, each a piece's alone */
+	double		 side;			/* the panel's, pt */
+};
+
+/* A piece of cairo's SVG: one layout drawn alone, split where cairo's own SVG of a whole
+ * panel joins its pieces. */
+struct svg_piece {
+	char	*head;		/* up to the <defs> (or the surface's group) */
+	char	*defs;		/* the glyphs' <symbol>s, fonts numbered from 0 */
+	char	*body;		/* the drawing, inside the surface's group */
+	int	 nfonts;
+};
+
+#define PIECES_BYTES (16u << 20)	/* pieces kept, at most; then all are let go */
+
+/* The pieces met in this process, by what cairo is given to draw (piece_key()): a panel's
+ * headline is the same in each of an area's panels, its number and caption in many areas'. */
+static struct {
+	pthread_mutex_t	 lock;
+	GHashTable	*v;
+	size_t		 bytes;
+} pieces = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
 static void
-show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour, struct buf *words)
+piece_free(void *v)
 {
+	struct svg_piece *pc = v;
+
+	free(pc->head);
+	free(pc->defs);
+	free(pc->body);
+	free(pc);
+}
+
+/* What cairo is given when layout `l` is drawn at (x, y) in `colour`: each run's font and
+ * glyphs where they go. Adds the runs' cairo fonts to `fonts`. Returns NULL for a run that
+ * carries attributes of its own (a colour, a line), which this key does not hold. */
+static char *
+piece_key(PangoLayout *l, double x, double y, unsigned colour, double side, GPtrArray *fonts)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	struct buf b = { NULL, 0, 0 };
+	char num[96];
+	int ok = 1;
+
+	snprintf(num, sizeof(num), "%a %a %a %06x|", x, y, side, colour);
+	buf_adds(&b, num);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		PangoFontDescription *fd;
+		PangoRectangle lr;
+		char *desc;
+
+		if (run == NULL)
+			continue;	/* a line's end */
+		if (run->item->analysis.extra_attrs != NULL) {
+			ok = 0;
+			break;
+		}
+		pango_layout_iter_get_run_extents(it, NULL, &lr);
+		fd = pango_font_describe_with_absolute_size(run->item->analysis.font);
+		desc = pango_font_description_to_string(fd);
+		pango_font_description_free(fd);
+		snprintf(num, sizeof(num), "\n%d %d %d %zu:", lr.x, pango_layout_iter_get_baseline(it),
+		    run->glyphs->num_glyphs, strlen(desc));
+		buf_adds(&b, num);
+		buf_adds(&b, desc);
+		g_free(desc);
+		for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+			const PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
+
+			snprintf(num, sizeof(num), " %u %d %d %d", gi->glyph, gi->geometry.width,
+			    gi->geometry.x_offset, gi->geometry.y_offset);
+			buf_adds(&b, num);
+		}
+		g_ptr_array_add(fonts, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(
+		    run->item->analysis.font)));
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	if (!ok)
+		buf_free(&b);
+	return ok ? (b.s ? b.s : xstrdup("")) : NULL;
+}
+
+/* Draws layout `l` (NULL: the white ground) alone on an SVG surface `side` pt square, and
+ * splits what cairo writes (svg_piece). NULL when it is not as expected. */
+static struct svg_piece *
+piece_draw(PangoLayout *l, double x, double y, unsigned colour, double side)
+{
+	struct buf svg = { NULL, 0, 0 };
+	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, side, side);
+	cairo_t *cr = cairo_create(s);
+	struct svg_piece *pc = NULL;
+	const char *d0, *d1, *g0, *g1;
+
+	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
 	cairo_set_source_rgb(cr, (colour >> 16) / 255.0, ((colour >> 8) & 0xff) / 255.0,
 	    (colour & 0xff) / 255.0);
-	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, l);
-	if (words != NULL)
-		svg_words(words, l, x, y);
+	if (l != NULL) {
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, l);
+	} else
+		cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && svg.s != NULL &&
+	    (g0 = strstr(svg.s, "<g id=\"surface")) != NULL && (g0 = strstr(g0, "\">\n")) != NULL &&
+	    (g1 = strstr(g0, "</g>\n</svg>\n")) != NULL && g1[12] == '\0') {
+		d0 = strstr(svg.s, "<defs>\n<g>\n");
+		d1 = d0 ? strstr(d0, "</g>\n</defs>\n") : NULL;
+		if (d0 == NULL || (d1 != NULL && d1 < g0)) {
+			const char *end = d0 ? d0 : strstr(svg.s, "<g id=\"surface");
+
+			pc = xcalloc(1, sizeof(*pc));
+			pc->head = xstrndup(svg.s, (size_t)(end - svg.s));
+			pc->defs = d0 ? xstrndup(d0 + 11, (size_t)(d1 - d0 - 11)) : xstrdup("");
+			pc->body = xstrndup(g0 + 3, (size_t)(g1 - g0 - 3));
+			for (const char *p = pc->defs; (p = strstr(p, "id=\"glyph")) != NULL; p += 9)
+				pc->nfonts = MAX(pc->nfonts, atoi(p + 9) + 1);
+		}
+	}
+	cairo_surface_destroy(s);
+	buf_free(&svg);
+	return pc;
+}
+
+/* Appends `s` to `b` with each glyph's font id ("glyph2-5", after `id="` or `href="#`)
+ * moved on by `by`: a piece's fonts as numbered in the whole panel. */
+static void
+add_glyph_ids(struct buf *b, const char *s, int by)
+{
+	const char *p;
+	char num[16];
+
+	while ((p = strstr(s, "glyph")) != NULL) {
+		char *end;
+		long v;
+
+		p += 5;
+		buf_add(b, s, (size_t)(p - s));
+		v = strtol(p, &end, 10);
+		if (end == p || *end != '-' || (p[-6] != '"' && p[-6] != '#')) {
+			s = p;
+			continue;
+		}
+		snprintf(num, sizeof(num), "%ld", v + by);
+		buf_adds(b, num);
+		s = end;
+	}
+	buf_adds(b, s);
+}
+
+/* Adds the piece of layout `l` at (x, y) (NULL: the white ground) to the panel's SVG, from
+ * the pieces met before or drawn now. cairo numbers the fonts of a surface in the order it
+ * meets them, a glyph's <symbol> under its font: so a piece's fonts follow the pieces' before,
+ * as long as no two pieces share a font (else `failed`, and the panel is drawn whole). */
+static void
+svg_piece(struct svg_out *so, PangoLayout *l, double x, double y, unsigned colour, double side)
+{
+	GPtrArray *fonts = g_ptr_array_new();
+	char *key = l ? piece_key(l, x, y, colour, side, fonts) : xasprintf("ground %a %06x",
+	    side, colour);
+	struct svg_piece *pc = NULL;
+	guint own = 0;
+
+	for (guint i = 0; key != NULL && i < fonts->len; i++) {
+		guint at;
+
+		if (g_ptr_array_find(so->fonts, fonts->pdata[i], &at) && at < so->fonts->len - own)
+			so->failed = 1;	/* a font an earlier piece used */
+		else if (!g_ptr_array_find(so->fonts, fonts->pdata[i], NULL)) {
+			g_ptr_array_add(so->fonts, fonts->pdata[i]);
+			own++;
+		}
+	}
+	g_ptr_array_free(fonts, TRUE);
+	if (key == NULL || so->failed) {
+		so->failed = 1;
+		free(key);
+		return;
+	}
+	pthread_mutex_lock(&pieces.lock);
+	if (pieces.v == NULL)
+		pieces.v = g_hash_table_new_full(g_str_hash, g_str_equal, free, piece_free);
+	if ((pc = g_hash_table_lookup(pieces.v, key)) == NULL &&
+	    (pc = piece_draw(l, x, y, colour, side)) != NULL) {
+		size_t bytes = strlen(key) + strlen(pc->head) + strlen(pc->defs) + strlen(pc->body);
+
+		if (pieces.bytes + bytes > PIECES_BYTES) {
+			g_hash_table_remove_all(pieces.v);
+			pieces.bytes = 0;
+		}
+		g_hash_table_insert(pieces.v, key, pc);
+		pieces.bytes += bytes;
+		key = NULL;
+	}
+	if (pc == NULL || (int)own != pc->nfonts)
+		so->failed = 1;	/* not as cairo writes it, or a font counted twice */
+	else {
+		if (so->head.len == 0)
+			buf_adds(&so->head, pc->head);
+		add_glyph_ids(&so->defs, pc->defs, so->nfonts);
+		add_glyph_ids(&so->body, pc->body, so->nfonts);
+		so->nfonts += pc->nfonts;
+	}
+	pthread_mutex_unlock(&pieces.lock);
+	free(key);
+}
+
+/* Draws layout `l` at (x, y); for an SVG (`so`), also lists its text there, and while
+ * composing puts it in as a piece rather than drawing it. */
+static void
+show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour, struct svg_out *so)
+{
+	if (so != NULL && so->compose)
+		svg_piece(so, l, x, y, colour, so->side);
+	else {
+		cairo_set_source_rgb(cr, (colour >> 16) / 255.0, ((colour >> 8) & 0xff) / 255.0,
+		    (colour & 0xff) / 255.0);
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, l);
+	}
+	if (so != NULL)
+		svg_words(&so->words, l, x, y);
 }
 
 /* The 10 x 10 children written into an SVG by gen itself, in `svg`: each kind of child once,
@@ -746,7 +968,7 @@ grid(cairo_t *cr, double x, double y, double w, int count, const struct template
 /* The number, `size` pt, and under it the caption wrapped to `width`. Returns the height. */
 static double
 number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
-    double x, double y, double size, double csize, double width, struct buf *words)
+    double x, double y, double size, double csize, double width, struct svg_out *words)
 {
 	const struct style *body = &t->role[R_BODY];
 	char num[8];
@@ -815,7 +1037,7 @@ panel_headline(const struct node *n)
  * `words` (an SVG's), lists its text there and writes the children there (grid_svg()). */
 static void
 draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
-    double side, struct buf *words)
+    double side, struct svg_out *words)
 {
 	const struct style *body = &t->role[R_BODY];
 	double m = side * 0.07, inner = side - 2 * m, top, room, gw;
@@ -823,8 +1045,12 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	PangoLayout *l = text_layout(ctx, body, head, side * 0.045, 700, inner);
 	PangoRectangle lr;
 
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
+	if (words != NULL && words->compose)
+		svg_piece(words, NULL, 0, 0, 0xffffff, side);
+	else {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+	}
 	show(cr, l, m, m, t->accent, words);
 	pango_layout_get_extents(l, NULL, &lr);
 	g_object_unref(l);
@@ -833,7 +1059,7 @@ draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const stru
 	room = side - m - top;
 	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
 	gw = fmin(gw, room / CHILD_H);
-	grid(cr, side - m - gw, top, gw, panel_of(n)->count, t, words);
+	grid(cr, side - m - gw, top, gw, panel_of(n)->count, t, words ? &words->words : NULL);
 	number_caption(cr, ctx, t, n, m, top - side * 0.02, side * 0.2, side * 0.038,
 	    inner - gw - side * 0.05, words);
 }
@@ -901,13 +1127,31 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 	return rc;
 }
 
-/* The panel as SVG, drawn into memory, made accessible and written once. */
+/* cairo's SVG of the panel whose pieces `so` holds (svg_piece()), as cairo writes it. */
+static void
+svg_join(const struct svg_out *so, struct buf *svg)
+{
+	buf_add(svg, so->head.s, so->head.len);
+	if (so->defs.len > 0) {
+		buf_adds(svg, "<defs>\n<g>\n");
+		buf_add(svg, so->defs.s, so->defs.len);
+		buf_adds(svg, "</g>\n</defs>\n");
+	}
+	buf_adds(svg, "<g id=\"surface1\">\n");
+	buf_add(svg, so->body.s, so->body.len);
+	buf_adds(svg, "</g>\n</svg>\n");
+}
+
+/* The panel as SVG, made accessible and written once. cairo's part of it is put together
+ * from pieces drawn alone and kept (svg_piece()): the same bytes as cairo's SVG of the whole
+ * panel, which is drawn instead when the pieces cannot say what it would be. */
 static int
 svg_file(struct gen *g, const struct template *t, const struct node *n, const char *lang,
     const char *path)
 {
 	char *title = panel_headline(n);
-	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 }, words = { NULL, 0, 0 };
+	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	struct svg_out so = { .compose = 1, .fonts = g_ptr_array_new(), .side = 540 };
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, 540, 540);
 	cairo_t *cr = cairo_create(s);
 	PangoContext *ctx = layout_context();
@@ -915,11 +1159,20 @@ svg_file(struct gen *g, const struct template *t, const struct node *n, const ch
 
 	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
 	pango_cairo_update_context(cr, ctx);
-	draw_square(cr, ctx, t, n, 540, &words);
+	draw_square(cr, ctx, t, n, 540, &so);
+	if (so.failed) {	/* drawn whole by cairo */
+		buf_free(&so.words);
+		so.compose = 0;
+		draw_square(cr, ctx, t, n, 540, &so);
+	}
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
+	if (!so.failed) {
+		buf_free(&svg);
+		svg_join(&so, &svg);
+	}
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || svg.s == NULL ||
-	    svg_accessible(svg.s, title, n->alt, lang, words.s, &out) == -1) {
+	    svg_accessible(svg.s, title, n->alt, lang, so.words.s, &out) == -1) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write the SVG");
 		rc = -1;
 	} else
@@ -928,7 +1181,11 @@ svg_file(struct gen *g, const struct template *t, const struct node *n, const ch
 	g_object_unref(ctx);
 	buf_free(&svg);
 	buf_free(&out);
-	buf_free(&words);
+	buf_free(&so.words);
+	buf_free(&so.head);
+	buf_free(&so.defs);
+	buf_free(&so.body);
+	g_ptr_array_free(so.fonts, TRUE);
 	free(title);
 	return rc;
 }
