@@ -965,33 +965,40 @@ grid(cairo_t *cr, double x, double y, double w, int count, const struct template
 	cairo_surface_destroy(one[1]);
 }
 
-/* The number, `size` pt, and under it the caption wrapped to `width`. Returns the height. */
-static double
+/* The number's layout, `size` pt (or what its absence means), and the caption's, wrapped to
+ * `width`, in `num` and `cap`; `h` is the number's height, where the caption starts under it. */
+static void
+number_layouts(PangoContext *ctx, const struct template *t, const struct node *n, double size,
+    double csize, double width, PangoLayout **num, PangoLayout **cap, double *h)
+{
+	const struct style *body = &t->role[R_BODY];
+	char count[8];
+	PangoRectangle lr;
+
+	snprintf(count, sizeof(count), "%d", panel_of(n)->count);
+	if (panel_of(n)->count < 0)	/* no figure: what it means, where the number would be */
+		*num = text_layout(ctx, body, datum_words(t->word, panel_of(n)->kind, 0),
+		    size * 0.4, 700, width);
+	else
+		*num = text_layout(ctx, body, count, size, 700, 0);
+	pango_layout_get_extents(*num, NULL, &lr);
+	*h = lr.height / (double)PANGO_SCALE;
+	*cap = text_layout(ctx, body, n->label, csize, 600, width);
+}
+
+/* The number, `size` pt, and under it the caption wrapped to `width`. */
+static void
 number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
     double x, double y, double size, double csize, double width, struct svg_out *words)
 {
-	const struct style *body = &t->role[R_BODY];
-	char num[8];
-	PangoLayout *l;
-	PangoRectangle lr;
+	PangoLayout *num, *cap;
 	double h;
 
-	snprintf(num, sizeof(num), "%d", panel_of(n)->count);
-	if (panel_of(n)->count < 0)	/* no figure: what it means, where the number would be */
-		l = text_layout(ctx, body, datum_words(t->word, panel_of(n)->kind, 0), size * 0.4,
-		    700, width);
-	else
-		l = text_layout(ctx, body, num, size, 700, 0);
-	show(cr, l, x, y, t->accent, words);
-	pango_layout_get_extents(l, NULL, &lr);
-	h = lr.height / (double)PANGO_SCALE;
-	g_object_unref(l);
-	l = text_layout(ctx, body, n->label, csize, 600, width);
-	show(cr, l, x, y + h, body->colour, words);
-	pango_layout_get_extents(l, NULL, &lr);
-	h += lr.height / (double)PANGO_SCALE;
-	g_object_unref(l);
-	return h;
+	number_layouts(ctx, t, n, size, csize, width, &num, &cap, &h);
+	show(cr, num, x, y, t->accent, words);
+	show(cr, cap, x, y + h, t->role[R_BODY].colour, words);
+	g_object_unref(num);
+	g_object_unref(cap);
 }
 
 static void
@@ -1032,6 +1039,45 @@ panel_headline(const struct node *n)
 	return xstrdup(p->label);
 }
 
+/* A panel alone, on a square `side` pt: its headline across the top at (m, m), its number
+ * at (m, ny) and caption at (m, cy) on the left, its children (gw wide) at (gx, top) on the
+ * right; laid out, not drawn. */
+struct square {
+	PangoLayout	*head, *num, *cap;
+	double		 m, top, gw, gx, ny, cy;
+};
+
+static void
+square_plan(PangoContext *ctx, const struct template *t, const struct node *n, double side,
+    struct square *q)
+{
+	double inner = side - 2 * side * 0.07, room, h;
+	char *head = panel_headline(n);
+	PangoRectangle lr;
+
+	q->m = side * 0.07;
+	q->head = text_layout(ctx, &t->role[R_BODY], head, side * 0.045, 700, inner);
+	free(head);
+	pango_layout_get_extents(q->head, NULL, &lr);
+	q->top = q->m + lr.height / (double)PANGO_SCALE + side * 0.06;
+	room = side - q->m - q->top;
+	q->gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
+	q->gw = fmin(q->gw, room / CHILD_H);
+	q->gx = side - q->m - q->gw;
+	q->ny = q->top - side * 0.02;
+	number_layouts(ctx, t, n, side * 0.2, side * 0.038, inner - q->gw - side * 0.05, &q->num,
+	    &q->cap, &h);
+	q->cy = q->ny + h;
+}
+
+static void
+square_free(struct square *q)
+{
+	g_object_unref(q->head);
+	g_object_unref(q->num);
+	g_object_unref(q->cap);
+}
+
 /* Draws the panel with its headline on a white square of side `side` pt: the headline
  * across the top, the number and caption on the left, the children on the right. With
  * `words` (an SVG's), lists its text there and writes the children there (grid_svg()). */
@@ -1039,29 +1085,20 @@ static void
 draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
     double side, struct svg_out *words)
 {
-	const struct style *body = &t->role[R_BODY];
-	double m = side * 0.07, inner = side - 2 * m, top, room, gw;
-	char *head = panel_headline(n);
-	PangoLayout *l = text_layout(ctx, body, head, side * 0.045, 700, inner);
-	PangoRectangle lr;
+	struct square q;
 
+	square_plan(ctx, t, n, side, &q);
 	if (words != NULL && words->compose)
 		svg_piece(words, NULL, 0, 0, 0xffffff, side);
 	else {
 		cairo_set_source_rgb(cr, 1, 1, 1);
 		cairo_paint(cr);
 	}
-	show(cr, l, m, m, t->accent, words);
-	pango_layout_get_extents(l, NULL, &lr);
-	g_object_unref(l);
-	free(head);
-	top = m + lr.height / (double)PANGO_SCALE + side * 0.06;
-	room = side - m - top;
-	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
-	gw = fmin(gw, room / CHILD_H);
-	grid(cr, side - m - gw, top, gw, panel_of(n)->count, t, words ? &words->words : NULL);
-	number_caption(cr, ctx, t, n, m, top - side * 0.02, side * 0.2, side * 0.038,
-	    inner - gw - side * 0.05, words);
+	show(cr, q.head, q.m, q.m, t->accent, words);
+	grid(cr, q.gx, q.top, q.gw, panel_of(n)->count, t, words ? &words->words : NULL);
+	show(cr, q.num, q.m, q.ny, t->accent, words);
+	show(cr, q.cap, q.m, q.cy, t->role[R_BODY].colour, words);
+	square_free(&q);
 }
 
 /* Writes `len` bytes to `path` (whole or not at all: write_file()). */
@@ -1108,7 +1145,7 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 	pango_cairo_update_context(cr, ctx);
 	draw_square(cr, ctx, t, n, 540, NULL);
 	cairo_destroy(cr);
-	rc = image_png_encode(s, 300, n->alt, lang, &png);
+	rc = image_png_encode(s, 300, n->alt, lang, &png, NULL);
 	cairo_surface_destroy(s);
 	if (mine)
 		pthread_mutex_unlock(&lock);
