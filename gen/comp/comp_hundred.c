@@ -5,6 +5,7 @@
  * greyscale print. Made from data by markdown.c, placed by layout.c, drawn by render.c on
  * a page, and written here alone as PNG (300 dpi and 1080 x 1080) and SVG. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -1112,13 +1113,221 @@ write_atomic(struct gen *g, const char *path, const char *data, size_t len)
 	return 0;
 }
 
+/* ---- a panel's PNG from parts kept ---- */
+
+/* A panel's picture is three parts: the headline (the same in each of an area's panels, one
+ * after another), the number, caption and children below it (the same in every area with
+ * that figure, where the headline takes as many lines), and white. When the rows the first
+ * two can reach (their ink, and INK_MARGIN more) lie in bands of the PNG's of their own, apart,
+ * each band is its part's alone: kept from a panel drawn before, by what its part draws, the
+ * PNG is joined from them (image_png_join()), not drawn and compressed again. The rows are
+ * checked on each panel drawn: a part that reached past its rows is not kept. */
+#define INK_MARGIN	2	/* px past the ink a part is taken to reach (smoothing) */
+#define INK_GAP		3	/* white rows, at least, between the two parts */
+#define PARTS_BYTES	(32u << 20)	/* body parts kept, at most; then all are let go */
+
+struct png_part {
+	int		 first, n;	/* its bands */
+	struct image_band *b;
+	size_t		 bytes;
+};
+
+static struct {
+	pthread_mutex_t	 lock;
+	GHashTable	*v;		/* body parts and white bands, by png_keys()'s key */
+	size_t		 bytes;
+	char		*head_key;	/* the last headline's */
+	struct png_part	*head;
+} kept = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+part_free(void *v)
+{
+	struct png_part *pp = v;
+
+	for (int i = 0; pp != NULL && i < pp->n; i++)
+		free(pp->b[i].z);
+	if (pp != NULL)
+		free(pp->b);
+	free(pp);
+}
+
+/* Widens rows [*r0, *r1] to the ink of layout `l` drawn at (x, y) pt, `k` px a pt. */
+static void
+ink_rows(PangoLayout *l, double y, double k, int *r0, int *r1)
+{
+	PangoRectangle ink;
+
+	pango_layout_get_extents(l, &ink, NULL);
+	if (ink.height <= 0)
+		return;
+	*r0 = MIN(*r0, (int)floor((y + ink.y / (double)PANGO_SCALE) * k) - INK_MARGIN);
+	*r1 = MAX(*r1, (int)ceil((y + (ink.y + ink.height) / (double)PANGO_SCALE) * k) +
+	    INK_MARGIN);
+}
+
+/* A panel's parts: the rows each can reach, and what each draws, as keys. */
+struct png_parts {
+	int	 h0, h1, b0, b1;	/* rows: the headline's, the body's */
+	char	*head, *body;
+};
+
+/* The parts of panel `q`, PX px square; 0 when they lie in bands apart. */
+static int
+png_parts(const struct square *q, const struct template *t, const struct node *n, double side,
+    int px, struct png_parts *pp)
+{
+	double k = px / side;
+	char grid[160], *head, *num, *cap;
+	GPtrArray *fonts = g_ptr_array_new();
+
+	*pp = (struct png_parts){ INT_MAX, INT_MIN, INT_MAX, INT_MIN, NULL, NULL };
+	ink_rows(q->head, q->m, k, &pp->h0, &pp->h1);
+	ink_rows(q->num, q->ny, k, &pp->b0, &pp->b1);
+	ink_rows(q->cap, q->cy, k, &pp->b0, &pp->b1);
+	/* the children: each one's cell of pixels, from the top of the first row
+	 * (grid_pixels()) to the bottom of the last */
+	pp->b0 = MIN(pp->b0, (int)floor(q->top * k) - INK_MARGIN);
+	pp->b1 = MAX(pp->b1, (int)ceil((q->top + q->gw * CHILD_H) * k) + 2 + INK_MARGIN);
+	head = piece_key(q->head, q->m, q->m, t->accent, side, fonts);
+	num = piece_key(q->num, q->m, q->ny, t->accent, side, fonts);
+	cap = piece_key(q->cap, q->m, q->cy, t->role[R_BODY].colour, side, fonts);
+	snprintf(grid, sizeof(grid), "%d %a %a %a %d %06x %06x", px, q->gx, q->top, q->gw,
+	    panel_of(n)->count, t->accent, t->outline);
+	if (head != NULL)
+		pp->head = xasprintf("%d %s", px, head);
+	if (num != NULL && cap != NULL)
+		pp->body = xasprintf("%s\n%s\n%s", grid, num, cap);
+	free(head);
+	free(num);
+	free(cap);
+	g_ptr_array_free(fonts, TRUE);
+	return pp->head != NULL && pp->body != NULL && pp->h0 >= 0 && pp->h0 <= pp->h1 &&
+	    pp->b0 - pp->h1 > INK_GAP && pp->b0 / IMAGE_BAND_ROWS > pp->h1 / IMAGE_BAND_ROWS &&
+	    pp->b1 < px ? 0 : -1;
+}
+
+/* The key of a white band of `rows` rows, w px wide. */
+static char *
+white_key(int w, int rows)
+{
+	return xasprintf("white %d %d", w, rows);
+}
+
+/* Each band of the w x h panel of parts `pp` from the parts kept, in `bands`; 0 when all are
+ * there. Called with kept.lock held. */
+static int
+png_from_parts(const struct png_parts *pp, int w, int h, const struct image_band **bands)
+{
+	const struct png_part *body = kept.v ? g_hash_table_lookup(kept.v, pp->body) : NULL;
+
+	if (kept.head == NULL || strcmp(kept.head_key, pp->head) != 0 || body == NULL)
+		return -1;
+	for (int y = 0, k = 0; y < h; y += IMAGE_BAND_ROWS, k++) {
+		const struct png_part *part = k >= kept.head->first && k < kept.head->first +
+		    kept.head->n ? kept.head : k >= body->first && k < body->first + body->n ?
+		    body : NULL;
+
+		if (part == NULL) {
+			char *key = white_key(w, MIN(IMAGE_BAND_ROWS, h - y));
+
+			part = g_hash_table_lookup(kept.v, key);
+			free(key);
+			if (part == NULL)
+				return -1;
+			bands[k] = &part->b[0];
+		} else
+			bands[k] = &part->b[k - part->first];
+	}
+	return 0;
+}
+
+/* A part made of bands [first, last] of `got`, which it takes. */
+static struct png_part *
+part_take(struct image_band *got, int first, int last)
+{
+	struct png_part *pp = xcalloc(1, sizeof(*pp));
+
+	pp->first = first;
+	pp->n = last - first + 1;
+	pp->b = xmalloc((size_t)pp->n * sizeof(*pp->b));
+	for (int i = 0; i < pp->n; i++) {
+		pp->b[i] = got[first + i];
+		got[first + i].z = NULL;
+		pp->bytes += pp->b[i].zlen;
+	}
+	return pp;
+}
+
+/* Whether rows [r0, r1] of the picture `px` (w px, `stride` bytes a row) are white. */
+static int
+rows_white(const unsigned char *px, int stride, int w, int r0, int r1)
+{
+	for (int r = MAX(r0, 0); r <= r1; r++)
+		for (int x = 0; x < w; x++)
+			if ((((const uint32_t *)(px + (size_t)r * (size_t)stride))[x] & 0xffffff) !=
+			    0xffffff)
+				return 0;
+	return 1;
+}
+
+/* Keeps the parts `pp` of the panel just drawn (pixels `px`, h rows), whose bands are `got`
+ * (those taken are set to NULL), once its rows outside them are seen to be white. Called
+ * with kept.lock held. */
+static void
+png_keep_parts(const struct png_parts *pp, const unsigned char *px, int stride, int w, int h,
+    struct image_band *got)
+{
+	int hb0 = pp->h0 / IMAGE_BAND_ROWS, hb1 = pp->h1 / IMAGE_BAND_ROWS;
+	int bb0 = pp->b0 / IMAGE_BAND_ROWS, bb1 = pp->b1 / IMAGE_BAND_ROWS;
+
+	if (!rows_white(px, stride, w, 0, pp->h0 - 1) ||
+	    !rows_white(px, stride, w, pp->h1 + 1, pp->b0 - 1) ||
+	    !rows_white(px, stride, w, pp->b1 + 1, h - 1))
+		return;	/* a part reached past its rows: nothing kept of this panel */
+	if (kept.v == NULL)
+		kept.v = g_hash_table_new_full(g_str_hash, g_str_equal, free, part_free);
+	if (kept.head == NULL || strcmp(kept.head_key, pp->head) != 0) {
+		part_free(kept.head);
+		free(kept.head_key);
+		kept.head = part_take(got, hb0, hb1);
+		kept.head_key = xstrdup(pp->head);
+	}
+	if (kept.bytes > PARTS_BYTES) {
+		g_hash_table_remove_all(kept.v);
+		kept.bytes = 0;
+	}
+	if (g_hash_table_lookup(kept.v, pp->body) == NULL) {
+		struct png_part *body = part_take(got, bb0, bb1);
+
+		kept.bytes += body->bytes;
+		g_hash_table_insert(kept.v, xstrdup(pp->body), body);
+	}
+	for (int y = 0, k = 0; y < h; y += IMAGE_BAND_ROWS, k++) {
+		char *key;
+
+		if ((k >= hb0 && k <= hb1) || (k >= bb0 && k <= bb1) || got[k].z == NULL)
+			continue;
+		key = white_key(w, MIN(IMAGE_BAND_ROWS, h - y));
+		if (g_hash_table_lookup(kept.v, key) == NULL)
+			g_hash_table_insert(kept.v, key, part_take(got, k, k));
+		else
+			free(key);
+	}
+}
+
 /* The panel as PNG: drawn once at 1080 px square and compressed once, then written as the
  * print file (300 dpi: 91.4 mm) and the social-media file (the same pixels at 144 dpi). */
 static int
 png_files(struct gen *g, const struct template *t, const struct node *n, const char *lang,
     const char *print, const char *social)
 {
-	enum { PX = 1080 };
+	enum { PX = 1080, NBANDS = (PX + IMAGE_BAND_ROWS - 1) / IMAGE_BAND_ROWS };
+	const struct image_band *bands[NBANDS];
+	struct image_band got[NBANDS];
+	struct png_parts pp = { 0 };
+	struct square q;
+	int parted;
 	/* One picture's memory for every panel, drawn over whole each time (draw_square()
 	 * paints it white first): 4.5 MB not mapped, faulted in and given back a panel. */
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -1143,9 +1352,24 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 	ctx = layout_context();
 	cairo_scale(cr, PX / 540.0, PX / 540.0);	/* drawn on a 540 pt square */
 	pango_cairo_update_context(cr, ctx);
-	draw_square(cr, ctx, t, n, 540, NULL);
+	square_plan(ctx, t, n, 540, &q);
+	parted = png_parts(&q, t, n, 540, PX, &pp) == 0;
+	square_free(&q);
+	pthread_mutex_lock(&kept.lock);
+	if (parted && png_from_parts(&pp, PX, PX, bands) == 0)
+		rc = image_png_join(PX, PX, 300, n->alt, lang, bands, &png);
+	else {
+		draw_square(cr, ctx, t, n, 540, NULL);
+		rc = image_png_encode(s, 300, n->alt, lang, &png, parted ? got : NULL);
+		if (parted && rc == 0)
+			png_keep_parts(&pp, px, stride, PX, PX, got);
+		for (int k = 0; parted && k < NBANDS; k++)
+			free(got[k].z);
+	}
+	pthread_mutex_unlock(&kept.lock);
+	free(pp.head);
+	free(pp.body);
 	cairo_destroy(cr);
-	rc = image_png_encode(s, 300, n->alt, lang, &png, NULL);
 	cairo_surface_destroy(s);
 	if (mine)
 		pthread_mutex_unlock(&lock);
