@@ -1083,22 +1083,29 @@ square_free(struct square *q)
  * across the top, the number and caption on the left, the children on the right. With
  * `words` (an SVG's), lists its text there and writes the children there (grid_svg()). */
 static void
-draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
+square_draw(cairo_t *cr, const struct square *q, const struct template *t, const struct node *n,
     double side, struct svg_out *words)
 {
-	struct square q;
-
-	square_plan(ctx, t, n, side, &q);
 	if (words != NULL && words->compose)
 		svg_piece(words, NULL, 0, 0, 0xffffff, side);
 	else {
 		cairo_set_source_rgb(cr, 1, 1, 1);
 		cairo_paint(cr);
 	}
-	show(cr, q.head, q.m, q.m, t->accent, words);
-	grid(cr, q.gx, q.top, q.gw, panel_of(n)->count, t, words ? &words->words : NULL);
-	show(cr, q.num, q.m, q.ny, t->accent, words);
-	show(cr, q.cap, q.m, q.cy, t->role[R_BODY].colour, words);
+	show(cr, q->head, q->m, q->m, t->accent, words);
+	grid(cr, q->gx, q->top, q->gw, panel_of(n)->count, t, words ? &words->words : NULL);
+	show(cr, q->num, q->m, q->ny, t->accent, words);
+	show(cr, q->cap, q->m, q->cy, t->role[R_BODY].colour, words);
+}
+
+static void
+draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
+    double side, struct svg_out *words)
+{
+	struct square q;
+
+	square_plan(ctx, t, n, side, &q);
+	square_draw(cr, &q, t, n, side, words);
 	square_free(&q);
 }
 
@@ -1127,6 +1134,7 @@ write_atomic(struct gen *g, const char *path, const char *data, size_t len)
 #define PARTS_BYTES	(32u << 20)	/* body parts kept, at most; then all are let go */
 
 struct png_part {
+	int		 r0, r1;	/* the rows it reaches (png_rows()) */
 	int		 first, n;	/* its bands */
 	struct image_band *b;
 	size_t		 bytes;
@@ -1166,29 +1174,21 @@ ink_rows(PangoLayout *l, double y, double k, int *r0, int *r1)
 	    INK_MARGIN);
 }
 
-/* A panel's parts: the rows each can reach, and what each draws, as keys. */
+/* A panel's parts: what each draws, as keys, and the rows each can reach. */
 struct png_parts {
-	int	 h0, h1, b0, b1;	/* rows: the headline's, the body's */
 	char	*head, *body;
+	int	 h0, h1, b0, b1;	/* rows: the headline's, the body's */
 };
 
-/* The parts of panel `q`, PX px square; 0 when they lie in bands apart. */
+/* The keys of the parts of panel `q`, PX px square; 0, or -1 for text cairo is given more
+ * than glyphs for (piece_key()). */
 static int
-png_parts(const struct square *q, const struct template *t, const struct node *n, double side,
+png_keys(const struct square *q, const struct template *t, const struct node *n, double side,
     int px, struct png_parts *pp)
 {
-	double k = px / side;
 	char grid[160], *head, *num, *cap;
 	GPtrArray *fonts = g_ptr_array_new();
 
-	*pp = (struct png_parts){ INT_MAX, INT_MIN, INT_MAX, INT_MIN, NULL, NULL };
-	ink_rows(q->head, q->m, k, &pp->h0, &pp->h1);
-	ink_rows(q->num, q->ny, k, &pp->b0, &pp->b1);
-	ink_rows(q->cap, q->cy, k, &pp->b0, &pp->b1);
-	/* the children: each one's cell of pixels, from the top of the first row
-	 * (grid_pixels()) to the bottom of the last */
-	pp->b0 = MIN(pp->b0, (int)floor(q->top * k) - INK_MARGIN);
-	pp->b1 = MAX(pp->b1, (int)ceil((q->top + q->gw * CHILD_H) * k) + 2 + INK_MARGIN);
 	head = piece_key(q->head, q->m, q->m, t->accent, side, fonts);
 	num = piece_key(q->num, q->m, q->ny, t->accent, side, fonts);
 	cap = piece_key(q->cap, q->m, q->cy, t->role[R_BODY].colour, side, fonts);
@@ -1202,9 +1202,32 @@ png_parts(const struct square *q, const struct template *t, const struct node *n
 	free(num);
 	free(cap);
 	g_ptr_array_free(fonts, TRUE);
-	return pp->head != NULL && pp->body != NULL && pp->h0 >= 0 && pp->h0 <= pp->h1 &&
-	    pp->b0 - pp->h1 > INK_GAP && pp->b0 / IMAGE_BAND_ROWS > pp->h1 / IMAGE_BAND_ROWS &&
-	    pp->b1 < px ? 0 : -1;
+	return pp->head != NULL && pp->body != NULL ? 0 : -1;
+}
+
+/* The rows the parts of panel `q` reach, PX px square: their ink, and the children's cells of
+ * pixels from the top of the first row (grid_pixels()) to the bottom of the last. */
+static void
+png_rows(const struct square *q, double side, int px, struct png_parts *pp)
+{
+	double k = px / side;
+
+	pp->h0 = pp->b0 = INT_MAX;
+	pp->h1 = pp->b1 = INT_MIN;
+	ink_rows(q->head, q->m, k, &pp->h0, &pp->h1);
+	ink_rows(q->num, q->ny, k, &pp->b0, &pp->b1);
+	ink_rows(q->cap, q->cy, k, &pp->b0, &pp->b1);
+	pp->b0 = MIN(pp->b0, (int)floor(q->top * k) - INK_MARGIN);
+	pp->b1 = MAX(pp->b1, (int)ceil((q->top + q->gw * CHILD_H) * k) + 2 + INK_MARGIN);
+}
+
+/* Whether the headline's rows [h0, h1] and the body's [b0, b1] of a picture `px` high lie in
+ * bands apart, white rows between them. */
+static int
+parts_apart(int h0, int h1, int b0, int b1, int px)
+{
+	return h0 >= 0 && h0 <= h1 && b0 - h1 > INK_GAP &&
+	    b0 / IMAGE_BAND_ROWS > h1 / IMAGE_BAND_ROWS && b1 < px;
 }
 
 /* The key of a white band of `rows` rows, w px wide. */
@@ -1221,7 +1244,8 @@ png_from_parts(const struct png_parts *pp, int w, int h, const struct image_band
 {
 	const struct png_part *body = kept.v ? g_hash_table_lookup(kept.v, pp->body) : NULL;
 
-	if (kept.head == NULL || strcmp(kept.head_key, pp->head) != 0 || body == NULL)
+	if (kept.head == NULL || strcmp(kept.head_key, pp->head) != 0 || body == NULL ||
+	    !parts_apart(kept.head->r0, kept.head->r1, body->r0, body->r1, h))
 		return -1;
 	for (int y = 0, k = 0; y < h; y += IMAGE_BAND_ROWS, k++) {
 		const struct png_part *part = k >= kept.head->first && k < kept.head->first +
@@ -1242,12 +1266,15 @@ png_from_parts(const struct png_parts *pp, int w, int h, const struct image_band
 	return 0;
 }
 
-/* A part made of bands [first, last] of `got`, which it takes. */
+/* A part reaching rows [r0, r1], made of the bands of `got` that hold them, which it takes. */
 static struct png_part *
-part_take(struct image_band *got, int first, int last)
+part_take(struct image_band *got, int r0, int r1)
 {
 	struct png_part *pp = xcalloc(1, sizeof(*pp));
+	int first = r0 / IMAGE_BAND_ROWS, last = r1 / IMAGE_BAND_ROWS;
 
+	pp->r0 = r0;
+	pp->r1 = r1;
 	pp->first = first;
 	pp->n = last - first + 1;
 	pp->b = xmalloc((size_t)pp->n * sizeof(*pp->b));
@@ -1263,11 +1290,19 @@ part_take(struct image_band *got, int first, int last)
 static int
 rows_white(const unsigned char *px, int stride, int w, int r0, int r1)
 {
-	for (int r = MAX(r0, 0); r <= r1; r++)
+	static unsigned char white[4 * 4096];	/* cairo's white, its unused byte set too */
+
+	if (white[0] == 0)
+		memset(white, 0xff, sizeof(white));
+	for (int r = MAX(r0, 0); r <= r1; r++) {
+		const uint32_t *row = (const uint32_t *)(px + (size_t)r * (size_t)stride);
+
+		if ((size_t)w * 4 <= sizeof(white) && memcmp(row, white, (size_t)w * 4) == 0)
+			continue;
 		for (int x = 0; x < w; x++)
-			if ((((const uint32_t *)(px + (size_t)r * (size_t)stride))[x] & 0xffffff) !=
-			    0xffffff)
+			if ((row[x] & 0xffffff) != 0xffffff)
 				return 0;
+	}
 	return 1;
 }
 
@@ -1290,7 +1325,7 @@ png_keep_parts(const struct png_parts *pp, const unsigned char *px, int stride, 
 	if (kept.head == NULL || strcmp(kept.head_key, pp->head) != 0) {
 		part_free(kept.head);
 		free(kept.head_key);
-		kept.head = part_take(got, hb0, hb1);
+		kept.head = part_take(got, pp->h0, pp->h1);
 		kept.head_key = xstrdup(pp->head);
 	}
 	if (kept.bytes > PARTS_BYTES) {
@@ -1298,7 +1333,7 @@ png_keep_parts(const struct png_parts *pp, const unsigned char *px, int stride, 
 		kept.bytes = 0;
 	}
 	if (g_hash_table_lookup(kept.v, pp->body) == NULL) {
-		struct png_part *body = part_take(got, bb0, bb1);
+		struct png_part *body = part_take(got, pp->b0, pp->b1);
 
 		kept.bytes += body->bytes;
 		g_hash_table_insert(kept.v, xstrdup(pp->body), body);
@@ -1310,7 +1345,7 @@ png_keep_parts(const struct png_parts *pp, const unsigned char *px, int stride, 
 			continue;
 		key = white_key(w, MIN(IMAGE_BAND_ROWS, h - y));
 		if (g_hash_table_lookup(kept.v, key) == NULL)
-			g_hash_table_insert(kept.v, key, part_take(got, k, k));
+			g_hash_table_insert(kept.v, key, part_take(got, y, y));
 		else
 			free(key);
 	}
@@ -1325,7 +1360,7 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 	enum { PX = 1080, NBANDS = (PX + IMAGE_BAND_ROWS - 1) / IMAGE_BAND_ROWS };
 	const struct image_band *bands[NBANDS];
 	struct image_band got[NBANDS];
-	struct png_parts pp = { 0 };
+	struct png_parts pp = { NULL, NULL, 0, 0, 0, 0 };
 	struct square q;
 	int parted;
 	/* One picture's memory for every panel, drawn over whole each time (draw_square()
@@ -1353,13 +1388,16 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 	cairo_scale(cr, PX / 540.0, PX / 540.0);	/* drawn on a 540 pt square */
 	pango_cairo_update_context(cr, ctx);
 	square_plan(ctx, t, n, 540, &q);
-	parted = png_parts(&q, t, n, 540, PX, &pp) == 0;
-	square_free(&q);
+	parted = png_keys(&q, t, n, 540, PX, &pp) == 0;
 	pthread_mutex_lock(&kept.lock);
 	if (parted && png_from_parts(&pp, PX, PX, bands) == 0)
 		rc = image_png_join(PX, PX, 300, n->alt, lang, bands, &png);
 	else {
-		draw_square(cr, ctx, t, n, 540, NULL);
+		if (parted) {	/* a part new: where they are, to keep them */
+			png_rows(&q, 540, PX, &pp);
+			parted = parts_apart(pp.h0, pp.h1, pp.b0, pp.b1, PX);
+		}
+		square_draw(cr, &q, t, n, 540, NULL);
 		rc = image_png_encode(s, 300, n->alt, lang, &png, parted ? got : NULL);
 		if (parted && rc == 0)
 			png_keep_parts(&pp, px, stride, PX, PX, got);
@@ -1367,6 +1405,7 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 			free(got[k].z);
 	}
 	pthread_mutex_unlock(&kept.lock);
+	square_free(&q);
 	free(pp.head);
 	free(pp.body);
 	cairo_destroy(cr);
