@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <time.h>
 
 #define GEN_VERSION "0.1.0"
@@ -413,14 +414,28 @@ int		 image_pixels(const struct image *, int *w, int *h);
 /* Draws the image scaled into the box (x, y, w, h) of `cr`. */
 void		 image_draw(const struct image *, void *cr, double x, double y, double w, double h);
 void		 image_free(struct image *);
+#define IMAGE_BAND_ROWS	16
+/* A band of a PNG's rows as image_png_encode() compresses it: the same rows, the same bytes. */
+struct image_band {
+	unsigned char	*z;
+	size_t		 zlen;
+	size_t		 rawlen;	/* the rows' length as PNG has them ... */
+	uint32_t	 adler;		/* ... and their Adler-32 */
+};
 #ifdef CAIRO_H
 /* A cairo_write_func_t that appends to the struct buf `closure`. */
 cairo_status_t	 cairo_to_buf(void *closure, const unsigned char *data, unsigned int len);
 /* Encodes an RGB24 surface as an 8-bit RGB PNG in `out`, its resolution recorded as `dpi`,
- * with `alt` in language `lang` as its description. Returns 0, or -1. */
+ * with `alt` in language `lang` as its description. With `keep` (one a band of
+ * IMAGE_BAND_ROWS rows), a copy of each band's compressed rows there, the caller's to free.
+ * Returns 0, or -1. */
 int		 image_png_encode(cairo_surface_t *, double dpi, const char *alt,
-		    const char *lang, struct buf *out);
+		    const char *lang, struct buf *out, struct image_band *keep);
 #endif
+/* The PNG image_png_encode() makes of a w x h picture whose bands (kept from pictures
+ * before) are `bands`, one for each IMAGE_BAND_ROWS rows. Returns 0, or -1. */
+int		 image_png_join(int w, int h, double dpi, const char *alt, const char *lang,
+		    const struct image_band *const *bands, struct buf *out);
 /* Changes the resolution image_png_encode() recorded in `png` to `dpi`: its pHYs chunk is
  * the same length whatever the value, so only that chunk's data and checksum change, and
  * one compressed image serves at two resolutions. Returns 0, or -1 when there is no pHYs. */

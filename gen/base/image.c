@@ -560,7 +560,7 @@ put32(unsigned char *p, uint32_t v)
  * one valid stream) and kept: a band met again in this process, pixel for pixel, is copied, not
  * deflated again. A band's bytes depend on its pixels alone, so a file is the same whether or
  * not its bands were met before: byte-identical run to run, whatever was built first. */
-#define BAND_ROWS 16
+#define BAND_ROWS IMAGE_BAND_ROWS
 #define BAND_CACHE_BYTES (32u << 20)	/* bands kept, at most; then the idle are let go */
 
 struct band {
@@ -718,15 +718,20 @@ band_make(struct band *b, uint64_t h, const unsigned char *key, size_t keylen, i
 	bands.n++;
 }
 
-/* The zlib stream of the pixels of the RGB24 surface s, band by band, into `out`. */
+static void deflate_end(struct buf *, uLong);
+
+/* The zlib stream of the pixels of the RGB24 surface s, band by band, into `out`; with
+ * `keep`, a copy of each band as deflated there too (image_png_join()). */
 static void
-image_deflate(cairo_surface_t *s, struct buf *out)
+image_deflate(cairo_surface_t *s, struct buf *out, struct image_band *keep)
 {
 	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
 	int stride = cairo_image_surface_get_stride(s);
 	const unsigned char *data = cairo_image_surface_get_data(s);
 	size_t rowlen = (size_t)w * 4;
-	unsigned char *key = xmalloc(rowlen * BAND_ROWS), tail[6];
+	/* Rows one after another (a stride of exactly a row, as for a panel) are the key where
+	 * they lie; only rows with a gap between them are gathered first. */
+	unsigned char *gather = (size_t)stride != rowlen ? xmalloc(rowlen * BAND_ROWS) : NULL;
 	uLong adler = adler32(0, NULL, 0);
 
 	buf_add(out, "\x78\x01", 2);	/* deflate, 32 KB window, the fastest level */
@@ -734,11 +739,16 @@ image_deflate(cairo_surface_t *s, struct buf *out)
 	for (int y = 0; y < h; y += BAND_ROWS) {
 		int rows = h - y < BAND_ROWS ? h - y : BAND_ROWS;
 		size_t keylen = rowlen * (size_t)rows;
+		const unsigned char *key = data + (size_t)y * rowlen;
 		struct band *b;
 		uint64_t hash;
 
-		for (int i = 0; i < rows; i++)
-			memcpy(key + rowlen * (size_t)i, data + (size_t)(y + i) * (size_t)stride, rowlen);
+		if (gather != NULL) {
+			for (int i = 0; i < rows; i++)
+				memcpy(gather + rowlen * (size_t)i, data + (size_t)(y + i) *
+				    (size_t)stride, rowlen);
+			key = gather;
+		}
 		hash = band_hash(key, keylen);
 		band_room();
 		b = band_slot(hash, key, keylen);
@@ -748,32 +758,43 @@ image_deflate(cairo_surface_t *s, struct buf *out)
 			b->idle = 0;
 		buf_add(out, (const char *)b->z, b->zlen);
 		adler = adler32_combine(adler, b->adler, (z_off_t)b->rawlen);
+		if (keep != NULL) {
+			struct image_band *k = &keep[y / BAND_ROWS];
+
+			*k = (struct image_band){ xmalloc(b->zlen), b->zlen, b->rawlen, b->adler };
+			memcpy(k->z, b->z, b->zlen);
+		}
 	}
 	pthread_mutex_unlock(&bands.lock);
-	free(key);
-	/* the last block: empty, fixed codes; then the Adler-32 of all the rows */
-	tail[0] = 0x03, tail[1] = 0x00;
+	free(gather);
+	deflate_end(out, adler);
+}
+
+/* Ends the zlib stream in `out` whose rows' Adler-32 is `adler`: the last block, empty, in
+ * fixed codes; then the checksum. */
+static void
+deflate_end(struct buf *out, uLong adler)
+{
+	unsigned char tail[4] = { 0x03, 0x00 };
+
 	buf_add(out, (const char *)tail, 2);
 	put32(tail, (uint32_t)adler);
 	buf_add(out, (const char *)tail, 4);
 }
 
-int
-image_png_encode(cairo_surface_t *s, double dpi, const char *alt, const char *lang, struct buf *out)
+/* A PNG of w x h pixels whose zlib stream is `idat` (image_png_encode()), into `out`. */
+static int
+png_wrap(int w, int h, double dpi, const char *alt, const char *lang, struct buf *idat,
+    struct buf *out)
 {
 	png_text text = { 0 };
-	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-	struct buf idat = { NULL, 0, 0 };
 	png_structp png;
 	png_infop info;
 
-	cairo_surface_flush(s);
-	image_deflate(s, &idat);
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 	info = png_create_info_struct(png);
 	if (setjmp(png_jmpbuf(png))) {
 		png_destroy_write_struct(&png, &info);
-		buf_free(&idat);
 		return -1;
 	}
 	png_set_write_fn(png, out, png_to_buf, png_no_flush);
@@ -792,11 +813,46 @@ image_png_encode(cairo_surface_t *s, double dpi, const char *alt, const char *la
 	png_set_text(png, info, &text, 1);
 	png_write_info(png, info);
 	/* the pixels, deflated above, as one IDAT chunk; then the end */
-	png_write_chunk(png, (png_const_bytep)"IDAT", (png_const_bytep)idat.s, idat.len);
+	png_write_chunk(png, (png_const_bytep)"IDAT", (png_const_bytep)idat->s, idat->len);
 	png_write_chunk(png, (png_const_bytep)"IEND", NULL, 0);
 	png_destroy_write_struct(&png, &info);
-	buf_free(&idat);
 	return 0;
+}
+
+int
+image_png_encode(cairo_surface_t *s, double dpi, const char *alt, const char *lang,
+    struct buf *out, struct image_band *keep)
+{
+	struct buf idat = { NULL, 0, 0 };
+	int rc;
+
+	cairo_surface_flush(s);
+	image_deflate(s, &idat, keep);
+	rc = png_wrap(cairo_image_surface_get_width(s), cairo_image_surface_get_height(s), dpi,
+	    alt, lang, &idat, out);
+	buf_free(&idat);
+	return rc;
+}
+
+int
+image_png_join(int w, int h, double dpi, const char *alt, const char *lang,
+    const struct image_band *const *bands, struct buf *out)
+{
+	struct buf idat = { NULL, 0, 0 };
+	uLong adler = adler32(0, NULL, 0);
+	int rc;
+
+	buf_add(&idat, "\x78\x01", 2);	/* as image_deflate() begins */
+	for (int y = 0; y < h; y += BAND_ROWS) {
+		const struct image_band *b = bands[y / BAND_ROWS];
+
+		buf_add(&idat, (const char *)b->z, b->zlen);
+		adler = adler32_combine(adler, b->adler, (z_off_t)b->rawlen);
+	}
+	deflate_end(&idat, adler);
+	rc = png_wrap(w, h, dpi, alt, lang, &idat, out);
+	buf_free(&idat);
+	return rc;
 }
 
 int

@@ -5,7 +5,9 @@
  * greyscale print. Made from data by markdown.c, placed by layout.c, drawn by render.c on
  * a page, and written here alone as PNG (300 dpi and 1080 x 1080) and SVG. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -612,16 +614,238 @@ svg_words(struct buf *b, PangoLayout *l, double x, double y)
 	pango_layout_iter_free(it);
 }
 
-/* Draws layout `l` at (x, y); with `words`, also lists its text there for an SVG. */
+/* A panel's SVG as it is made: gen's words (svg_words()) and children (grid_svg()); and,
+ * while `compose` is set, cairo's text not drawn on the panel's surface but put together
+ * from pieces (svg_piece()). */
+struct svg_out {
+	struct buf	 words;
+	int		 compose, failed;
+	struct buf	 head, defs, body;	/* cairo's, as it writes them for the whole panel */
+	int		 nfonts;		/* font ids used so far: the next piece's start here */
+	GPtrArray	*fonts;			/* their cairo fonts, each a piece's alone */
+	double		 side;			/* the panel's, pt */
+};
+
+/* A piece of cairo's SVG: one layout drawn alone, split where cairo's own SVG of a whole
+ * panel joins its pieces. */
+struct svg_piece {
+	char	*head;		/* up to the <defs> (or the surface's group) */
+	char	*defs;		/* the glyphs' <symbol>s, fonts numbered from 0 */
+	char	*body;		/* the drawing, inside the surface's group */
+	int	 nfonts;
+};
+
+#define PIECES_BYTES (16u << 20)	/* pieces kept, at most; then all are let go */
+
+/* The pieces met in this process, by what cairo is given to draw (piece_key()): a panel's
+ * headline is the same in each of an area's panels, its number and caption in many areas'. */
+static struct {
+	pthread_mutex_t	 lock;
+	GHashTable	*v;
+	size_t		 bytes;
+} pieces = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
 static void
-show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour, struct buf *words)
+piece_free(void *v)
 {
+	struct svg_piece *pc = v;
+
+	free(pc->head);
+	free(pc->defs);
+	free(pc->body);
+	free(pc);
+}
+
+/* What cairo is given when layout `l` is drawn at (x, y) in `colour`: each run's font and
+ * glyphs where they go. Adds the runs' cairo fonts to `fonts`. Returns NULL for a run that
+ * carries attributes of its own (a colour, a line), which this key does not hold. */
+static char *
+piece_key(PangoLayout *l, double x, double y, unsigned colour, double side, GPtrArray *fonts)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	struct buf b = { NULL, 0, 0 };
+	char num[96];
+	int ok = 1;
+
+	snprintf(num, sizeof(num), "%a %a %a %06x|", x, y, side, colour);
+	buf_adds(&b, num);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		PangoFontDescription *fd;
+		PangoRectangle lr;
+		char *desc;
+
+		if (run == NULL)
+			continue;	/* a line's end */
+		if (run->item->analysis.extra_attrs != NULL) {
+			ok = 0;
+			break;
+		}
+		pango_layout_iter_get_run_extents(it, NULL, &lr);
+		fd = pango_font_describe_with_absolute_size(run->item->analysis.font);
+		desc = pango_font_description_to_string(fd);
+		pango_font_description_free(fd);
+		snprintf(num, sizeof(num), "\n%d %d %d %zu:", lr.x, pango_layout_iter_get_baseline(it),
+		    run->glyphs->num_glyphs, strlen(desc));
+		buf_adds(&b, num);
+		buf_adds(&b, desc);
+		g_free(desc);
+		for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+			const PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
+
+			snprintf(num, sizeof(num), " %u %d %d %d", gi->glyph, gi->geometry.width,
+			    gi->geometry.x_offset, gi->geometry.y_offset);
+			buf_adds(&b, num);
+		}
+		g_ptr_array_add(fonts, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(
+		    run->item->analysis.font)));
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	if (!ok)
+		buf_free(&b);
+	return ok ? (b.s ? b.s : xstrdup("")) : NULL;
+}
+
+/* Draws layout `l` (NULL: the white ground) alone on an SVG surface `side` pt square, and
+ * splits what cairo writes (svg_piece). NULL when it is not as expected. */
+static struct svg_piece *
+piece_draw(PangoLayout *l, double x, double y, unsigned colour, double side)
+{
+	struct buf svg = { NULL, 0, 0 };
+	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, side, side);
+	cairo_t *cr = cairo_create(s);
+	struct svg_piece *pc = NULL;
+	const char *d0, *d1, *g0, *g1;
+
+	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
 	cairo_set_source_rgb(cr, (colour >> 16) / 255.0, ((colour >> 8) & 0xff) / 255.0,
 	    (colour & 0xff) / 255.0);
-	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, l);
-	if (words != NULL)
-		svg_words(words, l, x, y);
+	if (l != NULL) {
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, l);
+	} else
+		cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && svg.s != NULL &&
+	    (g0 = strstr(svg.s, "<g id=\"surface")) != NULL && (g0 = strstr(g0, "\">\n")) != NULL &&
+	    (g1 = strstr(g0, "</g>\n</svg>\n")) != NULL && g1[12] == '\0') {
+		d0 = strstr(svg.s, "<defs>\n<g>\n");
+		d1 = d0 ? strstr(d0, "</g>\n</defs>\n") : NULL;
+		if (d0 == NULL || (d1 != NULL && d1 < g0)) {
+			const char *end = d0 ? d0 : strstr(svg.s, "<g id=\"surface");
+
+			pc = xcalloc(1, sizeof(*pc));
+			pc->head = xstrndup(svg.s, (size_t)(end - svg.s));
+			pc->defs = d0 ? xstrndup(d0 + 11, (size_t)(d1 - d0 - 11)) : xstrdup("");
+			pc->body = xstrndup(g0 + 3, (size_t)(g1 - g0 - 3));
+			for (const char *p = pc->defs; (p = strstr(p, "id=\"glyph")) != NULL; p += 9)
+				pc->nfonts = MAX(pc->nfonts, atoi(p + 9) + 1);
+		}
+	}
+	cairo_surface_destroy(s);
+	buf_free(&svg);
+	return pc;
+}
+
+/* Appends `s` to `b` with each glyph's font id ("glyph2-5", after `id="` or `href="#`)
+ * moved on by `by`: a piece's fonts as numbered in the whole panel. */
+static void
+add_glyph_ids(struct buf *b, const char *s, int by)
+{
+	const char *p;
+	char num[16];
+
+	while ((p = strstr(s, "glyph")) != NULL) {
+		char *end;
+		long v;
+
+		p += 5;
+		buf_add(b, s, (size_t)(p - s));
+		v = strtol(p, &end, 10);
+		if (end == p || *end != '-' || (p[-6] != '"' && p[-6] != '#')) {
+			s = p;
+			continue;
+		}
+		snprintf(num, sizeof(num), "%ld", v + by);
+		buf_adds(b, num);
+		s = end;
+	}
+	buf_adds(b, s);
+}
+
+/* Adds the piece of layout `l` at (x, y) (NULL: the white ground) to the panel's SVG, from
+ * the pieces met before or drawn now. cairo numbers the fonts of a surface in the order it
+ * meets them, a glyph's <symbol> under its font: so a piece's fonts follow the pieces' before,
+ * as long as no two pieces share a font (else `failed`, and the panel is drawn whole). */
+static void
+svg_piece(struct svg_out *so, PangoLayout *l, double x, double y, unsigned colour, double side)
+{
+	GPtrArray *fonts = g_ptr_array_new();
+	char *key = l ? piece_key(l, x, y, colour, side, fonts) : xasprintf("ground %a %06x",
+	    side, colour);
+	struct svg_piece *pc = NULL;
+	guint own = 0;
+
+	for (guint i = 0; key != NULL && i < fonts->len; i++) {
+		guint at;
+
+		if (g_ptr_array_find(so->fonts, fonts->pdata[i], &at) && at < so->fonts->len - own)
+			so->failed = 1;	/* a font an earlier piece used */
+		else if (!g_ptr_array_find(so->fonts, fonts->pdata[i], NULL)) {
+			g_ptr_array_add(so->fonts, fonts->pdata[i]);
+			own++;
+		}
+	}
+	g_ptr_array_free(fonts, TRUE);
+	if (key == NULL || so->failed) {
+		so->failed = 1;
+		free(key);
+		return;
+	}
+	pthread_mutex_lock(&pieces.lock);
+	if (pieces.v == NULL)
+		pieces.v = g_hash_table_new_full(g_str_hash, g_str_equal, free, piece_free);
+	if ((pc = g_hash_table_lookup(pieces.v, key)) == NULL &&
+	    (pc = piece_draw(l, x, y, colour, side)) != NULL) {
+		size_t bytes = strlen(key) + strlen(pc->head) + strlen(pc->defs) + strlen(pc->body);
+
+		if (pieces.bytes + bytes > PIECES_BYTES) {
+			g_hash_table_remove_all(pieces.v);
+			pieces.bytes = 0;
+		}
+		g_hash_table_insert(pieces.v, key, pc);
+		pieces.bytes += bytes;
+		key = NULL;
+	}
+	if (pc == NULL || (int)own != pc->nfonts)
+		so->failed = 1;	/* not as cairo writes it, or a font counted twice */
+	else {
+		if (so->head.len == 0)
+			buf_adds(&so->head, pc->head);
+		add_glyph_ids(&so->defs, pc->defs, so->nfonts);
+		add_glyph_ids(&so->body, pc->body, so->nfonts);
+		so->nfonts += pc->nfonts;
+	}
+	pthread_mutex_unlock(&pieces.lock);
+	free(key);
+}
+
+/* Draws layout `l` at (x, y); for an SVG (`so`), also lists its text there, and while
+ * composing puts it in as a piece rather than drawing it. */
+static void
+show(cairo_t *cr, PangoLayout *l, double x, double y, unsigned colour, struct svg_out *so)
+{
+	if (so != NULL && so->compose)
+		svg_piece(so, l, x, y, colour, so->side);
+	else {
+		cairo_set_source_rgb(cr, (colour >> 16) / 255.0, ((colour >> 8) & 0xff) / 255.0,
+		    (colour & 0xff) / 255.0);
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, l);
+	}
+	if (so != NULL)
+		svg_words(&so->words, l, x, y);
 }
 
 /* The 10 x 10 children written into an SVG by gen itself, in `svg`: each kind of child once,
@@ -742,33 +966,40 @@ grid(cairo_t *cr, double x, double y, double w, int count, const struct template
 	cairo_surface_destroy(one[1]);
 }
 
-/* The number, `size` pt, and under it the caption wrapped to `width`. Returns the height. */
-static double
-number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
-    double x, double y, double size, double csize, double width, struct buf *words)
+/* The number's layout, `size` pt (or what its absence means), and the caption's, wrapped to
+ * `width`, in `num` and `cap`; `h` is the number's height, where the caption starts under it. */
+static void
+number_layouts(PangoContext *ctx, const struct template *t, const struct node *n, double size,
+    double csize, double width, PangoLayout **num, PangoLayout **cap, double *h)
 {
 	const struct style *body = &t->role[R_BODY];
-	char num[8];
-	PangoLayout *l;
+	char count[8];
 	PangoRectangle lr;
+
+	snprintf(count, sizeof(count), "%d", panel_of(n)->count);
+	if (panel_of(n)->count < 0)	/* no figure: what it means, where the number would be */
+		*num = text_layout(ctx, body, datum_words(t->word, panel_of(n)->kind, 0),
+		    size * 0.4, 700, width);
+	else
+		*num = text_layout(ctx, body, count, size, 700, 0);
+	pango_layout_get_extents(*num, NULL, &lr);
+	*h = lr.height / (double)PANGO_SCALE;
+	*cap = text_layout(ctx, body, n->label, csize, 600, width);
+}
+
+/* The number, `size` pt, and under it the caption wrapped to `width`. */
+static void
+number_caption(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
+    double x, double y, double size, double csize, double width, struct svg_out *words)
+{
+	PangoLayout *num, *cap;
 	double h;
 
-	snprintf(num, sizeof(num), "%d", panel_of(n)->count);
-	if (panel_of(n)->count < 0)	/* no figure: what it means, where the number would be */
-		l = text_layout(ctx, body, datum_words(t->word, panel_of(n)->kind, 0), size * 0.4,
-		    700, width);
-	else
-		l = text_layout(ctx, body, num, size, 700, 0);
-	show(cr, l, x, y, t->accent, words);
-	pango_layout_get_extents(l, NULL, &lr);
-	h = lr.height / (double)PANGO_SCALE;
-	g_object_unref(l);
-	l = text_layout(ctx, body, n->label, csize, 600, width);
-	show(cr, l, x, y + h, body->colour, words);
-	pango_layout_get_extents(l, NULL, &lr);
-	h += lr.height / (double)PANGO_SCALE;
-	g_object_unref(l);
-	return h;
+	number_layouts(ctx, t, n, size, csize, width, &num, &cap, &h);
+	show(cr, num, x, y, t->accent, words);
+	show(cr, cap, x, y + h, t->role[R_BODY].colour, words);
+	g_object_unref(num);
+	g_object_unref(cap);
 }
 
 static void
@@ -809,32 +1040,73 @@ panel_headline(const struct node *n)
 	return xstrdup(p->label);
 }
 
+/* A panel alone, on a square `side` pt: its headline across the top at (m, m), its number
+ * at (m, ny) and caption at (m, cy) on the left, its children (gw wide) at (gx, top) on the
+ * right; laid out, not drawn. */
+struct square {
+	PangoLayout	*head, *num, *cap;
+	double		 m, top, gw, gx, ny, cy;
+};
+
+static void
+square_plan(PangoContext *ctx, const struct template *t, const struct node *n, double side,
+    struct square *q)
+{
+	double inner = side - 2 * side * 0.07, room, h;
+	char *head = panel_headline(n);
+	PangoRectangle lr;
+
+	q->m = side * 0.07;
+	q->head = text_layout(ctx, &t->role[R_BODY], head, side * 0.045, 700, inner);
+	free(head);
+	pango_layout_get_extents(q->head, NULL, &lr);
+	q->top = q->m + lr.height / (double)PANGO_SCALE + side * 0.06;
+	room = side - q->m - q->top;
+	q->gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
+	q->gw = fmin(q->gw, room / CHILD_H);
+	q->gx = side - q->m - q->gw;
+	q->ny = q->top - side * 0.02;
+	number_layouts(ctx, t, n, side * 0.2, side * 0.038, inner - q->gw - side * 0.05, &q->num,
+	    &q->cap, &h);
+	q->cy = q->ny + h;
+}
+
+static void
+square_free(struct square *q)
+{
+	g_object_unref(q->head);
+	g_object_unref(q->num);
+	g_object_unref(q->cap);
+}
+
 /* Draws the panel with its headline on a white square of side `side` pt: the headline
  * across the top, the number and caption on the left, the children on the right. With
  * `words` (an SVG's), lists its text there and writes the children there (grid_svg()). */
 static void
-draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
-    double side, struct buf *words)
+square_draw(cairo_t *cr, const struct square *q, const struct template *t, const struct node *n,
+    double side, struct svg_out *words)
 {
-	const struct style *body = &t->role[R_BODY];
-	double m = side * 0.07, inner = side - 2 * m, top, room, gw;
-	char *head = panel_headline(n);
-	PangoLayout *l = text_layout(ctx, body, head, side * 0.045, 700, inner);
-	PangoRectangle lr;
+	if (words != NULL && words->compose)
+		svg_piece(words, NULL, 0, 0, 0xffffff, side);
+	else {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+	}
+	show(cr, q->head, q->m, q->m, t->accent, words);
+	grid(cr, q->gx, q->top, q->gw, panel_of(n)->count, t, words ? &words->words : NULL);
+	show(cr, q->num, q->m, q->ny, t->accent, words);
+	show(cr, q->cap, q->m, q->cy, t->role[R_BODY].colour, words);
+}
 
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	show(cr, l, m, m, t->accent, words);
-	pango_layout_get_extents(l, NULL, &lr);
-	g_object_unref(l);
-	free(head);
-	top = m + lr.height / (double)PANGO_SCALE + side * 0.06;
-	room = side - m - top;
-	gw = fmin(inner * 0.55, room / (GRID * CHILD_H / GRID * GRID / GRID));
-	gw = fmin(gw, room / CHILD_H);
-	grid(cr, side - m - gw, top, gw, panel_of(n)->count, t, words);
-	number_caption(cr, ctx, t, n, m, top - side * 0.02, side * 0.2, side * 0.038,
-	    inner - gw - side * 0.05, words);
+static void
+draw_square(cairo_t *cr, PangoContext *ctx, const struct template *t, const struct node *n,
+    double side, struct svg_out *words)
+{
+	struct square q;
+
+	square_plan(ctx, t, n, side, &q);
+	square_draw(cr, &q, t, n, side, words);
+	square_free(&q);
 }
 
 /* Writes `len` bytes to `path` (whole or not at all: write_file()). */
@@ -848,29 +1120,300 @@ write_atomic(struct gen *g, const char *path, const char *data, size_t len)
 	return 0;
 }
 
+/* ---- a panel's PNG from parts kept ---- */
+
+/* A panel's picture is three parts: the headline (the same in each of an area's panels, one
+ * after another), the number, caption and children below it (the same in every area with
+ * that figure, where the headline takes as many lines), and white. When the rows the first
+ * two can reach (their ink, and INK_MARGIN more) lie in bands of the PNG's of their own, apart,
+ * each band is its part's alone: kept from a panel drawn before, by what its part draws, the
+ * PNG is joined from them (image_png_join()), not drawn and compressed again. The rows are
+ * checked on each panel drawn: a part that reached past its rows is not kept. */
+#define INK_MARGIN	2	/* px past the ink a part is taken to reach (smoothing) */
+#define INK_GAP		3	/* white rows, at least, between the two parts */
+#define PARTS_BYTES	(32u << 20)	/* body parts kept, at most; then all are let go */
+
+struct png_part {
+	int		 r0, r1;	/* the rows it reaches (png_rows()) */
+	int		 first, n;	/* its bands */
+	struct image_band *b;
+	size_t		 bytes;
+};
+
+static struct {
+	pthread_mutex_t	 lock;
+	GHashTable	*v;		/* body parts and white bands, by png_keys()'s key */
+	size_t		 bytes;
+	char		*head_key;	/* the last headline's */
+	struct png_part	*head;
+} kept = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+part_free(void *v)
+{
+	struct png_part *pp = v;
+
+	for (int i = 0; pp != NULL && i < pp->n; i++)
+		free(pp->b[i].z);
+	if (pp != NULL)
+		free(pp->b);
+	free(pp);
+}
+
+/* Widens rows [*r0, *r1] to the ink of layout `l` drawn at (x, y) pt, `k` px a pt. */
+static void
+ink_rows(PangoLayout *l, double y, double k, int *r0, int *r1)
+{
+	PangoRectangle ink;
+
+	pango_layout_get_extents(l, &ink, NULL);
+	if (ink.height <= 0)
+		return;
+	*r0 = MIN(*r0, (int)floor((y + ink.y / (double)PANGO_SCALE) * k) - INK_MARGIN);
+	*r1 = MAX(*r1, (int)ceil((y + (ink.y + ink.height) / (double)PANGO_SCALE) * k) +
+	    INK_MARGIN);
+}
+
+/* A panel's parts: what each draws, as keys, and the rows each can reach. */
+struct png_parts {
+	char	*head, *body;
+	int	 h0, h1, b0, b1;	/* rows: the headline's, the body's */
+};
+
+/* The keys of the parts of panel `q`, PX px square; 0, or -1 for text cairo is given more
+ * than glyphs for (piece_key()). */
+static int
+png_keys(const struct square *q, const struct template *t, const struct node *n, double side,
+    int px, struct png_parts *pp)
+{
+	char grid[160], *head, *num, *cap;
+	GPtrArray *fonts = g_ptr_array_new();
+
+	head = piece_key(q->head, q->m, q->m, t->accent, side, fonts);
+	num = piece_key(q->num, q->m, q->ny, t->accent, side, fonts);
+	cap = piece_key(q->cap, q->m, q->cy, t->role[R_BODY].colour, side, fonts);
+	snprintf(grid, sizeof(grid), "%d %a %a %a %d %06x %06x", px, q->gx, q->top, q->gw,
+	    panel_of(n)->count, t->accent, t->outline);
+	if (head != NULL)
+		pp->head = xasprintf("%d %s", px, head);
+	if (num != NULL && cap != NULL)
+		pp->body = xasprintf("%s\n%s\n%s", grid, num, cap);
+	free(head);
+	free(num);
+	free(cap);
+	g_ptr_array_free(fonts, TRUE);
+	return pp->head != NULL && pp->body != NULL ? 0 : -1;
+}
+
+/* The rows the parts of panel `q` reach, PX px square: their ink, and the children's cells of
+ * pixels from the top of the first row (grid_pixels()) to the bottom of the last. */
+static void
+png_rows(const struct square *q, double side, int px, struct png_parts *pp)
+{
+	double k = px / side;
+
+	pp->h0 = pp->b0 = INT_MAX;
+	pp->h1 = pp->b1 = INT_MIN;
+	ink_rows(q->head, q->m, k, &pp->h0, &pp->h1);
+	ink_rows(q->num, q->ny, k, &pp->b0, &pp->b1);
+	ink_rows(q->cap, q->cy, k, &pp->b0, &pp->b1);
+	pp->b0 = MIN(pp->b0, (int)floor(q->top * k) - INK_MARGIN);
+	pp->b1 = MAX(pp->b1, (int)ceil((q->top + q->gw * CHILD_H) * k) + 2 + INK_MARGIN);
+}
+
+/* Whether the headline's rows [h0, h1] and the body's [b0, b1] of a picture `px` high lie in
+ * bands apart, white rows between them. */
+static int
+parts_apart(int h0, int h1, int b0, int b1, int px)
+{
+	return h0 >= 0 && h0 <= h1 && b0 - h1 > INK_GAP &&
+	    b0 / IMAGE_BAND_ROWS > h1 / IMAGE_BAND_ROWS && b1 < px;
+}
+
+/* The key of a white band of `rows` rows, w px wide. */
+static char *
+white_key(int w, int rows)
+{
+	return xasprintf("white %d %d", w, rows);
+}
+
+/* Each band of the w x h panel of parts `pp` from the parts kept, in `bands`; 0 when all are
+ * there. Called with kept.lock held. */
+static int
+png_from_parts(const struct png_parts *pp, int w, int h, const struct image_band **bands)
+{
+	const struct png_part *body = kept.v ? g_hash_table_lookup(kept.v, pp->body) : NULL;
+
+	if (kept.head == NULL || strcmp(kept.head_key, pp->head) != 0 || body == NULL ||
+	    !parts_apart(kept.head->r0, kept.head->r1, body->r0, body->r1, h))
+		return -1;
+	for (int y = 0, k = 0; y < h; y += IMAGE_BAND_ROWS, k++) {
+		const struct png_part *part = k >= kept.head->first && k < kept.head->first +
+		    kept.head->n ? kept.head : k >= body->first && k < body->first + body->n ?
+		    body : NULL;
+
+		if (part == NULL) {
+			char *key = white_key(w, MIN(IMAGE_BAND_ROWS, h - y));
+
+			part = g_hash_table_lookup(kept.v, key);
+			free(key);
+			if (part == NULL)
+				return -1;
+			bands[k] = &part->b[0];
+		} else
+			bands[k] = &part->b[k - part->first];
+	}
+	return 0;
+}
+
+/* A part reaching rows [r0, r1], made of the bands of `got` that hold them, which it takes. */
+static struct png_part *
+part_take(struct image_band *got, int r0, int r1)
+{
+	struct png_part *pp = xcalloc(1, sizeof(*pp));
+	int first = r0 / IMAGE_BAND_ROWS, last = r1 / IMAGE_BAND_ROWS;
+
+	pp->r0 = r0;
+	pp->r1 = r1;
+	pp->first = first;
+	pp->n = last - first + 1;
+	pp->b = xmalloc((size_t)pp->n * sizeof(*pp->b));
+	for (int i = 0; i < pp->n; i++) {
+		pp->b[i] = got[first + i];
+		got[first + i].z = NULL;
+		pp->bytes += pp->b[i].zlen;
+	}
+	return pp;
+}
+
+/* Whether rows [r0, r1] of the picture `px` (w px, `stride` bytes a row) are white. */
+static int
+rows_white(const unsigned char *px, int stride, int w, int r0, int r1)
+{
+	static unsigned char white[4 * 4096];	/* cairo's white, its unused byte set too */
+
+	if (white[0] == 0)
+		memset(white, 0xff, sizeof(white));
+	for (int r = MAX(r0, 0); r <= r1; r++) {
+		const uint32_t *row = (const uint32_t *)(px + (size_t)r * (size_t)stride);
+
+		if ((size_t)w * 4 <= sizeof(white) && memcmp(row, white, (size_t)w * 4) == 0)
+			continue;
+		for (int x = 0; x < w; x++)
+			if ((row[x] & 0xffffff) != 0xffffff)
+				return 0;
+	}
+	return 1;
+}
+
+/* Keeps the parts `pp` of the panel just drawn (pixels `px`, h rows), whose bands are `got`
+ * (those taken are set to NULL), once its rows outside them are seen to be white. Called
+ * with kept.lock held. */
+static void
+png_keep_parts(const struct png_parts *pp, const unsigned char *px, int stride, int w, int h,
+    struct image_band *got)
+{
+	int hb0 = pp->h0 / IMAGE_BAND_ROWS, hb1 = pp->h1 / IMAGE_BAND_ROWS;
+	int bb0 = pp->b0 / IMAGE_BAND_ROWS, bb1 = pp->b1 / IMAGE_BAND_ROWS;
+
+	if (!rows_white(px, stride, w, 0, pp->h0 - 1) ||
+	    !rows_white(px, stride, w, pp->h1 + 1, pp->b0 - 1) ||
+	    !rows_white(px, stride, w, pp->b1 + 1, h - 1))
+		return;	/* a part reached past its rows: nothing kept of this panel */
+	if (kept.v == NULL)
+		kept.v = g_hash_table_new_full(g_str_hash, g_str_equal, free, part_free);
+	if (kept.head == NULL || strcmp(kept.head_key, pp->head) != 0) {
+		part_free(kept.head);
+		free(kept.head_key);
+		kept.head = part_take(got, pp->h0, pp->h1);
+		kept.head_key = xstrdup(pp->head);
+	}
+	if (kept.bytes > PARTS_BYTES) {
+		g_hash_table_remove_all(kept.v);
+		kept.bytes = 0;
+	}
+	if (g_hash_table_lookup(kept.v, pp->body) == NULL) {
+		struct png_part *body = part_take(got, pp->b0, pp->b1);
+
+		kept.bytes += body->bytes;
+		g_hash_table_insert(kept.v, xstrdup(pp->body), body);
+	}
+	for (int y = 0, k = 0; y < h; y += IMAGE_BAND_ROWS, k++) {
+		char *key;
+
+		if ((k >= hb0 && k <= hb1) || (k >= bb0 && k <= bb1) || got[k].z == NULL)
+			continue;
+		key = white_key(w, MIN(IMAGE_BAND_ROWS, h - y));
+		if (g_hash_table_lookup(kept.v, key) == NULL)
+			g_hash_table_insert(kept.v, key, part_take(got, y, y));
+		else
+			free(key);
+	}
+}
+
 /* The panel as PNG: drawn once at 1080 px square and compressed once, then written as the
  * print file (300 dpi: 91.4 mm) and the social-media file (the same pixels at 144 dpi). */
 static int
 png_files(struct gen *g, const struct template *t, const struct node *n, const char *lang,
     const char *print, const char *social)
 {
-	enum { PX = 1080 };
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PX, PX);
+	enum { PX = 1080, NBANDS = (PX + IMAGE_BAND_ROWS - 1) / IMAGE_BAND_ROWS };
+	const struct image_band *bands[NBANDS];
+	struct image_band got[NBANDS];
+	struct png_parts pp = { NULL, NULL, 0, 0, 0, 0 };
+	struct square q;
+	int parted;
+	/* One picture's memory for every panel, drawn over whole each time (draw_square()
+	 * paints it white first): 4.5 MB not mapped, faulted in and given back a panel. */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static unsigned char *pixels;
+	int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, PX);
+	int mine = pthread_mutex_trylock(&lock) == 0;
+	unsigned char *px = mine ? pixels : NULL;
+	cairo_surface_t *s;
 	cairo_t *cr;
 	PangoContext *ctx;
 	struct buf png = { NULL, 0, 0 };
 	int rc;
 
+	if (px == NULL)		/* the first panel, or another thread's at once: its own */
+		px = xmalloc((size_t)stride * PX);
+	if (mine)
+		pixels = px;
+	s = cairo_image_surface_create_for_data(px, CAIRO_FORMAT_RGB24, PX, PX, stride);
 	if (cairo_surface_status(s) == CAIRO_STATUS_NO_MEMORY)
 		out_of_memory();
 	cr = cairo_create(s);
 	ctx = layout_context();
 	cairo_scale(cr, PX / 540.0, PX / 540.0);	/* drawn on a 540 pt square */
 	pango_cairo_update_context(cr, ctx);
-	draw_square(cr, ctx, t, n, 540, NULL);
+	square_plan(ctx, t, n, 540, &q);
+	parted = png_keys(&q, t, n, 540, PX, &pp) == 0;
+	pthread_mutex_lock(&kept.lock);
+	if (parted && png_from_parts(&pp, PX, PX, bands) == 0)
+		rc = image_png_join(PX, PX, 300, n->alt, lang, bands, &png);
+	else {
+		if (parted) {	/* a part new: where they are, to keep them */
+			png_rows(&q, 540, PX, &pp);
+			parted = parts_apart(pp.h0, pp.h1, pp.b0, pp.b1, PX);
+		}
+		square_draw(cr, &q, t, n, 540, NULL);
+		rc = image_png_encode(s, 300, n->alt, lang, &png, parted ? got : NULL);
+		if (parted && rc == 0)
+			png_keep_parts(&pp, px, stride, PX, PX, got);
+		for (int k = 0; parted && k < NBANDS; k++)
+			free(got[k].z);
+	}
+	pthread_mutex_unlock(&kept.lock);
+	square_free(&q);
+	free(pp.head);
+	free(pp.body);
 	cairo_destroy(cr);
-	rc = image_png_encode(s, 300, n->alt, lang, &png);
 	cairo_surface_destroy(s);
+	if (mine)
+		pthread_mutex_unlock(&lock);
+	else
+		free(px);
 	g_object_unref(ctx);
 	if (rc == -1) {
 		msg(g, MSG_FATAL, print, 0, 0, "cannot encode the PNG");
@@ -884,13 +1427,31 @@ png_files(struct gen *g, const struct template *t, const struct node *n, const c
 	return rc;
 }
 
-/* The panel as SVG, drawn into memory, made accessible and written once. */
+/* cairo's SVG of the panel whose pieces `so` holds (svg_piece()), as cairo writes it. */
+static void
+svg_join(const struct svg_out *so, struct buf *svg)
+{
+	buf_add(svg, so->head.s, so->head.len);
+	if (so->defs.len > 0) {
+		buf_adds(svg, "<defs>\n<g>\n");
+		buf_add(svg, so->defs.s, so->defs.len);
+		buf_adds(svg, "</g>\n</defs>\n");
+	}
+	buf_adds(svg, "<g id=\"surface1\">\n");
+	buf_add(svg, so->body.s, so->body.len);
+	buf_adds(svg, "</g>\n</svg>\n");
+}
+
+/* The panel as SVG, made accessible and written once. cairo's part of it is put together
+ * from pieces drawn alone and kept (svg_piece()): the same bytes as cairo's SVG of the whole
+ * panel, which is drawn instead when the pieces cannot say what it would be. */
 static int
 svg_file(struct gen *g, const struct template *t, const struct node *n, const char *lang,
     const char *path)
 {
 	char *title = panel_headline(n);
-	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 }, words = { NULL, 0, 0 };
+	struct buf svg = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	struct svg_out so = { .compose = 1, .fonts = g_ptr_array_new(), .side = 540 };
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(cairo_to_buf, &svg, 540, 540);
 	cairo_t *cr = cairo_create(s);
 	PangoContext *ctx = layout_context();
@@ -898,11 +1459,20 @@ svg_file(struct gen *g, const struct template *t, const struct node *n, const ch
 
 	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
 	pango_cairo_update_context(cr, ctx);
-	draw_square(cr, ctx, t, n, 540, &words);
+	draw_square(cr, ctx, t, n, 540, &so);
+	if (so.failed) {	/* drawn whole by cairo */
+		buf_free(&so.words);
+		so.compose = 0;
+		draw_square(cr, ctx, t, n, 540, &so);
+	}
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
+	if (!so.failed) {
+		buf_free(&svg);
+		svg_join(&so, &svg);
+	}
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || svg.s == NULL ||
-	    svg_accessible(svg.s, title, n->alt, lang, words.s, &out) == -1) {
+	    svg_accessible(svg.s, title, n->alt, lang, so.words.s, &out) == -1) {
 		msg(g, MSG_FATAL, path, 0, 0, "cannot write the SVG");
 		rc = -1;
 	} else
@@ -911,7 +1481,11 @@ svg_file(struct gen *g, const struct template *t, const struct node *n, const ch
 	g_object_unref(ctx);
 	buf_free(&svg);
 	buf_free(&out);
-	buf_free(&words);
+	buf_free(&so.words);
+	buf_free(&so.head);
+	buf_free(&so.defs);
+	buf_free(&so.body);
+	g_ptr_array_free(so.fonts, TRUE);
 	free(title);
 	return rc;
 }
