@@ -44,6 +44,12 @@ struct pdf_writer {
 	size_t		(*rewrite)(const void *arg, const char *s, size_t len, int page,
 			    struct buf *out);
 	const void	*arg;
+	/* Objects serialised before they were written, by number below `base` (or NULL): the
+	 * text of object i is said->s[said_at[i].at, + len) when said_at[i].len > 0. The
+	 * post-pass takes the text of each structure element when it is done with it and has
+	 * qpdf forget the element, which would otherwise hold every one parsed until the end. */
+	const struct buf *said;
+	const struct pw_said { size_t at, len; } *said_at;
 	struct buf	 pdf;		/* the file made, owned by the caller */
 };
 
