@@ -73,7 +73,9 @@ struct widths {
 struct piece_glyph {
 	uint16_t	 id;		/* the font's glyph */
 	uint16_t	 cluster;	/* byte offset in the piece of its cluster */
-	int32_t		 adv;		/* advance, pango units */
+	int16_t		 adv;		/* advance, pango units: 32 pt at most, which a
+					 * glyph of text is far within (kept glyphs of a
+					 * larger one would not come back: not kept) */
 };
 
 /* A piece's width and, when it can be drawn from, its glyphs. */
@@ -342,12 +344,13 @@ keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
 
 		if (gi[i].codepoint == 0 || gi[i].codepoint > UINT16_MAX || gi[i].cluster < off ||
 		    gi[i].cluster - off > UINT16_MAX || pos[i].x_offset != 0 ||
-		    pos[i].y_offset != 0) {
+		    pos[i].y_offset != 0 || pos[i].x_advance < INT16_MIN ||
+		    pos[i].x_advance > INT16_MAX) {
 			room_back(wd, pv, size);
 			return NULL;
 		}
 		g->id = (uint16_t)gi[i].codepoint;
-		g->adv = pos[i].x_advance;
+		g->adv = (int16_t)pos[i].x_advance;
 		g->cluster = (uint16_t)(gi[i].cluster - off);
 		pv->width += g->adv;
 	}
@@ -715,7 +718,7 @@ settle_lines(PangoLayout *l, const char *text, int width)
 
 /* ---- lines drawn from the kept glyphs ---- */
 
-/* A layout's lines as it keeps them until they are drawn: its runs' glyphs at 8 bytes a glyph
+/* A layout's lines as it keeps them until they are drawn: its runs' glyphs at 6 bytes a glyph
  * where pango's glyph strings take 24 and room to grow, and each run as the item it is made
  * from and its bytes (20 bytes, the items kept once a paragraph), where a PangoGlyphItem, a
  * PangoItem with its attributes and a list node took about 150 more (the glyph strings and
@@ -763,7 +766,9 @@ pack_glyph(const PangoGlyphString *gs, int j, struct piece_glyph *g)
 	    gs->log_clusters[j] < 0 || gs->log_clusters[j] > UINT16_MAX)
 		return 0;
 	g[j].id = gi->glyph == PANGO_GLYPH_EMPTY ? PACK_EMPTY : (uint16_t)gi->glyph;
-	g[j].adv = gi->geometry.width;
+	if (gi->geometry.width < INT16_MIN || gi->geometry.width > INT16_MAX)
+		return 0;
+	g[j].adv = (int16_t)gi->geometry.width;
 	g[j].cluster = (uint16_t)gs->log_clusters[j];
 	unpack_glyph(g, (unsigned)j, &back, &cluster);
 	return memcmp(&back, gi, sizeof(back)) == 0 && cluster == gs->log_clusters[j];
