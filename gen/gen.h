@@ -1289,6 +1289,8 @@ struct widths;
 int		 pre_break(struct widths **wd, PangoContext *, PangoLayout *l, const char *text,
 		    size_t len, PangoAttrList *al, int width, int glyphs);
 void		 widths_free(struct widths *);
+/* Empties the widths of words, a cache, and gives their memory back. */
+void		 widths_forget(struct widths *);
 /* A layout pre_break() set from its kept glyphs (when asked, `glyphs`, and able: Latin text
  * set left to right, every font giving a line the same height, no invisible character or
  * missing glyph): its lines, made by linebreak.c and read by layout_lines() and

@@ -141,6 +141,16 @@ room_free(struct widths *wd)
 	wd->room_left = 0;
 }
 
+/* Empties the widths of words (a cache). */
+void
+widths_forget(struct widths *wd)
+{
+	if (wd == NULL)
+		return;
+	g_hash_table_remove_all(wd->table);
+	room_free(wd);
+}
+
 void
 widths_free(struct widths *wd)
 {
@@ -1378,8 +1388,7 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 	}
 	if (g_hash_table_size(wd->table) >= PIECES_MAX) {	/* a cache: the same if shaped
 								 * again */
-		g_hash_table_remove_all(wd->table);
-		room_free(wd);
+		widths_forget(wd);
 	}
 	if (choose_breaks(wd, ctx, text, len, fd, al, width, &at, &nat,
 	    glyphs && wd->glyphs ? &fo : NULL) != 0) {
