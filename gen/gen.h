@@ -259,6 +259,8 @@ struct gen {
 	void		(*on_read)(void *, const char *);	/* told each path read_file() */
 	void		*on_read_arg;	/* ... is asked for (the preview watches its folder) */
 	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
+	void		(*laid_out)(void *);	/* told when the PDF's pages are laid out ... */
+	void		*laid_out_arg;	/* ... (backend.c starts the twin beside the drawing) */
 	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
 	int		 collect;	/* keep the messages in found: the commands do */
 	size_t		 fatal;		/* MSG_FATALs said: the environment failed */
