@@ -263,6 +263,8 @@ struct gen {
 	void		(*on_read)(void *, const char *);	/* told each path read_file() */
 	void		*on_read_arg;	/* ... is asked for (the preview watches its folder) */
 	size_t		 pdf_bytes;	/* the size of the PDF last written, for the HTML's link */
+	void		(*laid_out)(void *);	/* told when the PDF's pages are laid out ... */
+	void		*laid_out_arg;	/* ... (backend.c starts the twin beside the drawing) */
 	char		*share;		/* gen's installed defaults, resolved (owned), or NULL */
 	int		 collect;	/* keep the messages in found: the commands do */
 	size_t		 fatal;		/* MSG_FATALs said: the environment failed */
@@ -1307,6 +1309,8 @@ struct widths;
 int		 pre_break(struct widths **wd, PangoContext *, PangoLayout *l, const char *text,
 		    size_t len, PangoAttrList *al, int width, int glyphs);
 void		 widths_free(struct widths *);
+/* Empties the widths of words, a cache, and gives their memory back. */
+void		 widths_forget(struct widths *);
 /* A layout pre_break() set from its kept glyphs (when asked, `glyphs`, and able: Latin text
  * set left to right, every font giving a line the same height, no invisible character or
  * missing glyph): its lines, made by linebreak.c and read by layout_lines() and

@@ -64,6 +64,8 @@ struct post {
 	unsigned char		*kind;	/* how each object is written: enum pw_kind */
 	struct pw_extra		 extra[NEXTRA];	/* numbered from maxobj */
 	struct buf		 xmp;	/* the XMP packet, extra[X_XMP]'s bytes */
+	struct buf		 said;	/* the elements' text, taken when walked (pdf_write.h) */
+	struct pw_said		*said_at;	/* where each object's is, by number */
 };
 
 static int	visit(struct post *, qpdf_oh, int);
@@ -289,6 +291,7 @@ read_pdf(struct post *c)
 		    "what the post-pass can add to");
 	c->maxobj = (int)n;
 	c->kind = xcalloc((size_t)n, 1);
+	c->said_at = xcalloc((size_t)n, sizeof(*c->said_at));
 	return 0;
 }
 
@@ -403,6 +406,51 @@ private_ok(qpdf_data q, qpdf_oh elem)
 	return ok;
 }
 
+/* The number of the element `oh` when it is one of cairo's objects, else 0 (direct). */
+static int
+elem_id(struct post *c, qpdf_oh oh)
+{
+	int id = qp.qpdf_oh_get_object_id(c->q, oh);
+
+	return id > 0 && id < c->maxobj && qp.qpdf_oh_get_generation(c->q, oh) == 0 ? id : 0;
+}
+
+/* Keeps the text of element `elem`, whose walk is over (nothing changes it after), for
+ * pdf_write.c to write. Returns 0, or -1 after msg(). */
+static int
+say(struct post *c, qpdf_oh elem)
+{
+	int id = elem_id(c, elem);
+	const char *text;
+
+	if (id == 0)
+		return 0;	/* direct: written with what holds it */
+	text = qp.qpdf_oh_unparse_resolved(c->q, elem);
+	if (check(c, "cannot update the structure tree") < 0)
+		return -1;
+	c->said_at[id].at = c->said.len;
+	c->said_at[id].len = qp.qpdf_get_last_string_length(c->q);
+	buf_add(&c->said, text, c->said_at[id].len);
+	return 0;
+}
+
+/* Has qpdf forget the element `kid` of an array once its text is kept (or it is dropped):
+ * the 48,000 elements of a 1,000-page report parsed and held took 80 MB. Only a kid of an
+ * array: qpdf writes a dictionary without a key whose value is an object made null, but an
+ * array keeps the reference; and its parent still names it by number. */
+static void
+forget(struct post *c, qpdf_oh kid)
+{
+	int id = elem_id(c, kid);
+	qpdf_oh null;
+
+	if (id == 0 || (c->said_at[id].len == 0 && c->kind[id] != PW_DROP))
+		return;
+	null = qp.qpdf_oh_new_null(c->q);
+	qp.qpdf_replace_object(c->q, id, 0, null);
+	qp.qpdf_oh_release(c->q, null);
+}
+
 /* Walks the kids of `parent` (an element or the tree root) depth first in document order,
  * removing /Private elements from its /K. A /K array that loses kids is replaced by a new one
  * holding the rest: erasing one by one from the Document's tens of thousands of kids would
@@ -425,6 +473,8 @@ walk(struct post *c, qpdf_oh parent, int depth)
 		for (r = 0, i = 0; r >= 0 && i < n; i++) {
 			kid = qp.qpdf_oh_get_array_item(q, k, i);
 			r = visit(c, kid, depth);
+			if (r >= 0)
+				forget(c, kid);
 			if (r == 1 && kept == 0) {	/* the first to go: copy the kids before it */
 				kept = qp.qpdf_oh_new_array(q);
 				for (int j = 0; j < i; j++) {
@@ -544,8 +594,10 @@ visit(struct post *c, qpdf_oh kid, int depth)
 	qpdf_data q = c->q;
 	qpdf_oh s;
 	char type[32];
-	int id;
+	int id = elem_id(c, kid);
 
+	if (id > 0 && (c->said_at[id].len > 0 || c->kind[id] == PW_DROP))
+		return fail(c, "the structure tree names an element twice");
 	if (!qp.qpdf_oh_is_dictionary(q, kid))
 		return 0;	/* marked content */
 	s = qp.qpdf_oh_get_key(q, kid, "/S");
@@ -566,7 +618,7 @@ visit(struct post *c, qpdf_oh kid, int depth)
 			c->kind[id] = PW_DROP;
 		return 1;
 	}
-	return walk(c, kid, depth + 1);
+	return walk(c, kid, depth + 1) < 0 || say(c, kid) < 0 ? -1 : 0;
 }
 
 /* Gives the elements their attributes and drops the /Private elements from the structure tree. */
@@ -1084,7 +1136,7 @@ write_pdf(struct post *c, const char *out)
 {
 	struct pdf_writer w = { .g = c->g, .q = c->q, .in = c->in, .kind = c->kind,
 	    .base = c->maxobj, .extra = c->extra, .nextra = NEXTRA, .rewrite = rewrite_content,
-	    .arg = c->p };
+	    .arg = c->p, .said = &c->said, .said_at = c->said_at };
 	int r = -1;
 
 	if (pdf_write_file(&w) < 0 || check(c, "cannot write the output") < 0 ||
@@ -1148,6 +1200,8 @@ pdf_post(struct gen *g, const char *pdf, size_t len, const char *out, const char
 	for (int i = 0; i < NEXTRA; i++)
 		free(c.extra[i].text);
 	buf_free(&c.xmp);
+	buf_free(&c.said);
+	free(c.said_at);
 	free(c.kind);
 	return r;
 }

@@ -427,6 +427,9 @@ write_one(struct w *w, int id)
 		return e->data == NULL ? put_object(w, n, e->text, strlen(e->text)) :
 		    put_stream(w, n, e->text, strlen(e->text), 1, e->data, e->len);
 	}
+	if (w->pw->said_at != NULL && w->pw->said_at[id].len > 0)
+		return put_object(w, n, w->pw->said->s + w->pw->said_at[id].at,
+		    w->pw->said_at[id].len);
 	oh = qp.qpdf_get_object_by_id(q, id, 0);
 	if (qp.qpdf_oh_is_stream(q, oh))
 		r = write_stream(w, id, n, oh);

@@ -55,6 +55,7 @@
 	X(qpdf_oh_new_dictionary) \
 	X(qpdf_oh_new_integer) \
 	X(qpdf_oh_new_name) \
+	X(qpdf_oh_new_null) \
 	X(qpdf_oh_new_real_from_double) \
 	X(qpdf_oh_new_string) \
 	X(qpdf_oh_new_unicode_string) \
@@ -66,6 +67,7 @@
 	X(qpdf_oh_wrap_in_array) \
 	X(qpdf_push_inherited_attributes_to_page) \
 	X(qpdf_read_memory) \
+	X(qpdf_replace_object) \
 	X(qpdf_set_attempt_recovery) \
 	X(qpdf_set_suppress_warnings) \
 	X(qpdf_silence_errors)
@@ -110,6 +112,12 @@ struct pdf_writer {
 	size_t		(*rewrite)(const void *arg, const char *s, size_t len, int page,
 			    struct buf *out);
 	const void	*arg;
+	/* Objects serialised before they were written, by number below `base` (or NULL): the
+	 * text of object i is said->s[said_at[i].at, + len) when said_at[i].len > 0. The
+	 * post-pass takes the text of each structure element when it is done with it and has
+	 * qpdf forget the element, which would otherwise hold every one parsed until the end. */
+	const struct buf *said;
+	const struct pw_said { size_t at, len; } *said_at;
 	struct buf	 pdf;		/* the file made, owned by the caller */
 };
 

@@ -1097,6 +1097,8 @@ render_pdf(struct gen *g, const struct doc *d, const char *tmp, const char *path
 	 * of words, about 20 MB at 1,000 sections) between the layouts the pages keep, and no
 	 * thread allocates there again: given back before the drawing grows. */
 	malloc_trim(0);
+	if (g->laid_out != NULL)
+		g->laid_out(g->laid_out_arg);
 	r.marks = g->marks || d->tpl->marks ? MARK_ROOM : 0;
 	r.surface = cairo_pdf_surface_create_for_stream(cairo_to_buf, &raw,
 	    d->tpl->page_w + 2 * (d->tpl->bleed + r.marks),

@@ -91,6 +91,10 @@ ahead_join(struct flow *f)
 
 	if (w == NULL)
 		return;
+	/* From here on the layouts are the worker's: this thread's widths of words (a cache)
+	 * are hardly needed again (at 1,000 sections not one word is shaped after this), and
+	 * kept they were the second full table beside the worker's at the layout's peak. */
+	widths_forget(f->widths);
 	pthread_join(w->thread, NULL);
 	f->ahead = w->made;
 	f->ps->ctx_ahead = w->ctx;

@@ -53,11 +53,17 @@ struct room_block {
 
 /* The widths of pieces already shaped, by font, features and text: one table a thread. */
 struct widths {
-	GHashTable	*table;		/* struct piece_key -> struct piece_val (in room) */
+	GHashTable	*table;		/* a set of struct piece_key, each with its value */
 	struct room_block *room;	/* the blocks holding them, the newest first, ... */
 	char		*room_at;	/* ... which is free from here ... */
 	size_t		 room_left;	/* ... for so many bytes */
 	GHashTable	*fonts;		/* holding each font the table names */
+	struct face {			/* the fonts and features the keys name, ... */
+		PangoFont	*font;
+		const char	*features;
+	}		*faces;
+	size_t		 nfaces;
+	unsigned	 last;		/* ... the last named */
 	GHashTable	*metrics;	/* struct metrics_key -> struct line_metrics (owned) */
 	hb_buffer_t	*buf;		/* shaping in this buffer */
 	void		*key;		/* looking up by this key */
@@ -75,7 +81,9 @@ struct widths {
 struct piece_glyph {
 	uint16_t	 id;		/* the font's glyph */
 	uint16_t	 cluster;	/* byte offset in the piece of its cluster */
-	int32_t		 adv;		/* advance, pango units */
+	int16_t		 adv;		/* advance, pango units: 32 pt at most, which a
+					 * glyph of text is far within (kept glyphs of a
+					 * larger one would not come back: not kept) */
 };
 
 /* A piece's width and, when it can be drawn from, its glyphs. */
@@ -85,7 +93,7 @@ struct piece_val {
 					 * invisible character, no mark, no offset */
 	unsigned	 safe_start:1;	/* shaped the same whatever comes before it ... */
 	unsigned	 safe_end:1;	/* ... or after it (HarfBuzz's unsafe-to-concat) */
-	unsigned	 n;		/* glyphs in g, when clean */
+	unsigned	 n:29;		/* glyphs in g, when clean */
 	struct piece_glyph g[];
 };
 
@@ -149,6 +157,16 @@ room_free(struct widths *wd)
 	wd->room_left = 0;
 }
 
+/* Empties the widths of words (a cache). */
+void
+widths_forget(struct widths *wd)
+{
+	if (wd == NULL)
+		return;
+	g_hash_table_remove_all(wd->table);
+	room_free(wd);
+}
+
 void
 widths_free(struct widths *wd)
 {
@@ -160,6 +178,7 @@ widths_free(struct widths *wd)
 	g_hash_table_destroy(wd->table);
 	room_free(wd);
 	g_hash_table_destroy(wd->fonts);
+	free(wd->faces);
 	g_hash_table_destroy(wd->metrics);
 	hb_buffer_destroy(wd->buf);
 	free(wd->key);
@@ -212,19 +231,29 @@ struct shaper {
 	hb_language_t	 lang;
 };
 
-/* A piece's key in struct widths: its font and features, then its text. */
+/* A piece's key in struct widths: its font and features, its text; its value follows it in
+ * the room, at value_of(). Small, as the bench's words are nearly all distinct and a thread
+ * keeps up to 65,536: with pointers to the font and features, the key took about 16 bytes
+ * more, and the table a value's pointer more in each of its slots (about 2.5 a piece). */
 struct piece_key {
-	PangoFont	*font;
-	const char	*features;
-	size_t		 n;
+	uint32_t	 n;		/* bytes of text */
+	uint16_t	 face;		/* wd->faces[face] */
 	char		 text[];
 };
+
+#define KEY_SIZE(n)	((offsetof(struct piece_key, text) + (n) + 7) & ~(size_t)7)
+
+static struct piece_val *
+value_of(const struct piece_key *k)
+{
+	return (struct piece_val *)((char *)k + KEY_SIZE(k->n));
+}
 
 static guint
 piece_hash(gconstpointer p)
 {
 	const struct piece_key *k = p;
-	guint h = g_direct_hash(k->font) ^ g_direct_hash(k->features);
+	guint h = k->face;
 
 	for (size_t i = 0; i < k->n; i++)
 		h = h * 31 + (unsigned char)k->text[i];
@@ -236,8 +265,7 @@ piece_equal(gconstpointer a, gconstpointer b)
 {
 	const struct piece_key *x = a, *y = b;
 
-	return x->font == y->font && x->features == y->features && x->n == y->n &&
-	    memcmp(x->text, y->text, x->n) == 0;
+	return x->face == y->face && x->n == y->n && memcmp(x->text, y->text, x->n) == 0;
 }
 
 static void
@@ -334,16 +362,18 @@ plain_text(const char *s, size_t n)
 	return 1;
 }
 
-/* Glyphs [from, to) of wd->buf as a piece's, their clusters less `off`; NULL when one is
- * missing from the font (pango would draw a box) or is offset. */
+/* Glyphs [from, to) of wd->buf as a piece's, their clusters less `off`, `pre` bytes after
+ * room kept for its key; NULL when one is missing from the font (pango would draw a box) or
+ * is offset. */
 static struct piece_val *
-keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
+keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off, size_t pre)
 {
 	unsigned ng;
 	hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(wd->buf, &ng);
 	hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(wd->buf, &ng);
-	size_t size = sizeof(struct piece_val) + (to - from) * sizeof(struct piece_glyph);
-	struct piece_val *pv = room_alloc(wd, size);
+	size_t size = pre + sizeof(struct piece_val) + (to - from) * sizeof(struct piece_glyph);
+	char *at = room_alloc(wd, size);
+	struct piece_val *pv = (struct piece_val *)(at + pre);
 
 	pv->clean = 1;
 	pv->n = to - from;
@@ -352,12 +382,13 @@ keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
 
 		if (gi[i].codepoint == 0 || gi[i].codepoint > UINT16_MAX || gi[i].cluster < off ||
 		    gi[i].cluster - off > UINT16_MAX || pos[i].x_offset != 0 ||
-		    pos[i].y_offset != 0) {
-			room_back(wd, pv, size);
+		    pos[i].y_offset != 0 || pos[i].x_advance < INT16_MIN ||
+		    pos[i].x_advance > INT16_MAX) {
+			room_back(wd, at, size);
 			return NULL;
 		}
 		g->id = (uint16_t)gi[i].codepoint;
-		g->adv = pos[i].x_advance;
+		g->adv = (int16_t)pos[i].x_advance;
 		g->cluster = (uint16_t)(gi[i].cluster - off);
 		pv->width += g->adv;
 	}
@@ -365,11 +396,12 @@ keep_glyphs(struct widths *wd, unsigned from, unsigned to, unsigned off)
 }
 
 /* The n bytes at s shaped by `sh`: their width and, drawing from glyphs, the glyphs and
- * whether the text before or after could change them. Shaped between two spaces, where
- * HarfBuzz marks unsafe to concatenate a boundary that any lookup looked across; when both
- * are clear the piece's glyphs are those it has shaped on its own. */
+ * whether the text before or after could change them, `pre` bytes after room for its key.
+ * Shaped between two spaces, where HarfBuzz marks unsafe to concatenate a boundary that any
+ * lookup looked across; when both are clear the piece's glyphs are those it has shaped on
+ * its own. */
 static struct piece_val *
-shape_piece(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
+shape_piece(struct widths *wd, const struct shaper *sh, const char *s, size_t n, size_t pre)
 {
 	struct piece_val *pv = NULL;
 	hb_glyph_info_t *gi;
@@ -394,15 +426,15 @@ shape_piece(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
 			    HB_GLYPH_FLAG_UNSAFE_TO_CONCAT);
 		}
 		if (start && end)
-			pv = keep_glyphs(wd, 1, ng - 1, 1);
+			pv = keep_glyphs(wd, 1, ng - 1, 1, pre);
 		if (pv == NULL) {
 			shape(wd, sh, s, n, 0);
 			hb_buffer_get_glyph_infos(wd->buf, &ng);
-			pv = keep_glyphs(wd, 0, ng, 0);
+			pv = keep_glyphs(wd, 0, ng, 0, pre);
 		}
 	}
 	if (pv == NULL) {
-		pv = room_alloc(wd, sizeof(*pv));
+		pv = (struct piece_val *)((char *)room_alloc(wd, pre + sizeof(*pv)) + pre);
 		pv->width = shape_width(wd, sh, s, n);
 		return pv;
 	}
@@ -411,31 +443,57 @@ shape_piece(struct widths *wd, const struct shaper *sh, const char *s, size_t n)
 	return pv;
 }
 
+/* The place of sh's font and features in wd->faces, added when new; -1 when a key could not
+ * name it. */
+static int
+face_of(struct widths *wd, const struct shaper *sh)
+{
+	size_t i = wd->last;
+
+	if (i < wd->nfaces && wd->faces[i].font == sh->font &&
+	    wd->faces[i].features == sh->features)
+		return (int)i;
+	for (i = 0; i < wd->nfaces; i++)
+		if (wd->faces[i].font == sh->font && wd->faces[i].features == sh->features)
+			break;
+	if (i > UINT16_MAX)
+		return -1;
+	if (i == wd->nfaces) {
+		/* the font is held while the table names it, so no other font takes its
+		 * address */
+		if (!g_hash_table_contains(wd->fonts, sh->font))
+			g_hash_table_add(wd->fonts, g_object_ref(sh->font));
+		wd->faces = xrealloc(wd->faces, (wd->nfaces + 1) * sizeof(*wd->faces));
+		wd->faces[wd->nfaces++] = (struct face){ sh->font, sh->features };
+	}
+	wd->last = (unsigned)i;
+	return (int)i;
+}
+
 /* Bytes [off, off + n) of `text` shaped on their own by `sh` (shape_piece()); kept by
  * font, features and text. */
 static const struct piece_val *
 piece_val(struct widths *wd, const struct shaper *sh, const char *text, size_t off, size_t n)
 {
+	int face = n <= UINT32_MAX ? face_of(wd, sh) : -1;
+	size_t pre = KEY_SIZE(n);
 	struct piece_key *k;
 	struct piece_val *v;
 
-	if (wd->nkey < sizeof(*k) + n) {
-		wd->nkey = sizeof(*k) + n + 64;
+	if (wd->nkey < pre) {
+		wd->nkey = pre + 64;
 		wd->key = xrealloc(wd->key, wd->nkey);
 	}
 	k = wd->key;
-	k->font = sh->font;
-	k->features = sh->features;
-	k->n = n;
+	k->n = (uint32_t)n;
+	k->face = (uint16_t)face;
 	memcpy(k->text, text + off, n);
-	if ((v = g_hash_table_lookup(wd->table, k)) != NULL)
-		return v;
-	v = shape_piece(wd, sh, text + off, n);
-	/* the font is held while the table names it, so no other font takes its address */
-	if (!g_hash_table_contains(wd->fonts, sh->font))
-		g_hash_table_add(wd->fonts, g_object_ref(sh->font));
-	g_hash_table_insert(wd->table, memcpy(room_alloc(wd, sizeof(*k) + n), k, sizeof(*k) + n),
-	    v);
+	if (face >= 0 && (k = g_hash_table_lookup(wd->table, k)) != NULL)
+		return value_of(k);
+	v = shape_piece(wd, sh, text + off, n, pre);
+	if (face >= 0)	/* the key in the room before its value */
+		g_hash_table_add(wd->table, memcpy((char *)v - pre, wd->key,
+		    offsetof(struct piece_key, text) + n));
 	return v;
 }
 
@@ -725,7 +783,7 @@ settle_lines(PangoLayout *l, const char *text, int width)
 
 /* ---- lines drawn from the kept glyphs ---- */
 
-/* A layout's lines as it keeps them until they are drawn: its runs' glyphs at 8 bytes a glyph
+/* A layout's lines as it keeps them until they are drawn: its runs' glyphs at 6 bytes a glyph
  * where pango's glyph strings take 24 and room to grow, and each run as the item it is made
  * from and its bytes (20 bytes, the items kept once a paragraph), where a PangoGlyphItem, a
  * PangoItem with its attributes and a list node took about 150 more (the glyph strings and
@@ -773,7 +831,9 @@ pack_glyph(const PangoGlyphString *gs, int j, struct piece_glyph *g)
 	    gs->log_clusters[j] < 0 || gs->log_clusters[j] > UINT16_MAX)
 		return 0;
 	g[j].id = gi->glyph == PANGO_GLYPH_EMPTY ? PACK_EMPTY : (uint16_t)gi->glyph;
-	g[j].adv = gi->geometry.width;
+	if (gi->geometry.width < INT16_MIN || gi->geometry.width > INT16_MAX)
+		return 0;
+	g[j].adv = (int16_t)gi->geometry.width;
 	g[j].cluster = (uint16_t)gs->log_clusters[j];
 	unpack_glyph(g, (unsigned)j, &back, &cluster);
 	return memcmp(&back, gi, sizeof(back)) == 0 && cluster == gs->log_clusters[j];
@@ -1070,7 +1130,7 @@ run_glyphs(struct widths *wd, const struct shaper *sh, const struct piece_ref *p
 		}
 		shape(wd, sh, text + from, to - from, 0);
 		hb_buffer_get_glyph_infos(wd->buf, &ng);
-		if ((whole = keep_glyphs(wd, 0, ng, 0)) == NULL) {
+		if ((whole = keep_glyphs(wd, 0, ng, 0, 0)) == NULL) {
 			pango_glyph_string_free(gs);
 			return NULL;
 		}
@@ -1383,8 +1443,7 @@ pre_break(struct widths **wdp, PangoContext *ctx, PangoLayout *l, const char *te
 	}
 	if (g_hash_table_size(wd->table) >= PIECES_MAX) {	/* a cache: the same if shaped
 								 * again */
-		g_hash_table_remove_all(wd->table);
-		room_free(wd);
+		widths_forget(wd);
 	}
 	if (choose_breaks(wd, ctx, text, len, fd, al, width, &at, &nat,
 	    glyphs && wd->glyphs ? &fo : NULL) != 0) {
