@@ -14,7 +14,8 @@ make_here() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" "$@"; }
 
 # as_user DIR SCRIPT: runs the bash SCRIPT as a new user would, with DIR/bin/gen first on the
 # PATH, a home of its own, from an empty folder, and the repository out of reach when this
-# machine lets a user namespace mount over it. Prints what SCRIPT prints.
+# machine lets a user namespace mount over it (ROOT is then set; elsewhere, such as a chroot,
+# it is not, and the script cannot check). Prints what SCRIPT prints.
 as_user() {
 	local dir=$1 script=$2 home
 	home=$(mktemp -d "$TMP/home.XXXXXX")
@@ -34,7 +35,7 @@ new_user_script() {
 	cat <<'EOF'
 set -u
 OUT=__OUT__
-[ -e "$ROOT/Makefile" ] && echo "the repository can be seen" >"$OUT/hidden"
+[ -n "${ROOT:-}" ] && [ -e "$ROOT/Makefile" ] && echo "the repository can be seen" >"$OUT/hidden"
 command -v gen >"$OUT/which"
 for kind in plain strategy progress-report committee-report constituency-pack; do
 	gen init "$kind-project" --template "$kind" >"$OUT/init-$kind" 2>&1
